@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { join, resolve, dirname, basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Value } from '@sinclair/typebox/value'
+import type { TSchema, Static } from '@sinclair/typebox'
+import {
+  AdminsFile, GatewaySettings, PlatformConfig, type GatewayConfig
+} from './config-schema.js'
+
+/** Raised when the config folder does not validate; the message names the file and the field. */
+export class ConfigError extends Error {
+  constructor (readonly file: string, readonly field: string, reason: string) {
+    super(`${file}: ${field === '' ? '(root)' : field}: ${reason}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
+export function defaultConfigDir (): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const candidates = [resolve(here, '..', '..', 'config'), resolve(here)]
+  return candidates.find((c) => existsSync(join(c, 'platforms'))) ?? candidates[0] as string
+}
+
+function readJson (file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new ConfigError(file, '', `cannot read: ${(err as Error).message}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new ConfigError(file, '', `not JSON: ${(err as Error).message}`)
+  }
+}
+
+function validated<T extends TSchema> (schema: T, raw: unknown, file: string): Static<T> {
+  const value = Value.Default(schema, Value.Clone(raw))
+  const first = Value.Errors(schema, value).First()
+  if (first !== undefined) throw new ConfigError(file, first.path, first.message)
+  return value as Static<T>
+}
+
+function checkKeys (file: string, at: string, holder: { jwks?: unknown, jwksUrl?: unknown }): void {
+  if (holder.jwks === undefined && holder.jwksUrl === undefined) throw new ConfigError(file, `${at}/jwks`, 'either jwks or jwksUrl is required')
+}
+
+function loadPlatforms (dir: string): PlatformConfig[] {
+  const folder = join(dir, 'platforms')
+  if (!existsSync(folder)) throw new ConfigError(folder, '', 'folder missing')
+  const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort()
+  if (files.length === 0) throw new ConfigError(folder, '', 'no platform files')
+  return files.map((f) => {
+    const file = join(folder, f)
+    const p = validated(PlatformConfig, readJson(file), file)
+    if (p.id !== basename(f, '.json')) throw new ConfigError(file, '/id', `must equal the file name (${basename(f, '.json')})`)
+    if (p.id === 'YRD') throw new ConfigError(file, '/id', 'YRD is the gateway itself')
+    checkKeys(file, '', p)
+    p.jwks?.keys.forEach((k, i) => {
+      const ok = (k.kty === 'EC' && k.crv === 'P-256') || (k.kty === 'OKP' && k.crv === 'Ed25519')
+      if (!ok) throw new ConfigError(file, `/jwks/keys/${i}`, 'only EC P-256 (ES256) and OKP Ed25519 (EdDSA) keys are allowed')
+      if ('d' in k) throw new ConfigError(file, `/jwks/keys/${i}/d`, 'a platform file holds public keys only')
+    })
+    return p
+  })
+}
+
+/**
+ * Loads and validates a config folder (`config/` or `GW_CONFIG_DIR`). Any file that does not
+ * validate stops start-up with a ConfigError naming the file and the field.
+ */
+export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultConfigDir()): GatewayConfig {
+  const platforms = loadPlatforms(dir)
+  const gatewayFile = join(dir, 'gateway.json')
+  const settings = validated(GatewaySettings, existsSync(gatewayFile) ? readJson(gatewayFile) : {}, gatewayFile)
+  const adminsFile = join(dir, 'admins.json')
+  const admins = existsSync(adminsFile) ? validated(AdminsFile, readJson(adminsFile), adminsFile).issuers : []
+  admins.forEach((a, i) => checkKeys(adminsFile, `/issuers/${i}`, a))
+  return { dir, platforms, admins, settings }
+}

@@ -1,0 +1,71 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { PlatformIdV1 } from './common-v1.js'
+import { ListRemoveItemV1 } from './list-remove-item-v1.js'
+import { ListUpsertItemV1 } from './list-upsert-item-v1.js'
+import { ObjectionOpenItemV1, ObjectionResolveItemV1 } from './objection-items-v1.js'
+import { PunishmentFeedbackItemV1 } from './punishment-feedback-item-v1.js'
+import { PunishmentNoticeItemV1 } from './punishment-notice-item-v1.js'
+
+/** The JWS `typ` every envelope carries. */
+export const ENVELOPE_TYP = 'yrd-envelope+jwt'
+/** The audience of every envelope sent to the gateway, and the gateway's own issuer id. */
+export const GATEWAY_ID = 'YRD'
+/** Signature algorithms the gateway accepts; everything else (none, HS*, RS*, ...) is refused. */
+export const ENVELOPE_ALGS = ['ES256', 'EdDSA'] as const
+/** Most items one envelope may carry. */
+export const MAX_ITEMS = 1000
+/** Longest lifetime an envelope may claim (`exp` − `iat`), seconds. */
+export const MAX_LIFETIME_SECONDS = 600
+
+export const EnvelopeKindV1 = Type.Union([
+  Type.Literal('list.upsert'),
+  Type.Literal('list.remove'),
+  Type.Literal('punishment.notice'),
+  Type.Literal('punishment.feedback'),
+  Type.Literal('objection.open'),
+  Type.Literal('objection.resolve')
+], { title: 'EnvelopeKindV1' })
+export type EnvelopeKindV1 = Static<typeof EnvelopeKindV1>
+
+/** The item schema of each kind. */
+export const ITEM_SCHEMAS = {
+  'list.upsert': ListUpsertItemV1,
+  'list.remove': ListRemoveItemV1,
+  'punishment.notice': PunishmentNoticeItemV1,
+  'punishment.feedback': PunishmentFeedbackItemV1,
+  'objection.open': ObjectionOpenItemV1,
+  'objection.resolve': ObjectionResolveItemV1
+} as const satisfies Record<EnvelopeKindV1, TSchema>
+
+export type ItemOf<K extends EnvelopeKindV1> = Static<(typeof ITEM_SCHEMAS)[K]>
+
+/**
+ * The JWS payload of every envelope. `items` is checked here only for its shape; each item is then
+ * validated against the schema of `kind` (see {@link ITEM_SCHEMAS}).
+ */
+export const EnvelopeClaimsV1 = Type.Object({
+  iss: PlatformIdV1,
+  aud: Type.Union([Type.Literal(GATEWAY_ID), Type.Array(Type.String(), { minItems: 1, maxItems: 4 })], { description: 'Must be (or contain) YRD' }),
+  jti: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'Unique message id, printable ASCII' }),
+  iat: Type.Integer({ minimum: 0, description: 'Issued at, seconds since the epoch' }),
+  exp: Type.Integer({ minimum: 0, description: 'Expires, at most 10 minutes after iat' }),
+  kind: EnvelopeKindV1,
+  items: Type.Array(Type.Unknown(), { minItems: 1 })
+}, { $id: 'EnvelopeClaimsV1' })
+export type EnvelopeClaimsV1 = Static<typeof EnvelopeClaimsV1>
+
+/** The protected header the gateway requires. */
+export const EnvelopeHeaderV1 = Type.Object({
+  alg: Type.Union(ENVELOPE_ALGS.map((a) => Type.Literal(a))),
+  kid: Type.String({ minLength: 1, maxLength: 256 }),
+  typ: Type.Literal(ENVELOPE_TYP)
+}, { $id: 'EnvelopeHeaderV1' })
+
+/** Flattened JSON serialisation (`application/jose+json`). */
+export const FlattenedJwsV1 = Type.Object({
+  protected: Type.String({ minLength: 1 }),
+  payload: Type.String({ minLength: 1 }),
+  signature: Type.String({ minLength: 1 }),
+  header: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+}, { $id: 'FlattenedJwsV1', additionalProperties: false })
+export type FlattenedJwsV1 = Static<typeof FlattenedJwsV1>

@@ -1,0 +1,25 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { InstantV1, PlatformIdV1 } from './common-v1.js'
+
+/** The JWS `typ` of the gateway's receipts. */
+export const RECEIPT_TYP = 'yrd-receipt+jwt'
+
+/**
+ * The payload of a receipt: the gateway's signed statement that it received and committed an
+ * envelope. `digest` is the SHA-256 (base64url) of the exact bytes received; `items` their count.
+ */
+export const ReceiptClaimsV1 = Type.Object({
+  jti: Type.String({ minLength: 1, maxLength: 128 }),
+  iss: PlatformIdV1,
+  digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'SHA-256 of the received JWS, base64url' }),
+  receivedAt: InstantV1,
+  items: Type.Integer({ minimum: 1, description: 'Number of items committed' })
+}, { $id: 'ReceiptClaimsV1' })
+export type ReceiptClaimsV1 = Static<typeof ReceiptClaimsV1>
+
+/** Answer to `POST /v1/envelopes`. */
+export const AcceptedV1 = Type.Object({
+  jti: Type.String(),
+  receipt: Type.String({ description: 'Compact JWS signed by the gateway over ReceiptClaimsV1; verify with /.well-known/jwks.json' })
+}, { $id: 'AcceptedV1' })
+export type AcceptedV1 = Static<typeof AcceptedV1>

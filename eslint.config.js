@@ -1,0 +1,15 @@
+import neostandard, { plugins } from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', '.tap/**'] }),
+  {
+    files: ['**/*.ts'],
+    plugins: { '@typescript-eslint': plugins['typescript-eslint'].plugin },
+    rules: { '@typescript-eslint/no-explicit-any': 'error' }
+  },
+  {
+    // TypeBox's idiom: a schema and its Static<> type share one name.
+    files: ['contracts/**/*.ts', 'config/config-schema.ts'],
+    rules: { '@typescript-eslint/no-redeclare': 'off' }
+  }
+]

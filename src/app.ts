@@ -1,0 +1,77 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { GatewayConfig } from '../config/config-schema.js'
+import { ITEM_SCHEMAS } from '../contracts/envelope-v1.js'
+import { EnvelopeClaimsV1 } from '../contracts/envelope-v1.js'
+import { ReceiptClaimsV1 } from '../contracts/receipt-v1.js'
+import type { GatewayKeys } from './keys/signing-keys.js'
+import type { RuntimeOptions } from './runtime/runtime-options.js'
+import { contextPlugin } from './plugins/context-plugin.js'
+import { postgresPlugin } from './plugins/postgres-plugin.js'
+import { redisPlugin } from './plugins/redis-plugin.js'
+import { metricsPlugin } from './plugins/metrics-plugin.js'
+import { installErrorHandler } from './errors/error-handler.js'
+import { loggerOptions } from './logging/logger-options.js'
+import { envelopeRoutes } from './envelopes/envelope-routes.js'
+import { messageRoutes } from './messages/message-routes.js'
+import { subjectRoutes } from './subjects/subject-routes.js'
+import { healthRoutes } from './health/health-routes.js'
+
+export interface AppOptions {
+  config: GatewayConfig
+  runtime: RuntimeOptions
+  gatewayKeys: GatewayKeys
+  /** false silences request logging (benches); defaults to the runtime log level. */
+  logger?: boolean
+}
+
+const DESCRIPTION = `Gateway through which the public credit platforms of Shanghai (SH), Jiangsu (JS), Zhejiang (ZJ)
+and Anhui (AH) exchange red lists, black lists and joint-punishment notices.
+
+Every message is a JWS envelope (see POST /v1/envelopes). Every error is application/problem+json
+(RFC 9457) with a stable \`code\`: ENVELOPE_MALFORMED, BAD_REQUEST, PURPOSE_REQUIRED (400); UNAUTHORIZED,
+SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
+FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT (409); PAYLOAD_TOO_LARGE (413);
+UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN (422);
+UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
+
+Read calls take \`Authorization: Bearer <JWT>\` signed by a platform key or an admin key (aud YRD, exp at
+most 15 minutes after iat).`
+
+/** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
+export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : loggerOptions(opts.runtime.logLevel),
+    bodyLimit: opts.config.settings.bodyLimitBytes,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorateRequest('principal', null)
+  await app.register(contextPlugin, { config: opts.config, runtime: opts.runtime, gatewayKeys: opts.gatewayKeys })
+  await app.register(postgresPlugin)
+  await app.register(redisPlugin)
+  await app.register(metricsPlugin)
+  installErrorHandler(app)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'yrd-credit-gateway', version: '1', description: DESCRIPTION },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        schemas: Object.fromEntries([EnvelopeClaimsV1, ReceiptClaimsV1, ...Object.values(ITEM_SCHEMAS)]
+          .map((s) => [s.$id as string, JSON.parse(JSON.stringify(s)) as Record<string, unknown>]))
+      }
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  await app.register(healthRoutes)
+  await app.register(envelopeRoutes)
+  await app.register(messageRoutes)
+  await app.register(subjectRoutes)
+  return app
+}

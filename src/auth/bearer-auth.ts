@@ -1,0 +1,53 @@
+import { decodeJwt, jwtVerify, errors as joseErrors } from 'jose'
+import type { FastifyRequest } from 'fastify'
+import { ENVELOPE_ALGS, GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import type { KeyDirectory } from '../keys/platform-keys.js'
+
+export type Role = 'platform' | 'admin' | 'operator' | 'auditor'
+
+/** Who is calling: a platform (its id) or an admin user (issuer and subject) with roles. */
+export interface Principal {
+  id: string
+  platform: string | undefined
+  roles: Role[]
+}
+
+const unauthorized = (detail: string, cause?: unknown): GatewayError => new GatewayError('UNAUTHORIZED', detail, { cause })
+
+/**
+ * Authenticates `Authorization: Bearer <JWT>`: signed by a platform key (`iss` a platform id) or
+ * by a configured admin key (`iss` an admin issuer, `sub` the user), `aud` YRD, a short lifetime.
+ */
+export async function authenticate (request: FastifyRequest, keys: KeyDirectory, maxLifetimeSeconds: number, clockSkewSeconds: number): Promise<Principal> {
+  const header = request.headers.authorization
+  if (header === undefined || !header.startsWith('Bearer ')) throw unauthorized('Authorization: Bearer <JWT> required')
+  const token = header.slice(7).trim()
+  let iss: unknown
+  try {
+    iss = decodeJwt(token).iss
+  } catch (err) {
+    throw unauthorized('bearer token is not a JWT', err)
+  }
+  if (typeof iss !== 'string') throw unauthorized('bearer token has no iss')
+  const platformKey = keys.platform(iss)
+  const admin = platformKey === undefined ? keys.admin(iss) : undefined
+  const getKey = platformKey ?? admin?.getKey
+  if (getKey === undefined) throw unauthorized('token issuer unknown')
+  let payload
+  try {
+    ({ payload } = await jwtVerify(token, getKey, {
+      audience: GATEWAY_ID,
+      algorithms: [...ENVELOPE_ALGS],
+      requiredClaims: ['exp', 'iat'],
+      clockTolerance: clockSkewSeconds
+    }))
+  } catch (err) {
+    if (err instanceof joseErrors.JWKSTimeout) throw new GatewayError('UNAVAILABLE', 'issuer key set unavailable', { cause: err })
+    throw unauthorized('bearer token invalid or expired', err)
+  }
+  if ((payload.exp as number) - (payload.iat as number) > maxLifetimeSeconds) throw unauthorized(`bearer token lifetime exceeds ${maxLifetimeSeconds} s`)
+  if (platformKey !== undefined) return { id: iss, platform: iss, roles: ['platform'] }
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('admin token needs sub (the user)')
+  return { id: `${iss}:${payload.sub}`, platform: undefined, roles: (admin?.roles ?? []) as Role[] }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { Command, Option } from 'commander'
+import type { JWK } from 'jose'
+import { compactVerify, createLocalJWKSet, createRemoteJWKSet, importJWK, type CryptoKey } from 'jose'
+import { runtimeFromEnv } from './runtime/runtime-options.js'
+import { migrate } from './ledger/migrate.js'
+import { startGateway, closeOnSignals } from './server.js'
+import { generatePrivateJwk, algOfJwk, type SigningAlg } from './keys/signing-keys.js'
+import { platformSigner, signEnvelope } from './envelopes/sign-envelope.js'
+import { mintToken } from './auth/mint-token.js'
+import { runDemo } from './demo/run-demo.js'
+import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
+const fail = (msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(2) }
+
+const program = new Command('credit-gw')
+  .description('Yangtze River Delta credit gateway: signed envelope exchange between provincial credit platforms')
+
+program.command('serve').description('start the gateway (HTTP API, delivery workers, scheduled jobs)')
+  .action(async () => {
+    const gw = await startGateway()
+    gw.app.log.info(`gateway listening on ${gw.url}; API docs at ${gw.url}/docs`)
+    closeOnSignals(gw.close)
+  })
+
+program.command('demo').description('start the gateway with four simulated provincial platforms and run the scenario')
+  .option('--once', 'run the scenario once, print its steps and exit (non-zero if a step did not hold)')
+  .action(async (opts: { once?: boolean }) => {
+    const code = await runDemo({ once: opts.once === true })
+    process.exit(code)
+  })
+
+program.command('migrate').description('bring the ledger schema up to date (also done at start)')
+  .action(async () => {
+    const rt = runtimeFromEnv()
+    const { from, to } = await migrate(rt.databaseUrl, rt.dbSchema)
+    process.stdout.write(`ledger schema ${rt.dbSchema}: version ${from} -> ${to}\n`)
+  })
+
+program.command('keygen').description('print a new private JWK (for GW_SIGNING_KEY_FILE or a platform)')
+  .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['ES256', 'EdDSA']).default('ES256'))
+  .option('--kid <kid>', 'key id')
+  .action(async (opts: { alg: SigningAlg, kid?: string }) => {
+    process.stdout.write(JSON.stringify(await generatePrivateJwk(opts.alg, opts.kid), null, 2) + '\n')
+  })
+
+program.command('sign').description('sign an envelope as a platform (prints the JWS)')
+  .requiredOption('--key <file>', 'the platform\'s private JWK')
+  .requiredOption('--iss <platform>', 'issuing platform id')
+  .requiredOption('--kind <kind>', 'envelope kind, e.g. list.upsert')
+  .requiredOption('--items <file>', 'JSON file holding the items array')
+  .option('--jti <jti>', 'message id (default: random)')
+  .option('--flattened', 'flattened JSON serialisation instead of compact')
+  .action(async (opts: { key: string, iss: string, kind: EnvelopeKindV1, items: string, jti?: string, flattened?: boolean }) => {
+    const items = readJson(opts.items)
+    if (!Array.isArray(items)) fail('--items must hold a JSON array')
+    const signer = await platformSigner(opts.iss, readJson(opts.key) as JWK)
+    const { jws } = await signEnvelope(signer, { kind: opts.kind, items: items as unknown[], jti: opts.jti }, opts.flattened === true ? 'flattened' : 'compact')
+    process.stdout.write(jws + '\n')
+  })
+
+program.command('token').description('mint a short-lived bearer token for the read API')
+  .requiredOption('--key <file>', 'private JWK of a platform or admin issuer')
+  .requiredOption('--iss <id>', 'platform id or admin issuer id')
+  .option('--sub <user>', 'the user (admin tokens)')
+  .option('--lifetime <seconds>', 'lifetime in seconds', '300')
+  .action(async (opts: { key: string, iss: string, sub?: string, lifetime: string }) => {
+    const jwk = readJson(opts.key) as JWK
+    const alg = algOfJwk(jwk)
+    const token = await mintToken({ kid: String(jwk.kid), alg, key: await importJWK(jwk, alg) as CryptoKey }, opts.iss, { sub: opts.sub, lifetimeSeconds: Number(opts.lifetime) })
+    process.stdout.write(token + '\n')
+  })
+
+program.command('verify-receipt').description('verify a receipt offline against the gateway\'s JWK Set')
+  .argument('<receipt>', 'the compact JWS receipt')
+  .requiredOption('--jwks <fileOrUrl>', 'JWK Set file, or URL of /.well-known/jwks.json')
+  .action(async (receipt: string, opts: { jwks: string }) => {
+    const keys = /^https?:/.test(opts.jwks)
+      ? createRemoteJWKSet(new URL(opts.jwks))
+      : createLocalJWKSet(readJson(opts.jwks) as Parameters<typeof createLocalJWKSet>[0])
+    try {
+      const { payload, protectedHeader } = await compactVerify(receipt, keys, { algorithms: ['ES256', 'EdDSA'] })
+      process.stdout.write(JSON.stringify({ valid: true, kid: protectedHeader.kid, claims: JSON.parse(new TextDecoder().decode(payload)) }, null, 2) + '\n')
+    } catch (err) {
+      fail(`receipt does not verify: ${(err as Error).message}`)
+    }
+  })
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  fail((err as Error).message)
+})

@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AcceptedV1 } from '../../contracts/receipt-v1.js'
+import { ProblemV1 } from '../../contracts/problem-v1.js'
+import { GATEWAY_ID, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
+import { toGatewayError } from '../errors/error-handler.js'
+import { recordSecurityEvent } from '../ledger/security-log.js'
+import { digestOf, type JwsSerialisation } from './parse-jws.js'
+import { EnvelopeVerifier, type Claimed } from './verify-envelope.js'
+import { ReplayCache } from './replay-cache.js'
+import { ingestEnvelope, type IngestDeps } from './ingest-service.js'
+
+const COMPACT = 'application/jose'
+const FLATTENED = 'application/jose+json'
+
+declare module 'fastify' {
+  interface FastifyRequest { envelopeClaimed: Claimed | null }
+}
+
+const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 409: ProblemV1, 413: ProblemV1, 415: ProblemV1, 422: ProblemV1, 503: ProblemV1 }
+
+/** `POST /v1/envelopes`: the one way in for every message from a platform. */
+export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
+  const bodyLimit = app.config.settings.bodyLimitBytes
+  app.removeAllContentTypeParsers()
+  for (const type of [COMPACT, FLATTENED]) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
+  }
+  app.decorateRequest('envelopeClaimed', null)
+
+  const skew = app.config.settings.clockSkewSeconds
+  const deps: IngestDeps = {
+    verifier: new EnvelopeVerifier(app.keyDirectory, skew),
+    replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
+    pool: app.pg,
+    keys: app.gatewayKeys,
+    destinationsFor: (iss) => app.config.platforms.filter((p) => p.enabled && p.id !== iss && p.id !== GATEWAY_ID).map((p) => p.id)
+  }
+
+  // Every refused envelope leaves one security-log line, and nothing else.
+  app.addHook('onError', async (request, _reply, error) => {
+    const err = toGatewayError(error)
+    if (err.status >= 500) return
+    app.metrics.envelopesRejected.inc({ code: err.code })
+    const claimed = request.envelopeClaimed
+    await recordSecurityEvent(app.pg, {
+      code: err.code,
+      status: err.status,
+      remote: request.ip,
+      issClaimed: claimed?.iss,
+      jtiClaimed: claimed?.jti,
+      digest: claimed?.digest,
+      detail: err.message
+    }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
+  })
+
+  app.post('/v1/envelopes', {
+    bodyLimit,
+    schema: {
+      summary: 'Submit a signed envelope',
+      description: 'Body: a JWS (RFC 7515) in compact (`application/jose`) or flattened JSON (`application/jose+json`) serialisation. ' +
+        'Protected header: alg ES256 or EdDSA, kid in the issuer\'s JWK Set, typ yrd-envelope+jwt. Payload: EnvelopeClaimsV1, items per kind ' +
+        '(ListUpsertItemV1, ListRemoveItemV1, PunishmentNoticeItemV1, PunishmentFeedbackItemV1, ObjectionOpenItemV1, ObjectionResolveItemV1). ' +
+        'Accepted whole or not at all. 202 with a receipt; the same jti with the same bytes again: 200 with the original receipt; with other bytes: 409 JTI_CONFLICT.',
+      tags: ['envelopes'],
+      consumes: [COMPACT, FLATTENED],
+      response: { 200: AcceptedV1, 202: AcceptedV1, ...problems }
+    }
+  }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body as Buffer
+    const serialisation: JwsSerialisation = (request.headers['content-type'] ?? '').startsWith(FLATTENED) ? 'flattened' : 'compact'
+    const claimed: Claimed = { digest: digestOf(body) }
+    request.envelopeClaimed = claimed
+    const result = await ingestEnvelope(deps, body, serialisation, claimed)
+    if (result.status === 202) {
+      app.metrics.envelopesAccepted.inc({ iss: result.iss, kind: result.kind })
+      app.metrics.itemsAccepted.inc({ iss: result.iss, kind: result.kind }, result.items)
+      request.log.info({ platform: result.iss, jti: result.body.jti, kind: result.kind, items: result.items }, 'envelope accepted')
+    }
+    return await reply.code(result.status).send(result.body)
+  })
+}

@@ -1,0 +1,51 @@
+import type pg from 'pg'
+import type { AcceptedV1, ReceiptClaimsV1 } from '../../contracts/receipt-v1.js'
+import { RECEIPT_TYP } from '../../contracts/receipt-v1.js'
+import type { GatewayKeys } from '../keys/signing-keys.js'
+import { commitEnvelope } from '../ledger/envelope-store.js'
+import type { ReplayCache } from './replay-cache.js'
+import { validateItems } from './validate-items.js'
+import type { Claimed, EnvelopeVerifier } from './verify-envelope.js'
+import type { JwsSerialisation } from './parse-jws.js'
+
+export interface IngestDeps {
+  verifier: EnvelopeVerifier
+  replay: ReplayCache
+  pool: pg.Pool
+  keys: GatewayKeys
+  /** Platforms that should receive what `iss` sends. */
+  destinationsFor: (iss: string) => string[]
+}
+
+export interface IngestResult {
+  /** 202 for a new envelope, 200 for an identical resubmission. */
+  status: 200 | 202
+  body: AcceptedV1
+  iss: string
+  kind: string
+  items: number
+}
+
+/**
+ * Accepts an envelope or rejects it whole: verify (signature, header, claims), validate every
+ * item, answer replays from the cache, then commit envelope, entries, history and outbox in one
+ * transaction and return the gateway's signed receipt. `claimed` collects what the envelope says
+ * about itself for the security log, should it be rejected.
+ */
+export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed): Promise<IngestResult> {
+  const env = await deps.verifier.verify(body, serialisation, claimed)
+  const { jti, iss, kind, items } = env.claims
+  const cached = await deps.replay.lookup(jti, env.digest)
+  if (cached !== undefined) return { status: 200, body: { jti, receipt: cached }, iss, kind, items: items.length }
+  validateItems(kind, iss, items)
+
+  const receivedAt = new Date()
+  const claims: ReceiptClaimsV1 = { jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length }
+  const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
+  const outcome = await commitEnvelope(deps.pool, {
+    jti, iss, kind, digest: env.digest, jws: env.raw, items, receipt, receivedAt, destinations: deps.destinationsFor(iss)
+  })
+  const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt
+  await deps.replay.remember(jti, env.digest, finalReceipt)
+  return { status: outcome.outcome === 'replay' ? 200 : 202, body: { jti, receipt: finalReceipt }, iss, kind, items: items.length }
+}

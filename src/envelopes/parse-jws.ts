@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { FlattenedJwsV1 } from '../../contracts/envelope-v1.js'
+import { GatewayError } from '../errors/gateway-error.js'
+
+/** The three parts of a JWS, whichever serialisation it came in. */
+export interface JwsParts {
+  protected: string
+  payload: string
+  signature: string
+}
+
+export type JwsSerialisation = 'compact' | 'flattened'
+
+const B64URL = /^[A-Za-z0-9_-]+$/
+const flattenedCheck = TypeCompiler.Compile(FlattenedJwsV1)
+
+/** SHA-256 of the exact bytes received, base64url: what receipts and replay checks compare. */
+export function digestOf (bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('base64url')
+}
+
+/** Splits a received body into JWS parts; anything that is not a well-formed JWS is ENVELOPE_MALFORMED. */
+export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsParts {
+  const text = body.toString('utf8').trim()
+  if (serialisation === 'compact') {
+    const parts = text.split('.')
+    if (parts.length !== 3) throw new GatewayError('ENVELOPE_MALFORMED', 'a compact JWS has three dot-separated parts')
+    const [p, pl, s] = parts as [string, string, string]
+    if (!B64URL.test(p) || !B64URL.test(pl) || !B64URL.test(s)) {
+      throw new GatewayError('ENVELOPE_MALFORMED', 'JWS parts must be non-empty base64url (an unencoded or detached payload is not accepted)')
+    }
+    return { protected: p, payload: pl, signature: s }
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new GatewayError('ENVELOPE_MALFORMED', 'body is not JSON')
+  }
+  if (!flattenedCheck.Check(json)) {
+    throw new GatewayError('ENVELOPE_MALFORMED', 'a flattened JWS is an object with exactly protected, payload and signature (no unprotected header)')
+  }
+  for (const part of [json.protected, json.payload, json.signature]) {
+    if (!B64URL.test(part)) throw new GatewayError('ENVELOPE_MALFORMED', 'JWS parts must be base64url')
+  }
+  return { protected: json.protected, payload: json.payload, signature: json.signature }
+}
+
+/** Decodes a base64url JSON object, or throws ENVELOPE_MALFORMED naming `what`. */
+export function decodeJsonPart (part: string, what: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+  } catch {
+    throw new GatewayError('ENVELOPE_MALFORMED', `${what} is not base64url-encoded JSON`)
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new GatewayError('ENVELOPE_MALFORMED', `${what} is not a JSON object`)
+  }
+  return value as Record<string, unknown>
+}

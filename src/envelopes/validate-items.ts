@@ -1,0 +1,130 @@
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { TSchema } from '@sinclair/typebox'
+import { ITEM_SCHEMAS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
+import type { SubjectV1 } from '../../contracts/subject-v1.js'
+import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
+import { checkUscc } from '../identifiers/uscc.js'
+import { checkIdNumber } from '../identifiers/id-number.js'
+
+const MAX_ERRORS = 100
+const checks = Object.fromEntries(
+  Object.entries(ITEM_SCHEMAS).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema as TSchema)])
+) as Record<EnvelopeKindV1, TypeCheck<TSchema>>
+
+/** Owner-only kinds: only the platform that owns the entry may send them. */
+const OWNER_ONLY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.remove', 'objection.resolve'])
+/** Kinds that change one entry per item: an entry may appear once per envelope. */
+const ONE_PER_ENTRY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.remove'])
+
+const isRealDate = (d: string): boolean => {
+  const t = new Date(`${d}T00:00:00Z`)
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
+}
+
+class Collector {
+  readonly errors: ItemErrorV1[] = []
+  add (index: number, path: string, code: ErrorCode, detail: string): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ index, path, code, detail })
+  }
+}
+
+// Messages name the check, never the value: they end up in responses and the security log.
+function checkSubject (c: Collector, index: number, at: string, subject: SubjectV1): void {
+  if (subject.type === 'person') {
+    if (subject.idNumber === undefined) c.add(index, `${at}/idNumber`, 'SCHEMA_INVALID', 'a person is identified by idNumber')
+    if (subject.creditCode !== undefined) c.add(index, `${at}/creditCode`, 'SCHEMA_INVALID', 'a person has no creditCode')
+  } else {
+    if (subject.creditCode === undefined) c.add(index, `${at}/creditCode`, 'SCHEMA_INVALID', `a subject of type ${subject.type} is identified by creditCode`)
+    if (subject.idNumber !== undefined) c.add(index, `${at}/idNumber`, 'SCHEMA_INVALID', 'only a person has an idNumber')
+  }
+  if (subject.creditCode !== undefined) {
+    const problem = checkUscc(subject.creditCode)
+    if (problem !== null) c.add(index, `${at}/creditCode`, 'USCC_INVALID', `unified social credit code invalid (${problem})`)
+  }
+  if (subject.idNumber !== undefined) {
+    const problem = checkIdNumber(subject.idNumber)
+    if (problem !== null) c.add(index, `${at}/idNumber`, 'ID_NUMBER_INVALID', `identity number invalid (${problem})`)
+  }
+  subject.responsiblePersons?.forEach((p, i) => {
+    if (p.idNumber === undefined) return
+    const problem = checkIdNumber(p.idNumber)
+    if (problem !== null) c.add(index, `${at}/responsiblePersons/${i}/idNumber`, 'ID_NUMBER_INVALID', `identity number invalid (${problem})`)
+  })
+}
+
+function checkDates (c: Collector, index: number, item: Record<string, unknown>, fields: string[]): void {
+  for (const f of fields) {
+    const v = item[f]
+    if (typeof v === 'string' && !isRealDate(v)) c.add(index, `/${f}`, 'SCHEMA_INVALID', 'not a calendar date')
+  }
+}
+
+function checkSemantics (c: Collector, kind: EnvelopeKindV1, index: number, item: Record<string, unknown>): void {
+  if (kind === 'list.upsert') {
+    const entry = item as { listType: string, severeCategory?: string, subject: SubjectV1, validFrom: string, validUntil?: string, decision: { decidedOn: string, authorityCode?: string } }
+    checkSubject(c, index, '/subject', entry.subject)
+    if (entry.listType === 'black' && entry.severeCategory === undefined) {
+      c.add(index, '/severeCategory', 'SCHEMA_INVALID', 'a black-list entry names one of the four severe categories (国发〔2016〕33号 (九))')
+    }
+    checkDates(c, index, item, ['validFrom', 'validUntil'])
+    if (!isRealDate(entry.decision.decidedOn)) c.add(index, '/decision/decidedOn', 'SCHEMA_INVALID', 'not a calendar date')
+    if (entry.validUntil !== undefined && entry.validUntil < entry.validFrom) c.add(index, '/validUntil', 'SCHEMA_INVALID', 'validUntil is before validFrom')
+    if (entry.decision.authorityCode !== undefined) {
+      const problem = checkUscc(entry.decision.authorityCode)
+      if (problem !== null) c.add(index, '/decision/authorityCode', 'USCC_INVALID', `unified social credit code invalid (${problem})`)
+    }
+  } else if (kind === 'punishment.notice') {
+    checkSubject(c, index, '/subject', item.subject as SubjectV1)
+    checkDates(c, index, item, ['respondBy', 'feedbackBy'])
+    if ((item.feedbackBy as string) < (item.respondBy as string)) c.add(index, '/feedbackBy', 'SCHEMA_INVALID', 'feedbackBy is before respondBy')
+  } else if (kind === 'punishment.feedback') {
+    checkDates(c, index, item, ['appliedOn'])
+    const outcome = item.outcome
+    if (outcome !== 'acknowledged' && item.measure === undefined) c.add(index, '/measure', 'SCHEMA_INVALID', 'feedback on a measure names the measure')
+    if (outcome === 'applied' && item.appliedOn === undefined) c.add(index, '/appliedOn', 'SCHEMA_INVALID', 'an applied measure has appliedOn')
+    if (outcome === 'declined' && item.reason === undefined) c.add(index, '/reason', 'SCHEMA_INVALID', 'a declined measure has a reason')
+  } else if (kind === 'list.remove') {
+    checkDates(c, index, item, ['effectiveOn'])
+  } else if (kind === 'objection.open') {
+    checkDates(c, index, item, ['lodgedOn'])
+  } else {
+    checkDates(c, index, item, ['resolvedOn'])
+    if (item.outcome === 'corrected' && item.correctedVersion === undefined) c.add(index, '/correctedVersion', 'SCHEMA_INVALID', 'a correction names the corrected version')
+  }
+}
+
+/**
+ * Validates every item of an envelope against its kind's contract, the identifier checks and the
+ * ownership rule. An envelope is accepted whole or not at all, so every problem found is reported
+ * (up to 100), and the envelope's code is that of the first one.
+ */
+export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown[]): void {
+  const check = checks[kind]
+  const c = new Collector()
+  const seen = new Map<string, number>()
+  items.forEach((item, index) => {
+    if (!check.Check(item)) {
+      let n = 0
+      for (const e of check.Errors(item)) {
+        c.add(index, e.path, 'SCHEMA_INVALID', e.message)
+        if (++n >= 5) break
+      }
+      return
+    }
+    const it = item as Record<string, unknown>
+    checkSemantics(c, kind, index, it)
+    if (OWNER_ONLY.has(kind) && it.owner !== iss) c.add(index, '/owner', 'NOT_OWNER', 'only the owning platform may change this entry')
+    if (ONE_PER_ENTRY.has(kind)) {
+      const key = String(it.entryId)
+      const first = seen.get(key)
+      if (first !== undefined) c.add(index, '/entryId', 'SCHEMA_INVALID', `entry already changed by item ${first} of this envelope`)
+      else seen.set(key, index)
+    }
+  })
+  const first = c.errors[0]
+  if (first !== undefined) {
+    const n = c.errors.length
+    throw new GatewayError(first.code as ErrorCode, `${n}${n >= MAX_ERRORS ? '+' : ''} invalid item field(s); the envelope was not accepted`, { errors: c.errors })
+  }
+}

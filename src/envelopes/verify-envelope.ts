@@ -1,0 +1,103 @@
+import { compactVerify, errors as joseErrors } from 'jose'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import {
+  ENVELOPE_ALGS, ENVELOPE_TYP, EnvelopeClaimsV1, GATEWAY_ID, MAX_ITEMS, MAX_LIFETIME_SECONDS
+} from '../../contracts/envelope-v1.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import type { KeyDirectory } from '../keys/platform-keys.js'
+import { decodeJsonPart, parseJws, type JwsSerialisation } from './parse-jws.js'
+
+/** An envelope whose signature, header and claims all hold. Items are not validated yet. */
+export interface VerifiedEnvelope {
+  raw: string
+  digest: string
+  kid: string
+  alg: string
+  claims: EnvelopeClaimsV1
+}
+
+/** What is known of an envelope before it is verified, for the security log only. */
+export interface Claimed {
+  iss?: string
+  jti?: string
+  digest: string
+}
+
+const claimsCheck = TypeCompiler.Compile(EnvelopeClaimsV1)
+const allowedAlgs: readonly string[] = ENVELOPE_ALGS
+
+function joseToGateway (err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err
+  if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) {
+    return new GatewayError('KEY_UNKNOWN', 'kid is not in the issuer\'s key set', { cause: err })
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new GatewayError('SIGNATURE_INVALID', 'signature does not verify', { cause: err })
+  if (err instanceof joseErrors.JOSEAlgNotAllowed || err instanceof joseErrors.JOSENotSupported) {
+    return new GatewayError('ALG_NOT_ALLOWED', 'algorithm not allowed for this key', { cause: err })
+  }
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err instanceof TypeError) {
+    return new GatewayError('UNAVAILABLE', 'the issuer\'s key set could not be fetched; try again later', { cause: err, retryable: true })
+  }
+  if (err instanceof joseErrors.JOSEError) return new GatewayError('ENVELOPE_MALFORMED', `invalid JWS (${err.code})`, { cause: err })
+  return new GatewayError('INTERNAL', 'verification failed unexpectedly', { cause: err })
+}
+
+/**
+ * Verifies an envelope as CONTRACT.md "Envelopes" states it, cheapest and least trusting checks
+ * first: the alg allow-list and `typ` before any key is looked up, the issuer before the
+ * signature, the claims only once the signature holds.
+ */
+export class EnvelopeVerifier {
+  constructor (
+    private readonly keys: KeyDirectory,
+    private readonly clockSkewSeconds: number
+  ) {}
+
+  /** Fills `claimed` as facts become known, so a rejection can be logged with what was claimed. */
+  async verify (body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, nowMs: number = Date.now()): Promise<VerifiedEnvelope> {
+    const parts = parseJws(body, serialisation)
+    const header = decodeJsonPart(parts.protected, 'protected header')
+    const alg = header.alg
+    if (typeof alg !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'protected header has no alg')
+    if (!allowedAlgs.includes(alg)) throw new GatewayError('ALG_NOT_ALLOWED', `alg ${alg.slice(0, 20)} is not allowed (ES256 or EdDSA)`)
+    if (header.typ !== ENVELOPE_TYP) throw new GatewayError('ENVELOPE_MALFORMED', `typ must be ${ENVELOPE_TYP}`)
+    const kid = header.kid
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) throw new GatewayError('ENVELOPE_MALFORMED', 'protected header needs a kid')
+    if ('crit' in header || 'b64' in header || 'jku' in header || 'x5u' in header || 'jwk' in header) {
+      throw new GatewayError('ENVELOPE_MALFORMED', 'crit, b64, jku, x5u and jwk header parameters are not accepted')
+    }
+
+    const unverified = decodeJsonPart(parts.payload, 'payload')
+    const iss = unverified.iss
+    if (typeof iss !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'payload has no iss')
+    claimed.iss = iss.slice(0, 32)
+    if (typeof unverified.jti === 'string') claimed.jti = unverified.jti.slice(0, 128)
+    const getKey = this.keys.platform(iss)
+    if (getKey === undefined) throw new GatewayError('ISSUER_UNKNOWN', 'iss is not a configured platform')
+
+    try {
+      // Without an unprotected header (refused by parseJws) both serialisations verify alike.
+      await compactVerify(`${parts.protected}.${parts.payload}.${parts.signature}`, getKey, { algorithms: [...ENVELOPE_ALGS] })
+    } catch (err) {
+      throw joseToGateway(err)
+    }
+
+    if (!claimsCheck.Check(unverified)) {
+      const first = claimsCheck.Errors(unverified).First()
+      throw new GatewayError('ENVELOPE_MALFORMED', `claims invalid at ${first?.path ?? '/'}: ${first?.message ?? 'invalid'}`)
+    }
+    const claims = unverified
+    const aud = claims.aud
+    if (!(aud === GATEWAY_ID || (Array.isArray(aud) && aud.includes(GATEWAY_ID)))) {
+      throw new GatewayError('AUDIENCE_INVALID', `aud must be ${GATEWAY_ID}`)
+    }
+    const now = Math.floor(nowMs / 1000)
+    if (claims.exp <= claims.iat) throw new GatewayError('ENVELOPE_MALFORMED', 'exp must be after iat')
+    if (claims.exp - claims.iat > MAX_LIFETIME_SECONDS) throw new GatewayError('ENVELOPE_MALFORMED', `exp may be at most ${MAX_LIFETIME_SECONDS} s after iat`)
+    if (now > claims.exp + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope expired')
+    if (claims.iat > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope issued in the future (check the clock)')
+    if (claims.items.length > MAX_ITEMS) throw new GatewayError('PAYLOAD_TOO_LARGE', `at most ${MAX_ITEMS} items per envelope`)
+
+    return { raw: body.toString('utf8'), digest: claimed.digest, kid, alg, claims }
+  }
+}

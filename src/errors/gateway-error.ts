@@ -1,0 +1,60 @@
+import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
+
+/** Every stable error code, with its HTTP status and title. */
+export const ERROR_CODES = {
+  ENVELOPE_MALFORMED: { status: 400, title: 'Envelope malformed' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  PURPOSE_REQUIRED: { status: 400, title: 'Query purpose required' },
+  UNAUTHORIZED: { status: 401, title: 'Authentication required' },
+  SIGNATURE_INVALID: { status: 401, title: 'Signature invalid' },
+  KEY_UNKNOWN: { status: 401, title: 'Signing key unknown' },
+  ISSUER_UNKNOWN: { status: 401, title: 'Issuer unknown' },
+  ALG_NOT_ALLOWED: { status: 401, title: 'Algorithm not allowed' },
+  ENVELOPE_EXPIRED: { status: 401, title: 'Envelope expired or not yet valid' },
+  AUDIENCE_INVALID: { status: 401, title: 'Envelope not addressed to the gateway' },
+  FORBIDDEN: { status: 403, title: 'Forbidden' },
+  NOT_OWNER: { status: 403, title: 'Not the owner of the entry' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  JTI_CONFLICT: { status: 409, title: 'Message id already used for other content' },
+  VERSION_CONFLICT: { status: 409, title: 'Version not newer than the current one' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  SCHEMA_INVALID: { status: 422, title: 'Schema invalid' },
+  USCC_INVALID: { status: 422, title: 'Unified social credit code invalid' },
+  ID_NUMBER_INVALID: { status: 422, title: 'Identity number invalid' },
+  ENTRY_UNKNOWN: { status: 422, title: 'Entry unknown' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  UNAVAILABLE: { status: 503, title: 'Service unavailable' }
+} as const satisfies Record<string, { status: number, title: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export interface GatewayErrorOptions {
+  cause?: unknown
+  errors?: ItemErrorV1[]
+  retryable?: boolean
+}
+
+/**
+ * The one error type of the gateway: a stable `code`, its HTTP status, and whether trying again
+ * later can succeed. Rendered as problem+json by the error handler; a queue worker turns a
+ * non-retryable one into BullMQ's UnrecoverableError.
+ */
+export class GatewayError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly retryable: boolean
+  readonly errors: ItemErrorV1[] | undefined
+
+  constructor (code: ErrorCode, detail: string, options: GatewayErrorOptions = {}) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'GatewayError'
+    this.code = code
+    this.status = ERROR_CODES[code].status
+    this.retryable = options.retryable ?? this.status >= 500
+    this.errors = options.errors
+  }
+}
+
+export const isGatewayError = (err: unknown): err is GatewayError => err instanceof GatewayError

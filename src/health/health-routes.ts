@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+
+const withTimeout = async <T>(p: Promise<T>, ms: number): Promise<T> => await Promise.race([
+  p, new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error('timeout')) }, ms).unref())
+])
+
+/** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics and the gateway's JWKS. */
+export async function healthRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/healthz', {
+    schema: { summary: 'Liveness', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
+  }, async () => ({ status: 'ok' as const }))
+
+  const Check = Type.Union([Type.Literal('ok'), Type.Literal('down')])
+  const Ready = Type.Object({ status: Check, redis: Check, database: Check })
+  app.get('/readyz', {
+    schema: { summary: 'Readiness: Redis and the database reachable', tags: ['operations'], response: { 200: Ready, 503: Ready } }
+  }, async (_request, reply) => {
+    const [redis, database] = await Promise.all([
+      withTimeout(app.redis.ping(), 1000).then(() => 'ok' as const, () => 'down' as const),
+      withTimeout(app.pg.query('SELECT 1'), 2000).then(() => 'ok' as const, () => 'down' as const)
+    ])
+    const ok = redis === 'ok' && database === 'ok'
+    return await reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'down', redis, database })
+  })
+
+  app.get('/metrics', {
+    schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] }
+  }, async (_request, reply) => {
+    return await reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
+  })
+
+  app.get('/.well-known/jwks.json', {
+    schema: { summary: 'The gateway\'s public keys, for receipts and signed deliveries', tags: ['operations'] }
+  }, async (_request, reply) => {
+    return await reply.header('cache-control', 'public, max-age=300').send(app.gatewayKeys.jwks)
+  })
+}

@@ -1,0 +1,32 @@
+import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
+import type { GatewayConfig } from '../../config/config-schema.js'
+
+/** Resolves the verification keys of every configured issuer (platforms and admin issuers). */
+export interface KeyDirectory {
+  /** The key getter of a platform, or undefined when the id is not an enabled platform. */
+  platform: (id: string) => JWTVerifyGetKey | undefined
+  /** The key getter and roles of an admin issuer. */
+  admin: (id: string) => { getKey: JWTVerifyGetKey, roles: string[] } | undefined
+}
+
+function keySetOf (holder: { jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined }, cacheMs: number, cooldownMs: number): JWTVerifyGetKey {
+  if (holder.jwks !== undefined) return createLocalJWKSet(holder.jwks as Parameters<typeof createLocalJWKSet>[0])
+  // A remote set is cached and refetched when a kid is not in it (rotation), at most once per cooldown.
+  return createRemoteJWKSet(new URL(holder.jwksUrl as string), {
+    cacheMaxAge: cacheMs,
+    cooldownDuration: cooldownMs,
+    timeoutDuration: 5000
+  })
+}
+
+export function buildKeyDirectory (config: GatewayConfig): KeyDirectory {
+  const cacheMs = config.settings.jwksCacheSeconds * 1000
+  const cooldownMs = config.settings.jwksRefetchCooldownSeconds * 1000
+  const platforms = new Map(config.platforms.filter((p) => p.enabled)
+    .map((p) => [p.id, keySetOf(p, cacheMs, cooldownMs)]))
+  const admins = new Map(config.admins.map((a) => [a.id, { getKey: keySetOf(a, cacheMs, cooldownMs), roles: [...a.roles] }]))
+  return {
+    platform: (id) => platforms.get(id),
+    admin: (id) => admins.get(id)
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import {
+  CompactSign, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK
+} from 'jose'
+
+export type SigningAlg = 'ES256' | 'EdDSA'
+
+/** The gateway's signing keys: the active one signs, every one is published for verification. */
+export interface GatewayKeys {
+  kid: string
+  alg: SigningAlg
+  /** Public keys of every configured key (rotation: old keys stay published). */
+  jwks: { keys: PublicJwk[] }
+  sign: (payload: object, typ: string) => Promise<string>
+}
+
+export function algOfJwk (jwk: JWK): SigningAlg {
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256'
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA'
+  throw new Error(`unsupported key (kty ${String(jwk.kty)}, crv ${String(jwk.crv)}): use EC P-256 or Ed25519`)
+}
+
+/** A public JWK as published: kty and kid always present. */
+export type PublicJwk = JWK & { kty: string, kid: string }
+
+export function publicPart (jwk: JWK): PublicJwk {
+  const { kty, crv, x, y, kid } = jwk
+  if (typeof kty !== 'string' || typeof kid !== 'string') throw new Error('a published key needs kty and kid')
+  const pub: PublicJwk = { kty, crv, x, kid, alg: algOfJwk(jwk), use: 'sig' }
+  if (y !== undefined) pub.y = y
+  return pub
+}
+
+/** Makes a new private JWK with a kid (used by `credit-gw keygen`, the demo and the tests). */
+export async function generatePrivateJwk (alg: SigningAlg = 'ES256', kid: string = randomUUID()): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined })
+  return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' }
+}
+
+/** Builds GatewayKeys from private JWKs; the first is the active signer. */
+export async function gatewayKeysFrom (privateJwks: JWK[]): Promise<GatewayKeys> {
+  const active = privateJwks[0]
+  if (active === undefined) throw new Error('no signing key')
+  if (typeof active.d !== 'string') throw new Error('the first key of the signing key set must be private')
+  if (typeof active.kid !== 'string' || active.kid === '') throw new Error('every signing key needs a kid')
+  const alg = algOfJwk(active)
+  const key = await importJWK(active, alg) as CryptoKey
+  const kid = active.kid
+  return {
+    kid,
+    alg,
+    jwks: { keys: privateJwks.map(publicPart) },
+    sign: async (payload, typ) => await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg, kid, typ })
+      .sign(key)
+  }
+}
+
+export interface SigningKeyOptions {
+  file?: string | undefined
+  production: boolean
+  warn: (msg: string) => void
+}
+
+/**
+ * Loads the gateway's private key(s) from `GW_SIGNING_KEY_FILE` (a JWK or a JWK Set). Without it,
+ * outside production, makes an ephemeral key and warns: receipts it signs cannot be checked after
+ * a restart.
+ */
+export async function loadGatewayKeys (opts: SigningKeyOptions): Promise<GatewayKeys> {
+  if (opts.file === undefined || opts.file === '') {
+    if (opts.production) throw new Error('GW_SIGNING_KEY_FILE is required in production')
+    opts.warn('GW_SIGNING_KEY_FILE not set: using an ephemeral signing key (receipts will not verify after a restart)')
+    return await gatewayKeysFrom([await generatePrivateJwk('ES256', `ephemeral-${randomUUID()}`)])
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(opts.file, 'utf8'))
+  } catch (err) {
+    throw new Error(`GW_SIGNING_KEY_FILE ${opts.file}: ${(err as Error).message}`, { cause: err })
+  }
+  const set = parsed as { keys?: unknown }
+  const keys = Array.isArray(set.keys) ? set.keys as JWK[] : [parsed as JWK]
+  return await gatewayKeysFrom(keys)
+}

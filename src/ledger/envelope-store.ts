@@ -1,0 +1,60 @@
+import type pg from 'pg'
+import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import { inTransaction } from './pool.js'
+import { writeEntries } from './entry-writes.js'
+
+export interface EnvelopeRecord {
+  jti: string
+  iss: string
+  kind: EnvelopeKindV1
+  digest: string
+  jws: string
+  items: unknown[]
+  receipt: string
+  receivedAt: Date
+  /** Platforms that should receive the message: one outbox row each. */
+  destinations: string[]
+}
+
+export type CommitOutcome =
+  | { outcome: 'accepted' }
+  | { outcome: 'replay', receipt: string }
+
+/**
+ * Commits an accepted envelope in one transaction: the raw JWS and its receipt, the entries and
+ * their history, and one outbox row per destination. The envelope row goes first so that two
+ * submissions of one jti serialise on its primary key: exactly one commits, the other sees it.
+ */
+export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord): Promise<CommitOutcome> {
+  return await inTransaction(pool, async (client) => {
+    const inserted = await client.query(
+      `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (jti) DO NOTHING`,
+      [rec.jti, rec.iss, rec.kind, rec.digest, rec.jws, rec.items.length, rec.receipt, rec.receivedAt])
+    if (inserted.rowCount === 0) {
+      const { rows } = await client.query<{ digest: string, receipt: string }>(
+        'SELECT digest, receipt FROM envelopes WHERE jti = $1', [rec.jti])
+      const prior = rows[0]
+      if (prior === undefined) throw new GatewayError('UNAVAILABLE', 'concurrent submission; try again', { retryable: true })
+      if (prior.digest !== rec.digest) throw new GatewayError('JTI_CONFLICT', 'this jti was already used for a different envelope')
+      return { outcome: 'replay', receipt: prior.receipt }
+    }
+    if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
+      await writeEntries(client, rec.kind, rec.iss, rec.jti, rec.items as Array<{ entryId: string, version: number }>, rec.receivedAt)
+    }
+    if (rec.destinations.length > 0) {
+      await client.query(
+        `INSERT INTO deliveries (jti, destination, created_at, updated_at)
+         SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
+        [rec.jti, rec.destinations, rec.receivedAt])
+    }
+    return { outcome: 'accepted' }
+  })
+}
+
+/** Looks up a prior envelope's digest and receipt (for replays once the cache has forgotten). */
+export async function findEnvelope (pool: pg.Pool, jti: string): Promise<{ digest: string, receipt: string } | undefined> {
+  const { rows } = await pool.query<{ digest: string, receipt: string }>('SELECT digest, receipt FROM envelopes WHERE jti = $1', [jti])
+  return rows[0]
+}

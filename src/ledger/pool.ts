@@ -1,0 +1,32 @@
+import pg from 'pg'
+import { assertSchemaName } from './migrate.js'
+
+/** A pool whose every connection works in the ledger's schema. */
+export function createPool (databaseUrl: string, schema: string, max = 10): pg.Pool {
+  assertSchemaName(schema)
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    options: `-c search_path=${schema}`,
+    connectionTimeoutMillis: 5000
+  })
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined)
+  return pool
+}
+
+/** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    const result = await fn(client)
+    await client.query('COMMIT')
+    return result
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw err
+  } finally {
+    client.release()
+  }
+}

@@ -1,0 +1,28 @@
+import fp from 'fastify-plugin'
+import type { GatewayConfig } from '../../config/config-schema.js'
+import type { GatewayKeys } from '../keys/signing-keys.js'
+import { buildKeyDirectory, type KeyDirectory } from '../keys/platform-keys.js'
+import type { RuntimeOptions } from '../runtime/runtime-options.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: GatewayConfig
+    runtime: RuntimeOptions
+    gatewayKeys: GatewayKeys
+    keyDirectory: KeyDirectory
+  }
+}
+
+export interface ContextOptions {
+  config: GatewayConfig
+  runtime: RuntimeOptions
+  gatewayKeys: GatewayKeys
+}
+
+/** The validated config, the runtime options and the keys: what every other plugin reads. */
+export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
+  app.decorate('config', opts.config)
+  app.decorate('runtime', opts.runtime)
+  app.decorate('gatewayKeys', opts.gatewayKeys)
+  app.decorate('keyDirectory', buildKeyDirectory(opts.config))
+}, { name: 'gw-context', fastify: '5.x' })

@@ -1,0 +1,30 @@
+/** Where the gateway listens and what it connects to: from the environment, never from committed files. */
+export interface RuntimeOptions {
+  host: string
+  port: number
+  redisUrl: string
+  databaseUrl: string
+  /** PostgreSQL schema of the ledger (tests use one per file). */
+  dbSchema: string
+  /** Prefix of every Redis key and queue (tests use one per file). */
+  redisPrefix: string
+  signingKeyFile: string | undefined
+  production: boolean
+  logLevel: string
+}
+
+export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
+  const port = Number(env.PORT ?? 8080)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT ?? ''}`)
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    dbSchema: env.GW_DB_SCHEMA ?? 'yrd_gateway',
+    redisPrefix: env.GW_REDIS_PREFIX ?? 'yrd',
+    signingKeyFile: env.GW_SIGNING_KEY_FILE,
+    production: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL ?? 'info'
+  }
+}

@@ -1,0 +1,74 @@
+import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
+import { idNumberCheckCharacter } from '../identifiers/id-number.js'
+import { orgCodeCheckCharacter, usccCheckCharacter, USCC_CHARSET } from '../identifiers/uscc.js'
+
+/** A valid unified social credit code for a legal person registered in `region`, derived from `n`. */
+export function sampleUscc (region: string, n: number): string {
+  let body = ''
+  let x = n * 2654435761 % 4294967296
+  for (let i = 0; i < 8; i++) {
+    body += USCC_CHARSET[x % 10]
+    x = Math.floor(x / 10) + (i + 1) * 7919
+  }
+  const first17 = `91${region}${body}${orgCodeCheckCharacter(body)}`
+  return first17 + usccCheckCharacter(first17)
+}
+
+/** A valid resident identity number (fictitious) for someone born in 1980 in `region`. */
+export function sampleIdNumber (region: string, n: number): string {
+  const day = String(1 + (n % 28)).padStart(2, '0')
+  const month = String(1 + (n % 12)).padStart(2, '0')
+  const seq = String(n % 1000).padStart(3, '0')
+  const first17 = `${region}1980${month}${day}${seq}`
+  return first17 + idNumberCheckCharacter(first17)
+}
+
+const NAMES = ['华东食品有限公司', '长江环保科技有限公司', '江南旅游发展有限公司', '皖南质检设备有限公司', '申城药业股份有限公司']
+
+/**
+ * A complete black-list entry as 国办发〔2020〕49号 (八) requires it, owned by `owner` and about an
+ * enterprise (or, with `person`, a natural person) of `region`.
+ */
+export function sampleEntry (owner: string, region: string, n: number, opts: { person?: boolean, version?: number, listType?: 'black' | 'red' | 'key-supervision', tag?: string } = {}): ListUpsertItemV1 {
+  const listType = opts.listType ?? 'black'
+  // A tag keeps runs apart (a demo run again on the same ledger gets new entries and subjects).
+  const tag = opts.tag ?? ''
+  const seed = n + [...tag].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1000003, 0) * 100
+  const subject: ListUpsertItemV1['subject'] = opts.person === true
+    ? { type: 'person', name: '张某某', idNumber: sampleIdNumber(region, seed) }
+    : {
+        type: 'enterprise',
+        name: NAMES[n % NAMES.length] ?? '示例企业有限公司',
+        creditCode: sampleUscc(region, seed),
+        responsiblePersons: [{ role: 'legal-representative', name: '李某', idNumber: sampleIdNumber(region, seed + 7) }]
+      }
+  const entry: ListUpsertItemV1 = {
+    entryId: tag === '' ? `${owner}-${listType}-${n}` : `${owner}-${listType}-${tag}-${n}`,
+    owner,
+    version: opts.version ?? 1,
+    listType,
+    listCode: listType === 'black' ? 'food-drug-serious-violation' : `${listType}-list`,
+    domain: 'food-drug',
+    subject,
+    facts: '生产经营不符合食品安全标准的食品，情节严重。',
+    legalBasis: '《中华人民共和国食品安全法》第一百二十三条；国发〔2016〕33号 (九)',
+    decision: {
+      authority: '市场监督管理局',
+      documentType: 'penalty-decision',
+      documentName: '行政处罚决定书',
+      documentNumber: `${owner}市监罚〔2026〕${100 + n}号`,
+      decidedOn: '2026-03-15'
+    },
+    measures: [
+      { code: 'restrict-public-procurement', mandatory: true, description: '限制参与政府采购' },
+      { code: 'strict-supervision', mandatory: false }
+    ],
+    exitConditions: '惩戒期满且已履行处罚决定，可申请移出。',
+    remedies: '可依法申请行政复议或提起行政诉讼，或向认定部门提出异议。',
+    validFrom: '2026-03-15',
+    validUntil: '2029-03-14',
+    repairable: true
+  }
+  if (listType === 'black') entry.severeCategory = 'health-safety'
+  return entry
+}

@@ -1,0 +1,56 @@
+import type pg from 'pg'
+import type { SubjectEntriesV1 } from '../../contracts/subject-entries-v1.js'
+import { inTransaction } from '../ledger/pool.js'
+import { recordQuery } from '../ledger/query-log.js'
+import { maskIdNumber } from '../identifiers/mask.js'
+import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
+
+export interface SubjectQuery {
+  subjectId: string
+  kind: 'organisation' | 'person'
+  principal: string
+  role: string
+  purpose: string
+}
+
+/**
+ * Every current (not removed) entry of one subject across lists and platforms, with the sources
+ * the answer covers. The lookup and its query-log record are one transaction: no answer without
+ * its record.
+ */
+export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms: string[]): Promise<SubjectEntriesV1> {
+  return await inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ owner: string, entry_id: string, version: number, list_type: string, list_code: string, domain: string, status: 'active' | 'suspended', updated_at: Date, data: unknown }>(
+      `SELECT owner, entry_id, version, list_type, list_code, domain, status, updated_at, data
+       FROM entries WHERE subject_id = $1 AND status <> 'removed' ORDER BY owner, entry_id`, [q.subjectId])
+    const cov = await client.query<{ iss: string, last: Date }>(
+      'SELECT iss, max(received_at) AS last FROM envelopes WHERE iss = ANY($1::text[]) GROUP BY iss', [platforms])
+    const last = new Map(cov.rows.map((r) => [r.iss, r.last.toISOString()]))
+    const masked = q.kind === 'person' ? maskIdNumber(q.subjectId) : q.subjectId
+    const queryId = await recordQuery(client, {
+      principal: q.principal,
+      role: q.role,
+      route: 'GET /v1/subjects/{id}/entries',
+      subjectId: q.subjectId,
+      subjectMasked: masked,
+      purpose: q.purpose,
+      resultCount: rows.length
+    })
+    return {
+      subject: { id: masked, kind: q.kind },
+      entries: rows.map((r) => ({
+        owner: r.owner,
+        entryId: r.entry_id,
+        version: r.version,
+        listType: r.list_type,
+        listCode: r.list_code,
+        domain: r.domain,
+        status: r.status,
+        updatedAt: r.updated_at.toISOString(),
+        entry: maskIdNumbersDeep(r.data)
+      })),
+      coverage: platforms.map((p) => ({ platform: p, lastReceivedAt: last.get(p) ?? null })),
+      queryId
+    }
+  })
+}
