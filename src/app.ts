@@ -25,6 +25,8 @@ export interface AppOptions {
   gatewayKeys: GatewayKeys
   /** false silences request logging (benches); defaults to the runtime log level. */
   logger?: boolean
+  /** Where log lines go (default stdout); tests read them to prove what is never logged. */
+  logStream?: { write: (line: string) => void }
 }
 
 const DESCRIPTION = `Gateway through which the public credit platforms of Shanghai (SH), Jiangsu (JS), Zhejiang (ZJ)
@@ -43,7 +45,9 @@ most 15 minutes after iat).`
 /** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(opts.runtime.logLevel),
+    logger: opts.logger === false
+      ? false
+      : { ...loggerOptions(opts.runtime.logLevel), ...(opts.logStream === undefined ? {} : { stream: opts.logStream }) },
     bodyLimit: opts.config.settings.bodyLimitBytes,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } }

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import { importJWK, type CryptoKey, type JWK } from 'jose'
+import type { GatewayConfig, GatewaySettings, PlatformConfig } from '../../config/config-schema.js'
+import { buildApp } from '../../src/app.js'
+import { migrate } from '../../src/ledger/migrate.js'
+import { generatePrivateJwk, gatewayKeysFrom, publicPart, type GatewayKeys, type SigningAlg } from '../../src/keys/signing-keys.js'
+import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../../src/envelopes/sign-envelope.js'
+import { mintToken } from '../../src/auth/mint-token.js'
+import type { RuntimeOptions } from '../../src/runtime/runtime-options.js'
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** The four provinces, with the algorithms their test keys use (both allowed ones covered). */
+export const PROVINCES: Array<{ id: string, region: string, alg: SigningAlg }> = [
+  { id: 'SH', region: '310000', alg: 'ES256' },
+  { id: 'JS', region: '320000', alg: 'EdDSA' },
+  { id: 'ZJ', region: '330000', alg: 'ES256' },
+  { id: 'AH', region: '340000', alg: 'EdDSA' }
+]
+
+export interface TestPlatform {
+  id: string
+  region: string
+  privateJwk: JWK
+  signer: PlatformSigner
+}
+
+export interface Harness {
+  app: FastifyInstance
+  config: GatewayConfig
+  runtime: RuntimeOptions
+  gatewayKeys: GatewayKeys
+  platforms: Map<string, TestPlatform>
+  platform: (id: string) => TestPlatform
+  /** A pool on the test's own schema, for assertions. */
+  db: pg.Pool
+  redis: Redis
+  sign: (iss: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<{ jws: string, jti: string }>
+  post: (jws: string, contentType?: string) => Promise<{ status: number, body: Record<string, unknown> }>
+  adminToken: (roles?: 'admin' | 'operator' | 'auditor') => Promise<string>
+  adminKey: (role: 'admin' | 'operator' | 'auditor') => Promise<{ iss: string, kid: string, alg: string, key: CryptoKey }>
+  platformToken: (id: string) => Promise<string>
+  count: (table: string) => Promise<number>
+}
+
+export interface HarnessOptions {
+  settings?: Partial<GatewaySettings>
+  /** Replace or add platform config fields (e.g. a jwksUrl instead of inline keys). */
+  platformOverrides?: (p: PlatformConfig) => PlatformConfig
+  listen?: boolean
+  logStream?: { write: (line: string) => void }
+}
+
+/** The gateway's URL when the harness listens on a real port. */
+export function urlOf (h: Harness): string {
+  const a = h.app.server.address()
+  return `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}`
+}
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+const uniqueName = (prefix: string): string => `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`
+
+/**
+ * A gateway on real PostgreSQL and Redis, in a fresh schema and key prefix of its own, with four
+ * platforms holding real keys and three admin issuers; all torn down with the test.
+ */
+export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
+  const schema = uniqueName('t')
+  const prefix = uniqueName('t')
+  const platforms = new Map<string, TestPlatform>()
+  for (const p of PROVINCES) {
+    const privateJwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-k1`)
+    platforms.set(p.id, { id: p.id, region: p.region, privateJwk, signer: await platformSigner(p.id, privateJwk) })
+  }
+  const adminKeys = new Map<string, JWK>()
+  for (const role of ['admin', 'operator', 'auditor'] as const) adminKeys.set(role, await generatePrivateJwk('ES256', `${role}-k1`))
+
+  const settings: GatewaySettings = {
+    clockSkewSeconds: 60,
+    bodyLimitBytes: 8 * 1024 * 1024,
+    readTokenMaxLifetimeSeconds: 900,
+    jwksCacheSeconds: 600,
+    jwksRefetchCooldownSeconds: 0,
+    ...opts.settings
+  }
+  const config: GatewayConfig = {
+    dir: '(test)',
+    settings,
+    platforms: PROVINCES.map((p) => {
+      const base: PlatformConfig = {
+        id: p.id,
+        name: `${p.id} platform`,
+        regionCode: p.region,
+        adapter: 'yrd-push',
+        endpoint: `http://127.0.0.1:9/${p.id}`,
+        jwks: { keys: [publicPart(platforms.get(p.id)?.privateJwk as JWK)] },
+        enabled: true
+      }
+      return opts.platformOverrides?.(base) ?? base
+    }),
+    admins: [...adminKeys].map(([role, jwk]) => ({ id: `${role}-console`, roles: [role as 'admin'], jwks: { keys: [publicPart(jwk)] } }))
+  }
+  const runtime: RuntimeOptions = {
+    host: '127.0.0.1',
+    port: 0,
+    redisUrl: REDIS_URL,
+    databaseUrl: DATABASE_URL,
+    dbSchema: schema,
+    redisPrefix: prefix,
+    signingKeyFile: undefined,
+    production: false,
+    logLevel: opts.logStream === undefined ? (process.env.TEST_LOG_LEVEL ?? 'silent') : 'debug'
+  }
+  const gatewayKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')])
+  await migrate(DATABASE_URL, schema)
+  const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream })
+  if (opts.listen === true) await app.listen({ host: '127.0.0.1', port: 0 })
+  else await app.ready()
+
+  const db = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 4 })
+  const redis = new Redis(REDIS_URL)
+  t.teardown(async () => {
+    await app.close()
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await db.end()
+    const keys = await redis.keys(`${prefix}:*`)
+    if (keys.length > 0) await redis.del(...keys)
+    redis.disconnect()
+  })
+
+  const platform = (id: string): TestPlatform => {
+    const p = platforms.get(id)
+    if (p === undefined) throw new Error(`no platform ${id}`)
+    return p
+  }
+  const keyOf = async (jwk: JWK): Promise<{ kid: string, alg: string, key: CryptoKey }> => {
+    const alg = jwk.kty === 'OKP' ? 'EdDSA' : 'ES256'
+    return { kid: String(jwk.kid), alg, key: await importJWK(jwk, alg) as CryptoKey }
+  }
+  return {
+    app,
+    config,
+    runtime,
+    gatewayKeys,
+    platforms,
+    platform,
+    db,
+    redis,
+    sign: async (iss, input, serialisation = 'compact') => await signEnvelope(platform(iss).signer, input, serialisation),
+    post: async (jws, contentType = 'application/jose') => {
+      const res = await app.inject({ method: 'POST', url: '/v1/envelopes', headers: { 'content-type': contentType }, payload: jws })
+      return { status: res.statusCode, body: res.json() }
+    },
+    adminToken: async (role = 'admin') => await mintToken(await keyOf(adminKeys.get(role) as JWK), `${role}-console`, { sub: `${role}-user` }),
+    adminKey: async (role) => ({ iss: `${role}-console`, ...(await keyOf(adminKeys.get(role) as JWK)) }),
+    platformToken: async (id) => await mintToken(await keyOf(platform(id).privateJwk), id),
+    count: async (table) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n)
+  }
+}

@@ -1,0 +1,20 @@
+import t from 'tap'
+import pg from 'pg'
+import { migrate } from '../../src/ledger/migrate.js'
+import { DATABASE_URL } from '../helpers/harness.js'
+
+t.test('migrations run once, concurrently safe, and report versions', async (t) => {
+  const schema = `t_migrate_${process.pid}`
+  const db = new pg.Pool({ connectionString: DATABASE_URL })
+  t.teardown(async () => {
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await db.end()
+  })
+  const results = await Promise.all([migrate(DATABASE_URL, schema), migrate(DATABASE_URL, schema), migrate(DATABASE_URL, schema)])
+  t.same(results.map((r) => r.to), [1, 1, 1])
+  t.equal(results.filter((r) => r.from === 0).length, 1, 'exactly one applied the migration')
+  t.same(await migrate(DATABASE_URL, schema), { from: 1, to: 1 })
+  const { rows } = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])
+  t.same(rows.map((r) => r.table_name), ['deliveries', 'entries', 'entry_history', 'envelopes', 'query_log', 'schemaversion', 'security_log'])
+  await t.rejects(migrate(DATABASE_URL, 'Robert"; DROP TABLE x'), /invalid database schema name/)
+})
