@@ -17,6 +17,26 @@ export const JwkSet = Type.Object({
   keys: Type.Array(PublicJwk, { minItems: 1 })
 }, { additionalProperties: false })
 
+/** How the gateway delivers to one platform: retries, timeouts, rate limit, health gating. */
+export const DeliveryPolicy = Type.Object({
+  attempts: Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'Attempts before a delivery is dead' }),
+  baseDelayMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 1000, description: 'First retry delay; doubles each attempt, with jitter' }),
+  maxDelayMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 300_000, description: 'Cap of the retry delay' }),
+  timeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000, description: 'Per-request timeout' }),
+  concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  rateLimit: Type.Object({
+    max: Type.Integer({ minimum: 1, default: 50 }),
+    durationMs: Type.Integer({ minimum: 10, default: 1000 })
+  }, { default: {}, description: 'At most max deliveries per durationMs' }),
+  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' })
+}, { default: {}, additionalProperties: false })
+export type DeliveryPolicy = Static<typeof DeliveryPolicy>
+
+/** The defaults of DeliveryPolicy, for configs built in code. */
+export const DEFAULT_DELIVERY: DeliveryPolicy = {
+  attempts: 20, baseDelayMs: 1000, maxDelayMs: 300_000, timeoutMs: 10_000, concurrency: 4, rateLimit: { max: 50, durationMs: 1000 }, healthIntervalMs: 5000
+}
+
 /** `<config>/platforms/<ID>.json`: one provincial (or other) platform. */
 export const PlatformConfig = Type.Object({
   id: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }),
@@ -26,7 +46,9 @@ export const PlatformConfig = Type.Object({
   endpoint: HttpUrl,
   jwks: Type.Optional(JwkSet),
   jwksUrl: Type.Optional(HttpUrl),
-  enabled: Type.Boolean({ default: true })
+  healthUrl: Type.Optional(HttpUrl),
+  enabled: Type.Boolean({ default: true }),
+  delivery: DeliveryPolicy
 }, { additionalProperties: true })
 export type PlatformConfig = Static<typeof PlatformConfig>
 
@@ -49,9 +71,24 @@ export const GatewaySettings = Type.Object({
   bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 8 * 1024 * 1024 }),
   readTokenMaxLifetimeSeconds: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   jwksCacheSeconds: Type.Integer({ minimum: 0, maximum: 86400, default: 600 }),
-  jwksRefetchCooldownSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 30 })
+  jwksRefetchCooldownSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  relayIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500, description: 'How often the outbox relay polls (it also wakes on NOTIFY)' }),
+  sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
+  jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
+
+/** The defaults of GatewaySettings, for configs built in code (tests, benches). */
+export const DEFAULT_SETTINGS: GatewaySettings = {
+  clockSkewSeconds: 60,
+  bodyLimitBytes: 8 * 1024 * 1024,
+  readTokenMaxLifetimeSeconds: 900,
+  jwksCacheSeconds: 600,
+  jwksRefetchCooldownSeconds: 30,
+  relayIntervalMs: 500,
+  sweepIntervalMs: 30_000,
+  jobLockMs: 30_000
+}
 
 /** Everything the config folder holds, validated. */
 export interface GatewayConfig {

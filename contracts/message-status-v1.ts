@@ -14,6 +14,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union(
 
 /** Where one message stands for one destination platform. */
 export const DestinationStatusV1 = Type.Object({
+  deliveryId: Type.String({ description: 'Id for GET /v1/deliveries and POST /v1/deliveries/{id}/resend' }),
   platform: Type.String(),
   status: DeliveryStatusV1,
   attempts: Type.Integer({ minimum: 0 }),
@@ -35,3 +36,35 @@ export const MessageStatusV1 = Type.Object({
   destinations: Type.Array(DestinationStatusV1)
 }, { $id: 'MessageStatusV1' })
 export type MessageStatusV1 = Static<typeof MessageStatusV1>
+
+/** One row of `GET /v1/deliveries`. */
+export const DeliveryRowV1 = Type.Object({
+  deliveryId: Type.String(),
+  jti: Type.String(),
+  origin: Type.String(),
+  kind: Type.String(),
+  platform: Type.String(),
+  status: DeliveryStatusV1,
+  attempts: Type.Integer(),
+  resends: Type.Integer(),
+  lastError: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String()
+}, { title: 'DeliveryRowV1' })
+
+/** Answer to `GET /v1/deliveries`. */
+export const DeliveryListV1 = Type.Object({
+  deliveries: Type.Array(DeliveryRowV1),
+  nextBefore: Nullable(Type.String({ description: 'Pass as `before` for the next page' }))
+}, { $id: 'DeliveryListV1' })
+export type DeliveryListV1 = Static<typeof DeliveryListV1>
+
+/** One recorded attempt (the evidence trail). */
+export const DeliveryAttemptV1 = Type.Object({
+  attempt: Type.Integer(),
+  startedAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+  outcome: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  sentDigest: Nullable(Type.String())
+}, { title: 'DeliveryAttemptV1' })

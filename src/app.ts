@@ -18,6 +18,8 @@ import { envelopeRoutes } from './envelopes/envelope-routes.js'
 import { messageRoutes } from './messages/message-routes.js'
 import { subjectRoutes } from './subjects/subject-routes.js'
 import { healthRoutes } from './health/health-routes.js'
+import { deliveryPlugin } from './delivery/delivery-plugin.js'
+import { deliveryRoutes } from './delivery/delivery-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -27,6 +29,8 @@ export interface AppOptions {
   logger?: boolean
   /** Where log lines go (default stdout); tests read them to prove what is never logged. */
   logStream?: { write: (line: string) => void }
+  /** Run the outbox relay and the delivery workers in this process (default true). */
+  workers?: boolean
 }
 
 const DESCRIPTION = `Gateway through which the public credit platforms of Shanghai (SH), Jiangsu (JS), Zhejiang (ZJ)
@@ -58,6 +62,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(postgresPlugin)
   await app.register(redisPlugin)
   await app.register(metricsPlugin)
+  await app.register(deliveryPlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
 
   await app.register(swagger, {
@@ -77,5 +82,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(envelopeRoutes)
   await app.register(messageRoutes)
   await app.register(subjectRoutes)
+  await app.register(deliveryRoutes)
   return app
 }

@@ -48,6 +48,8 @@ export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord): Promi
         `INSERT INTO deliveries (jti, destination, created_at, updated_at)
          SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
         [rec.jti, rec.destinations, rec.receivedAt])
+      // Wakes the outbox relay as soon as this transaction commits (never for one that rolls back).
+      await client.query("SELECT pg_notify('yrd_outbox', '')")
     }
     return { outcome: 'accepted' }
   })

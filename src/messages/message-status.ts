@@ -10,8 +10,8 @@ export async function messageStatus (pool: pg.Pool, jti: string): Promise<Messag
     'SELECT jti, iss, kind, digest, received_at, item_count FROM envelopes WHERE jti = $1', [jti])
   const e = env.rows[0]
   if (e === undefined) return undefined
-  const d = await pool.query<{ destination: string, status: MessageStatusV1['destinations'][number]['status'], attempts: number, last_error: string | null, created_at: Date, updated_at: Date, delivered_at: Date | null, receipt: unknown }>(
-    `SELECT destination, status, attempts, last_error, created_at, updated_at, delivered_at, receipt
+  const d = await pool.query<{ id: string, destination: string, status: MessageStatusV1['destinations'][number]['status'], attempts: number, last_error: string | null, created_at: Date, updated_at: Date, delivered_at: Date | null, receipt: unknown }>(
+    `SELECT id, destination, status, attempts, last_error, created_at, updated_at, delivered_at, receipt
      FROM deliveries WHERE jti = $1 ORDER BY destination`, [jti])
   return {
     jti: e.jti,
@@ -21,6 +21,7 @@ export async function messageStatus (pool: pg.Pool, jti: string): Promise<Messag
     receivedAt: e.received_at.toISOString(),
     items: e.item_count,
     destinations: d.rows.map((r) => ({
+      deliveryId: r.id,
       platform: r.destination,
       status: r.status,
       attempts: r.attempts,

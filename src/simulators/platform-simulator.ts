@@ -1,22 +1,38 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { JWK } from 'jose'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { compactVerify, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
 import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../envelopes/sign-envelope.js'
 import { digestOf } from '../envelopes/parse-jws.js'
 
-/** What a simulated platform got from the gateway. */
-export interface ReceivedDelivery {
-  at: string
-  contentType: string
-  body: string
+/** How a simulated platform misbehaves, so tests and the demo can show recovery. */
+export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400'
+
+/** One delivery the platform applied (the evidence that nothing was applied twice). */
+export interface AppliedChange {
+  jti: string
+  kind: string
+  entryKey: string
+  version: number
+}
+
+/** What the platform holds of one entry. */
+export interface HeldEntry {
+  owner: string
+  entryId: string
+  version: number
+  removed: boolean
+  item: unknown
 }
 
 export interface PostResult { status: number, body: unknown, jti: string, jws: string }
 
 /**
- * A simulated provincial platform: a real HTTP server with its own signing key. It serves its JWK
- * Set, answers health checks, keeps every delivery it receives (answering the reference receipt
- * `{ jti, digest }`), and publishes signed envelopes into the gateway.
+ * A simulated provincial platform speaking the reference protocol: a real HTTP server with its own
+ * signing key. It serves its JWK Set and a health check, verifies each delivery's gateway
+ * signature, applies list changes only when their version is newer than what it holds, ignores a
+ * jti it has already applied, answers the receipt `{ jti, digest }`, and publishes signed envelopes
+ * into the gateway. It can be stopped and restarted on the same port, or told to misbehave.
  */
 export interface SimulatedPlatform {
   id: string
@@ -24,8 +40,16 @@ export interface SimulatedPlatform {
   signer: PlatformSigner
   privateJwk: JWK
   jwks: { keys: PublicJwk[] }
-  received: ReceivedDelivery[]
+  /** Deliveries received (every attempt), applied changes, and the current holdings. */
+  received: Array<{ at: string, jti: string }>
+  applied: AppliedChange[]
+  held: Map<string, HeldEntry>
+  failure: FailureMode
+  /** Where to fetch the gateway's keys to verify deliveries (set once the gateway is up). */
+  trustGateway: (jwksUrl: string) => void
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
+  stop: () => Promise<void>
+  restart: () => Promise<void>
   close: () => Promise<void>
 }
 
@@ -52,43 +76,93 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
   const privateJwk = await generatePrivateJwk(opts.alg ?? 'ES256', `${opts.id.toLowerCase()}-key-1`)
   const signer = await platformSigner(opts.id, privateJwk)
   const jwks = { keys: [publicPart(privateJwk)] }
-  const received: ReceivedDelivery[] = []
+  const host = opts.host ?? '127.0.0.1'
+  let gatewayKeys: JWTVerifyGetKey | undefined
+  const sockets = new Set<Socket>()
+
+  const sim: SimulatedPlatform = {
+    id: opts.id,
+    url: '',
+    signer,
+    privateJwk,
+    jwks,
+    received: [],
+    applied: [],
+    held: new Map(),
+    failure: 'none',
+    trustGateway: (url) => { gatewayKeys = createRemoteJWKSet(new URL(url), { cooldownDuration: 0 }) },
+    publish: async (gatewayUrl, input, serialisation = 'compact') => {
+      const { jws, jti } = await signEnvelope(signer, input, serialisation)
+      return { ...(await postEnvelope(gatewayUrl, jws, serialisation)), jti, jws }
+    },
+    stop: async () => {
+      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
+    },
+    restart: async () => { await listen(port) },
+    close: async () => { await sim.stop() }
+  }
+  const appliedJtis = new Set<string>()
+
+  function apply (claims: { jti: string, kind: string, origin: string, items: Array<Record<string, unknown>> }): void {
+    if (appliedJtis.has(claims.jti)) return // a duplicate: already applied, answer the receipt again
+    for (const item of claims.items) {
+      const owner = String(item.owner ?? claims.origin)
+      const entryId = String(item.entryId ?? '')
+      const version = Number(item.version ?? 0)
+      const key = `${owner}:${entryId}`
+      if (claims.kind === 'list.upsert' || claims.kind === 'list.remove') {
+        const current = sim.held.get(key)
+        if (current !== undefined && current.version >= version) continue // never go back in versions
+        sim.held.set(key, { owner, entryId, version, removed: claims.kind === 'list.remove', item })
+      }
+      sim.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
+    }
+    appliedJtis.add(claims.jti)
+  }
+
+  async function onDelivery (req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void): Promise<void> {
+    const body = await readBody(req)
+    const jws = body.toString('utf8')
+    if (sim.failure === 'hang') return // never answers; the gateway times out
+    if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))
+    if (sim.failure === 'error-500') { send(500, { error: 'internal error' }); return }
+    if (sim.failure === 'reject-400') { send(400, { error: 'rejected by platform rules' }); return }
+    if (gatewayKeys === undefined) { send(503, { error: 'gateway keys not configured' }); return }
+    let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
+    try {
+      const { payload } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+      claims = JSON.parse(new TextDecoder().decode(payload))
+    } catch {
+      send(401, { error: 'delivery signature invalid' })
+      return
+    }
+    if (claims.aud !== sim.id) { send(400, { error: 'not addressed to this platform' }); return }
+    sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
+    apply(claims)
+    if (sim.failure === 'garbage') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>OK</html>'); return }
+    send(200, { jti: claims.jti, digest: sim.failure === 'wrong-receipt' ? digestOf(Buffer.from('something else')) : digestOf(body) })
+  }
 
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     }
     if (req.method === 'GET' && req.url === '/.well-known/jwks.json') { send(200, jwks); return }
-    if (req.method === 'GET' && req.url === '/health') { send(200, { status: 'ok', platform: opts.id }); return }
+    if (req.method === 'GET' && req.url === '/health') { send(sim.failure === 'error-500' ? 503 : 200, { status: 'ok', platform: opts.id }); return }
     if (req.method === 'POST' && req.url === '/yrd/v1/deliveries') {
-      readBody(req).then((body) => {
-        const text = body.toString('utf8')
-        received.push({ at: new Date().toISOString(), contentType: req.headers['content-type'] ?? '', body: text })
-        let jti = ''
-        try { jti = String(JSON.parse(Buffer.from(text.split('.')[1] ?? '', 'base64url').toString('utf8')).jti) } catch { /* answered below */ }
-        send(200, { jti, digest: digestOf(body) })
-      }, () => { send(400, { error: 'unreadable body' }) })
+      onDelivery(req, res, send).catch(() => { send(500, { error: 'simulator error' }) })
       return
     }
     send(404, { error: 'not found' })
   })
-  await new Promise<void>((resolve, reject) => {
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
+  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => { resolve() })
+    server.listen(p, host, () => { server.off('error', reject); resolve() })
   })
+  await listen(opts.port ?? 0)
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
-  return {
-    id: opts.id,
-    url: `http://127.0.0.1:${port}`,
-    signer,
-    privateJwk,
-    jwks,
-    received,
-    publish: async (gatewayUrl, input, serialisation = 'compact') => {
-      const { jws, jti } = await signEnvelope(signer, input, serialisation)
-      return { ...(await postEnvelope(gatewayUrl, jws, serialisation)), jti, jws }
-    },
-    close: async () => await new Promise<void>((resolve) => { server.close(() => { resolve() }); server.closeAllConnections() })
-  }
+  sim.url = `http://${host}:${port}`
+  return sim
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { importJWK, type CryptoKey, type JWK } from 'jose'
-import type { GatewayConfig, GatewaySettings, PlatformConfig } from '../../config/config-schema.js'
+import { DEFAULT_DELIVERY, DEFAULT_SETTINGS, type GatewayConfig, type GatewaySettings, type PlatformConfig } from '../../config/config-schema.js'
 import { buildApp } from '../../src/app.js'
 import { migrate } from '../../src/ledger/migrate.js'
 import { generatePrivateJwk, gatewayKeysFrom, publicPart, type GatewayKeys, type SigningAlg } from '../../src/keys/signing-keys.js'
@@ -52,6 +52,8 @@ export interface HarnessOptions {
   /** Replace or add platform config fields (e.g. a jwksUrl instead of inline keys). */
   platformOverrides?: (p: PlatformConfig) => PlatformConfig
   listen?: boolean
+  /** Run the relay and delivery workers (off by default: ingest tests look at the outbox as written). */
+  workers?: boolean
   logStream?: { write: (line: string) => void }
 }
 
@@ -80,14 +82,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const adminKeys = new Map<string, JWK>()
   for (const role of ['admin', 'operator', 'auditor'] as const) adminKeys.set(role, await generatePrivateJwk('ES256', `${role}-k1`))
 
-  const settings: GatewaySettings = {
-    clockSkewSeconds: 60,
-    bodyLimitBytes: 8 * 1024 * 1024,
-    readTokenMaxLifetimeSeconds: 900,
-    jwksCacheSeconds: 600,
-    jwksRefetchCooldownSeconds: 0,
-    ...opts.settings
-  }
+  const settings: GatewaySettings = { ...DEFAULT_SETTINGS, jwksRefetchCooldownSeconds: 0, ...opts.settings }
   const config: GatewayConfig = {
     dir: '(test)',
     settings,
@@ -99,7 +94,8 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
         adapter: 'yrd-push',
         endpoint: `http://127.0.0.1:9/${p.id}`,
         jwks: { keys: [publicPart(platforms.get(p.id)?.privateJwk as JWK)] },
-        enabled: true
+        enabled: true,
+        delivery: { ...DEFAULT_DELIVERY }
       }
       return opts.platformOverrides?.(base) ?? base
     }),
@@ -118,7 +114,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   }
   const gatewayKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')])
   await migrate(DATABASE_URL, schema)
-  const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream })
+  const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream, workers: opts.workers ?? false })
   if (opts.listen === true) await app.listen({ host: '127.0.0.1', port: 0 })
   else await app.ready()
 

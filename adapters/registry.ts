@@ -1,0 +1,13 @@
+import type { AdapterFactory } from './types.js'
+import { createYrdPushAdapter } from './yrd-push/yrd-push-adapter.js'
+
+/** Every adapter the gateway knows, by the name platform config files use in `adapter`. */
+export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
+  'yrd-push': createYrdPushAdapter
+}
+
+export function adapterFactory (name: string): AdapterFactory {
+  const factory = ADAPTERS[name]
+  if (factory === undefined) throw new Error(`unknown adapter "${name}" (known: ${Object.keys(ADAPTERS).join(', ')})`)
+  return factory
+}

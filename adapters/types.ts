@@ -1,0 +1,83 @@
+import type { DeliveryPolicy, PlatformConfig } from '../config/config-schema.js'
+import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+
+/**
+ * One message for one destination platform, as the gateway hands it to an adapter. Items are
+ * the envelope's items as the owner sent them (list items older than what the destination
+ * already holds are filtered out beforehand).
+ */
+export interface Delivery {
+  /** The ledger's delivery id (one per message and destination). */
+  deliveryId: string
+  /** The original message id: stable across retries, so destinations can drop duplicates. */
+  jti: string
+  kind: EnvelopeKindV1
+  /** The platform that sent the message. */
+  origin: string
+  /** SHA-256 of the envelope as the gateway received it. */
+  originDigest: string
+  destination: string
+  items: unknown[]
+  receivedAt: string
+}
+
+/** What a destination answered once it took a delivery. */
+export interface DeliveryReceipt {
+  /** The destination's own acknowledgement, kept as evidence. */
+  evidence: Record<string, unknown>
+  /** SHA-256 (base64url) of the bytes sent, when the protocol has one. */
+  sentDigest?: string
+}
+
+export type HealthState = 'up' | 'down' | 'unknown'
+
+export interface AdapterHealth {
+  state: HealthState
+  detail?: string
+}
+
+/** Optional capabilities an adapter declares; the gateway uses what is there. */
+export interface AdapterCapabilities {
+  /** The platform pulls from a gateway feed instead of receiving pushes. */
+  pull: boolean
+  /** The adapter can export what the platform holds (for reconciliation). */
+  export: boolean
+}
+
+/**
+ * The small contract every platform adapter fulfils: deliver one message, check health, close.
+ * A failure is an AdapterError saying whether trying again can help.
+ */
+export interface PlatformAdapter {
+  readonly name: string
+  readonly capabilities: AdapterCapabilities
+  deliver: (delivery: Delivery) => Promise<DeliveryReceipt>
+  health: () => Promise<AdapterHealth>
+  close: () => Promise<void>
+}
+
+/** Signs a payload as the gateway (compact JWS); adapters never hold the key itself. */
+export type GatewaySign = (payload: object, typ: string) => Promise<string>
+
+/** What an adapter factory gets: its platform's config and the gateway's signer. Never the environment. */
+export interface AdapterContext {
+  platform: PlatformConfig
+  policy: DeliveryPolicy
+  sign: GatewaySign
+}
+
+export type AdapterFactory = (ctx: AdapterContext) => PlatformAdapter
+
+/** A failed delivery attempt. `retryable: false` sends the delivery straight to dead. */
+export class AdapterError extends Error {
+  readonly retryable: boolean
+  /** True when the platform could not be reached at all (connection refused, timeout). */
+  readonly unreachable: boolean
+
+  constructor (message: string, opts: { retryable: boolean, unreachable?: boolean, cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.name = 'AdapterError'
+    this.retryable = opts.retryable
+    this.unreachable = opts.unreachable ?? false
+  }
+}

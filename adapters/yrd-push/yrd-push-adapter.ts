@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto'
+import { Pool, request, errors as undiciErrors } from 'undici'
+import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
+import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
+
+function networkError (err: unknown): AdapterError {
+  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError
+  const code = (err as { code?: string }).code ?? ''
+  return new AdapterError(timeout ? 'timed out' : `unreachable (${code !== '' ? code : (err as Error).message})`, { retryable: true, unreachable: true, cause: err })
+}
+
+/**
+ * The reference push protocol (CONTRACT.md "Reference push protocol"): each delivery is a compact
+ * JWS signed by the gateway (iss YRD, aud the platform) POSTed to the platform's endpoint; the
+ * platform answers 2xx with `{ jti, digest }`, digest being the SHA-256 of the exact JWS it got.
+ * 5xx, 408, 429 and network failures are retried; any other 4xx or an invalid receipt is permanent.
+ */
+export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
+  const endpoint = new URL(ctx.platform.endpoint)
+  const timeout = ctx.policy.timeoutMs
+  const pool = new Pool(endpoint.origin, {
+    connections: ctx.policy.concurrency,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connectTimeout: Math.min(timeout, 5000),
+    keepAliveTimeout: 10_000
+  })
+  const healthUrl = ctx.platform.healthUrl === undefined ? undefined : new URL(ctx.platform.healthUrl)
+
+  return {
+    name: 'yrd-push',
+    capabilities: { pull: false, export: false },
+
+    async deliver (d: Delivery): Promise<DeliveryReceipt> {
+      const iat = Math.floor(Date.now() / 1000)
+      const jws = await ctx.sign({
+        iss: GATEWAY_ID,
+        aud: d.destination,
+        jti: d.jti,
+        iat,
+        exp: iat + MAX_LIFETIME_SECONDS,
+        kind: d.kind,
+        items: d.items,
+        origin: d.origin,
+        originDigest: d.originDigest
+      }, ENVELOPE_TYP)
+      const sent = digest(jws)
+      let status: number
+      let text: string
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path: endpoint.pathname + endpoint.search,
+          headers: { 'content-type': 'application/jose', 'x-yrd-delivery': d.deliveryId },
+          body: jws,
+          signal: AbortSignal.timeout(timeout)
+        })
+        status = res.statusCode
+        text = await res.body.text()
+      } catch (err) {
+        throw networkError(err)
+      }
+      if (status >= 500 || status === 408 || status === 429) throw new AdapterError(`platform answered ${status}`, { retryable: true })
+      if (status < 200 || status >= 300) throw new AdapterError(`platform refused the delivery (${status}): ${text.slice(0, 200)}`, { retryable: false })
+      let receipt: unknown
+      try {
+        receipt = JSON.parse(text)
+      } catch {
+        throw new AdapterError('invalid receipt: not JSON', { retryable: false })
+      }
+      const r = receipt as { jti?: unknown, digest?: unknown }
+      if (r.jti !== d.jti) throw new AdapterError('invalid receipt: jti does not match', { retryable: false })
+      if (r.digest !== sent) throw new AdapterError('invalid receipt: digest does not match what was sent', { retryable: false })
+      return { evidence: receipt as Record<string, unknown>, sentDigest: sent }
+    },
+
+    async health (): Promise<AdapterHealth> {
+      if (healthUrl === undefined) return { state: 'unknown' }
+      try {
+        const res = await request(healthUrl, { method: 'GET', signal: AbortSignal.timeout(Math.min(timeout, 3000)) })
+        await res.body.dump()
+        return res.statusCode >= 200 && res.statusCode < 300 ? { state: 'up' } : { state: 'down', detail: `health answered ${res.statusCode}` }
+      } catch (err) {
+        return { state: 'down', detail: networkError(err).message }
+      }
+    },
+
+    async close (): Promise<void> {
+      await pool.close()
+    }
+  }
+}

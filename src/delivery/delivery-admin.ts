@@ -1,0 +1,28 @@
+import type pg from 'pg'
+import { GatewayError } from '../errors/gateway-error.js'
+import { inTransaction } from '../ledger/pool.js'
+import { OUTBOX_CHANNEL } from './outbox-relay.js'
+
+/**
+ * Resends a delivery (dead, or delivered when a replica must get it again): back to `queued`
+ * with its attempts reset and a new queue job; the earlier attempts stay in the evidence trail,
+ * and the action is recorded with who took it.
+ */
+export async function resendDelivery (pool: pg.Pool, deliveryId: string, principal: string): Promise<{ id: string, status: string }> {
+  if (!/^\d{1,18}$/.test(deliveryId)) throw new GatewayError('NOT_FOUND', 'no such delivery')
+  return await inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ status: string }>('SELECT status FROM deliveries WHERE id = $1 FOR UPDATE', [deliveryId])
+    const row = rows[0]
+    if (row === undefined) throw new GatewayError('NOT_FOUND', 'no such delivery')
+    if (row.status !== 'dead' && row.status !== 'delivered') {
+      throw new GatewayError('DELIVERY_IN_PROGRESS', `the delivery is ${row.status}; only dead or delivered deliveries are resent`)
+    }
+    await client.query(
+      `UPDATE deliveries SET status = 'queued', attempts = 0, last_error = NULL, delivered_at = NULL, receipt = NULL,
+         enqueued_at = NULL, enqueue_seq = enqueue_seq + 1, resends = resends + 1, updated_at = now() WHERE id = $1`, [deliveryId])
+    await client.query('INSERT INTO admin_actions (principal, action, target, detail) VALUES ($1, $2, $3, $4)',
+      [principal, 'delivery.resend', deliveryId, { previousStatus: row.status }])
+    await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
+    return { id: deliveryId, status: 'queued' }
+  })
+}

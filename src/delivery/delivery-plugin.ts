@@ -1,0 +1,105 @@
+import fp from 'fastify-plugin'
+import type { Worker } from 'bullmq'
+import { Counter, Gauge, Histogram } from 'prom-client'
+import type { PlatformAdapter } from '../../adapters/types.js'
+import { adapterFactory } from '../../adapters/registry.js'
+import { bullConnection, bullPrefix, DeliveryQueues, type DeliveryJobData } from './delivery-queues.js'
+import { OutboxRelay } from './outbox-relay.js'
+import { DeliverySweeper } from './delivery-sweeper.js'
+import { HealthMonitor } from './health-monitor.js'
+import { createDeliveryWorker, type DeliveryEvents } from './delivery-worker.js'
+
+export interface DeliveryRuntime {
+  queues: DeliveryQueues
+  relay: OutboxRelay
+  sweeper: DeliverySweeper
+  health: HealthMonitor
+  adapters: Map<string, PlatformAdapter>
+  workers: Array<Worker<DeliveryJobData>>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { delivery: DeliveryRuntime }
+}
+
+export interface DeliveryPluginOptions {
+  /** Run the relay, sweeper and workers in this process (the API alone when false). */
+  workers: boolean
+}
+
+/**
+ * Delivery: one queue and one adapter per destination platform, the outbox relay, the sweeper
+ * that re-enqueues work Redis lost, the health monitor that pauses queues of platforms that are
+ * down, and the workers. Metrics: attempts by outcome, delivery lag, queue depth.
+ */
+export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
+  const platforms = app.config.platforms.filter((p) => p.enabled)
+  const policyOf = (id: string): typeof platforms[number]['delivery'] => {
+    const p = platforms.find((x) => x.id === id)
+    if (p === undefined) throw new Error(`no platform ${id}`)
+    return p.delivery
+  }
+  const connection = bullConnection(app.runtime.redisUrl)
+  const prefix = bullPrefix(app.runtime.redisPrefix)
+  const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
+  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign })]))
+  const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
+  const relay = new OutboxRelay(app.pg, queues, policyOf, app.config.settings.relayIntervalMs, app.log)
+  const sweeper = new DeliverySweeper(app.pg, queues, app.config.settings.sweepIntervalMs, () => { relay.kick() }, (o, m) => { app.log.warn(o, m) })
+
+  const registers = [app.metrics.registry]
+  const attempts = new Counter({ name: 'gw_delivery_attempts_total', help: 'Delivery attempts by destination and outcome', labelNames: ['platform', 'outcome'], registers })
+  const lag = new Histogram({ name: 'gw_delivery_lag_seconds', help: 'Time from acceptance to the destination\'s receipt', labelNames: ['platform'], registers, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600] })
+  // Read at scrape time from the queues and the ledger.
+  new Gauge({ // eslint-disable-line no-new
+    name: 'gw_queue_depth',
+    help: 'Jobs per destination queue and state',
+    labelNames: ['platform', 'state'],
+    registers,
+    async collect () {
+      for (const [platform, queue] of queues.queues) {
+        const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'paused', 'failed').catch(() => undefined)
+        for (const [state, n] of Object.entries(counts ?? {})) this.set({ platform, state }, n)
+      }
+    }
+  })
+  new Gauge({ // eslint-disable-line no-new
+    name: 'gw_deliveries',
+    help: 'Deliveries in the ledger per destination and status',
+    labelNames: ['platform', 'status'],
+    registers,
+    async collect () {
+      this.reset()
+      const { rows } = await app.pg.query<{ destination: string, status: string, n: string }>(
+        'SELECT destination, status, count(*) AS n FROM deliveries GROUP BY destination, status')
+      for (const r of rows) this.set({ platform: r.destination, status: r.status }, Number(r.n))
+    }
+  })
+  const events: DeliveryEvents = {
+    attempt: (platform, outcome, lagSeconds) => {
+      attempts.inc({ platform, outcome })
+      if (lagSeconds !== undefined && (outcome === 'delivered' || outcome === 'superseded')) lag.observe({ platform }, lagSeconds)
+    }
+  }
+
+  const workers: Array<Worker<DeliveryJobData>> = []
+  if (opts.workers) {
+    await health.start()
+    for (const p of platforms) {
+      workers.push(createDeliveryWorker({ pool: app.pg, adapter: adapters.get(p.id) as PlatformAdapter, policy: p.delivery, health, events, log: app.log },
+        p.id, connection, prefix, app.config.settings.jobLockMs))
+    }
+    await relay.start()
+    sweeper.start()
+  }
+  app.decorate('delivery', { queues, relay, sweeper, health, adapters, workers })
+
+  app.addHook('onClose', async () => {
+    health.stop()
+    await sweeper.stop()
+    await relay.stop()
+    await Promise.all(workers.map(async (w) => { await w.close() }))
+    await queues.close()
+    await Promise.all([...adapters.values()].map(async (a) => { await a.close() }))
+  })
+}, { name: 'gw-delivery', dependencies: ['gw-context', 'gw-postgres', 'gw-metrics'] })

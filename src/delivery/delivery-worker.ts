@@ -1,0 +1,75 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { RedisOptions } from 'ioredis'
+import type pg from 'pg'
+import type { DeliveryPolicy } from '../../config/config-schema.js'
+import { AdapterError, type PlatformAdapter } from '../../adapters/types.js'
+import { jitteredBackoff } from './backoff.js'
+import { queueName, type DeliveryJobData } from './delivery-queues.js'
+import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
+import type { HealthMonitor } from './health-monitor.js'
+
+export interface DeliveryEvents {
+  attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number) => void
+}
+
+export interface WorkerDeps {
+  pool: pg.Pool
+  adapter: PlatformAdapter
+  policy: DeliveryPolicy
+  health: HealthMonitor
+  events: DeliveryEvents
+  log: { warn: (obj: object, msg: string) => void }
+}
+
+/**
+ * Runs one attempt of one delivery. Failures follow the policy: retryable ones are retried with
+ * jittered backoff until `attempts` is reached, permanent ones (and the last attempt) make the
+ * delivery dead with the reason. When the platform is unreachable and its health check fails,
+ * the queue is paused and the job waits without having used up an attempt.
+ */
+export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobData>, token: string | undefined): Promise<string> {
+  const started = await startAttempt(deps.pool, job.data.deliveryId)
+  if (started === undefined) return 'nothing to do'
+  const platform = started.delivery.destination
+  try {
+    const pending = await dropSuperseded(deps.pool, started.delivery)
+    const receipt = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
+    await recordDelivered(deps.pool, started, pending, receipt)
+    deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
+    return receipt === undefined ? 'superseded' : 'delivered'
+  } catch (err) {
+    const failure = err instanceof AdapterError ? err : new AdapterError((err as Error).message, { retryable: true, cause: err })
+    const final = !failure.retryable || started.attempt >= deps.policy.attempts
+    if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
+      // Paused: give the attempt back and wait; the job runs again once the queue resumes.
+      await deps.pool.query("UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, updated_at = now() WHERE id = $1",
+        [started.delivery.deliveryId, `${failure.message} (platform down: queue paused)`])
+      await deps.pool.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1",
+        [started.attemptId, `${failure.message} (not counted: platform down)`])
+      deps.events.attempt(platform, 'paused')
+      await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
+      throw new DelayedError()
+    }
+    await recordFailed(deps.pool, started, failure.message, final)
+    deps.events.attempt(platform, final ? 'dead' : 'retrying')
+    if (final) throw new UnrecoverableError(failure.message)
+    throw failure
+  }
+}
+
+/** The BullMQ worker of one destination platform. */
+export function createDeliveryWorker (deps: WorkerDeps, platform: string, connection: RedisOptions, prefix: string, lockMs: number): Worker<DeliveryJobData> {
+  const worker = new Worker<DeliveryJobData>(queueName(platform), async (job, token) => await processDelivery(deps, job, token), {
+    connection,
+    prefix,
+    concurrency: deps.policy.concurrency,
+    limiter: { max: deps.policy.rateLimit.max, duration: deps.policy.rateLimit.durationMs },
+    lockDuration: lockMs,
+    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+    // A crashed worker must not make a delivery dead: stalled jobs are simply run again.
+    maxStalledCount: 1000,
+    settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs) }
+  })
+  worker.on('error', (err) => { deps.log.warn({ platform, err: err.message }, 'delivery worker error') })
+  return worker
+}

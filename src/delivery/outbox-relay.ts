@@ -1,0 +1,110 @@
+import type pg from 'pg'
+import type { DeliveryPolicy } from '../../config/config-schema.js'
+import { inTransaction } from '../ledger/pool.js'
+import { jobIdOf, type DeliveryQueues } from './delivery-queues.js'
+
+export const OUTBOX_CHANNEL = 'yrd_outbox'
+const BATCH = 500
+
+export interface RelayLogger {
+  warn: (obj: object, msg: string) => void
+  debug: (obj: object, msg: string) => void
+}
+
+/**
+ * Moves outbox rows (deliveries not yet handed to a queue) into their destination's queue. Rows
+ * are claimed with FOR UPDATE SKIP LOCKED and marked in the same transaction as the jobs are
+ * added: if Redis is down the transaction rolls back and the rows wait for the next run. Only
+ * committed rows are ever seen, so a rolled-back envelope never produces a job. It runs on a
+ * timer and whenever the ledger NOTIFYs a new envelope.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined
+  private listener: pg.PoolClient | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = false
+
+  constructor (
+    private readonly pool: pg.Pool,
+    private readonly queues: DeliveryQueues,
+    private readonly policyOf: (platform: string) => DeliveryPolicy,
+    private readonly intervalMs: number,
+    private readonly log: RelayLogger
+  ) {}
+
+  async start (): Promise<void> {
+    try {
+      this.listener = await this.pool.connect()
+      this.listener.on('notification', () => { this.kick() })
+      this.listener.on('error', () => undefined)
+      await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`)
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'outbox relay: LISTEN failed; polling only')
+    }
+    this.timer = setInterval(() => { this.kick() }, this.intervalMs)
+    this.kick()
+  }
+
+  /** Runs the relay soon; runs it once more if it is running now (nothing committed is missed). */
+  kick (): void {
+    if (this.stopped) return
+    if (this.running !== undefined) { this.again = true; return }
+    this.running = this.drain().finally(() => {
+      this.running = undefined
+      if (this.again) { this.again = false; this.kick() }
+    })
+  }
+
+  /** Relays until the outbox is empty (or Redis refuses). */
+  async drain (): Promise<void> {
+    try {
+      while (!this.stopped && await this.runOnce() === BATCH) { /* more rows wait */ }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'outbox relay: queue unavailable; rows wait in the outbox')
+    }
+  }
+
+  /** Relays one batch; returns how many rows it moved. */
+  async runOnce (): Promise<number> {
+    return await inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ id: string, destination: string, enqueue_seq: number }>(
+        `SELECT id, destination, enqueue_seq FROM deliveries WHERE enqueued_at IS NULL
+         ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`)
+      if (rows.length === 0) return 0
+      const byDestination = new Map<string, typeof rows>()
+      for (const r of rows) byDestination.set(r.destination, [...(byDestination.get(r.destination) ?? []), r])
+      const relayed: string[] = []
+      for (const [destination, list] of byDestination) {
+        const queue = this.queues.get(destination)
+        if (queue === undefined) continue // a platform no longer configured: its rows stay visible, queued
+        const policy = this.policyOf(destination)
+        await queue.addBulk(list.map((r) => ({
+          name: 'deliver',
+          data: { deliveryId: r.id },
+          opts: {
+            jobId: jobIdOf(r.id, r.enqueue_seq),
+            attempts: policy.attempts,
+            backoff: { type: 'jittered' },
+            removeOnComplete: true,
+            removeOnFail: { age: 7 * 24 * 3600 }
+          }
+        })))
+        relayed.push(...list.map((r) => r.id))
+      }
+      if (relayed.length > 0) await client.query('UPDATE deliveries SET enqueued_at = now() WHERE id = ANY($1::bigint[])', [relayed])
+      this.log.debug({ relayed: relayed.length }, 'outbox relayed')
+      return rows.length
+    })
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.timer !== undefined) clearInterval(this.timer)
+    await this.running
+    if (this.listener !== undefined) {
+      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined)
+      this.listener.release()
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { DEFAULT_DELIVERY, type DeliveryPolicy } from '../../config/config-schema.js'
+import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
+import { PROVINCES, startHarness, urlOf, type Harness, type HarnessOptions } from './harness.js'
+
+/** Fast retry policy for tests: failures and recoveries within a second. */
+export const FAST_POLICY: DeliveryPolicy = {
+  ...DEFAULT_DELIVERY,
+  attempts: 6,
+  baseDelayMs: 50,
+  maxDelayMs: 400,
+  timeoutMs: 400,
+  healthIntervalMs: 100,
+  rateLimit: { max: 1000, durationMs: 1000 }
+}
+
+export interface DeliverySetup {
+  h: Harness
+  sims: Map<string, SimulatedPlatform>
+  sim: (id: string) => SimulatedPlatform
+}
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+/** A listening gateway with delivery workers, and the four provinces as simulated platforms. */
+export async function startDeliverySetup (t: Teardown, opts: HarnessOptions & { policy?: Partial<DeliveryPolicy> } = {}): Promise<DeliverySetup> {
+  const sims = new Map<string, SimulatedPlatform>()
+  for (const p of PROVINCES) sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg }))
+  t.teardown(async () => { await Promise.all([...sims.values()].map(async (s) => { await s.close() })) })
+  const h = await startHarness(t, {
+    listen: true,
+    workers: true,
+    ...opts,
+    settings: { relayIntervalMs: 50, sweepIntervalMs: 1000, jobLockMs: 2000, ...opts.settings },
+    platformOverrides: (p) => {
+      const s = sims.get(p.id)
+      if (s === undefined) return p
+      return { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: { ...FAST_POLICY, ...opts.policy } }
+    }
+  })
+  for (const s of sims.values()) s.trustGateway(`${urlOf(h)}/.well-known/jwks.json`)
+  const sim = (id: string): SimulatedPlatform => {
+    const s = sims.get(id)
+    if (s === undefined) throw new Error(`no simulator ${id}`)
+    return s
+  }
+  return { h, sims, sim }
+}
+
+/** Polls `check` until it holds or `ms` pass; returns whether it held. */
+export async function waitFor (check: () => Promise<boolean> | boolean, ms = 10_000, stepMs = 25): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return true
+    await new Promise((resolve) => setTimeout(resolve, stepMs))
+  }
+  return await check()
+}
+
+/** Status counts of the deliveries in the ledger, e.g. `{ delivered: 9 }`. */
+export async function statusCounts (h: Harness, where = 'TRUE'): Promise<Record<string, number>> {
+  const { rows } = await h.db.query<{ status: string, n: string }>(`SELECT status, count(*) AS n FROM deliveries WHERE ${where} GROUP BY status`)
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}
