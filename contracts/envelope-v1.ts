@@ -65,7 +65,6 @@ export const EnvelopeHeaderV1 = Type.Object({
 export const FlattenedJwsV1 = Type.Object({
   protected: Type.String({ minLength: 1 }),
   payload: Type.String({ minLength: 1 }),
-  signature: Type.String({ minLength: 1 }),
-  header: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
-}, { $id: 'FlattenedJwsV1', additionalProperties: false })
+  signature: Type.String({ minLength: 1 })
+}, { $id: 'FlattenedJwsV1', additionalProperties: false, description: 'No unprotected header: alg, kid and typ must be signed' })
 export type FlattenedJwsV1 = Static<typeof FlattenedJwsV1>

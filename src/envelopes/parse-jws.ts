@@ -27,7 +27,9 @@ export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsPar
     const parts = text.split('.')
     if (parts.length !== 3) throw new GatewayError('ENVELOPE_MALFORMED', 'a compact JWS has three dot-separated parts')
     const [p, pl, s] = parts as [string, string, string]
-    if (!B64URL.test(p) || !B64URL.test(pl) || !B64URL.test(s)) {
+    // An empty signature is let through here so that an unsecured JWS (alg none) is refused as
+    // ALG_NOT_ALLOWED by the header check, not as a parse error.
+    if (!B64URL.test(p) || !B64URL.test(pl) || !(s === '' || B64URL.test(s))) {
       throw new GatewayError('ENVELOPE_MALFORMED', 'JWS parts must be non-empty base64url (an unencoded or detached payload is not accepted)')
     }
     return { protected: p, payload: pl, signature: s }

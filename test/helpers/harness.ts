@@ -34,6 +34,8 @@ export interface Harness {
   config: GatewayConfig
   runtime: RuntimeOptions
   gatewayKeys: GatewayKeys
+  /** The gateway's private keys, for a second process acting as the same gateway. */
+  gatewayPrivateJwks: JWK[]
   platforms: Map<string, TestPlatform>
   platform: (id: string) => TestPlatform
   /** A pool on the test's own schema, for assertions. */
@@ -55,6 +57,8 @@ export interface HarnessOptions {
   /** Run the relay and delivery workers (off by default: ingest tests look at the outbox as written). */
   workers?: boolean
   logStream?: { write: (line: string) => void }
+  /** Another Redis (e.g. one the test starts and kills). */
+  redisUrl?: string
 }
 
 /** The gateway's URL when the harness listens on a real port. */
@@ -104,7 +108,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const runtime: RuntimeOptions = {
     host: '127.0.0.1',
     port: 0,
-    redisUrl: REDIS_URL,
+    redisUrl: opts.redisUrl ?? REDIS_URL,
     databaseUrl: DATABASE_URL,
     dbSchema: schema,
     redisPrefix: prefix,
@@ -112,20 +116,22 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
     production: false,
     logLevel: opts.logStream === undefined ? (process.env.TEST_LOG_LEVEL ?? 'silent') : 'debug'
   }
-  const gatewayKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')])
+  const gatewayPrivateJwks = [await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')]
+  const gatewayKeys = await gatewayKeysFrom(gatewayPrivateJwks)
   await migrate(DATABASE_URL, schema)
   const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream, workers: opts.workers ?? false })
   if (opts.listen === true) await app.listen({ host: '127.0.0.1', port: 0 })
   else await app.ready()
 
   const db = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 4 })
-  const redis = new Redis(REDIS_URL)
+  const redis = new Redis(opts.redisUrl ?? REDIS_URL, { maxRetriesPerRequest: 1 })
+  redis.on('error', () => undefined)
   t.teardown(async () => {
     await app.close()
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await db.end()
-    const keys = await redis.keys(`${prefix}:*`)
-    if (keys.length > 0) await redis.del(...keys)
+    const keys = await redis.keys(`${prefix}:*`).catch(() => [])
+    if (keys.length > 0) await redis.del(...keys).catch(() => undefined)
     redis.disconnect()
   })
 
@@ -143,6 +149,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
     config,
     runtime,
     gatewayKeys,
+    gatewayPrivateJwks,
     platforms,
     platform,
     db,
