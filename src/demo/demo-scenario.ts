@@ -17,17 +17,30 @@ export interface ScenarioContext {
 
 const problemCode = (body: unknown): string => String((body as { code?: unknown }).code ?? '')
 
+async function until (check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return true
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return await check()
+}
+
 /**
- * The end-to-end scenario, grown issue by issue. Today: every province publishes entries, the
- * gateway returns verifiable receipts, answers a resubmission idempotently, refuses a tampered
- * envelope, a foreign owner and a stale version, serves the cross-province subject view with
- * identity numbers masked, and takes a repaired entry off the lists.
+ * The end-to-end scenario, grown issue by issue. Today: every province publishes entries that
+ * reach the three others; the gateway returns verifiable receipts, answers a resubmission
+ * idempotently, refuses a tampered envelope, a foreign owner and a stale version, serves the
+ * cross-province subject view with identity numbers masked; a platform goes down and comes back
+ * with nothing lost; a repaired entry is removed from every replica.
  */
 export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const steps: DemoStep[] = []
   const record = (step: string, expected: string, got: string): void => { steps.push({ step, expected, got, ok: expected === got }) }
   const gw = ctx.gatewayUrl
   const jwks = createLocalJWKSet(await (await fetch(`${gw}/.well-known/jwks.json`)).json() as Parameters<typeof createLocalJWKSet>[0])
+  for (const p of ctx.platforms) p.trustGateway(`${gw}/.well-known/jwks.json`)
+  const holds = (p: SimulatedPlatform, owner: string, entryId: string, removed = false): boolean =>
+    p.held.get(`${owner}:${entryId}`)?.removed === removed
 
   const published: Array<{ platform: SimulatedPlatform, jws: string, jti: string, receipt: string }> = []
   for (const [i, p] of ctx.platforms.entries()) {
@@ -39,6 +52,11 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   }
   const first = published[0]
   if (first === undefined) return steps
+  const copies = (): number => ctx.platforms.reduce((n, p) => n + ctx.platforms.filter((o) => o !== p)
+    .reduce((m, o) => m + [1, 2].filter((k) => holds(p, o.id, `${o.id}-black-${ctx.tag}-${ctx.platforms.indexOf(o) * 10 + k}`)).length, 0), 0)
+  const expectedCopies = ctx.platforms.length * (ctx.platforms.length - 1) * 2
+  await until(() => copies() === expectedCopies, 20_000)
+  record('every entry reaches the other platforms', `${expectedCopies} of ${expectedCopies} copies`, `${copies()} of ${expectedCopies} copies`)
 
   let verified = 'no'
   try {
@@ -68,6 +86,10 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   record('an equal version again (new jti)', 'VERSION_CONFLICT', problemCode((await owner.publish(gw, { kind: 'list.upsert', items: [stale] })).body))
 
   const token = await mintToken(ctx.admin, ctx.admin.iss, { sub: 'demo-operator' })
+  const statusOf = async (jti: string): Promise<Array<{ platform: string, status: string }>> => {
+    const res = await fetch(`${gw}/v1/messages/${encodeURIComponent(jti)}`, { headers: { authorization: `Bearer ${token}` } })
+    return ((await res.json()) as { destinations?: Array<{ platform: string, status: string }> }).destinations ?? []
+  }
   const subjectId = stale.subject.creditCode ?? ''
   const lookup = async (): Promise<number> => {
     const res = await fetch(`${gw}/v1/subjects/${subjectId}/entries`, { headers: { authorization: `Bearer ${token}`, 'x-query-purpose': encodeURIComponent('演示：联合惩戒前核查') } })
@@ -75,9 +97,20 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   }
   record('subject view finds the entry (query logged)', '1 entry', `${await lookup()} entry`)
 
-  const status = await fetch(`${gw}/v1/messages/${encodeURIComponent(first.jti)}`, { headers: { authorization: `Bearer ${token}` } })
-  const dests = ((await status.json()) as { destinations?: Array<{ platform: string }> }).destinations ?? []
-  record('message has an outbox row per other platform', '3 destinations', `${dests.length} destinations`)
+  const dests = await statusOf(first.jti)
+  record('message status: delivered to each other platform', '3 delivered', `${dests.filter((d) => d.status === 'delivered').length} delivered`)
+
+  const down = ctx.platforms[ctx.platforms.length - 1] as SimulatedPlatform
+  await down.stop()
+  const during = [sampleEntry(owner.id, ctx.regionOf(owner.id), 7, { tag: ctx.tag }), sampleEntry(owner.id, ctx.regionOf(owner.id), 8, { tag: ctx.tag })]
+  const outage = await owner.publish(gw, { kind: 'list.upsert', items: during })
+  const downStatus = async (): Promise<string> => (await statusOf(outage.jti)).find((d) => d.platform === down.id)?.status ?? 'none'
+  await until(async () => (await downStatus()) === 'retrying', 10_000)
+  record(`${down.id} goes down: its copy waits`, 'retrying', await downStatus())
+  await down.restart()
+  await until(() => during.every((e) => holds(down, owner.id, e.entryId)), 30_000)
+  const appliedOnce = during.filter((e) => down.applied.filter((a) => a.entryKey === `${owner.id}:${e.entryId}`).length === 1).length
+  record(`${down.id} comes back: the waiting copy arrives once`, '2 of 2 applied once', `${appliedOnce} of 2 applied once`)
 
   const removal = await owner.publish(gw, {
     kind: 'list.remove',
@@ -85,6 +118,10 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   })
   record('owner removes the entry after repair', '202', String(removal.status))
   record('subject view no longer shows it', '0 entry', `${await lookup()} entry`)
+  const replicas = ctx.platforms.filter((p) => p !== owner)
+  await until(() => replicas.every((p) => holds(p, owner.id, stale.entryId, true)), 20_000)
+  record('the removal reaches every replica', `${replicas.length} of ${replicas.length} removed`,
+    `${replicas.filter((p) => holds(p, owner.id, stale.entryId, true)).length} of ${replicas.length} removed`)
 
   const late = await signEnvelope(owner.signer, { kind: 'list.upsert', items: [stale] })
   record('a late old version cannot bring it back', 'VERSION_CONFLICT', problemCode((await postEnvelope(gw, late.jws)).body))
