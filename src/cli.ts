@@ -10,6 +10,8 @@ import { generatePrivateJwk, algOfJwk, type SigningAlg } from './keys/signing-ke
 import { platformSigner, signEnvelope } from './envelopes/sign-envelope.js'
 import { mintToken } from './auth/mint-token.js'
 import { runDemo } from './demo/run-demo.js'
+import { createPool } from './ledger/pool.js'
+import { resendDelivery } from './delivery/delivery-admin.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
@@ -37,6 +39,22 @@ program.command('migrate').description('bring the ledger schema up to date (also
     const rt = runtimeFromEnv()
     const { from, to } = await migrate(rt.databaseUrl, rt.dbSchema)
     process.stdout.write(`ledger schema ${rt.dbSchema}: version ${from} -> ${to}\n`)
+  })
+
+program.command('resend').description('resend a dead (or delivered) delivery: back to its queue, attempts reset, action recorded')
+  .argument('<deliveryId>', 'the delivery id (GET /v1/deliveries or GET /v1/messages/{jti})')
+  .option('--by <who>', 'who resends, for the record', `cli:${process.env.USER ?? 'unknown'}`)
+  .action(async (id: string, opts: { by: string }) => {
+    const rt = runtimeFromEnv()
+    const pool = createPool(rt.databaseUrl, rt.dbSchema, 1)
+    try {
+      const r = await resendDelivery(pool, id, opts.by)
+      process.stdout.write(`delivery ${r.id}: ${r.status} (a running gateway picks it up)\n`)
+    } catch (err) {
+      fail((err as Error).message)
+    } finally {
+      await pool.end()
+    }
   })
 
 program.command('keygen').description('print a new private JWK (for GW_SIGNING_KEY_FILE or a platform)')

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { compactVerify, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
+import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
 import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../envelopes/sign-envelope.js'
 import { digestOf } from '../envelopes/parse-jws.js'
@@ -43,10 +43,12 @@ export interface SimulatedPlatform {
   /** Deliveries received (every attempt), applied changes, and the current holdings. */
   received: Array<{ at: string, jti: string }>
   applied: AppliedChange[]
+  /** The jti of every message applied, once per time it was applied (a duplicate is not). */
+  messagesApplied: string[]
   held: Map<string, HeldEntry>
   failure: FailureMode
-  /** Where to fetch the gateway's keys to verify deliveries (set once the gateway is up). */
-  trustGateway: (jwksUrl: string) => void
+  /** The gateway's keys to verify deliveries with: its JWKS URL (once it is up) or the set itself. */
+  trustGateway: (jwks: string | { keys: JWK[] }) => void
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
   stop: () => Promise<void>
   restart: () => Promise<void>
@@ -88,9 +90,14 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     jwks,
     received: [],
     applied: [],
+    messagesApplied: [],
     held: new Map(),
     failure: 'none',
-    trustGateway: (url) => { gatewayKeys = createRemoteJWKSet(new URL(url), { cooldownDuration: 0 }) },
+    trustGateway: (jwks) => {
+      gatewayKeys = typeof jwks === 'string'
+        ? createRemoteJWKSet(new URL(jwks), { cooldownDuration: 0 })
+        : createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0])
+    },
     publish: async (gatewayUrl, input, serialisation = 'compact') => {
       const { jws, jti } = await signEnvelope(signer, input, serialisation)
       return { ...(await postEnvelope(gatewayUrl, jws, serialisation)), jti, jws }
@@ -118,6 +125,7 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
       sim.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
     }
     appliedJtis.add(claims.jti)
+    sim.messagesApplied.push(claims.jti)
   }
 
   async function onDelivery (req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void): Promise<void> {
