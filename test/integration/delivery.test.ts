@@ -130,3 +130,24 @@ t.test('out of order: v2 delivered, then v1 retried — the destination keeps v2
   t.equal(last.rows[0]?.outcome, 'superseded', 'the gateway did not even send the stale version')
   t.same(sim('JS').applied.map((a) => a.version), [2], 'JS never applied v1 after v2')
 })
+
+t.test('a rejected (rolled back) envelope produces no outbox row and no queue job', async (t) => {
+  const { h } = await startDeliverySetup(t)
+  await publish(h, 'SH', [sampleEntry('SH', '310000', 1, { version: 2 })])
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 3))
+  const jobs = async (): Promise<number> => {
+    let n = 0
+    for (const q of h.app.delivery.queues.queues.values()) {
+      const c = await q.getJobCounts('wait', 'active', 'delayed', 'paused', 'completed', 'failed')
+      n += Object.values(c).reduce((a, b) => a + b, 0)
+    }
+    return n
+  }
+  const before = [await h.count('deliveries'), await jobs()]
+  // Two items: the first would be written, the second conflicts: the whole transaction rolls back.
+  const res = await h.post((await h.sign('SH', { kind: 'list.upsert', items: [sampleEntry('SH', '310000', 2), sampleEntry('SH', '310000', 1, { version: 1 })] })).jws)
+  t.equal(res.body.code, 'VERSION_CONFLICT')
+  await h.app.delivery.relay.drain()
+  t.same([await h.count('deliveries'), await jobs()], before, 'no outbox row, no job')
+  t.equal(await h.count('entries'), 1, 'the first item was not kept either')
+})
