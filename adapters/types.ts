@@ -59,11 +59,16 @@ export interface PlatformAdapter {
 /** Signs a payload as the gateway (compact JWS); adapters never hold the key itself. */
 export type GatewaySign = (payload: object, typ: string) => Promise<string>
 
-/** What an adapter factory gets: its platform's config and the gateway's signer. Never the environment. */
+/**
+ * What an adapter factory gets: its platform's config, the gateway's signer, and the secrets the
+ * gateway read for this platform (environment variables `GW_<ID>_<NAME>`, e.g. `GW_SH_APP_SECRET`
+ * becomes `secrets.APP_SECRET`). Adapters never read the environment themselves.
+ */
 export interface AdapterContext {
   platform: PlatformConfig
   policy: DeliveryPolicy
   sign: GatewaySign
+  secrets: Readonly<Record<string, string>>
 }
 
 export type AdapterFactory = (ctx: AdapterContext) => PlatformAdapter

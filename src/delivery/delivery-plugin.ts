@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq'
 import { Counter, Gauge, Histogram } from 'prom-client'
 import type { PlatformAdapter } from '../../adapters/types.js'
 import { adapterFactory } from '../../adapters/registry.js'
+import { platformSecrets } from '../runtime/platform-secrets.js'
 import { bullConnection, bullPrefix, DeliveryQueues, type DeliveryJobData } from './delivery-queues.js'
 import { OutboxRelay } from './outbox-relay.js'
 import { DeliverySweeper } from './delivery-sweeper.js'
@@ -42,7 +43,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const connection = bullConnection(app.runtime.redisUrl)
   const prefix = bullPrefix(app.runtime.redisPrefix)
   const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
-  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign })]))
+  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: platformSecrets(p.id) })]))
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
   const relay = new OutboxRelay(app.pg, queues, policyOf, app.config.settings.relayIntervalMs, app.log)
   const sweeper = new DeliverySweeper(app.pg, queues, app.config.settings.sweepIntervalMs, () => { relay.kick() }, (o, m) => { app.log.warn(o, m) })

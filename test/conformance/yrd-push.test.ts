@@ -12,7 +12,8 @@ adapterConformance(t, 'yrd-push', async () => {
   const adapter = createYrdPushAdapter({
     platform: { id: 'JS', name: 'JS', regionCode: '320000', adapter: 'yrd-push', endpoint: `${sim.url}/yrd/v1/deliveries`, healthUrl: `${sim.url}/health`, enabled: true, delivery: DEFAULT_DELIVERY },
     policy: { ...DEFAULT_DELIVERY, timeoutMs: 300 },
-    sign: keys.sign
+    sign: keys.sign,
+    secrets: {}
   })
   return {
     adapter,
