@@ -43,7 +43,7 @@ export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisat
   const claims: ReceiptClaimsV1 = { jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length }
   const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
   const outcome = await commitEnvelope(deps.pool, {
-    jti, iss, kind, digest: env.digest, jws: env.raw, items, receipt, receivedAt, destinations: deps.destinationsFor(iss)
+    jti, iss, kind, digest: env.digest, jws: env.raw, items, payloadText: env.payloadText, receipt, receivedAt, destinations: deps.destinationsFor(iss)
   })
   const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt
   await deps.replay.remember(jti, env.digest, finalReceipt)

@@ -51,9 +51,14 @@ export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsPar
 
 /** Decodes a base64url JSON object, or throws ENVELOPE_MALFORMED naming `what`. */
 export function decodeJsonPart (part: string, what: string): Record<string, unknown> {
+  return decodeJsonText(Buffer.from(part, 'base64url').toString('utf8'), what)
+}
+
+/** Parses JSON text that must be an object, or throws ENVELOPE_MALFORMED naming `what`. */
+export function decodeJsonText (text: string, what: string): Record<string, unknown> {
   let value: unknown
   try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+    value = JSON.parse(text)
   } catch {
     throw new GatewayError('ENVELOPE_MALFORMED', `${what} is not base64url-encoded JSON`)
   }

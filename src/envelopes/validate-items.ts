@@ -17,9 +17,14 @@ const OWNER_ONLY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.re
 /** Kinds that change one entry per item: an entry may appear once per envelope. */
 const ONE_PER_ENTRY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.remove'])
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+/** YYYY-MM-DD (already pattern-checked) names a real calendar day; arithmetic, no Date: it runs per item. */
 const isRealDate = (d: string): boolean => {
-  const t = new Date(`${d}T00:00:00Z`)
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
+  const y = Number(d.slice(0, 4))
+  const m = Number(d.slice(5, 7))
+  const day = Number(d.slice(8, 10))
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  return m >= 1 && m <= 12 && day >= 1 && day <= ((m === 2 && leap) ? 29 : DAYS[m - 1] ?? 0)
 }
 
 class Collector {

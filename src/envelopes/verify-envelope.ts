@@ -5,11 +5,13 @@ import {
 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { KeyDirectory } from '../keys/platform-keys.js'
-import { decodeJsonPart, parseJws, type JwsSerialisation } from './parse-jws.js'
+import { decodeJsonPart, decodeJsonText, parseJws, type JwsSerialisation } from './parse-jws.js'
 
 /** An envelope whose signature, header and claims all hold. Items are not validated yet. */
 export interface VerifiedEnvelope {
   raw: string
+  /** The payload's JSON text as signed (handed to the ledger as is). */
+  payloadText: string
   digest: string
   kid: string
   alg: string
@@ -67,7 +69,8 @@ export class EnvelopeVerifier {
       throw new GatewayError('ENVELOPE_MALFORMED', 'crit, b64, jku, x5u and jwk header parameters are not accepted')
     }
 
-    const unverified = decodeJsonPart(parts.payload, 'payload')
+    const payloadText = Buffer.from(parts.payload, 'base64url').toString('utf8')
+    const unverified = decodeJsonText(payloadText, 'payload')
     const iss = unverified.iss
     if (typeof iss !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'payload has no iss')
     claimed.iss = iss.slice(0, 32)
@@ -98,6 +101,6 @@ export class EnvelopeVerifier {
     if (claims.iat > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope issued in the future (check the clock)')
     if (claims.items.length > MAX_ITEMS) throw new GatewayError('PAYLOAD_TOO_LARGE', `at most ${MAX_ITEMS} items per envelope`)
 
-    return { raw: body.toString('utf8'), digest: claimed.digest, kid, alg, claims }
+    return { raw: body.toString('utf8'), payloadText, digest: claimed.digest, kid, alg, claims }
   }
 }

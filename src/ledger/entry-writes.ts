@@ -2,10 +2,10 @@ import type pg from 'pg'
 import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
 
-// Items travel as one jsonb array: a whole envelope is written in one statement per table.
+// The envelope's payload travels as one jsonb value: a whole envelope is written in one statement.
 const INPUT = `input AS (
   SELECT x->>'entryId' AS entry_id, (x->>'version')::int AS version, x AS data, (ord - 1)::int AS idx
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord)
+  FROM jsonb_array_elements(($1::jsonb)->'items') WITH ORDINALITY AS t(x, ord)
 )`
 
 const UPSERT = `WITH ${INPUT},
@@ -70,9 +70,10 @@ async function rejectUnwritten (client: pg.PoolClient, owner: string, items: Ver
  */
 export async function writeEntries (
   client: pg.PoolClient, kind: 'list.upsert' | 'list.remove', owner: string, jti: string,
-  items: VersionedItem[], at: Date
+  items: VersionedItem[], payloadText: string, at: Date
 ): Promise<void> {
   const sql = kind === 'list.upsert' ? UPSERT : REMOVE
-  const result = await client.query(sql, [JSON.stringify(items), owner, jti, at])
+  // The payload's own text goes to PostgreSQL: no second JSON.stringify of 1,000 items.
+  const result = await client.query(sql, [payloadText, owner, jti, at])
   if (result.rowCount !== items.length) await rejectUnwritten(client, owner, items, kind === 'list.remove')
 }

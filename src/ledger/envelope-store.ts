@@ -11,6 +11,8 @@ export interface EnvelopeRecord {
   digest: string
   jws: string
   items: unknown[]
+  /** The payload's JSON text as signed. */
+  payloadText: string
   receipt: string
   receivedAt: Date
   /** Platforms that should receive the message: one outbox row each. */
@@ -41,7 +43,7 @@ export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord): Promi
       return { outcome: 'replay', receipt: prior.receipt }
     }
     if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
-      await writeEntries(client, rec.kind, rec.iss, rec.jti, rec.items as Array<{ entryId: string, version: number }>, rec.receivedAt)
+      await writeEntries(client, rec.kind, rec.iss, rec.jti, rec.items as Array<{ entryId: string, version: number }>, rec.payloadText, rec.receivedAt)
     }
     if (rec.destinations.length > 0) {
       await client.query(

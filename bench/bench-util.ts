@@ -1,0 +1,51 @@
+/** Small helpers shared by the benches: environment knobs, percentiles, rounding, the JSON line. */
+
+/** A positive integer from the environment, or `fallback` when unset; anything else is an error. */
+export function positiveIntFromEnv (name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`)
+  return n
+}
+
+/** Nearest-rank percentile (`p` in 0..100) of unsorted samples; NaN when there are none. */
+export function percentile (samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
+  return sorted[rank - 1] as number
+}
+
+/** Rounds to `digits` decimals (0 by default). */
+export function round (x: number, digits = 0): number {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}
+
+/** Runs `task` over `inputs` with at most `concurrency` in flight; returns each task's duration in ms. */
+export async function runConcurrently<T> (inputs: readonly T[], concurrency: number, task: (input: T, index: number) => Promise<void>): Promise<number[]> {
+  const durations: number[] = new Array<number>(inputs.length).fill(0)
+  let next = 0
+  let failed = false
+  const worker = async (): Promise<void> => {
+    while (!failed && next < inputs.length) {
+      const i = next++
+      const started = performance.now()
+      try {
+        await task(inputs[i] as T, i)
+      } catch (err) {
+        failed = true // the others stop taking work: one failure fails the run
+        throw err
+      }
+      durations[i] = performance.now() - started
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker))
+  return durations
+}
+
+/** The last line every bench prints (CONTRACT.md "Benchmarks"): `{"bench":"<name>", ...figures}`. */
+export function benchLine (name: string, figures: Record<string, number | string>): string {
+  return JSON.stringify({ bench: name, ...figures })
+}
