@@ -1,9 +1,11 @@
 import type { AdapterFactory } from './types.js'
 import { createYrdPushAdapter } from './yrd-push/yrd-push-adapter.js'
+import { createZjPullAdapter } from './zj-pull/zj-pull-adapter.js'
 
 /** Every adapter the gateway knows, by the name platform config files use in `adapter`. */
 export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
-  'yrd-push': createYrdPushAdapter
+  'yrd-push': createYrdPushAdapter,
+  'zj-pull': createZjPullAdapter
 }
 
 export function adapterFactory (name: string): AdapterFactory {

@@ -74,7 +74,9 @@ export const GatewaySettings = Type.Object({
   jwksRefetchCooldownSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
   relayIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500, description: 'How often the outbox relay polls (it also wakes on NOTIFY)' }),
   sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
-  jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' })
+  jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
+  feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
+  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -87,7 +89,9 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   jwksRefetchCooldownSeconds: 30,
   relayIntervalMs: 500,
   sweepIntervalMs: 30_000,
-  jobLockMs: 30_000
+  jobLockMs: 30_000,
+  feedRedeliverMs: 60_000,
+  feedPageSize: 100
 }
 
 /** Everything the config folder holds, validated. */

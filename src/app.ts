@@ -20,6 +20,7 @@ import { subjectRoutes } from './subjects/subject-routes.js'
 import { healthRoutes } from './health/health-routes.js'
 import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
+import { feedRoutes } from './feeds/feed-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -83,5 +84,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(messageRoutes)
   await app.register(subjectRoutes)
   await app.register(deliveryRoutes)
+  await app.register(feedRoutes)
   return app
 }

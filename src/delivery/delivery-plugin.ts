@@ -44,9 +44,10 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const prefix = bullPrefix(app.runtime.redisPrefix)
   const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
   const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: platformSecrets(p.id) })]))
+  const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
-  const relay = new OutboxRelay(app.pg, queues, policyOf, app.config.settings.relayIntervalMs, app.log)
-  const sweeper = new DeliverySweeper(app.pg, queues, app.config.settings.sweepIntervalMs, () => { relay.kick() }, (o, m) => { app.log.warn(o, m) })
+  const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)
+  const sweeper = new DeliverySweeper(app.pg, queues, isPull, app.config.settings.sweepIntervalMs, () => { relay.kick() }, (o, m) => { app.log.warn(o, m) })
 
   const registers = [app.metrics.registry]
   const attempts = new Counter({ name: 'gw_delivery_attempts_total', help: 'Delivery attempts by destination and outcome', labelNames: ['platform', 'outcome'], registers })
@@ -86,7 +87,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const workers: Array<Worker<DeliveryJobData>> = []
   if (opts.workers) {
     await health.start()
-    for (const p of platforms) {
+    for (const p of platforms.filter((x) => !isPull(x.id))) {
       workers.push(createDeliveryWorker({ pool: app.pg, adapter: adapters.get(p.id) as PlatformAdapter, policy: p.delivery, health, events, log: app.log },
         p.id, connection, prefix, app.config.settings.jobLockMs))
     }

@@ -13,6 +13,7 @@ export class DeliverySweeper {
   constructor (
     private readonly pool: pg.Pool,
     private readonly queues: DeliveryQueues,
+    private readonly isPull: (platform: string) => boolean,
     private readonly intervalMs: number,
     private readonly onRequeue: () => void,
     private readonly warn: (obj: object, msg: string) => void
@@ -38,7 +39,7 @@ export class DeliverySweeper {
     const lost: string[] = []
     for (const r of rows) {
       const queue = this.queues.get(r.destination)
-      if (queue === undefined) continue
+      if (queue === undefined || this.isPull(r.destination)) continue // a pull feed has no jobs
       const job = await queue.getJob(jobIdOf(r.id, r.enqueue_seq))
       if (job === undefined || job === null || await job.isFailed()) lost.push(r.id)
     }

@@ -29,6 +29,8 @@ export class OutboxRelay {
     private readonly pool: pg.Pool,
     private readonly queues: DeliveryQueues,
     private readonly policyOf: (platform: string) => DeliveryPolicy,
+    /** Platforms that pull: their rows are put on the feed (marked relayed) without a queue job. */
+    private readonly isPull: (platform: string) => boolean,
     private readonly intervalMs: number,
     private readonly log: RelayLogger
   ) {}
@@ -76,6 +78,10 @@ export class OutboxRelay {
       for (const r of rows) byDestination.set(r.destination, [...(byDestination.get(r.destination) ?? []), r])
       const relayed: string[] = []
       for (const [destination, list] of byDestination) {
+        if (this.isPull(destination)) {
+          relayed.push(...list.map((r) => r.id))
+          continue
+        }
         const queue = this.queues.get(destination)
         if (queue === undefined) continue // a platform no longer configured: its rows stay visible, queued
         const policy = this.policyOf(destination)

@@ -4,26 +4,12 @@ import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JW
 import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../envelopes/sign-envelope.js'
 import { digestOf } from '../envelopes/parse-jws.js'
+import { applyToReplica, newReplicaState, type AppliedChange, type HeldEntry } from './replica-state.js'
+
+export type { AppliedChange, HeldEntry }
 
 /** How a simulated platform misbehaves, so tests and the demo can show recovery. */
 export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400'
-
-/** One delivery the platform applied (the evidence that nothing was applied twice). */
-export interface AppliedChange {
-  jti: string
-  kind: string
-  entryKey: string
-  version: number
-}
-
-/** What the platform holds of one entry. */
-export interface HeldEntry {
-  owner: string
-  entryId: string
-  version: number
-  removed: boolean
-  item: unknown
-}
 
 export interface PostResult { status: number, body: unknown, jti: string, jws: string }
 
@@ -89,9 +75,7 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     privateJwk,
     jwks,
     received: [],
-    applied: [],
-    messagesApplied: [],
-    held: new Map(),
+    ...newReplicaState(),
     failure: 'none',
     trustGateway: (jwks) => {
       gatewayKeys = typeof jwks === 'string'
@@ -107,25 +91,6 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     },
     restart: async () => { await listen(port) },
     close: async () => { await sim.stop() }
-  }
-  const appliedJtis = new Set<string>()
-
-  function apply (claims: { jti: string, kind: string, origin: string, items: Array<Record<string, unknown>> }): void {
-    if (appliedJtis.has(claims.jti)) return // a duplicate: already applied, answer the receipt again
-    for (const item of claims.items) {
-      const owner = String(item.owner ?? claims.origin)
-      const entryId = String(item.entryId ?? '')
-      const version = Number(item.version ?? 0)
-      const key = `${owner}:${entryId}`
-      if (claims.kind === 'list.upsert' || claims.kind === 'list.remove') {
-        const current = sim.held.get(key)
-        if (current !== undefined && current.version >= version) continue // never go back in versions
-        sim.held.set(key, { owner, entryId, version, removed: claims.kind === 'list.remove', item })
-      }
-      sim.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
-    }
-    appliedJtis.add(claims.jti)
-    sim.messagesApplied.push(claims.jti)
   }
 
   async function onDelivery (req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void): Promise<void> {
@@ -146,7 +111,7 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     }
     if (claims.aud !== sim.id) { send(400, { error: 'not addressed to this platform' }); return }
     sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
-    apply(claims)
+    applyToReplica(sim, claims)
     if (sim.failure === 'garbage') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>OK</html>'); return }
     send(200, { jti: claims.jti, digest: sim.failure === 'wrong-receipt' ? digestOf(Buffer.from('something else')) : digestOf(body) })
   }

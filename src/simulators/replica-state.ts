@@ -1,0 +1,55 @@
+/** One change a simulated platform applied (the evidence that nothing was applied twice). */
+export interface AppliedChange {
+  jti: string
+  kind: string
+  entryKey: string
+  version: number
+}
+
+/** What a simulated platform holds of one entry. */
+export interface HeldEntry {
+  owner: string
+  entryId: string
+  version: number
+  removed: boolean
+  item: unknown
+}
+
+/** A simulated platform's replica: what it holds, and every message it applied. */
+export interface ReplicaState {
+  held: Map<string, HeldEntry>
+  applied: AppliedChange[]
+  /** The jti of every message applied, once per time it was applied (a duplicate is not). */
+  messagesApplied: string[]
+}
+
+export interface IncomingMessageClaims {
+  jti: string
+  kind: string
+  origin: string
+  items: Array<Record<string, unknown>>
+}
+
+export const newReplicaState = (): ReplicaState => ({ held: new Map(), applied: [], messagesApplied: [] })
+
+/**
+ * Applies a message as a well-behaved platform does: a jti already applied is a duplicate and
+ * changes nothing; a list change applies only if its version is newer than the one held.
+ */
+export function applyToReplica (state: ReplicaState, claims: IncomingMessageClaims): void {
+  if (state.messagesApplied.includes(claims.jti)) return
+  for (const item of claims.items) {
+    const owner = String(item.owner ?? claims.origin)
+    const entryId = String(item.entryId ?? '')
+    const version = Number(item.version ?? 0)
+    const key = `${owner}:${entryId}`
+    if (claims.kind === 'list.upsert' || claims.kind === 'list.remove') {
+      const current = state.held.get(key)
+      if (current !== undefined && current.version >= version) continue // never go back in versions
+      const removed = claims.kind === 'list.remove'
+      state.held.set(key, { owner, entryId, version, removed, item: removed ? current?.item ?? item : item })
+    }
+    state.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
+  }
+  state.messagesApplied.push(claims.jti)
+}

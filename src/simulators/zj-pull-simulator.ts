@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http'
+import type { Socket } from 'node:net'
+import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
+import { generatePrivateJwk, publicPart, type SigningAlg } from '../keys/signing-keys.js'
+import { platformSigner, signEnvelope } from '../envelopes/sign-envelope.js'
+import { mintToken } from '../auth/mint-token.js'
+import { postEnvelope, type SimulatedPlatform } from './platform-simulator.js'
+import { applyToReplica, newReplicaState, type IncomingMessageClaims } from './replica-state.js'
+
+/** How the pull platform misbehaves: it stops polling, or applies without acknowledging. */
+export type PullFailureMode = 'none' | 'no-ack' | 'duplicate-ack'
+
+export interface PullPlatform extends Omit<SimulatedPlatform, 'failure'> {
+  pullFailure: PullFailureMode
+  /** Which gateway to read from (for `pollOnce` without polling). */
+  useGateway: (gatewayUrl: string) => void
+  /** Starts polling the gateway's feed every `intervalMs`. */
+  startPolling: (gatewayUrl: string, intervalMs?: number) => void
+  /** Reads and applies the feed once; returns how many deliveries it acknowledged. */
+  pollOnce: () => Promise<number>
+}
+
+/**
+ * Zhejiang as a pull platform: it serves its JWK Set and a health check, and polls the gateway's
+ * feed with its own platform JWT, verifies each delivery's gateway signature, applies it once
+ * (never going back in versions) and acknowledges it. It publishes its own entries as envelopes.
+ * `stop()` stops both its server and its polling (the platform is down); `restart()` resumes.
+ */
+export async function startPullPlatform (opts: { id: string, port?: number, alg?: SigningAlg }): Promise<PullPlatform> {
+  const privateJwk: JWK = await generatePrivateJwk(opts.alg ?? 'ES256', `${opts.id.toLowerCase()}-key-1`)
+  const signer = await platformSigner(opts.id, privateJwk)
+  const jwks = { keys: [publicPart(privateJwk)] }
+  let gatewayKeys: JWTVerifyGetKey | undefined
+  let gatewayUrl: string | undefined
+  let cursor = '0'
+  let timer: NodeJS.Timeout | undefined
+  let pollMs = 200
+  let polling: Promise<number> | undefined
+  let up = true
+  const sockets = new Set<Socket>()
+
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)) }
+    if (req.method === 'GET' && req.url === '/.well-known/jwks.json') { send(200, jwks); return }
+    if (req.method === 'GET' && req.url === '/health') { send(200, { status: 'ok', platform: opts.id }); return }
+    send(404, { error: 'not found' })
+  })
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
+  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(p, '127.0.0.1', () => { server.off('error', reject); resolve() })
+  })
+  await listen(opts.port ?? 0)
+  const port = (server.address() as { port: number }).port
+
+  const schedule = (): void => {
+    if (!up || gatewayUrl === undefined) return
+    timer = setTimeout(() => {
+      polling = sim.pollOnce().catch(() => 0).finally(() => { polling = undefined; schedule() })
+    }, pollMs)
+  }
+
+  const sim: PullPlatform = {
+    id: opts.id,
+    url: `http://127.0.0.1:${port}`,
+    signer,
+    privateJwk,
+    jwks,
+    received: [],
+    ...newReplicaState(),
+    pullFailure: 'none',
+    trustGateway: (keys) => {
+      gatewayKeys = typeof keys === 'string' ? createRemoteJWKSet(new URL(keys), { cooldownDuration: 0 }) : createLocalJWKSet(keys as Parameters<typeof createLocalJWKSet>[0])
+    },
+    publish: async (gw, input, serialisation = 'compact') => {
+      const { jws, jti } = await signEnvelope(signer, input, serialisation)
+      return { ...(await postEnvelope(gw, jws, serialisation)), jti, jws }
+    },
+    useGateway: (gw) => { gatewayUrl = gw },
+    startPolling: (gw, intervalMs = 200) => {
+      gatewayUrl = gw
+      pollMs = intervalMs
+      if (timer === undefined) schedule()
+    },
+    pollOnce: async () => {
+      if (gatewayUrl === undefined || gatewayKeys === undefined) return 0
+      const token = await mintToken(signer, opts.id)
+      const res = await fetch(`${gatewayUrl}/v1/feeds/${opts.id}?after=${cursor}`, { headers: { authorization: `Bearer ${token}` } })
+      if (!res.ok) throw new Error(`feed answered ${res.status}: ${await res.text()}`)
+      const page = await res.json() as { items: Array<{ deliveryId: string, jti: string, jws: string }>, next: string }
+      const acks: Array<{ deliveryId: string, jti: string }> = []
+      for (const item of page.items) {
+        const { payload } = await compactVerify(item.jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+        const claims = JSON.parse(new TextDecoder().decode(payload)) as IncomingMessageClaims & { aud: string }
+        if (claims.aud !== opts.id) continue
+        sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
+        applyToReplica(sim, claims)
+        acks.push({ deliveryId: item.deliveryId, jti: item.jti })
+      }
+      cursor = page.next
+      if (acks.length === 0 || sim.pullFailure === 'no-ack') return 0
+      const times = sim.pullFailure === 'duplicate-ack' ? 2 : 1
+      for (let i = 0; i < times; i++) {
+        await fetch(`${gatewayUrl}/v1/feeds/${opts.id}/ack`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await mintToken(signer, opts.id)}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ acks })
+        })
+      }
+      return acks.length
+    },
+    stop: async () => {
+      up = false
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+      await polling
+      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
+    },
+    restart: async () => {
+      await listen(port)
+      up = true
+      schedule()
+    },
+    close: async () => { await sim.stop() }
+  }
+  return sim
+}

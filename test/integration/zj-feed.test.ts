@@ -1,0 +1,101 @@
+import t from 'tap'
+import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
+import { startPullPlatform, type PullPlatform } from '../../src/simulators/zj-pull-simulator.js'
+import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
+
+interface Setup { h: Harness, zj: PullPlatform, push: Map<string, SimulatedPlatform> }
+
+async function setup (t: { teardown: (fn: () => unknown) => void }): Promise<Setup> {
+  const zj = await startPullPlatform({ id: 'ZJ' })
+  const push = new Map<string, SimulatedPlatform>()
+  for (const id of ['SH', 'JS', 'AH']) push.set(id, await startSimulatedPlatform({ id }))
+  t.teardown(async () => { await zj.close(); await Promise.all([...push.values()].map(async (s) => { await s.close() })) })
+  const h = await startHarness(t, {
+    listen: true,
+    workers: true,
+    settings: { relayIntervalMs: 50, feedRedeliverMs: 300 },
+    platformOverrides: (p) => {
+      if (p.id === 'ZJ') return { ...p, adapter: 'zj-pull', jwks: zj.jwks, endpoint: `${zj.url}/unused`, delivery: FAST_POLICY }
+      const s = push.get(p.id)
+      return s === undefined ? p : { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: FAST_POLICY }
+    }
+  })
+  const jwksUrl = `${urlOf(h)}/.well-known/jwks.json`
+  zj.trustGateway(jwksUrl)
+  zj.useGateway(urlOf(h))
+  for (const s of push.values()) s.trustGateway(jwksUrl)
+  return { h, zj, push }
+}
+
+const zjStatus = async (h: Harness): Promise<Record<string, number>> => await statusCounts(h, "destination = 'ZJ'")
+/** How many of ZJ's deliveries the relay has put on its feed. */
+const onFeed = async (h: Harness): Promise<number> => Number((await h.db.query("SELECT count(*) AS n FROM deliveries WHERE destination = 'ZJ' AND enqueued_at IS NOT NULL")).rows[0]?.n)
+
+t.test('ZJ pulls its deliveries from the feed and acknowledges them; every field arrives', async (t) => {
+  const { h, zj } = await setup(t)
+  const items = [sampleEntry('SH', '310000', 1), sampleEntry('SH', '310000', 2, { person: true })]
+  const { jws } = await h.sign('SH', { kind: 'list.upsert', items })
+  t.equal((await h.post(jws)).status, 202)
+  t.ok(await waitFor(async () => await onFeed(h) === 1), 'on the feed, waiting')
+  t.equal(await zj.pollOnce(), 1, 'one delivery acknowledged')
+  t.same((await zjStatus(h)), { delivered: 1 })
+  t.same(zj.held.get('SH:SH-black-2')?.item, items[1], 'every field as published')
+  t.equal(await zj.pollOnce(), 0, 'nothing more on the feed')
+  const receipt = await h.db.query("SELECT receipt FROM deliveries WHERE destination = 'ZJ'")
+  t.equal(receipt.rows[0]?.receipt.ack, true, 'the acknowledgement is the receipt')
+})
+
+t.test('an unacknowledged delivery is offered again and applied once', async (t) => {
+  const { h, zj } = await setup(t)
+  t.equal((await h.post((await h.sign('AH', { kind: 'list.upsert', items: [sampleEntry('AH', '340000', 1)] })).jws)).status, 202)
+  t.ok(await waitFor(async () => await onFeed(h) === 1))
+  zj.pullFailure = 'no-ack'
+  await zj.pollOnce()
+  t.same(await zjStatus(h), { delivering: 1 }, 'offered, not acknowledged')
+  t.equal(await zj.pollOnce(), 0, 'not offered again before the redelivery time')
+  await new Promise((resolve) => setTimeout(resolve, 350))
+  zj.pullFailure = 'duplicate-ack'
+  t.equal(await zj.pollOnce(), 1, 'offered again, acknowledged (twice: harmless)')
+  t.same(await zjStatus(h), { delivered: 1 })
+  t.equal(zj.messagesApplied.length, 1, 'applied once')
+  const attempts = await h.db.query("SELECT a.outcome FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.destination = 'ZJ' ORDER BY a.id")
+  t.same(attempts.rows.map((r) => r.outcome), [null, 'delivered'], 'each offer is an attempt')
+})
+
+t.test('ZJ down: its deliveries wait; it comes back, polls, and gets everything once; it publishes too', async (t) => {
+  const { h, zj, push } = await setup(t)
+  await zj.stop()
+  for (let i = 1; i <= 5; i++) t.equal((await h.post((await h.sign('JS', { kind: 'list.upsert', items: [sampleEntry('JS', '320000', i)] })).jws)).status, 202)
+  t.ok(await waitFor(async () => (await statusCounts(h, "destination <> 'ZJ'")).delivered === 10), 'the push platforms get theirs')
+  t.same(await zjStatus(h), { queued: 5 }, 'ZJ\'s wait on the feed')
+  await zj.restart()
+  zj.startPolling(urlOf(h), 50)
+  t.ok(await waitFor(async () => (await zjStatus(h)).delivered === 5), 'all acknowledged after the restart')
+  t.equal(new Set(zj.messagesApplied).size, 5)
+  t.equal(zj.messagesApplied.length, 5, 'each applied once')
+
+  const own = await zj.publish(urlOf(h), { kind: 'list.upsert', items: [sampleEntry('ZJ', '330000', 1)] })
+  t.equal(own.status, 202, 'ZJ publishes its own entries as envelopes')
+  t.ok(await waitFor(() => [...push.values()].every((s) => s.held.has('ZJ:ZJ-black-1'))), 'they reach the push platforms')
+})
+
+t.test('only ZJ reads and acknowledges its feed; push platforms have none', async (t) => {
+  const { h, zj } = await setup(t)
+  const get = async (path: string, token: string): Promise<[number, string]> => {
+    const res = await h.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } })
+    return [res.statusCode, res.json().code ?? 'ok']
+  }
+  t.same(await get('/v1/feeds/ZJ', await h.platformToken('JS')), [403, 'FORBIDDEN'])
+  t.same(await get('/v1/feeds/ZJ', await h.adminToken('admin')), [403, 'FORBIDDEN'])
+  t.same(await get('/v1/feeds/SH', await h.platformToken('SH')), [404, 'NOT_FOUND'])
+  const ack = await h.app.inject({
+    method: 'POST',
+    url: '/v1/feeds/ZJ/ack',
+    headers: { authorization: `Bearer ${await h.platformToken('SH')}` },
+    payload: { acks: [{ deliveryId: '1', jti: 'x' }] }
+  })
+  t.same([ack.statusCode, ack.json().code], [403, 'FORBIDDEN'])
+  t.ok(zj.id)
+})
