@@ -1,10 +1,12 @@
 import type { AdapterFactory } from './types.js'
+import { createShRestAdapter } from './sh-rest/sh-rest-adapter.js'
 import { createYrdPushAdapter } from './yrd-push/yrd-push-adapter.js'
 import { createZjPullAdapter } from './zj-pull/zj-pull-adapter.js'
 
 /** Every adapter the gateway knows, by the name platform config files use in `adapter`. */
 export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'yrd-push': createYrdPushAdapter,
+  'sh-rest': createShRestAdapter,
   'zj-pull': createZjPullAdapter
 }
 

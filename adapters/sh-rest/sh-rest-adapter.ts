@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto'
+import { Pool, request, errors as undiciErrors } from 'undici'
+import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { readShAnswer } from './sh-rest-answer.js'
+import { toNative } from './sh-rest-mapping.js'
+import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
+import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
+
+/** The adapter's name in platform config files (`"adapter": "sh-rest"`). */
+export const SH_REST_ADAPTER = 'sh-rest'
+
+function networkError (err: unknown): AdapterError {
+  const name = (err as { name?: string }).name
+  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError || name === 'TimeoutError'
+  const code = (err as { code?: string }).code ?? ''
+  return new AdapterError(timeout ? 'timed out' : `unreachable (${code !== '' ? code : String((err as Error).message)})`, { retryable: true, unreachable: true, cause: err })
+}
+
+/**
+ * Where the records and health calls go. `endpoint` is either the records URL itself
+ * (`…/api/credit/v2/records`) or the root the API lives under; `healthUrl` overrides the health
+ * check, which otherwise sits next to the records path.
+ */
+export function shRestUrls (endpoint: string, healthUrl?: string): { records: URL, health: URL } {
+  const records = new URL(endpoint)
+  if (!records.pathname.endsWith(SH_RECORDS_PATH)) records.pathname = records.pathname.replace(/\/$/, '') + SH_RECORDS_PATH
+  const health = healthUrl !== undefined ? new URL(healthUrl) : new URL(records.origin)
+  if (healthUrl === undefined) health.pathname = records.pathname.slice(0, -SH_RECORDS_PATH.length) + SH_HEALTH_PATH
+  return { records, health }
+}
+
+/**
+ * Shanghai's REST/JSON interface (see README.md): each delivery becomes one signed
+ * `POST /api/credit/v2/records` with the gateway's jti as `msgId`, so the platform drops
+ * duplicates. Every attempt is signed afresh (new timestamp, new nonce): the platform refuses a
+ * reused nonce or a timestamp more than 5 minutes off. Needs secrets `APP_KEY` and `APP_SECRET`
+ * (environment `GW_<ID>_APP_KEY`, `GW_<ID>_APP_SECRET`).
+ */
+export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
+  const id = ctx.platform.id
+  const appKey = ctx.secrets.APP_KEY ?? ''
+  const appSecret = ctx.secrets.APP_SECRET ?? ''
+  if (appKey === '' || appSecret === '') {
+    throw new Error(`${SH_REST_ADAPTER} adapter for platform ${id}: secrets APP_KEY and APP_SECRET are required (set GW_${id}_APP_KEY and GW_${id}_APP_SECRET)`)
+  }
+  const urls = shRestUrls(ctx.platform.endpoint, ctx.platform.healthUrl)
+  const path = urls.records.pathname + urls.records.search
+  const timeout = ctx.policy.timeoutMs
+  const pool = new Pool(urls.records.origin, {
+    connections: ctx.policy.concurrency,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connectTimeout: Math.min(timeout, 5000),
+    keepAliveTimeout: 10_000
+  })
+
+  return {
+    name: SH_REST_ADAPTER,
+    capabilities: { pull: false, export: false },
+
+    async deliver (d: Delivery): Promise<DeliveryReceipt> {
+      const message: ShRequestBody = {
+        msgId: d.jti,
+        msgType: SH_MSG_TYPES[d.kind],
+        sourceProvince: d.origin,
+        sendTime: d.receivedAt,
+        records: d.items.map((item, i) => toNative(d.kind, item, `items[${i}]`))
+      }
+      const body = Buffer.from(JSON.stringify(message), 'utf8')
+      // Signed here, per attempt: a retry is a new request with its own timestamp and nonce.
+      const auth = shAuthHeaders({ appKey, appSecret, method: 'POST', path, body })
+      let status: number
+      let text: string
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json; charset=utf-8', ...auth },
+          body,
+          signal: AbortSignal.timeout(timeout)
+        })
+        status = res.statusCode
+        text = await res.body.text()
+      } catch (err) {
+        throw networkError(err)
+      }
+      const answer = readShAnswer(status, text, { platform: id, msgId: d.jti, records: message.records.length, bodyDigest: shBodyDigest(body) })
+      return {
+        evidence: { ...answer, nonce: auth['x-sh-nonce'], timestamp: auth['x-sh-timestamp'] },
+        sentDigest: createHash('sha256').update(body).digest('base64url')
+      }
+    },
+
+    async health (): Promise<AdapterHealth> {
+      try {
+        const res = await request(urls.health, { method: 'GET', signal: AbortSignal.timeout(Math.min(timeout, 3000)) })
+        const text = await res.body.text()
+        if (res.statusCode !== 200) return { state: 'down', detail: `health answered HTTP ${res.statusCode}` }
+        let code: unknown
+        try { code = (JSON.parse(text) as { code?: unknown }).code } catch { /* not JSON */ }
+        return code === SH_CODES.ok ? { state: 'up' } : { state: 'down', detail: 'health answered without code 0000' }
+      } catch (err) {
+        return { state: 'down', detail: networkError(err).message }
+      }
+    },
+
+    async close (): Promise<void> {
+      await pool.close()
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { AdapterError } from '../types.js'
+import { SH_CODES, SH_RETRYABLE_CODES, type ShResponse } from './sh-rest-protocol.js'
+
+/** Any run of 17 digits and a digit or X, wherever it sits: better a document number half masked than a leak. */
+const ID_LIKE = /\d{17}[\dXx]/g
+
+/**
+ * The platform's own wording, made safe for a delivery's "last error": identity-number-shaped runs
+ * masked (the platform may quote a record back), control characters dropped, length capped.
+ */
+export function platformReason (text: string): string {
+  return text
+    .replace(ID_LIKE, (m) => `${m.slice(0, 4)}**********${m.slice(14)}`)
+    .replace(/\p{Cc}+/gu, ' ')
+    .slice(0, 300)
+}
+
+function parse (text: string): ShResponse | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  const v = value as Record<string, unknown>
+  if (typeof v.code !== 'string' || typeof v.message !== 'string') return undefined
+  if (v.data !== undefined && (typeof v.data !== 'object' || v.data === null || Array.isArray(v.data))) return undefined
+  return value as ShResponse
+}
+
+/** What the adapter expects the platform to acknowledge. */
+export interface ShExpectation {
+  platform: string
+  msgId: string
+  records: number
+  bodyDigest: string
+}
+
+/**
+ * Classifies Shanghai's answer to `POST /api/credit/v2/records`. Resolves with the answer when the
+ * platform took the message (0000 with a matching msgId, count and body digest; or 3001, a message
+ * it already holds). Throws an AdapterError otherwise: retryable for 5xx, 408, 429 and the codes a
+ * later attempt may pass (1002, 1003, 9999); permanent for every other refusal, and for an
+ * acknowledgement that does not acknowledge what was sent.
+ */
+export function readShAnswer (status: number, text: string, x: ShExpectation): ShResponse {
+  const answer = parse(text)
+  const native = answer === undefined ? '' : ` ${answer.code} ${platformReason(answer.message)}`
+  if (status >= 500 || status === 408 || status === 429) {
+    throw new AdapterError(`platform ${x.platform} answered HTTP ${status}${native}`, { retryable: true })
+  }
+  if (status < 200 || status >= 300) {
+    const detail = answer === undefined ? platformReason(text.slice(0, 200)) : native.trim()
+    throw new AdapterError(`platform ${x.platform} refused the request (HTTP ${status}): ${detail}`, { retryable: false })
+  }
+  if (answer === undefined) throw new AdapterError(`invalid acknowledgement from ${x.platform}: not a JSON {code, message}`, { retryable: false })
+  const data = answer.data ?? {}
+  if (answer.code === SH_CODES.ok) {
+    if (data.msgId !== x.msgId) throw new AdapterError(`invalid acknowledgement from ${x.platform}: msgId does not match`, { retryable: false })
+    if (data.accepted !== x.records) throw new AdapterError(`invalid acknowledgement from ${x.platform}: accepted ${String(data.accepted)} of ${x.records} records`, { retryable: false })
+    if (data.bodyDigest !== x.bodyDigest) throw new AdapterError(`invalid acknowledgement from ${x.platform}: bodyDigest does not match what was sent`, { retryable: false })
+    return answer
+  }
+  const rejected = Array.isArray(data.rejected) ? data.rejected : []
+  // 3001 repeats the first outcome: a message once partly refused stays refused.
+  if (answer.code === SH_CODES.partialReject || (answer.code === SH_CODES.duplicate && rejected.length > 0)) {
+    const which = rejected.slice(0, 10).map((r) => `records[${Number(r.index)}] ${platformReason(String(r.code))} ${platformReason(String(r.reason))}`)
+    throw new AdapterError(`platform ${x.platform} accepted ${String(data.accepted)} of ${x.records} records:${native}; ${which.join('; ')}`, { retryable: false })
+  }
+  if (answer.code === SH_CODES.duplicate) {
+    if (data.msgId !== x.msgId) throw new AdapterError(`invalid acknowledgement from ${x.platform}: duplicate of another msgId`, { retryable: false })
+    return answer
+  }
+  if (SH_RETRYABLE_CODES.has(answer.code)) {
+    throw new AdapterError(`platform ${x.platform} refused the request for now:${native}`, { retryable: true })
+  }
+  throw new AdapterError(`platform ${x.platform} refused the message:${native}`, { retryable: false })
+}
