@@ -1,4 +1,5 @@
 import type { AdapterFactory } from './types.js'
+import { createJsBatchAdapter } from './js-batch/js-batch-adapter.js'
 import { createShRestAdapter } from './sh-rest/sh-rest-adapter.js'
 import { createYrdPushAdapter } from './yrd-push/yrd-push-adapter.js'
 import { createZjPullAdapter } from './zj-pull/zj-pull-adapter.js'
@@ -7,6 +8,7 @@ import { createZjPullAdapter } from './zj-pull/zj-pull-adapter.js'
 export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'yrd-push': createYrdPushAdapter,
   'sh-rest': createShRestAdapter,
+  'js-batch': createJsBatchAdapter,
   'zj-pull': createZjPullAdapter
 }
 

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Pool, request, errors as undiciErrors } from 'undici'
+import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import type { JsRow } from './js-batch-columns.js'
+import { batchSm3, encodeBatchFile } from './js-batch-file.js'
+import { toNative } from './js-batch-mapping.js'
+import { checkBatchDone, readBatchStatus, readErrorBody, scrubPlatformText, type JsBatchStatus } from './js-batch-result.js'
+
+/** How often a batch's result is asked for while the platform processes it. */
+export const POLL_INTERVAL_MS = 50
+/** A batch may stay PROCESSING for this many request timeouts before the attempt gives up (retryably). */
+export const POLL_BOUND_FACTOR = 3
+
+interface Answer { status: number, text: string }
+
+function networkError (err: unknown): AdapterError {
+  const name = (err as { name?: string }).name ?? ''
+  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.ConnectTimeoutError || name === 'TimeoutError' || name === 'AbortError'
+  const code = (err as { code?: string }).code ?? ''
+  return new AdapterError(timeout ? 'timed out' : `unreachable (${code !== '' ? code : (err as Error).message})`, { retryable: true, unreachable: true, cause: err })
+}
+
+/** 5xx, 408 and 429 may pass later; any other refusal is the platform's final word. */
+function refusal (what: string, answer: Answer): AdapterError {
+  const body = readErrorBody(answer.text)
+  const retryable = answer.status >= 500 || answer.status === 408 || answer.status === 429
+  const message = `${what}: platform answered ${answer.status} ${body.code}: ${scrubPlatformText(body.message)}`
+  return new AdapterError(message, { retryable })
+}
+
+/** Translates the items, naming the item (1-based, = 记录序号) a refusal is about. */
+function rowsOf (d: Delivery): JsRow[] {
+  return d.items.map((item, i) => {
+    try {
+      return toNative(d.kind, item)
+    } catch (err) {
+      if (err instanceof AdapterError) throw new AdapterError(`item ${i + 1} cannot be sent to the batch interface: ${err.message}`, { retryable: false, cause: err })
+      throw err
+    }
+  })
+}
+
+/**
+ * Jiangsu's batch file exchange (see README.md): each delivery becomes one GB18030 CSV batch whose
+ * 批次号 is the message's jti, uploaded to `/jsxy/batch/upload` with the platform token; the
+ * platform processes it asynchronously and the adapter polls `/jsxy/batch/{batchId}/result` every
+ * 50 ms until it is DONE, for at most `timeoutMs × 3`. A batch still processing then is a
+ * retryable failure (the retry uploads the same batch id, which the platform answers with its
+ * result so far); any rejected row, an invalid result and any 4xx are permanent.
+ *
+ * Needs `secrets.TOKEN` (`GW_<ID>_TOKEN`). `endpoint` is the base the `/jsxy/...` paths hang off;
+ * `healthUrl` defaults to `<endpoint>/jsxy/health`.
+ */
+export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
+  const secret = ctx.secrets.TOKEN
+  if (secret === undefined || secret === '') {
+    throw new Error(`js-batch adapter for platform ${ctx.platform.id} needs the secret TOKEN (environment variable GW_${ctx.platform.id}_TOKEN)`)
+  }
+  const token: string = secret
+  const base = new URL(ctx.platform.endpoint)
+  const prefix = base.pathname.replace(/\/+$/, '')
+  const timeout = ctx.policy.timeoutMs
+  const pool = new Pool(base.origin, {
+    connections: ctx.policy.concurrency,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connectTimeout: Math.min(timeout, 5000),
+    keepAliveTimeout: 10_000
+  })
+  const healthUrl = new URL(ctx.platform.healthUrl ?? `${base.origin}${prefix}/jsxy/health`)
+
+  async function call (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
+    try {
+      const res = await pool.request({ method, path, headers, body, signal: AbortSignal.timeout(timeout) })
+      return { status: res.statusCode, text: await res.body.text() }
+    } catch (err) {
+      throw networkError(err)
+    }
+  }
+
+  async function upload (batchId: string, file: Buffer): Promise<JsBatchStatus> {
+    const answer = await call('POST', `${prefix}/jsxy/batch/upload`, {
+      'content-type': 'text/csv; charset=GB18030',
+      'x-js-batch-id': batchId,
+      'x-js-token': token,
+      'x-js-content-sm3': batchSm3(file)
+    }, file)
+    // A platform that calls a re-upload a duplicate still has the batch: its result is what counts.
+    if (answer.status === 409 && readErrorBody(answer.text).code === 'BATCH_DUPLICATE') return { batchId, status: 'RECEIVED', duplicate: true }
+    if (answer.status < 200 || answer.status >= 300) throw refusal('batch upload', answer)
+    return readBatchStatus(answer.text, batchId)
+  }
+
+  async function result (batchId: string): Promise<JsBatchStatus> {
+    const answer = await call('GET', `${prefix}/jsxy/batch/${encodeURIComponent(batchId)}/result`, { 'x-js-token': token })
+    if (answer.status === 404) throw new AdapterError('batch result: the platform no longer knows the batch (BATCH_NOT_FOUND); it will be uploaded again', { retryable: true })
+    if (answer.status < 200 || answer.status >= 300) throw refusal('batch result', answer)
+    return readBatchStatus(answer.text, batchId)
+  }
+
+  return {
+    name: 'js-batch',
+    capabilities: { pull: false, export: false },
+
+    async deliver (d: Delivery): Promise<DeliveryReceipt> {
+      const rows = rowsOf(d)
+      const file = encodeBatchFile(d.jti, d.origin, rows)
+      let status = await upload(d.jti, file)
+      const bound = timeout * POLL_BOUND_FACTOR
+      const deadline = Date.now() + bound
+      while (status.status !== 'DONE') {
+        if (Date.now() >= deadline) throw new AdapterError(`batch still ${status.status} after ${bound} ms; it will be asked for again`, { retryable: true })
+        await sleep(Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())))
+        status = await result(d.jti)
+      }
+      checkBatchDone(status.rows, rows.length)
+      return {
+        evidence: { ...status, sm3: batchSm3(file) },
+        sentDigest: createHash('sha256').update(file).digest('base64url')
+      }
+    },
+
+    async health (): Promise<AdapterHealth> {
+      try {
+        const signal = AbortSignal.timeout(Math.min(timeout, 3000))
+        const res = healthUrl.origin === base.origin
+          ? await pool.request({ method: 'GET', path: healthUrl.pathname + healthUrl.search, signal })
+          : await request(healthUrl, { method: 'GET', signal })
+        await res.body.dump()
+        return res.statusCode >= 200 && res.statusCode < 300 ? { state: 'up' } : { state: 'down', detail: `health answered ${res.statusCode}` }
+      } catch (err) {
+        return { state: 'down', detail: networkError(err).message }
+      }
+    },
+
+    async close (): Promise<void> {
+      await pool.close()
+    }
+  }
+}
