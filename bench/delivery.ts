@@ -315,6 +315,7 @@ async function main (): Promise<void> {
       databaseUrl: DATABASE_URL,
       dbSchema: schema,
       redisPrefix: prefix,
+      dbPoolSize: 20,
       signingKeyFile: undefined,
       production: false,
       logLevel: 'silent'
@@ -392,8 +393,10 @@ async function main (): Promise<void> {
     const gatewayQueues = [...app.delivery.queues.queues.values()]
     await Promise.all(gatewayQueues.map(async (q) => { await q.pause() }))
     await runConcurrently(backlog, BURST_CONCURRENCY, async (env) => { await post(http, env) })
-    for (let unrelayed = -1; unrelayed !== 0; await sleep(20)) {
-      unrelayed = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM deliveries WHERE enqueued_at IS NULL')).rows[0]?.n)
+    const relayDeadline = Date.now() + DRAIN_TIMEOUT_MS
+    while (Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM deliveries WHERE enqueued_at IS NULL')).rows[0]?.n) > 0) {
+      if (Date.now() > relayDeadline) throw new Error('the outbox relay did not move the backlog into the queues')
+      await sleep(20)
     }
     const backlogStart = Date.now()
     await Promise.all(gatewayQueues.map(async (q) => { await q.resume() }))
@@ -429,7 +432,7 @@ async function main (): Promise<void> {
     const poolWaitingMean = poolWaiting.reduce((a, b) => a + b, 0) / Math.max(1, poolWaiting.length)
     const p50 = percentile(latencies, 50)
     const p99 = percentile(latencies, 99)
-    const max = Math.max(...latencies)
+    const max = latencies.length === 0 ? Number.NaN : Math.max(...latencies)
     const stage = (k: string): string => `p50 ${ms(percentile(stages[k] ?? [], 50))}, p99 ${ms(percentile(stages[k] ?? [], 99))}`
 
     out([

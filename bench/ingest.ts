@@ -206,6 +206,7 @@ async function main (): Promise<void> {
       databaseUrl: DATABASE_URL,
       dbSchema: schema,
       redisPrefix: prefix,
+      dbPoolSize: 20,
       signingKeyFile: undefined,
       production: false,
       logLevel: 'silent'

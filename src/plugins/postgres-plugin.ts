@@ -8,7 +8,7 @@ declare module 'fastify' {
 
 /** The ledger's connection pool, closed with the app. */
 export const postgresPlugin = fp(async (app) => {
-  const pool = createPool(app.runtime.databaseUrl, app.runtime.dbSchema)
+  const pool = createPool(app.runtime.databaseUrl, app.runtime.dbSchema, app.runtime.dbPoolSize)
   app.decorate('pg', pool)
   app.addHook('onClose', async () => { await pool.end() })
 }, { name: 'gw-postgres', dependencies: ['gw-context'] })

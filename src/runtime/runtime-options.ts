@@ -8,9 +8,18 @@ export interface RuntimeOptions {
   dbSchema: string
   /** Prefix of every Redis key and queue (tests use one per file). */
   redisPrefix: string
+  /** Connections in the ledger's pool: ingest, the workers' attempts and the relay's LISTEN share it. */
+  dbPoolSize: number
   signingKeyFile: string | undefined
   production: boolean
   logLevel: string
+}
+
+function positiveInt (raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`)
+  return n
 }
 
 export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
@@ -23,6 +32,7 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     dbSchema: env.GW_DB_SCHEMA ?? 'yrd_gateway',
     redisPrefix: env.GW_REDIS_PREFIX ?? 'yrd',
+    dbPoolSize: positiveInt(env.GW_DB_POOL_SIZE, 'GW_DB_POOL_SIZE', 20),
     signingKeyFile: env.GW_SIGNING_KEY_FILE,
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info'

@@ -112,6 +112,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
     databaseUrl: DATABASE_URL,
     dbSchema: schema,
     redisPrefix: prefix,
+    dbPoolSize: 20,
     signingKeyFile: undefined,
     production: false,
     logLevel: opts.logStream === undefined ? (process.env.TEST_LOG_LEVEL ?? 'silent') : 'debug'
