@@ -2,7 +2,9 @@ import fp from 'fastify-plugin'
 import type { Worker } from 'bullmq'
 import { Counter, Gauge, Histogram } from 'prom-client'
 import type { PlatformAdapter } from '../../adapters/types.js'
-import { adapterFactory } from '../../adapters/registry.js'
+import { join } from 'node:path'
+import { ADAPTERS, adapterFactory } from '../../adapters/registry.js'
+import { ConfigError } from '../../config/load-config.js'
 import { platformSecrets } from '../runtime/platform-secrets.js'
 import { bullConnection, bullPrefix, DeliveryQueues, type DeliveryJobData } from './delivery-queues.js'
 import { OutboxRelay } from './outbox-relay.js'
@@ -35,6 +37,11 @@ export interface DeliveryPluginOptions {
  */
 export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const platforms = app.config.platforms.filter((p) => p.enabled)
+  for (const p of platforms) {
+    if (ADAPTERS[p.adapter] === undefined) {
+      throw new ConfigError(join(app.config.dir, 'platforms', `${p.id}.json`), '/adapter', `unknown adapter "${p.adapter}" (known: ${Object.keys(ADAPTERS).join(', ')})`)
+    }
+  }
   const policyOf = (id: string): typeof platforms[number]['delivery'] => {
     const p = platforms.find((x) => x.id === id)
     if (p === undefined) throw new Error(`no platform ${id}`)
