@@ -1,4 +1,5 @@
 import type { AdapterFactory } from './types.js'
+import { createAhXmlAdapter } from './ah-xml/ah-xml-adapter.js'
 import { createJsBatchAdapter } from './js-batch/js-batch-adapter.js'
 import { createShRestAdapter } from './sh-rest/sh-rest-adapter.js'
 import { createYrdPushAdapter } from './yrd-push/yrd-push-adapter.js'
@@ -9,6 +10,7 @@ export const ADAPTERS: Readonly<Record<string, AdapterFactory>> = {
   'yrd-push': createYrdPushAdapter,
   'sh-rest': createShRestAdapter,
   'js-batch': createJsBatchAdapter,
+  'ah-xml': createAhXmlAdapter,
   'zj-pull': createZjPullAdapter
 }
 

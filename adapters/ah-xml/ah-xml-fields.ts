@@ -1,0 +1,158 @@
+import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import {
+  DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, REMOVAL_REASON_CODES,
+  RESOLUTION_CODES, ROLE_CODES, SEVERE_CATEGORY_CODES, SUBJECT_TYPE_CODES, type CodeTable
+} from './ah-xml-codes.js'
+
+interface Base {
+  /** The native element (pinyin initials of the Chinese field name). */
+  code: string
+  /** The contract property. */
+  key: string
+  optional?: boolean
+}
+
+/**
+ * How one contract property is carried in a record (记录, JL): the field tables of the Anhui
+ * interface, written once and read by both directions of the mapping so they cannot drift apart.
+ * `max` is the platform's column length in characters, where it is narrower than or equal to
+ * the contract's; a longer value cannot be stored there and is refused before sending.
+ */
+export type FieldSpec =
+  | Base & { type: 'text', max: number }
+  | Base & { type: 'date' } // YYYY-MM-DD in the contract, YYYYMMDD natively
+  | Base & { type: 'int' }
+  | Base & { type: 'bool' } // 1 是 / 0 否
+  | Base & { type: 'enum', table: CodeTable }
+  | Base & { type: 'id-number' } // ZJLX 111 (居民身份证) next to ZJHM
+  | Base & { type: 'group', fields: readonly FieldSpec[] } // a nested element
+  | Base & { type: 'flat', fields: readonly FieldSpec[] } // a contract object spread over the record
+  | Base & { type: 'list', item: string, fields: readonly FieldSpec[] } // LIST > ITEM* of elements
+  | Base & { type: 'code-list', item: string, max: number } // LIST > ITEM* of codes
+
+/** 责任人 (ZRR): 法定代表人、主要负责人、实际控制人, 国发〔2016〕33号 (十四). */
+const RESPONSIBLE_PERSON: readonly FieldSpec[] = [
+  { code: 'ZRRJS', key: 'role', type: 'enum', table: ROLE_CODES },
+  { code: 'XM', key: 'name', type: 'text', max: 50 },
+  { code: 'ZJHM', key: 'idNumber', type: 'id-number', optional: true }
+]
+
+/** 信用主体 (XYZT). */
+const SUBJECT: readonly FieldSpec[] = [
+  { code: 'ZTLX', key: 'type', type: 'enum', table: SUBJECT_TYPE_CODES },
+  { code: 'ZTMC', key: 'name', type: 'text', max: 200 },
+  { code: 'TYSHXYDM', key: 'creditCode', type: 'text', max: 18, optional: true },
+  { code: 'ZJHM', key: 'idNumber', type: 'id-number', optional: true },
+  { code: 'ZRRLB', key: 'responsiblePersons', type: 'list', item: 'ZRR', fields: RESPONSIBLE_PERSON, optional: true }
+]
+
+/** 认定信息: the deciding department and the legally effective document, 国办发〔2020〕49号 (二). */
+const DECISION: readonly FieldSpec[] = [
+  { code: 'RDBM', key: 'authority', type: 'text', max: 100 },
+  { code: 'RDBMDM', key: 'authorityCode', type: 'text', max: 18, optional: true },
+  { code: 'WSLX', key: 'documentType', type: 'enum', table: DOCUMENT_TYPE_CODES },
+  { code: 'WSMC', key: 'documentName', type: 'text', max: 100 },
+  { code: 'WSH', key: 'documentNumber', type: 'text', max: 64 },
+  { code: 'JDRQ', key: 'decidedOn', type: 'date' }
+]
+
+/** 惩戒（激励）措施 (CJCS), from the measures list, 国发〔2016〕33号 (二十). */
+const MEASURE: readonly FieldSpec[] = [
+  { code: 'CSDM', key: 'code', type: 'text', max: 64 },
+  { code: 'SFQZ', key: 'mandatory', type: 'bool' },
+  { code: 'CSMS', key: 'description', type: 'text', max: 500, optional: true }
+]
+
+const department = (prefix: string): readonly FieldSpec[] => [
+  { code: `${prefix}MC`, key: 'name', type: 'text', max: 100 },
+  { code: `${prefix}DM`, key: 'code', type: 'text', max: 64, optional: true }
+]
+
+/** The record layout of each message type. */
+export const RECORD_FIELDS: Readonly<Record<EnvelopeKindV1, readonly FieldSpec[]>> = {
+  // 名单发布: the entry in full, 国办发〔2020〕49号 (八).
+  'list.upsert': [
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: 'BBH', key: 'version', type: 'int' },
+    { code: 'MDLX', key: 'listType', type: 'enum', table: LIST_TYPE_CODES },
+    { code: 'MDDM', key: 'listCode', type: 'text', max: 64 },
+    { code: 'LYDM', key: 'domain', type: 'text', max: 64 },
+    { code: 'YZSXLB', key: 'severeCategory', type: 'enum', table: SEVERE_CATEGORY_CODES, optional: true },
+    { code: 'XYZT', key: 'subject', type: 'group', fields: SUBJECT },
+    { code: 'SY', key: 'facts', type: 'text', max: 4000 },
+    { code: 'YJ', key: 'legalBasis', type: 'text', max: 2000 },
+    { code: '', key: 'decision', type: 'flat', fields: DECISION },
+    { code: 'CJCSLB', key: 'measures', type: 'list', item: 'CJCS', fields: MEASURE },
+    { code: 'YCTJ', key: 'exitConditions', type: 'text', max: 2000 },
+    { code: 'JJTJ', key: 'remedies', type: 'text', max: 2000 },
+    { code: 'YXQQ', key: 'validFrom', type: 'date' },
+    { code: 'YXQZ', key: 'validUntil', type: 'date', optional: true },
+    { code: 'SFKXF', key: 'repairable', type: 'bool' }
+  ],
+  // 名单移出, 国办发〔2020〕49号 (十一).
+  'list.remove': [
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: 'BBH', key: 'version', type: 'int' },
+    { code: 'YCYY', key: 'reason', type: 'enum', table: REMOVAL_REASON_CODES },
+    { code: 'YCYJ', key: 'basis', type: 'text', max: 2000 },
+    { code: 'SXRQ', key: 'effectiveOn', type: 'date' }
+  ],
+  // 联合奖惩发起, 国发〔2016〕33号 (十五).
+  'punishment.notice': [
+    { code: 'AJBH', key: 'caseId', type: 'text', max: 64 },
+    { code: 'JCLX', key: 'mode', type: 'enum', table: MODE_CODES },
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: '', key: 'initiatingDepartment', type: 'flat', fields: department('FQBM') },
+    { code: 'XYZT', key: 'subject', type: 'group', fields: SUBJECT },
+    { code: 'CSLB', key: 'measures', type: 'code-list', item: 'CSDM', max: 64 },
+    { code: 'XYQX', key: 'respondBy', type: 'date' },
+    { code: 'FKQX', key: 'feedbackBy', type: 'date' },
+    { code: 'BZ', key: 'note', type: 'text', max: 2000, optional: true }
+  ],
+  // 联合奖惩反馈 (响应、执行反馈), 国发〔2016〕33号 (十六).
+  'punishment.feedback': [
+    { code: 'AJBH', key: 'caseId', type: 'text', max: 64 },
+    { code: 'FQF', key: 'initiator', type: 'text', max: 16 },
+    { code: '', key: 'department', type: 'flat', fields: department('ZXBM') },
+    { code: 'FKJG', key: 'outcome', type: 'enum', table: FEEDBACK_OUTCOME_CODES },
+    { code: 'CSDM', key: 'measure', type: 'text', max: 64, optional: true },
+    { code: 'ZXRQ', key: 'appliedOn', type: 'date', optional: true },
+    { code: 'LY', key: 'reason', type: 'text', max: 2000, optional: true }
+  ],
+  // 异议申请, 国发〔2016〕33号 (二十二).
+  'objection.open': [
+    { code: 'YYBH', key: 'objectionId', type: 'text', max: 64 },
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: 'SQRQ', key: 'lodgedOn', type: 'date' },
+    { code: 'YYNR', key: 'grounds', type: 'text', max: 4000 }
+  ],
+  // 异议处理结果.
+  'objection.resolve': [
+    { code: 'YYBH', key: 'objectionId', type: 'text', max: 64 },
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: 'CLJG', key: 'outcome', type: 'enum', table: RESOLUTION_CODES },
+    { code: 'CLRQ', key: 'resolvedOn', type: 'date' },
+    { code: 'CLSM', key: 'explanation', type: 'text', max: 4000 },
+    { code: 'GZBBH', key: 'correctedVersion', type: 'int', optional: true }
+  ]
+}
+
+/** Paths (from `base`) of every repeatable element, so a list of one still parses as a list. */
+export function repeatablePaths (base: string): Set<string> {
+  const paths = new Set<string>()
+  const walk = (fields: readonly FieldSpec[], at: string): void => {
+    for (const f of fields) {
+      if (f.type === 'group') walk(f.fields, `${at}.${f.code}`)
+      if (f.type === 'flat') walk(f.fields, at)
+      if (f.type === 'list') { paths.add(`${at}.${f.code}.${f.item}`); walk(f.fields, `${at}.${f.code}.${f.item}`) }
+      if (f.type === 'code-list') paths.add(`${at}.${f.code}.${f.item}`)
+    }
+  }
+  for (const fields of Object.values(RECORD_FIELDS)) walk(fields, base)
+  return paths
+}

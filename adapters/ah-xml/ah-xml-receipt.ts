@@ -1,0 +1,100 @@
+import { AdapterError } from '../types.js'
+import { RESULT_CODES, RESULT_TEXT, isAccepted, isBusy } from './ah-xml-codes.js'
+import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
+
+/** Document element of the platform's answers (返回结果). */
+export const RECEIPT_ROOT = 'FHJG'
+
+/** One refused record of a partly refused message (错误, CW). */
+export interface AhRecordError {
+  /** 记录序号, 1-based as the platform counts. */
+  XH: string
+  DM: string
+  XX: string
+}
+
+/** 返回结果 (FHJG): the platform's answer to one message. */
+export interface AhReceipt {
+  /** 返回代码 and 返回信息. */
+  DM: string
+  XX: string
+  /** The message it answers, and the SM3 digest (ZY) it checked, echoed. */
+  XXID?: string
+  ZY?: string
+  /** 处理时间, Beijing time. */
+  CLSJ?: string
+  /** 错误列表 (CWLB): each refused record, on E201 and E202. */
+  CWLB?: AhRecordError[]
+}
+
+const ARRAYS = new Set([`${RECEIPT_ROOT}.CWLB.CW`])
+
+/** The receipt's XML, as the platform (and the simulator) writes it. */
+export function buildReceipt (r: AhReceipt): string {
+  const content: AhElement = { DM: r.DM, XX: r.XX }
+  if (r.XXID !== undefined) content.XXID = r.XXID
+  if (r.ZY !== undefined) content.ZY = r.ZY
+  if (r.CLSJ !== undefined) content.CLSJ = r.CLSJ
+  if (r.CWLB !== undefined && r.CWLB.length > 0) content.CWLB = { CW: r.CWLB.map((e) => ({ XH: e.XH, DM: e.DM, XX: e.XX })) }
+  return buildXml(RECEIPT_ROOT, content)
+}
+
+/** Reads a receipt; undefined when the text is not one (no FHJG with a DM). */
+export function parseReceipt (xml: string): AhReceipt | undefined {
+  let el: AhElement
+  try {
+    el = parseXml(xml, RECEIPT_ROOT, ARRAYS)
+  } catch (err) {
+    if (err instanceof AhXmlSyntaxError) return undefined
+    throw err
+  }
+  const text = (k: string): string | undefined => { const v = el[k]; return typeof v === 'string' ? v : undefined }
+  const dm = text('DM')
+  if (dm === undefined || dm === '') return undefined
+  const r: AhReceipt = { DM: dm, XX: text('XX') ?? '' }
+  for (const k of ['XXID', 'ZY', 'CLSJ'] as const) { const v = text(k); if (v !== undefined) r[k] = v }
+  const cwlb = el.CWLB
+  const cw = typeof cwlb === 'object' && !Array.isArray(cwlb) ? cwlb.CW : undefined
+  if (Array.isArray(cw)) {
+    r.CWLB = cw.map((e) => typeof e === 'string'
+      ? { XH: '', DM: '', XX: e }
+      : { XH: String(e.XH ?? ''), DM: String(e.DM ?? ''), XX: String(e.XX ?? '') })
+  }
+  return r
+}
+
+/** Masks anything shaped like a resident identity number in the platform's own wording. */
+export const maskIdNumbers = (s: string): string =>
+  s.replace(/(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])/g, '$1**********$2')
+
+const reason = (r: AhReceipt): string => {
+  const base = `${r.DM} ${r.XX !== '' ? r.XX : RESULT_TEXT[r.DM] ?? ''}`.trim()
+  const records = (r.CWLB ?? []).slice(0, 10).map((e) => `[${e.XH}] ${e.DM} ${e.XX}`)
+  return maskIdNumbers((records.length > 0 ? `${base}: ${records.join('; ')}` : base).slice(0, 500))
+}
+
+/**
+ * Judges the platform's answer to one message: the receipt as evidence when it took the message
+ * (0000, or 0001 for a message it already had) and echoes the XXID and the ZY that was sent;
+ * otherwise an AdapterError. E5xx, HTTP 5xx, 408 and 429 may pass later (retryable); the
+ * platform's other codes are permanent refusals, and so is any 2xx answer that is not a valid,
+ * matching receipt. The platform's reason travels in the message, identity numbers masked.
+ */
+export function judgeAnswer (status: number, text: string, sent: { XXID: string, ZY: string }): Record<string, unknown> {
+  const r = parseReceipt(text)
+  const httpRetryable = status >= 500 || status === 408 || status === 429
+  if (r === undefined) {
+    if (httpRetryable) throw new AdapterError(`AH answered HTTP ${status}`, { retryable: true })
+    if (status >= 200 && status < 300) throw new AdapterError('invalid receipt: not an FHJG receipt with a DM', { retryable: false })
+    throw new AdapterError(`AH refused the message (HTTP ${status})`, { retryable: false })
+  }
+  if (isBusy(r.DM) || httpRetryable) throw new AdapterError(`AH is busy (HTTP ${status}, ${reason(r)})`, { retryable: true })
+  if (!isAccepted(r.DM)) {
+    const what = r.DM === RESULT_CODES.PARTIAL ? 'refused part of the message' : 'refused the message'
+    throw new AdapterError(`AH ${what} (HTTP ${status}, ${reason(r)})`, { retryable: false })
+  }
+  if (status < 200 || status >= 300) throw new AdapterError(`invalid receipt: ${r.DM} with HTTP ${status}`, { retryable: false })
+  if (r.XXID !== sent.XXID) throw new AdapterError('invalid receipt: XXID does not match the message sent', { retryable: false })
+  if (r.ZY?.toLowerCase() !== sent.ZY) throw new AdapterError('invalid receipt: ZY does not echo the digest sent', { retryable: false })
+  return { platformFormat: 'ah-xml', ...r, duplicate: r.DM === RESULT_CODES.DUPLICATE, httpStatus: status }
+}
