@@ -32,6 +32,8 @@ export interface AppOptions {
   logStream?: { write: (line: string) => void }
   /** Run the outbox relay and the delivery workers in this process (default true). */
   workers?: boolean
+  /** Adapter secrets per platform given in code (the demo); otherwise from `GW_<ID>_<NAME>`. */
+  platformSecrets?: Readonly<Record<string, Readonly<Record<string, string>>>>
 }
 
 const DESCRIPTION = `Gateway through which the public credit platforms of Shanghai (SH), Jiangsu (JS), Zhejiang (ZJ)
@@ -63,7 +65,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(postgresPlugin)
   await app.register(redisPlugin)
   await app.register(metricsPlugin)
-  await app.register(deliveryPlugin, { workers: opts.workers ?? true })
+  await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   installErrorHandler(app)
 
   await app.register(swagger, {

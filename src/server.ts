@@ -17,6 +17,7 @@ export interface StartOptions {
   runtime?: RuntimeOptions
   gatewayKeys?: GatewayKeys
   logger?: boolean
+  platformSecrets?: Readonly<Record<string, Readonly<Record<string, string>>>>
 }
 
 /** Loads config and keys, migrates the ledger, builds the app and listens. */
@@ -29,7 +30,7 @@ export async function startGateway (opts: StartOptions = {}): Promise<RunningGat
     warn: (msg) => { process.emitWarning(msg) }
   })
   await migrate(runtime.databaseUrl, runtime.dbSchema)
-  const app = await buildApp({ config, runtime, gatewayKeys, logger: opts.logger })
+  const app = await buildApp({ config, runtime, gatewayKeys, logger: opts.logger, platformSecrets: opts.platformSecrets })
   await app.listen({ host: runtime.host, port: runtime.port })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : runtime.port

@@ -28,6 +28,8 @@ declare module 'fastify' {
 export interface DeliveryPluginOptions {
   /** Run the relay, sweeper and workers in this process (the API alone when false). */
   workers: boolean
+  /** Adapter secrets given in code (the demo), over those read from the environment. */
+  secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>
 }
 
 /**
@@ -50,7 +52,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const connection = bullConnection(app.runtime.redisUrl)
   const prefix = bullPrefix(app.runtime.redisPrefix)
   const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
-  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: platformSecrets(p.id) })]))
+  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: { ...platformSecrets(p.id), ...opts.secrets?.[p.id] } })]))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
   const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)

@@ -1,14 +1,13 @@
 import { compactVerify, createLocalJWKSet, type CryptoKey } from 'jose'
-import type { SimulatedPlatform } from '../simulators/platform-simulator.js'
+import type { DemoPlatform } from './demo-platforms.js'
 import { postEnvelope } from '../simulators/platform-simulator.js'
 import { sampleEntry } from '../simulators/sample-entries.js'
-import { signEnvelope } from '../envelopes/sign-envelope.js'
 import { mintToken } from '../auth/mint-token.js'
 import type { DemoStep } from './step-table.js'
 
 export interface ScenarioContext {
   gatewayUrl: string
-  platforms: SimulatedPlatform[]
+  platforms: DemoPlatform[]
   regionOf: (id: string) => string
   admin: { iss: string, kid: string, alg: string, key: CryptoKey }
   /** Distinguishes this run's entries from earlier runs' on the same ledger. */
@@ -38,16 +37,16 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const record = (step: string, expected: string, got: string): void => { steps.push({ step, expected, got, ok: expected === got }) }
   const gw = ctx.gatewayUrl
   const jwks = createLocalJWKSet(await (await fetch(`${gw}/.well-known/jwks.json`)).json() as Parameters<typeof createLocalJWKSet>[0])
-  for (const p of ctx.platforms) p.trustGateway(`${gw}/.well-known/jwks.json`)
-  const holds = (p: SimulatedPlatform, owner: string, entryId: string, removed = false): boolean =>
-    p.held.get(`${owner}:${entryId}`)?.removed === removed
+  for (const p of ctx.platforms) p.connect(gw)
+  const holds = (p: DemoPlatform, owner: string, entryId: string, removed = false): boolean =>
+    p.held(owner, entryId)?.removed === removed
 
-  const published: Array<{ platform: SimulatedPlatform, jws: string, jti: string, receipt: string }> = []
+  const published: Array<{ platform: DemoPlatform, jws: string, jti: string, receipt: string }> = []
   for (const [i, p] of ctx.platforms.entries()) {
     const items = [sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 1, { tag: ctx.tag }), sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 2, { person: i === 0, tag: ctx.tag })]
     const res = await p.publish(gw, { kind: 'list.upsert', items }, i % 2 === 0 ? 'compact' : 'flattened')
     const receipt = String((res.body as { receipt?: unknown }).receipt ?? '')
-    record(`${p.id} publishes 2 black-list entries`, '202', String(res.status))
+    record(`${p.id} publishes 2 black-list entries (delivered over ${p.adapter})`, '202', String(res.status))
     published.push({ platform: p, jws: res.jws, jti: res.jti, receipt })
   }
   const first = published[0]
@@ -77,8 +76,8 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const tampered = `${h}.${Buffer.from(JSON.stringify(doctored)).toString('base64url')}.${sig}`
   record('tampered envelope refused', 'SIGNATURE_INVALID', problemCode((await postEnvelope(gw, tampered)).body))
 
-  const owner = ctx.platforms[0] as SimulatedPlatform
-  const other = ctx.platforms[1] as SimulatedPlatform
+  const owner = ctx.platforms[0] as DemoPlatform
+  const other = ctx.platforms[1] as DemoPlatform
   const foreign = sampleEntry(owner.id, ctx.regionOf(owner.id), 1, { version: 2, tag: ctx.tag })
   record(`${other.id} changes an entry ${owner.id} owns`, 'NOT_OWNER', problemCode((await other.publish(gw, { kind: 'list.upsert', items: [foreign] })).body))
 
@@ -100,7 +99,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const dests = await statusOf(first.jti)
   record('message status: delivered to each other platform', '3 delivered', `${dests.filter((d) => d.status === 'delivered').length} delivered`)
 
-  const down = ctx.platforms[ctx.platforms.length - 1] as SimulatedPlatform
+  const down = ctx.platforms[ctx.platforms.length - 1] as DemoPlatform
   await down.stop()
   const during = [sampleEntry(owner.id, ctx.regionOf(owner.id), 7, { tag: ctx.tag }), sampleEntry(owner.id, ctx.regionOf(owner.id), 8, { tag: ctx.tag })]
   const outage = await owner.publish(gw, { kind: 'list.upsert', items: during })
@@ -109,7 +108,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   record(`${down.id} goes down: its copy waits`, 'retrying', await downStatus())
   await down.restart()
   await until(() => during.every((e) => holds(down, owner.id, e.entryId)), 30_000)
-  const appliedOnce = during.filter((e) => down.applied.filter((a) => a.entryKey === `${owner.id}:${e.entryId}`).length === 1).length
+  const appliedOnce = down.appliedCount(outage.jti) === 1 ? during.filter((e) => holds(down, owner.id, e.entryId)).length : 0
   record(`${down.id} comes back: the waiting copy arrives once`, '2 of 2 applied once', `${appliedOnce} of 2 applied once`)
 
   const removal = await owner.publish(gw, {
@@ -123,7 +122,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   record('the removal reaches every replica', `${replicas.length} of ${replicas.length} removed`,
     `${replicas.filter((p) => holds(p, owner.id, stale.entryId, true)).length} of ${replicas.length} removed`)
 
-  const late = await signEnvelope(owner.signer, { kind: 'list.upsert', items: [stale] })
-  record('a late old version cannot bring it back', 'VERSION_CONFLICT', problemCode((await postEnvelope(gw, late.jws)).body))
+  const late = await owner.publish(gw, { kind: 'list.upsert', items: [stale] })
+  record('a late old version cannot bring it back', 'VERSION_CONFLICT', problemCode(late.body))
   return steps
 }

@@ -4,7 +4,7 @@ import type { GatewayConfig } from '../../config/config-schema.js'
 import { generatePrivateJwk, loadGatewayKeys, publicPart } from '../keys/signing-keys.js'
 import { runtimeFromEnv } from '../runtime/runtime-options.js'
 import { startGateway, closeOnSignals } from '../server.js'
-import { startSimulatedPlatform, type SimulatedPlatform } from '../simulators/platform-simulator.js'
+import { startProvinces } from './demo-platforms.js'
 import { runScenario } from './demo-scenario.js'
 import { renderSteps } from './step-table.js'
 
@@ -18,22 +18,16 @@ const portOf = (url: string | undefined): number => (url === undefined ? 0 : Num
 export async function runDemo (opts: { once: boolean }): Promise<number> {
   const runtime = { ...runtimeFromEnv(), logLevel: process.env.LOG_LEVEL ?? 'warn' }
   const fileConfig = loadConfig()
-  const platforms: SimulatedPlatform[] = []
-  for (const p of fileConfig.platforms.filter((x) => x.enabled)) {
-    platforms.push(await startSimulatedPlatform({ id: p.id, port: portOf(p.jwksUrl ?? p.endpoint), alg: platforms.length % 2 === 0 ? 'ES256' : 'EdDSA' }))
-  }
+  const { platforms, secrets } = await startProvinces((id) => portOf(fileConfig.platforms.find((p) => p.id === id)?.endpoint))
   // The demo's own admin issuer, known only to this process.
   const adminJwk = await generatePrivateJwk('ES256', 'demo-admin-key')
   const config: GatewayConfig = {
     ...fileConfig,
-    platforms: fileConfig.platforms.map((p) => {
-      const sim = platforms.find((s) => s.id === p.id)
-      return sim === undefined || p.jwksUrl !== undefined ? p : { ...p, jwks: sim.jwks }
-    }),
+    platforms: fileConfig.platforms.map((p) => platforms.find((s) => s.id === p.id)?.configure(p) ?? p),
     admins: [...fileConfig.admins, { id: 'demo-admin', roles: ['admin'], jwks: { keys: [publicPart(adminJwk)] } }]
   }
   const gatewayKeys = await loadGatewayKeys({ file: runtime.signingKeyFile, production: runtime.production, warn: () => undefined })
-  const gw = await startGateway({ config, runtime, gatewayKeys })
+  const gw = await startGateway({ config, runtime, gatewayKeys, platformSecrets: secrets })
   const closeAll = async (): Promise<void> => {
     await gw.close()
     await Promise.all(platforms.map(async (p) => { await p.close() }))
@@ -53,7 +47,7 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
     `API docs     ${gw.url}/docs`,
     `metrics      ${gw.url}/metrics`,
     `gateway keys ${gw.url}/.well-known/jwks.json`,
-    ...platforms.map((p) => `platform ${p.id}  ${p.url}  (deliveries received: ${p.received.length})`)
+    ...platforms.map((p) => `platform ${p.id}  ${p.url}  (${p.adapter})`)
   ].join('\n') + '\n')
   if (opts.once) {
     await closeAll()

@@ -59,6 +59,7 @@ export interface HarnessOptions {
   logStream?: { write: (line: string) => void }
   /** Another Redis (e.g. one the test starts and kills). */
   redisUrl?: string
+  platformSecrets?: Record<string, Record<string, string>>
 }
 
 /** The gateway's URL when the harness listens on a real port. */
@@ -120,7 +121,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const gatewayPrivateJwks = [await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')]
   const gatewayKeys = await gatewayKeysFrom(gatewayPrivateJwks)
   await migrate(DATABASE_URL, schema)
-  const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream, workers: opts.workers ?? false })
+  const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream, workers: opts.workers ?? false, platformSecrets: opts.platformSecrets })
   if (opts.listen === true) await app.listen({ host: '127.0.0.1', port: 0 })
   else await app.ready()
 

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto'
+import type { PlatformConfig } from '../../config/config-schema.js'
+import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../keys/signing-keys.js'
+import { platformSigner, signEnvelope, type EnvelopeInput } from '../envelopes/sign-envelope.js'
+import { postEnvelope, type PostResult } from '../simulators/platform-simulator.js'
+import { startShRestSimulator } from '../simulators/sh-rest-simulator.js'
+import { startJsBatchSimulator } from '../simulators/js-batch-simulator.js'
+import { startAhXmlSimulator } from '../simulators/ah-xml-simulator.js'
+import { startPullPlatform } from '../simulators/zj-pull-simulator.js'
+
+/** A simulated province as the scenario sees it, whatever protocol it speaks. */
+export interface DemoPlatform {
+  id: string
+  /** The adapter the gateway uses to reach it. */
+  adapter: string
+  url: string
+  /** Its public signing keys, for the envelopes it publishes. */
+  jwks: { keys: PublicJwk[] }
+  /** What it holds of an entry (mapped back to the contract), undefined if nothing. */
+  held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
+  /** How many times it applied the message `jti` (a duplicate is not applied). */
+  appliedCount: (jti: string) => number
+  /** Publishes a signed envelope into the gateway. */
+  publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
+  /** Points it at the gateway once the gateway is up (the pull platform starts polling). */
+  connect: (gatewayUrl: string) => void
+  /** The platform's config for the gateway: adapter, endpoint, health check, keys. */
+  configure: (base: PlatformConfig) => PlatformConfig
+  stop: () => Promise<void>
+  restart: () => Promise<void>
+  close: () => Promise<void>
+}
+
+type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'stop' | 'restart' | 'close' | 'url'>
+
+async function withSigner (id: string, alg: SigningAlg, adapter: string, native: Native, configure: (p: PlatformConfig) => PlatformConfig, connect: (gw: string) => void = () => undefined): Promise<DemoPlatform> {
+  const jwk = await generatePrivateJwk(alg, `${id.toLowerCase()}-demo-1`)
+  const signer = await platformSigner(id, jwk)
+  const jwks = { keys: [publicPart(jwk)] }
+  return {
+    id,
+    adapter,
+    url: native.url,
+    jwks,
+    held: native.held,
+    appliedCount: native.appliedCount,
+    publish: async (gw, input, serialisation = 'compact') => {
+      const { jws, jti } = await signEnvelope(signer, input, serialisation)
+      return { ...(await postEnvelope(gw, jws, serialisation)), jti, jws }
+    },
+    connect,
+    configure: (p) => ({ ...configure(p), adapter, jwks, jwksUrl: undefined }),
+    stop: native.stop,
+    restart: native.restart,
+    close: native.close
+  }
+}
+
+/** Ports the committed platform files name for each province (endpoint's port), 0 for any. */
+export type PortOf = (id: string) => number
+
+/**
+ * The four provinces, each speaking its own protocol: Shanghai REST + HMAC (`sh-rest`), Jiangsu
+ * GB18030 CSV batches (`js-batch`), Zhejiang pulling the feed (`zj-pull`), Anhui SM4-encrypted XML
+ * (`ah-xml`). Returns them with the adapter secrets the gateway needs (made up for this run).
+ */
+export async function startProvinces (portOf: PortOf): Promise<{ platforms: DemoPlatform[], secrets: Record<string, Record<string, string>> }> {
+  const appKey = 'yrd-gateway'
+  const appSecret = randomBytes(24).toString('base64url')
+  const token = randomBytes(24).toString('base64url')
+  const sm4Key = randomBytes(16).toString('hex')
+
+  const sh = await startShRestSimulator({ apps: { [appKey]: appSecret }, port: portOf('SH') })
+  const js = await startJsBatchSimulator({ token, port: portOf('JS') })
+  const zj = await startPullPlatform({ id: 'ZJ', port: portOf('ZJ') })
+  const ah = await startAhXmlSimulator({ sm4Key, port: portOf('AH') })
+  const zjNative: Native = {
+    url: zj.url,
+    held: (owner, entryId) => { const h = zj.held.get(`${owner}:${entryId}`); return h === undefined ? undefined : { item: h.item, removed: h.removed } },
+    appliedCount: (jti) => zj.messagesApplied.filter((j) => j === jti).length,
+    stop: zj.stop,
+    restart: zj.restart,
+    close: zj.close
+  }
+  const platforms = [
+    await withSigner('SH', 'ES256', 'sh-rest', sh, (p) => ({ ...p, endpoint: sh.endpoint, healthUrl: sh.healthUrl })),
+    await withSigner('JS', 'EdDSA', 'js-batch', js, (p) => ({ ...p, endpoint: js.url, healthUrl: `${js.url}/jsxy/health` })),
+    await withSigner('ZJ', 'ES256', 'zj-pull', zjNative, (p) => ({ ...p, endpoint: `${zj.url}/feed-unused`, healthUrl: undefined }), (gw) => {
+      zj.trustGateway(`${gw}/.well-known/jwks.json`)
+      zj.startPolling(gw, 100)
+    }),
+    await withSigner('AH', 'EdDSA', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }))
+  ]
+  // ZJ signs its feed requests with its own key: the gateway must know it.
+  const zjPlatform = platforms[2] as DemoPlatform
+  zjPlatform.jwks.keys.push(...zj.jwks.keys)
+  return {
+    platforms,
+    secrets: { SH: { APP_KEY: appKey, APP_SECRET: appSecret }, JS: { TOKEN: token }, AH: { SM4_KEY: sm4Key } }
+  }
+}
