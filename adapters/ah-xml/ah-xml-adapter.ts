@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { Pool, errors as undiciErrors } from 'undici'
+import { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { networkError, poolOptions } from '../http-failure.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { parseSm4Key } from './ah-xml-crypto.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
@@ -11,13 +12,6 @@ import { judgeAnswer, parseReceipt } from './ah-xml-receipt.js'
 /** Where the platform takes messages and answers health checks, when the config does not say. */
 export const RECEIVE_PATH = '/ahxy/gateway/receive'
 export const HEALTH_PATH = '/ahxy/gateway/health'
-
-function networkError (err: unknown): AdapterError {
-  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError || (err as { name?: string }).name === 'TimeoutError'
-  const code = (err as { code?: string }).code ?? ''
-  return new AdapterError(timeout ? 'AH timed out' : `AH unreachable (${code !== '' ? code : (err as Error).message})`, { retryable: true, unreachable: true, cause: err })
-}
 
 /**
  * The Anhui platform's XML exchange interface (see adapters/ah-xml/README.md): each delivery
@@ -32,15 +26,9 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
   const endpoint = new URL(ctx.platform.endpoint)
   const healthUrl = new URL(ctx.platform.healthUrl ?? new URL(HEALTH_PATH, endpoint.origin).href)
   const timeout = ctx.policy.timeoutMs
-  const poolOptions = {
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    connectTimeout: Math.min(timeout, 5000),
-    keepAliveTimeout: 10_000
-  }
-  const pool = new Pool(endpoint.origin, { ...poolOptions, connections: ctx.policy.concurrency })
+  const pool = new Pool(endpoint.origin, poolOptions(ctx.policy))
   // Health checks get their own connection, so they are not queued behind slow deliveries.
-  const healthPool = new Pool(healthUrl.origin, { ...poolOptions, connections: 1 })
+  const healthPool = new Pool(healthUrl.origin, { ...poolOptions(ctx.policy), connections: 1 })
 
   return {
     name: 'ah-xml',
@@ -68,7 +56,7 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
         status = res.statusCode
         text = await res.body.text()
       } catch (err) {
-        throw networkError(err)
+        throw networkError(err, 'AH')
       }
       const evidence = judgeAnswer(status, text, { XXID: d.jti, ZY: digest })
       return { evidence, sentDigest: createHash('sha256').update(body).digest('base64url') }
@@ -86,7 +74,7 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
         if (res.statusCode >= 200 && res.statusCode < 300 && receipt?.DM === RESULT_CODES.OK) return { state: 'up' }
         return { state: 'down', detail: `health answered HTTP ${res.statusCode}${receipt === undefined ? '' : ` ${receipt.DM}`}` }
       } catch (err) {
-        return { state: 'down', detail: networkError(err).message }
+        return { state: 'down', detail: networkError(err, 'AH').message }
       }
     },
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Pool, request, errors as undiciErrors } from 'undici'
+import { Pool, request } from 'undici'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { networkError, poolOptions } from '../http-failure.js'
 import type { JsRow } from './js-batch-columns.js'
 import { batchSm3, encodeBatchFile } from './js-batch-file.js'
 import { toNative } from './js-batch-mapping.js'
@@ -13,14 +14,6 @@ export const POLL_INTERVAL_MS = 50
 export const POLL_BOUND_FACTOR = 3
 
 interface Answer { status: number, text: string }
-
-function networkError (err: unknown): AdapterError {
-  const name = (err as { name?: string }).name ?? ''
-  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError || name === 'TimeoutError' || name === 'AbortError'
-  const code = (err as { code?: string }).code ?? ''
-  return new AdapterError(timeout ? 'timed out' : `unreachable (${code !== '' ? code : (err as Error).message})`, { retryable: true, unreachable: true, cause: err })
-}
 
 /** 5xx, 408 and 429 may pass later; any other refusal is the platform's final word. */
 function refusal (what: string, answer: Answer): AdapterError {
@@ -62,13 +55,7 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
   const base = new URL(ctx.platform.endpoint)
   const prefix = base.pathname.replace(/\/+$/, '')
   const timeout = ctx.policy.timeoutMs
-  const pool = new Pool(base.origin, {
-    connections: ctx.policy.concurrency,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    connectTimeout: Math.min(timeout, 5000),
-    keepAliveTimeout: 10_000
-  })
+  const pool = new Pool(base.origin, poolOptions(ctx.policy))
   const healthUrl = new URL(ctx.platform.healthUrl ?? `${base.origin}${prefix}/jsxy/health`)
 
   async function call (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {

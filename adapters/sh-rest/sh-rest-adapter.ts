@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { Pool, request, errors as undiciErrors } from 'undici'
-import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { Pool, request } from 'undici'
+import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { networkError, poolOptions } from '../http-failure.js'
 import { readShAnswer } from './sh-rest-answer.js'
 import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
@@ -8,14 +9,6 @@ import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
 
 /** The adapter's name in platform config files (`"adapter": "sh-rest"`). */
 export const SH_REST_ADAPTER = 'sh-rest'
-
-function networkError (err: unknown): AdapterError {
-  const name = (err as { name?: string }).name
-  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError || name === 'TimeoutError'
-  const code = (err as { code?: string }).code ?? ''
-  return new AdapterError(timeout ? 'timed out' : `unreachable (${code !== '' ? code : String((err as Error).message)})`, { retryable: true, unreachable: true, cause: err })
-}
 
 /**
  * Where the records and health calls go. `endpoint` is either the records URL itself
@@ -47,13 +40,7 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
   const urls = shRestUrls(ctx.platform.endpoint, ctx.platform.healthUrl)
   const path = urls.records.pathname + urls.records.search
   const timeout = ctx.policy.timeoutMs
-  const pool = new Pool(urls.records.origin, {
-    connections: ctx.policy.concurrency,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    connectTimeout: Math.min(timeout, 5000),
-    keepAliveTimeout: 10_000
-  })
+  const pool = new Pool(urls.records.origin, poolOptions(ctx.policy))
 
   return {
     name: SH_REST_ADAPTER,

@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto'
-import { Pool, request, errors as undiciErrors } from 'undici'
+import { Pool, request } from 'undici'
 import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { networkError, poolOptions } from '../http-failure.js'
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
-
-function networkError (err: unknown): AdapterError {
-  const timeout = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError
-  const code = (err as { code?: string }).code ?? ''
-  return new AdapterError(timeout ? 'timed out' : `unreachable (${code !== '' ? code : (err as Error).message})`, { retryable: true, unreachable: true, cause: err })
-}
 
 /**
  * The reference push protocol (CONTRACT.md "Reference push protocol"): each delivery is a compact
@@ -21,13 +15,7 @@ function networkError (err: unknown): AdapterError {
 export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const endpoint = new URL(ctx.platform.endpoint)
   const timeout = ctx.policy.timeoutMs
-  const pool = new Pool(endpoint.origin, {
-    connections: ctx.policy.concurrency,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-    connectTimeout: Math.min(timeout, 5000),
-    keepAliveTimeout: 10_000
-  })
+  const pool = new Pool(endpoint.origin, poolOptions(ctx.policy))
   const healthUrl = ctx.platform.healthUrl === undefined ? undefined : new URL(ctx.platform.healthUrl)
 
   return {
