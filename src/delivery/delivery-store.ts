@@ -1,7 +1,6 @@
 import type pg from 'pg'
 import type { Delivery, DeliveryReceipt } from '../../adapters/types.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
-import { inTransaction } from '../ledger/pool.js'
 
 /** A delivery as a worker starts an attempt on it. */
 export interface StartedAttempt {
@@ -17,36 +16,53 @@ function payloadItems (jws: string): unknown[] {
   return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { items: unknown[] }).items
 }
 
+// A message goes to several destinations: its items are decoded once per process, not per delivery.
+const ITEMS_CACHE_SIZE = 256
+const itemsCache = new Map<string, unknown[]>()
+
+async function itemsOf (pool: pg.Pool, jti: string): Promise<unknown[]> {
+  const cached = itemsCache.get(jti)
+  if (cached !== undefined) return cached
+  const { rows } = await pool.query<{ jws: string }>('SELECT jws FROM envelopes WHERE jti = $1', [jti])
+  const items = payloadItems(rows[0]?.jws ?? '')
+  if (itemsCache.size >= ITEMS_CACHE_SIZE) itemsCache.delete(itemsCache.keys().next().value as string)
+  itemsCache.set(jti, items)
+  return items
+}
+
+// One statement (one round trip, one commit): count the attempt, record it, read the message.
+const START = `WITH d AS (
+  UPDATE deliveries SET status = 'delivering', attempts = attempts + 1, updated_at = now()
+  WHERE id = $1 AND status NOT IN ('delivered', 'dead')
+  RETURNING id, jti, destination, attempts
+), a AS (
+  INSERT INTO delivery_attempts (delivery_id, attempt, started_at) SELECT id, attempts, now() FROM d RETURNING id
+)
+SELECT d.id, d.jti, d.destination, d.attempts, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at
+FROM d CROSS JOIN a JOIN envelopes e ON e.jti = d.jti`
+
 /**
  * Starts an attempt: marks the delivery `delivering`, counts the attempt and records it. Returns
  * undefined when there is nothing to do (already delivered or dead: a duplicate job is harmless).
  */
 export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<StartedAttempt | undefined> {
-  return await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ id: string, jti: string, destination: string, status: string, attempts: number, kind: EnvelopeKindV1, iss: string, digest: string, jws: string, received_at: Date }>(
-      `SELECT d.id, d.jti, d.destination, d.status, d.attempts, e.kind, e.iss, e.digest, e.jws, e.received_at
-       FROM deliveries d JOIN envelopes e USING (jti) WHERE d.id = $1 FOR UPDATE OF d`, [deliveryId])
-    const row = rows[0]
-    if (row === undefined || row.status === 'delivered' || row.status === 'dead') return undefined
-    const attempt = row.attempts + 1
-    await client.query("UPDATE deliveries SET status = 'delivering', attempts = $2, updated_at = now() WHERE id = $1", [deliveryId, attempt])
-    const a = await client.query<{ id: string }>(
-      'INSERT INTO delivery_attempts (delivery_id, attempt, started_at) VALUES ($1, $2, now()) RETURNING id', [deliveryId, attempt])
-    return {
-      attempt,
-      attemptId: a.rows[0]?.id ?? '',
-      delivery: {
-        deliveryId: row.id,
-        jti: row.jti,
-        kind: row.kind,
-        origin: row.iss,
-        originDigest: row.digest,
-        destination: row.destination,
-        items: payloadItems(row.jws),
-        receivedAt: row.received_at.toISOString()
-      }
+  const { rows } = await pool.query<{ id: string, jti: string, destination: string, attempts: number, attempt_id: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(START, [deliveryId])
+  const row = rows[0]
+  if (row === undefined) return undefined
+  return {
+    attempt: row.attempts,
+    attemptId: row.attempt_id,
+    delivery: {
+      deliveryId: row.id,
+      jti: row.jti,
+      kind: row.kind,
+      origin: row.iss,
+      originDigest: row.digest,
+      destination: row.destination,
+      items: await itemsOf(pool, row.jti),
+      receivedAt: row.received_at.toISOString()
     }
-  })
+  }
 }
 
 /**
@@ -65,33 +81,35 @@ export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Deliv
   return { ...d, items: items.filter((i) => (held.get(i.entryId) ?? 0) <= i.version) }
 }
 
-/** Records a confirmed delivery: status, receipt, the attempt's evidence, what the replica now holds. */
+const DELIVERED = `WITH d AS (
+  UPDATE deliveries SET status = 'delivered', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
+), a AS (
+  UPDATE delivery_attempts SET finished_at = now(), outcome = $4, sent_digest = $5, receipt = $6 WHERE id = $3
+)
+INSERT INTO replica_versions (destination, owner, entry_id, version, confirmed_at)
+SELECT $7, $8, x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($9::jsonb) AS x
+ON CONFLICT (destination, owner, entry_id) DO UPDATE
+  SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`
+
+/**
+ * Records a confirmed delivery in one statement: status, receipt, the attempt's evidence, and the
+ * versions the replica now holds.
+ */
 export async function recordDelivered (pool: pg.Pool, started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    const outcome = receipt === undefined ? 'superseded' : 'delivered'
-    await client.query(
-      `UPDATE deliveries SET status = 'delivered', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now()
-       WHERE id = $1`, [started.delivery.deliveryId, receipt === undefined ? { superseded: true } : receipt.evidence])
-    await client.query(
-      'UPDATE delivery_attempts SET finished_at = now(), outcome = $2, sent_digest = $3, receipt = $4 WHERE id = $1',
-      [started.attemptId, outcome, receipt?.sentDigest ?? null, receipt?.evidence ?? null])
-    if (LIST_KINDS.has(delivered.kind) && delivered.items.length > 0) {
-      await client.query(
-        `INSERT INTO replica_versions (destination, owner, entry_id, version, confirmed_at)
-         SELECT $1, $2, x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($3::jsonb) AS x
-         ON CONFLICT (destination, owner, entry_id) DO UPDATE
-           SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`,
-        [delivered.destination, delivered.origin, JSON.stringify(delivered.items)])
-    }
-  })
+  const versions = LIST_KINDS.has(delivered.kind) ? delivered.items : []
+  await pool.query(DELIVERED, [
+    started.delivery.deliveryId, receipt === undefined ? { superseded: true } : receipt.evidence,
+    started.attemptId, receipt === undefined ? 'superseded' : 'delivered', receipt?.sentDigest ?? null, receipt?.evidence ?? null,
+    delivered.destination, delivered.origin, JSON.stringify(versions)
+  ])
 }
+
+const FAILED = `WITH d AS (
+  UPDATE deliveries SET status = $2, last_error = $3, updated_at = now() WHERE id = $1
+)
+UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $3 WHERE id = $4`
 
 /** Records a failed attempt; `final` makes the delivery dead, otherwise it is retrying. */
 export async function recordFailed (pool: pg.Pool, started: StartedAttempt, error: string, final: boolean): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    await client.query('UPDATE deliveries SET status = $2, last_error = $3, updated_at = now() WHERE id = $1',
-      [started.delivery.deliveryId, final ? 'dead' : 'retrying', error.slice(0, 1000)])
-    await client.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1",
-      [started.attemptId, error.slice(0, 1000)])
-  })
+  await pool.query(FAILED, [started.delivery.deliveryId, final ? 'dead' : 'retrying', error.slice(0, 1000), started.attemptId])
 }
