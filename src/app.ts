@@ -21,6 +21,7 @@ import { healthRoutes } from './health/health-routes.js'
 import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
+import { nativeRoutes } from './native/native-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -87,5 +88,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(subjectRoutes)
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
+  await app.register(nativeRoutes)
   return app
 }

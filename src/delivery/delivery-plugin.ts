@@ -18,6 +18,11 @@ export interface DeliveryRuntime {
   sweeper: DeliverySweeper
   health: HealthMonitor
   adapters: Map<string, PlatformAdapter>
+  /**
+   * The secrets each platform's adapter was built with, resolved once (code over environment):
+   * the native inbound routes authenticate a platform with the same secrets its adapter uses.
+   */
+  secrets: ReadonlyMap<string, Readonly<Record<string, string>>>
   workers: Array<Worker<DeliveryJobData>>
 }
 
@@ -52,7 +57,8 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const connection = bullConnection(app.runtime.redisUrl)
   const prefix = bullPrefix(app.runtime.redisPrefix)
   const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
-  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: { ...platformSecrets(p.id), ...opts.secrets?.[p.id] } })]))
+  const secrets = new Map<string, Readonly<Record<string, string>>>(platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }]))
+  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {} })]))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
   const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)
@@ -103,7 +109,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     await relay.start()
     sweeper.start()
   }
-  app.decorate('delivery', { queues, relay, sweeper, health, adapters, workers })
+  app.decorate('delivery', { queues, relay, sweeper, health, adapters, secrets, workers })
 
   app.addHook('onClose', async () => {
     health.stop()

@@ -7,6 +7,10 @@ import { startShRestSimulator } from '../simulators/sh-rest-simulator.js'
 import { startJsBatchSimulator } from '../simulators/js-batch-simulator.js'
 import { startAhXmlSimulator } from '../simulators/ah-xml-simulator.js'
 import { startPullPlatform } from '../simulators/zj-pull-simulator.js'
+import { publishShNative } from '../simulators/sh-rest-publisher.js'
+import { publishAhNative } from '../simulators/ah-xml-publisher.js'
+import { publishJsNative } from '../simulators/js-batch-publisher.js'
+import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 
 /** A simulated province as the scenario sees it, whatever protocol it speaks. */
 export interface DemoPlatform {
@@ -22,6 +26,11 @@ export interface DemoPlatform {
   appliedCount: (jti: string) => number
   /** Publishes a signed envelope into the gateway. */
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
+  /**
+   * Publishes in the platform's own protocol through the gateway's native endpoint (SH, AH, JS):
+   * `accepted` when the gateway took the message (the same bytes again count as taken).
+   */
+  publishNative?: (gatewayUrl: string, kind: EnvelopeKindV1, items: unknown[]) => Promise<NativePublishResult>
   /** Points it at the gateway once the gateway is up (the pull platform starts polling). */
   connect: (gatewayUrl: string) => void
   /** The platform's config for the gateway: adapter, endpoint, health check, keys. */
@@ -31,9 +40,12 @@ export interface DemoPlatform {
   close: () => Promise<void>
 }
 
+/** What a native publication came back with, whatever the protocol. */
+export interface NativePublishResult { accepted: boolean, msgId: string, status: number, answer: unknown }
+
 type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'stop' | 'restart' | 'close' | 'url'>
 
-async function withSigner (id: string, alg: SigningAlg, adapter: string, native: Native, configure: (p: PlatformConfig) => PlatformConfig, connect: (gw: string) => void = () => undefined): Promise<DemoPlatform> {
+async function withSigner (id: string, alg: SigningAlg, adapter: string, native: Native, configure: (p: PlatformConfig) => PlatformConfig, connect: (gw: string) => void = () => undefined, publishNative?: DemoPlatform['publishNative']): Promise<DemoPlatform> {
   const jwk = await generatePrivateJwk(alg, `${id.toLowerCase()}-demo-1`)
   const signer = await platformSigner(id, jwk)
   const jwks = { keys: [publicPart(jwk)] }
@@ -48,6 +60,7 @@ async function withSigner (id: string, alg: SigningAlg, adapter: string, native:
       const { jws, jti } = await signEnvelope(signer, input, serialisation)
       return { ...(await postEnvelope(gw, jws, serialisation)), jti, jws }
     },
+    ...(publishNative === undefined ? {} : { publishNative }),
     connect,
     configure: (p) => ({ ...configure(p), adapter, jwks, jwksUrl: undefined }),
     stop: native.stop,
@@ -83,13 +96,22 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
     close: zj.close
   }
   const platforms = [
-    await withSigner('SH', 'ES256', 'sh-rest', sh, (p) => ({ ...p, endpoint: sh.endpoint, healthUrl: sh.healthUrl })),
-    await withSigner('JS', 'EdDSA', 'js-batch', js, (p) => ({ ...p, endpoint: js.url, healthUrl: `${js.url}/jsxy/health` })),
+    await withSigner('SH', 'ES256', 'sh-rest', sh, (p) => ({ ...p, endpoint: sh.endpoint, healthUrl: sh.healthUrl }), undefined, async (gw, kind, items) => {
+      const r = await publishShNative(gw, { appKey, appSecret, kind, items })
+      return { accepted: r.answer.code === '0000' || r.answer.code === '3001', msgId: r.msgId, status: r.status, answer: r.answer }
+    }),
+    await withSigner('JS', 'EdDSA', 'js-batch', js, (p) => ({ ...p, endpoint: js.url, healthUrl: `${js.url}/jsxy/health` }), undefined, async (gw, kind, items) => {
+      const r = await publishJsNative(gw, { token, kind, items })
+      return { accepted: r.answer.status === 'DONE' && (r.answer.rows ?? []).every((row) => row.result === 'ACCEPTED'), msgId: r.batchId, status: r.status, answer: r.answer }
+    }),
     await withSigner('ZJ', 'ES256', 'zj-pull', zjNative, (p) => ({ ...p, endpoint: `${zj.url}/feed-unused`, healthUrl: undefined }), (gw) => {
       zj.trustGateway(`${gw}/.well-known/jwks.json`)
       zj.startPolling(gw, 100)
     }),
-    await withSigner('AH', 'EdDSA', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }))
+    await withSigner('AH', 'EdDSA', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }), undefined, async (gw, kind, items) => {
+      const r = await publishAhNative(gw, { sm4Key, kind, items })
+      return { accepted: r.receipt?.DM === '0000' || r.receipt?.DM === '0001', msgId: r.msgId, status: r.status, answer: r.receipt }
+    })
   ]
   // ZJ signs its feed requests with its own key: the gateway must know it.
   const zjPlatform = platforms[2] as DemoPlatform

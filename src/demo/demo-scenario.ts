@@ -57,6 +57,17 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   await until(() => copies() === expectedCopies, 20_000)
   record('every entry reaches the other platforms', `${expectedCopies} of ${expectedCopies} copies`, `${copies()} of ${expectedCopies} copies`)
 
+  // Each province that has a native way in publishes one more entry in its own format.
+  for (const [i, p] of ctx.platforms.entries()) {
+    if (p.publishNative === undefined) continue
+    const entry = sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 5, { tag: ctx.tag })
+    const res = await p.publishNative(gw, 'list.upsert', [entry])
+    const others = ctx.platforms.filter((o) => o !== p)
+    if (res.accepted) await until(() => others.every((o) => holds(o, p.id, entry.entryId)), 20_000)
+    record(`${p.id} publishes natively (${p.adapter}); it arrives translated in the others`, `accepted, ${others.length} of ${others.length}`,
+      `${res.accepted ? 'accepted' : `refused ${res.status}`}, ${others.filter((o) => holds(o, p.id, entry.entryId)).length} of ${others.length}`)
+  }
+
   let verified = 'no'
   try {
     const { payload } = await compactVerify(first.receipt, jwks)

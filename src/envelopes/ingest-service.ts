@@ -7,6 +7,7 @@ import type { ReplayCache } from './replay-cache.js'
 import { validateItems } from './validate-items.js'
 import type { Claimed, EnvelopeVerifier } from './verify-envelope.js'
 import type { JwsSerialisation } from './parse-jws.js'
+import type { EnvelopeClaimsV1 } from '../../contracts/envelope-v1.js'
 
 export interface IngestDeps {
   verifier: EnvelopeVerifier
@@ -27,13 +28,35 @@ export interface IngestResult {
 }
 
 /**
- * Accepts an envelope or rejects it whole: verify (signature, header, claims), validate every
- * item, answer replays from the cache, then commit envelope, entries, history and outbox in one
- * transaction and return the gateway's signed receipt. `claimed` collects what the envelope says
- * about itself for the security log, should it be rejected.
+ * An envelope the gateway trusts: a platform's JWS whose signature holds, or a native message the
+ * gateway authenticated by the platform's own means and attested with its own signature.
+ */
+export interface TrustedEnvelope {
+  /** What the ledger keeps as evidence (the platform's JWS, or the gateway's attested JWS). */
+  raw: string
+  /** The payload's JSON text as signed (handed to the ledger as is). */
+  payloadText: string
+  /** SHA-256 (base64url) of the bytes received: a replay is judged on it. */
+  digest: string
+  claims: EnvelopeClaimsV1
+}
+
+/**
+ * Accepts an envelope or rejects it whole: verify (signature, header, claims), then
+ * {@link acceptVerified}. `claimed` collects what the envelope says about itself for the security
+ * log, should it be rejected.
  */
 export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed): Promise<IngestResult> {
   const env = await deps.verifier.verify(body, serialisation, claimed)
+  return await acceptVerified(deps, env)
+}
+
+/**
+ * Everything after authentication, shared by JWS envelopes and natively received messages so the
+ * two ways in cannot drift apart: answer replays from the cache, validate every item, then commit
+ * envelope, entries, history and outbox in one transaction and return the gateway's signed receipt.
+ */
+export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor'>, env: TrustedEnvelope): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
   const cached = await deps.replay.lookup(jti, env.digest)
   if (cached !== undefined) return { status: 200, body: { jti, receipt: cached }, iss, kind, items: items.length }

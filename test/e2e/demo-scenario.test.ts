@@ -26,6 +26,6 @@ t.test('the demo scenario holds end to end: the gateway and four provinces, each
     admin: await h.adminKey('operator'),
     tag: 'e2e'
   })
-  t.ok(steps.length >= 18, 'the whole scenario ran')
+  t.ok(steps.length >= 21, 'the whole scenario ran')
   t.same(steps.filter((s) => !s.ok), [], renderSteps(steps))
 })

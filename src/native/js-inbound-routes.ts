@@ -1,0 +1,141 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { batchSm3, decodeBatchFile, JsBatchFileError, type JsBatchFile } from '../../adapters/js-batch/js-batch-file.js'
+import { fromNative } from '../../adapters/js-batch/js-batch-mapping.js'
+import { scrubPlatformText } from '../../adapters/js-batch/js-batch-result.js'
+import { toGatewayError } from '../errors/error-handler.js'
+import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
+import { accepted, JsBatchResults, type JsInboundResult } from './js-batch-results.js'
+import { mapRecords, type NativeIngest } from './native-ingest.js'
+import { NativeRefusal } from './native-refusal.js'
+
+/** Where a platform speaking Jiangsu's batch interface uploads into the gateway, and asks for results. */
+export const jsUploadPath = (platform: string): string => `/v1/native/${platform}/jsxy/batch/upload`
+export const jsResultPath = (platform: string): string => `/v1/native/${platform}/jsxy/batch/:batchId/result`
+
+/** How long the verdicts of a refused batch are kept (a week: the platform polls far sooner). */
+const RESULT_TTL_SECONDS = 7 * 24 * 3600
+
+/** The gateway's generic codes in Jiangsu's vocabulary (the platform's own codes ride on NativeRefusal). */
+const JS_CODE_OF: Partial<Record<ErrorCode, string>> = {
+  UNSUPPORTED_MEDIA_TYPE: 'CONTENT_TYPE_INVALID',
+  PAYLOAD_TOO_LARGE: 'FILE_TOO_LARGE',
+  JTI_CONFLICT: 'BATCH_DUPLICATE',
+  UNAUTHORIZED: 'AUTH_FAILED'
+}
+
+/** Gateway codes whose refusal is about the rows: every row is REJECTED rather than the upload. */
+const ROW_LEVEL: ReadonlySet<string> = new Set(['SCHEMA_INVALID', 'USCC_INVALID', 'ID_NUMBER_INVALID', 'NOT_OWNER', 'ENTRY_UNKNOWN', 'VERSION_CONFLICT'])
+
+/** Every row REJECTED, each with its own reason or that of the batch: the envelope is all or nothing. */
+export function rejected (batchId: string, rows: number, err: GatewayError): JsInboundResult {
+  const reasons = new Map<number, string>()
+  for (const e of err.errors ?? []) {
+    const r = `[${e.code}] ${e.path} ${e.detail}`.replace(/\s+/g, ' ')
+    reasons.set(e.index, reasons.has(e.index) ? `${reasons.get(e.index) ?? ''}; ${r}` : r)
+  }
+  return {
+    batchId,
+    status: 'DONE',
+    rows: Array.from({ length: rows }, (_, i) => ({
+      seq: i + 1,
+      result: 'REJECTED' as const,
+      reason: scrubPlatformText(reasons.get(i) ?? `整批未受理: [${err.code}] ${err.message}`, 500)
+    }))
+  }
+}
+
+const sha = (s: string): Buffer => createHash('sha256').update(s).digest()
+
+/**
+ * `POST /v1/native/<ID>/jsxy/batch/upload` and `GET /v1/native/<ID>/jsxy/batch/{batchId}/result`
+ * for a platform whose adapter is `js-batch`: the platform uploads its own GB18030 CSV batch with
+ * the token it shares with the gateway. The gateway processes the upload at once (the answer is
+ * already `DONE`) and keeps the result: ACCEPTED for every row when the envelope is accepted,
+ * every row REJECTED with its reason when not.
+ */
+export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }): Promise<void> {
+  const { platform, ingest } = opts
+  const tokenHash = sha(opts.secrets.TOKEN ?? '')
+  const hasToken = (opts.secrets.TOKEN ?? '') !== ''
+  const bodyLimit = app.config.settings.bodyLimitBytes
+  const results = new JsBatchResults(app.redis, app.pg, app.runtime.redisPrefix, RESULT_TTL_SECONDS, app.log)
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
+  app.setErrorHandler(async (error, request, reply) => {
+    const err = toGatewayError(error)
+    if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
+    else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
+    ingest.claim(request, platform)
+    // A result asked for a batch the gateway does not have is not a refused publication.
+    if (err.code !== 'NOT_FOUND') await ingest.refused(request, err)
+    const code = err.status >= 500 ? 'SYSTEM_ERROR' : err instanceof NativeRefusal ? err.nativeCode : JS_CODE_OF[err.code] ?? 'BATCH_REJECTED'
+    const status = err.status >= 500 ? (err.status === 503 ? 503 : 500) : err.status
+    return await reply.code(status).type('application/json; charset=utf-8').send({ code, message: `[${err.code}] ${err.message}` })
+  })
+
+  const authenticate = (request: FastifyRequest): void => {
+    const given = request.headers['x-js-token']
+    if (!hasToken || typeof given !== 'string' || !timingSafeEqual(sha(given), tokenHash)) throw new NativeRefusal('UNAUTHORIZED', 'AUTH_FAILED', 'token missing or wrong')
+  }
+
+  app.post(jsUploadPath(platform), {
+    bodyLimit,
+    schema: {
+      summary: `Upload a batch natively in Jiangsu's interface (${platform})`,
+      description: 'Jiangsu\'s batch interface (adapters/js-batch/README.md, "Publishing into the gateway"): a GB18030 CSV batch with ' +
+        'X-JS-Token, X-JS-Batch-Id and X-JS-Content-SM3. Processed at once: 200 {batchId, status DONE, rows, receipt?}; errors as {code, message}.',
+      tags: ['native'],
+      consumes: ['text/csv']
+    }
+  }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body as Buffer
+    ingest.claim(request, platform, body)
+    authenticate(request)
+    const type = (request.headers['content-type'] ?? '').toLowerCase().replace(/\s/g, '')
+    if (type !== 'text/csv;charset=gb18030') throw new NativeRefusal('UNSUPPORTED_MEDIA_TYPE', 'CONTENT_TYPE_INVALID', 'only text/csv; charset=GB18030')
+    const batchId = request.headers['x-js-batch-id']
+    if (typeof batchId !== 'string' || batchId === '') throw new NativeRefusal('ENVELOPE_MALFORMED', 'BATCH_ID_MISSING', 'X-JS-Batch-Id missing')
+    ingest.claim(request, platform, undefined, batchId)
+    if (request.headers['x-js-content-sm3'] !== batchSm3(body)) throw new NativeRefusal('SIGNATURE_INVALID', 'DIGEST_MISMATCH', 'SM3 does not match the body')
+    let file: JsBatchFile
+    try {
+      file = decodeBatchFile(body)
+    } catch (err) {
+      if (err instanceof JsBatchFileError) throw new NativeRefusal('ENVELOPE_MALFORMED', err.code, err.message, { cause: err })
+      throw err
+    }
+    if (file.batchId !== batchId) throw new NativeRefusal('ENVELOPE_MALFORMED', 'BATCH_ID_MISMATCH', '批次号 differs from X-JS-Batch-Id')
+    if (file.origin !== platform) throw new NativeRefusal('ENVELOPE_MALFORMED', 'FILE_INVALID', `数据来源省份 must be ${platform}: a platform publishes its own batches`)
+
+    let result: JsInboundResult
+    let duplicate = false
+    try {
+      const kinds = new Set<EnvelopeKindV1>()
+      const items = mapRecords(file.rows, (row) => { const m = fromNative(row); kinds.add(m.kind); return m.item })
+      const kind = [...kinds][0]
+      if (kind === undefined || kinds.size > 1) throw new NativeRefusal('ENVELOPE_MALFORMED', 'FILE_INVALID', 'a batch carries one 数据类型')
+      const outcome = await ingest.accept(request, { platform, adapter: 'js-batch', auth: 'token', msgId: batchId, kind, items, body })
+      duplicate = outcome.status === 200
+      result = accepted(batchId, outcome.items, outcome.body.receipt)
+    } catch (err) {
+      if (!(err instanceof GatewayError) || !ROW_LEVEL.has(err.code) || err instanceof NativeRefusal) throw err
+      await ingest.refused(request, err)
+      result = rejected(batchId, file.rows.length, err)
+    }
+    await results.remember(platform, result)
+    return await reply.code(200).type('application/json; charset=utf-8').send(duplicate ? { ...result, duplicate } : result)
+  })
+
+  app.get(jsResultPath(platform), {
+    schema: { summary: `Where an uploaded batch stands (${platform})`, tags: ['native'] }
+  }, async (request: FastifyRequest<{ Params: { batchId: string } }>, reply: FastifyReply) => {
+    ingest.claim(request, platform)
+    authenticate(request)
+    const found = await results.find(platform, request.params.batchId)
+    if (found === undefined) throw new NativeRefusal('NOT_FOUND', 'BATCH_NOT_FOUND', 'no such batch')
+    return await reply.code(200).type('application/json; charset=utf-8').send(found)
+  })
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GATEWAY_ID, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
+import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
+import { acceptVerified, type IngestDeps, type IngestResult } from '../envelopes/ingest-service.js'
+import { ReplayCache } from '../envelopes/replay-cache.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import { recordSecurityEvent } from '../ledger/security-log.js'
+import { attestNative, nativeDigest, type NativeMessage } from './attest-native.js'
+
+/** What a native request claims about itself, for the security log should it be refused. */
+export interface NativeClaimed { iss: string, jti?: string, digest?: string }
+
+/** The shared machinery of every native inbound route: acceptance exactly as for JWS envelopes. */
+export interface NativeIngest {
+  /** Attests an authenticated message and accepts it (or refuses it whole) like any envelope. */
+  accept: (request: FastifyRequest, m: NativeMessage) => Promise<IngestResult>
+  /** Remembers what the request claims, for the security log. */
+  claim: (request: FastifyRequest, platform: string, body?: Buffer, jti?: string) => void
+  /** Writes the security-log line and counts the rejection (never for 5xx, which are not refusals). */
+  refused: (request: FastifyRequest, err: GatewayError) => Promise<void>
+}
+
+/**
+ * Builds the machinery once per app: the same replay cache, ledger and destinations as
+ * `POST /v1/envelopes`, so a native publication differs from a JWS one only in how it was
+ * authenticated.
+ */
+export function nativeIngest (app: FastifyInstance): NativeIngest {
+  const skew = app.config.settings.clockSkewSeconds
+  const deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor'> = {
+    replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
+    pool: app.pg,
+    keys: app.gatewayKeys,
+    destinationsFor: (iss) => app.config.platforms.filter((p) => p.enabled && p.id !== iss && p.id !== GATEWAY_ID).map((p) => p.id)
+  }
+  const claimed = new WeakMap<FastifyRequest, NativeClaimed>()
+  return {
+    claim: (request, platform, body, jti) => {
+      const prior = claimed.get(request)
+      claimed.set(request, { iss: platform, digest: body === undefined ? prior?.digest : nativeDigest(body), jti: jti?.slice(0, 128) ?? prior?.jti })
+    },
+    accept: async (request, m) => {
+      const env = await attestNative(app.gatewayKeys.sign, m)
+      const result = await acceptVerified(deps, env)
+      if (result.status === 202) {
+        app.metrics.envelopesAccepted.inc({ iss: result.iss, kind: result.kind })
+        app.metrics.itemsAccepted.inc({ iss: result.iss, kind: result.kind }, result.items)
+        request.log.info({ platform: result.iss, jti: result.body.jti, kind: result.kind, items: result.items, adapter: m.adapter }, 'native envelope accepted')
+      }
+      return result
+    },
+    refused: async (request, err) => {
+      if (err.status >= 500) return
+      app.metrics.envelopesRejected.inc({ code: err.code })
+      const c = claimed.get(request)
+      await recordSecurityEvent(app.pg, {
+        code: err.code,
+        status: err.status,
+        remote: request.ip,
+        issClaimed: c?.iss,
+        jtiClaimed: c?.jti,
+        digest: c?.digest,
+        detail: `native: ${err.message}`
+      }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
+    }
+  }
+}
+
+/**
+ * Maps every native record with the adapter's `fromNative`, collecting each failure as an item
+ * error: a record that does not map is an invalid item, and the message is refused whole.
+ */
+export function mapRecords<T> (records: readonly T[], map: (record: T, index: number) => unknown): unknown[] {
+  const errors: ItemErrorV1[] = []
+  const items = records.map((r, index) => {
+    try {
+      return map(r, index)
+    } catch (err) {
+      if (errors.length < 100) errors.push({ index, path: '', code: 'SCHEMA_INVALID', detail: (err as Error).message.slice(0, 300) })
+      return undefined
+    }
+  })
+  if (errors.length > 0) {
+    throw new GatewayError('SCHEMA_INVALID', `${errors.length} native record(s) do not map to valid items; the message was not accepted`, { errors })
+  }
+  return items
+}

@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
+import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
+import { parseSm4Key } from '../../adapters/ah-xml/ah-xml-crypto.js'
+import { beijingTime, buildPayload, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
+import { parseReceipt, type AhReceipt } from '../../adapters/ah-xml/ah-xml-receipt.js'
+
+/** What Anhui sends to publish: the agreed SM4 key and the items (mapped to its records). */
+export interface AhPublication {
+  platform?: string
+  sm4Key: string
+  kind: EnvelopeKindV1
+  items: unknown[]
+  msgId?: string
+}
+
+export interface AhPublishResult { status: number, receipt: (AhReceipt & { HZ?: string }) | undefined, text: string, msgId: string }
+
+/**
+ * Anhui's AHXY message for its own records, as the platform builds it: FSF itself, JSF YRD,
+ * the payload encrypted with SM4-CBC under the agreed key (fresh IV) and digested with SM3.
+ * `YSZY` (原始报文摘要) is, for a platform's own publication, the SHA-256 of its record set.
+ */
+export function sealAhPublication (p: AhPublication): { msgId: string, body: string, digest: string } {
+  const platform = p.platform ?? 'AH'
+  const msgId = p.msgId ?? `${platform}-${Date.now()}-${randomBytes(4).toString('hex')}`
+  const records = p.items.map((item, i) => toNative(p.kind, item, i))
+  const payloadXml = buildPayload({
+    XXID: msgId,
+    XXLX: KIND_CODES[p.kind],
+    YSF: platform,
+    YSZY: createHash('sha256').update(JSON.stringify(records)).digest('base64url'),
+    JSSJ: new Date().toISOString(),
+    records
+  })
+  const { body, digest } = sealMessage({ header: { XXID: msgId, XXLX: KIND_CODES[p.kind], FSF: platform, JSF: GATEWAY_ID, SJ: beijingTime() }, payloadXml, key: parseSm4Key(p.sm4Key) })
+  return { msgId, body, digest }
+}
+
+/** POSTs an AHXY message to the gateway's Anhui endpoint and reads the FHJG answer. */
+export async function postAhMessage (gatewayUrl: string, platform: string, body: string): Promise<{ status: number, receipt: AhPublishResult['receipt'], text: string }> {
+  const res = await fetch(`${gatewayUrl}/v1/native/${platform}${RECEIVE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/xml; charset=utf-8' }, body })
+  const text = await res.text()
+  const receipt = parseReceipt(text) as AhPublishResult['receipt']
+  const hz = /<HZ>([^<]*)<\/HZ>/.exec(text)?.[1]
+  return { status: res.status, receipt: receipt === undefined ? undefined : { ...receipt, ...(hz === undefined ? {} : { HZ: hz }) }, text }
+}
+
+/** Publishes into the gateway the way Anhui's platform sends to any peer. */
+export async function publishAhNative (gatewayUrl: string, p: AhPublication): Promise<AhPublishResult> {
+  const sealed = sealAhPublication(p)
+  return { ...(await postAhMessage(gatewayUrl, p.platform ?? 'AH', sealed.body)), msgId: sealed.msgId }
+}
