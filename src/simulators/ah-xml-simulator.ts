@@ -9,6 +9,7 @@ import { parseSm4Key, sm3Hex } from '../../adapters/ah-xml/ah-xml-crypto.js'
 import { AhRefusal, beijingTime, decryptPayload, parsePayload, readMessage, type OpenedMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
 import { fromNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, type AhReceipt, type AhRecordError } from '../../adapters/ah-xml/ah-xml-receipt.js'
+import { readBody } from './read-body.js'
 
 /**
  * How the simulated Anhui platform misbehaves. Beyond what every platform can do: `duplicate`
@@ -52,17 +53,6 @@ export interface AhXmlSimulator {
 }
 
 const MAX_BODY = 16 * 1024 * 1024
-
-async function readBody (req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const c of req) {
-    size += (c as Buffer).length
-    if (size > MAX_BODY) return undefined
-    chunks.push(c as Buffer)
-  }
-  return Buffer.concat(chunks)
-}
 
 const refusal = (code: string, message: string, extra: Partial<AhReceipt> = {}): AhReceipt =>
   ({ DM: code, XX: `${RESULT_TEXT[code] ?? ''}: ${message}`, CLSJ: beijingTime(), ...extra })
@@ -119,7 +109,7 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
 
   /** Processes one message; returns the HTTP status and receipt, or undefined to never answer. */
   async function receive (req: IncomingMessage): Promise<[number, AhReceipt] | undefined> {
-    const body = await readBody(req)
+    const body = await readBody(req, MAX_BODY)
     if (body === undefined) return [413, refusal(RESULT_CODES.MALFORMED, 'message larger than 16 MiB')]
     const mode = sim.failure
     if (mode === 'hang') return undefined

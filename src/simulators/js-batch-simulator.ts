@@ -8,6 +8,7 @@ import type { JsBatchStatus, JsRowResult } from '../../adapters/js-batch/js-batc
 import { AdapterError } from '../../adapters/types.js'
 import { checkIdNumber } from '../identifiers/id-number.js'
 import { checkUscc } from '../identifiers/uscc.js'
+import { readBody } from './read-body.js'
 
 /**
  * How the simulated Jiangsu platform misbehaves: the modes every simulated platform has, plus
@@ -63,17 +64,6 @@ export interface JsBatchSimulatorOptions {
 
 const MAX_BODY = 32 * 1024 * 1024
 const sha = (s: string): Buffer => createHash('sha256').update(s).digest()
-
-async function readBody (req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const c of req) {
-    size += (c as Buffer).length
-    if (size > MAX_BODY) return undefined
-    chunks.push(c as Buffer)
-  }
-  return Buffer.concat(chunks)
-}
 
 /** The identifier checks the platform runs on a row before it applies it; a reason, or undefined. */
 function identifierProblem (parsed: JsItem): string | undefined {
@@ -172,7 +162,7 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
   }
 
   async function onUpload (req: IncomingMessage, send: Send): Promise<void> {
-    const body = await readBody(req)
+    const body = await readBody(req, MAX_BODY)
     if (sim.failure === 'hang') return // never answers; the gateway times out
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, slowMs))
     if (sim.failure === 'error-500') { send(500, { code: 'SYSTEM_ERROR', message: '系统繁忙，请稍后重试' }); return }

@@ -5,6 +5,7 @@ import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from 
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../envelopes/sign-envelope.js'
 import { digestOf } from '../envelopes/parse-jws.js'
 import { applyToReplica, newReplicaState, type AppliedChange, type HeldEntry } from './replica-state.js'
+import { readBody } from './read-body.js'
 
 export type { AppliedChange, HeldEntry }
 
@@ -39,12 +40,6 @@ export interface SimulatedPlatform {
   stop: () => Promise<void>
   restart: () => Promise<void>
   close: () => Promise<void>
-}
-
-async function readBody (req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of req) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
 }
 
 /** POSTs a signed envelope to the gateway and returns its answer. */
@@ -95,6 +90,7 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
 
   async function onDelivery (req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void): Promise<void> {
     const body = await readBody(req)
+    if (body === undefined) { send(413, { error: 'body too large' }); return }
     const jws = body.toString('utf8')
     if (sim.failure === 'hang') return // never answers; the gateway times out
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))

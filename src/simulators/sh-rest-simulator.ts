@@ -9,6 +9,7 @@ import {
   type ShCode, type ShRejectedRecord, type ShResponse
 } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
+import { readBody } from './read-body.js'
 
 /**
  * How the simulated Shanghai platform misbehaves. Besides the modes every simulator has,
@@ -75,17 +76,6 @@ class Refusal extends Error {
   constructor (readonly code: ShCode, detail?: string, readonly status = 200) {
     super(detail === undefined ? SH_CODE_MESSAGES[code] : `${SH_CODE_MESSAGES[code]}: ${detail}`)
   }
-}
-
-async function readBody (req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const c of req) {
-    size += (c as Buffer).length
-    if (size > BODY_LIMIT) return undefined
-    chunks.push(c as Buffer)
-  }
-  return Buffer.concat(chunks)
 }
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
@@ -195,7 +185,7 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
   }
 
   async function onRecords (req: IncomingMessage, send: (status: number, body: ShResponse) => void, log: ShRequestLog): Promise<void> {
-    const body = await readBody(req)
+    const body = await readBody(req, BODY_LIMIT)
     if (sim.failure === 'hang') return // never answers; the client times out
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))
     if (sim.failure === 'error-500') throw new Refusal(SH_CODES.busy, undefined, 500)

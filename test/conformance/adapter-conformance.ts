@@ -17,8 +17,44 @@ export interface ConformanceTarget {
   close: () => Promise<void>
 }
 
+/** A simulator of the kind every native simulator is: storage read back, failure modes, stop and restart. */
+export interface ConformanceSimulator {
+  failure: string
+  held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
+  appliedCount: (jti: string) => number
+  stop: () => Promise<void>
+  restart: () => Promise<void>
+  close: () => Promise<void>
+}
+
+/** The conformance target of an adapter in front of such a simulator (its modes named as the suite's). */
+export function simulatorTarget (adapter: PlatformAdapter, destination: string, sim: ConformanceSimulator): ConformanceTarget {
+  return {
+    adapter,
+    destination,
+    held: async (owner, entryId) => sim.held(owner, entryId),
+    appliedCount: async (jti) => sim.appliedCount(jti),
+    fail: (mode) => { sim.failure = mode },
+    stop: async () => { await sim.stop() },
+    restart: async () => { await sim.restart() },
+    close: async () => { await adapter.close(); await sim.close() }
+  }
+}
+
+/** Expects a delivery to fail with an AdapterError and returns it. */
+export async function expectFailure (p: Promise<unknown>): Promise<AdapterError> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof AdapterError) return err
+    throw err
+  }
+  throw new Error('expected the delivery to fail')
+}
+
 let seq = 0
-const delivery = (destination: string, kind: Delivery['kind'], items: unknown[], origin = 'SH'): Delivery => ({
+/** A delivery as the gateway would hand it to an adapter, with a fresh jti. */
+export const delivery = (destination: string, kind: Delivery['kind'], items: unknown[], origin = 'SH'): Delivery => ({
   deliveryId: String(++seq),
   jti: `conformance-${process.pid}-${seq}`,
   kind,

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
-import { AdapterError, type Delivery, type PlatformAdapter } from '../../adapters/types.js'
+import { type Delivery, type PlatformAdapter } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { startAhXmlSimulator, type AhXmlSimulator } from '../../src/simulators/ah-xml-simulator.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
-import { adapterConformance } from './adapter-conformance.js'
+import { adapterConformance, delivery as sharedDelivery, expectFailure, simulatorTarget } from './adapter-conformance.js'
 
 const noSign = async (): Promise<string> => { throw new Error('ah-xml does not sign with the gateway key') }
 
@@ -22,40 +22,11 @@ adapterConformance(t, 'ah-xml', async () => {
   const sm4Key = randomBytes(16).toString('hex')
   const sim = await startAhXmlSimulator({ sm4Key })
   const adapter = adapterFor(sim, sm4Key)
-  return {
-    adapter,
-    destination: 'AH',
-    held: async (owner, entryId) => sim.held(owner, entryId),
-    appliedCount: async (jti) => sim.appliedCount(jti),
-    fail: (mode) => { sim.failure = mode },
-    stop: async () => { await sim.stop() },
-    restart: async () => { await sim.restart() },
-    close: async () => { await adapter.close(); await sim.close() }
-  }
+  return simulatorTarget(adapter, 'AH', sim)
 })
 
 // The interface's own behaviours, beyond what the shared suite asks of every adapter.
-let seq = 0
-const delivery = (kind: Delivery['kind'], items: unknown[]): Delivery => ({
-  deliveryId: String(++seq),
-  jti: `ah-${process.pid}-${seq}`,
-  kind,
-  origin: 'SH',
-  originDigest: 'A'.repeat(43),
-  destination: 'AH',
-  items,
-  receivedAt: '2026-11-20T08:00:00.000Z'
-})
-
-async function failure (p: Promise<unknown>): Promise<AdapterError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AdapterError) return err
-    throw err
-  }
-  throw new Error('expected the delivery to fail')
-}
+const delivery = (kind: Delivery['kind'], items: unknown[]): Delivery => sharedDelivery('AH', kind, items, 'SH')
 
 t.test('ah-xml: the native protocol', async (t) => {
   const sm4Key = randomBytes(16).toString('hex')
@@ -71,7 +42,7 @@ t.test('ah-xml: the native protocol', async (t) => {
   await t.test('a message encrypted with another key is refused for good (E102)', async (t) => {
     const other = adapterFor(sim, randomBytes(16).toString('hex'))
     t.teardown(async () => { await other.close() })
-    const err = await failure(other.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 60)])))
+    const err = await expectFailure(other.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 60)])))
     t.equal(err.retryable, false)
     t.match(err.message, /E10[12]/)
     t.equal(sim.held('SH', 'SH-black-60'), undefined, 'nothing applied')
@@ -98,7 +69,7 @@ t.test('ah-xml: the native protocol', async (t) => {
 
   await t.test('E500 inside an HTTP 200 is retryable', async (t) => {
     sim.failure = 'busy'
-    const err = await failure(adapter.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 63)])))
+    const err = await expectFailure(adapter.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 63)])))
     sim.failure = 'none'
     t.equal(err.retryable, true)
     t.equal(err.unreachable, false)
@@ -108,7 +79,7 @@ t.test('ah-xml: the native protocol', async (t) => {
   await t.test('a partly refused message (E202) is permanent and names the records', async (t) => {
     sim.failure = 'partial-reject'
     const items = [sampleEntry('SH', '310000', 64), sampleEntry('SH', '310000', 65)]
-    const err = await failure(adapter.deliver(delivery('list.upsert', items)))
+    const err = await expectFailure(adapter.deliver(delivery('list.upsert', items)))
     sim.failure = 'none'
     t.equal(err.retryable, false)
     t.match(err.message, /E202.*\[2\] E201/)
@@ -120,7 +91,7 @@ t.test('ah-xml: the native protocol', async (t) => {
     const entry = sampleEntry('SH', '310000', 66)
     entry.decision.documentNumber = '号'.repeat(65)
     const before = sim.received.length
-    const err = await failure(adapter.deliver(delivery('list.upsert', [entry])))
+    const err = await expectFailure(adapter.deliver(delivery('list.upsert', [entry])))
     t.equal(err.retryable, false)
     t.match(err.message, /decision\.documentNumber.*WSH/)
     t.equal(sim.received.length, before, 'nothing reached the platform')
@@ -135,7 +106,7 @@ t.test('ah-xml: the native protocol', async (t) => {
   await t.test('error messages never carry an identity number', async (t) => {
     sim.failure = 'reject-400'
     const entry = sampleEntry('SH', '310000', 67, { person: true })
-    const err = await failure(adapter.deliver(delivery('list.upsert', [entry])))
+    const err = await expectFailure(adapter.deliver(delivery('list.upsert', [entry])))
     sim.failure = 'none'
     t.notMatch(err.message, entry.subject.idNumber ?? 'x')
     t.equal(err.retryable, false)

@@ -1,10 +1,10 @@
 import t from 'tap'
 import { createJsBatchAdapter } from '../../adapters/js-batch/js-batch-adapter.js'
-import { AdapterError, type AdapterContext, type Delivery } from '../../adapters/types.js'
+import { type AdapterContext, type Delivery } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { startJsBatchSimulator, type JsBatchSimulator } from '../../src/simulators/js-batch-simulator.js'
-import { adapterConformance } from './adapter-conformance.js'
+import { adapterConformance, delivery as sharedDelivery, expectFailure, simulatorTarget } from './adapter-conformance.js'
 
 const TOKEN = 'js-conformance-token'
 
@@ -18,39 +18,10 @@ const context = (url: string, secrets: Record<string, string> = { TOKEN }): Adap
 adapterConformance(t, 'js-batch', async () => {
   const sim = await startJsBatchSimulator({ token: TOKEN })
   const adapter = createJsBatchAdapter(context(sim.url))
-  return {
-    adapter,
-    destination: 'JS',
-    held: async (owner, entryId) => sim.held(owner, entryId),
-    appliedCount: async (jti) => sim.appliedCount(jti),
-    fail: (mode) => { sim.failure = mode },
-    stop: async () => { await sim.stop() },
-    restart: async () => { await sim.restart() },
-    close: async () => { await adapter.close(); await sim.close() }
-  }
+  return simulatorTarget(adapter, 'JS', sim)
 })
 
-let seq = 0
-const delivery = (items: unknown[], kind: Delivery['kind'] = 'list.upsert'): Delivery => ({
-  deliveryId: String(++seq),
-  jti: `js-batch-${process.pid}-${seq}`,
-  kind,
-  origin: 'SH',
-  originDigest: 'A'.repeat(43),
-  destination: 'JS',
-  items,
-  receivedAt: new Date().toISOString()
-})
-
-async function failure (p: Promise<unknown>): Promise<AdapterError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AdapterError) return err
-    throw err
-  }
-  throw new Error('expected the delivery to fail')
-}
+const delivery = (items: unknown[], kind: Delivery['kind'] = 'list.upsert'): Delivery => sharedDelivery('JS', kind, items, 'SH')
 
 t.test('js-batch: the native protocol', async (t) => {
   const sim: JsBatchSimulator = await startJsBatchSimulator({ token: TOKEN })
@@ -65,7 +36,7 @@ t.test('js-batch: the native protocol', async (t) => {
   await t.test('a wrong token is a permanent refusal with the platform code', async (t) => {
     const wrong = createJsBatchAdapter(context(sim.url, { TOKEN: 'not-the-token' }))
     t.teardown(async () => { await wrong.close() })
-    const err = await failure(wrong.deliver(delivery([sampleEntry('SH', '310000', 100)])))
+    const err = await expectFailure(wrong.deliver(delivery([sampleEntry('SH', '310000', 100)])))
     t.equal(err.retryable, false)
     t.match(err.message, /401 AUTH_FAILED/)
   })
@@ -79,7 +50,7 @@ t.test('js-batch: the native protocol', async (t) => {
   await t.test('partial-reject: names each rejected row and its reason, permanently, without identity numbers', async (t) => {
     sim.failure = 'partial-reject'
     const items = [sampleEntry('SH', '310000', 110), sampleEntry('SH', '310000', 111, { person: true }), sampleEntry('SH', '310000', 112)]
-    const err = await failure(adapter.deliver(delivery(items)))
+    const err = await expectFailure(adapter.deliver(delivery(items)))
     t.equal(err.retryable, false)
     t.match(err.message, /rejected 1 of 3 rows: row 2: 主体名称与统一社会信用代码登记信息不一致/)
     t.notMatch(err.message, /\d{17}[\dX]/, 'no identity number in the message')
@@ -90,7 +61,7 @@ t.test('js-batch: the native protocol', async (t) => {
   await t.test('a row the platform finds invalid is rejected with its reason', async (t) => {
     const bad = sampleEntry('SH', '310000', 113)
     bad.subject.creditCode = `${(bad.subject.creditCode ?? '').slice(0, 17)}${bad.subject.creditCode?.endsWith('0') === true ? '1' : '0'}`
-    const err = await failure(adapter.deliver(delivery([sampleEntry('SH', '310000', 114), bad])))
+    const err = await expectFailure(adapter.deliver(delivery([sampleEntry('SH', '310000', 114), bad])))
     t.match(err.message, /row 2: 统一社会信用代码校验失败/)
     t.equal(err.retryable, false)
   })
@@ -98,7 +69,7 @@ t.test('js-batch: the native protocol', async (t) => {
   await t.test('stall: a batch still processing at the bound is retryable, and the retry gets its result', async (t) => {
     sim.failure = 'stall'
     const d = delivery([sampleEntry('SH', '310000', 120)])
-    const err = await failure(adapter.deliver(d))
+    const err = await expectFailure(adapter.deliver(d))
     t.same([err.retryable, err.unreachable], [true, false])
     t.match(err.message, /still PROCESSING/)
     sim.failure = 'none'
@@ -136,7 +107,7 @@ t.test('js-batch: the native protocol', async (t) => {
     const entry = sampleEntry('SH', '310000', 160)
     entry.facts = '事由\uD800'
     const uploads = sim.uploads.length
-    const err = await failure(adapter.deliver(delivery([sampleEntry('SH', '310000', 161), entry])))
+    const err = await expectFailure(adapter.deliver(delivery([sampleEntry('SH', '310000', 161), entry])))
     t.equal(err.retryable, false)
     t.match(err.message, /item 2 .*facts: a lone surrogate U\+D800/)
     t.equal(sim.uploads.length, uploads, 'nothing uploaded')
@@ -144,7 +115,7 @@ t.test('js-batch: the native protocol', async (t) => {
 
   await t.test('invalid-receipt: a result with more verdicts than rows is not believed', async (t) => {
     sim.failure = 'invalid-receipt'
-    const err = await failure(adapter.deliver(delivery([sampleEntry('SH', '310000', 170)])))
+    const err = await expectFailure(adapter.deliver(delivery([sampleEntry('SH', '310000', 170)])))
     t.equal(err.retryable, false)
     t.match(err.message, /invalid batch result: 2 row verdicts for 1 rows sent/)
   })

@@ -3,11 +3,11 @@ import { request } from 'undici'
 import { createShRestAdapter } from '../../adapters/sh-rest/sh-rest-adapter.js'
 import { SH_RECORDS_PATH } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shAuthHeaders } from '../../adapters/sh-rest/sh-rest-signature.js'
-import { AdapterError, type AdapterContext, type Delivery } from '../../adapters/types.js'
+import { type AdapterContext, type Delivery } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { startShRestSimulator, type ShRestSimulator } from '../../src/simulators/sh-rest-simulator.js'
-import { adapterConformance } from './adapter-conformance.js'
+import { adapterConformance, delivery as sharedDelivery, expectFailure, simulatorTarget } from './adapter-conformance.js'
 
 const APP_KEY = 'yrd-gateway'
 const APP_SECRET = 'conformance-secret-不要在生产环境使用'
@@ -22,39 +22,10 @@ const contextFor = (sim: ShRestSimulator, secrets: Record<string, string> = { AP
 adapterConformance(t, 'sh-rest', async () => {
   const sim = await startShRestSimulator({ apps: { [APP_KEY]: APP_SECRET } })
   const adapter = createShRestAdapter(contextFor(sim))
-  return {
-    adapter,
-    destination: 'SH',
-    held: async (owner, entryId) => sim.held(owner, entryId),
-    appliedCount: async (jti) => sim.appliedCount(jti),
-    fail: (mode) => { sim.failure = mode },
-    stop: async () => { await sim.stop() },
-    restart: async () => { await sim.restart() },
-    close: async () => { await adapter.close(); await sim.close() }
-  }
+  return simulatorTarget(adapter, 'SH', sim)
 })
 
-let seq = 0
-const delivery = (items: unknown[], kind: Delivery['kind'] = 'list.upsert'): Delivery => ({
-  deliveryId: String(++seq),
-  jti: `sh-extra-${process.pid}-${seq}`,
-  kind,
-  origin: 'JS',
-  originDigest: 'A'.repeat(43),
-  destination: 'SH',
-  items,
-  receivedAt: new Date().toISOString()
-})
-
-async function failure (p: Promise<unknown>): Promise<AdapterError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AdapterError) return err
-    throw err
-  }
-  throw new Error('expected the delivery to fail')
-}
+const delivery = (items: unknown[], kind: Delivery['kind'] = 'list.upsert'): Delivery => sharedDelivery('SH', kind, items, 'JS')
 
 t.test('sh-rest: Shanghai protocol', async (t) => {
   const sim = await startShRestSimulator({ apps: { [APP_KEY]: APP_SECRET } })
@@ -106,7 +77,7 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
     const from = sim.requests.length
     const d = delivery([sampleEntry('JS', '320000', 501)])
     sim.failure = 'error-500'
-    const first = await failure(adapter.deliver(d))
+    const first = await expectFailure(adapter.deliver(d))
     t.equal(first.retryable, true, '9999 with a 5xx is retryable')
     sim.failure = 'none'
     await adapter.deliver(d)
@@ -121,7 +92,7 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
 
   await t.test('a platform clock more than 5 minutes off: retryable, and passes once clocks agree', async (t) => {
     sim.clockOffsetMs = 6 * 60 * 1000
-    const err = await failure(adapter.deliver(delivery([sampleEntry('JS', '320000', 502)])))
+    const err = await expectFailure(adapter.deliver(delivery([sampleEntry('JS', '320000', 502)])))
     t.same([err.retryable, err.unreachable], [true, false])
     t.match(err.message, /1002/, 'the platform code in the message')
     sim.clockOffsetMs = 0
@@ -141,7 +112,7 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
   await t.test('a partial reject (2002) is permanent and names the record, not its values', async (t) => {
     sim.failure = 'partial-reject'
     const items = [sampleEntry('JS', '320000', 504, { person: true }), sampleEntry('JS', '320000', 505)]
-    const err = await failure(adapter.deliver(delivery(items)))
+    const err = await expectFailure(adapter.deliver(delivery(items)))
     sim.failure = 'none'
     t.equal(err.retryable, false)
     t.match(err.message, /2002.*records\[0\] E203/)
@@ -168,7 +139,7 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
     const before = sim.requests.length
     const entry = sampleEntry('JS', '320000', 507)
     entry.subject.name = '长'.repeat(101)
-    const err = await failure(adapter.deliver(delivery([entry])))
+    const err = await expectFailure(adapter.deliver(delivery([entry])))
     t.equal(err.retryable, false)
     t.match(err.message, /items\[0\]\.subject\.name: 101 characters/)
     t.equal(sim.requests.length, before, 'nothing sent')
