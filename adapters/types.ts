@@ -19,6 +19,11 @@ export interface Delivery {
   destination: string
   items: unknown[]
   receivedAt: string
+  /**
+   * How many times an admin resent this delivery. A protocol whose message id is final once the
+   * platform has answered it (a batch id) sends a resend under a new id derived from this.
+   */
+  resends: number
 }
 
 /** What a destination answered once it took a delivery. */

@@ -93,14 +93,17 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const rows = rowsOf(d)
-      const file = encodeBatchFile(d.jti, d.origin, rows)
-      let status = await upload(d.jti, file)
+      // The platform answers a known batch id with its first result, whatever is sent: a resend
+      // (after a rejected row was fixed at the platform) goes out as a new batch.
+      const batchId = d.resends > 0 ? `${d.jti.slice(0, 120)}.r${d.resends}` : d.jti
+      const file = encodeBatchFile(batchId, d.origin, rows)
+      let status = await upload(batchId, file)
       const bound = timeout * POLL_BOUND_FACTOR
       const deadline = Date.now() + bound
       while (status.status !== 'DONE') {
         if (Date.now() >= deadline) throw new AdapterError(`batch still ${status.status} after ${bound} ms; it will be asked for again`, { retryable: true })
         await sleep(Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())))
-        status = await result(d.jti)
+        status = await result(batchId)
       }
       checkBatchDone(status.rows, rows.length)
       return {

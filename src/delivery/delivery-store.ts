@@ -34,11 +34,11 @@ async function itemsOf (pool: pg.Pool, jti: string): Promise<unknown[]> {
 const START = `WITH d AS (
   UPDATE deliveries SET status = 'delivering', attempts = attempts + 1, updated_at = now()
   WHERE id = $1 AND status NOT IN ('delivered', 'dead')
-  RETURNING id, jti, destination, attempts
+  RETURNING id, jti, destination, attempts, resends
 ), a AS (
   INSERT INTO delivery_attempts (delivery_id, attempt, started_at) SELECT id, attempts, now() FROM d RETURNING id
 )
-SELECT d.id, d.jti, d.destination, d.attempts, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at
+SELECT d.id, d.jti, d.destination, d.attempts, d.resends, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at
 FROM d CROSS JOIN a JOIN envelopes e ON e.jti = d.jti`
 
 /**
@@ -46,7 +46,7 @@ FROM d CROSS JOIN a JOIN envelopes e ON e.jti = d.jti`
  * undefined when there is nothing to do (already delivered or dead: a duplicate job is harmless).
  */
 export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<StartedAttempt | undefined> {
-  const { rows } = await pool.query<{ id: string, jti: string, destination: string, attempts: number, attempt_id: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(START, [deliveryId])
+  const { rows } = await pool.query<{ id: string, jti: string, destination: string, attempts: number, resends: number, attempt_id: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(START, [deliveryId])
   const row = rows[0]
   if (row === undefined) return undefined
   return {
@@ -60,7 +60,8 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
       originDigest: row.digest,
       destination: row.destination,
       items: await itemsOf(pool, row.jti),
-      receivedAt: row.received_at.toISOString()
+      receivedAt: row.received_at.toISOString(),
+      resends: row.resends
     }
   }
 }

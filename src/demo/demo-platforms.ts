@@ -35,6 +35,8 @@ export interface DemoPlatform {
   connect: (gatewayUrl: string) => void
   /** The platform's config for the gateway: adapter, endpoint, health check, keys. */
   configure: (base: PlatformConfig) => PlatformConfig
+  /** Makes it misbehave in one of its simulator's failure modes (`none` to recover). */
+  fail: (mode: string) => void
   stop: () => Promise<void>
   restart: () => Promise<void>
   close: () => Promise<void>
@@ -44,8 +46,10 @@ export interface DemoPlatform {
 export interface NativePublishResult { accepted: boolean, msgId: string, status: number, answer: unknown }
 
 type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'stop' | 'restart' | 'close' | 'url'>
+/** A simulator whose failure mode can be set (each simulator names its own modes). */
+type Failing = Native & { failure: string }
 
-async function withSigner (id: string, alg: SigningAlg, adapter: string, native: Native, configure: (p: PlatformConfig) => PlatformConfig, connect: (gw: string) => void = () => undefined, publishNative?: DemoPlatform['publishNative']): Promise<DemoPlatform> {
+async function withSigner (id: string, alg: SigningAlg, adapter: string, native: Native & { fail?: (mode: string) => void }, configure: (p: PlatformConfig) => PlatformConfig, connect: (gw: string) => void = () => undefined, publishNative?: DemoPlatform['publishNative']): Promise<DemoPlatform> {
   const jwk = await generatePrivateJwk(alg, `${id.toLowerCase()}-demo-1`)
   const signer = await platformSigner(id, jwk)
   const jwks = { keys: [publicPart(jwk)] }
@@ -63,6 +67,7 @@ async function withSigner (id: string, alg: SigningAlg, adapter: string, native:
     ...(publishNative === undefined ? {} : { publishNative }),
     connect,
     configure: (p) => ({ ...configure(p), adapter, jwks, jwksUrl: undefined }),
+    fail: native.fail ?? ((mode) => { (native as Failing).failure = mode }),
     stop: native.stop,
     restart: native.restart,
     close: native.close
@@ -87,7 +92,8 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
   const js = await startJsBatchSimulator({ token, port: portOf('JS') })
   const zj = await startPullPlatform({ id: 'ZJ', port: portOf('ZJ') })
   const ah = await startAhXmlSimulator({ sm4Key, port: portOf('AH') })
-  const zjNative: Native = {
+  const zjNative: Native & { fail: (mode: string) => void } = {
+    fail: (mode) => { zj.pullFailure = mode === 'none' ? 'none' : 'no-ack' },
     url: zj.url,
     held: (owner, entryId) => { const h = zj.held.get(`${owner}:${entryId}`); return h === undefined ? undefined : { item: h.item, removed: h.removed } },
     appliedCount: (jti) => zj.messagesApplied.filter((j) => j === jti).length,

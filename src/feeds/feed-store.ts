@@ -45,7 +45,7 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   const items: FeedItem[] = []
   for (const r of offered) {
     const d = await dropSuperseded(pool, {
-      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: itemsOf(r.jws), receivedAt: r.received_at.toISOString()
+      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: itemsOf(r.jws), receivedAt: r.received_at.toISOString(), resends: 0
     })
     const iat = Math.floor(Date.now() / 1000)
     const jws = await keys.sign({

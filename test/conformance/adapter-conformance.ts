@@ -60,6 +60,7 @@ export const delivery = (destination: string, kind: Delivery['kind'], items: unk
   kind,
   origin,
   originDigest: 'A'.repeat(43),
+  resends: 0,
   destination,
   items,
   receivedAt: new Date().toISOString()
