@@ -47,6 +47,32 @@ t.test('ZJ pulls its deliveries from the feed and acknowledges them; every field
   t.equal(receipt.rows[0]?.receipt.ack, true, 'the acknowledgement is the receipt')
 })
 
+t.test('every kind goes through the feed, applied once each, every field intact', async (t) => {
+  const { h, zj } = await setup(t)
+  const entry = sampleEntry('JS', '320000', 30)
+  const messages: Array<[string, unknown]> = [
+    ['list.upsert', entry],
+    ['punishment.notice', { caseId: 'c1', mode: 'punishment', entryId: entry.entryId, owner: 'JS', initiatingDepartment: { name: '江苏省市场监督管理局' }, subject: entry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }],
+    ['punishment.feedback', { caseId: 'c1', initiator: 'JS', department: { name: '江苏省财政厅' }, outcome: 'applied', measure: 'restrict-public-procurement', appliedOn: '2026-11-25' }],
+    ['objection.open', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }],
+    ['objection.resolve', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }],
+    ['list.remove', { entryId: entry.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-11-23' }]
+  ]
+  const jtis: string[] = []
+  for (const [kind, item] of messages) {
+    const { jws, jti } = await h.sign('JS', { kind: kind as 'list.upsert', items: [item] })
+    t.equal((await h.post(jws)).status, 202, `${kind} accepted`)
+    jtis.push(jti)
+  }
+  t.ok(await waitFor(async () => await onFeed(h) === messages.length), 'all on the feed')
+  let acked = 0
+  for (let i = 0; i < 5 && acked < messages.length; i++) acked += await zj.pollOnce()
+  t.equal(acked, messages.length, 'all acknowledged')
+  t.same(zj.messagesApplied, jtis, 'each applied once, in order')
+  t.same(zj.held.get(`JS:${entry.entryId}`), { owner: 'JS', entryId: entry.entryId, version: 2, removed: true, item: entry }, 'the entry, every field, then removed')
+  t.same(await zjStatus(h), { delivered: messages.length })
+})
+
 t.test('an unacknowledged delivery is offered again and applied once', async (t) => {
   const { h, zj } = await setup(t)
   t.equal((await h.post((await h.sign('AH', { kind: 'list.upsert', items: [sampleEntry('AH', '340000', 1)] })).jws)).status, 202)
