@@ -5,6 +5,17 @@ import { jobIdOf, type DeliveryQueues } from './delivery-queues.js'
 
 export const OUTBOX_CHANNEL = 'yrd_outbox'
 const BATCH = 500
+const ADD_TIMEOUT_MS = 10_000
+
+async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`queue did not answer within ${ms} ms`)) }, ms) })
+  try {
+    return await Promise.race([p, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 export interface RelayLogger {
   warn: (obj: object, msg: string) => void
@@ -85,7 +96,9 @@ export class OutboxRelay {
         const queue = this.queues.get(destination)
         if (queue === undefined) continue // a platform no longer configured: its rows stay visible, queued
         const policy = this.policyOf(destination)
-        await queue.addBulk(list.map((r) => ({
+        // BullMQ's connection queues commands while Redis is away; bounding the wait keeps this
+        // transaction short. Jobs added late carry the same ids, so adding them again is harmless.
+        await withTimeout(queue.addBulk(list.map((r) => ({
           name: 'deliver',
           data: { deliveryId: r.id },
           opts: {
@@ -95,7 +108,7 @@ export class OutboxRelay {
             removeOnComplete: true,
             removeOnFail: { age: 7 * 24 * 3600 }
           }
-        })))
+        }))), ADD_TIMEOUT_MS)
         relayed.push(...list.map((r) => r.id))
       }
       if (relayed.length > 0) await client.query('UPDATE deliveries SET enqueued_at = now() WHERE id = ANY($1::bigint[])', [relayed])
