@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   JTI_CONFLICT: { status: 409, title: 'Message id already used for other content' },
   VERSION_CONFLICT: { status: 409, title: 'Version not newer than the current one' },
   DELIVERY_IN_PROGRESS: { status: 409, title: 'Delivery in progress' },
+  CASE_TRANSITION_INVALID: { status: 409, title: 'Not allowed in the case\'s current state' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   SCHEMA_INVALID: { status: 422, title: 'Schema invalid' },
