@@ -4,6 +4,7 @@ import { inTransaction } from '../ledger/pool.js'
 import { recordQuery } from '../ledger/query-log.js'
 import { maskIdNumber } from '../identifiers/mask.js'
 import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
+import { subjectFlags } from './subject-flags.js'
 
 export interface SubjectQuery {
   subjectId: string
@@ -49,6 +50,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
         updatedAt: r.updated_at.toISOString(),
         entry: maskIdNumbersDeep(r.data)
       })),
+      flags: subjectFlags(rows.map((r) => ({ owner: r.owner, entryId: r.entry_id, listType: r.list_type, domain: r.domain }))),
       coverage: platforms.map((p) => ({ platform: p, lastReceivedAt: last.get(p) ?? null })),
       queryId
     }

@@ -35,7 +35,7 @@ export async function subjectRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Every current list entry of a subject, across lists and platforms',
       description: 'The id is an 18-character unified social credit code or resident identity number. ' +
         'Requires X-Query-Purpose (percent-encode non-ASCII text); every call is written to the query log (who, when, what, why). ' +
-        'Identity numbers are masked in the answer. `coverage` says which sources the answer covers: no entry is not the same as clean where a source has sent nothing.',
+        'Identity numbers are masked in the answer. `flags` shows contradictions (a red-list and a black-list entry at once) and repeat listings across provinces; nothing is merged. `coverage` says which sources the answer covers: no entry is not the same as clean where a source has sent nothing.',
       tags: ['subjects'],
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ minLength: 18, maxLength: 18 }) }),

@@ -30,6 +30,10 @@ t.test('subject view: entries across platforms, identity numbers masked, every c
   t.equal(ok.status, 200)
   const entries = ok.body.entries as Array<{ owner: string, entry: { subject: { responsiblePersons: Array<{ idNumber: string }> } } }>
   t.same(entries.map((e) => e.owner), ['JS', 'SH'], 'both provinces in one answer')
+  t.same(ok.body.flags, {
+    contradictions: [],
+    repeatListings: [{ listType: 'black', domain: 'food-drug', platforms: ['JS', 'SH'], entries: ['JS:JS-black-1', 'SH:SH-black-1'] }]
+  }, 'a repeat listing across provinces is flagged')
   t.match(entries[0]?.entry.subject.responsiblePersons[0]?.idNumber, /^\d{4}\*{10}[\dX]{4}$/, 'responsible person masked')
   t.notMatch(ok.raw, /\d{17}[\dX]/, 'no identity number in clear')
   t.same((ok.body.coverage as Array<{ platform: string, lastReceivedAt: string | null }>).map((c) => [c.platform, c.lastReceivedAt === null]),
