@@ -1,0 +1,122 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { join, basename } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { ConfigError } from './load-config.js'
+import {
+  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type Defined
+} from './registry-schema.js'
+
+interface Loaded { file: string, reg: RegistryFile }
+
+function readJson (file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new ConfigError(file, '', `cannot read: ${(err as Error).message}`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new ConfigError(file, '', `not JSON: ${(err as Error).message}`)
+  }
+}
+
+function readRegistry (file: string): RegistryFile {
+  const value = Value.Default(RegistryFileSchema, Value.Clone(readJson(file)))
+  const first = Value.Errors(RegistryFileSchema, value).First()
+  if (first !== undefined) throw new ConfigError(file, first.path, first.message)
+  const reg = value as RegistryFile
+  const name = basename(file, '.json')
+  if (reg.id !== name) throw new ConfigError(file, '/id', `must equal the file name (${name})`)
+  return reg
+}
+
+/** Claims codes in one namespace: unique in a file, never redefining the national base or another province. */
+function claim (seen: Map<string, string>, { file, reg }: Loaded, key: string, at: string, what: string): void {
+  const owner = seen.get(key)
+  if (owner === reg.id) throw new ConfigError(file, at, `duplicate ${what} ${key}`)
+  if (owner === 'national') throw new ConfigError(file, at, `${what} ${key} is national: a provincial supplement may not redefine it`)
+  if (owner !== undefined) throw new ConfigError(file, at, `${what} ${key} is already defined by ${owner}.json`)
+  seen.set(key, reg.id)
+}
+
+function checkListTypes ({ file, reg }: Loaded, measureOwner: ReadonlyMap<string, string>): void {
+  reg.listTypes.forEach((lt, i) => {
+    const at = `/listTypes/${i}`
+    if (lt.listType === 'black' && lt.severeCategory === undefined) throw new ConfigError(file, `${at}/severeCategory`, 'a black list must name one of the four severe categories (国发〔2016〕33号 (九))')
+    if (lt.listType !== 'black' && lt.severeCategory !== undefined) throw new ConfigError(file, `${at}/severeCategory`, `only black lists have a severe category, not ${lt.listType}`)
+    const { minimumMonths: min, maximumMonths: max } = lt.exit
+    if (min !== undefined && max !== undefined && min > max) throw new ConfigError(file, `${at}/exit/minimumMonths`, `exceeds maximumMonths (${max})`)
+    lt.defaultMeasures.forEach((m, j) => {
+      const owner = measureOwner.get(m)
+      if (owner === undefined) throw new ConfigError(file, `${at}/defaultMeasures/${j}`, `unknown measure ${m}`)
+      if (owner !== 'national' && owner !== reg.id) throw new ConfigError(file, `${at}/defaultMeasures/${j}`, `measure ${m} belongs to ${owner}.json; use a national measure or one of this file`)
+    })
+  })
+}
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
+function merged (files: Loaded[]): Registries {
+  const listTypes: RegisteredListType[] = []
+  const measures: Array<MeasureDef & Defined> = []
+  const catalogue: Array<CatalogueItem & Defined> = []
+  for (const { reg } of files) {
+    const provincial = reg.id !== 'national'
+    for (const lt of reg.listTypes) listTypes.push({ ...lt, informationOnlyOutsideOwner: lt.informationOnlyOutsideOwner ?? provincial, definedIn: reg.id })
+    for (const m of reg.measures) measures.push({ ...m, definedIn: reg.id })
+    for (const c of reg.catalogue) catalogue.push({ ...c, definedIn: reg.id })
+  }
+  deepFreeze([listTypes, measures, catalogue])
+  const byListType = new Map(listTypes.map((x) => [x.code, x]))
+  const byMeasure = new Map(measures.map((x) => [x.code, x]))
+  const byField = new Map(catalogue.map((x) => [x.field, x]))
+  const versions = files.map(({ reg }) => ({ id: reg.id, version: reg.version, effectiveFrom: reg.effectiveFrom }))
+  return Object.freeze({
+    versions: deepFreeze(versions),
+    listTypes,
+    measures,
+    catalogue,
+    listType: (code: string) => byListType.get(code),
+    measure: (code: string) => byMeasure.get(code),
+    catalogueItem: (field: string) => byField.get(field)
+  })
+}
+
+/**
+ * Loads `<dir>/registries/*.json`: `national.json` (required, the national base) and one
+ * supplement per province (`SH.json` …), each checked against {@link RegistryFileSchema}. Then:
+ * codes and catalogue fields are unique, no supplement redefines a national code (or another
+ * province's), a black list names its severe category and no other list does, and a list type's
+ * default measures exist in the national base or its own file. Anything else throws a ConfigError
+ * naming the file and field. Provincial list types default to `informationOnlyOutsideOwner: true`
+ * (DOMAIN.md: a province's own legislation binds elsewhere only where the receiver has a basis).
+ */
+export function loadRegistries (dir: string): Registries {
+  const folder = join(dir, 'registries')
+  if (!existsSync(folder)) throw new ConfigError(folder, '', 'folder missing')
+  const names = readdirSync(folder).filter((f) => f.endsWith('.json'))
+  if (!names.includes('national.json')) throw new ConfigError(join(folder, 'national.json'), '', 'the national base is missing')
+  const ordered = ['national.json', ...names.filter((f) => f !== 'national.json').sort()]
+  const files: Loaded[] = ordered.map((f) => {
+    const file = join(folder, f)
+    return { file, reg: readRegistry(file) }
+  })
+  const listCodes = new Map<string, string>()
+  const measureCodes = new Map<string, string>()
+  const fields = new Map<string, string>()
+  for (const l of files) {
+    l.reg.measures.forEach((m, i) => { claim(measureCodes, l, m.code, `/measures/${i}/code`, 'measure') })
+    l.reg.listTypes.forEach((lt, i) => { claim(listCodes, l, lt.code, `/listTypes/${i}/code`, 'list type') })
+    l.reg.catalogue.forEach((c, i) => { claim(fields, l, c.field, `/catalogue/${i}/field`, 'catalogue field') })
+  }
+  for (const l of files) checkListTypes(l, measureCodes)
+  return merged(files)
+}

@@ -1,0 +1,148 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+const IsoDate = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$', description: 'A calendar date, YYYY-MM-DD' })
+const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Stable code, as carried in list entries' })
+const LegalBasis = Type.String({ minLength: 1, maxLength: 2000, description: 'Law, regulation or document (cited by number) the item rests on' })
+const Name = Type.Object({
+  zh: Type.String({ minLength: 1, maxLength: 200 }),
+  en: Type.String({ minLength: 1, maxLength: 200 })
+}, { additionalProperties: false })
+
+/** Who a catalogue item may be shared with (目录制管理, 国办发〔2020〕49号 (三)). */
+export const ShareScopeSchema = Type.Union([
+  Type.Literal('all-platforms'),
+  Type.Literal('authorised-departments'),
+  Type.Literal('owner-only')
+], { description: 'all-platforms: every platform of the region; authorised-departments: only on a registered purpose; owner-only: never leaves the owner' })
+
+/** Whether a catalogue item may be published, and how (国办发〔2020〕49号 (四)(十四)). */
+export const PublishScopeSchema = Type.Union([
+  Type.Literal('public'),
+  Type.Literal('masked'),
+  Type.Literal('none')
+], { description: 'public: as is; masked: desensitised; none: never published' })
+
+/** Kind of department that applies a measure; the receiving platform routes a notice by it. */
+export const DepartmentKindSchema = Type.Union([
+  Type.Literal('any-department'),
+  Type.Literal('courts'),
+  Type.Literal('development-reform'),
+  Type.Literal('finance'),
+  Type.Literal('financial-regulation'),
+  Type.Literal('market-regulation'),
+  Type.Literal('drug-regulation'),
+  Type.Literal('ecology-environment'),
+  Type.Literal('culture-tourism'),
+  Type.Literal('transport'),
+  Type.Literal('taxation')
+])
+
+const ListKind = Type.Union([Type.Literal('black'), Type.Literal('red'), Type.Literal('key-supervision')])
+const SevereCategory = Type.Union([
+  Type.Literal('health-safety'),
+  Type.Literal('market-order'),
+  Type.Literal('legal-obligation'),
+  Type.Literal('national-defence')
+], { description: 'The four severe categories of 国发〔2016〕33号 (九)' })
+
+/** One data item of the public credit information catalogue, keyed by its contract field path. */
+export const CatalogueItemSchema = Type.Object({
+  field: Type.String({ pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)*$', description: 'Field path in list entries, dot-separated, arrays transparent (e.g. subject.idNumber)' }),
+  name: Name,
+  legalBasis: LegalBasis,
+  share: ShareScopeSchema,
+  publish: PublishScopeSchema,
+  publishForPersons: Type.Optional(PublishScopeSchema),
+  personal: Type.Optional(Type.Boolean({ description: 'Personal information: logged and shown masked (国办发〔2021〕52号 (十))' }))
+}, { additionalProperties: false })
+
+/** Exit rules of a list type (移出条件和程序, 国发〔2016〕33号 (二十一)). */
+export const ExitRulesSchema = Type.Object({
+  minimumMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 600, description: 'Earliest exit, e.g. on repair' })),
+  maximumMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'Removed at the latest after this period' })),
+  conditions: Type.String({ minLength: 1, maxLength: 2000 })
+}, { additionalProperties: false })
+
+/** A list type: what an entry's `listCode` names. */
+export const ListTypeDefSchema = Type.Object({
+  code: Code,
+  name: Name,
+  listType: ListKind,
+  domain: Type.String({ pattern: '^(\\*|[a-z][a-z0-9-]*)$', description: 'Domain of the entries, or * for a list open to every domain' }),
+  legalBasis: LegalBasis,
+  severeCategory: Type.Optional(SevereCategory),
+  exit: ExitRulesSchema,
+  repairable: Type.Boolean(),
+  objection: Type.Object({
+    measuresContinueDuringObjection: Type.Boolean({ description: 'False: measures suspended while the source verifies (国发〔2016〕33号 (二十二)); true for court lists' })
+  }, { additionalProperties: false }),
+  informationOnlyOutsideOwner: Type.Optional(Type.Boolean({ description: 'True: outside its province the entry is information only unless the receiver has its own basis. Default false in the national file, true in a provincial one' })),
+  defaultMeasures: Type.Array(Code, { uniqueItems: true, maxItems: 100 }),
+  note: Type.Optional(Type.String({ maxLength: 2000 }))
+}, { additionalProperties: false })
+
+/** A measure of the measures list (措施清单, 国发〔2016〕33号 (二十), 国办发〔2020〕49号 (九)(十)). */
+export const MeasureDefSchema = Type.Object({
+  code: Code,
+  name: Name,
+  kind: Type.Union([Type.Literal('mandatory'), Type.Literal('recommended')], { description: '强制性 or 推荐性' }),
+  legalBasis: LegalBasis,
+  appliedBy: DepartmentKindSchema
+}, { additionalProperties: false })
+
+/**
+ * `<config>/registries/<id>.json`: the national base (`national.json`) or one province's
+ * supplement (`SH.json` …). A supplement may add catalogue items, list types and measures but
+ * never redefine a code of the national base.
+ */
+export const RegistryFileSchema = Type.Object({
+  id: Type.String({ pattern: '^(national|[A-Z][A-Z0-9]{1,15})$', description: 'national, or a platform id; equals the file name' }),
+  version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', description: 'Version of this file, semver' }),
+  effectiveFrom: IsoDate,
+  source: Type.String({ minLength: 1, maxLength: 2000, description: 'The documents this file transcribes' }),
+  catalogue: Type.Array(CatalogueItemSchema, { default: [] }),
+  listTypes: Type.Array(ListTypeDefSchema, { default: [] }),
+  measures: Type.Array(MeasureDefSchema, { default: [] })
+}, { additionalProperties: false })
+
+/** One validated registry file. */
+export type RegistryFile = Static<typeof RegistryFileSchema>
+/** A share scope. */
+export type ShareScope = Static<typeof ShareScopeSchema>
+/** A publish scope. */
+export type PublishScope = Static<typeof PublishScopeSchema>
+/** A catalogue item as written in a file. */
+export type CatalogueItem = Static<typeof CatalogueItemSchema>
+/** A measure as written in a file. */
+export type MeasureDef = Static<typeof MeasureDefSchema>
+/** A list type as written in a file. */
+export type ListTypeDef = Static<typeof ListTypeDefSchema>
+
+/** Where a definition comes from: `national` or a platform id. */
+export interface Defined {
+  readonly definedIn: string
+}
+
+/** A list type after merging, with `informationOnlyOutsideOwner` resolved. */
+export type RegisteredListType = Readonly<Omit<ListTypeDef, 'informationOnlyOutsideOwner'>> & Defined & {
+  readonly informationOnlyOutsideOwner: boolean
+}
+
+/** Version of one loaded file. */
+export interface RegistryVersion {
+  readonly id: string
+  readonly version: string
+  readonly effectiveFrom: string
+}
+
+/** The merged registries: national base plus every provincial supplement, read-only. */
+export interface Registries {
+  /** One per file, national first. */
+  readonly versions: readonly RegistryVersion[]
+  readonly listTypes: readonly RegisteredListType[]
+  readonly measures: ReadonlyArray<Readonly<MeasureDef> & Defined>
+  readonly catalogue: ReadonlyArray<Readonly<CatalogueItem> & Defined>
+  listType: (code: string) => RegisteredListType | undefined
+  measure: (code: string) => (Readonly<MeasureDef> & Defined) | undefined
+  catalogueItem: (field: string) => (Readonly<CatalogueItem> & Defined) | undefined
+}
