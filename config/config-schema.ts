@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import type { Registries } from './registry-schema.js'
 
 const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' })
 
@@ -97,6 +98,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
 /** Everything the config folder holds, validated. */
 export interface GatewayConfig {
   dir: string
+  /** Catalogue, list types and measures (`<config>/registries`); items are checked against them when present. */
+  registries?: Registries
   platforms: PlatformConfig[]
   admins: AdminIssuerConfig[]
   settings: GatewaySettings

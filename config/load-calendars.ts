@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join, basename } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
-import { ConfigError } from './load-config.js'
+import { ConfigError } from './config-error.js'
 import { CalendarFileSchema, type CalendarFile, type WorkingCalendar } from './calendar-schema.js'
 import { calendarOf, dayNumber, isWeekend } from './calendar-days.js'
 

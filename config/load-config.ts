@@ -3,17 +3,11 @@ import { join, resolve, dirname, basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Value } from '@sinclair/typebox/value'
 import type { TSchema, Static } from '@sinclair/typebox'
+import { ConfigError } from './config-error.js'
 import {
   AdminsFile, GatewaySettings, PlatformConfig, type GatewayConfig
 } from './config-schema.js'
-
-/** Raised when the config folder does not validate; the message names the file and the field. */
-export class ConfigError extends Error {
-  constructor (readonly file: string, readonly field: string, reason: string) {
-    super(`${file}: ${field === '' ? '(root)' : field}: ${reason}`)
-    this.name = 'ConfigError'
-  }
-}
+import { loadRegistries } from './load-registries.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
 export function defaultConfigDir (): string {
@@ -78,5 +72,8 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const adminsFile = join(dir, 'admins.json')
   const admins = existsSync(adminsFile) ? validated(AdminsFile, readJson(adminsFile), adminsFile).issuers : []
   admins.forEach((a, i) => checkKeys(adminsFile, `/issuers/${i}`, a))
-  return { dir, platforms, admins, settings }
+  const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
+  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }) }
 }
+
+export { ConfigError }

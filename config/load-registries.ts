@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join, basename } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
-import { ConfigError } from './load-config.js'
+import { ConfigError } from './config-error.js'
 import {
   RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type Defined
 } from './registry-schema.js'

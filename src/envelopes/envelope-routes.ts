@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AcceptedV1 } from '../../contracts/receipt-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
-import { GATEWAY_ID, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import { toGatewayError } from '../errors/error-handler.js'
 import { recordSecurityEvent } from '../ledger/security-log.js'
 import { digestOf, type JwsSerialisation } from './parse-jws.js'
 import { EnvelopeVerifier, type Claimed } from './verify-envelope.js'
-import { ReplayCache } from './replay-cache.js'
+import { acceptanceDeps } from './acceptance-deps.js'
 import { ingestEnvelope, type IngestDeps } from './ingest-service.js'
 
 const COMPACT = 'application/jose'
@@ -28,13 +27,7 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
   app.decorateRequest('envelopeClaimed', null)
 
   const skew = app.config.settings.clockSkewSeconds
-  const deps: IngestDeps = {
-    verifier: new EnvelopeVerifier(app.keyDirectory, skew),
-    replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
-    pool: app.pg,
-    keys: app.gatewayKeys,
-    destinationsFor: (iss) => app.config.platforms.filter((p) => p.enabled && p.id !== iss && p.id !== GATEWAY_ID).map((p) => p.id)
-  }
+  const deps: IngestDeps = { verifier: new EnvelopeVerifier(app.keyDirectory, skew), ...acceptanceDeps(app) }
 
   // Every refused envelope leaves one security-log line, and nothing else.
   app.addHook('onError', async (request, _reply, error) => {

@@ -8,12 +8,15 @@ import { validateItems } from './validate-items.js'
 import type { Claimed, EnvelopeVerifier } from './verify-envelope.js'
 import type { JwsSerialisation } from './parse-jws.js'
 import type { EnvelopeClaimsV1 } from '../../contracts/envelope-v1.js'
+import type { Registries } from '../../config/registry-schema.js'
 
 export interface IngestDeps {
   verifier: EnvelopeVerifier
   replay: ReplayCache
   pool: pg.Pool
   keys: GatewayKeys
+  /** The registries items are checked against (none: no registry checks). */
+  registries?: Registries | undefined
   /** Platforms that should receive what `iss` sends. */
   destinationsFor: (iss: string) => string[]
 }
@@ -56,11 +59,11 @@ export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisat
  * two ways in cannot drift apart: answer replays from the cache, validate every item, then commit
  * envelope, entries, history and outbox in one transaction and return the gateway's signed receipt.
  */
-export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor'>, env: TrustedEnvelope): Promise<IngestResult> {
+export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor' | 'registries'>, env: TrustedEnvelope): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
   const cached = await deps.replay.lookup(jti, env.digest)
   if (cached !== undefined) return { status: 200, body: { jti, receipt: cached }, iss, kind, items: items.length }
-  validateItems(kind, iss, items)
+  validateItems(kind, iss, items, deps.registries)
 
   const receivedAt = new Date()
   const claims: ReceiptClaimsV1 = { jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length }

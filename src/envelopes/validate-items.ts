@@ -6,6 +6,8 @@ import type { SubjectV1 } from '../../contracts/subject-v1.js'
 import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
 import { checkUscc } from '../identifiers/uscc.js'
 import { checkIdNumber } from '../identifiers/id-number.js'
+import type { Registries } from '../../config/registry-schema.js'
+import { checkRegistries } from './registry-checks.js'
 
 const MAX_ERRORS = 100
 const checks = Object.fromEntries(
@@ -104,7 +106,7 @@ function checkSemantics (c: Collector, kind: EnvelopeKindV1, index: number, item
  * ownership rule. An envelope is accepted whole or not at all, so every problem found is reported
  * (up to 100), and the envelope's code is that of the first one.
  */
-export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown[]): void {
+export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown[], registries?: Registries): void {
   const check = checks[kind]
   const c = new Collector()
   const seen = new Map<string, number>()
@@ -119,6 +121,7 @@ export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown
     }
     const it = item as Record<string, unknown>
     checkSemantics(c, kind, index, it)
+    if (registries !== undefined) checkRegistries(registries, kind, iss, it, (path, code, detail) => { c.add(index, path, code, detail) })
     if (OWNER_ONLY.has(kind) && it.owner !== iss) c.add(index, '/owner', 'NOT_OWNER', 'only the owning platform may change this entry')
     if (ONE_PER_ENTRY.has(kind)) {
       const key = String(it.entryId)

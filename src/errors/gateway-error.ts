@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   USCC_INVALID: { status: 422, title: 'Unified social credit code invalid' },
   ID_NUMBER_INVALID: { status: 422, title: 'Identity number invalid' },
   ENTRY_UNKNOWN: { status: 422, title: 'Entry unknown' },
+  LIST_TYPE_UNKNOWN: { status: 422, title: 'List type not in the registry' },
+  MEASURE_UNKNOWN: { status: 422, title: 'Measure not in the measures list' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' }

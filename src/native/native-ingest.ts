@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { GATEWAY_ID, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
+import { acceptanceDeps } from '../envelopes/acceptance-deps.js'
 import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
-import { acceptVerified, type IngestDeps, type IngestResult } from '../envelopes/ingest-service.js'
-import { ReplayCache } from '../envelopes/replay-cache.js'
+import { acceptVerified, type IngestResult } from '../envelopes/ingest-service.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { recordSecurityEvent } from '../ledger/security-log.js'
 import { attestNative, nativeDigest, type NativeMessage } from './attest-native.js'
@@ -26,13 +25,7 @@ export interface NativeIngest {
  * authenticated.
  */
 export function nativeIngest (app: FastifyInstance): NativeIngest {
-  const skew = app.config.settings.clockSkewSeconds
-  const deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor'> = {
-    replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
-    pool: app.pg,
-    keys: app.gatewayKeys,
-    destinationsFor: (iss) => app.config.platforms.filter((p) => p.enabled && p.id !== iss && p.id !== GATEWAY_ID).map((p) => p.id)
-  }
+  const deps = acceptanceDeps(app)
   const claimed = new WeakMap<FastifyRequest, NativeClaimed>()
   return {
     claim: (request, platform, body, jti) => {

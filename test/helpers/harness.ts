@@ -5,6 +5,8 @@ import pg from 'pg'
 import { importJWK, type CryptoKey, type JWK } from 'jose'
 import { DEFAULT_DELIVERY, DEFAULT_SETTINGS, type GatewayConfig, type GatewaySettings, type PlatformConfig } from '../../config/config-schema.js'
 import { buildApp } from '../../src/app.js'
+import { defaultConfigDir } from '../../config/load-config.js'
+import { loadRegistries } from '../../config/load-registries.js'
 import { migrate } from '../../src/ledger/migrate.js'
 import { generatePrivateJwk, gatewayKeysFrom, publicPart, type GatewayKeys, type SigningAlg } from '../../src/keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../../src/envelopes/sign-envelope.js'
@@ -90,6 +92,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, jwksRefetchCooldownSeconds: 0, ...opts.settings }
   const config: GatewayConfig = {
     dir: '(test)',
+    registries: loadRegistries(defaultConfigDir()),
     settings,
     platforms: PROVINCES.map((p) => {
       const base: PlatformConfig = {

@@ -87,6 +87,9 @@ const CASES: Case[] = [
       return signed(h, [e])
     }
   },
+  { name: 'a list type not in the registry', status: 422, code: 'LIST_TYPE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), listCode: 'no-such-list' }]) },
+  { name: 'another province\'s own list type', status: 422, code: 'LIST_TYPE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), listCode: 'zj-ecology-serious-violation', domain: 'ecology' }]) },
+  { name: 'a measure not in the measures list', status: 422, code: 'MEASURE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), measures: [{ code: 'public-shaming', mandatory: true }] }]) },
   { name: 'changing another platform\'s entry', status: 403, code: 'NOT_OWNER', make: async (h) => signed(h, [sampleEntry('SH', '310000', 1)], 'list.upsert', 'JS') },
   { name: 'removing an unknown entry', status: 422, code: 'ENTRY_UNKNOWN', make: async (h) => signed(h, [{ entryId: 'SH-none', owner: 'SH', version: 2, reason: 'expiry', basis: '期满', effectiveOn: '2026-11-01' }], 'list.remove') },
   { name: 'an older version', status: 409, code: 'VERSION_CONFLICT', make: async (h) => signed(h, [sampleEntry('SH', '310000', 50, { version: 1 })]) }
