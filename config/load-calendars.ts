@@ -1,23 +1,9 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { readdirSync, existsSync } from 'node:fs'
 import { join, basename } from 'node:path'
-import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from './config-error.js'
+import { readJson, validated } from './read-config-file.js'
 import { CalendarFileSchema, type CalendarFile, type WorkingCalendar } from './calendar-schema.js'
 import { calendarOf, dayNumber, isWeekend } from './calendar-days.js'
-
-function readJson (file: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(file, '', `cannot read: ${(err as Error).message}`)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (err) {
-    throw new ConfigError(file, '', `not JSON: ${(err as Error).message}`)
-  }
-}
 
 function checkDates (file: string, cal: CalendarFile): void {
   const year = cal.id.slice(-4)
@@ -54,10 +40,7 @@ export function loadCalendars (dir: string): WorkingCalendar {
   const loaded: CalendarFile[] = []
   for (const f of files) {
     const file = join(folder, f)
-    const raw = readJson(file)
-    const first = Value.Errors(CalendarFileSchema, raw).First()
-    if (first !== undefined) throw new ConfigError(file, first.path, first.message)
-    const cal = raw as CalendarFile
+    const cal: CalendarFile = validated(CalendarFileSchema, readJson(file), file)
     if (cal.id !== basename(f, '.json')) throw new ConfigError(file, '/id', `must equal the file name (${basename(f, '.json')})`)
     const other = loaded[0]
     if (other !== undefined && other.id.slice(0, 2) !== cal.id.slice(0, 2)) throw new ConfigError(file, '/id', `all calendars must be for one country (${other.id.slice(0, 2)})`)

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { readdirSync, existsSync } from 'node:fs'
 import { join, resolve, dirname, basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Value } from '@sinclair/typebox/value'
-import type { TSchema, Static } from '@sinclair/typebox'
 import { ConfigError } from './config-error.js'
+import { readJson, validated } from './read-config-file.js'
 import {
   AdminsFile, GatewaySettings, PlatformConfig, type GatewayConfig
 } from './config-schema.js'
@@ -14,27 +13,6 @@ export function defaultConfigDir (): string {
   const here = dirname(fileURLToPath(import.meta.url))
   const candidates = [resolve(here, '..', '..', 'config'), resolve(here)]
   return candidates.find((c) => existsSync(join(c, 'platforms'))) ?? candidates[0] as string
-}
-
-function readJson (file: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(file, '', `cannot read: ${(err as Error).message}`)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (err) {
-    throw new ConfigError(file, '', `not JSON: ${(err as Error).message}`)
-  }
-}
-
-function validated<T extends TSchema> (schema: T, raw: unknown, file: string): Static<T> {
-  const value = Value.Default(schema, Value.Clone(raw))
-  const first = Value.Errors(schema, value).First()
-  if (first !== undefined) throw new ConfigError(file, first.path, first.message)
-  return value as Static<T>
 }
 
 function checkKeys (file: string, at: string, holder: { jwks?: unknown, jwksUrl?: unknown }): void {

@@ -1,32 +1,15 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs'
+import { readdirSync, existsSync } from 'node:fs'
 import { join, basename } from 'node:path'
-import { Value } from '@sinclair/typebox/value'
 import { ConfigError } from './config-error.js'
+import { readJson, validated } from './read-config-file.js'
 import {
   RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type Defined
 } from './registry-schema.js'
 
 interface Loaded { file: string, reg: RegistryFile }
 
-function readJson (file: string): unknown {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(file, '', `cannot read: ${(err as Error).message}`)
-  }
-  try {
-    return JSON.parse(text)
-  } catch (err) {
-    throw new ConfigError(file, '', `not JSON: ${(err as Error).message}`)
-  }
-}
-
 function readRegistry (file: string): RegistryFile {
-  const value = Value.Default(RegistryFileSchema, Value.Clone(readJson(file)))
-  const first = Value.Errors(RegistryFileSchema, value).First()
-  if (first !== undefined) throw new ConfigError(file, first.path, first.message)
-  const reg = value as RegistryFile
+  const reg: RegistryFile = validated(RegistryFileSchema, readJson(file), file)
   const name = basename(file, '.json')
   if (reg.id !== name) throw new ConfigError(file, '/id', `must equal the file name (${name})`)
   return reg
