@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { Socket } from 'node:net'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { AdapterError } from '../../adapters/types.js'
 import { HEALTH_PATH, RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
@@ -10,6 +9,7 @@ import { AhRefusal, beijingTime, decryptPayload, parsePayload, readMessage, type
 import { fromNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, type AhReceipt, type AhRecordError } from '../../adapters/ah-xml/ah-xml-receipt.js'
 import { readBody } from './read-body.js'
+import { listenRestartable } from './restartable-server.js'
 
 /**
  * How the simulated Anhui platform misbehaves. Beyond what every platform can do: `duplicate`
@@ -69,7 +69,6 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
   const id = opts.id ?? 'AH'
   const senders = new Set(opts.senders ?? [GATEWAY_ID])
   const host = opts.host ?? '127.0.0.1'
-  const sockets = new Set<Socket>()
   const applied = new Set<string>()
 
   const sim: AhXmlSimulator = {
@@ -89,10 +88,8 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
       return { item, removed: e.removed }
     },
     appliedCount: (jti) => sim.messagesApplied.filter((j) => j === jti).length,
-    stop: async () => {
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
-    },
-    restart: async () => { await listen(port) },
+    stop: async () => { await net.stop() },
+    restart: async () => { await net.restart() },
     close: async () => { await sim.stop() }
   }
 
@@ -188,14 +185,8 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
     }
     res.writeHead(404, { 'content-type': 'application/xml; charset=utf-8' }).end(buildReceipt(refusal(RESULT_CODES.MALFORMED, 'no such interface')))
   })
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(p, host, () => { server.off('error', reject); resolve() })
-  })
-  await listen(opts.port ?? 0)
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const net = await listenRestartable(server, host, opts.port ?? 0)
+  const port = net.port
   sim.url = `http://${host}:${port}`
   sim.endpoint = `${sim.url}${RECEIVE_PATH}`
   sim.healthUrl = `${sim.url}${HEALTH_PATH}`

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import type { JsRow } from '../../adapters/js-batch/js-batch-columns.js'
 import { batchSm3, decodeBatchFile, JsBatchFileError, type JsBatchFile } from '../../adapters/js-batch/js-batch-file.js'
 import { fromNative, type JsItem } from '../../adapters/js-batch/js-batch-mapping.js'
@@ -9,6 +8,7 @@ import { AdapterError } from '../../adapters/types.js'
 import { checkIdNumber } from '../identifiers/id-number.js'
 import { checkUscc } from '../identifiers/uscc.js'
 import { readBody } from './read-body.js'
+import { listenRestartable } from './restartable-server.js'
 
 /**
  * How the simulated Jiangsu platform misbehaves: the modes every simulated platform has, plus
@@ -87,7 +87,6 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
   const host = opts.host ?? '127.0.0.1'
   const [minMs, maxMs] = opts.processingMs ?? [50, 200]
   const slowMs = opts.slowMs ?? 300
-  const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
   const tokenHash = sha(opts.token)
 
@@ -104,10 +103,8 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
       return held === undefined ? undefined : { item: fromNative(held.row).item, removed: held.removed }
     },
     appliedCount: (jti) => sim.messagesApplied.filter((j) => j === jti).length,
-    stop: async () => {
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
-    },
-    restart: async () => { await listen(port) },
+    stop: async () => { await net.stop() },
+    restart: async () => { await net.restart() },
     close: async () => {
       for (const t of timers) clearTimeout(t)
       await sim.stop()
@@ -225,14 +222,8 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
       send(404, { code: 'NOT_FOUND', message: '接口不存在' })
     }
   })
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(p, host, () => { server.off('error', reject); resolve() })
-  })
-  await listen(opts.port ?? 0)
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const net = await listenRestartable(server, host, opts.port ?? 0)
+  const port = net.port
   sim.url = `http://${host}:${port}`
   return sim
 }

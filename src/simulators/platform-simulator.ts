@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
 import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../envelopes/sign-envelope.js'
 import { digestOf } from '../envelopes/parse-jws.js'
 import { applyToReplica, newReplicaState, type AppliedChange, type HeldEntry } from './replica-state.js'
 import { readBody } from './read-body.js'
+import { listenRestartable } from './restartable-server.js'
 
 export type { AppliedChange, HeldEntry }
 
@@ -61,7 +61,6 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
   const jwks = { keys: [publicPart(privateJwk)] }
   const host = opts.host ?? '127.0.0.1'
   let gatewayKeys: JWTVerifyGetKey | undefined
-  const sockets = new Set<Socket>()
 
   const sim: SimulatedPlatform = {
     id: opts.id,
@@ -81,10 +80,8 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
       const { jws, jti } = await signEnvelope(signer, input, serialisation)
       return { ...(await postEnvelope(gatewayUrl, jws, serialisation)), jti, jws }
     },
-    stop: async () => {
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
-    },
-    restart: async () => { await listen(port) },
+    stop: async () => { await net.stop() },
+    restart: async () => { await net.restart() },
     close: async () => { await sim.stop() }
   }
 
@@ -124,14 +121,8 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     }
     send(404, { error: 'not found' })
   })
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(p, host, () => { server.off('error', reject); resolve() })
-  })
-  await listen(opts.port ?? 0)
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const net = await listenRestartable(server, host, opts.port ?? 0)
+  const port = net.port
   sim.url = `http://${host}:${port}`
   return sim
 }

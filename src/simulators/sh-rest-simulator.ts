@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { fromNative, SH_RECORD_TYPES, type ShContractItem } from '../../adapters/sh-rest/sh-rest-mapping.js'
@@ -10,6 +9,7 @@ import {
 } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
 import { readBody } from './read-body.js'
+import { listenRestartable } from './restartable-server.js'
 
 /**
  * How the simulated Shanghai platform misbehaves. Besides the modes every simulator has,
@@ -85,7 +85,6 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 
 export async function startShRestSimulator (opts: { apps: Readonly<Record<string, string>>, id?: string, port?: number, host?: string }): Promise<ShRestSimulator> {
   const host = opts.host ?? '127.0.0.1'
-  const sockets = new Set<Socket>()
   const nonces = new Map<string, number>()
   const outcomes = new Map<string, MessageOutcome>()
   const applied: string[] = []
@@ -107,10 +106,8 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
       return { item, removed: e.removed }
     },
     appliedCount: (msgId) => applied.filter((m) => m === msgId).length,
-    stop: async () => {
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
-    },
-    restart: async () => { await listen(port) },
+    stop: async () => { await net.stop() },
+    restart: async () => { await net.restart() },
     close: async () => { await sim.stop() }
   }
 
@@ -220,14 +217,8 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     }
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ code: '404', message: '接口不存在' }))
   })
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(p, host, () => { server.off('error', reject); resolve() })
-  })
-  await listen(opts.port ?? 0)
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const net = await listenRestartable(server, host, opts.port ?? 0)
+  const port = net.port
   sim.url = `http://${host}:${port}`
   sim.endpoint = sim.url + SH_RECORDS_PATH
   sim.healthUrl = sim.url + SH_HEALTH_PATH

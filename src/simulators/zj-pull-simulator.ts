@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http'
-import type { Socket } from 'node:net'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
 import { generatePrivateJwk, publicPart, type SigningAlg } from '../keys/signing-keys.js'
 import { platformSigner, signEnvelope } from '../envelopes/sign-envelope.js'
 import { mintToken } from '../auth/mint-token.js'
 import { postEnvelope, type SimulatedPlatform } from './platform-simulator.js'
 import { applyToReplica, newReplicaState, type IncomingMessageClaims } from './replica-state.js'
+import { listenRestartable } from './restartable-server.js'
 
 /** How the pull platform misbehaves: it stops polling, or applies without acknowledging. */
 export type PullFailureMode = 'none' | 'no-ack' | 'duplicate-ack'
@@ -37,7 +37,6 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
   let pollMs = 200
   let polling: Promise<number> | undefined
   let up = true
-  const sockets = new Set<Socket>()
 
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)) }
@@ -45,13 +44,8 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
     if (req.method === 'GET' && req.url === '/health') { send(200, { status: 'ok', platform: opts.id }); return }
     send(404, { error: 'not found' })
   })
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
-  const listen = async (p: number): Promise<void> => await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(p, '127.0.0.1', () => { server.off('error', reject); resolve() })
-  })
-  await listen(opts.port ?? 0)
-  const port = (server.address() as { port: number }).port
+  const net = await listenRestartable(server, '127.0.0.1', opts.port ?? 0)
+  const port = net.port
 
   const schedule = (): void => {
     if (!up || gatewayUrl === undefined) return
@@ -114,10 +108,10 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
       if (timer !== undefined) clearTimeout(timer)
       timer = undefined
       await polling
-      await new Promise<void>((resolve) => { server.close(() => { resolve() }); for (const s of sockets) s.destroy() })
+      await net.stop()
     },
     restart: async () => {
-      await listen(port)
+      await net.restart()
       up = true
       schedule()
     },
