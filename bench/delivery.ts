@@ -18,7 +18,6 @@ import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Queue, Worker } from 'bullmq'
-import { Redis } from 'ioredis'
 import { Pool as HttpPool } from 'undici'
 import { DEFAULT_DELIVERY, DEFAULT_SETTINGS, type DeliveryPolicy, type GatewayConfig, type GatewaySettings } from '../config/config-schema.js'
 import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
@@ -28,13 +27,11 @@ import { platformSigner, signEnvelope, type PlatformSigner } from '../src/envelo
 import { gatewayKeysFrom, generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
 import { migrate } from '../src/ledger/migrate.js'
 import { createPool } from '../src/ledger/pool.js'
-import type { RuntimeOptions } from '../src/runtime/runtime-options.js'
 import { sampleEntry } from '../src/simulators/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../src/simulators/platform-simulator.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
+import { DATABASE_URL, REDIS_URL, runInScratch } from './bench-scratch.js'
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const ITEMS = positiveIntFromEnv('BENCH_ITEMS', 10)
 const RATE = positiveIntFromEnv('BENCH_RATE', 20)
 const SECONDS = positiveIntFromEnv('BENCH_SECONDS', 15)
@@ -60,7 +57,6 @@ const SETTINGS: GatewaySettings = { ...DEFAULT_SETTINGS, relayIntervalMs: 50 }
 
 interface Prepared { jti: string, jws: Buffer, items: ListUpsertItemV1[] }
 
-const uniqueName = (prefix: string): string => `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`
 const ms = (x: number): string => `${round(x, 1)} ms`
 
 /** Signs `count` envelopes of ITEMS distinct entries before any timing: signing is the publisher's cost. */
@@ -249,35 +245,9 @@ async function baselineBurst (redisPrefix: string, envs: Prepared[], label: stri
 }
 
 async function main (): Promise<void> {
-  const schema = uniqueName('bench')
-  const prefix = uniqueName('bench')
-  const runTag = randomBytes(3).toString('hex')
-  const cleanups: Array<() => Promise<unknown>> = []
-  let failed = false
-  const out = (line: string): void => { process.stdout.write(line + '\n') }
-  const cleanup = async (): Promise<void> => {
-    for (const step of cleanups.reverse()) await step().catch((err: unknown) => { process.stderr.write(`cleanup: ${String(err)}\n`) })
-    cleanups.length = 0
-  }
-  process.once('SIGINT', () => { cleanup().finally(() => process.exit(130)) })
-
-  try {
-    const db = createPool(DATABASE_URL, schema, 2)
-    cleanups.push(async () => {
-      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-      await db.end()
-    })
-    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
-    cleanups.push(async () => {
-      let cursor = '0'
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-        if (keys.length > 0) await redis.del(...keys)
-        cursor = next
-      } while (cursor !== '0')
-      await redis.quit()
-    })
-    await redis.connect()
+  await runInScratch('delivery', 2, async ({ schema, prefix, db, runtime, onCleanup }) => {
+    const runTag = randomBytes(3).toString('hex')
+    const out = (line: string): void => { process.stdout.write(line + '\n') }
 
     // The bench holds the platforms' publishing keys; the simulators only receive (their own keys stay out of the config).
     const publishers = new Map<string, { signer: PlatformSigner, publicJwk: ReturnType<typeof publicPart> }>()
@@ -286,7 +256,7 @@ async function main (): Promise<void> {
       publishers.set(p.id, { signer: await platformSigner(p.id, jwk), publicJwk: publicPart(jwk) })
     }
     const sims = new Map<string, SimulatedPlatform>()
-    cleanups.push(async () => { await Promise.all([...sims.values()].map(async (s) => { await s.close() })) })
+    onCleanup(async () => { await Promise.all([...sims.values()].map(async (s) => { await s.close() })) })
     for (const p of PROVINCES) sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg }))
 
     const config: GatewayConfig = {
@@ -308,29 +278,17 @@ async function main (): Promise<void> {
       }),
       admins: []
     }
-    const runtime: RuntimeOptions = {
-      host: '127.0.0.1',
-      port: 0,
-      redisUrl: REDIS_URL,
-      databaseUrl: DATABASE_URL,
-      dbSchema: schema,
-      redisPrefix: prefix,
-      dbPoolSize: 20,
-      signingKeyFile: undefined,
-      production: false,
-      logLevel: 'silent'
-    }
     await migrate(DATABASE_URL, schema)
     const gatewayKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-bench-k1')])
     const app = await buildApp({ config, runtime, gatewayKeys, workers: true, logger: false })
-    cleanups.push(async () => { await app.close() })
+    onCleanup(async () => { await app.close() })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()
     if (address === null || typeof address !== 'object') throw new Error('the gateway is not listening on a TCP port')
     const gatewayUrl = `http://127.0.0.1:${address.port}`
     for (const s of sims.values()) s.trustGateway(`${gatewayUrl}/.well-known/jwks.json`)
     const http = new HttpPool(gatewayUrl, { connections: 64 })
-    cleanups.push(async () => { await http.close() })
+    onCleanup(async () => { await http.close() })
 
     const peers = new Receipts(DESTINATIONS.map((id) => sims.get(id) as SimulatedPlatform))
     const publisher = publishers.get(PUBLISHER)?.signer as PlatformSigner
@@ -482,14 +440,7 @@ async function main (): Promise<void> {
       undelivered,
       anomalies: anomalies.length
     }))
-  } catch (err) {
-    failed = true
-    process.stderr.write(`delivery bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  } finally {
-    await cleanup()
-  }
-  // Everything is closed; the exit only guards against a handle some library leaves open.
-  process.exit(failed ? 1 : 0)
+  })
 }
 
 await main()

@@ -8,24 +8,19 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { Redis } from 'ioredis'
 import pg from 'pg'
 import { Pool as HttpPool } from 'undici'
-import type { Static, TSchema } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
 import { GatewaySettings, PlatformConfig, type GatewayConfig } from '../config/config-schema.js'
 import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
 import { buildApp } from '../src/app.js'
 import { platformSigner, signEnvelope, type PlatformSigner } from '../src/envelopes/sign-envelope.js'
 import { gatewayKeysFrom, generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
-import { createPool } from '../src/ledger/pool.js'
 import { migrate } from '../src/ledger/migrate.js'
-import type { RuntimeOptions } from '../src/runtime/runtime-options.js'
 import { sampleEntry } from '../src/simulators/sample-entries.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
+import { DATABASE_URL, runInScratch } from './bench-scratch.js'
+import { validated } from '../config/read-config-file.js'
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const ENVELOPES = positiveIntFromEnv('BENCH_ENVELOPES', 40)
 const CONCURRENCY = positiveIntFromEnv('BENCH_CONCURRENCY', 4)
 const ITEMS = 1000
@@ -84,8 +79,6 @@ async function phase (run: () => Promise<number[]>): Promise<PhaseResult> {
   return { seconds: (performance.now() - started) / 1000, latenciesMs, cpuMs: (used.user + used.system) / 1000 }
 }
 
-const uniqueName = (prefix: string): string => `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`
-
 async function makePlatforms (): Promise<Array<Platform & { publicJwk: ReturnType<typeof publicPart> }>> {
   return await Promise.all(PROVINCES.map(async (p) => {
     const privateJwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-bench-k1`)
@@ -93,19 +86,11 @@ async function makePlatforms (): Promise<Array<Platform & { publicJwk: ReturnTyp
   }))
 }
 
-/** Fills a schema's defaults and checks the result, as the config loader does for files. */
-function withDefaults<T extends TSchema> (schema: T, raw: unknown): Static<T> {
-  const value = Value.Default(schema, Value.Clone(raw))
-  const first = Value.Errors(schema, value).First()
-  if (first !== undefined) throw new Error(`bench config invalid at ${first.path}: ${first.message}`)
-  return value as Static<T>
-}
-
 function configOf (platforms: Array<{ id: string, region: string, publicJwk: ReturnType<typeof publicPart> }>): GatewayConfig {
   return {
     dir: '(bench)',
-    settings: withDefaults(GatewaySettings, {}),
-    platforms: platforms.map((p) => withDefaults(PlatformConfig, {
+    settings: validated(GatewaySettings, {}, '(bench config)'),
+    platforms: platforms.map((p) => validated(PlatformConfig, {
       id: p.id,
       name: `${p.id} platform`,
       regionCode: p.region,
@@ -113,7 +98,7 @@ function configOf (platforms: Array<{ id: string, region: string, publicJwk: Ret
       endpoint: `http://127.0.0.1:9/${p.id}`,
       jwks: { keys: [p.publicJwk] },
       enabled: true
-    })),
+    }, '(bench config)')),
     admins: []
   }
 }
@@ -167,62 +152,22 @@ async function countOf (pool: pg.Pool, table: string): Promise<number> {
 }
 
 async function main (): Promise<void> {
-  const schema = uniqueName('bench')
-  const prefix = uniqueName('bench')
-  const runTag = randomBytes(3).toString('hex')
-  const cleanups: Array<() => Promise<unknown>> = []
-  let failed = false
-
-  const cleanup = async (): Promise<void> => {
-    // Last in, first out: the app before the schema it writes to.
-    for (const step of cleanups.reverse()) await step().catch((err: unknown) => { process.stderr.write(`cleanup: ${String(err)}\n`) })
-    cleanups.length = 0
-  }
-  process.once('SIGINT', () => { cleanup().finally(() => process.exit(130)) })
-
-  try {
-    const db = createPool(DATABASE_URL, schema, POOL_SIZE)
-    cleanups.push(async () => {
-      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-      await db.end()
-    })
-    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
-    cleanups.push(async () => {
-      let cursor = '0'
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-        if (keys.length > 0) await redis.del(...keys)
-        cursor = next
-      } while (cursor !== '0')
-      await redis.quit()
-    })
-    await redis.connect()
+  await runInScratch('ingest', POOL_SIZE, async ({ schema, prefix, db, runtime, onCleanup }) => {
+    const runTag = randomBytes(3).toString('hex')
 
     const platforms = await makePlatforms()
-    const runtime: RuntimeOptions = {
-      host: '127.0.0.1',
-      port: 0,
-      redisUrl: REDIS_URL,
-      databaseUrl: DATABASE_URL,
-      dbSchema: schema,
-      redisPrefix: prefix,
-      dbPoolSize: 20,
-      signingKeyFile: undefined,
-      production: false,
-      logLevel: 'silent'
-    }
     const gatewayKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-bench-k1')])
     await migrate(DATABASE_URL, schema)
     await db.query(RAW_TABLE)
     // The ingest path alone: the outbox rows are written, but no relay or delivery worker drains
     // them (that is the delivery bench's business, and these platforms' endpoints are not there).
     const app = await buildApp({ config: configOf(platforms), runtime, gatewayKeys, logger: false, workers: false })
-    cleanups.push(async () => { await app.close() })
+    onCleanup(async () => { await app.close() })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()
     if (address === null || typeof address !== 'object') throw new Error('the gateway is not listening on a TCP port')
     const http = new HttpPool(`http://127.0.0.1:${address.port}`, { connections: CONCURRENCY })
-    cleanups.push(async () => { await http.close() })
+    onCleanup(async () => { await http.close() })
 
     process.stdout.write(`ingest bench: ${ENVELOPES} envelopes × ${ITEMS} list.upsert items, concurrency ${CONCURRENCY}, ` +
       `${PROVINCES.length} platforms, delivery workers off, schema ${schema}\nsigning envelopes…\n`)
@@ -283,14 +228,7 @@ async function main (): Promise<void> {
         p99Ms: round(p99, 1)
       })
     ].join('\n') + '\n')
-  } catch (err) {
-    failed = true
-    process.stderr.write(`ingest bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  } finally {
-    await cleanup()
-  }
-  // Everything is closed; the exit only guards against a handle some library leaves open.
-  process.exit(failed ? 1 : 0)
+  })
 }
 
 await main()
