@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { loadCalendars } from '../../config/load-calendars.js'
 import { defaultConfigDir, ConfigError } from '../../config/load-config.js'
 import { addWorkingDays, coverage } from '../../src/punishment/working-days.js'
+import { expectConfigError } from '../helpers/config-error-expectation.js'
 
 t.test('the committed calendars load: CN-2026 official, CN-2027 provisional', async (t) => {
   const cal = loadCalendars(defaultConfigDir())
@@ -28,17 +29,7 @@ t.test('a calendar that does not validate names the file and the field', async (
   t.same(loadCalendars(dir).ids, [], 'an empty folder: weekends only')
   const good = { id: 'CN-2026', source: 'test', holidays: ['2026-01-01', '2026-01-02'], workdays: ['2026-01-04'] }
   const write = (file: string, value: unknown): void => { writeFileSync(join(dir, 'calendars', file), typeof value === 'string' ? value : JSON.stringify(value)) }
-  const expectError = (field: string, fileEnd: string, what: string): void => {
-    try {
-      loadCalendars(dir)
-      t.fail(`${what}: should not load`)
-    } catch (err) {
-      t.ok(err instanceof ConfigError, `${what}: ConfigError`)
-      t.equal((err as ConfigError).field, field, `${what}: field`)
-      t.ok((err as ConfigError).file.endsWith(fileEnd), `${what}: file`)
-      t.match((err as Error).message, fileEnd, `${what}: message names the file`)
-    }
-  }
+  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadCalendars(dir), field, fileEnd, what) }
   const cases: Array<[string, unknown, string, string]> = [
     ['not JSON', '{ nope', '', 'CN-2026.json'],
     ['no source', { ...good, source: undefined }, '/source', 'CN-2026.json'],

@@ -2,7 +2,8 @@ import t from 'tap'
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig, defaultConfigDir, ConfigError } from '../../config/load-config.js'
+import { loadConfig, defaultConfigDir } from '../../config/load-config.js'
+import { expectConfigError } from '../helpers/config-error-expectation.js'
 
 t.test('the committed defaults load: four provinces, sensible settings', async (t) => {
   const c = loadConfig(defaultConfigDir())
@@ -17,17 +18,7 @@ t.test('a config that does not validate names the file and the field', async (t)
   mkdirSync(join(dir, 'platforms'))
   const good = { id: 'SH', name: '上海', regionCode: '310000', adapter: 'yrd-push', endpoint: 'http://127.0.0.1:1/x', jwksUrl: 'http://127.0.0.1:1/jwks' }
   const write = (file: string, value: unknown): void => { writeFileSync(join(dir, file), typeof value === 'string' ? value : JSON.stringify(value)) }
-  const expectError = (field: string, fileEnd: string, what: string): void => {
-    try {
-      loadConfig(dir)
-      t.fail(`${what}: should not load`)
-    } catch (err) {
-      t.ok(err instanceof ConfigError, `${what}: ConfigError`)
-      t.equal((err as ConfigError).field, field, `${what}: field`)
-      t.ok((err as ConfigError).file.endsWith(fileEnd), `${what}: file`)
-      t.match((err as Error).message, fileEnd, `${what}: message names the file`)
-    }
-  }
+  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadConfig(dir), field, fileEnd, what) }
   write('platforms/SH.json', { ...good, regionCode: '31' })
   expectError('/regionCode', 'SH.json', 'bad region code')
   write('platforms/SH.json', { ...good, jwksUrl: undefined })

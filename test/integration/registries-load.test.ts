@@ -7,6 +7,7 @@ import { loadRegistries } from '../../config/load-registries.js'
 import { defaultConfigDir, ConfigError } from '../../config/load-config.js'
 import { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { expectConfigError } from '../helpers/config-error-expectation.js'
 
 /** Field paths of a contract, dot-separated, arrays transparent. */
 function fieldsOf (schema: TSchema, prefix = ''): string[] {
@@ -81,17 +82,7 @@ t.test('a registry that does not validate names the file and the field', async (
   const sh = { id: 'SH', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [{ ...black, code: 'sh1' }], measures: [{ ...measure, code: 'sh-m' }] }
   const write = (file: string, value: unknown): void => { writeFileSync(join(folder, file), typeof value === 'string' ? value : JSON.stringify(value)) }
   const reset = (): void => { for (const f of readdirSync(folder)) rmSync(join(folder, f)) }
-  const expectError = (field: string, fileEnd: string, what: string): void => {
-    try {
-      loadRegistries(dir)
-      t.fail(`${what}: should not load`)
-    } catch (err) {
-      t.ok(err instanceof ConfigError, `${what}: ConfigError`)
-      t.equal((err as ConfigError).field, field, `${what}: field`)
-      t.ok((err as ConfigError).file.endsWith(fileEnd), `${what}: file`)
-      t.match((err as Error).message, fileEnd, `${what}: message names the file`)
-    }
-  }
+  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadRegistries(dir), field, fileEnd, what) }
   expectError('', 'national.json', 'no national base')
   const cases: Array<[string, unknown, unknown, string, string]> = [
     ['not JSON', '{ nope', sh, '', 'national.json'],
