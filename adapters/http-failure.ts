@@ -1,6 +1,6 @@
-import { errors as undiciErrors, type Pool } from 'undici'
+import { request, errors as undiciErrors, type Dispatcher, type Pool } from 'undici'
 import type { DeliveryPolicy } from '../config/config-schema.js'
-import { AdapterError } from './types.js'
+import { AdapterError, type AdapterHealth } from './types.js'
 
 /**
  * A request that never got an answer: a timeout (undici's or an AbortSignal's) or a connection
@@ -25,5 +25,22 @@ export function poolOptions (policy: DeliveryPolicy): Pool.Options {
     bodyTimeout: policy.timeoutMs,
     connectTimeout: Math.min(policy.timeoutMs, 5000),
     keepAliveTimeout: 10_000
+  }
+}
+
+/**
+ * A plain HTTP health check: up on 2xx, down otherwise or when unreachable. `pool` is used when
+ * the health URL shares its origin (no extra connection); checks time out within 3 s.
+ */
+export async function httpHealth (healthUrl: URL, timeoutMs: number, pool?: Dispatcher): Promise<AdapterHealth> {
+  try {
+    const signal = AbortSignal.timeout(Math.min(timeoutMs, 3000))
+    const res = pool === undefined
+      ? await request(healthUrl, { method: 'GET', signal })
+      : await pool.request({ method: 'GET', path: healthUrl.pathname + healthUrl.search, signal })
+    await res.body.dump()
+    return res.statusCode >= 200 && res.statusCode < 300 ? { state: 'up' } : { state: 'down', detail: `health answered ${res.statusCode}` }
+  } catch (err) {
+    return { state: 'down', detail: networkError(err).message }
   }
 }

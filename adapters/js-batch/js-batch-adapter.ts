@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Pool, request } from 'undici'
+import { Pool } from 'undici'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
-import { networkError, poolOptions } from '../http-failure.js'
+import { httpHealth, networkError, poolOptions } from '../http-failure.js'
 import type { JsRow } from './js-batch-columns.js'
 import { batchSm3, encodeBatchFile } from './js-batch-file.js'
 import { toNative } from './js-batch-mapping.js'
@@ -113,16 +113,7 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
     },
 
     async health (): Promise<AdapterHealth> {
-      try {
-        const signal = AbortSignal.timeout(Math.min(timeout, 3000))
-        const res = healthUrl.origin === base.origin
-          ? await pool.request({ method: 'GET', path: healthUrl.pathname + healthUrl.search, signal })
-          : await request(healthUrl, { method: 'GET', signal })
-        await res.body.dump()
-        return res.statusCode >= 200 && res.statusCode < 300 ? { state: 'up' } : { state: 'down', detail: `health answered ${res.statusCode}` }
-      } catch (err) {
-        return { state: 'down', detail: networkError(err).message }
-      }
+      return await httpHealth(healthUrl, timeout, healthUrl.origin === base.origin ? pool : undefined)
     },
 
     async close (): Promise<void> {

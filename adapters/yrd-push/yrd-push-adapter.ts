@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { Pool, request } from 'undici'
+import { Pool } from 'undici'
 import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
-import { networkError, poolOptions } from '../http-failure.js'
+import { httpHealth, networkError, poolOptions } from '../http-failure.js'
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
 
@@ -66,14 +66,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
     },
 
     async health (): Promise<AdapterHealth> {
-      if (healthUrl === undefined) return { state: 'unknown' }
-      try {
-        const res = await request(healthUrl, { method: 'GET', signal: AbortSignal.timeout(Math.min(timeout, 3000)) })
-        await res.body.dump()
-        return res.statusCode >= 200 && res.statusCode < 300 ? { state: 'up' } : { state: 'down', detail: `health answered ${res.statusCode}` }
-      } catch (err) {
-        return { state: 'down', detail: networkError(err).message }
-      }
+      return healthUrl === undefined ? { state: 'unknown' } : await httpHealth(healthUrl, timeout)
     },
 
     async close (): Promise<void> {
