@@ -20,7 +20,8 @@ function payloadItems (jws: string): unknown[] {
 const ITEMS_CACHE_SIZE = 256
 const itemsCache = new Map<string, unknown[]>()
 
-async function itemsOf (pool: pg.Pool, jti: string): Promise<unknown[]> {
+/** The items of message `jti` as its issuer sent them (decoded once per process, then cached). */
+export async function messageItems (pool: pg.Pool | pg.PoolClient, jti: string): Promise<unknown[]> {
   const cached = itemsCache.get(jti)
   if (cached !== undefined) return cached
   const { rows } = await pool.query<{ jws: string }>('SELECT jws FROM envelopes WHERE jti = $1', [jti])
@@ -59,7 +60,7 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
       origin: row.iss,
       originDigest: row.digest,
       destination: row.destination,
-      items: await itemsOf(pool, row.jti),
+      items: await messageItems(pool, row.jti),
       receivedAt: row.received_at.toISOString(),
       resends: row.resends
     }

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import { ENVELOPE_TYP, GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
-import { dropSuperseded } from '../delivery/delivery-store.js'
+import { dropSuperseded, messageItems } from '../delivery/delivery-store.js'
 
 /** One offered delivery: `cursor` orders the feed; `jws` is signed by the gateway like a push. */
 export interface FeedItem {
@@ -14,12 +14,6 @@ export interface FeedItem {
   jws: string
 }
 
-function itemsOf (jws: string): unknown[] {
-  const trimmed = jws.trim()
-  const payload = trimmed.startsWith('{') ? (JSON.parse(trimmed) as { payload: string }).payload : trimmed.split('.')[1] ?? ''
-  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { items: unknown[] }).items
-}
-
 /**
  * The next page of a pull platform's feed: deliveries after `after` not yet acknowledged, and any
  * offered earlier but still unacknowledged after `redeliverMs` (offered again). Each offer counts
@@ -27,8 +21,8 @@ function itemsOf (jws: string): unknown[] {
  */
 export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: string, after: string, limit: number, redeliverMs: number): Promise<{ items: FeedItem[], next: string }> {
   const offered = await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, jws: string, received_at: Date }>(
-      `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.jws, e.received_at
+    const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(
+      `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.received_at
        FROM deliveries d JOIN envelopes e USING (jti)
        WHERE d.destination = $1 AND d.enqueued_at IS NOT NULL AND d.status IN ('queued', 'delivering', 'retrying')
          AND (d.id > $2 OR (d.status = 'delivering' AND d.updated_at < now() - make_interval(secs => $4::double precision / 1000)))
@@ -45,7 +39,7 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   const items: FeedItem[] = []
   for (const r of offered) {
     const d = await dropSuperseded(pool, {
-      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: itemsOf(r.jws), receivedAt: r.received_at.toISOString(), resends: 0
+      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: await messageItems(pool, r.jti), receivedAt: r.received_at.toISOString(), resends: 0
     })
     const iat = Math.floor(Date.now() / 1000)
     const jws = await keys.sign({
@@ -69,8 +63,8 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
     const acknowledged: string[] = []
     const unknown: string[] = []
     for (const ack of acks) {
-      const { rows } = await client.query<{ id: string, status: string, jws: string, iss: string, kind: string }>(
-        `SELECT d.id, d.status, e.jws, e.iss, e.kind FROM deliveries d JOIN envelopes e USING (jti)
+      const { rows } = await client.query<{ id: string, status: string, iss: string, kind: string }>(
+        `SELECT d.id, d.status, e.iss, e.kind FROM deliveries d JOIN envelopes e USING (jti)
          WHERE d.id = $1 AND d.destination = $2 AND d.jti = $3 FOR UPDATE OF d`, [ack.deliveryId, platform, ack.jti])
       const row = rows[0]
       if (row === undefined) { unknown.push(ack.deliveryId); continue }
@@ -89,7 +83,7 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
            SELECT $1, $2, x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($3::jsonb) AS x
            ON CONFLICT (destination, owner, entry_id) DO UPDATE
              SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`,
-          [platform, row.iss, JSON.stringify(itemsOf(row.jws))])
+          [platform, row.iss, JSON.stringify(await messageItems(client, ack.jti))])
       }
     }
     return { acknowledged, unknown }
