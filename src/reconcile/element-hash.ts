@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * The values reconciliation compares, computed exactly as the ledger computes them in SQL
+ * (src/ledger/migrations/006.do.reconciliation.sql, src/ledger/entry-writes.ts):
+ * - content hash: SHA-256 (hex) of the item's PostgreSQL `jsonb` text;
+ * - key hash: SHA-256 of `owner:entryId`, which orders elements, so a range is a hex prefix;
+ * - element hash: SHA-256 of `owner:entryId\nversion\nstatus\ncontentHash`;
+ * - a range's fingerprint: the count and two sums mod 2^62 of 62-bit slices of the element hashes.
+ */
+
+/** Whether an entry is live at its holder; a removed entry is not an element at all. */
+export type ElementStatus = 'active' | 'suspended'
+
+/** One entry as both sides compare it. */
+export interface Element {
+  entryId: string
+  version: number
+  status: ElementStatus
+  contentHash: string
+}
+
+/** An element with what ranges and fingerprints need. */
+export interface HashedElement extends Element {
+  /** SHA-256 of `owner:entryId`, hex. */
+  keyHash: string
+  x1: bigint
+  x2: bigint
+}
+
+export interface Fingerprint { n: number, s1: bigint, s2: bigint }
+
+const MOD = 1n << 62n
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
+
+/** PostgreSQL's escaping of a JSON string in jsonb output. */
+function jsonbString (s: string): string {
+  let out = '"'
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0
+    if (ch === '"') out += '\\"'
+    else if (ch === '\\') out += '\\\\'
+    else if (c === 8) out += '\\b'
+    else if (c === 12) out += '\\f'
+    else if (c === 10) out += '\\n'
+    else if (c === 13) out += '\\r'
+    else if (c === 9) out += '\\t'
+    else if (c < 0x20) out += '\\u' + c.toString(16).padStart(4, '0')
+    else out += ch
+  }
+  return out + '"'
+}
+
+/** jsonb orders object keys by their length in bytes, then bytewise. */
+function jsonbKeyOrder (a: string, b: string): number {
+  const ba = Buffer.from(a, 'utf8')
+  const bb = Buffer.from(b, 'utf8')
+  return ba.length !== bb.length ? ba.length - bb.length : Buffer.compare(ba, bb)
+}
+
+/** The text PostgreSQL prints for a value stored as `jsonb` (`value::text`). */
+export function jsonbText (value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'string') return jsonbString(value)
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (Array.isArray(value)) return '[' + value.map((v) => jsonbText(v === undefined ? null : v)).join(', ') + ']'
+  if (typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort(jsonbKeyOrder)
+    return '{' + keys.map((k) => `${jsonbString(k)}: ${jsonbText((value as Record<string, unknown>)[k])}`).join(', ') + '}'
+  }
+  return 'null'
+}
+
+/** The ledger's `content_hash` of an item. */
+export const contentHashOf = (item: unknown): string => createHash('sha256').update(jsonbText(item), 'utf8').digest('hex')
+
+export const keyHashOf = (owner: string, entryId: string): string => sha256(`${owner}:${entryId}`).toString('hex')
+
+export function hashElement (owner: string, e: Element, keyHash = keyHashOf(owner, e.entryId)): HashedElement {
+  const h = sha256(`${owner}:${e.entryId}\n${e.version}\n${e.status}\n${e.contentHash}`)
+  return { ...e, keyHash, x1: BigInt.asUintN(62, h.readBigUInt64BE(0)), x2: BigInt.asUintN(62, h.readBigUInt64BE(8)) }
+}
+
+export const emptyFingerprint = (): Fingerprint => ({ n: 0, s1: 0n, s2: 0n })
+
+export function addElement (fp: Fingerprint, e: { x1: bigint, x2: bigint }): void {
+  fp.n += 1
+  fp.s1 = (fp.s1 + e.x1) % MOD
+  fp.s2 = (fp.s2 + e.x2) % MOD
+}
+
+export function addFingerprint (fp: Fingerprint, o: Fingerprint): void {
+  fp.n += o.n
+  fp.s1 = (fp.s1 + o.s1) % MOD
+  fp.s2 = (fp.s2 + o.s2) % MOD
+}
+
+/** The 128-bit wire form of a fingerprint (base64url, 22 characters); the count is inside it. */
+export const fingerprintText = (fp: Fingerprint): string =>
+  sha256(`${fp.n}:${fp.s1.toString(16)}:${fp.s2.toString(16)}`).subarray(0, 16).toString('base64url')
+
+export const HEX = '0123456789abcdef'
