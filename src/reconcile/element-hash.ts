@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto'
  * The values reconciliation compares, computed exactly as the ledger computes them in SQL
  * (src/ledger/migrations/006.do.reconciliation.sql, src/ledger/entry-writes.ts):
  * - content hash: SHA-256 (hex) of the item's PostgreSQL `jsonb` text;
- * - key hash: SHA-256 of `owner:entryId`, which orders elements, so a range is a hex prefix;
+ * - key hash: MD5 of `owner:entryId`, which only orders elements (a range is a hex prefix of it)
+ *   and spreads them evenly; the fingerprints' strength rests on the element hash;
  * - element hash: SHA-256 of `owner:entryId\nversion\nstatus\ncontentHash`;
  * - a range's fingerprint: the count and two sums mod 2^62 of 62-bit slices of the element hashes.
  */
@@ -22,7 +23,7 @@ export interface Element {
 
 /** An element with what ranges and fingerprints need. */
 export interface HashedElement extends Element {
-  /** SHA-256 of `owner:entryId`, hex. */
+  /** MD5 of `owner:entryId`, hex (32 digits). */
   keyHash: string
   x1: bigint
   x2: bigint
@@ -59,11 +60,27 @@ function jsonbKeyOrder (a: string, b: string): number {
   return ba.length !== bb.length ? ba.length - bb.length : Buffer.compare(ba, bb)
 }
 
+/**
+ * A number as PostgreSQL's numeric prints it: plain decimal, no exponent. Exact for numbers whose
+ * JSON text was JavaScript's own (the contract's numbers are integers); a platform writing
+ * `1.50` would be printed `1.50` by PostgreSQL and `1.5` here.
+ */
+function numericText (n: number): string {
+  const s = String(n)
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s)
+  if (m === null) return s
+  const [, sign = '', lead = '', frac = '', expText = '0'] = m
+  const exp = Number(expText)
+  const digits = lead + frac
+  if (exp >= 0) return sign + (digits.length <= exp + 1 ? digits.padEnd(exp + 1, '0') : `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`)
+  return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`
+}
+
 /** The text PostgreSQL prints for a value stored as `jsonb` (`value::text`). */
 export function jsonbText (value: unknown): string {
   if (value === null) return 'null'
   if (typeof value === 'string') return jsonbString(value)
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null'
+  if (typeof value === 'number') return Number.isFinite(value) ? numericText(value) : 'null'
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (Array.isArray(value)) return '[' + value.map((v) => jsonbText(v === undefined ? null : v)).join(', ') + ']'
   if (typeof value === 'object') {
@@ -76,7 +93,10 @@ export function jsonbText (value: unknown): string {
 /** The ledger's `content_hash` of an item. */
 export const contentHashOf = (item: unknown): string => createHash('sha256').update(jsonbText(item), 'utf8').digest('hex')
 
-export const keyHashOf = (owner: string, entryId: string): string => sha256(`${owner}:${entryId}`).toString('hex')
+export const keyHashOf = (owner: string, entryId: string): string => createHash('md5').update(`${owner}:${entryId}`, 'utf8').digest('hex')
+
+/** The length of a key hash in hex digits: a range this narrow holds one key. */
+export const KEY_HEX = 32
 
 export function hashElement (owner: string, e: Element, keyHash = keyHashOf(owner, e.entryId)): HashedElement {
   const h = sha256(`${owner}:${e.entryId}\n${e.version}\n${e.status}\n${e.contentHash}`)

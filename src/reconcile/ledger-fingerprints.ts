@@ -1,42 +1,21 @@
 import type pg from 'pg'
-import { addElement, emptyFingerprint, hashElement, HEX, type ElementStatus, type Fingerprint, type HashedElement } from './element-hash.js'
+import { addElement, emptyFingerprint, HEX, type ElementStatus, type Fingerprint, type HashedElement } from './element-hash.js'
 
-const MOD62 = '4611686018427387904'
 const BUCKET_HEX = 4 // a bucket is a 4-hex-digit prefix (65,536 per list)
 
-/**
- * Folds a list's pending deltas into its buckets (its own short transaction, one list at a time
- * under an advisory lock). Ingest only ever appends deltas, so it never waits on this.
- */
-export async function foldDeltas (pool: pg.Pool, owner: string, listCode: string): Promise<void> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recon:${owner}:${listCode}`])
-    await client.query(`
-      WITH d AS (DELETE FROM recon_deltas WHERE owner = $1 AND list_code = $2 RETURNING buckets, dn, ds1, ds2),
-      u AS (SELECT b, sum(n) AS n, sum(s1) % ${MOD62} AS s1, sum(s2) % ${MOD62} AS s2
-            FROM d, unnest(d.buckets, d.dn, d.ds1, d.ds2) AS x(b, n, s1, s2) GROUP BY b)
-      INSERT INTO recon_buckets (owner, list_code, bucket, n, s1, s2)
-      SELECT $1, $2, b, n, s1::bigint, s2::bigint FROM u ORDER BY b
-      ON CONFLICT (owner, list_code, bucket) DO UPDATE SET n = recon_buckets.n + EXCLUDED.n,
-        s1 = (recon_buckets.s1 + EXCLUDED.s1) % ${MOD62}, s2 = (recon_buckets.s2 + EXCLUDED.s2) % ${MOD62}`, [owner, listCode])
-    await client.query('COMMIT')
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
-}
+interface ElementRow { entry_id: string, version: number, status: ElementStatus, content_hash: string, key_hash: string, x1: string, x2: string }
 
-interface EntryRow { entry_id: string, version: number, status: ElementStatus, content_hash: string }
+const elementOf = (r: ElementRow): HashedElement =>
+  ({ entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash, keyHash: r.key_hash, x1: BigInt(r.x1), x2: BigInt(r.x2) })
+
+const COLUMNS = "e.entry_id, e.version, e.status, e.content_hash, encode(e.key_hash, 'hex') AS key_hash, e.x1::text AS x1, e.x2::text AS x2"
 
 /**
- * The owner's side of one list, read from one snapshot (the caller's REPEATABLE READ transaction):
- * the 65,536 bucket fingerprints (folded buckets plus the deltas not folded yet), loaded once,
- * serve every range of up to four hex digits; a narrower range reads its elements through the
- * `entries_recon_key` index. Nothing here reads the whole list.
+ * The owner's side of one list as of the last fold, read from one snapshot (the caller's
+ * REPEATABLE READ transaction; the fold changes buckets and elements in one transaction, so they
+ * agree): the 65,536 bucket fingerprints, loaded once, serve every range of up to four hex
+ * digits; a narrower range reads its elements through the `recon_elements_range` index. Nothing
+ * here but the export path reads the whole list.
  */
 export class LedgerList {
   private buckets: Fingerprint[] | undefined
@@ -46,13 +25,9 @@ export class LedgerList {
 
   private async loadBuckets (): Promise<Fingerprint[]> {
     if (this.buckets !== undefined) return this.buckets
-    const { rows } = await this.client.query<{ b: number, n: string, s1: string, s2: string }>(`
-      SELECT b, sum(n)::text AS n, (sum(s1) % ${MOD62})::text AS s1, (sum(s2) % ${MOD62})::text AS s2 FROM (
-        SELECT bucket AS b, n, s1, s2 FROM recon_buckets WHERE owner = $1 AND list_code = $2
-        UNION ALL
-        SELECT x.b, x.n, x.s1, x.s2 FROM recon_deltas d, unnest(d.buckets, d.dn, d.ds1, d.ds2) AS x(b, n, s1, s2)
-        WHERE d.owner = $1 AND d.list_code = $2
-      ) u GROUP BY b`, [this.owner, this.listCode])
+    const { rows } = await this.client.query<{ b: number, n: string, s1: string, s2: string }>(
+      'SELECT bucket AS b, n::text, s1::text, s2::text FROM recon_buckets WHERE owner = $1 AND list_code = $2 AND n <> 0',
+      [this.owner, this.listCode])
     const buckets = Array.from({ length: 65536 }, emptyFingerprint)
     for (const r of rows) buckets[r.b] = { n: Number(r.n), s1: BigInt(r.s1), s2: BigInt(r.s2) }
     this.buckets = buckets
@@ -92,25 +67,21 @@ export class LedgerList {
   async elements (prefixes: string[]): Promise<Map<string, HashedElement[]>> {
     const out = new Map<string, HashedElement[]>(prefixes.map((p) => [p, []]))
     if (prefixes.length === 0) return out
-    const { rows } = await this.client.query<EntryRow & { p: string }>(`
-      SELECT r.p, e.entry_id, e.version, e.status, e.content_hash
+    const { rows } = await this.client.query<ElementRow & { p: string }>(`
+      SELECT r.p, ${COLUMNS}
       FROM unnest($3::text[]) AS r(p)
-      JOIN entries e ON e.owner = $1 AND e.list_code = $2
-        AND recon_key_hash(e.owner, e.entry_id) BETWEEN decode(rpad(r.p, 64, '0'), 'hex') AND decode(rpad(r.p, 64, 'f'), 'hex')
-      WHERE e.status <> 'removed'`, [this.owner, this.listCode, prefixes])
+      JOIN recon_elements e ON e.owner = $1 AND e.list_code = $2
+        AND e.key_hash BETWEEN decode(rpad(r.p, 32, '0'), 'hex') AND decode(rpad(r.p, 32, 'f'), 'hex')`, [this.owner, this.listCode, prefixes])
     this.elementsRead += rows.length
-    for (const r of rows) {
-      out.get(r.p)?.push(hashElement(this.owner, { entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash }))
-    }
+    for (const r of rows) out.get(r.p)?.push(elementOf(r))
     return out
   }
 
   /** Every live element of the list (the export path, which compares whole lists anyway). */
   async allElements (): Promise<HashedElement[]> {
-    const { rows } = await this.client.query<EntryRow>(
-      "SELECT entry_id, version, status, content_hash FROM entries WHERE owner = $1 AND list_code = $2 AND status <> 'removed'",
+    const { rows } = await this.client.query<ElementRow>(`SELECT ${COLUMNS} FROM recon_elements e WHERE e.owner = $1 AND e.list_code = $2`,
       [this.owner, this.listCode])
     this.elementsRead += rows.length
-    return rows.map((r) => hashElement(this.owner, { entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash }))
+    return rows.map(elementOf)
   }
 }

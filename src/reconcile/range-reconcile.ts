@@ -1,6 +1,6 @@
 import type { ReconcileAnswerV1 } from '../../contracts/reconcile-v1.js'
 import { compareElements, fromWire, type Difference } from './compare-elements.js'
-import { fingerprintText, HEX, type Fingerprint } from './element-hash.js'
+import { fingerprintText, HEX, KEY_HEX, type Fingerprint } from './element-hash.js'
 import type { LedgerList } from './ledger-fingerprints.js'
 
 /** Asks the replica about ranges of one list (a `reconcile.query` round trip). */
@@ -33,7 +33,7 @@ export async function rangeReconcile (list: LedgerList, query: RangeQuery, maxEl
     const emptyAtReplica: string[] = []
     for (const [prefix, children] of Object.entries(answer.children)) {
       if (!askedNow.has(prefix)) throw new Error(`replica answered a range not asked: ${prefix}`)
-      if (prefix.length >= 64) throw new Error('replica split a range that cannot be split')
+      if (prefix.length >= KEY_HEX) throw new Error('replica split a range that cannot be split')
       const own = await list.children(prefix)
       for (let i = 0; i < 16; i++) {
         const theirs = children[i]

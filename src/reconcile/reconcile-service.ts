@@ -4,7 +4,8 @@ import type { ListScope, PlatformAdapter } from '../../adapters/types.js'
 import { classifyFindings } from './classify-findings.js'
 import { compareElements, fromWire, type Difference } from './compare-elements.js'
 import { contentHashOf, type Element } from './element-hash.js'
-import { foldDeltas, LedgerList } from './ledger-fingerprints.js'
+import { LedgerList } from './ledger-fingerprints.js'
+import { foldDeltas } from './ledger-fold.js'
 import { rangeReconcile } from './range-reconcile.js'
 import { closeRun, openRun, type RunTrigger } from './run-store.js'
 
@@ -73,7 +74,7 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
   }
   const started = performance.now()
   try {
-    await foldDeltas(deps.pool, scope.owner, scope.listCode)
+    stats.folded = await foldDeltas(deps.pool)
     const client = await deps.pool.connect()
     let differences: Difference[]
     let elementsRead = 0
@@ -118,6 +119,7 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
 
 /** Every (owner, list) the ledger knows, with live entries or not (a list emptied at the owner still has replicas to check). */
 export async function knownLists (pool: pg.Pool): Promise<ListScope[]> {
-  const { rows } = await pool.query<{ owner: string, list_code: string }>('SELECT DISTINCT owner, list_code FROM recon_buckets UNION SELECT DISTINCT owner, list_code FROM recon_deltas ORDER BY 1, 2')
+  await foldDeltas(pool)
+  const { rows } = await pool.query<{ owner: string, list_code: string }>('SELECT DISTINCT owner, list_code FROM recon_buckets ORDER BY 1, 2')
   return rows.map((r) => ({ owner: r.owner, listCode: r.list_code }))
 }

@@ -1,5 +1,5 @@
 import type { ReconcileAnswerV1, WireElementV1 } from '../../contracts/reconcile-v1.js'
-import { addElement, emptyFingerprint, fingerprintText, HEX, type Fingerprint, type HashedElement } from './element-hash.js'
+import { addElement, emptyFingerprint, fingerprintText, HEX, KEY_HEX, type Fingerprint, type HashedElement } from './element-hash.js'
 
 interface Accumulator { total: Fingerprint, children: Fingerprint[], elements: HashedElement[] }
 
@@ -34,7 +34,7 @@ export function answerQuery (elements: Iterable<HashedElement>, ranges: Readonly
     const acc = asked.get(prefix)
     if (acc === undefined) continue
     if (fingerprintText(acc.total) === fp) answer.match.push(prefix)
-    else if (acc.total.n <= maxElements || prefix.length >= 64) answer.elements[prefix] = acc.elements.map(toWire)
+    else if (acc.total.n <= maxElements || prefix.length >= KEY_HEX) answer.elements[prefix] = acc.elements.map(toWire)
     else answer.children[prefix] = acc.children.map((c) => [c.n, fingerprintText(c)])
   }
   return answer
