@@ -48,14 +48,14 @@ export function seedDrift (held: Map<string, HeldEntry>, owner: string, region: 
   // content-mismatch: entry 12 edited at the replica, same version
   const e12 = get(12)
   held.set(key(12), { ...e12, item: { ...(e12.item as object), facts: '被篡改的事实' } })
-  // suspension-mismatch: entry 14 marked suspended at the replica only
-  held.set(key(14), { ...get(14), suspended: true })
+  // suspension-mismatch: entry 13 (about a person) marked suspended at the replica only
+  held.set(key(13), { ...get(13), suspended: true })
   return [
     { kind: 'extra-removed', entryId: `${owner}-black-21` },
     { kind: 'extra-unknown', entryId: `${owner}-black-99` },
     { kind: 'missing', entryId: `${owner}-black-11` },
     { kind: 'stale', entryId: `${owner}-black-2` },
     { kind: 'content-mismatch', entryId: `${owner}-black-12` },
-    { kind: 'suspension-mismatch', entryId: `${owner}-black-14` }
+    { kind: 'suspension-mismatch', entryId: `${owner}-black-13` }
   ]
 }

@@ -1,0 +1,22 @@
+import t from 'tap'
+import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
+import { statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { LIST, publishOwnerList } from '../helpers/reconcile-drift.js'
+import { seedShDrift, startShNativeSetup } from '../helpers/reconcile-native.js'
+
+t.test('a native platform reconciled through its paged export (sh-rest): in sync, then every kind of drift found exactly', async (t) => {
+  const { h, sh } = await startShNativeSetup(t)
+  await publishOwnerList(h, 'JS', '320000')
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), 'delivered to SH, ZJ and AH')
+  const deps = { pool: h.app.pg, adapters: h.app.delivery.adapters }
+  const clean = await runReconciliation(deps, { owner: 'JS', listCode: LIST, platform: 'SH' }, 'api', 'test')
+  t.equal(clean.status, 'done')
+  t.equal(clean.method, 'export', 'sh-rest has no range protocol: the export is pulled')
+  t.same(clean.findings, [], 'SH matches the owner, field for field through its native records')
+  t.equal(clean.stats.replicaElements, 25, 'the 25 live entries exported')
+
+  const seeded = seedShDrift(sh.entries, 'JS', '320000')
+  const run = await runReconciliation(deps, { owner: 'JS', listCode: LIST, platform: 'SH' }, 'api', 'test')
+  t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })), seeded, 'exactly the seeded drift, most harmful first')
+  t.match(run.findings.find((f) => f.entryId === 'JS-black-13')?.subject, /^3200\*{10}\d{3}[\dX]$/, 'a person\'s identity number is masked in the finding')
+})
