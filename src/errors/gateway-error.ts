@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: { status: 409, title: 'Version not newer than the current one' },
   DELIVERY_IN_PROGRESS: { status: 409, title: 'Delivery in progress' },
   CASE_TRANSITION_INVALID: { status: 409, title: 'Not allowed in the case\'s current state' },
+  RUN_NOT_HEALABLE: { status: 409, title: 'Reconciliation run cannot be healed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   SCHEMA_INVALID: { status: 422, title: 'Schema invalid' },
