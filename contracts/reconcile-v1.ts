@@ -16,7 +16,7 @@ export const WireElementV1 = Type.Tuple([
 export type WireElementV1 = Static<typeof WireElementV1>
 
 /** A range (a hex prefix of the key hash) and the gateway's fingerprint of it. */
-export const WireRangeV1 = Type.Tuple([Type.String({ pattern: '^[0-9a-f]{0,64}$' }), Type.String()], { title: 'WireRangeV1' })
+export const WireRangeV1 = Type.Tuple([Type.String({ pattern: '^[0-9a-f]{0,32}$' }), Type.String()], { title: 'WireRangeV1' })
 
 /** Claims of a `reconcile.query`: compare these ranges of one list. */
 export const ReconcileQueryV1 = Type.Object({
@@ -110,7 +110,7 @@ export const RunSummaryV1 = Type.Object({
   stats: Type.Record(Type.String(), Type.Number()),
   error: NullableStr,
   healedAt: NullableStr,
-  healJti: NullableStr
+  healJtis: Type.Union([Type.Array(Type.String()), Type.Null()])
 }, { $id: 'ReconciliationRunV1' })
 export type RunSummaryV1 = Static<typeof RunSummaryV1>
 

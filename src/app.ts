@@ -22,6 +22,7 @@ import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
+import { reconcileRoutes } from './reconcile/reconcile-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -91,5 +92,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
+  await app.register(reconcileRoutes)
   return app
 }

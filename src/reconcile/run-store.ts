@@ -21,7 +21,7 @@ interface RunRow {
   stats: Record<string, number>
   error: string | null
   healed_at: Date | null
-  heal_jti: string | null
+  heal_jtis: string[] | null
 }
 
 const summaryOf = (r: RunRow): RunSummaryV1 => ({
@@ -39,7 +39,7 @@ const summaryOf = (r: RunRow): RunSummaryV1 => ({
   stats: r.stats,
   error: r.error,
   healedAt: r.healed_at?.toISOString() ?? null,
-  healJti: r.heal_jti
+  healJtis: r.heal_jtis
 })
 
 export async function openRun (pool: pg.Pool, scope: { owner: string, listCode: string, platform: string }, trigger: RunTrigger, requestedBy: string): Promise<string> {

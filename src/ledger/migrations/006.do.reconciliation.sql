@@ -92,7 +92,7 @@ CREATE TABLE reconciliation_runs (
   stats         jsonb NOT NULL DEFAULT '{}',  -- round trips, bytes, elements compared
   error         text,
   healed_at     timestamptz,
-  heal_jti      text
+  heal_jtis     text[]
 );
 CREATE INDEX reconciliation_runs_scope ON reconciliation_runs (owner, list_code, platform, id DESC);
 
