@@ -27,6 +27,8 @@ export interface HashedElement extends Element {
   keyHash: string
   x1: bigint
   x2: bigint
+  /** x1 and x2 in 31-bit halves as plain numbers: a replica sums a million of them without BigInt. */
+  h: [number, number, number, number]
 }
 
 export interface Fingerprint { n: number, s1: bigint, s2: bigint }
@@ -100,7 +102,50 @@ export const KEY_HEX = 32
 
 export function hashElement (owner: string, e: Element, keyHash = keyHashOf(owner, e.entryId)): HashedElement {
   const h = sha256(`${owner}:${e.entryId}\n${e.version}\n${e.status}\n${e.contentHash}`)
-  return { ...e, keyHash, x1: BigInt.asUintN(62, h.readBigUInt64BE(0)), x2: BigInt.asUintN(62, h.readBigUInt64BE(8)) }
+  return withHalves({ ...e, keyHash, x1: BigInt.asUintN(62, h.readBigUInt64BE(0)), x2: BigInt.asUintN(62, h.readBigUInt64BE(8)) })
+}
+
+const MASK31 = (1n << 31n) - 1n
+
+/** Adds the 31-bit halves of x1 and x2. */
+export function withHalves (e: Omit<HashedElement, 'h'>): HashedElement {
+  return { ...e, h: [Number(e.x1 >> 31n), Number(e.x1 & MASK31), Number(e.x2 >> 31n), Number(e.x2 & MASK31)] }
+}
+
+/**
+ * A fingerprint summed in plain numbers: each half stays exact up to 2^53, i.e. for up to 2^22
+ * (4 million) elements per accumulator; `toFingerprint` folds it back mod 2^62.
+ */
+export interface FastSum { n: number, a: number, b: number, c: number, d: number }
+
+export const emptySum = (): FastSum => ({ n: 0, a: 0, b: 0, c: 0, d: 0 })
+
+export function addToSum (s: FastSum, e: HashedElement): void {
+  s.n += 1
+  s.a += e.h[0]
+  s.b += e.h[1]
+  s.c += e.h[2]
+  s.d += e.h[3]
+}
+
+export const toFingerprint = (s: FastSum): Fingerprint => ({
+  n: s.n,
+  s1: ((BigInt(s.a) << 31n) + BigInt(s.b)) % MOD,
+  s2: ((BigInt(s.c) << 31n) + BigInt(s.d)) % MOD
+})
+
+const MAX_FAST_SUM = 1 << 22
+
+/** The fingerprint of a set of elements (number sums, folded every 4 million elements). */
+export function fingerprintOf (elements: Iterable<HashedElement>): Fingerprint {
+  const fp = emptyFingerprint()
+  let s = emptySum()
+  for (const e of elements) {
+    addToSum(s, e)
+    if (s.n === MAX_FAST_SUM) { addFingerprint(fp, toFingerprint(s)); s = emptySum() }
+  }
+  addFingerprint(fp, toFingerprint(s))
+  return fp
 }
 
 export const emptyFingerprint = (): Fingerprint => ({ n: 0, s1: 0n, s2: 0n })

@@ -59,6 +59,8 @@ export async function foldDeltas (pool: pg.Pool): Promise<number> {
       ON CONFLICT (owner, entry_id) DO UPDATE SET list_code = EXCLUDED.list_code, key_hash = EXCLUDED.key_hash,
         version = EXCLUDED.version, status = EXCLUDED.status, content_hash = EXCLUDED.content_hash, x1 = EXCLUDED.x1, x2 = EXCLUDED.x2`)
     await client.query('COMMIT')
+    // A large fold (an initial load) changes the table's shape: give the planner fresh statistics.
+    if ((rowCount ?? 0) > 50_000) await client.query('ANALYZE recon_elements, recon_buckets')
     return rowCount ?? 0
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {})

@@ -75,6 +75,7 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
   const started = performance.now()
   try {
     stats.folded = await foldDeltas(deps.pool)
+    stats.foldMs = Math.round(performance.now() - started)
     const client = await deps.pool.connect()
     let differences: Difference[]
     let elementsRead = 0
@@ -105,7 +106,10 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
       client.release()
     }
     stats.ownerElementsRead = elementsRead
+    stats.compareMs = Math.round(performance.now() - started) - stats.foldMs
+    const classifyStarted = performance.now()
     const findings = await classifyFindings(deps.pool, scope.owner, scope.listCode, scope.platform, differences)
+    stats.classifyMs = Math.round(performance.now() - classifyStarted)
     stats.ms = Math.round(performance.now() - started)
     await closeRun(deps.pool, id, { status: 'done', method, findings, stats })
     return { id, status: 'done', method, findings, stats }

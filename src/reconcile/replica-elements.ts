@@ -13,8 +13,6 @@ export interface ReplicaEntryView {
 
 interface Cached { stamp: unknown[], owner: string, listCode: string, element: HashedElement | undefined }
 
-const sameStamp = (a: unknown[], b: unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i])
-
 /**
  * The elements a replica holds of one list, hashed once per held record and cached by the
  * record's identity (a platform keeps these hashes as it applies changes). `stamp` lists what a
@@ -26,13 +24,15 @@ export class ReplicaElementCache<R extends object> {
 
   constructor (
     private readonly view: (record: R) => ReplicaEntryView | undefined,
-    private readonly stamp: (record: R) => unknown[]
+    private readonly stamp: (record: R) => unknown[],
+    /** Whether the record still has the stamp it was hashed with (checked without allocating). */
+    private readonly unchanged: (record: R, stamp: unknown[]) => boolean
   ) {}
 
   private entryOf (record: R): Cached {
-    const stamp = this.stamp(record)
     const c = this.cache.get(record)
-    if (c !== undefined && sameStamp(c.stamp, stamp)) return c
+    if (c !== undefined && this.unchanged(record, c.stamp)) return c
+    const stamp = this.stamp(record)
     const v = this.view(record)
     let fresh: Cached
     if (v === undefined || v.removed) {

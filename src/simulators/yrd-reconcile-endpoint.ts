@@ -14,7 +14,8 @@ function stateOf (held: Map<string, HeldEntry>): { elements: ReplicaElementCache
     s = {
       elements: new ReplicaElementCache<HeldEntry>(
         (h) => ({ owner: h.owner, entryId: h.entryId, version: h.version, removed: h.removed, suspended: h.suspended === true, item: h.item }),
-        (h) => [h.version, h.removed, h.suspended === true, h.item]),
+        (h) => [h.version, h.removed, h.suspended === true, h.item],
+        (h, s) => h.version === s[0] && h.removed === s[1] && (h.suspended === true) === s[2] && h.item === s[3]),
       exports: new ExportSessions()
     }
     caches.set(held, s)
