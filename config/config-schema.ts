@@ -77,7 +77,8 @@ export const GatewaySettings = Type.Object({
   sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
   feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
-  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' })
+  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' }),
+  reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -92,7 +93,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   sweepIntervalMs: 30_000,
   jobLockMs: 30_000,
   feedRedeliverMs: 60_000,
-  feedPageSize: 100
+  feedPageSize: 100,
+  reconcileIntervalMs: 21_600_000
 }
 
 /** Everything the config folder holds, validated. */

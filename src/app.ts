@@ -23,6 +23,7 @@ import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
 import { reconcileRoutes } from './reconcile/reconcile-routes.js'
+import { reconcileSchedulePlugin } from './reconcile/reconcile-schedule.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -70,6 +71,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(redisPlugin)
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
+  await app.register(reconcileSchedulePlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
 
   await app.register(swagger, {
