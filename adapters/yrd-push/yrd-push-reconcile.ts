@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { Pool } from 'undici'
-import { Value } from '@sinclair/typebox/value'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { RECONCILE_TYP, ReconcileAnswerV1, ReconcileExportPageV1, type ReconcileExportPageV1 as ExportPageWire } from '../../contracts/reconcile-v1.js'
 import { AdapterError, type GatewaySign, type ListScope, type ReconcileExchange } from '../types.js'
 import { networkError } from '../http-failure.js'
 
 const LIFETIME_SECONDS = 120
+const ANSWER = TypeCompiler.Compile(ReconcileAnswerV1)
+const EXPORT_PAGE = TypeCompiler.Compile(ReconcileExportPageV1)
 
 /**
  * The reconciliation endpoint of the reference protocol: the sibling `reconcile` of the delivery
@@ -47,12 +49,12 @@ export function yrdReconcileClient (pool: Pool, endpoint: URL, platform: string,
   return {
     async reconcile (scope, ranges, maxElements) {
       const { body, bytesSent, bytesReceived } = await exchange({ kind: 'reconcile.query', owner: scope.owner, listCode: scope.listCode, maxElements, ranges })
-      if (!Value.Check(ReconcileAnswerV1, body)) throw new AdapterError('reconciliation answer does not match ReconcileAnswerV1', { retryable: false })
+      if (!ANSWER.Check(body)) throw new AdapterError('reconciliation answer does not match ReconcileAnswerV1', { retryable: false })
       return { answer: body, bytesSent, bytesReceived }
     },
     async exportList (scope, after, limit) {
       const { body, bytesSent, bytesReceived } = await exchange({ kind: 'reconcile.export', owner: scope.owner, listCode: scope.listCode, after, limit })
-      if (!Value.Check(ReconcileExportPageV1, body)) throw new AdapterError('export page does not match ReconcileExportPageV1', { retryable: false })
+      if (!EXPORT_PAGE.Check(body)) throw new AdapterError('export page does not match ReconcileExportPageV1', { retryable: false })
       return { answer: body, bytesSent, bytesReceived }
     }
   }

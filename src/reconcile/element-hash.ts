@@ -25,9 +25,11 @@ export interface Element {
 export interface HashedElement extends Element {
   /** MD5 of `owner:entryId`, hex (32 digits). */
   keyHash: string
-  x1: bigint
-  x2: bigint
-  /** x1 and x2 in 31-bit halves as plain numbers: a replica sums a million of them without BigInt. */
+  /**
+   * The element hash's two 62-bit slices (x1 = bytes 0-7, x2 = bytes 8-15, top two bits cleared),
+   * each as 31-bit halves in plain numbers: [x1 high, x1 low, x2 high, x2 low]. A replica sums a
+   * million of them without BigInt.
+   */
   h: [number, number, number, number]
 }
 
@@ -37,26 +39,19 @@ const MOD = 1n << 62n
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
 
-/** PostgreSQL's escaping of a JSON string in jsonb output. */
-function jsonbString (s: string): string {
-  let out = '"'
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0
-    if (ch === '"') out += '\\"'
-    else if (ch === '\\') out += '\\\\'
-    else if (c === 8) out += '\\b'
-    else if (c === 12) out += '\\f'
-    else if (c === 10) out += '\\n'
-    else if (c === 13) out += '\\r'
-    else if (c === 9) out += '\\t'
-    else if (c < 0x20) out += '\\u' + c.toString(16).padStart(4, '0')
-    else out += ch
-  }
-  return out + '"'
-}
+/**
+ * PostgreSQL's escaping of a JSON string in jsonb output (`"`, `\\`, \b \f \n \r \t, other
+ * characters below U+0020 as \u00xx, everything else as is) is exactly JSON.stringify's for
+ * well-formed text, which is all jsonb can hold (checked against PostgreSQL by a property test).
+ */
+const jsonbString = (s: string): string => JSON.stringify(s)
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/
 
 /** jsonb orders object keys by their length in bytes, then bytewise. */
 function jsonbKeyOrder (a: string, b: string): number {
+  if (ASCII.test(a) && ASCII.test(b)) return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0
   const ba = Buffer.from(a, 'utf8')
   const bb = Buffer.from(b, 'utf8')
   return ba.length !== bb.length ? ba.length - bb.length : Buffer.compare(ba, bb)
@@ -102,15 +97,21 @@ export const KEY_HEX = 32
 
 export function hashElement (owner: string, e: Element, keyHash = keyHashOf(owner, e.entryId)): HashedElement {
   const h = sha256(`${owner}:${e.entryId}\n${e.version}\n${e.status}\n${e.contentHash}`)
-  return withHalves({ ...e, keyHash, x1: BigInt.asUintN(62, h.readBigUInt64BE(0)), x2: BigInt.asUintN(62, h.readBigUInt64BE(8)) })
+  const a = h.readUInt32BE(0) & 0x3fffffff
+  const b = h.readUInt32BE(4)
+  const c = h.readUInt32BE(8) & 0x3fffffff
+  const d = h.readUInt32BE(12)
+  return { entryId: e.entryId, version: e.version, status: e.status, contentHash: e.contentHash, keyHash, h: [a * 2 + (b >>> 31), b & 0x7fffffff, c * 2 + (d >>> 31), d & 0x7fffffff] }
 }
 
 const MASK31 = (1n << 31n) - 1n
 
-/** Adds the 31-bit halves of x1 and x2. */
-export function withHalves (e: Omit<HashedElement, 'h'>): HashedElement {
-  return { ...e, h: [Number(e.x1 >> 31n), Number(e.x1 & MASK31), Number(e.x2 >> 31n), Number(e.x2 & MASK31)] }
+/** The 31-bit halves of the slices x1 and x2 as the ledger stores them (bigint). */
+export function halvesOf (x1: bigint, x2: bigint): HashedElement['h'] {
+  return [Number(x1 >> 31n), Number(x1 & MASK31), Number(x2 >> 31n), Number(x2 & MASK31)]
 }
+
+const sliceOf = (hi: number, lo: number): bigint => (BigInt(hi) << 31n) + BigInt(lo)
 
 /**
  * A fingerprint summed in plain numbers: each half stays exact up to 2^53, i.e. for up to 2^22
@@ -150,10 +151,10 @@ export function fingerprintOf (elements: Iterable<HashedElement>): Fingerprint {
 
 export const emptyFingerprint = (): Fingerprint => ({ n: 0, s1: 0n, s2: 0n })
 
-export function addElement (fp: Fingerprint, e: { x1: bigint, x2: bigint }): void {
+export function addElement (fp: Fingerprint, e: HashedElement): void {
   fp.n += 1
-  fp.s1 = (fp.s1 + e.x1) % MOD
-  fp.s2 = (fp.s2 + e.x2) % MOD
+  fp.s1 = (fp.s1 + sliceOf(e.h[0], e.h[1])) % MOD
+  fp.s2 = (fp.s2 + sliceOf(e.h[2], e.h[3])) % MOD
 }
 
 export function addFingerprint (fp: Fingerprint, o: Fingerprint): void {

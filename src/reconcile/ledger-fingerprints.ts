@@ -1,12 +1,12 @@
 import type pg from 'pg'
-import { addElement, emptyFingerprint, HEX, withHalves, type ElementStatus, type Fingerprint, type HashedElement } from './element-hash.js'
+import { addElement, emptyFingerprint, halvesOf, HEX, type ElementStatus, type Fingerprint, type HashedElement } from './element-hash.js'
 
 const BUCKET_HEX = 4 // a bucket is a 4-hex-digit prefix (65,536 per list)
 
 interface ElementRow { entry_id: string, version: number, status: ElementStatus, content_hash: string, key_hash: string, x1: string, x2: string }
 
 const elementOf = (r: ElementRow): HashedElement =>
-  withHalves({ entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash, keyHash: r.key_hash, x1: BigInt(r.x1), x2: BigInt(r.x2) })
+  ({ entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash, keyHash: r.key_hash, h: halvesOf(BigInt(r.x1), BigInt(r.x2)) })
 
 const COLUMNS = "e.entry_id, e.version, e.status, e.content_hash, encode(e.key_hash, 'hex') AS key_hash, e.x1::text AS x1, e.x2::text AS x2"
 
@@ -18,19 +18,22 @@ const COLUMNS = "e.entry_id, e.version, e.status, e.content_hash, encode(e.key_h
  * here but the export path reads the whole list.
  */
 export class LedgerList {
-  private buckets: Fingerprint[] | undefined
+  private loading: Promise<Fingerprint[]> | undefined
   elementsRead = 0
 
   constructor (private readonly client: pg.PoolClient, readonly owner: string, readonly listCode: string) {}
 
   private async loadBuckets (): Promise<Fingerprint[]> {
-    if (this.buckets !== undefined) return this.buckets
+    this.loading ??= this.readBuckets()
+    return await this.loading
+  }
+
+  private async readBuckets (): Promise<Fingerprint[]> {
     const { rows } = await this.client.query<{ b: number, n: string, s1: string, s2: string }>(
       'SELECT bucket AS b, n::text, s1::text, s2::text FROM recon_buckets WHERE owner = $1 AND list_code = $2 AND n <> 0',
       [this.owner, this.listCode])
     const buckets = Array.from({ length: 65536 }, emptyFingerprint)
     for (const r of rows) buckets[r.b] = { n: Number(r.n), s1: BigInt(r.s1), s2: BigInt(r.s2) }
-    this.buckets = buckets
     return buckets
   }
 
@@ -41,7 +44,7 @@ export class LedgerList {
       for (const e of (await this.elements([prefix])).get(prefix) ?? []) addElement(fp, e)
       return fp
     }
-    if (prefix === '' && this.buckets === undefined) {
+    if (prefix === '' && this.loading === undefined) {
       // The fast path: the whole list's fingerprint summed by PostgreSQL, no buckets sent over.
       const { rows } = await this.client.query<{ n: string | null, s1: string | null, s2: string | null }>(
         `SELECT sum(n)::text AS n, (sum(s1) % 4611686018427387904)::text AS s1, (sum(s2) % 4611686018427387904)::text AS s2
@@ -62,7 +65,11 @@ export class LedgerList {
 
   /** The 16 sub-ranges' fingerprints of `prefix`, in hex order. */
   async children (prefix: string): Promise<Fingerprint[]> {
-    if (prefix.length + 1 <= BUCKET_HEX) return await Promise.all([...HEX].map(async (d) => await this.fingerprint(prefix + d)))
+    if (prefix.length + 1 <= BUCKET_HEX) {
+      const out: Fingerprint[] = []
+      for (const d of HEX) out.push(await this.fingerprint(prefix + d)) // one client: one query at a time
+      return out
+    }
     const out = Array.from({ length: 16 }, emptyFingerprint)
     for (const e of (await this.elements([prefix])).get(prefix) ?? []) {
       const c = out[HEX.indexOf(e.keyHash.charAt(prefix.length))]
