@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import { ITEM_SCHEMAS } from '../contracts/envelope-v1.js'
 import { EnvelopeClaimsV1 } from '../contracts/envelope-v1.js'
 import { ReceiptClaimsV1 } from '../contracts/receipt-v1.js'
+import { ReconcileAnswerV1, ReconcileExportPageV1, ReconcileExportQueryV1, ReconcileQueryV1 } from '../contracts/reconcile-v1.js'
 import type { GatewayKeys } from './keys/signing-keys.js'
 import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
@@ -80,7 +81,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
       info: { title: 'yrd-credit-gateway', version: '1', description: DESCRIPTION },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-        schemas: Object.fromEntries([EnvelopeClaimsV1, ReceiptClaimsV1, ...Object.values(ITEM_SCHEMAS)]
+        schemas: Object.fromEntries([EnvelopeClaimsV1, ReceiptClaimsV1, ...Object.values(ITEM_SCHEMAS),
+          // The platform side of reconciliation (adapters/README.md, "Reconciliation").
+          ReconcileQueryV1, ReconcileAnswerV1, ReconcileExportQueryV1, ReconcileExportPageV1]
           .map((s) => [s.$id as string, JSON.parse(JSON.stringify(s)) as Record<string, unknown>]))
       }
     }

@@ -80,4 +80,8 @@ t.test('runs on demand, reports in JSON and CSV, heal approved by an admin, and 
   t.notOk(sim('JS').held.get('SH:SH-black-21')?.removed !== true, 'the repaired entry is gone from JS again')
   const nothing = await h.app.inject({ method: 'POST', url: `/v1/reconciliation/runs/${after.json().runs[0].id as string}/heal`, headers: await auth('admin') })
   t.equal(nothing.json().code, 'RUN_NOT_HEALABLE', 'nothing to heal in a clean run')
+
+  const doc = (await h.app.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown>, components: { schemas: Record<string, unknown> } }
+  for (const path of ['/v1/reconciliation/runs', '/v1/reconciliation/runs/{id}', '/v1/reconciliation/runs/{id}/heal']) t.ok(doc.paths[path], `OpenAPI documents ${path}`)
+  t.ok(doc.components.schemas.ReconcileQueryV1 !== undefined && doc.components.schemas.ReconcileAnswerV1 !== undefined, 'and the platform side of the protocol')
 })
