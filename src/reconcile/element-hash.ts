@@ -25,6 +25,8 @@ export interface Element {
 export interface HashedElement extends Element {
   /** MD5 of `owner:entryId`, hex (32 digits). */
   keyHash: string
+  /** The key hash's first two bytes (0..65535): the ledger's bucket. */
+  bucket: number
   /**
    * The element hash's two 62-bit slices (x1 = bytes 0-7, x2 = bytes 8-15, top two bits cleared),
    * each as 31-bit halves in plain numbers: [x1 high, x1 low, x2 high, x2 low]. A replica sums a
@@ -101,7 +103,7 @@ export function hashElement (owner: string, e: Element, keyHash = keyHashOf(owne
   const b = h.readUInt32BE(4)
   const c = h.readUInt32BE(8) & 0x3fffffff
   const d = h.readUInt32BE(12)
-  return { entryId: e.entryId, version: e.version, status: e.status, contentHash: e.contentHash, keyHash, h: [a * 2 + (b >>> 31), b & 0x7fffffff, c * 2 + (d >>> 31), d & 0x7fffffff] }
+  return { entryId: e.entryId, version: e.version, status: e.status, contentHash: e.contentHash, keyHash, bucket: parseInt(keyHash.slice(0, 4), 16), h: [a * 2 + (b >>> 31), b & 0x7fffffff, c * 2 + (d >>> 31), d & 0x7fffffff] }
 }
 
 const MASK31 = (1n << 31n) - 1n

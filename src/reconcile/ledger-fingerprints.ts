@@ -6,7 +6,7 @@ const BUCKET_HEX = 4 // a bucket is a 4-hex-digit prefix (65,536 per list)
 interface ElementRow { entry_id: string, version: number, status: ElementStatus, content_hash: string, key_hash: string, x1: string, x2: string }
 
 const elementOf = (r: ElementRow): HashedElement =>
-  ({ entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash, keyHash: r.key_hash, h: halvesOf(BigInt(r.x1), BigInt(r.x2)) })
+  ({ entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash, keyHash: r.key_hash, bucket: parseInt(r.key_hash.slice(0, 4), 16), h: halvesOf(BigInt(r.x1), BigInt(r.x2)) })
 
 const COLUMNS = "e.entry_id, e.version, e.status, e.content_hash, encode(e.key_hash, 'hex') AS key_hash, e.x1::text AS x1, e.x2::text AS x2"
 

@@ -47,10 +47,12 @@ export class ReplicaElementCache<R extends object> {
   }
 
   /** The elements of list (owner, listCode) among `records`. */
-  * elements (records: Iterable<R>, owner: string, listCode: string): Generator<HashedElement> {
+  elements (records: Iterable<R>, owner: string, listCode: string): HashedElement[] {
+    const out: HashedElement[] = []
     for (const r of records) {
       const c = this.entryOf(r)
-      if (c.element !== undefined && c.owner === owner && c.listCode === listCode) yield c.element
+      if (c.element !== undefined && c.owner === owner && c.listCode === listCode) out.push(c.element)
     }
+    return out
   }
 }
