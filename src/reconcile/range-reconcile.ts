@@ -1,10 +1,17 @@
 import type { ReconcileAnswerV1 } from '../../contracts/reconcile-v1.js'
 import { compareElements, fromWire, type Difference } from './compare-elements.js'
 import { fingerprintText, HEX, KEY_HEX, type Fingerprint } from './element-hash.js'
-import type { LedgerList } from './ledger-fingerprints.js'
+import type { HashedElement } from './element-hash.js'
 
 /** Asks the replica about ranges of one list (a `reconcile.query` round trip). */
 export type RangeQuery = (ranges: Array<[string, string]>, maxElements: number) => Promise<ReconcileAnswerV1>
+
+/** The owner's side of one list, as the protocol reads it (LedgerList in the gateway). */
+export interface OwnerList {
+  fingerprint: (prefix: string) => Promise<Fingerprint>
+  children: (prefix: string) => Promise<Fingerprint[]>
+  elements: (prefixes: string[]) => Promise<Map<string, HashedElement[]>>
+}
 
 export interface RangeOutcome { differences: Difference[], roundTrips: number, rangesAsked: number }
 
@@ -18,7 +25,7 @@ const MAX_ROUNDS = 70
  * fingerprints, and the gateway recurses only into the sub-ranges that differ. Equal lists cost one
  * round trip; d differences cost about log16(n / 32) + 1 round trips and O(d · log n) bytes.
  */
-export async function rangeReconcile (list: LedgerList, query: RangeQuery, maxElements = MAX_ELEMENTS): Promise<RangeOutcome> {
+export async function rangeReconcile (list: OwnerList, query: RangeQuery, maxElements = MAX_ELEMENTS): Promise<RangeOutcome> {
   const differences: Difference[] = []
   let pending: Array<{ prefix: string, fp: Fingerprint }> = [{ prefix: '', fp: await list.fingerprint('') }]
   let roundTrips = 0
