@@ -52,10 +52,15 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
       if (current !== undefined && current.version > version) continue // never go back in versions
       const removed = claims.kind === 'list.remove'
       if (current !== undefined && current.version === version && current.removed && !removed) continue
-      state.held.set(key, { owner, entryId, version, removed, suspended: current?.suspended, item: removed ? current?.item ?? item : item })
+      const held: HeldEntry = { owner, entryId, version, removed, item: removed ? current?.item ?? item : item }
+      if (current?.suspended !== undefined) held.suspended = current.suspended
+      state.held.set(key, held)
     } else if (claims.kind === 'objection.open' || claims.kind === 'objection.resolve') {
       const current = state.held.get(key)
-      if (current !== undefined) state.held.set(key, { ...current, suspended: claims.kind === 'objection.open' })
+      if (current !== undefined) {
+        const { suspended: _, ...rest } = current
+        state.held.set(key, claims.kind === 'objection.open' ? { ...rest, suspended: true } : rest)
+      }
     }
     state.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
   }

@@ -167,7 +167,9 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     const current = sim.entries.get(key)
     // Never go back in versions; the same version again restores the owner's content (a reconciliation heal).
     if (current !== undefined && (current.version > record.recordVersion || (current.version === record.recordVersion && current.removed))) return
-    sim.entries.set(key, { owner: record.ownerProvince, entryId: record.recordId, version: record.recordVersion, removed: record.recordType === 'listRemoval', suspended: current?.suspended, latest: record })
+    const held: ShHeldEntry = { owner: record.ownerProvince, entryId: record.recordId, version: record.recordVersion, removed: record.recordType === 'listRemoval', latest: record }
+    if (current?.suspended !== undefined) held.suspended = current.suspended
+    sim.entries.set(key, held)
   }
 
   /** One page of the live entries of a list, for reconciliation (sh-rest README, "Export"). */
