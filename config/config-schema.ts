@@ -50,7 +50,11 @@ export const PlatformConfig = Type.Object({
   jwksUrl: Type.Optional(HttpUrl),
   healthUrl: Type.Optional(HttpUrl),
   enabled: Type.Boolean({ default: true }),
-  delivery: DeliveryPolicy
+  delivery: DeliveryPolicy,
+  shareScopes: Type.Optional(Type.Array(Type.Union([Type.Literal('all-platforms'), Type.Literal('authorised-departments')]), {
+    uniqueItems: true,
+    description: 'Catalogue share scopes this platform is authorised to receive (default both; owner-only fields never leave their owner)'
+  }))
 }, { additionalProperties: true })
 export type PlatformConfig = Static<typeof PlatformConfig>
 

@@ -9,6 +9,8 @@ import type { WorkflowDeps } from './workflow-deps.js'
 export interface CoordinationSweeps {
   /** Runs both sweeps now (tests, the demo, an operator): reminders sent and entries expired. */
   runNow: (at?: Date) => Promise<{ reminders: number, expired: number }>
+  /** How many job schedulers the coordination queue holds (0 without workers). */
+  schedulers: () => Promise<number>
 }
 
 declare module 'fastify' {
@@ -34,14 +36,17 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
     const reminders = await sweepOverdue(app.pg, deps, at)
     return { reminders, expired }
   }
-  app.decorate('coordination', { runNow })
-  if (!opts.workers) return
+  if (!opts.workers) {
+    app.decorate('coordination', { runNow, schedulers: async () => 0 })
+    return
+  }
   const connection = bullConnection(app.runtime.redisUrl)
   const prefix = bullPrefix(app.runtime.redisPrefix)
   const queue = new Queue(QUEUE, { connection, prefix })
   await queue.upsertJobScheduler('coordination-sweep', { every: app.config.settings.coordinationSweepMs }, {
     name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 }
   })
+  app.decorate('coordination', { runNow, schedulers: async () => await queue.getJobSchedulersCount() })
   const worker = new Worker(QUEUE, async () => {
     const done = await runNow()
     if (done.reminders > 0 || done.expired > 0) app.log.info(done, 'coordination sweep')

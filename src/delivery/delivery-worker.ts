@@ -8,6 +8,8 @@ import { queueName, type DeliveryJobData } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
 import { objectionToWaitFor } from './objection-order.js'
+import { applyShareScope } from './share-scope.js'
+import type { Registries, ShareScope } from '../../config/registry-schema.js'
 
 export interface DeliveryEvents {
   attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number) => void
@@ -20,6 +22,10 @@ export interface WorkerDeps {
   health: HealthMonitor
   events: DeliveryEvents
   log: { warn: (obj: object, msg: string) => void }
+  /** The catalogue whose share scopes decide which fields leave for this platform. */
+  registries?: Registries | undefined
+  /** The share scopes this platform is authorised for (default: all but owner-only). */
+  shareScopes?: readonly ShareScope[] | undefined
 }
 
 /** An attempt that did not count: the delivery waits (retrying) without using one up. */
@@ -46,8 +52,9 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     throw new DelayedError()
   }
   try {
-    const pending = await dropSuperseded(deps.pool, started.delivery)
-    const receipt = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
+    const { delivery: pending, withheld } = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
+    const answer = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
+    const receipt = answer === undefined || withheld.length === 0 ? answer : { ...answer, evidence: { ...answer.evidence, withheld } }
     await recordDelivered(deps.pool, started, pending, receipt)
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'

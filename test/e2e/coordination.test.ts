@@ -76,3 +76,29 @@ t.test('a revoked case reaches the platforms: removal everywhere, remediation to
   t.equal(sim('AH').applied.filter((a) => a.kind === 'gateway.notice').length, 0, 'AH applied nothing and gets none')
   t.equal(new Set(sim('JS').applied.filter((a) => a.kind === 'punishment.feedback').map((a) => a.jti)).size, 1, 'the initiator received the feedback')
 })
+
+t.test('fields outside a platform\'s share scope never reach it', async (t) => {
+  const { h, sim } = await startDeliverySetup(t, { platformOverrides: (p) => p.id === 'AH' ? { ...p, shareScopes: ['all-platforms'] } : p })
+  const org = sampleEntry('SH', '310000', 1)
+  const person = sampleEntry('SH', '310000', 2, { person: true })
+  await accept(h, 'SH', 'list.upsert', [org, person])
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 3))
+  const atAh = sim('AH').held.get(`SH:${org.entryId}`)?.item as typeof org
+  t.equal(atAh.subject.responsiblePersons?.[0]?.idNumber, undefined, 'AH, authorised for all-platforms data only, gets no identity number')
+  t.notOk(sim('AH').held.has(`SH:${person.entryId}`), 'a person entry is withheld from AH whole')
+  t.ok((sim('JS').held.get(`SH:${org.entryId}`)?.item as typeof org).subject.responsiblePersons?.[0]?.idNumber, 'JS, authorised for both, gets it')
+  t.ok(sim('JS').held.has(`SH:${person.entryId}`))
+  const evidence = await h.db.query("SELECT receipt FROM deliveries WHERE destination = 'AH'")
+  t.same(evidence.rows[0]?.receipt.withheld, [person.entryId], 'what was withheld is in the delivery\'s evidence')
+})
+
+t.test('the scheduled sweep (a BullMQ job scheduler) removes an entry whose validity ended, everywhere', async (t) => {
+  const { h, sim } = await startDeliverySetup(t, { settings: { coordinationSweepMs: 200 } })
+  const expired = { ...sampleEntry('JS', '320000', 1), validFrom: '2026-01-01', validUntil: '2026-01-31' }
+  await accept(h, 'JS', 'list.upsert', [expired])
+  t.ok(await waitFor(() => ['SH', 'ZJ', 'AH'].every((id) => sim(id).held.get(`JS:${expired.entryId}`)?.removed === true), 15_000), 'removed at every replica without anyone asking')
+  const e = await h.db.query("SELECT version, status, removal->>'reason' AS reason FROM entries")
+  t.same(e.rows, [{ version: 2, status: 'removed', reason: 'expiry' }])
+  const schedulers = await h.app.coordination.schedulers()
+  t.equal(schedulers, 1, 'one job scheduler, however many times the gateway starts')
+})
