@@ -22,6 +22,8 @@ import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
+import { transparencyPlugin } from './transparency/transparency-plugin.js'
+import { transparencyRoutes } from './transparency/transparency-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -67,6 +69,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(redisPlugin)
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
+  await app.register(transparencyPlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
 
   await app.register(swagger, {
@@ -89,5 +92,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
+  await app.register(transparencyRoutes)
   return app
 }
