@@ -36,6 +36,7 @@ export async function inclusionProof (
   warn: (obj: object, msg: string) => void
 ): Promise<InclusionProofV1> {
   const head = await requireLog(db, owner, listCode)
+  if (version > 2147483647) throw new GatewayError('NOT_FOUND', `no version ${version} of ${owner}:${entryId}`)
   const { rows } = await db.query<HistoryRow & { idx: string, leaf_hash: Buffer }>(
     `SELECT l.idx, l.leaf_hash, h.owner, $4::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at
      FROM entry_history h JOIN transparency_leaves l ON l.history_id = h.id

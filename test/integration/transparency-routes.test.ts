@@ -108,6 +108,16 @@ t.test('checkpoints and proofs over HTTP, verified offline against the gateway\'
   t.equal((await call(h, 'GET', `${LOG}/consistency?first=5&second=10`, reader)).body.code, 'BAD_REQUEST', 'beyond the log')
   t.equal((await call(h, 'GET', `${LOG}/inclusion?entryId=${entries[0]?.entryId ?? ''}&version=2&treeSize=5`, reader)).body.code, 'BAD_REQUEST', 'leaf after the tree asked for')
   t.equal((await call(h, 'GET', `${LOG}/inclusion?entryId=nope&version=1`, reader)).body.code, 'NOT_FOUND')
+  t.equal((await call(h, 'GET', `${LOG}/inclusion?entryId=nope&version=9999999999`, reader)).body.code, 'NOT_FOUND', 'a version beyond the contract\'s range')
+  t.equal((await call(h, 'GET', `${LOG}/consistency?first=0`, reader)).body.code, 'BAD_REQUEST')
+  const docs = (await h.app.inject({ url: '/docs/json' })).json<{ paths: Record<string, unknown> }>()
+  t.same(Object.keys(docs.paths).filter((p) => p.startsWith('/v1/transparency')).sort(), [
+    '/v1/transparency/logs',
+    '/v1/transparency/logs/{owner}/{listCode}/checkpoints',
+    '/v1/transparency/logs/{owner}/{listCode}/checkpoints/latest',
+    '/v1/transparency/logs/{owner}/{listCode}/consistency',
+    '/v1/transparency/logs/{owner}/{listCode}/inclusion'
+  ], 'every route is in the OpenAPI document')
 
   // Rewriting one history row in the database: the change no longer proves against what was signed.
   await h.db.query(
