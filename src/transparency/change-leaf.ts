@@ -35,11 +35,22 @@ export function canonicalJson (value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError('JSON has no NaN or Infinity')
     return JSON.stringify(value)
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  // Plain loops and concatenation: this runs for every change the sequencer appends.
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i])
+    return out + ']'
+  }
   if (typeof value === 'object') {
     const obj = value as Record<string, unknown>
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort()
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`
+    const keys = Object.keys(obj).sort()
+    let out = '{'
+    for (const k of keys) {
+      const member = obj[k]
+      if (member === undefined) continue
+      out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(member)
+    }
+    return out + '}'
   }
   throw new TypeError(`not a JSON value: ${typeof value}`)
 }
