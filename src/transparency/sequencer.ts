@@ -29,22 +29,29 @@ type PendingRow = HistoryRow & { id: string }
 export class Sequencer {
   constructor (private readonly pool: pg.Pool, private readonly batchSize = 2000) {}
 
-  /** Sequences everything pending; returns how many leaves were appended (0 if another gateway is at it). */
-  async drain (): Promise<number> {
+  /**
+   * Sequences everything pending; returns how many leaves were appended. A scheduled run leaves
+   * the work to another gateway already at it (0); with `wait` (on demand) it waits its turn.
+   */
+  async drain (wait = false): Promise<number> {
     let total = 0
     for (;;) {
-      const n = await this.batch()
+      const n = await this.batch(wait)
       total += Math.max(n, 0)
       if (n < this.batchSize) return total
     }
   }
 
-  /** One batch; -1 when another sequencer holds the lock. */
-  async batch (): Promise<number> {
+  /** One batch; -1 when another sequencer holds the lock and `wait` is false. */
+  async batch (wait = false): Promise<number> {
     return await inTransaction(this.pool, async (client) => {
-      const { rows: [lock] } = await client.query<{ ok: boolean }>(
-        "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':transparency-sequencer')) AS ok")
-      if (lock?.ok !== true) return -1
+      const key = "hashtext(current_schema() || ':transparency-sequencer')"
+      if (wait) {
+        await client.query(`SELECT pg_advisory_xact_lock(${key})`)
+      } else {
+        const { rows: [lock] } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${key}) AS ok`)
+        if (lock?.ok !== true) return -1
+      }
       const { rows } = await client.query<PendingRow>(PENDING, [this.batchSize])
       const byLog = new Map<string, PendingRow[]>()
       for (const r of rows) {

@@ -103,7 +103,7 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request, reply) => {
     const { owner, listCode } = request.params as { owner: string, listCode: string }
-    await app.transparency.sequencer.drain()
+    await app.transparency.sequencer.drain(true)
     const cp = await signCheckpoint(app.pg, app.gatewayKeys, owner, listCode)
     if (cp === undefined) throw new GatewayError('NOT_FOUND', `no log for list ${owner}/${listCode}`)
     await app.pg.query('INSERT INTO admin_actions (principal, action, target, detail) VALUES ($1, $2, $3, $4)',

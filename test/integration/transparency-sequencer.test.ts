@@ -77,4 +77,19 @@ t.test('the sequencer appends every committed change once, in id order, to its l
   t.equal((await storedRoots(h)).get('SH/food-drug-serious-violation')?.size, 29)
   const inner = await h.db.query<{ n: string }>('SELECT count(*) AS n FROM transparency_nodes')
   t.ok(Number(inner.rows[0]?.n) < 33, 'fewer interior nodes than leaves are stored')
+
+  // Another gateway's sequencer mid-transaction: a scheduled run leaves it the work, an on-demand one waits its turn.
+  t.equal(await publish(h, 'SH', 'list.upsert', [sampleEntry('SH', '310000', 300)]), 202)
+  const holder = await other.connect()
+  await holder.query('BEGIN')
+  await holder.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':transparency-sequencer'))")
+  t.equal(await new Sequencer(h.db).drain(), 0, 'a scheduled run skips while another sequencer is at it')
+  let waited: number | undefined
+  const onDemand = new Sequencer(h.db).drain(true).then((n) => { waited = n })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.equal(waited, undefined, 'an on-demand run waits')
+  await holder.query('COMMIT')
+  holder.release()
+  await onDemand
+  t.equal(waited, 1, 'and then sequences what is pending')
 })
