@@ -1,8 +1,8 @@
 /**
  * `npm run bench:transparency`: the cost of the per-list transparency logs.
- * - ingest side: history rows written in statements of 1,000 (as an envelope writes them) into
- *   `entry_history`, whose trigger queues each row for the sequencer, against the same rows into a
- *   copy of the table without the trigger;
+ * - ingest side: an envelope row and its 1,000 history rows per transaction (as an envelope
+ *   writes them), with the envelope queued for the sequencer by a trigger and the history indexed
+ *   by jti, against the same rows into copies of the tables without either;
  * - the sequencer: leaves appended per second (leaf encoding, hashing, storing leaves and subtree
  *   hashes, in batches of 2,000 per transaction), against building the same tree in memory;
  * - proofs: inclusion and consistency proofs read from the stored hashes, p50 and p99.
@@ -33,23 +33,46 @@ const HISTORY_INSERT = (table: string): string => `INSERT INTO ${table} (owner, 
 
 await runInScratch('transparency', 4, async ({ schema, db }) => {
   await migrate(DATABASE_URL, schema)
-  await db.query('CREATE TABLE plain_history (LIKE entry_history INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)')
   const item = JSON.stringify(sampleEntry('SH', '310000', 1))
   process.stdout.write(`${CHANGES} changes of one list, items of ${item.length} bytes\n`)
 
-  const write = async (table: string): Promise<number> => {
+  const write = async (envelopes: string, history: string, round: number): Promise<number> => {
     const started = performance.now()
     for (let start = 0; start < CHANGES; start += STATEMENT) {
       const end = Math.min(CHANGES, start + STATEMENT) - 1
-      const jti = `${table}-${start}`
-      await db.query("INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at) VALUES ($1, 'SH', 'list.upsert', '-', '-', $2, '-', now())", [jti, end - start + 1])
-      await db.query(HISTORY_INSERT(table), [jti, start, end, item])
+      const jti = `${history}-${round}-${start}`
+      const client = await db.connect()
+      try {
+        await client.query('BEGIN')
+        await client.query(`INSERT INTO ${envelopes} (jti, iss, kind, digest, jws, item_count, receipt, received_at) VALUES ($1, 'SH', 'list.upsert', '-', '-', $2, '-', now())`, [jti, end - start + 1])
+        await client.query(HISTORY_INSERT(history), [jti, start, end, item])
+        await client.query('COMMIT')
+      } finally {
+        client.release()
+      }
     }
     return CHANGES / ((performance.now() - started) / 1000)
   }
-  const plainRate = await write('plain_history')
-  const queuedRate = await write('entry_history')
-  process.stdout.write(`history rows written: ${round(queuedRate)}/s with the sequencer's trigger, ${round(plainRate)}/s without (ratio ${round(queuedRate / plainRate, 3)})\n`)
+  // Baseline tables: the same columns, keys and indexes, without the trigger and the jti index.
+  await db.query(`CREATE TABLE plain_envelopes (LIKE envelopes INCLUDING ALL);
+    CREATE TABLE plain_history (LIKE entry_history INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+    ALTER TABLE plain_history ADD PRIMARY KEY (id), ADD UNIQUE (owner, entry_id, version);
+    CREATE TABLE queued_envelopes (LIKE envelopes INCLUDING ALL);
+    CREATE TABLE queued_history (LIKE entry_history INCLUDING ALL);
+    CREATE TRIGGER queued_envelopes_transparency AFTER INSERT ON queued_envelopes FOR EACH ROW EXECUTE FUNCTION transparency_enqueue()`)
+  // Two rounds each, interleaved, the better one counted: the machine's other load moves both alike.
+  // The first round into the ledger's own tables is the one sequenced below; the second goes to copies.
+  const plainRate1 = await write('plain_envelopes', 'plain_history', 1)
+  const queuedRate1 = await write('envelopes', 'entry_history', 1)
+  await db.query('TRUNCATE plain_history, plain_envelopes')
+  const { rows: [mark] } = await db.query<{ id: string | null }>('SELECT max(id) AS id FROM transparency_pending')
+  const plainRate2 = await write('plain_envelopes', 'plain_history', 2)
+  const queuedRate2 = await write('queued_envelopes', 'queued_history', 2)
+  // The copies' envelopes are not to be sequenced: only the ledger's are.
+  await db.query('DELETE FROM transparency_pending WHERE id > $1', [mark?.id ?? '0'])
+  const plainRate = Math.max(plainRate1, plainRate2)
+  const queuedRate = Math.max(queuedRate1, queuedRate2)
+  process.stdout.write(`history rows written: ${round(queuedRate)}/s with the sequencer's trigger and index, ${round(plainRate)}/s without (ratio ${round(queuedRate / plainRate, 3)})\n`)
 
   const seqStarted = performance.now()
   const appended = await new Sequencer(db).drain()

@@ -12,19 +12,20 @@ SELECT h.id, h.owner, h.entry_id, h.version, h.action, h.status, h.jti, h.data, 
                  WHERE p.owner = h.owner AND p.entry_id = h.entry_id AND p.version < h.version AND p.action = 'upsert'
                  ORDER BY p.version DESC LIMIT 1),
                 (SELECT e.list_code FROM entries e WHERE e.owner = h.owner AND e.entry_id = h.entry_id)) AS list_code
-FROM transparency_pending q JOIN entry_history h ON h.id = q.history_id
-ORDER BY h.id
-LIMIT $1`
+FROM entry_history h
+WHERE h.jti = ANY($1::text[])
+  AND NOT EXISTS (SELECT 1 FROM transparency_leaves l WHERE l.history_id = h.id)
+ORDER BY h.id`
 
 type PendingRow = HistoryRow & { id: string }
 
 /**
- * Appends committed entry_history rows to their lists' logs, in id order, a batch per
- * transaction. Each history row is queued (transparency_pending) by a trigger in the transaction
- * that wrote it and leaves the queue in the transaction that appends it, so a crash repeats a
- * batch whole or not at all, and a row can be a leaf only once (unique history_id). Gateways
- * running side by side take turns: one sequencer per ledger schema at a time (an advisory lock
- * tried, not waited for), and each log's head row is locked while it grows.
+ * Appends committed entry_history rows to their lists' logs, in id order, about `batchSize` rows
+ * per transaction. Each envelope is queued (transparency_pending) by a trigger in the transaction
+ * that wrote it and its history rows, and leaves the queue in the transaction that appends those
+ * rows, so a crash repeats a batch whole or not at all, and a row can be a leaf only once (unique
+ * history_id). Gateways running side by side take turns: one sequencer per ledger schema
+ * at a time (an advisory lock), and each log's head row is locked while it grows.
  */
 export class Sequencer {
   constructor (private readonly pool: pg.Pool, private readonly batchSize = 2000) {}
@@ -36,23 +37,34 @@ export class Sequencer {
   async drain (wait = false): Promise<number> {
     let total = 0
     for (;;) {
-      const n = await this.batch(wait)
-      total += Math.max(n, 0)
-      if (n < this.batchSize) return total
+      const r = await this.batch(wait)
+      total += r.leaves
+      if (r.locked || r.statements === 0) return total
     }
   }
 
-  /** One batch; -1 when another sequencer holds the lock and `wait` is false. */
-  async batch (wait = false): Promise<number> {
+  /** One batch: how many queued envelopes it took and leaves it appended; `locked` when another sequencer holds the lock and `wait` is false. */
+  async batch (wait = false): Promise<{ locked: boolean, statements: number, leaves: number }> {
     return await inTransaction(this.pool, async (client) => {
       const key = "hashtext(current_schema() || ':transparency-sequencer')"
       if (wait) {
         await client.query(`SELECT pg_advisory_xact_lock(${key})`)
       } else {
         const { rows: [lock] } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${key}) AS ok`)
-        if (lock?.ok !== true) return -1
+        if (lock?.ok !== true) return { locked: true, statements: 0, leaves: 0 }
       }
-      const { rows } = await client.query<PendingRow>(PENDING, [this.batchSize])
+      // Whole envelopes, oldest first, up to about batchSize items (at least one envelope).
+      const { rows: queued } = await client.query<{ id: string, jti: string, n: number | null }>(
+        'SELECT q.id, q.jti, e.item_count AS n FROM transparency_pending q LEFT JOIN envelopes e USING (jti) ORDER BY q.id LIMIT $1', [this.batchSize])
+      const take: typeof queued = []
+      let count = 0
+      for (const q of queued) {
+        if (take.length > 0 && count + (q.n ?? 0) > this.batchSize) break
+        take.push(q)
+        count += q.n ?? 0
+      }
+      if (take.length === 0) return { locked: false, statements: 0, leaves: 0 }
+      const { rows } = await client.query<PendingRow>(PENDING, [take.map((q) => q.jti)])
       const byLog = new Map<string, PendingRow[]>()
       for (const r of rows) {
         const key = JSON.stringify([r.owner, r.list_code ?? 'unlisted'])
@@ -61,8 +73,8 @@ export class Sequencer {
         byLog.set(key, list)
       }
       for (const changes of byLog.values()) await this.append(client, changes)
-      if (rows.length > 0) await client.query('DELETE FROM transparency_pending WHERE history_id = ANY($1::bigint[])', [rows.map((r) => r.id)])
-      return rows.length
+      await client.query('DELETE FROM transparency_pending WHERE id = ANY($1::bigint[])', [take.map((q) => q.id)])
+      return { locked: false, statements: take.length, leaves: rows.length }
     })
   }
 

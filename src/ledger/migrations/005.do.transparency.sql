@@ -1,25 +1,31 @@
 -- Transparency: one append-only RFC 6962 log per list (owner platform + list code) over the
 -- entries' changes, the hashes its proofs need, and the checkpoints the gateway signs.
 
--- Every new entry_history row is queued here by a statement trigger, in the same transaction as
--- the row: the sequencer never misses a change whose transaction commits late (bigserial ids
--- are not committed in order) and never sees one that rolls back.
+-- Every accepted envelope is queued here by a row trigger, in the transaction that writes it and
+-- its entries' history (src/ledger/envelope-store.ts writes both in one transaction): the
+-- sequencer never misses a change whose transaction commits late (bigserial ids are not committed
+-- in order) and never sees one that rolls back. One queue row per envelope, not per history row:
+-- ingest pays a few microseconds per envelope and one index entry per history row (below).
 CREATE TABLE transparency_pending (
-  history_id  bigint PRIMARY KEY
+  id   bigserial PRIMARY KEY,
+  jti  text NOT NULL
 );
 
 CREATE FUNCTION transparency_enqueue () RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO transparency_pending (history_id) SELECT id FROM new_rows;
+  INSERT INTO transparency_pending (jti) VALUES (NEW.jti);
   RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER entry_history_transparency AFTER INSERT ON entry_history
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION transparency_enqueue();
+CREATE TRIGGER envelopes_transparency AFTER INSERT ON envelopes
+  FOR EACH ROW EXECUTE FUNCTION transparency_enqueue();
 
--- History written before this migration is sequenced too.
-INSERT INTO transparency_pending (history_id) SELECT id FROM entry_history;
+-- The sequencer finds a queued envelope's history rows by jti.
+CREATE INDEX IF NOT EXISTS entry_history_jti ON entry_history (jti);
+
+-- History written before this migration is sequenced too, envelope by envelope in history order.
+INSERT INTO transparency_pending (jti) SELECT jti FROM entry_history GROUP BY jti ORDER BY min(id);
 
 -- The head of each list's log: its size and root. The sequencer and the signer lock this row.
 CREATE TABLE transparency_logs (
