@@ -83,7 +83,9 @@ export const GatewaySettings = Type.Object({
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
   feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
   feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' }),
-  coordinationSweepMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'How often overdue responses and feedback are looked for (reminders) and expired entries removed' })
+  coordinationSweepMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'How often overdue responses and feedback are looked for (reminders) and expired entries removed' }),
+  transparencySequenceIntervalMs: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 1000, description: 'How often new entry changes are appended to their lists\' transparency logs (the merge delay)' }),
+  checkpointIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'How often a checkpoint is signed for every list log that grew' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -99,7 +101,9 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   jobLockMs: 30_000,
   feedRedeliverMs: 60_000,
   feedPageSize: 100,
-  coordinationSweepMs: 60_000
+  coordinationSweepMs: 60_000,
+  transparencySequenceIntervalMs: 1000,
+  checkpointIntervalMs: 60_000
 }
 
 /** Everything the config folder holds, validated. */

@@ -24,6 +24,8 @@ import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
 import { coordinationPlugin } from './coordination/coordination-plugin.js'
 import { coordinationRoutes } from './coordination/coordination-routes.js'
+import { transparencyPlugin } from './transparency/transparency-plugin.js'
+import { transparencyRoutes } from './transparency/transparency-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -72,6 +74,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })
+  await app.register(transparencyPlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
 
   await app.register(swagger, {
@@ -95,5 +98,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
   await app.register(coordinationRoutes)
+  await app.register(transparencyRoutes)
   return app
 }
