@@ -77,7 +77,11 @@ export const GatewaySettings = Type.Object({
   sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
   feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
-  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' })
+  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' }),
+  sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30, description: 'An admin session unused this long ends' }),
+  sessionMaxHours: Type.Integer({ minimum: 1, maximum: 168, default: 12, description: 'An admin session ends this long after login, used or not' }),
+  loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),
+  apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -92,7 +96,11 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   sweepIntervalMs: 30_000,
   jobLockMs: 30_000,
   feedRedeliverMs: 60_000,
-  feedPageSize: 100
+  feedPageSize: 100,
+  sessionIdleMinutes: 30,
+  sessionMaxHours: 12,
+  loginRateLimitPerMinute: 10,
+  apiRateLimitPerMinute: 6000
 }
 
 /** Everything the config folder holds, validated. */

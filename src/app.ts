@@ -22,6 +22,11 @@ import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
+import { securityPlugin } from './auth/security-plugin.js'
+import { installRouteAccess } from './auth/route-access.js'
+import { sessionRoutes } from './auth/session-routes.js'
+import { adminApiRoutes } from './admin/admin-api-routes.js'
+import { dashboardRoutes } from './admin/dashboard-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -45,10 +50,12 @@ Every message is a JWS envelope (see POST /v1/envelopes). Every error is applica
 SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
 FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT (409); PAYLOAD_TOO_LARGE (413);
 UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN (422);
-UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
+RATE_LIMITED (429); UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
 
 Read calls take \`Authorization: Bearer <JWT>\` signed by a platform key or an admin key (aud YRD, exp at
-most 15 minutes after iat).`
+most 15 minutes after iat). The dashboard's APIs (/v1/admin/…) also take the admin session cookie set by
+POST /v1/admin/session (a local account); with the cookie, state changes need the session's X-CSRF-Token.
+Every route declares the roles it admits (admin, operator, auditor, platform).`
 
 /** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
@@ -68,6 +75,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   installErrorHandler(app)
+  // Before any route: security headers, rate limits, and the rule that every route declares its access.
+  await app.register(securityPlugin)
+  installRouteAccess(app)
 
   await app.register(swagger, {
     openapi: {
@@ -89,5 +99,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
+  await app.register(sessionRoutes)
+  await app.register(adminApiRoutes)
+  await app.register(dashboardRoutes)
   return app
 }

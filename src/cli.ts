@@ -13,6 +13,8 @@ import { runDemo } from './demo/run-demo.js'
 import { createPool } from './ledger/pool.js'
 import { resendDelivery } from './delivery/delivery-admin.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+import { adminUserCommand } from './auth/admin-user-command.js'
+import { verifyAuditCommand } from './audit/verify-audit-command.js'
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
 const fail = (msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(2) }
@@ -105,6 +107,9 @@ program.command('verify-receipt').description('verify a receipt offline against 
       fail(`receipt does not verify: ${(err as Error).message}`)
     }
   })
+
+program.addCommand(adminUserCommand())
+program.addCommand(verifyAuditCommand())
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   fail((err as Error).message)
