@@ -18,7 +18,7 @@ export async function readQueryLog (pool: pg.Pool, f: QueryLogFilter): Promise<Q
     `SELECT seq::text AS seq, at, principal, role, route, subject_masked, purpose, result_count FROM query_log
      WHERE ($1::text IS NULL OR principal = $1) AND ($2::text IS NULL OR subject_hash = $2)
        AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4) AND ($5::bigint IS NULL OR seq < $5)
-     ORDER BY seq DESC LIMIT $6`,
+     ORDER BY query_log.seq DESC LIMIT $6`,
     [f.principal ?? null, f.subject === undefined ? null : subjectHash(f.subject.toUpperCase()), f.from ?? null, f.to ?? null, f.before ?? null, f.limit])
   return {
     rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: r.principal, role: r.role, route: r.route, subjectMasked: r.subject_masked, purpose: r.purpose, resultCount: r.result_count })),
@@ -31,7 +31,7 @@ export async function readAdminActions (pool: pg.Pool, f: { principal?: string, 
   const { rows } = await pool.query<{ seq: string, at: Date, principal: string, action: string, target: string, detail: unknown }>(
     `SELECT seq::text AS seq, at, principal, action, target, detail FROM admin_actions
      WHERE ($1::text IS NULL OR principal = $1) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR seq < $3)
-     ORDER BY seq DESC LIMIT $4`, [f.principal ?? null, f.action ?? null, f.before ?? null, f.limit])
+     ORDER BY admin_actions.seq DESC LIMIT $4`, [f.principal ?? null, f.action ?? null, f.before ?? null, f.limit])
   return {
     rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: r.principal, action: r.action, target: r.target, detail: r.detail })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]?.seq ?? null : null

@@ -10,7 +10,7 @@ async function readBatch (pool: pg.Pool | pg.PoolClient, table: ChainTable, afte
   // Every field as text, as the trigger encoded it (result_count as an integer's text, detail as jsonb text).
   const fields = CHAINS[table].map((f) => `${f}::text`).join(', ')
   const { rows } = await pool.query<Record<string, string | null> & { id: string, seq: string, at: Date, prev_hash: string, hash: string }>(
-    `SELECT id::text AS id, seq::text AS seq, at, prev_hash, hash, ${fields} FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT ${BATCH}`, [afterSeq])
+    `SELECT id::text AS id, seq::text AS seq, at, prev_hash, hash, ${fields} FROM ${table} t WHERE t.seq > $1::bigint ORDER BY t.seq LIMIT ${BATCH}`, [afterSeq])
   return rows.map((r) => ({ id: r.id, seq: r.seq, at: r.at, prev_hash: r.prev_hash, hash: r.hash, values: CHAINS[table].map((f) => r[f] ?? null) }))
 }
 
