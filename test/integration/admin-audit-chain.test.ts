@@ -13,8 +13,13 @@ import { inTransaction } from '../../src/ledger/pool.js'
 const run = promisify(execFile)
 
 const query = (i: number): Parameters<typeof recordQuery>[1] => ({
-  principal: `SH-${i}`, role: 'platform', route: 'GET /v1/subjects/{id}/entries', subjectId: `33010619900101${String(1000 + i)}`,
-  subjectMasked: '3301**********' + String(1000 + i), purpose: i % 2 === 0 ? '行政许可审查 licence check' : 'procurement', resultCount: i
+  principal: `SH-${i}`,
+  role: 'platform',
+  route: 'GET /v1/subjects/{id}/entries',
+  subjectId: `33010619900101${String(1000 + i)}`,
+  subjectMasked: '3301**********' + String(1000 + i),
+  purpose: i % 2 === 0 ? '行政许可审查 licence check' : 'procurement',
+  resultCount: i
 })
 
 async function fill (h: Harness, n: number): Promise<void> {
