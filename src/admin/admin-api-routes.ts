@@ -13,7 +13,9 @@ import { platformOverview } from './platform-overview.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const Seq = Type.String({ pattern: '^\\d{1,18}$' })
-const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 })
+// Query strings are not coerced (ajv coerceTypes is off): numbers arrive as digits.
+const Limit = Type.String({ pattern: '^([1-9]\\d{0,1}|[1-4]\\d{2}|500)$', description: '1 to 500 (default 100)' })
+const limitOf = (raw: string | undefined): number => raw === undefined ? 100 : Number(raw)
 const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
 const OPS = ['admin', 'operator', 'auditor'] as const
 
@@ -41,10 +43,14 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Each platform\'s health, queue depth and deliveries; delivery lag over time',
       tags: ['admin'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080, default: 60 })) }),
+      querystring: Type.Object({ minutes: Type.Optional(Type.String({ pattern: '^\\d{1,5}$', description: 'The lag chart\'s window in minutes, 5 to 10,080 (default 60)' })) }),
       response: { 200: OverviewV1, ...problems }
     }
-  }, async (request) => await platformOverview(app, (request.query as { minutes?: number }).minutes ?? 60))
+  }, async (request) => {
+    const minutes = Number((request.query as { minutes?: string }).minutes ?? 60)
+    if (minutes < 5 || minutes > 10_080) throw new GatewayError('BAD_REQUEST', 'minutes is 5 to 10,080')
+    return await platformOverview(app, minutes)
+  })
 
   app.get('/v1/admin/messages', {
     config: { access: { roles: [...OPS] } },
@@ -64,8 +70,8 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: MessageSearchV1, ...problems }
     }
   }, async (request) => {
-    const q = request.query as Omit<MessageQuery, 'limit'> & { limit?: number }
-    return await searchMessages(app.pg, { ...q, limit: q.limit ?? 100 })
+    const q = request.query as Omit<MessageQuery, 'limit'> & { limit?: string }
+    return await searchMessages(app.pg, { ...q, limit: limitOf(q.limit) })
   })
 
   app.get('/v1/admin/messages/:jti', {
@@ -94,8 +100,8 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: QueryLogPageV1, ...problems }
     }
   }, async (request) => {
-    const q = request.query as Omit<QueryLogFilter, 'limit'> & { limit?: number }
-    return await readQueryLog(app.pg, { ...q, limit: q.limit ?? 100 })
+    const q = request.query as Omit<QueryLogFilter, 'limit'> & { limit?: string }
+    return await readQueryLog(app.pg, { ...q, limit: limitOf(q.limit) })
   })
 
   app.get('/v1/admin/query-log.csv', {
@@ -128,8 +134,8 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: AdminActionPageV1, ...problems }
     }
   }, async (request) => {
-    const q = request.query as { principal?: string, action?: string, before?: string, limit?: number }
-    return await readAdminActions(app.pg, { ...q, limit: q.limit ?? 100 })
+    const q = request.query as { principal?: string, action?: string, before?: string, limit?: string }
+    return await readAdminActions(app.pg, { ...q, limit: limitOf(q.limit) })
   })
 
   app.get('/v1/admin/audit/verify', {

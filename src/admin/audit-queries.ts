@@ -1,6 +1,11 @@
 import type pg from 'pg'
 import type { AdminActionPageV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
 import { subjectHash } from '../ledger/query-log.js'
+import { scrubIdNumbers } from '../identifiers/mask.js'
+import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
+
+// Free text (a purpose, a principal, a target) may hold a number someone typed: never shown in clear.
+const scrub = scrubIdNumbers
 
 export interface QueryLogFilter {
   principal?: string
@@ -21,7 +26,7 @@ export async function readQueryLog (pool: pg.Pool, f: QueryLogFilter): Promise<Q
      ORDER BY query_log.seq DESC LIMIT $6`,
     [f.principal ?? null, f.subject === undefined ? null : subjectHash(f.subject.toUpperCase()), f.from ?? null, f.to ?? null, f.before ?? null, f.limit])
   return {
-    rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: r.principal, role: r.role, route: r.route, subjectMasked: r.subject_masked, purpose: r.purpose, resultCount: r.result_count })),
+    rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: scrub(r.principal), role: r.role, route: r.route, subjectMasked: scrub(r.subject_masked), purpose: scrub(r.purpose), resultCount: r.result_count })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]?.seq ?? null : null
   }
 }
@@ -33,7 +38,7 @@ export async function readAdminActions (pool: pg.Pool, f: { principal?: string, 
      WHERE ($1::text IS NULL OR principal = $1) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR seq < $3)
      ORDER BY admin_actions.seq DESC LIMIT $4`, [f.principal ?? null, f.action ?? null, f.before ?? null, f.limit])
   return {
-    rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: r.principal, action: r.action, target: r.target, detail: r.detail })),
+    rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: scrub(r.principal), action: r.action, target: scrub(r.target), detail: r.detail === null ? null : JSON.parse(scrub(JSON.stringify(maskIdNumbersDeep(r.detail)))) as unknown })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]?.seq ?? null : null
   }
 }

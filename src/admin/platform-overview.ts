@@ -22,7 +22,7 @@ export function bucketSecondsFor (windowMinutes: number): number {
  */
 export async function platformOverview (app: FastifyInstance, windowMinutes: number): Promise<OverviewV1> {
   const { rows: counts } = await app.pg.query<{ destination: string, status: string, n: string, oldest: Date | null }>(
-    `SELECT destination, status, count(*) AS n, min(created_at) FILTER (WHERE status <> 'delivered') AS oldest
+    `SELECT destination, status, count(*) AS n, min(created_at) FILTER (WHERE status NOT IN ('delivered', 'dead')) AS oldest
      FROM deliveries GROUP BY destination, status`)
   const platforms: PlatformOverview[] = await Promise.all(app.config.platforms.filter((p) => p.enabled).map(async (p) => {
     const adapter = app.delivery.adapters.get(p.id)
