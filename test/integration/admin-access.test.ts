@@ -81,6 +81,7 @@ t.test('every route declares its access and refuses every caller it should (rout
       continue
     }
     t.equal(await call({}), 401, `${key}: 401 without credentials`)
+    if (method === 'GET') t.equal((await h.app.inject({ method: 'HEAD', url: concrete(url) })).statusCode, 401, `HEAD ${url}: 401 without credentials`)
     t.equal(await call({ authorization: 'Bearer not-a-jwt' }), 401, `${key}: 401 with a bad token`)
     t.equal(await call({}, { gw_session: 'forged.value' }), 401, `${key}: 401 with a forged session cookie`)
     for (const role of ALL) {
