@@ -14,6 +14,8 @@ import { createPool } from './ledger/pool.js'
 import { resendDelivery } from './delivery/delivery-admin.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 import { runVerifyProof } from './transparency/verify-proof-command.js'
+import { adminUserCommand } from './auth/admin-user-command.js'
+import { verifyAuditCommand } from './audit/verify-audit-command.js'
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
 const fail = (msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(2) }
@@ -120,6 +122,8 @@ program.command('verify-proof').description('verify a signed checkpoint and an i
     else process.stderr.write(`credit-gw: proof does not hold: ${result.message}\n`)
     process.exit(result.ok ? 0 : 1)
   })
+program.addCommand(adminUserCommand())
+program.addCommand(verifyAuditCommand())
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   fail((err as Error).message)
