@@ -23,6 +23,15 @@ import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
+import { coordinationPlugin } from './coordination/coordination-plugin.js'
+import { coordinationRoutes } from './coordination/coordination-routes.js'
+import { transparencyPlugin } from './transparency/transparency-plugin.js'
+import { transparencyRoutes } from './transparency/transparency-routes.js'
+import { securityPlugin } from './auth/security-plugin.js'
+import { installRouteAccess } from './auth/route-access.js'
+import { sessionRoutes } from './auth/session-routes.js'
+import { adminApiRoutes } from './admin/admin-api-routes.js'
+import { dashboardRoutes } from './admin/dashboard-routes.js'
 import { reconcileRoutes } from './reconcile/reconcile-routes.js'
 import { reconcileSchedulePlugin } from './reconcile/reconcile-schedule.js'
 
@@ -46,14 +55,16 @@ and Anhui (AH) exchange red lists, black lists and joint-punishment notices.
 Every message is a JWS envelope (see POST /v1/envelopes). Every error is application/problem+json
 (RFC 9457) with a stable \`code\`: ENVELOPE_MALFORMED, BAD_REQUEST, PURPOSE_REQUIRED (400); UNAUTHORIZED,
 SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
-FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, RUN_NOT_HEALABLE (409); PAYLOAD_TOO_LARGE (413);
-UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN (422);
-UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
+FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, CASE_TRANSITION_INVALID, CASE_EXISTS, OBJECTION_OPEN, RUN_NOT_HEALABLE (409); PAYLOAD_TOO_LARGE (413);
+UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN, CASE_UNKNOWN, OBJECTION_UNKNOWN, NOT_REPAIRABLE (422);
+RATE_LIMITED (429); UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
 A platform's envelope of a kind only the gateway issues (gateway.notice, iss YRD) is refused whole
 with FORBIDDEN (403), on POST /v1/envelopes and on every native route alike.
 
 Read calls take \`Authorization: Bearer <JWT>\` signed by a platform key or an admin key (aud YRD, exp at
-most 15 minutes after iat).`
+most 15 minutes after iat). The dashboard's APIs (/v1/admin/…) also take the admin session cookie set by
+POST /v1/admin/session (a local account); with the cookie, state changes need the session's X-CSRF-Token.
+Every route declares the roles it admits (admin, operator, auditor, platform).`
 
 /** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
@@ -72,8 +83,13 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(redisPlugin)
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
+  await app.register(coordinationPlugin, { workers: opts.workers ?? true })
+  await app.register(transparencyPlugin, { workers: opts.workers ?? true })
   await app.register(reconcileSchedulePlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
+  // Before any route: security headers, rate limits, and the rule that every route declares its access.
+  await app.register(securityPlugin)
+  installRouteAccess(app)
 
   await app.register(swagger, {
     openapi: {
@@ -97,6 +113,11 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
+  await app.register(coordinationRoutes)
+  await app.register(transparencyRoutes)
+  await app.register(sessionRoutes)
+  await app.register(adminApiRoutes)
+  await app.register(dashboardRoutes)
   await app.register(reconcileRoutes)
   return app
 }

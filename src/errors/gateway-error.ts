@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   DELIVERY_IN_PROGRESS: { status: 409, title: 'Delivery in progress' },
   CASE_TRANSITION_INVALID: { status: 409, title: 'Not allowed in the case\'s current state' },
   RUN_NOT_HEALABLE: { status: 409, title: 'Reconciliation run cannot be healed' },
+  CASE_EXISTS: { status: 409, title: 'Case already opened' },
+  OBJECTION_OPEN: { status: 409, title: 'An objection is already open on the entry' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   SCHEMA_INVALID: { status: 422, title: 'Schema invalid' },
@@ -28,6 +30,9 @@ export const ERROR_CODES = {
   ENTRY_UNKNOWN: { status: 422, title: 'Entry unknown' },
   LIST_TYPE_UNKNOWN: { status: 422, title: 'List type not in the registry' },
   MEASURE_UNKNOWN: { status: 422, title: 'Measure not in the measures list' },
+  CASE_UNKNOWN: { status: 422, title: 'Case unknown' },
+  OBJECTION_UNKNOWN: { status: 422, title: 'Objection unknown or not open' },
+  NOT_REPAIRABLE: { status: 422, title: 'Entry not repairable' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' }

@@ -1,9 +1,13 @@
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
+
 /** One change a simulated platform applied (the evidence that nothing was applied twice). */
 export interface AppliedChange {
   jti: string
   kind: string
   entryKey: string
   version: number
+  /** The item itself, kept for a `gateway.notice` only (see {@link noticesOf}). */
+  item?: Record<string, unknown>
 }
 
 /** What a simulated platform holds of one entry. */
@@ -62,7 +66,14 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
         state.held.set(key, claims.kind === 'objection.open' ? { ...rest, suspended: true } : rest)
       }
     }
-    state.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
+    const change: AppliedChange = { jti: claims.jti, kind: claims.kind, entryKey: key, version }
+    if (claims.kind === 'gateway.notice') change.item = item
+    state.applied.push(change)
   }
   state.messagesApplied.push(claims.jti)
+}
+
+/** The gateway notices a simulated platform applied, in arrival order (each message once). */
+export function noticesOf (state: Pick<ReplicaState, 'applied'>): GatewayNoticeItemV1[] {
+  return state.applied.filter((a) => a.kind === 'gateway.notice' && a.item !== undefined).map((a) => a.item as GatewayNoticeItemV1)
 }
