@@ -47,7 +47,11 @@ const EXPECTED: Record<string, Role[] | 'own' | 'public'> = {
   'GET /v1/transparency/logs/:owner/:listCode/checkpoints': ['platform', 'admin', 'operator', 'auditor'],
   'POST /v1/transparency/logs/:owner/:listCode/checkpoints': ['admin', 'operator'],
   'GET /v1/transparency/logs/:owner/:listCode/inclusion': ['platform', 'admin', 'operator', 'auditor'],
-  'GET /v1/transparency/logs/:owner/:listCode/consistency': ['platform', 'admin', 'operator', 'auditor']
+  'GET /v1/transparency/logs/:owner/:listCode/consistency': ['platform', 'admin', 'operator', 'auditor'],
+  'GET /v1/reconciliation/runs': ['admin', 'operator', 'auditor'],
+  'GET /v1/reconciliation/runs/:id': ['admin', 'operator', 'auditor'],
+  'POST /v1/reconciliation/runs': ['admin', 'operator'],
+  'POST /v1/reconciliation/runs/:id/heal': ['admin']
 }
 
 const SAMPLE_PARAMS: Record<string, string> = { jti: 'no-such-jti', id: '1', platform: 'ZJ', file: 'none.js', batchId: 'b1' }
