@@ -7,6 +7,7 @@ import {
   AdminsFile, GatewaySettings, PlatformConfig, type GatewayConfig
 } from './config-schema.js'
 import { loadRegistries } from './load-registries.js'
+import { loadCheckers } from './load-checkers.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
 export function defaultConfigDir (): string {
@@ -51,7 +52,8 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const admins = existsSync(adminsFile) ? validated(AdminsFile, readJson(adminsFile), adminsFile).issuers : []
   admins.forEach((a, i) => checkKeys(adminsFile, `/issuers/${i}`, a))
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
-  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }) }
+  const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
+  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }), checkers }
 }
 
 export { ConfigError }

@@ -22,6 +22,7 @@ import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
+import { checkRoutes } from './checks/check-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -45,6 +46,7 @@ Every message is a JWS envelope (see POST /v1/envelopes). Every error is applica
 SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
 FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT (409); PAYLOAD_TOO_LARGE (413);
 UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN (422);
+CHECK_OUTCOME_CONFLICT (409); DECISION_TYPE_UNKNOWN (422);
 UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
 
 Read calls take \`Authorization: Bearer <JWT>\` signed by a platform key or an admin key (aud YRD, exp at
@@ -89,5 +91,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
+  await app.register(checkRoutes)
   return app
 }

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: { status: 409, title: 'Version not newer than the current one' },
   DELIVERY_IN_PROGRESS: { status: 409, title: 'Delivery in progress' },
   CASE_TRANSITION_INVALID: { status: 409, title: 'Not allowed in the case\'s current state' },
+  CHECK_OUTCOME_CONFLICT: { status: 409, title: 'Another outcome was already reported for this check' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   SCHEMA_INVALID: { status: 422, title: 'Schema invalid' },
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   ENTRY_UNKNOWN: { status: 422, title: 'Entry unknown' },
   LIST_TYPE_UNKNOWN: { status: 422, title: 'List type not in the registry' },
   MEASURE_UNKNOWN: { status: 422, title: 'Measure not in the measures list' },
+  DECISION_TYPE_UNKNOWN: { status: 422, title: 'Decision type not in the registries' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' }
