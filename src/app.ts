@@ -23,6 +23,7 @@ import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
 import { checkRoutes } from './checks/check-routes.js'
+import { qualityRoutes } from './quality/quality-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -92,5 +93,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
   await app.register(checkRoutes)
+  await app.register(qualityRoutes)
   return app
 }
