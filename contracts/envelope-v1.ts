@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { PlatformIdV1 } from './common-v1.js'
+import { GatewayNoticeItemV1 } from './gateway-notice-item-v1.js'
 import { ListRemoveItemV1 } from './list-remove-item-v1.js'
 import { ListUpsertItemV1 } from './list-upsert-item-v1.js'
 import { ObjectionOpenItemV1, ObjectionResolveItemV1 } from './objection-items-v1.js'
@@ -23,9 +24,13 @@ export const EnvelopeKindV1 = Type.Union([
   Type.Literal('punishment.notice'),
   Type.Literal('punishment.feedback'),
   Type.Literal('objection.open'),
-  Type.Literal('objection.resolve')
-], { title: 'EnvelopeKindV1' })
+  Type.Literal('objection.resolve'),
+  Type.Literal('gateway.notice')
+], { title: 'EnvelopeKindV1', description: 'gateway.notice is issued by the gateway only (iss YRD)' })
 export type EnvelopeKindV1 = Static<typeof EnvelopeKindV1>
+
+/** Kinds only the gateway issues: a platform's envelope of such a kind is refused. */
+export const GATEWAY_ONLY_KINDS: ReadonlySet<EnvelopeKindV1> = new Set(['gateway.notice'])
 
 /** The item schema of each kind. */
 export const ITEM_SCHEMAS = {
@@ -34,7 +39,8 @@ export const ITEM_SCHEMAS = {
   'punishment.notice': PunishmentNoticeItemV1,
   'punishment.feedback': PunishmentFeedbackItemV1,
   'objection.open': ObjectionOpenItemV1,
-  'objection.resolve': ObjectionResolveItemV1
+  'objection.resolve': ObjectionResolveItemV1,
+  'gateway.notice': GatewayNoticeItemV1
 } as const satisfies Record<EnvelopeKindV1, TSchema>
 
 export type ItemOf<K extends EnvelopeKindV1> = Static<(typeof ITEM_SCHEMAS)[K]>

@@ -49,6 +49,8 @@ FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT (409
 UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN (422);
 CHECK_OUTCOME_CONFLICT (409); DECISION_TYPE_UNKNOWN (422);
 UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
+A platform's envelope of a kind only the gateway issues (gateway.notice, iss YRD) is refused whole
+with FORBIDDEN (403), on POST /v1/envelopes and on every native route alike.
 
 Read calls take \`Authorization: Bearer <JWT>\` signed by a platform key or an admin key (aud YRD, exp at
 most 15 minutes after iat).`

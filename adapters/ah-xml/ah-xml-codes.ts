@@ -14,7 +14,8 @@ export const KIND_CODES = {
   'punishment.notice': 'CJFQ', // 联合奖惩发起
   'punishment.feedback': 'CJFK', // 联合奖惩反馈
   'objection.open': 'YYSQ', // 异议申请
-  'objection.resolve': 'YYCL' // 异议处理结果
+  'objection.resolve': 'YYCL', // 异议处理结果
+  'gateway.notice': 'WGTZ' // 网关通知
 } as const satisfies Record<EnvelopeKindV1, string>
 
 /** The contract kind of a message type code, or undefined when the code is not one of ours. */
@@ -83,6 +84,13 @@ export const FEEDBACK_OUTCOME_CODES: CodeTable = {
 
 /** 异议处理结果 (CLJG), 国发〔2016〕33号 (二十二). */
 export const RESOLUTION_CODES: CodeTable = { upheld: '01', corrected: '02', revoked: '03' }
+
+/** 通知类型 (TZLX) of a gateway notice. */
+export const NOTICE_TYPE_CODES: CodeTable = {
+  reminder: '01', // 催办
+  remediation: '02', // 纠错
+  'check.outcome': '03' // 核查结果
+}
 
 /** 是/否 flags (SFQZ, SFKXF). */
 export const YES = '1'

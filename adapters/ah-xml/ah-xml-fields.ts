@@ -1,6 +1,6 @@
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import {
-  DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, REMOVAL_REASON_CODES,
+  DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, NOTICE_TYPE_CODES, REMOVAL_REASON_CODES,
   RESOLUTION_CODES, ROLE_CODES, SEVERE_CATEGORY_CODES, SUBJECT_TYPE_CODES, type CodeTable
 } from './ah-xml-codes.js'
 
@@ -139,6 +139,21 @@ export const RECORD_FIELDS: Readonly<Record<EnvelopeKindV1, readonly FieldSpec[]
     { code: 'CLRQ', key: 'resolvedOn', type: 'date' },
     { code: 'CLSM', key: 'explanation', type: 'text', max: 4000 },
     { code: 'GZBBH', key: 'correctedVersion', type: 'int', optional: true }
+  ],
+  // 网关通知: issued by the gateway only (催办、纠错、核查结果).
+  'gateway.notice': [
+    { code: 'TZBH', key: 'noticeId', type: 'text', max: 64 },
+    { code: 'TZLX', key: 'noticeType', type: 'enum', table: NOTICE_TYPE_CODES },
+    { code: 'AJBH', key: 'caseId', type: 'text', max: 64, optional: true },
+    { code: 'FQF', key: 'initiator', type: 'text', max: 16, optional: true },
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64, optional: true },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16, optional: true },
+    { code: 'YYBH', key: 'objectionId', type: 'text', max: 64, optional: true },
+    { code: 'HCBH', key: 'checkId', type: 'text', max: 64, optional: true },
+    { code: 'HCJG', key: 'outcome', type: 'text', max: 64, optional: true },
+    { code: 'CSLB', key: 'measures', type: 'code-list', item: 'CSDM', max: 64, optional: true },
+    { code: 'BLQX', key: 'dueOn', type: 'date', optional: true },
+    { code: 'TZNR', key: 'text', type: 'text', max: 2000 }
   ]
 }
 

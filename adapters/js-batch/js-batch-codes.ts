@@ -27,7 +27,8 @@ export const DATA_TYPES = table<EnvelopeKindV1>('数据类型', {
   'punishment.notice': '03',
   'punishment.feedback': '04',
   'objection.open': '05',
-  'objection.resolve': '06'
+  'objection.resolve': '06',
+  'gateway.notice': '07'
 })
 
 /** 名单类型. */
@@ -93,6 +94,9 @@ export const FEEDBACK_OUTCOMES = table('反馈结果', {
 
 /** 处理结果 of an objection (国发〔2016〕33号 (二十二)). */
 export const OBJECTION_OUTCOMES = table('处理结果', { upheld: '维持', corrected: '更正', revoked: '撤销' })
+
+/** 通知类型 of a gateway notice (网关通知): 催办、纠错、核查结果. */
+export const NOTICE_TYPES = table('通知类型', { reminder: '催办', remediation: '纠错', 'check.outcome': '核查结果' })
 
 /** 可否修复. */
 export const YES_NO = table('可否修复', { true: '是', false: '否' })

@@ -1,4 +1,5 @@
 import type { EnvelopeKindV1, ItemOf } from '../../contracts/envelope-v1.js'
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
@@ -6,12 +7,12 @@ import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedba
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
 import { AdapterError } from '../types.js'
 import {
-  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, OBJECTION_OUTCOMES,
+  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_TYPES, OBJECTION_OUTCOMES,
   REMOVAL_REASONS, SEVERE_CATEGORIES, YES_NO
 } from './js-batch-codes.js'
 import type { JsRow } from './js-batch-columns.js'
 import { JsRowReader } from './js-row-reader.js'
-import { JsRowWriter } from './js-row-writer.js'
+import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
 import { fieldsOf, subjectFromNative, subjectToNative } from './js-subject-mapping.js'
 
 /** A contract item of any kind together with its kind. */
@@ -25,7 +26,8 @@ const KEYS: Record<EnvelopeKindV1, readonly string[]> = {
   'punishment.notice': ['caseId', 'mode', 'entryId', 'owner', 'initiatingDepartment', 'subject', 'measures', 'respondBy', 'feedbackBy', 'note'],
   'punishment.feedback': ['caseId', 'initiator', 'department', 'outcome', 'measure', 'appliedOn', 'reason'],
   'objection.open': ['objectionId', 'entryId', 'owner', 'lodgedOn', 'grounds'],
-  'objection.resolve': ['objectionId', 'entryId', 'owner', 'outcome', 'resolvedOn', 'explanation', 'correctedVersion']
+  'objection.resolve': ['objectionId', 'entryId', 'owner', 'outcome', 'resolvedOn', 'explanation', 'correctedVersion'],
+  'gateway.notice': ['noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome', 'measures', 'dueOn', 'text']
 }
 
 const WRITERS: Record<EnvelopeKindV1, Writer> = {
@@ -116,6 +118,23 @@ const WRITERS: Record<EnvelopeKindV1, Writer> = {
     w.date('处理日期', 'resolvedOn', i.resolvedOn)
     w.text('处理说明', 'explanation', i.explanation)
     w.int('更正版本号', 'correctedVersion', i.correctedVersion, true)
+  },
+  'gateway.notice': (w, value) => {
+    const i = fieldsOf('item', value, KEYS['gateway.notice'])
+    w.text('通知编号', 'noticeId', i.noticeId)
+    w.code('通知类型', NOTICE_TYPES, 'noticeType', i.noticeType)
+    w.text('案件编号', 'caseId', i.caseId, true)
+    w.text('发起平台', 'initiator', i.initiator, true)
+    w.text('名单编号', 'entryId', i.entryId, true)
+    w.text('名单归属平台', 'owner', i.owner, true)
+    w.text('异议编号', 'objectionId', i.objectionId, true)
+    w.text('核查编号', 'checkId', i.checkId, true)
+    w.text('核查结论', 'outcome', i.outcome, true)
+    const measures = w.list('measures', i.measures, true)
+    // An empty list is written 无, so that it stays distinct from no list at all (an empty cell).
+    if (measures !== undefined) w.nested('惩戒措施', 'measures', measures.map((code, n) => [w.part(`measures[${n}]`, code)]), NONE_MARKER)
+    w.date('办理期限', 'dueOn', i.dueOn, true)
+    w.text('通知内容', 'text', i.text)
   }
 }
 
@@ -221,6 +240,28 @@ function objectionResolve (r: JsRowReader): ObjectionResolveItemV1 {
   return item
 }
 
+function gatewayNotice (r: JsRowReader): GatewayNoticeItemV1 {
+  const item: GatewayNoticeItemV1 = { noticeId: r.text('通知编号'), noticeType: r.code('通知类型', NOTICE_TYPES), text: r.text('通知内容') }
+  put(item, 'caseId', r.optText('案件编号'))
+  put(item, 'initiator', r.optText('发起平台'))
+  put(item, 'entryId', r.optText('名单编号'))
+  put(item, 'owner', r.optText('名单归属平台'))
+  put(item, 'objectionId', r.optText('异议编号'))
+  put(item, 'checkId', r.optText('核查编号'))
+  put(item, 'outcome', r.optText('核查结论'))
+  const measures = r.optText('惩戒措施')
+  if (measures !== undefined) {
+    item.measures = measures === NONE_MARKER
+      ? []
+      : r.nested('惩戒措施').map((parts) => {
+        if (parts.length !== 1 || parts[0] === undefined || parts[0] === '') throw new AdapterError('惩戒措施 holds a record that is not one 措施代码', { retryable: false })
+        return parts[0]
+      })
+  }
+  put(item, 'dueOn', r.optDate('办理期限'))
+  return item
+}
+
 /**
  * Translates one native row back into its contract kind and item: what the platform holds, in
  * the contract's shape. Absent optional fields (empty cells) stay absent.
@@ -237,6 +278,7 @@ export function fromNative (row: JsRow): JsItem {
     case 'punishment.feedback': result = { kind, item: punishmentFeedback(r) }; break
     case 'objection.open': result = { kind, item: objectionOpen(r) }; break
     case 'objection.resolve': result = { kind, item: objectionResolve(r) }; break
+    case 'gateway.notice': result = { kind, item: gatewayNotice(r) }; break
   }
   r.done()
   return result

@@ -67,6 +67,12 @@ export const SH_CODE_TABLES = {
     upheld: '1',
     corrected: '2',
     revoked: '3'
+  },
+  /** 通知类型 (noticeType) of a gateway notice: 催办、纠错、核查结果. */
+  noticeType: {
+    reminder: '01',
+    remediation: '02',
+    'check.outcome': '03'
   }
 } as const
 

@@ -26,7 +26,9 @@ export const SH_TEXT_LIMITS = {
   feedbackDeptCode: 64,
   declineReason: 2000,
   objectionReason: 2000,
-  handleOpinion: 2000
+  handleOpinion: 2000,
+  checkResult: 64,
+  noticeContent: 2000
 } as const
 export type ShTextField = keyof typeof SH_TEXT_LIMITS
 

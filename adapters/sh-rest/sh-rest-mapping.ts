@@ -1,6 +1,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { TSchema } from '@sinclair/typebox'
 import { ITEM_SCHEMAS, type EnvelopeKindV1, type ItemOf } from '../../contracts/envelope-v1.js'
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
@@ -9,7 +10,7 @@ import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-i
 import { AdapterError } from '../types.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
-import type { ShCreditList, ShFeedback, ShJointPunishNotice, ShListRemoval, ShMeasure, ShObjection, ShObjectionResult, ShRecord, ShRecordType } from './sh-rest-native.js'
+import type { ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShListRemoval, ShMeasure, ShObjection, ShObjectionResult, ShRecord, ShRecordType } from './sh-rest-native.js'
 import { subjectFromNative, subjectToNative } from './sh-rest-subject.js'
 
 /** A contract item together with its kind. */
@@ -22,7 +23,8 @@ export const SH_RECORD_TYPES = {
   'punishment.notice': 'jointPunishNotice',
   'punishment.feedback': 'feedback',
   'objection.open': 'objection',
-  'objection.resolve': 'objectionResult'
+  'objection.resolve': 'objectionResult',
+  'gateway.notice': 'gatewayNotice'
 } as const satisfies Record<EnvelopeKindV1, ShRecordType>
 
 const checks = Object.fromEntries(
@@ -142,6 +144,25 @@ export function objectionResultToNative (o: ObjectionResolveItemV1, at = 'item')
   return out
 }
 
+export function gatewayNoticeToNative (n: GatewayNoticeItemV1, at = 'item'): ShGatewayNotice {
+  const out: ShGatewayNotice = {
+    recordType: 'gatewayNotice',
+    noticeNo: n.noticeId,
+    noticeType: encodeCode('noticeType', n.noticeType, `${at}.noticeType`),
+    noticeContent: nativeText(n.text, 'noticeContent', `${at}.text`)
+  }
+  if (n.caseId !== undefined) out.caseNo = n.caseId
+  if (n.initiator !== undefined) out.initiateProvince = n.initiator
+  if (n.entryId !== undefined) out.recordId = n.entryId
+  if (n.owner !== undefined) out.ownerProvince = n.owner
+  if (n.objectionId !== undefined) out.objectionNo = n.objectionId
+  if (n.checkId !== undefined) out.checkNo = n.checkId
+  if (n.outcome !== undefined) out.checkResult = nativeText(n.outcome, 'checkResult', `${at}.outcome`)
+  if (n.measures !== undefined) out.measureCodes = [...n.measures]
+  if (n.dueOn !== undefined) out.handleDeadline = toShDate(n.dueOn)
+  return out
+}
+
 /**
  * A contract item (as the gateway hands it over, unknown until checked) → Shanghai's record.
  * Refuses, not retryable, an item that is not valid for its kind or that Shanghai cannot store
@@ -156,6 +177,7 @@ export function toNative (kind: EnvelopeKindV1, item: unknown, at = 'item'): ShR
     case 'punishment.feedback': return feedbackToNative(item as PunishmentFeedbackItemV1, at)
     case 'objection.open': return objectionToNative(item as ObjectionOpenItemV1, at)
     case 'objection.resolve': return objectionResultToNative(item as ObjectionResolveItemV1, at)
+    case 'gateway.notice': return gatewayNoticeToNative(item as GatewayNoticeItemV1, at)
   }
 }
 
@@ -271,6 +293,32 @@ function objectionResultFromNative (r: ShRecordReader): ObjectionResolveItemV1 {
   return o
 }
 
+function gatewayNoticeFromNative (r: ShRecordReader): GatewayNoticeItemV1 {
+  const n: GatewayNoticeItemV1 = {
+    noticeId: r.str('noticeNo'),
+    noticeType: decodeCode('noticeType', r.str('noticeType'), `${r.at}.noticeType`),
+    text: nativeText(r.str('noticeContent'), 'noticeContent', `${r.at}.noticeContent`)
+  }
+  const caseNo = r.optStr('caseNo')
+  if (caseNo !== undefined) n.caseId = caseNo
+  const initiator = r.optStr('initiateProvince')
+  if (initiator !== undefined) n.initiator = initiator
+  const recordId = r.optStr('recordId')
+  if (recordId !== undefined) n.entryId = recordId
+  const owner = r.optStr('ownerProvince')
+  if (owner !== undefined) n.owner = owner
+  const objectionNo = r.optStr('objectionNo')
+  if (objectionNo !== undefined) n.objectionId = objectionNo
+  const checkNo = r.optStr('checkNo')
+  if (checkNo !== undefined) n.checkId = checkNo
+  const checkResult = r.optStr('checkResult')
+  if (checkResult !== undefined) n.outcome = nativeText(checkResult, 'checkResult', `${r.at}.checkResult`)
+  if (r.optArray('measureCodes') !== undefined) n.measures = r.strArray('measureCodes')
+  const due = r.optDate('handleDeadline')
+  if (due !== undefined) n.dueOn = due
+  return n
+}
+
 function readItem (r: ShRecordReader): ShContractItem {
   const type = r.str('recordType')
   switch (type) {
@@ -280,6 +328,7 @@ function readItem (r: ShRecordReader): ShContractItem {
     case 'feedback': return { kind: 'punishment.feedback', item: feedbackFromNative(r) }
     case 'objection': return { kind: 'objection.open', item: objectionFromNative(r) }
     case 'objectionResult': return { kind: 'objection.resolve', item: objectionResultFromNative(r) }
+    case 'gatewayNotice': return { kind: 'gateway.notice', item: gatewayNoticeFromNative(r) }
     default: throw new AdapterError(`${r.at}.recordType: unknown record type`, { retryable: false })
   }
 }

@@ -122,5 +122,22 @@ export interface ShObjectionResult {
   newRecordVersion?: number
 }
 
-export type ShRecord = ShCreditList | ShListRemoval | ShJointPunishNotice | ShFeedback | ShObjection | ShObjectionResult
+/** A notice the gateway itself issues (网关通知): a reminder, a remediation notice, a check outcome. */
+export interface ShGatewayNotice {
+  recordType: 'gatewayNotice'
+  noticeNo: string
+  noticeType: string
+  caseNo?: string
+  initiateProvince?: string
+  recordId?: string
+  ownerProvince?: string
+  objectionNo?: string
+  checkNo?: string
+  checkResult?: string
+  measureCodes?: string[]
+  handleDeadline?: string
+  noticeContent: string
+}
+
+export type ShRecord = ShCreditList | ShListRemoval | ShJointPunishNotice | ShFeedback | ShObjection | ShObjectionResult | ShGatewayNotice
 export type ShRecordType = ShRecord['recordType']

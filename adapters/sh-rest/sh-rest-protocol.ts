@@ -60,7 +60,8 @@ export const SH_MSG_TYPES = {
   'punishment.notice': 'JOINT_PUNISH_NOTICE',
   'punishment.feedback': 'JOINT_PUNISH_FEEDBACK',
   'objection.open': 'OBJECTION_APPLY',
-  'objection.resolve': 'OBJECTION_RESULT'
+  'objection.resolve': 'OBJECTION_RESULT',
+  'gateway.notice': 'GATEWAY_NOTICE'
 } as const satisfies Record<EnvelopeKindV1, string>
 export type ShMsgType = (typeof SH_MSG_TYPES)[EnvelopeKindV1]
 

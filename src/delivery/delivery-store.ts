@@ -74,13 +74,17 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
  */
 export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
   if (!LIST_KINDS.has(d.kind)) return d
-  const items = d.items as Array<{ entryId: string, version: number }>
-  const { rows } = await pool.query<{ entry_id: string, version: number }>(
-    'SELECT entry_id, version FROM replica_versions WHERE destination = $1 AND owner = $2 AND entry_id = ANY($3::text[])',
-    [d.destination, d.origin, items.map((i) => i.entryId)])
+  // The owner is the item's: a message the gateway issues (a heal, an expiry) carries other owners' entries.
+  const items = d.items as Array<{ entryId: string, owner?: string, version: number }>
+  const ownerOf = (i: { owner?: string }): string => i.owner ?? d.origin
+  const { rows } = await pool.query<{ owner: string, entry_id: string, version: number }>(
+    `SELECT r.owner, r.entry_id, r.version FROM replica_versions r
+     JOIN unnest($2::text[], $3::text[]) AS u(owner, entry_id) USING (owner, entry_id)
+     WHERE r.destination = $1`,
+    [d.destination, items.map(ownerOf), items.map((i) => i.entryId)])
   if (rows.length === 0) return d
-  const held = new Map(rows.map((r) => [r.entry_id, r.version]))
-  return { ...d, items: items.filter((i) => (held.get(i.entryId) ?? 0) <= i.version) }
+  const held = new Map(rows.map((r) => [`${r.owner}\u0000${r.entry_id}`, r.version]))
+  return { ...d, items: items.filter((i) => (held.get(`${ownerOf(i)}\u0000${i.entryId}`) ?? 0) <= i.version) }
 }
 
 const DELIVERED = `WITH d AS (
@@ -89,7 +93,7 @@ const DELIVERED = `WITH d AS (
   UPDATE delivery_attempts SET finished_at = now(), outcome = $4, sent_digest = $5, receipt = $6 WHERE id = $3
 )
 INSERT INTO replica_versions (destination, owner, entry_id, version, confirmed_at)
-SELECT $7, $8, x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($9::jsonb) AS x
+SELECT $7, coalesce(x->>'owner', $8), x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($9::jsonb) AS x
 ON CONFLICT (destination, owner, entry_id) DO UPDATE
   SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`
 

@@ -53,6 +53,7 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       description: 'Body: a JWS (RFC 7515) in compact (`application/jose`) or flattened JSON (`application/jose+json`) serialisation. ' +
         'Protected header: alg ES256 or EdDSA, kid in the issuer\'s JWK Set, typ yrd-envelope+jwt. Payload: EnvelopeClaimsV1, items per kind ' +
         '(ListUpsertItemV1, ListRemoveItemV1, PunishmentNoticeItemV1, PunishmentFeedbackItemV1, ObjectionOpenItemV1, ObjectionResolveItemV1). ' +
+        'gateway.notice (GatewayNoticeItemV1) is issued by the gateway only: a platform\'s envelope of that kind is refused, 403 FORBIDDEN. ' +
         'Accepted whole or not at all. 202 with a receipt; the same jti with the same bytes again: 200 with the original receipt; with other bytes: 409 JTI_CONFLICT.',
       tags: ['envelopes'],
       consumes: [COMPACT, FLATTENED],

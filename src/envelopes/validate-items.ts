@@ -1,6 +1,6 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { TSchema } from '@sinclair/typebox'
-import { ITEM_SCHEMAS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { GATEWAY_ID, GATEWAY_ONLY_KINDS, ITEM_SCHEMAS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
 import type { SubjectV1 } from '../../contracts/subject-v1.js'
 import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
@@ -95,6 +95,8 @@ function checkSemantics (c: Collector, kind: EnvelopeKindV1, index: number, item
     checkDates(c, index, item, ['effectiveOn'])
   } else if (kind === 'objection.open') {
     checkDates(c, index, item, ['lodgedOn'])
+  } else if (kind === 'gateway.notice') {
+    checkDates(c, index, item, ['dueOn'])
   } else {
     checkDates(c, index, item, ['resolvedOn'])
     if (item.outcome === 'corrected' && item.correctedVersion === undefined) c.add(index, '/correctedVersion', 'SCHEMA_INVALID', 'a correction names the corrected version')
@@ -107,6 +109,10 @@ function checkSemantics (c: Collector, kind: EnvelopeKindV1, index: number, item
  * (up to 100), and the envelope's code is that of the first one.
  */
 export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown[], registries?: Registries): void {
+  // Before any item is read: a platform may not speak in the gateway's name, whatever the items.
+  if (GATEWAY_ONLY_KINDS.has(kind) && iss !== GATEWAY_ID) {
+    throw new GatewayError('FORBIDDEN', `${kind} is issued by the gateway only (iss ${GATEWAY_ID}); a platform may not send it`)
+  }
   const check = checks[kind]
   const c = new Collector()
   const seen = new Map<string, number>()

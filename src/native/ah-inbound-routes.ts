@@ -10,7 +10,7 @@ import { RECEIPT_ROOT } from '../../adapters/ah-xml/ah-xml-receipt.js'
 import { toGatewayError } from '../errors/error-handler.js'
 import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
-import { NativeRefusal } from './native-refusal.js'
+import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
 
 /** Where a platform speaking Anhui's interface publishes into the gateway. */
 export const ahInboundPath = (platform: string): string => `/v1/native/${platform}${RECEIVE_PATH}`
@@ -109,6 +109,7 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
       if (payload.YSF !== platform) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, `SJB.YSF must be ${platform}: a platform publishes its own messages`)
       const kind = kindOfCode(XXLX)
       if (kind === undefined) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, 'BT.XXLX is not supported')
+      refuseGatewayOnly(kind, RESULT_CODES.UNSUPPORTED, `XXLX ${XXLX}`)
       const items = mapRecords(payload.records, (record, i) => fromNative(kind, record, i + 1))
       const result = await ingest.accept(request, { platform, adapter: 'ah-xml', auth: 'sm4-sm3', msgId: XXID, kind, items, body })
       const dm = result.status === 202 ? RESULT_CODES.OK : RESULT_CODES.DUPLICATE

@@ -2,13 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { batchSm3, decodeBatchFile, JsBatchFileError, type JsBatchFile } from '../../adapters/js-batch/js-batch-file.js'
+import { DATA_TYPES } from '../../adapters/js-batch/js-batch-codes.js'
 import { fromNative } from '../../adapters/js-batch/js-batch-mapping.js'
 import { scrubPlatformText } from '../../adapters/js-batch/js-batch-result.js'
 import { toGatewayError } from '../errors/error-handler.js'
 import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
 import { accepted, JsBatchResults, type JsInboundResult } from './js-batch-results.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
-import { NativeRefusal } from './native-refusal.js'
+import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
 
 /** Where a platform speaking Jiangsu's batch interface uploads into the gateway, and asks for results. */
 export const jsUploadPath = (platform: string): string => `/v1/native/${platform}/jsxy/batch/upload`
@@ -109,6 +110,10 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
     }
     if (file.batchId !== batchId) throw new NativeRefusal('ENVELOPE_MALFORMED', 'BATCH_ID_MISMATCH', '批次号 differs from X-JS-Batch-Id')
     if (file.origin !== platform) throw new NativeRefusal('ENVELOPE_MALFORMED', 'FILE_INVALID', `数据来源省份 must be ${platform}: a platform publishes its own batches`)
+
+    for (const [kind, label] of DATA_TYPES.toLabel) {
+      if (file.rows.some((row) => row.数据类型 === label)) refuseGatewayOnly(kind, 'BATCH_REJECTED', `数据类型 ${label}`)
+    }
 
     let result: JsInboundResult
     let duplicate = false

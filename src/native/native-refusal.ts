@@ -1,3 +1,4 @@
+import { GATEWAY_ONLY_KINDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError, type ErrorCode, type GatewayErrorOptions } from '../errors/gateway-error.js'
 
 /**
@@ -13,4 +14,13 @@ export class NativeRefusal extends GatewayError {
     this.name = 'NativeRefusal'
     this.nativeCode = nativeCode
   }
+}
+
+/**
+ * Refuses (FORBIDDEN, answered with the platform's `nativeCode`) a native message of a kind only
+ * the gateway issues, before any of its records is read: a platform never publishes a
+ * `gateway.notice`. `what` names the kind in the platform's own terms.
+ */
+export function refuseGatewayOnly (kind: EnvelopeKindV1, nativeCode: string, what: string): void {
+  if (GATEWAY_ONLY_KINDS.has(kind)) throw new NativeRefusal('FORBIDDEN', nativeCode, `${what} (${kind}) is issued by the gateway only; a platform may not send it`)
 }

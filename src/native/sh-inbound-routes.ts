@@ -10,7 +10,7 @@ import { toGatewayError } from '../errors/error-handler.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { NativeMessage } from './attest-native.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
-import { NativeRefusal } from './native-refusal.js'
+import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
 import { NonceStore } from './nonce-store.js'
 
 /** Where a platform speaking Shanghai's interface publishes into the gateway. */
@@ -48,6 +48,7 @@ function readShMessage (platform: string, body: Buffer, onMsgId: (msgId: string)
   onMsgId(m.msgId)
   const kind = (Object.keys(SH_MSG_TYPES) as EnvelopeKindV1[]).find((k) => SH_MSG_TYPES[k] === m.msgType)
   if (kind === undefined) throw new GatewayError('ENVELOPE_MALFORMED', 'msgType is not one of Shanghai\'s message types')
+  refuseGatewayOnly(kind, SH_CODES.fieldInvalid, `msgType ${SH_MSG_TYPES[kind]}`)
   if (m.sourceProvince !== platform) throw new GatewayError('ENVELOPE_MALFORMED', `sourceProvince must be ${platform}: a platform publishes its own messages`)
   if (!Array.isArray(m.records) || m.records.length === 0 || m.records.length > 1000) throw new GatewayError('ENVELOPE_MALFORMED', 'records must hold 1 to 1,000 records')
   const records: unknown[] = m.records

@@ -1,3 +1,4 @@
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { idNumberCheckCharacter } from '../identifiers/id-number.js'
 import { orgCodeCheckCharacter, usccCheckCharacter, USCC_CHARSET } from '../identifiers/uscc.js'
@@ -71,4 +72,30 @@ export function sampleEntry (owner: string, region: string, n: number, opts: { p
   }
   if (listType === 'black') entry.severeCategory = 'health-safety'
   return entry
+}
+
+/**
+ * A `gateway.notice` item as the gateway issues it, by type: a reminder that a case's response is
+ * overdue (催办), a remediation notice after an entry was revoked as wrongful (纠错), or the outcome
+ * of a check (核查结果). `n` keeps notice ids apart.
+ */
+export function sampleNotice (n: number, type: GatewayNoticeItemV1['noticeType'] = 'reminder'): GatewayNoticeItemV1 {
+  const noticeId = `YRD-notice-${n}`
+  switch (type) {
+    case 'reminder':
+      return { noticeId, noticeType: 'reminder', caseId: `SH-case-${n}`, initiator: 'SH', dueOn: '2026-12-04', text: '联合惩戒案件的响应已逾期，请于办理期限前响应并反馈。' }
+    case 'remediation':
+      return {
+        noticeId,
+        noticeType: 'remediation',
+        entryId: `SH-black-${n}`,
+        owner: 'SH',
+        objectionId: `SH-objection-${n}`,
+        measures: ['restrict-public-procurement'],
+        dueOn: '2026-12-15',
+        text: '该名单信息经异议处理已撤销认定，请解除已实施的惩戒措施并消除影响。'
+      }
+    case 'check.outcome':
+      return { noticeId, noticeType: 'check.outcome', entryId: `SH-black-${n}`, owner: 'SH', checkId: `JS-check-${n}`, outcome: 'restricted', measures: ['restrict-public-procurement', 'strict-supervision'], text: '核查结果：已依据该名单信息限制其参与政府采购。' }
+  }
 }

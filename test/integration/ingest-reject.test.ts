@@ -1,7 +1,7 @@
 import t from 'tap'
 import { CompactSign, SignJWT, generateKeyPair } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice } from '../../src/simulators/sample-entries.js'
 
 const now = (): number => Math.floor(Date.now() / 1000)
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
@@ -92,7 +92,10 @@ const CASES: Case[] = [
   { name: 'a measure not in the measures list', status: 422, code: 'MEASURE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), measures: [{ code: 'public-shaming', mandatory: true }] }]) },
   { name: 'changing another platform\'s entry', status: 403, code: 'NOT_OWNER', make: async (h) => signed(h, [sampleEntry('SH', '310000', 1)], 'list.upsert', 'JS') },
   { name: 'removing an unknown entry', status: 422, code: 'ENTRY_UNKNOWN', make: async (h) => signed(h, [{ entryId: 'SH-none', owner: 'SH', version: 2, reason: 'expiry', basis: '期满', effectiveOn: '2026-11-01' }], 'list.remove') },
-  { name: 'an older version', status: 409, code: 'VERSION_CONFLICT', make: async (h) => signed(h, [sampleEntry('SH', '310000', 50, { version: 1 })]) }
+  { name: 'an older version', status: 409, code: 'VERSION_CONFLICT', make: async (h) => signed(h, [sampleEntry('SH', '310000', 50, { version: 1 })]) },
+  { name: 'a platform sending a gateway notice', status: 403, code: 'FORBIDDEN', make: async (h) => signed(h, [sampleNotice(1)], 'gateway.notice') },
+  { name: 'a platform sending an invalid gateway notice', status: 403, code: 'FORBIDDEN', make: async (h) => signed(h, [{ noticeId: 'x' }], 'gateway.notice', 'JS') },
+  { name: 'a platform signing a gateway notice as YRD', status: 401, code: 'ISSUER_UNKNOWN', make: async (h) => ({ body: await signRaw(h, 'SH', {}, claimsOf('YRD', [sampleNotice(1)], { kind: 'gateway.notice' })) }) }
 ]
 
 t.test('every rejection path answers problem+json with its code and stores nothing but a security-log line', async (t) => {

@@ -9,7 +9,7 @@ import { parseSm4Key, sm3Hex, sm4CbcDecrypt, sm4CbcEncrypt } from '../../adapter
 import { AhRefusal, beijingTime, buildPayload, decryptPayload, parsePayload, readMessage, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
 import { fromNative, toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, judgeAnswer, maskIdNumbers } from '../../adapters/ah-xml/ah-xml-receipt.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice } from '../../src/simulators/sample-entries.js'
 
 /** Through the real wire format: records → payload XML → parsed → contract items. */
 function roundTrip (kind: EnvelopeKindV1, items: unknown[]): unknown[] {
@@ -48,7 +48,21 @@ const full: Record<EnvelopeKindV1, unknown> = {
   'punishment.notice': { caseId: 'c1', mode: 'reward', entryId: 'SH-red-1', owner: 'SH', initiatingDepartment: { name: '上海市发展和改革委员会', code: 'SHFGW' }, subject: { type: 'person', name: '张三·阿卜杜拉', idNumber: sampleIdNumber('310000', 3) }, measures: ['green-channel', 'priority-support'], respondBy: '2026-12-01', feedbackBy: '2026-12-15', note: '请及时反馈' },
   'punishment.feedback': { caseId: 'c1', initiator: 'SH', department: { name: '安徽省财政厅', code: 'AHCZT' }, outcome: 'applied', measure: 'green-channel', appliedOn: '2026-11-25', reason: '已执行' },
   'objection.open': { objectionId: 'o1', entryId: 'SH-black-1', owner: 'SH', lodgedOn: '2026-11-20', grounds: '处罚已撤销' },
-  'objection.resolve': { objectionId: 'o1', entryId: 'SH-black-1', owner: 'SH', outcome: 'corrected', resolvedOn: '2026-11-22', explanation: '已更正', correctedVersion: 4 }
+  'objection.resolve': { objectionId: 'o1', entryId: 'SH-black-1', owner: 'SH', outcome: 'corrected', resolvedOn: '2026-11-22', explanation: '已更正', correctedVersion: 4 },
+  'gateway.notice': {
+    noticeId: 'YRD-notice-1',
+    noticeType: 'check.outcome',
+    caseId: 'c1',
+    initiator: 'JS',
+    entryId: 'SH-black-1',
+    owner: 'SH',
+    objectionId: 'o1',
+    checkId: 'AH-check-1',
+    outcome: 'restricted',
+    measures: ['restrict-public-procurement', 'strict-supervision'],
+    dueOn: '2026-12-15',
+    text: '核查结果：已限制其参与政府采购。'
+  }
 }
 
 const minimal: Record<EnvelopeKindV1, unknown> = {
@@ -60,7 +74,8 @@ const minimal: Record<EnvelopeKindV1, unknown> = {
   'punishment.notice': { caseId: 'c2', mode: 'punishment', entryId: 'SH-black-2', owner: 'SH', initiatingDepartment: { name: '上海市市场监督管理局' }, subject: { type: 'enterprise', name: '华东食品有限公司', responsiblePersons: [] }, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' },
   'punishment.feedback': { caseId: 'c2', initiator: 'SH', department: { name: '江苏省财政厅' }, outcome: 'acknowledged' },
   'objection.open': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', lodgedOn: '2026-11-20', grounds: '😀' },
-  'objection.resolve': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }
+  'objection.resolve': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' },
+  'gateway.notice': { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' }
 }
 
 t.test('known answers: SM3 (GB/T 32905-2016) and SM4 (GB/T 32907-2016)', async (t) => {
@@ -99,6 +114,31 @@ t.test('every kind round-trips with all optional fields absent, and they stay ab
     t.strictSame(back, item, kind)
     t.same(Object.keys(back as object).sort(), Object.keys(item as object).sort(), `${kind}: no key added`)
   }
+})
+
+t.test('a gateway notice is a WGTZ record in the platform\'s codes, and maps back', async (t) => {
+  t.equal(KIND_CODES['gateway.notice'], 'WGTZ')
+  t.strictSame(toNative('gateway.notice', full['gateway.notice']), {
+    TZBH: 'YRD-notice-1',
+    TZLX: '03',
+    AJBH: 'c1',
+    FQF: 'JS',
+    TMBH: 'SH-black-1',
+    SJLY: 'SH',
+    YYBH: 'o1',
+    HCBH: 'AH-check-1',
+    HCJG: 'restricted',
+    CSLB: { CSDM: ['restrict-public-procurement', 'strict-supervision'] },
+    BLQX: '20261215',
+    TZNR: '核查结果：已限制其参与政府采购。'
+  })
+  for (const type of ['reminder', 'remediation', 'check.outcome'] as const) {
+    const item = sampleNotice(5, type)
+    t.strictSame(roundTrip('gateway.notice', [item]), [item], `sample ${type} both ways`)
+  }
+  const none = { noticeId: 'n3', noticeType: 'remediation', measures: [], text: '请纠正' }
+  t.strictSame(roundTrip('gateway.notice', [none]), [none], 'an empty measures list stays an empty list')
+  t.match(refusal(() => fromNative('gateway.notice', { TZBH: 'n4', TZLX: '09', TZNR: 'x' })).message, /TZLX has an unknown code/, 'an unknown 通知类型 code is refused')
 })
 
 t.test('records carry the platform codes', async (t) => {

@@ -9,10 +9,25 @@ import { fromNative, toNative } from '../../adapters/js-batch/js-batch-mapping.j
 import { checkBatchDone, readBatchStatus } from '../../adapters/js-batch/js-batch-result.js'
 import { assertGb18030, gb18030 } from '../../adapters/js-batch/gb18030-text.js'
 import { AdapterError } from '../../adapters/types.js'
-import { sampleEntry, sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../src/simulators/sample-entries.js'
 
 const ID = sampleIdNumber('320000', 3)
 const OBJECTION_OPEN = { objectionId: 'o1', entryId: 'JS-1', owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }
+
+const NOTICE_FULL = {
+  noticeId: 'YRD-notice-1',
+  noticeType: 'check.outcome',
+  caseId: 'c1',
+  initiator: 'SH',
+  entryId: 'JS-1',
+  owner: 'JS',
+  objectionId: 'o1',
+  checkId: 'ZJ-check-1',
+  outcome: 'restricted',
+  measures: ['m1', 'm.2'],
+  dueOn: '2026-12-15',
+  text: '核查结果：已限制其参与政府采购。'
+}
 
 const upsertFull = (): ListUpsertItemV1 => ({
   ...sampleEntry('JS', '320000', 1),
@@ -50,7 +65,13 @@ const CASES: Array<[string, EnvelopeKindV1, unknown]> = [
   ['punishment.feedback, no optional field', 'punishment.feedback', { caseId: 'c1', initiator: 'SH', department: { name: '江苏省财政厅' }, outcome: 'acknowledged' }],
   ['objection.open', 'objection.open', OBJECTION_OPEN],
   ['objection.resolve, every optional field', 'objection.resolve', { objectionId: 'o1', entryId: 'JS-1', owner: 'JS', outcome: 'corrected', resolvedOn: '2026-11-22', explanation: '更正', correctedVersion: 3 }],
-  ['objection.resolve, no optional field', 'objection.resolve', { objectionId: 'o1', entryId: 'JS-1', owner: 'JS', outcome: 'revoked', resolvedOn: '2026-11-22', explanation: '撤销' }]
+  ['objection.resolve, no optional field', 'objection.resolve', { objectionId: 'o1', entryId: 'JS-1', owner: 'JS', outcome: 'revoked', resolvedOn: '2026-11-22', explanation: '撤销' }],
+  ['gateway.notice, every optional field', 'gateway.notice', NOTICE_FULL],
+  ['gateway.notice, no optional field', 'gateway.notice', { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' }],
+  ['gateway.notice, an empty list of measures', 'gateway.notice', { noticeId: 'n3', noticeType: 'remediation', measures: [], text: '请纠正' }],
+  ['gateway.notice, sample reminder', 'gateway.notice', sampleNotice(4, 'reminder')],
+  ['gateway.notice, sample remediation', 'gateway.notice', sampleNotice(4, 'remediation')],
+  ['gateway.notice, sample check outcome', 'gateway.notice', sampleNotice(4, 'check.outcome')]
 ]
 
 t.test('every kind round-trips through a GB18030 batch file', async (t) => {
@@ -74,6 +95,29 @@ t.test('absent optional fields stay absent, and an empty list is not an absent o
   t.same(min.measures, [])
   t.equal(toNative('list.upsert', { ...upsertMinimal(), subject: { type: 'person', name: '某', responsiblePersons: [] } }).责任人, '无')
   t.equal(toNative('list.upsert', upsertMinimal()).责任人, undefined)
+})
+
+t.test('a gateway notice is 数据类型 07, in Jiangsu\'s columns and labels', async (t) => {
+  t.strictSame(toNative('gateway.notice', NOTICE_FULL), {
+    数据类型: '07',
+    通知编号: 'YRD-notice-1',
+    通知类型: '核查结果',
+    案件编号: 'c1',
+    发起平台: 'SH',
+    名单编号: 'JS-1',
+    名单归属平台: 'JS',
+    异议编号: 'o1',
+    核查编号: 'ZJ-check-1',
+    核查结论: 'restricted',
+    惩戒措施: 'm1|m.2',
+    办理期限: '20261215',
+    通知内容: '核查结果：已限制其参与政府采购。'
+  })
+  t.equal(toNative('gateway.notice', { noticeId: 'n', noticeType: 'reminder', measures: [], text: 'x' }).惩戒措施, '无', 'an empty list is 无')
+  t.equal(toNative('gateway.notice', { noticeId: 'n', noticeType: 'reminder', text: 'x' }).惩戒措施, undefined, 'no list is an empty cell')
+  t.throws(() => fromNative({ 数据类型: '07', 通知编号: 'n', 通知类型: '提醒', 通知内容: 'x' }), AdapterError, 'an unknown 通知类型 label is refused')
+  t.throws(() => fromNative({ 数据类型: '07', 通知编号: 'n', 通知类型: '催办', 通知内容: 'x', 移出依据: 'y' }), AdapterError, 'a column a notice does not use is refused')
+  t.ok(JS_HEADER.includes('通知内容'), 'the header lists the notice columns')
 })
 
 t.test('native cells: dates, labels, nested cells with escapes', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { TSchema } from '@sinclair/typebox'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { GatewayNoticeTypeV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { RemovalReasonV1 } from '../../contracts/list-remove-item-v1.js'
 import { DecisionV1, ListTypeV1, SevereCategoryV1, type ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
@@ -11,12 +12,28 @@ import { readShAnswer, platformReason } from '../../adapters/sh-rest/sh-rest-ans
 import { shRestUrls } from '../../adapters/sh-rest/sh-rest-adapter.js'
 import { SH_CODE_TABLES, type ShCodeTable } from '../../adapters/sh-rest/sh-rest-codes.js'
 import { fromNative, toNative } from '../../adapters/sh-rest/sh-rest-mapping.js'
+import { SH_MSG_TYPES } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest, shNonce, shSignature, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
 import { AdapterError } from '../../adapters/types.js'
-import { sampleEntry, sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../src/simulators/sample-entries.js'
 
 const ID = sampleIdNumber('310000', 42)
 const ORG = sampleUscc('310000', 42)
+/** A gateway notice with every optional field. */
+const NOTICE_FULL = {
+  noticeId: 'YRD-notice-1',
+  noticeType: 'check.outcome',
+  caseId: 'case-2026-1',
+  initiator: 'JS',
+  entryId: 'SH-black-1',
+  owner: 'SH',
+  objectionId: 'obj-1',
+  checkId: 'JS-check-1',
+  outcome: 'restricted',
+  measures: ['restrict-public-procurement', 'strict-supervision'],
+  dueOn: '2026-12-15',
+  text: '核查结果：已限制其参与政府采购。'
+}
 
 /** Every field of every kind, optional ones included. */
 const full: Record<EnvelopeKindV1, Record<string, unknown>> = {
@@ -44,7 +61,8 @@ const full: Record<EnvelopeKindV1, Record<string, unknown>> = {
   },
   'punishment.feedback': { caseId: 'case-2026-1', initiator: 'SH', department: { name: '江苏省财政厅', code: 'JSCZT' }, outcome: 'declined', measure: 'restrict-public-procurement', appliedOn: '2026-11-25', reason: '本省无对应采购项目' },
   'objection.open': { objectionId: 'obj-1', entryId: 'SH-black-1', owner: 'SH', lodgedOn: '2026-11-20', grounds: '处罚决定已被复议撤销' },
-  'objection.resolve': { objectionId: 'obj-1', entryId: 'SH-black-1', owner: 'SH', outcome: 'corrected', resolvedOn: '2026-11-22', explanation: '更正认定文书号', correctedVersion: 4 }
+  'objection.resolve': { objectionId: 'obj-1', entryId: 'SH-black-1', owner: 'SH', outcome: 'corrected', resolvedOn: '2026-11-22', explanation: '更正认定文书号', correctedVersion: 4 },
+  'gateway.notice': NOTICE_FULL
 }
 
 /** Only the required fields of every kind. */
@@ -57,7 +75,8 @@ const bare: Record<EnvelopeKindV1, Record<string, unknown>> = {
   'punishment.notice': { caseId: 'c2', mode: 'punishment', entryId: 'SH-black-2', owner: 'SH', initiatingDepartment: { name: '上海市税务局' }, subject: { type: 'person', name: '𠮷野家', idNumber: ID }, measures: ['m1'], respondBy: '2026-12-01', feedbackBy: '2026-12-01' },
   'punishment.feedback': { caseId: 'c2', initiator: 'SH', department: { name: '浙江省商务厅' }, outcome: 'acknowledged' },
   'objection.open': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', lodgedOn: '2026-11-20', grounds: '😀 不服' },
-  'objection.resolve': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }
+  'objection.resolve': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' },
+  'gateway.notice': { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' }
 }
 
 /** Through the wire and back: JSON in between, as the platform sees it. */
@@ -119,6 +138,33 @@ t.test('the native record uses Shanghai names, codes, dates and flags', async (t
   t.same([person.creditSubjectType, person.certType, person.certNo, person.actionType], ['09', '01', ID, 'R'])
 })
 
+t.test('a gateway notice is a gatewayNotice record of msgType GATEWAY_NOTICE, in Shanghai\'s names', async (t) => {
+  t.equal(SH_MSG_TYPES['gateway.notice'], 'GATEWAY_NOTICE')
+  t.strictSame(toNative('gateway.notice', NOTICE_FULL), {
+    recordType: 'gatewayNotice',
+    noticeNo: 'YRD-notice-1',
+    noticeType: '03',
+    noticeContent: '核查结果：已限制其参与政府采购。',
+    caseNo: 'case-2026-1',
+    initiateProvince: 'JS',
+    recordId: 'SH-black-1',
+    ownerProvince: 'SH',
+    objectionNo: 'obj-1',
+    checkNo: 'JS-check-1',
+    checkResult: 'restricted',
+    measureCodes: ['restrict-public-procurement', 'strict-supervision'],
+    handleDeadline: '20261215'
+  })
+  for (const type of ['reminder', 'remediation', 'check.outcome'] as const) {
+    const item = sampleNotice(7, type)
+    t.strictSame(roundTrip('gateway.notice', item), item, `sample ${type} both ways`)
+  }
+  const none = { noticeId: 'n3', noticeType: 'remediation', measures: [], text: '请纠正' }
+  t.strictSame(roundTrip('gateway.notice', none), none, 'an empty measures list stays an empty list')
+  t.match(refusal(() => toNative('gateway.notice', { ...NOTICE_FULL, text: '字'.repeat(2001) })).message, /at most 2000|not a valid gateway.notice/, 'a text beyond 2,000 characters is refused')
+  t.match(refusal(() => fromNative({ recordType: 'gatewayNotice', noticeNo: 'n4', noticeType: '09', noticeContent: 'x' })).message, /unknown noticeType code/, 'an unknown 通知类型 code is refused')
+})
+
 t.test('every code table is one-to-one and covers every contract value', async (t) => {
   const literals = (schema: TSchema): string[] => (schema.anyOf as Array<{ const: string }>).map((s) => s.const)
   const props = (schema: TSchema, key: string): TSchema => (schema.properties as Record<string, TSchema>)[key] as TSchema
@@ -131,7 +177,8 @@ t.test('every code table is one-to-one and covers every contract value', async (
     removeReason: literals(RemovalReasonV1),
     actionType: literals(props(PunishmentNoticeItemV1, 'mode')),
     feedbackResult: literals(props(PunishmentFeedbackItemV1, 'outcome')),
-    handleResult: literals(props(ObjectionResolveItemV1, 'outcome'))
+    handleResult: literals(props(ObjectionResolveItemV1, 'outcome')),
+    noticeType: literals(GatewayNoticeTypeV1)
   }
   for (const [table, values] of Object.entries(expected)) {
     const codes: Record<string, string> = SH_CODE_TABLES[table as ShCodeTable]

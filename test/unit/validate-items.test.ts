@@ -8,7 +8,7 @@ import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-i
 import { validateItems } from '../../src/envelopes/validate-items.js'
 import { GatewayError, type ErrorCode } from '../../src/errors/gateway-error.js'
 import { USCC_CHARSET } from '../../src/identifiers/uscc.js'
-import { sampleEntry, sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../src/simulators/sample-entries.js'
 
 // --- fixtures: one valid item of each kind -------------------------------------------------------
 
@@ -128,6 +128,21 @@ t.test('a valid item of each kind passes', async (t) => {
 t.test('objection.open may be forwarded by any platform', async (t) => {
   t.doesNotThrow(() => { validateItems('objection.open', 'JS', [objectionOpen()]) }, 'JS forwards an objection to SH\'s entry')
   t.doesNotThrow(() => { validateItems('objection.open', 'ZJ', [objectionOpen(), { ...objectionOpen(), objectionId: 'ZJ-obj-2' }]) }, 'two objections to one entry')
+})
+
+t.test('gateway.notice: issued by the gateway only', async (t) => {
+  for (const type of ['reminder', 'remediation', 'check.outcome'] as const) {
+    t.doesNotThrow(() => { validateItems('gateway.notice', 'YRD', [sampleNotice(1, type)]) }, `a ${type} notice from YRD`)
+  }
+  for (const iss of ['SH', 'JS', 'ZJ', 'AH']) {
+    const err = rejection('gateway.notice', iss, [sampleNotice(1)])
+    t.equal(err.code, 'FORBIDDEN', `${iss}: FORBIDDEN`)
+    t.equal(err.status, 403)
+    t.equal(err.errors, undefined, `${iss}: refused whole, before any item is read`)
+  }
+  t.equal(rejection('gateway.notice', 'SH', [{ not: 'a notice' }]).code, 'FORBIDDEN', 'even an invalid item: the issuer is checked first')
+  rejects(t, 'gateway.notice', 'YRD', [sampleNotice(1), { ...sampleNotice(2), dueOn: '2026-02-30' }], { code: 'SCHEMA_INVALID', index: 1, path: '/dueOn' }, 'a due date that is not a calendar day')
+  rejects(t, 'gateway.notice', 'YRD', [{ ...sampleNotice(3), noticeType: 'warning' }], { code: 'SCHEMA_INVALID', index: 0, path: '/noticeType' }, 'an unknown notice type')
 })
 
 // --- schema ---------------------------------------------------------------------------------------
