@@ -19,7 +19,8 @@ export function currentMonth (now: Date = new Date()): string {
 
 /** The instant a month (YYYY-MM) starts in China Standard Time (UTC+8, no daylight saving). */
 export const monthStart = (month: string): Date => new Date(`${month}-01T00:00:00+08:00`)
-const nextMonth = (month: string): string => {
+/** The month after `month` (YYYY-MM). */
+export const nextMonth = (month: string): string => {
   const [y, m] = month.split('-').map(Number) as [number, number]
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
 }
