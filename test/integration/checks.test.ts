@@ -95,7 +95,7 @@ t.test('a check answers every current entry across provinces, and its receipt ve
   t.equal(mine.json().receipt, a.receipt, 'the stored receipt is the one answered')
   t.equal(mine.json().outcome, null)
   const others = await h.app.inject({ url: `/v1/checks/${a.checkId}`, headers: { authorization: `Bearer ${await h.platformToken('SH')}` } })
-  t.equal(others.json().code, 'NOT_FOUND', 'another platform does not see someone else\'s check')
+  t.same([others.statusCode, others.json().code], [403, 'FORBIDDEN'], 'another platform does not see someone else\'s check')
   const auditor = await h.app.inject({ url: `/v1/checks/${a.checkId}`, headers: { authorization: `Bearer ${await h.adminToken('auditor')}` } })
   t.equal(auditor.statusCode, 200)
 })
