@@ -25,9 +25,10 @@ export async function currentEntries (client: pg.PoolClient, subjectId: string, 
   const { rows } = await client.query<CurrentEntryRow>(
     `SELECT owner, entry_id, version, list_type, list_code, domain, status, updated_at, data
      FROM entries WHERE subject_id = $1 AND status <> 'removed' ORDER BY owner, entry_id`, [subjectId])
-  const cov = await client.query<{ iss: string, last: Date }>(
-    'SELECT iss, max(received_at) AS last FROM envelopes WHERE iss = ANY($1::text[]) GROUP BY iss', [platforms])
-  const last = new Map(cov.rows.map((r) => [r.iss, r.last.toISOString()]))
+  // One index probe per platform (envelopes_iss_received): a GROUP BY would read every envelope of each.
+  const cov = await client.query<{ iss: string, last: Date | null }>(
+    'SELECT p AS iss, (SELECT max(received_at) FROM envelopes WHERE iss = p) AS last FROM unnest($1::text[]) AS p', [platforms])
+  const last = new Map(cov.rows.map((r) => [r.iss, r.last?.toISOString() ?? null]))
   return { rows, coverage: platforms.map((p) => ({ platform: p, lastReceivedAt: last.get(p) ?? null })) }
 }
 
