@@ -200,4 +200,9 @@ t.test('checks refused: no token, wrong role, bad subject, unknown decision type
   t.same(await call(token, { ...body, extra: 1 }), [400, 'BAD_REQUEST'])
   t.equal(await h.count('query_log'), 0, 'a refused check is not a lookup')
   t.equal(await h.count('checks'), 0)
+
+  const docs = await h.app.inject({ url: '/docs/json' })
+  t.equal(docs.statusCode, 200)
+  const paths = Object.keys((docs.json() as { paths: Record<string, unknown> }).paths)
+  for (const p of ['/v1/checks', '/v1/checks/{id}', '/v1/checks/{id}/outcome', '/v1/checks/stats', '/v1/quality']) t.ok(paths.includes(p), `${p} documented`)
 })
