@@ -7,6 +7,7 @@ import { startShRestSimulator } from '../simulators/sh-rest-simulator.js'
 import { startJsBatchSimulator } from '../simulators/js-batch-simulator.js'
 import { startAhXmlSimulator } from '../simulators/ah-xml-simulator.js'
 import { startPullPlatform } from '../simulators/zj-pull-simulator.js'
+import { noticesOf } from '../simulators/replica-state.js'
 import { publishShNative } from '../simulators/sh-rest-publisher.js'
 import { publishAhNative } from '../simulators/ah-xml-publisher.js'
 import { publishJsNative } from '../simulators/js-batch-publisher.js'
@@ -24,6 +25,8 @@ export interface DemoPlatform {
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
   /** How many times it applied the message `jti` (a duplicate is not applied). */
   appliedCount: (jti: string) => number
+  /** The gateway notices it received (mapped back to the contract), in arrival order. */
+  notices: () => unknown[]
   /** Publishes a signed envelope into the gateway. */
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
   /**
@@ -45,7 +48,7 @@ export interface DemoPlatform {
 /** What a native publication came back with, whatever the protocol. */
 export interface NativePublishResult { accepted: boolean, msgId: string, status: number, answer: unknown }
 
-type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'stop' | 'restart' | 'close' | 'url'>
+type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'notices' | 'stop' | 'restart' | 'close' | 'url'>
 /** A simulator whose failure mode can be set (each simulator names its own modes). */
 type Failing = Native & { failure: string }
 
@@ -60,6 +63,7 @@ async function withSigner (id: string, alg: SigningAlg, adapter: string, native:
     jwks,
     held: native.held,
     appliedCount: native.appliedCount,
+    notices: native.notices,
     publish: async (gw, input, serialisation = 'compact') => {
       const { jws, jti } = await signEnvelope(signer, input, serialisation)
       return { ...(await postEnvelope(gw, jws, serialisation)), jti, jws }
@@ -97,6 +101,7 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
     url: zj.url,
     held: (owner, entryId) => { const h = zj.held.get(`${owner}:${entryId}`); return h === undefined ? undefined : { item: h.item, removed: h.removed } },
     appliedCount: (jti) => zj.messagesApplied.filter((j) => j === jti).length,
+    notices: () => noticesOf(zj),
     stop: zj.stop,
     restart: zj.restart,
     close: zj.close

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { AdapterError } from '../../adapters/types.js'
 import { HEALTH_PATH, RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
-import { RESULT_CODES, RESULT_TEXT, kindOfCode } from '../../adapters/ah-xml/ah-xml-codes.js'
+import { KIND_CODES, RESULT_CODES, RESULT_TEXT, kindOfCode } from '../../adapters/ah-xml/ah-xml-codes.js'
 import type { AhElement } from '../../adapters/ah-xml/ah-xml-codec.js'
 import { parseSm4Key, sm3Hex } from '../../adapters/ah-xml/ah-xml-crypto.js'
 import { AhRefusal, beijingTime, decryptPayload, parsePayload, readMessage, type OpenedMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
@@ -46,6 +47,8 @@ export interface AhXmlSimulator {
   messagesApplied: string[]
   /** An entry mapped back to the contract's shape (the removed entry keeps its last content). */
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
+  /** The gateway notices applied (WGTZ records), mapped back to the contract's shape, in arrival order. */
+  notices: () => GatewayNoticeItemV1[]
   appliedCount: (jti: string) => number
   stop: () => Promise<void>
   restart: () => Promise<void>
@@ -87,6 +90,7 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
       const item = e.record !== undefined ? fromNative('list.upsert', e.record) : fromNative('list.remove', e.removal ?? {})
       return { item, removed: e.removed }
     },
+    notices: () => sim.records.filter((r) => r.XXLX === KIND_CODES['gateway.notice']).map((r) => fromNative('gateway.notice', r.record)),
     appliedCount: (jti) => sim.messagesApplied.filter((j) => j === jti).length,
     stop: async () => { await net.stop() },
     restart: async () => { await net.restart() },

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { JsRow } from '../../adapters/js-batch/js-batch-columns.js'
 import { batchSm3, decodeBatchFile, JsBatchFileError, type JsBatchFile } from '../../adapters/js-batch/js-batch-file.js'
 import { fromNative, type JsItem } from '../../adapters/js-batch/js-batch-mapping.js'
@@ -45,6 +46,8 @@ export interface JsBatchSimulator {
   /** The batch id of every batch applied, once per time it was applied. */
   messagesApplied: string[]
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
+  /** The gateway notices applied (数据类型 07), mapped back to the contract's shape, in arrival order. */
+  notices: () => GatewayNoticeItemV1[]
   appliedCount: (jti: string) => number
   stop: () => Promise<void>
   restart: () => Promise<void>
@@ -102,6 +105,7 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
       const held = sim.entries.get(`${owner}:${entryId}`)
       return held === undefined ? undefined : { item: fromNative(held.row).item, removed: held.removed }
     },
+    notices: () => sim.records.map((r) => fromNative(r.row)).flatMap((m) => m.kind === 'gateway.notice' ? [m.item] : []),
     appliedCount: (jti) => sim.messagesApplied.filter((j) => j === jti).length,
     stop: async () => { await net.stop() },
     restart: async () => { await net.restart() },

@@ -1,9 +1,13 @@
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
+
 /** One change a simulated platform applied (the evidence that nothing was applied twice). */
 export interface AppliedChange {
   jti: string
   kind: string
   entryKey: string
   version: number
+  /** The item itself, kept for a `gateway.notice` only (see {@link noticesOf}). */
+  item?: Record<string, unknown>
 }
 
 /** What a simulated platform holds of one entry. */
@@ -49,7 +53,14 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
       const removed = claims.kind === 'list.remove'
       state.held.set(key, { owner, entryId, version, removed, item: removed ? current?.item ?? item : item })
     }
-    state.applied.push({ jti: claims.jti, kind: claims.kind, entryKey: key, version })
+    const change: AppliedChange = { jti: claims.jti, kind: claims.kind, entryKey: key, version }
+    if (claims.kind === 'gateway.notice') change.item = item
+    state.applied.push(change)
   }
   state.messagesApplied.push(claims.jti)
+}
+
+/** The gateway notices a simulated platform applied, in arrival order (each message once). */
+export function noticesOf (state: Pick<ReplicaState, 'applied'>): GatewayNoticeItemV1[] {
+  return state.applied.filter((a) => a.kind === 'gateway.notice' && a.item !== undefined).map((a) => a.item as GatewayNoticeItemV1)
 }

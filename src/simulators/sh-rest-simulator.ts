@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { fromNative, SH_RECORD_TYPES, type ShContractItem } from '../../adapters/sh-rest/sh-rest-mapping.js'
@@ -63,6 +64,8 @@ export interface ShRestSimulator {
   others: Array<{ sourceProvince: string, record: ShRecord }>
   /** The entry mapped back to the contract's shape (`item`), or undefined if never received. */
   held: (owner: string, entryId: string) => { item: ListUpsertItemV1 | ListRemoveItemV1, removed: boolean } | undefined
+  /** The gateway notices applied (gatewayNotice records), mapped back to the contract's shape, in arrival order. */
+  notices: () => GatewayNoticeItemV1[]
   /** How many times the message was applied (a duplicate is not applied again). */
   appliedCount: (msgId: string) => number
   stop: () => Promise<void>
@@ -105,6 +108,7 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
       const { item } = fromNative(e.latest) as { item: ListUpsertItemV1 | ListRemoveItemV1 }
       return { item, removed: e.removed }
     },
+    notices: () => sim.others.map((o) => fromNative(o.record)).flatMap((m) => m.kind === 'gateway.notice' ? [m.item] : []),
     appliedCount: (msgId) => applied.filter((m) => m === msgId).length,
     stop: async () => { await net.stop() },
     restart: async () => { await net.restart() },

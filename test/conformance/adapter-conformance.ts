@@ -1,6 +1,7 @@
 import type { Test } from 'tap'
 import { AdapterError, type Delivery, type PlatformAdapter } from '../../adapters/types.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import { sampleEntry, sampleNotice } from '../../src/simulators/sample-entries.js'
 
 /** What the conformance suite needs of an adapter under test and the platform behind it. */
 export interface ConformanceTarget {
@@ -10,6 +11,8 @@ export interface ConformanceTarget {
   held: (owner: string, entryId: string) => Promise<{ item: unknown, removed: boolean } | undefined>
   /** How many times the platform applied the message `jti`. */
   appliedCount: (jti: string) => Promise<number>
+  /** The gateway notices the platform applied, mapped back to the contract's shape, in arrival order. */
+  notices: () => Promise<unknown[]>
   /** Makes the platform fail in one of the ways every platform can. */
   fail: (mode: 'none' | 'error-500' | 'hang' | 'reject-400' | 'invalid-receipt') => void
   stop: () => Promise<void>
@@ -22,6 +25,7 @@ export interface ConformanceSimulator {
   failure: string
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
   appliedCount: (jti: string) => number
+  notices: () => unknown[]
   stop: () => Promise<void>
   restart: () => Promise<void>
   close: () => Promise<void>
@@ -34,6 +38,7 @@ export function simulatorTarget (adapter: PlatformAdapter, destination: string, 
     destination,
     held: async (owner, entryId) => sim.held(owner, entryId),
     appliedCount: async (jti) => sim.appliedCount(jti),
+    notices: async () => sim.notices(),
     fail: (mode) => { sim.failure = mode },
     stop: async () => { await sim.stop() },
     restart: async () => { await sim.restart() },
@@ -121,6 +126,17 @@ export function adapterConformance (t: Test, name: string, makeTarget: () => Pro
         await adapter.deliver(d)
         t.equal(await target.appliedCount(d.jti), 1, `${kind} delivered`)
       }
+    })
+
+    await t.test('delivers gateway notices, issued by YRD, every field intact', async (t) => {
+      const notices = [sampleNotice(1, 'reminder'), sampleNotice(2, 'remediation'), sampleNotice(3, 'check.outcome')]
+      const d = delivery(dest, 'gateway.notice', notices, GATEWAY_ID)
+      await adapter.deliver(d)
+      t.equal(await target.appliedCount(d.jti), 1, 'gateway.notice delivered')
+      t.same(await target.notices(), notices, 'the platform received each notice, every field as issued')
+      await adapter.deliver(d)
+      t.equal(await target.appliedCount(d.jti), 1, 'a redelivered notice is applied once')
+      t.equal((await target.notices()).length, notices.length, 'and not received twice')
     })
 
     await t.test('classifies failures: retryable or permanent', async (t) => {

@@ -3,6 +3,7 @@ import { createYrdPushAdapter } from '../../adapters/yrd-push/yrd-push-adapter.j
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { gatewayKeysFrom, generatePrivateJwk } from '../../src/keys/signing-keys.js'
 import { startSimulatedPlatform } from '../../src/simulators/platform-simulator.js'
+import { noticesOf } from '../../src/simulators/replica-state.js'
 import { adapterConformance } from './adapter-conformance.js'
 
 adapterConformance(t, 'yrd-push', async () => {
@@ -23,6 +24,7 @@ adapterConformance(t, 'yrd-push', async () => {
       return h === undefined ? undefined : { item: h.item, removed: h.removed }
     },
     appliedCount: async (jti) => sim.messagesApplied.filter((j) => j === jti).length,
+    notices: async () => noticesOf(sim),
     fail: (mode) => { sim.failure = mode === 'invalid-receipt' ? 'wrong-receipt' : mode },
     stop: async () => { await sim.stop() },
     restart: async () => { await sim.restart() },

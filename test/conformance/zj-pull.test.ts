@@ -1,5 +1,7 @@
 import t from 'tap'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { issueGatewayNotice } from '../../src/envelopes/issue-gateway-notice.js'
+import { noticesOf } from '../../src/simulators/replica-state.js'
+import { sampleEntry, sampleNotice } from '../../src/simulators/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
 import { startPullPlatform, type PullPlatform } from '../../src/simulators/zj-pull-simulator.js'
 import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
@@ -71,6 +73,14 @@ t.test('every kind goes through the feed, applied once each, every field intact'
   t.same(zj.messagesApplied, jtis, 'each applied once, in order')
   t.same(zj.held.get(`JS:${entry.entryId}`), { owner: 'JS', entryId: entry.entryId, version: 2, removed: true, item: entry }, 'the entry, every field, then removed')
   t.same(await zjStatus(h), { delivered: messages.length })
+
+  const notices = [sampleNotice(1, 'reminder'), sampleNotice(2, 'check.outcome')]
+  const issued = await issueGatewayNotice(h.app, notices)
+  t.ok(await waitFor(async () => await onFeed(h) === messages.length + 1), 'the gateway\'s notice on the feed')
+  t.equal(await zj.pollOnce(), 1, 'acknowledged')
+  t.same(noticesOf(zj), notices, 'ZJ received the gateway notices, every field intact')
+  t.equal(zj.messagesApplied.at(-1), issued.body.jti)
+  t.same(await zjStatus(h), { delivered: messages.length + 1 })
 })
 
 t.test('an unacknowledged delivery is offered again and applied once', async (t) => {
