@@ -2,6 +2,9 @@ import t from 'tap'
 import { decodeJwt } from 'jose'
 import { startDeliverySetup, waitFor } from '../helpers/delivery-setup.js'
 import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { noticesOf } from '../../src/simulators/replica-state.js'
+import { Value } from '@sinclair/typebox/value'
+import { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 
 t.test('a check\'s outcome reaches each platform owning an entry of the answer, through the delivery pipeline, and is counted', async (t) => {
   const { h, sim } = await startDeliverySetup(t)
@@ -49,6 +52,9 @@ t.test('a check\'s outcome reaches each platform owning an entry of the answer, 
     t.notMatch(String(items[0]?.text), new RegExp(person), 'an identity number in the note is masked')
     t.match(String(items[0]?.text), /结果：不予办理/)
     t.same(sim(n.platform).applied.filter((a) => a.jti === n.jti).map((a) => [a.kind, a.entryKey]), [['gateway.notice', `${n.platform}:${entry.entryId}`]])
+    const atPlatform = noticesOf(sim(n.platform))
+    t.same(atPlatform.map((x) => [x.noticeType, x.checkId, x.entryId, x.outcome]), [['check.outcome', id, entry.entryId, 'refused']], 'the platform holds the notice item')
+    t.ok(atPlatform.every((x) => Value.Check(GatewayNoticeItemV1, x)), 'a valid gateway.notice item')
   }
   t.notOk(sim('ZJ').received.some((r) => notices.some((n) => n.jti === r.jti)), 'no notice to a platform owning nothing in the answer')
 
