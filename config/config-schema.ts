@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { Registries } from './registry-schema.js'
 import type { CheckerIssuerConfig } from './checker-schema.js'
+import type { WorkingCalendar } from './calendar-schema.js'
 
 const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' })
 
@@ -50,7 +51,11 @@ export const PlatformConfig = Type.Object({
   jwksUrl: Type.Optional(HttpUrl),
   healthUrl: Type.Optional(HttpUrl),
   enabled: Type.Boolean({ default: true }),
-  delivery: DeliveryPolicy
+  delivery: DeliveryPolicy,
+  shareScopes: Type.Optional(Type.Array(Type.Union([Type.Literal('all-platforms'), Type.Literal('authorised-departments')]), {
+    uniqueItems: true,
+    description: 'Catalogue share scopes this platform is authorised to receive (default both; owner-only fields never leave their owner)'
+  }))
 }, { additionalProperties: true })
 export type PlatformConfig = Static<typeof PlatformConfig>
 
@@ -78,7 +83,8 @@ export const GatewaySettings = Type.Object({
   sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
   feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
-  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' })
+  feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' }),
+  coordinationSweepMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'How often overdue responses and feedback are looked for (reminders) and expired entries removed' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -93,7 +99,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   sweepIntervalMs: 30_000,
   jobLockMs: 30_000,
   feedRedeliverMs: 60_000,
-  feedPageSize: 100
+  feedPageSize: 100,
+  coordinationSweepMs: 60_000
 }
 
 /** Everything the config folder holds, validated. */
@@ -101,6 +108,8 @@ export interface GatewayConfig {
   dir: string
   /** Catalogue, list types and measures (`<config>/registries`); items are checked against them when present. */
   registries?: Registries
+  /** Public holidays and makeup working days (`<config>/calendars`), for deadlines in working days. */
+  calendar?: WorkingCalendar
   platforms: PlatformConfig[]
   admins: AdminIssuerConfig[]
   /** Department systems allowed to check before deciding (`<config>/checkers.json`, none by default). */

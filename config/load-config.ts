@@ -8,6 +8,7 @@ import {
 } from './config-schema.js'
 import { loadRegistries } from './load-registries.js'
 import { loadCheckers } from './load-checkers.js'
+import { loadCalendars } from './load-calendars.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
 export function defaultConfigDir (): string {
@@ -53,7 +54,8 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   admins.forEach((a, i) => checkKeys(adminsFile, `/issuers/${i}`, a))
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
   const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
-  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }), checkers }
+  const calendar = existsSync(join(dir, 'calendars')) ? loadCalendars(dir) : undefined
+  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }), ...(calendar === undefined ? {} : { calendar }), checkers }
 }
 
 export { ConfigError }

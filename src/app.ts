@@ -24,6 +24,8 @@ import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
 import { checkRoutes } from './checks/check-routes.js'
 import { qualityRoutes } from './quality/quality-routes.js'
+import { coordinationPlugin } from './coordination/coordination-plugin.js'
+import { coordinationRoutes } from './coordination/coordination-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -45,8 +47,8 @@ and Anhui (AH) exchange red lists, black lists and joint-punishment notices.
 Every message is a JWS envelope (see POST /v1/envelopes). Every error is application/problem+json
 (RFC 9457) with a stable \`code\`: ENVELOPE_MALFORMED, BAD_REQUEST, PURPOSE_REQUIRED (400); UNAUTHORIZED,
 SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
-FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT (409); PAYLOAD_TOO_LARGE (413);
-UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN (422);
+FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, CASE_TRANSITION_INVALID, CASE_EXISTS, OBJECTION_OPEN (409); PAYLOAD_TOO_LARGE (413);
+UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN, CASE_UNKNOWN, OBJECTION_UNKNOWN, NOT_REPAIRABLE (422);
 CHECK_OUTCOME_CONFLICT (409); DECISION_TYPE_UNKNOWN (422);
 UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
 A platform's envelope of a kind only the gateway issues (gateway.notice, iss YRD) is refused whole
@@ -72,6 +74,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(redisPlugin)
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
+  await app.register(coordinationPlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
 
   await app.register(swagger, {
@@ -94,6 +97,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryRoutes)
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
+  await app.register(coordinationRoutes)
   await app.register(checkRoutes)
   await app.register(qualityRoutes)
   return app

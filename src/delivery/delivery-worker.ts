@@ -7,6 +7,9 @@ import { jitteredBackoff } from './backoff.js'
 import { queueName, type DeliveryJobData } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
+import { objectionToWaitFor } from './objection-order.js'
+import { applyShareScope } from './share-scope.js'
+import type { Registries, ShareScope } from '../../config/registry-schema.js'
 
 export interface DeliveryEvents {
   attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number) => void
@@ -19,10 +22,21 @@ export interface WorkerDeps {
   health: HealthMonitor
   events: DeliveryEvents
   log: { warn: (obj: object, msg: string) => void }
+  /** The catalogue whose share scopes decide which fields leave for this platform. */
+  registries?: Registries | undefined
+  /** The share scopes this platform is authorised for (default: all but owner-only). */
+  shareScopes?: readonly ShareScope[] | undefined
+}
+
+/** An attempt that did not count: the delivery waits (retrying) without using one up. */
+async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string, reason: string): Promise<void> {
+  await deps.pool.query("UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, updated_at = now() WHERE id = $1", [deliveryId, reason])
+  await deps.pool.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1", [attemptId, `${reason} (not counted)`])
 }
 
 /**
- * Runs one attempt of one delivery. Failures follow the policy: retryable ones are retried with
+ * Runs one attempt of one delivery. A message about an entry whose objection has not reached the
+ * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy: retryable ones are retried with
  * jittered backoff until `attempts` is reached, permanent ones (and the last attempt) make the
  * delivery dead with the reason. When the platform is unreachable and its health check fails,
  * the queue is paused and the job waits without having used up an attempt.
@@ -31,9 +45,16 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
   const started = await startAttempt(deps.pool, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
+  const waitFor = await objectionToWaitFor(deps.pool, started.delivery)
+  if (waitFor !== undefined && token !== undefined) {
+    await giveBack(deps, started.delivery.deliveryId, started.attemptId, `waiting: the objection on entry ${waitFor} must reach ${platform} first`)
+    await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
+    throw new DelayedError()
+  }
   try {
-    const pending = await dropSuperseded(deps.pool, started.delivery)
-    const receipt = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
+    const { delivery: pending, withheld } = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
+    const answer = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
+    const receipt = answer === undefined || withheld.length === 0 ? answer : { ...answer, evidence: { ...answer.evidence, withheld } }
     await recordDelivered(deps.pool, started, pending, receipt)
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
@@ -42,10 +63,7 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
     if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
       // Paused: give the attempt back and wait; the job runs again once the queue resumes.
-      await deps.pool.query("UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, updated_at = now() WHERE id = $1",
-        [started.delivery.deliveryId, `${failure.message} (platform down: queue paused)`])
-      await deps.pool.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1",
-        [started.attemptId, `${failure.message} (not counted: platform down)`])
+      await giveBack(deps, started.delivery.deliveryId, started.attemptId, `${failure.message} (platform down: queue paused)`)
       deps.events.attempt(platform, 'paused')
       await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
       throw new DelayedError()

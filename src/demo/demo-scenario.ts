@@ -4,6 +4,7 @@ import { postEnvelope } from '../simulators/platform-simulator.js'
 import { sampleEntry } from '../simulators/sample-entries.js'
 import { mintToken } from '../auth/mint-token.js'
 import type { DemoStep } from './step-table.js'
+import { runCoordinationScenario } from './coordination-scenario.js'
 
 export interface ScenarioContext {
   gatewayUrl: string
@@ -30,7 +31,8 @@ async function until (check: () => boolean | Promise<boolean>, ms: number): Prom
  * reach the three others; the gateway returns verifiable receipts, answers a resubmission
  * idempotently, refuses a tampered envelope, a foreign owner and a stale version, serves the
  * cross-province subject view with identity numbers masked; a platform goes down and comes back
- * with nothing lost; a repaired entry is removed from every replica.
+ * with nothing lost; a repaired entry is removed from every replica; a joint punishment case
+ * runs through notice, feedback, objection, correction and repair.
  */
 export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const steps: DemoStep[] = []
@@ -135,5 +137,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
 
   const late = await owner.publish(gw, { kind: 'list.upsert', items: [stale] })
   record('a late old version cannot bring it back', 'VERSION_CONFLICT', problemCode(late.body))
+
+  await runCoordinationScenario(ctx, record, until)
   return steps
 }

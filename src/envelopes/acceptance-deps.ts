@@ -2,19 +2,23 @@ import type { FastifyInstance } from 'fastify'
 import { GATEWAY_ID, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import type { IngestDeps } from './ingest-service.js'
 import { ReplayCache } from './replay-cache.js'
+import { WEEKENDS_ONLY } from '../punishment/working-days.js'
 
 /**
  * What accepting a trusted envelope needs, built once per app for both ways in (JWS envelopes
  * and native publications): the replay cache, the ledger, the gateway's keys, the registries,
- * and who should receive what a platform sends (every other enabled platform).
+ * who should receive what a platform sends (every other enabled platform), and the coordination
+ * workflow (with the holiday calendar for deadlines).
  */
 export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifier'> {
   const skew = app.config.settings.clockSkewSeconds
+  const platforms = (): string[] => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id)
   return {
     replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
     pool: app.pg,
     keys: app.gatewayKeys,
     registries: app.config.registries,
-    destinationsFor: (iss) => app.config.platforms.filter((p) => p.enabled && p.id !== iss && p.id !== GATEWAY_ID).map((p) => p.id)
+    destinationsFor: (iss) => platforms().filter((p) => p !== iss),
+    workflow: { keys: app.gatewayKeys, registries: app.config.registries, calendar: app.config.calendar ?? WEEKENDS_ONLY, platforms }
   }
 }

@@ -9,6 +9,7 @@ import type { Claimed, EnvelopeVerifier } from './verify-envelope.js'
 import type { JwsSerialisation } from './parse-jws.js'
 import type { EnvelopeClaimsV1 } from '../../contracts/envelope-v1.js'
 import type { Registries } from '../../config/registry-schema.js'
+import type { WorkflowDeps } from '../coordination/workflow-deps.js'
 
 export interface IngestDeps {
   verifier: EnvelopeVerifier
@@ -19,6 +20,8 @@ export interface IngestDeps {
   registries?: Registries | undefined
   /** Platforms that should receive what `iss` sends. */
   destinationsFor: (iss: string) => string[]
+  /** The coordination workflow (cases, objections, removals); none: entries and outbox only. */
+  workflow?: WorkflowDeps | undefined
 }
 
 export interface IngestResult {
@@ -59,7 +62,7 @@ export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisat
  * two ways in cannot drift apart: answer replays from the cache, validate every item, then commit
  * envelope, entries, history and outbox in one transaction and return the gateway's signed receipt.
  */
-export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor' | 'registries'>, env: TrustedEnvelope): Promise<IngestResult> {
+export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
   const cached = await deps.replay.lookup(jti, env.digest)
   if (cached !== undefined) return { status: 200, body: { jti, receipt: cached }, iss, kind, items: items.length }
@@ -70,7 +73,7 @@ export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' |
   const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
   const outcome = await commitEnvelope(deps.pool, {
     jti, iss, kind, digest: env.digest, jws: env.raw, items, payloadText: env.payloadText, receipt, receivedAt, destinations: deps.destinationsFor(iss)
-  })
+  }, deps.workflow)
   const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt
   await deps.replay.remember(jti, env.digest, finalReceipt)
   return { status: outcome.outcome === 'replay' ? 200 : 202, body: { jti, receipt: finalReceipt }, iss, kind, items: items.length }

@@ -4,6 +4,7 @@ import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { acknowledge, readFeed } from './feed-store.js'
+import { applyShareScope } from '../delivery/share-scope.js'
 
 const Platform = Type.Object({ platform: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) })
 const FeedPage = Type.Object({
@@ -48,7 +49,9 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
     ownFeed(platform, request.principal?.platform)
     const q = request.query as { after?: string, limit?: number }
     const s = app.config.settings
-    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(q.limit ?? s.feedPageSize, s.feedPageSize), s.feedRedeliverMs)
+    const scopes = app.config.platforms.find((p) => p.id === platform)?.shareScopes
+    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(q.limit ?? s.feedPageSize, s.feedPageSize), s.feedRedeliverMs,
+      (d) => applyShareScope(d, app.config.registries, scopes).delivery)
   })
 
   app.post('/v1/feeds/:platform/ack', {

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { Delivery } from '../../adapters/types.js'
 import { ENVELOPE_TYP, GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
@@ -19,7 +20,7 @@ export interface FeedItem {
  * offered earlier but still unacknowledged after `redeliverMs` (offered again). Each offer counts
  * as an attempt and is recorded.
  */
-export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: string, after: string, limit: number, redeliverMs: number): Promise<{ items: FeedItem[], next: string }> {
+export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: string, after: string, limit: number, redeliverMs: number, shape: (d: Delivery) => Delivery = (d) => d): Promise<{ items: FeedItem[], next: string }> {
   const offered = await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(
       `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.received_at
@@ -38,9 +39,9 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   })
   const items: FeedItem[] = []
   for (const r of offered) {
-    const d = await dropSuperseded(pool, {
+    const d = shape(await dropSuperseded(pool, {
       deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: await messageItems(pool, r.jti), receivedAt: r.received_at.toISOString(), resends: 0
-    })
+    }))
     const iat = Math.floor(Date.now() / 1000)
     const jws = await keys.sign({
       iss: GATEWAY_ID, aud: platform, jti: r.jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: r.kind, items: d.items, origin: r.iss, originDigest: r.digest, deliveryId: r.id
@@ -80,7 +81,7 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
       if (row.kind === 'list.upsert' || row.kind === 'list.remove') {
         await client.query(
           `INSERT INTO replica_versions (destination, owner, entry_id, version, confirmed_at)
-           SELECT $1, $2, x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($3::jsonb) AS x
+           SELECT $1, coalesce(x->>'owner', $2), x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($3::jsonb) AS x
            ON CONFLICT (destination, owner, entry_id) DO UPDATE
              SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`,
           [platform, row.iss, JSON.stringify(await messageItems(client, ack.jti))])

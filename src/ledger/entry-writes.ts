@@ -17,15 +17,15 @@ up AS (
          i.data, encode(sha256(convert_to(i.data::text, 'UTF8')), 'hex'), NULL, $3, $4, $4
   FROM input i
   ON CONFLICT (owner, entry_id) DO UPDATE SET
-    version = EXCLUDED.version, status = 'active', list_type = EXCLUDED.list_type,
+    version = EXCLUDED.version, status = CASE WHEN entries.status = 'suspended' THEN 'suspended' ELSE 'active' END, list_type = EXCLUDED.list_type,
     list_code = EXCLUDED.list_code, domain = EXCLUDED.domain, subject_type = EXCLUDED.subject_type,
     subject_id = EXCLUDED.subject_id, data = EXCLUDED.data, content_hash = EXCLUDED.content_hash,
     removal = NULL, last_jti = EXCLUDED.last_jti, updated_at = EXCLUDED.updated_at
   WHERE entries.version < EXCLUDED.version
-  RETURNING entry_id
+  RETURNING entry_id, status
 )
 INSERT INTO entry_history (owner, entry_id, version, action, status, jti, item_index, data, recorded_at)
-SELECT $2, i.entry_id, i.version, 'upsert', 'active', $3, i.idx, i.data, $4
+SELECT $2, i.entry_id, i.version, 'upsert', up.status, $3, i.idx, i.data, $4
 FROM input i JOIN up USING (entry_id)`
 
 const REMOVE = `WITH ${INPUT},
@@ -64,7 +64,8 @@ async function rejectUnwritten (client: pg.PoolClient, owner: string, items: Ver
 }
 
 /**
- * Writes the entries of a `list.upsert` or `list.remove` envelope and their history. An item whose
+ * Writes the entries (an entry under an open objection stays suspended through an update: the
+ * owner may correct it while it verifies) of a `list.upsert` or `list.remove` envelope and their history. An item whose
  * version is not newer than the entry's current one (or a removal of an unknown entry) rejects
  * the whole envelope: the caller's transaction rolls back.
  */

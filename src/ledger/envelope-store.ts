@@ -3,6 +3,8 @@ import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { inTransaction } from './pool.js'
 import { writeEntries } from './entry-writes.js'
+import { applyWorkflow } from '../coordination/apply-workflow.js'
+import type { WorkflowDeps } from '../coordination/workflow-deps.js'
 
 export interface EnvelopeRecord {
   jti: string
@@ -25,10 +27,11 @@ export type CommitOutcome =
 
 /**
  * Commits an accepted envelope in one transaction: the raw JWS and its receipt, the entries and
- * their history, and one outbox row per destination. The envelope row goes first so that two
+ * their history, the coordination workflow (cases, objections, removals), and one outbox row per
+ * destination. The envelope row goes first so that two
  * submissions of one jti serialise on its primary key: exactly one commits, the other sees it.
  */
-export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord): Promise<CommitOutcome> {
+export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord, workflow?: WorkflowDeps): Promise<CommitOutcome> {
   return await inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
@@ -45,11 +48,14 @@ export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord): Promi
     if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
       await writeEntries(client, rec.kind, rec.iss, rec.jti, rec.items as Array<{ entryId: string, version: number }>, rec.payloadText, rec.receivedAt)
     }
-    if (rec.destinations.length > 0) {
+    const destinations = workflow === undefined
+      ? rec.destinations
+      : await applyWorkflow(client, workflow, { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }) ?? rec.destinations
+    if (destinations.length > 0) {
       await client.query(
         `INSERT INTO deliveries (jti, destination, created_at, updated_at)
          SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
-        [rec.jti, rec.destinations, rec.receivedAt])
+        [rec.jti, destinations, rec.receivedAt])
       // Wakes the outbox relay as soon as this transaction commits (never for one that rolls back).
       await client.query("SELECT pg_notify('yrd_outbox', '')")
     }

@@ -48,10 +48,13 @@ export interface ObjectionResolvedEvent {
   readonly correctedVersion?: number
 }
 
-/** The entry left the list (信用修复 repair, or its period expired): its measures stop. */
+/** Why an entry left its list: the `list.remove` reasons (repair, expiry, revoked, corrected, other). */
+export type RemovalReason = 'repair' | 'expiry' | 'revoked' | 'corrected' | 'other'
+
+/** The entry left the list (信用修复 repair, its period expired, or its owner took it off): its measures stop. */
 export interface EntryRemovedEvent {
   readonly type: 'entry-removed'
-  readonly reason: 'repair' | 'expiry'
+  readonly reason: RemovalReason
 }
 
 /** An event about one implementing platform. */

@@ -1,5 +1,5 @@
 import type { PlatformIdV1 } from '../../contracts/common-v1.js'
-import type { EventKey, PlatformEventKey } from './case-events.js'
+import type { EventKey, PlatformEventKey, RemovalReason } from './case-events.js'
 
 /**
  * Case-level states. `open` and `suspended` are live; `closed`, `revoked` and `withdrawn` are final.
@@ -127,7 +127,7 @@ export interface CaseState {
   /** The objection that suspends the case, while one is open. */
   readonly openObjection: string | null
   /** Why the entry left the list, when the case was withdrawn. */
-  readonly removedBy: 'repair' | 'expiry' | null
+  readonly removedBy: RemovalReason | null
   /** Filled when the case is revoked: platforms that had applied measures, with those measures. */
   readonly remediation: readonly RemediationNotice[]
 }

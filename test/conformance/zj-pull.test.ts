@@ -52,19 +52,25 @@ t.test('ZJ pulls its deliveries from the feed and acknowledges them; every field
 t.test('every kind goes through the feed, applied once each, every field intact', async (t) => {
   const { h, zj } = await setup(t)
   const entry = sampleEntry('JS', '320000', 30)
-  const messages: Array<[string, unknown]> = [
-    ['list.upsert', entry],
-    ['punishment.notice', { caseId: 'c1', mode: 'punishment', entryId: entry.entryId, owner: 'JS', initiatingDepartment: { name: '江苏省市场监督管理局' }, subject: entry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }],
-    ['punishment.feedback', { caseId: 'c1', initiator: 'JS', department: { name: '江苏省财政厅' }, outcome: 'applied', measure: 'restrict-public-procurement', appliedOn: '2026-11-25' }],
-    ['objection.open', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }],
-    ['objection.resolve', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }],
-    ['list.remove', { entryId: entry.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-11-23' }]
+  // The workflow holds: feedback answers a case and goes to its initiator only, so ZJ initiates
+  // one case (its notice goes to the others, not to ZJ) and receives SH's feedback on it.
+  const sent: Array<[string, string, unknown, boolean]> = [
+    ['JS', 'list.upsert', entry, true],
+    ['JS', 'punishment.notice', { caseId: 'c1', mode: 'punishment', entryId: entry.entryId, owner: 'JS', initiatingDepartment: { name: '江苏省市场监督管理局' }, subject: entry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }, true],
+    ['ZJ', 'punishment.notice', { caseId: 'z1', mode: 'punishment', entryId: entry.entryId, owner: 'JS', initiatingDepartment: { name: '浙江省市场监督管理局' }, subject: entry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }, false],
+    ['SH', 'punishment.feedback', { caseId: 'z1', initiator: 'ZJ', department: { name: '上海市财政局' }, outcome: 'applied', measure: 'restrict-public-procurement', appliedOn: '2026-11-25' }, true],
+    ['SH', 'objection.open', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }, true],
+    ['JS', 'objection.resolve', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }, true],
+    ['JS', 'list.remove', { entryId: entry.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-11-23' }, true]
   ]
+  const messages = sent.filter((m) => m[3])
   const jtis: string[] = []
-  for (const [kind, item] of messages) {
-    const { jws, jti } = await h.sign('JS', { kind: kind as 'list.upsert', items: [item] })
-    t.equal((await h.post(jws)).status, 202, `${kind} accepted`)
-    jtis.push(jti)
+  for (const [iss, kind, item, toZj] of sent) {
+    const input = { kind: kind as 'list.upsert', items: [item] }
+    // ZJ signs with the simulator's own key (its configured JWK Set).
+    const res = iss === 'ZJ' ? await zj.publish(urlOf(h), input) : await h.post((await h.sign(iss, input)).jws)
+    t.equal(res.status, 202, `${kind} from ${iss} accepted`)
+    if (toZj) jtis.push((res.body as { jti: string }).jti)
   }
   t.ok(await waitFor(async () => await onFeed(h) === messages.length), 'all on the feed')
   let acked = 0

@@ -22,7 +22,7 @@ t.test('each native platform failing in its own way, through the whole gateway: 
 
   t.ok(await waitFor(async () => (await deliveryOf(fromAh.jti, 'JS'))?.status === 'dead'), 'JS: dead')
   t.match((await deliveryOf(fromAh.jti, 'JS')).last_error, /rejected 1 of 2 rows: row 2/, 'JS: the rejected row and its reason')
-  t.ok(await waitFor(async () => (await deliveryOf(fromAh.jti, 'SH'))?.attempts >= 2), 'SH: retried')
+  t.ok(await waitFor(async () => (await deliveryOf(fromAh.jti, 'SH'))?.attempts >= 2, 20_000), 'SH: retried')
   t.ok(await waitFor(async () => (await deliveryOf(fromAh.jti, 'ZJ'))?.status === 'delivering'), 'ZJ: offered, not acknowledged')
 
   p('SH').fail('none')

@@ -34,7 +34,9 @@ export async function startDeliverySetup (t: Teardown, opts: HarnessOptions & { 
     platformOverrides: (p) => {
       const s = sims.get(p.id)
       if (s === undefined) return p
-      return { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: { ...FAST_POLICY, ...opts.policy } }
+      const simulated = { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: { ...FAST_POLICY, ...opts.policy } }
+      // The caller's overrides apply on top (e.g. a platform's share scopes).
+      return opts.platformOverrides?.(simulated) ?? simulated
     }
   })
   for (const s of sims.values()) s.trustGateway(`${urlOf(h)}/.well-known/jwks.json`)

@@ -7,6 +7,7 @@ import { DEFAULT_DELIVERY, DEFAULT_SETTINGS, type GatewayConfig, type GatewaySet
 import { buildApp } from '../../src/app.js'
 import { defaultConfigDir } from '../../config/load-config.js'
 import { loadRegistries } from '../../config/load-registries.js'
+import { loadCalendars } from '../../config/load-calendars.js'
 import { migrate } from '../../src/ledger/migrate.js'
 import { generatePrivateJwk, gatewayKeysFrom, publicPart, type GatewayKeys, type SigningAlg } from '../../src/keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../../src/envelopes/sign-envelope.js'
@@ -96,6 +97,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const config: GatewayConfig = {
     dir: '(test)',
     registries: loadRegistries(defaultConfigDir()),
+    calendar: loadCalendars(defaultConfigDir()),
     settings,
     platforms: PROVINCES.map((p) => {
       const base: PlatformConfig = {

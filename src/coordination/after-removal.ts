@@ -1,0 +1,43 @@
+import type pg from 'pg'
+import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
+import { lockCasesOfEntry, saveCase, step } from './case-store.js'
+import { ItemErrors } from './item-errors.js'
+import type { WorkflowDeps } from './workflow-deps.js'
+
+/**
+ * What a removal means beyond the entry (its rows are already written in this transaction): a
+ * repair of an entry that is not repairable (the entry says so, or its list type does) rejects the
+ * envelope; the live cases resting on a removed entry are withdrawn; an objection still open on it
+ * has nothing left to dispute and is closed as withdrawn.
+ */
+export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], jti: string, at: Date): Promise<void> {
+  const errors = new ItemErrors()
+  const repairs = items.flatMap((item, index) => item.reason === 'repair' ? [{ item, index }] : [])
+  if (repairs.length > 0) {
+    const { rows } = await client.query<{ entry_id: string, repairable: boolean | null, list_code: string }>(
+      "SELECT entry_id, (data->>'repairable')::boolean AS repairable, list_code FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])",
+      [owner, repairs.map((r) => r.item.entryId)])
+    const byId = new Map(rows.map((r) => [r.entry_id, r]))
+    for (const { item, index } of repairs) {
+      const e = byId.get(item.entryId)
+      const listTypeRepairable = e === undefined ? true : (deps.registries?.listType(e.list_code)?.repairable ?? true)
+      if (e?.repairable === false || !listTypeRepairable) {
+        errors.add(index, '/reason', 'NOT_REPAIRABLE', 'this entry is not repairable (信用修复 is ruled out for it); it leaves the list only on its exit conditions')
+      }
+    }
+  }
+  errors.throwIfAny('cannot be removed by repair')
+  const ids = items.map((i) => i.entryId)
+  const { rows: withCases } = await client.query<{ entry_id: string }>(
+    "SELECT DISTINCT entry_id FROM cases WHERE owner = $1 AND entry_id = ANY($2::text[]) AND status IN ('open', 'suspended')", [owner, ids])
+  const reasons = new Map(items.map((i) => [i.entryId, i.reason]))
+  for (const { entry_id: entryId } of withCases) {
+    const event = { type: 'entry-removed', reason: reasons.get(entryId) ?? 'other' } as const
+    for (const c of await lockCasesOfEntry(client, owner, entryId)) {
+      await saveCase(client, { ...c, state: step(c.state, event) }, event, jti, at)
+    }
+  }
+  await client.query(
+    "UPDATE objections SET status = 'withdrawn', resolved_jti = $3, resolved_at = $4 WHERE owner = $1 AND entry_id = ANY($2::text[]) AND status = 'open'",
+    [owner, ids, jti, at])
+}

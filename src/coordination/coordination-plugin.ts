@@ -1,0 +1,60 @@
+import fp from 'fastify-plugin'
+import { Queue, Worker } from 'bullmq'
+import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
+import { WEEKENDS_ONLY } from '../punishment/working-days.js'
+import { sweepExpired } from './expiry-sweep.js'
+import { sweepOverdue } from './overdue-sweep.js'
+import type { WorkflowDeps } from './workflow-deps.js'
+
+export interface CoordinationSweeps {
+  /** Runs both sweeps now (tests, the demo, an operator): reminders sent and entries expired. */
+  runNow: (at?: Date) => Promise<{ reminders: number, expired: number }>
+  /** How many job schedulers the coordination queue holds (0 without workers). */
+  schedulers: () => Promise<number>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { coordination: CoordinationSweeps }
+}
+
+const QUEUE = 'coordination'
+
+/**
+ * The scheduled side of coordination: a BullMQ job scheduler (a repeatable job, one per Redis
+ * prefix however many gateways run) fires every `coordinationSweepMs`; a worker finds overdue
+ * responses and feedback (reminders, overdue marks) and entries whose validity ended (removed).
+ */
+export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => {
+  const deps: WorkflowDeps = {
+    keys: app.gatewayKeys,
+    registries: app.config.registries,
+    calendar: app.config.calendar ?? WEEKENDS_ONLY,
+    platforms: () => app.config.platforms.filter((p) => p.enabled).map((p) => p.id)
+  }
+  const runNow = async (at: Date = new Date()): Promise<{ reminders: number, expired: number }> => {
+    const expired = await sweepExpired(app.pg, deps, at)
+    const reminders = await sweepOverdue(app.pg, deps, at)
+    return { reminders, expired }
+  }
+  if (!opts.workers) {
+    app.decorate('coordination', { runNow, schedulers: async () => 0 })
+    return
+  }
+  const connection = bullConnection(app.runtime.redisUrl)
+  const prefix = bullPrefix(app.runtime.redisPrefix)
+  const queue = new Queue(QUEUE, { connection, prefix })
+  await queue.upsertJobScheduler('coordination-sweep', { every: app.config.settings.coordinationSweepMs }, {
+    name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 }
+  })
+  app.decorate('coordination', { runNow, schedulers: async () => await queue.getJobSchedulersCount() })
+  const worker = new Worker(QUEUE, async () => {
+    const done = await runNow()
+    if (done.reminders > 0 || done.expired > 0) app.log.info(done, 'coordination sweep')
+    return done
+  }, { connection, prefix, concurrency: 1 })
+  worker.on('failed', (_job, err) => { app.log.warn({ err: err.message }, 'coordination sweep failed') })
+  app.addHook('onClose', async () => {
+    await worker.close()
+    await queue.close()
+  })
+})

@@ -1,0 +1,49 @@
+import type pg from 'pg'
+import type { EntryTrackingV1, PropagationV1 } from '../../contracts/entry-tracking-v1.js'
+
+/** Where message `jti` stands at each of its destinations. */
+export async function propagation (pool: pg.Pool, jti: string): Promise<PropagationV1> {
+  const env = await pool.query<{ kind: string, received_at: Date }>('SELECT kind, received_at FROM envelopes WHERE jti = $1', [jti])
+  const { rows } = await pool.query<{ destination: string, status: string, delivered_at: Date | null }>(
+    'SELECT destination, status, delivered_at FROM deliveries WHERE jti = $1 ORDER BY destination', [jti])
+  const complete = rows.every((r) => r.status === 'delivered')
+  const last = rows.reduce<Date | null>((m, r) => r.delivered_at !== null && (m === null || r.delivered_at > m) ? r.delivered_at : m, null)
+  return {
+    jti,
+    kind: env.rows[0]?.kind ?? 'unknown',
+    receivedAt: env.rows[0]?.received_at.toISOString() ?? '',
+    destinations: rows.map((r) => ({ platform: r.destination, status: r.status, deliveredAt: r.delivered_at?.toISOString() ?? null })),
+    complete,
+    completedAt: complete && last !== null ? last.toISOString() : null
+  }
+}
+
+/** An entry's state, its last change's propagation and its objections', or undefined. */
+export async function entryTracking (pool: pg.Pool, owner: string, entryId: string): Promise<EntryTrackingV1 | undefined> {
+  const { rows } = await pool.query<{ version: number, status: 'active' | 'suspended' | 'removed', list_code: string, domain: string, wrongful: boolean, removal: { reason: string, effectiveOn: string } | null, last_jti: string }>(
+    'SELECT version, status, list_code, domain, wrongful, removal, last_jti FROM entries WHERE owner = $1 AND entry_id = $2', [owner, entryId])
+  const e = rows[0]
+  if (e === undefined) return undefined
+  const objections = await pool.query<{ objection_id: string, status: string, raised_by: string, measures_continue: boolean, opened_at: Date, resolved_at: Date | null, opened_jti: string }>(
+    'SELECT objection_id, status, raised_by, measures_continue, opened_at, resolved_at, opened_jti FROM objections WHERE owner = $1 AND entry_id = $2 ORDER BY opened_at', [owner, entryId])
+  return {
+    owner,
+    entryId,
+    version: e.version,
+    status: e.status,
+    listCode: e.list_code,
+    domain: e.domain,
+    wrongful: e.wrongful,
+    removal: e.removal === null ? null : { reason: e.removal.reason, effectiveOn: e.removal.effectiveOn },
+    lastChange: await propagation(pool, e.last_jti),
+    objections: await Promise.all(objections.rows.map(async (o) => ({
+      objectionId: o.objection_id,
+      status: o.status,
+      raisedBy: o.raised_by,
+      measuresContinue: o.measures_continue,
+      openedAt: o.opened_at.toISOString(),
+      resolvedAt: o.resolved_at?.toISOString() ?? null,
+      suspension: await propagation(pool, o.opened_jti)
+    })))
+  }
+}

@@ -1,0 +1,18 @@
+import type pg from 'pg'
+import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
+import { emitGatewayMessage } from '../ledger/gateway-messages.js'
+import { writeEntries } from '../ledger/entry-writes.js'
+import type { WorkflowDeps } from './workflow-deps.js'
+
+/**
+ * Removes entries of one owner on the gateway's initiative — an entry revoked as wrongful, an
+ * entry whose validity ended — as a `list.remove` the gateway signs: a new version of each entry,
+ * in the ledger and its history like the owner's own removal, delivered to every other platform
+ * and tracked until each has confirmed it. Returns the message id.
+ */
+export async function removeOnBehalf (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date): Promise<string> {
+  const destinations = deps.platforms().filter((p) => p !== owner)
+  const jti = await emitGatewayMessage(client, deps.keys, { kind: 'list.remove', items, destinations }, at)
+  await writeEntries(client, 'list.remove', owner, jti, items, JSON.stringify({ items }), at)
+  return jti
+}
