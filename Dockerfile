@@ -11,7 +11,8 @@ COPY config ./config
 COPY src ./src
 COPY test ./test
 COPY bench ./bench
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+COPY admin-ui ./admin-ui
+RUN npx tsc -p tsconfig.json && npm run build:admin && npm prune --omit=dev
 
 # Runtime stage: production dependencies, compiled code, SQL migrations and config defaults only.
 FROM node:20-bookworm-slim AS runtime
@@ -23,6 +24,7 @@ COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/contracts ./dist/contracts
 COPY --from=build /app/dist/config ./dist/config
 COPY --from=build /app/dist/adapters ./dist/adapters
+COPY --from=build /app/dist/admin-ui ./dist/admin-ui
 COPY --from=build /app/src/ledger/migrations ./src/ledger/migrations
 COPY --from=build /app/config ./config
 USER node

@@ -84,7 +84,13 @@ export const GatewaySettings = Type.Object({
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
   feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
   feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' }),
-  coordinationSweepMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'How often overdue responses and feedback are looked for (reminders) and expired entries removed' })
+  coordinationSweepMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'How often overdue responses and feedback are looked for (reminders) and expired entries removed' }),
+  transparencySequenceIntervalMs: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 1000, description: 'How often new entry changes are appended to their lists\' transparency logs (the merge delay)' }),
+  checkpointIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'How often a checkpoint is signed for every list log that grew' }),
+  sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30, description: 'An admin session unused this long ends' }),
+  sessionMaxHours: Type.Integer({ minimum: 1, maximum: 168, default: 12, description: 'An admin session ends this long after login, used or not' }),
+  loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),
+  apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -100,7 +106,13 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   jobLockMs: 30_000,
   feedRedeliverMs: 60_000,
   feedPageSize: 100,
-  coordinationSweepMs: 60_000
+  coordinationSweepMs: 60_000,
+  transparencySequenceIntervalMs: 1000,
+  checkpointIntervalMs: 60_000,
+  sessionIdleMinutes: 30,
+  sessionMaxHours: 12,
+  loginRateLimitPerMinute: 10,
+  apiRateLimitPerMinute: 6000
 }
 
 /** Everything the config folder holds, validated. */

@@ -11,3 +11,5 @@ if (mtime('node_modules/.package-lock.json') < mtime('package-lock.json')) {
   run('npm ci --no-audit --no-fund')
 }
 run('npx --no-install tsc -p tsconfig.json')
+// The dashboard (admin-ui/, Vite + Preact) into dist/admin-ui, served by the gateway at /admin.
+run('npm run --silent build:admin')

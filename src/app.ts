@@ -26,6 +26,13 @@ import { checkRoutes } from './checks/check-routes.js'
 import { qualityRoutes } from './quality/quality-routes.js'
 import { coordinationPlugin } from './coordination/coordination-plugin.js'
 import { coordinationRoutes } from './coordination/coordination-routes.js'
+import { transparencyPlugin } from './transparency/transparency-plugin.js'
+import { transparencyRoutes } from './transparency/transparency-routes.js'
+import { securityPlugin } from './auth/security-plugin.js'
+import { installRouteAccess } from './auth/route-access.js'
+import { sessionRoutes } from './auth/session-routes.js'
+import { adminApiRoutes } from './admin/admin-api-routes.js'
+import { dashboardRoutes } from './admin/dashboard-routes.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -50,12 +57,14 @@ SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRE
 FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, CASE_TRANSITION_INVALID, CASE_EXISTS, OBJECTION_OPEN (409); PAYLOAD_TOO_LARGE (413);
 UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN, CASE_UNKNOWN, OBJECTION_UNKNOWN, NOT_REPAIRABLE (422);
 CHECK_OUTCOME_CONFLICT (409); DECISION_TYPE_UNKNOWN (422);
-UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
+RATE_LIMITED (429); UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
 A platform's envelope of a kind only the gateway issues (gateway.notice, iss YRD) is refused whole
 with FORBIDDEN (403), on POST /v1/envelopes and on every native route alike.
 
 Read calls take \`Authorization: Bearer <JWT>\` signed by a platform key or an admin key (aud YRD, exp at
-most 15 minutes after iat).`
+most 15 minutes after iat). The dashboard's APIs (/v1/admin/…) also take the admin session cookie set by
+POST /v1/admin/session (a local account); with the cookie, state changes need the session's X-CSRF-Token.
+Every route declares the roles it admits (admin, operator, auditor, platform).`
 
 /** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
@@ -75,7 +84,11 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })
+  await app.register(transparencyPlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
+  // Before any route: security headers, rate limits, and the rule that every route declares its access.
+  await app.register(securityPlugin)
+  installRouteAccess(app)
 
   await app.register(swagger, {
     openapi: {
@@ -98,6 +111,10 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(feedRoutes)
   await app.register(nativeRoutes)
   await app.register(coordinationRoutes)
+  await app.register(transparencyRoutes)
+  await app.register(sessionRoutes)
+  await app.register(adminApiRoutes)
+  await app.register(dashboardRoutes)
   await app.register(checkRoutes)
   await app.register(qualityRoutes)
   return app

@@ -13,6 +13,9 @@ import { runDemo } from './demo/run-demo.js'
 import { createPool } from './ledger/pool.js'
 import { resendDelivery } from './delivery/delivery-admin.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+import { runVerifyProof } from './transparency/verify-proof-command.js'
+import { adminUserCommand } from './auth/admin-user-command.js'
+import { verifyAuditCommand } from './audit/verify-audit-command.js'
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
 const fail = (msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(2) }
@@ -105,6 +108,22 @@ program.command('verify-receipt').description('verify a receipt offline against 
       fail(`receipt does not verify: ${(err as Error).message}`)
     }
   })
+
+program.command('verify-proof').description('verify a signed checkpoint and an inclusion or consistency proof offline (exit 0 if it holds, 1 if not)')
+  .requiredOption('--jwks <fileOrUrl>', 'JWK Set file, or URL of /.well-known/jwks.json')
+  .option('--checkpoint <jwsOrFile>', 'the checkpoint (compact JWS, or a file with it or a checkpoint answer); default: the one the proof carries')
+  .option('--inclusion <file>', 'an inclusion proof answer (GET /v1/transparency/logs/{owner}/{listCode}/inclusion)')
+  .option('--item <file>', 'the entry\'s item as published or received: its content must be what the leaf commits to')
+  .option('--consistency <file>', 'a consistency proof answer (GET /v1/transparency/logs/{owner}/{listCode}/consistency)')
+  .option('--old-checkpoint <jwsOrFile>', 'the older checkpoint you stored (with --consistency)')
+  .action(async (opts: { jwks: string, checkpoint?: string, inclusion?: string, item?: string, consistency?: string, oldCheckpoint?: string }) => {
+    const result = await runVerifyProof(opts)
+    if (result.ok) process.stdout.write(`valid: ${result.message}\n`)
+    else process.stderr.write(`credit-gw: proof does not hold: ${result.message}\n`)
+    process.exit(result.ok ? 0 : 1)
+  })
+program.addCommand(adminUserCommand())
+program.addCommand(verifyAuditCommand())
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   fail((err as Error).message)

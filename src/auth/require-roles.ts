@@ -1,17 +1,18 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
-import { GatewayError } from '../errors/gateway-error.js'
-import { authenticate, type Principal, type Role } from './bearer-auth.js'
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify'
+import type { Principal, Role } from './bearer-auth.js'
+import { ROLES_MARK, authorize } from './route-access.js'
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal | null }
 }
 
-/** A preHandler admitting only callers holding one of `roles`; the principal lands on the request. */
+/**
+ * A preHandler admitting only callers holding one of `roles`; the principal lands on the request.
+ * It also declares the route's roles (see route-access.ts): the check then already runs in
+ * `onRequest`, and this handler finds the principal there and only checks the roles again.
+ */
 export function requireRoles (app: FastifyInstance, roles: Role[]): preHandlerAsyncHookHandler {
-  return async (request: FastifyRequest) => {
-    const s = app.config.settings
-    const principal = await authenticate(request, app.keyDirectory, s.readTokenMaxLifetimeSeconds, s.clockSkewSeconds)
-    if (!principal.roles.some((r) => roles.includes(r))) throw new GatewayError('FORBIDDEN', `requires one of the roles: ${roles.join(', ')}`)
-    request.principal = principal
-  }
+  const handler = authorize(app, roles) as preHandlerAsyncHookHandler & { [ROLES_MARK]?: Role[] }
+  handler[ROLES_MARK] = roles
+  return handler
 }

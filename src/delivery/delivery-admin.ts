@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { GatewayError } from '../errors/gateway-error.js'
 import { inTransaction } from '../ledger/pool.js'
+import { recordAdminAction } from '../audit/admin-action-log.js'
 import { OUTBOX_CHANNEL } from './outbox-relay.js'
 
 /**
@@ -20,8 +21,7 @@ export async function resendDelivery (pool: pg.Pool, deliveryId: string, princip
     await client.query(
       `UPDATE deliveries SET status = 'queued', attempts = 0, last_error = NULL, delivered_at = NULL, receipt = NULL,
          enqueued_at = NULL, enqueue_seq = enqueue_seq + 1, resends = resends + 1, updated_at = now() WHERE id = $1`, [deliveryId])
-    await client.query('INSERT INTO admin_actions (principal, action, target, detail) VALUES ($1, $2, $3, $4)',
-      [principal, 'delivery.resend', deliveryId, { previousStatus: row.status }])
+    await recordAdminAction(client, { principal, action: 'delivery.resend', target: deliveryId, detail: { previousStatus: row.status } })
     await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
     return { id: deliveryId, status: 'queued' }
   })

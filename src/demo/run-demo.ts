@@ -7,6 +7,7 @@ import { startGateway, closeOnSignals } from '../server.js'
 import { startProvinces } from './demo-platforms.js'
 import { runScenario } from './demo-scenario.js'
 import { renderSteps } from './step-table.js'
+import { demoAccounts } from '../admin/demo-accounts.js'
 
 const portOf = (url: string | undefined): number => (url === undefined ? 0 : Number(new URL(url).port))
 
@@ -44,6 +45,7 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
   process.stdout.write(`\nyrd-credit-gateway demo\n\n${renderSteps(steps)}\n\n${steps.length - failed} of ${steps.length} steps held.\n\n`)
   process.stdout.write([
     `gateway      ${gw.url}`,
+    `dashboard    ${gw.url}/admin`,
     `API docs     ${gw.url}/docs`,
     `metrics      ${gw.url}/metrics`,
     `gateway keys ${gw.url}/.well-known/jwks.json`,
@@ -53,6 +55,7 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
     await closeAll()
     return failed === 0 ? 0 : 1
   }
+  process.stdout.write(`\nDashboard accounts (one-time passwords, new at every start; credit-gw admin-user to manage):\n${(await demoAccounts(gw.app.pg)).join('\n')}\n`)
   process.stdout.write('\nServing; Ctrl-C to stop.\n')
   closeOnSignals(closeAll)
   return await new Promise<number>(() => undefined)

@@ -48,6 +48,7 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
 
   app.post('/v1/envelopes', {
     bodyLimit,
+    config: { access: { own: 'the envelope\'s signature by a platform key' } },
     schema: {
       summary: 'Submit a signed envelope',
       description: 'Body: a JWS (RFC 7515) in compact (`application/jose`) or flattened JSON (`application/jose+json`) serialisation. ' +

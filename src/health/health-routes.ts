@@ -8,12 +8,14 @@ const withTimeout = async <T>(p: Promise<T>, ms: number): Promise<T> => await Pr
 /** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics and the gateway's JWKS. */
 export async function healthRoutes (app: FastifyInstance): Promise<void> {
   app.get('/healthz', {
+    config: { access: { public: 'liveness probe' } },
     schema: { summary: 'Liveness', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } }
   }, async () => ({ status: 'ok' as const }))
 
   const Check = Type.Union([Type.Literal('ok'), Type.Literal('down')])
   const Ready = Type.Object({ status: Check, redis: Check, database: Check })
   app.get('/readyz', {
+    config: { access: { public: 'readiness probe' } },
     schema: { summary: 'Readiness: Redis and the database reachable', tags: ['operations'], response: { 200: Ready, 503: Ready } }
   }, async (_request, reply) => {
     const [redis, database] = await Promise.all([
@@ -25,12 +27,14 @@ export async function healthRoutes (app: FastifyInstance): Promise<void> {
   })
 
   app.get('/metrics', {
+    config: { access: { public: 'Prometheus scrape (no personal data)' } },
     schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] }
   }, async (_request, reply) => {
     return await reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
   })
 
   app.get('/.well-known/jwks.json', {
+    config: { access: { public: 'the gateway\'s public keys' } },
     schema: { summary: 'The gateway\'s public keys, for receipts and signed deliveries', tags: ['operations'] }
   }, async (_request, reply) => {
     return await reply.header('cache-control', 'public, max-age=300').send(app.gatewayKeys.jwks)

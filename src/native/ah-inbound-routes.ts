@@ -80,6 +80,7 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
 
   app.post(ahInboundPath(platform), {
     bodyLimit,
+    config: { access: { own: 'Anhui\'s SM4 key and SM3 digest' } },
     schema: {
       summary: `Publish natively in Anhui's interface (${platform})`,
       description: 'Anhui\'s exchange interface (adapters/ah-xml/README.md, "Publishing into the gateway"): an AHXY message with ' +

@@ -84,6 +84,7 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
 
   app.post(jsUploadPath(platform), {
     bodyLimit,
+    config: { access: { own: 'Jiangsu\'s X-JS-Token' } },
     schema: {
       summary: `Upload a batch natively in Jiangsu's interface (${platform})`,
       description: 'Jiangsu\'s batch interface (adapters/js-batch/README.md, "Publishing into the gateway"): a GB18030 CSV batch with ' +
@@ -135,6 +136,7 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
   })
 
   app.get(jsResultPath(platform), {
+    config: { access: { own: 'Jiangsu\'s X-JS-Token' } },
     schema: { summary: `Where an uploaded batch stands (${platform})`, tags: ['native'] }
   }, async (request: FastifyRequest<{ Params: { batchId: string } }>, reply: FastifyReply) => {
     ingest.claim(request, platform)

@@ -105,6 +105,7 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
 
   app.post(shInboundPath(platform), {
     bodyLimit,
+    config: { access: { own: 'Shanghai\'s app key and HMAC-SHA256 signature' } },
     schema: {
       summary: `Publish natively in Shanghai's interface (${platform})`,
       description: 'Shanghai\'s data exchange interface v2 (adapters/sh-rest/README.md, "Publishing into the gateway"): JSON body, ' +

@@ -13,6 +13,8 @@ export interface RuntimeOptions {
   signingKeyFile: string | undefined
   production: boolean
   logLevel: string
+  /** Key of the admin session cookie's signature (`GW_SESSION_SECRET`); without it, outside production, a random one per process. */
+  sessionSecret?: string
 }
 
 function positiveInt (raw: string | undefined, name: string, fallback: number): number {
@@ -35,6 +37,7 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     dbPoolSize: positiveInt(env.GW_DB_POOL_SIZE, 'GW_DB_POOL_SIZE', 20),
     signingKeyFile: env.GW_SIGNING_KEY_FILE,
     production: env.NODE_ENV === 'production',
-    logLevel: env.LOG_LEVEL ?? 'info'
+    logLevel: env.LOG_LEVEL ?? 'info',
+    sessionSecret: env.GW_SESSION_SECRET
   }
 }

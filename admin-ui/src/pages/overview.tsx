@@ -1,0 +1,163 @@
+import { useState } from 'preact/hooks'
+import { api, query, type Session } from '../api'
+import { usePageLabels, type T } from '../i18n'
+import { formatSeconds, formatTime, maskText } from '../mask'
+import { href } from '../router'
+import { LagChart, type LagPoint } from '../components/lag-chart'
+import { Badge, ErrorLine } from '../components/status'
+import { useLoad } from '../components/use-load'
+import { can, OPS, type PageDef, type PageProps } from './page'
+
+interface PlatformOverview {
+  id: string
+  name: string
+  adapter: string
+  health: string
+  healthDetail: string | null
+  pull: boolean
+  queue: Record<string, number>
+  deliveries: Record<string, number>
+  dead: number
+  oldestPendingSeconds: number | null
+}
+interface Overview { generatedAt: string, platforms: PlatformOverview[], lag: { bucketSeconds: number, since: string, points: LagPoint[] } }
+interface DeliveryRow { deliveryId: string, jti: string, origin: string, kind: string, platform: string, attempts: number, resends: number, lastError: string | null, updatedAt: string }
+
+const labels = {
+  zh: {
+    heading: '总览',
+    queue: '队列',
+    dead: '失败投递',
+    oldest: '最久未送达',
+    pull: '拉取模式',
+    lagTitle: '投递时延（平均，秒）',
+    lagAxis: '秒',
+    window: '时间窗',
+    deadHeading: '失败的投递',
+    message: '消息',
+    origin: '来源',
+    destination: '目的地',
+    attempts: '尝试次数',
+    lastError: '最后错误',
+    noDead: '没有失败的投递',
+    updated: '更新于 {t}'
+  },
+  en: {
+    heading: 'Overview',
+    queue: 'Queue',
+    dead: 'Dead deliveries',
+    oldest: 'Oldest pending',
+    pull: 'pulls its feed',
+    lagTitle: 'Delivery lag (average, seconds)',
+    lagAxis: 'seconds',
+    window: 'Window',
+    deadHeading: 'Dead deliveries',
+    message: 'Message',
+    origin: 'Origin',
+    destination: 'Destination',
+    attempts: 'Attempts',
+    lastError: 'Last error',
+    noDead: 'No dead deliveries',
+    updated: 'Updated {t}'
+  }
+}
+
+/** Jobs still to run (failed jobs are dead deliveries, counted apart). */
+const queueDepth = (q: Record<string, number>): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
+
+function PlatformCard ({ p, t }: { p: PlatformOverview, t: T }) {
+  return (
+    <section class='card platform' data-testid={`platform-${p.id}`}>
+      <h3>{p.name} <small>{p.id} · {p.adapter}</small></h3>
+      <Badge kind='health' value={p.health} t={t} />
+      {p.healthDetail !== null && <p class='muted'>{maskText(p.healthDetail)}</p>}
+      <dl>
+        <dt>{t('queue')}</dt><dd>{p.pull ? t('pull') : queueDepth(p.queue)}</dd>
+        <dt>{t('dead')}</dt><dd class={p.dead > 0 ? 'alarm' : ''}>{p.dead > 0 ? <a href={href(`messages?status=dead&destination=${p.id}`)}>{p.dead}</a> : 0}</dd>
+        <dt>{t('oldest')}</dt><dd>{formatSeconds(p.oldestPendingSeconds)}</dd>
+      </dl>
+    </section>
+  )
+}
+
+export function DeadDeliveries ({ session, t, platform }: { session: Session, t: T, platform?: string }) {
+  const dead = useLoad(async () => await api<{ deliveries: DeliveryRow[] }>(`/v1/deliveries${query({ status: 'dead', platform })}`), platform ?? '')
+  const [done, setDone] = useState<Record<string, string>>({})
+  const resend = async (id: string): Promise<void> => {
+    try {
+      await api(`/v1/deliveries/${id}/resend`, { method: 'POST' })
+      setDone((d) => ({ ...d, [id]: t('resent') }))
+    } catch (err) {
+      setDone((d) => ({ ...d, [id]: `${t('error')}: ${(err as Error).message}` }))
+    }
+  }
+  const rows = dead.data?.deliveries ?? []
+  return (
+    <section class='card wide'>
+      <h2>{t('deadHeading')}</h2>
+      <ErrorLine error={dead.error} t={t} />
+      {rows.length === 0 && !dead.loading
+        ? <p class='muted'>{t('noDead')}</p>
+        : (
+          <table data-testid='dead-deliveries'>
+            <thead><tr><th>{t('message')}</th><th>{t('origin')}</th><th>{t('destination')}</th><th>{t('attempts')}</th><th>{t('lastError')}</th><th>{t('time')}</th><th /></tr></thead>
+            <tbody>
+              {rows.map((d) => (
+                <tr key={d.deliveryId} data-testid={`dead-${d.deliveryId}`}>
+                  <td><a href={href(`messages/${encodeURIComponent(d.jti)}`)}>{d.jti}</a></td>
+                  <td>{d.origin}</td><td>{d.platform}</td><td>{d.attempts}</td>
+                  <td class='error-text'>{maskText(d.lastError ?? '')}</td>
+                  <td>{formatTime(d.updatedAt)}</td>
+                  <td>{done[d.deliveryId] ?? (can(session, ['admin']) && <button type='button' onClick={() => { resend(d.deliveryId).catch(() => undefined) }}>{t('resend')}</button>)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          )}
+    </section>
+  )
+}
+
+function OverviewPage ({ session }: PageProps) {
+  const t = usePageLabels(labels)
+  const [minutes, setMinutes] = useState(60)
+  const overview = useLoad(async () => await api<Overview>(`/v1/admin/overview?minutes=${minutes}`), String(minutes), 15_000)
+  const o = overview.data
+  return (
+    <div>
+      <header class='page-head'>
+        <h1>{t('heading')}</h1>
+        <label>{t('window')}{' '}
+          <select value={minutes} onChange={(e) => { setMinutes(Number((e.target as HTMLSelectElement).value)) }}>
+            {[60, 360, 1440, 10080].map((m) => <option key={m} value={m}>{m < 1440 ? `${m / 60} h` : `${m / 1440} d`}</option>)}
+          </select>
+        </label>
+        <button type='button' onClick={() => { overview.reload() }}>{t('refresh')}</button>
+        {o !== undefined && <span class='muted'>{t('updated', { t: formatTime(o.generatedAt) })}</span>}
+      </header>
+      <ErrorLine error={overview.error} t={t} />
+      {o === undefined
+        ? <p>{t('loading')}</p>
+        : (
+          <>
+            <div class='cards'>{o.platforms.map((p) => <PlatformCard key={p.id} p={p} t={t} />)}</div>
+            <section class='card wide'>
+              <LagChart
+                points={o.lag.points} platforms={o.platforms.map((p) => p.id)} title={t('lagTitle')} yLabel={t('lagAxis')}
+                from={Date.parse(o.lag.since) / 1000} to={Date.parse(o.generatedAt) / 1000}
+              />
+            </section>
+          </>
+          )}
+      <DeadDeliveries session={session} t={t} />
+    </div>
+  )
+}
+
+export const overviewPage: PageDef = {
+  path: 'overview',
+  roles: OPS,
+  nav: { zh: '总览', en: 'Overview' },
+  labels,
+  component: OverviewPage
+}

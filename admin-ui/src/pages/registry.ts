@@ -1,0 +1,18 @@
+import type { PageDef } from './page'
+import { overviewPage } from './overview'
+import { messagesPage } from './messages'
+import { messageDetailPage } from './message-detail'
+import { queryLogPage } from './query-log'
+import { adminActionsPage } from './admin-actions'
+
+/**
+ * Every page, in nav order. A new page is one file in this folder exporting a PageDef, plus its
+ * line here.
+ */
+export const PAGES: PageDef[] = [
+  overviewPage,
+  messagesPage,
+  messageDetailPage,
+  queryLogPage,
+  adminActionsPage
+]

@@ -1,0 +1,139 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { DestinationStatusV1 } from './message-status-v1.js'
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
+const AdminRoleV1 = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('auditor'), Type.Literal('platform')])
+
+/** `POST /v1/admin/session`: a local admin account's login. */
+export const LoginV1 = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 256 })
+}, { $id: 'LoginV1', additionalProperties: false })
+export type LoginV1 = Static<typeof LoginV1>
+
+/** Who is logged in; `csrfToken` goes back in `X-CSRF-Token` on every state change made with the cookie. */
+export const SessionV1 = Type.Object({
+  principal: Type.String(),
+  roles: Type.Array(AdminRoleV1),
+  via: Type.Union([Type.Literal('session'), Type.Literal('bearer')]),
+  csrfToken: Nullable(Type.String()),
+  expiresAt: Nullable(Type.String())
+}, { $id: 'SessionV1' })
+export type SessionV1 = Static<typeof SessionV1>
+
+/** One platform on the overview: health, queue, deliveries by status, lag. */
+export const PlatformOverviewV1 = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  adapter: Type.String(),
+  health: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('paused'), Type.Literal('unknown')]),
+  healthDetail: Nullable(Type.String()),
+  pull: Type.Boolean({ description: 'The platform pulls its feed (no push queue)' }),
+  queue: Type.Record(Type.String(), Type.Integer(), { description: 'BullMQ job counts: wait, active, delayed, paused, failed' }),
+  deliveries: Type.Record(Type.String(), Type.Integer(), { description: 'Deliveries in the ledger by status' }),
+  dead: Type.Integer(),
+  oldestPendingSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Age of the oldest delivery not yet delivered' })
+}, { title: 'PlatformOverviewV1' })
+
+/** Delivery lag per platform over time: one point per bucket where something was delivered. */
+export const LagSeriesV1 = Type.Object({
+  bucketSeconds: Type.Integer(),
+  since: Type.String(),
+  points: Type.Array(Type.Object({
+    t: Type.Integer({ description: 'Bucket start, Unix seconds' }),
+    platform: Type.String(),
+    delivered: Type.Integer(),
+    avgSeconds: Type.Number(),
+    maxSeconds: Type.Number()
+  }))
+}, { title: 'LagSeriesV1' })
+
+export const OverviewV1 = Type.Object({
+  generatedAt: Type.String(),
+  platforms: Type.Array(PlatformOverviewV1),
+  lag: LagSeriesV1
+}, { $id: 'OverviewV1' })
+export type OverviewV1 = Static<typeof OverviewV1>
+
+/** One message in a search: its envelope and its deliveries counted by status. */
+export const MessageSummaryV1 = Type.Object({
+  jti: Type.String(),
+  iss: Type.String(),
+  kind: Type.String(),
+  items: Type.Integer(),
+  receivedAt: Type.String(),
+  statuses: Type.Record(Type.String(), Type.Integer())
+}, { title: 'MessageSummaryV1' })
+
+export const MessageSearchV1 = Type.Object({
+  messages: Type.Array(MessageSummaryV1),
+  nextBefore: Nullable(Type.String({ description: 'Pass as `before` for the next page (receivedAt of the last message)' }))
+}, { $id: 'MessageSearchV1' })
+export type MessageSearchV1 = Static<typeof MessageSearchV1>
+
+export const AttemptV1 = Type.Object({
+  attempt: Type.Integer(),
+  startedAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+  outcome: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  receipt: Type.Union([Type.Unknown(), Type.Null()])
+}, { title: 'AttemptV1' })
+
+/** A message's detail for the dashboard: per destination its status, resends and every attempt. */
+export const MessageDetailV1 = Type.Object({
+  jti: Type.String(),
+  iss: Type.String(),
+  kind: Type.String(),
+  digest: Type.String(),
+  receivedAt: Type.String(),
+  items: Type.Integer(),
+  destinations: Type.Array(Type.Intersect([DestinationStatusV1, Type.Object({ resends: Type.Integer(), attemptLog: Type.Array(AttemptV1) })]))
+}, { $id: 'MessageDetailV1' })
+export type MessageDetailV1 = Static<typeof MessageDetailV1>
+
+/** One query-log record (国办发〔2020〕49号 (十三)); the subject only masked. */
+export const QueryLogRowV1 = Type.Object({
+  seq: Type.String(),
+  at: Type.String(),
+  principal: Type.String(),
+  role: Type.String(),
+  route: Type.String(),
+  subjectMasked: Type.String(),
+  purpose: Type.String(),
+  resultCount: Type.Integer()
+}, { title: 'QueryLogRowV1' })
+
+export const QueryLogPageV1 = Type.Object({
+  rows: Type.Array(QueryLogRowV1),
+  nextBefore: Nullable(Type.String({ description: 'Pass as `before` for the next page (a seq)' }))
+}, { $id: 'QueryLogPageV1' })
+export type QueryLogPageV1 = Static<typeof QueryLogPageV1>
+
+export const AdminActionRowV1 = Type.Object({
+  seq: Type.String(),
+  at: Type.String(),
+  principal: Type.String(),
+  action: Type.String(),
+  target: Type.String(),
+  detail: Type.Union([Type.Unknown(), Type.Null()])
+}, { title: 'AdminActionRowV1' })
+
+export const AdminActionPageV1 = Type.Object({
+  rows: Type.Array(AdminActionRowV1),
+  nextBefore: Nullable(Type.String())
+}, { $id: 'AdminActionPageV1' })
+export type AdminActionPageV1 = Static<typeof AdminActionPageV1>
+
+/** The result of walking one audit chain. */
+export const ChainReportV1 = Type.Object({
+  table: Type.String(),
+  rows: Type.Integer(),
+  ok: Type.Boolean(),
+  head: Type.Union([Type.Object({ seq: Type.String(), hash: Type.String() }), Type.Null()]),
+  firstBroken: Type.Union([Type.Object({ seq: Type.String(), id: Type.String(), reason: Type.String() }), Type.Null()])
+}, { $id: 'ChainReportV1' })
+export type ChainReportV1 = Static<typeof ChainReportV1>
+
+export const AuditVerifyV1 = Type.Object({ chains: Type.Array(ChainReportV1) }, { $id: 'AuditVerifyV1' })
+export type AuditVerifyV1 = Static<typeof AuditVerifyV1>

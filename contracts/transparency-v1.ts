@@ -1,0 +1,97 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { InstantV1, LocalIdV1, PlatformIdV1 } from './common-v1.js'
+
+/** The JWS `typ` of the gateway's signed checkpoints. */
+export const CHECKPOINT_TYP = 'yrd-checkpoint+jwt'
+
+/** A list's code as it appears in paths (the `listCode` of its entries). */
+export const ListCodeV1 = Type.String({ title: 'ListCodeV1', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })
+
+/** A SHA-256 hash, base64url without padding. */
+export const HashV1 = Type.String({ title: 'HashV1', pattern: '^[A-Za-z0-9_-]{43}$', description: 'SHA-256, base64url without padding' })
+
+/**
+ * The payload of a checkpoint: the gateway's signed statement that the log of one list
+ * (`owner` + `listCode`) held `treeSize` leaves with RFC 6962 root `rootHash` at `issuedAt`.
+ */
+export const CheckpointClaimsV1 = Type.Object({
+  iss: Type.Literal('YRD'),
+  log: Type.String({ description: '`<owner>/<listCode>`' }),
+  owner: PlatformIdV1,
+  listCode: ListCodeV1,
+  treeSize: Type.Integer({ minimum: 0 }),
+  rootHash: HashV1,
+  issuedAt: InstantV1,
+  iat: Type.Integer({ description: 'issuedAt in seconds since the epoch' })
+}, { $id: 'CheckpointClaimsV1' })
+export type CheckpointClaimsV1 = Static<typeof CheckpointClaimsV1>
+
+/** One stored checkpoint. */
+export const CheckpointV1 = Type.Object({
+  id: Type.String(),
+  owner: PlatformIdV1,
+  listCode: ListCodeV1,
+  treeSize: Type.Integer({ minimum: 0 }),
+  rootHash: HashV1,
+  signedAt: InstantV1,
+  checkpoint: Type.String({ description: `Compact JWS (typ ${CHECKPOINT_TYP}) over CheckpointClaimsV1, signed by the gateway; verify with /.well-known/jwks.json` })
+}, { $id: 'CheckpointV1' })
+export type CheckpointV1 = Static<typeof CheckpointV1>
+
+export const CheckpointListV1 = Type.Object({
+  checkpoints: Type.Array(CheckpointV1),
+  nextBefore: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `before` for the next (older) page' })
+}, { $id: 'CheckpointListV1' })
+export type CheckpointListV1 = Static<typeof CheckpointListV1>
+
+/** One list's log as it stands (sequenced, not necessarily signed yet). */
+export const TransparencyLogV1 = Type.Object({
+  owner: PlatformIdV1,
+  listCode: ListCodeV1,
+  treeSize: Type.Integer({ minimum: 0 }),
+  rootHash: Type.Union([HashV1, Type.Null()]),
+  updatedAt: InstantV1,
+  latestCheckpoint: Type.Union([Type.Object({ id: Type.String(), treeSize: Type.Integer(), signedAt: InstantV1 }), Type.Null()])
+}, { title: 'TransparencyLogV1' })
+
+export const TransparencyLogListV1 = Type.Object({ logs: Type.Array(TransparencyLogV1) }, { $id: 'TransparencyLogListV1' })
+export type TransparencyLogListV1 = Static<typeof TransparencyLogListV1>
+
+/** The leaf of one change; its canonical bytes are RFC 8785 JSON of exactly these members. */
+export const ChangeLeafV1 = Type.Object({
+  v: Type.Literal(1),
+  owner: PlatformIdV1,
+  listCode: ListCodeV1,
+  entryId: LocalIdV1,
+  version: Type.Integer(),
+  action: Type.String({ description: 'upsert | remove' }),
+  status: Type.String({ description: 'the entry\'s status after the change' }),
+  dataHash: HashV1,
+  jti: Type.String(),
+  recordedAt: InstantV1
+}, { $id: 'ChangeLeafV1', additionalProperties: false })
+
+/** Answer to the inclusion route: the leaf, where it is, and its audit path. */
+export const InclusionProofV1 = Type.Object({
+  owner: PlatformIdV1,
+  listCode: ListCodeV1,
+  treeSize: Type.Integer({ minimum: 1 }),
+  leafIndex: Type.Integer({ minimum: 0 }),
+  leaf: ChangeLeafV1,
+  leafHash: HashV1,
+  auditPath: Type.Array(HashV1, { description: 'RFC 6962 PATH(leafIndex, D[treeSize]), leaf upwards' }),
+  checkpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of treeSize, when one exists' })
+}, { $id: 'InclusionProofV1' })
+export type InclusionProofV1 = Static<typeof InclusionProofV1>
+
+/** Answer to the consistency route. */
+export const ConsistencyProofV1 = Type.Object({
+  owner: PlatformIdV1,
+  listCode: ListCodeV1,
+  first: Type.Integer({ minimum: 1 }),
+  second: Type.Integer({ minimum: 1 }),
+  proof: Type.Array(HashV1, { description: 'RFC 6962 PROOF(first, D[second])' }),
+  firstCheckpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of size first, when one exists' }),
+  secondCheckpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of size second, when one exists' })
+}, { $id: 'ConsistencyProofV1' })
+export type ConsistencyProofV1 = Static<typeof ConsistencyProofV1>

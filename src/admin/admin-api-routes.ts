@@ -1,0 +1,150 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { stringify } from 'csv-stringify/sync'
+import { AdminActionPageV1, AuditVerifyV1, MessageDetailV1, MessageSearchV1, OverviewV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
+import { DeliveryStatusV1 } from '../../contracts/message-status-v1.js'
+import { ProblemV1 } from '../../contracts/problem-v1.js'
+import { recordAdminAction } from '../audit/admin-action-log.js'
+import { verifyAudit } from '../audit/verify-audit.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import { readAdminActions, readQueryLog, type QueryLogFilter } from './audit-queries.js'
+import { messageDetail, searchMessages, type MessageQuery } from './message-search.js'
+import { platformOverview } from './platform-overview.js'
+
+const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
+const Seq = Type.String({ pattern: '^\\d{1,18}$' })
+// Query strings are not coerced (ajv coerceTypes is off): numbers arrive as digits.
+const Limit = Type.String({ pattern: '^([1-9]\\d{0,1}|[1-4]\\d{2}|500)$', description: '1 to 500 (default 100)' })
+const limitOf = (raw: string | undefined): number => raw === undefined ? 100 : Number(raw)
+const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
+const OPS = ['admin', 'operator', 'auditor'] as const
+
+const QueryLogQuery = Type.Object({
+  principal: Type.Optional(Type.String({ maxLength: 200 })),
+  subject: Type.Optional(Type.String({ minLength: 18, maxLength: 18, description: 'A credit code or identity number: every lookup of it' })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  before: Type.Optional(Seq),
+  limit: Type.Optional(Limit)
+})
+
+/** A cell a spreadsheet would run as a formula is quoted as text (CSV injection). */
+const cell = (v: string | number): string | number => typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
+
+/**
+ * The dashboard's read APIs (also usable with an admin bearer token): the overview, message
+ * search and detail, and for auditors the query log (with CSV export), the admin actions and the
+ * audit chains' verification. Resending stays `POST /v1/deliveries/{id}/resend`.
+ */
+export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/v1/admin/overview', {
+    config: { access: { roles: [...OPS] } },
+    schema: {
+      summary: 'Each platform\'s health, queue depth and deliveries; delivery lag over time',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      querystring: Type.Object({ minutes: Type.Optional(Type.String({ pattern: '^\\d{1,5}$', description: 'The lag chart\'s window in minutes, 5 to 10,080 (default 60)' })) }),
+      response: { 200: OverviewV1, ...problems }
+    }
+  }, async (request) => {
+    const minutes = Number((request.query as { minutes?: string }).minutes ?? 60)
+    if (minutes < 5 || minutes > 10_080) throw new GatewayError('BAD_REQUEST', 'minutes is 5 to 10,080')
+    return await platformOverview(app, minutes)
+  })
+
+  app.get('/v1/admin/messages', {
+    config: { access: { roles: [...OPS] } },
+    schema: {
+      summary: 'Search messages, newest first',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        q: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A jti or its beginning' })),
+        origin: Type.Optional(PlatformId),
+        destination: Type.Optional(PlatformId),
+        status: Type.Optional(DeliveryStatusV1),
+        kind: Type.Optional(Type.String({ maxLength: 64 })),
+        before: Type.Optional(Type.String({ format: 'date-time' })),
+        limit: Type.Optional(Limit)
+      }),
+      response: { 200: MessageSearchV1, ...problems }
+    }
+  }, async (request) => {
+    const q = request.query as Omit<MessageQuery, 'limit'> & { limit?: string }
+    return await searchMessages(app.pg, { ...q, limit: limitOf(q.limit) })
+  })
+
+  app.get('/v1/admin/messages/:jti', {
+    config: { access: { roles: [...OPS] } },
+    schema: {
+      summary: 'A message per destination: status, resends, every attempt and receipt',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      params: Type.Object({ jti: Type.String({ minLength: 1, maxLength: 128 }) }),
+      response: { 200: MessageDetailV1, ...problems, 404: ProblemV1 }
+    }
+  }, async (request) => {
+    const detail = await messageDetail(app.pg, (request.params as { jti: string }).jti)
+    if (detail === undefined) throw new GatewayError('NOT_FOUND', 'no such message')
+    return detail
+  })
+
+  app.get('/v1/admin/query-log', {
+    config: { access: { roles: ['auditor'] } },
+    schema: {
+      summary: 'The query log: who looked up which subject (masked), when and why',
+      description: '国办发〔2020〕49号 (十三): query-use registration, for review by auditors.',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      querystring: QueryLogQuery,
+      response: { 200: QueryLogPageV1, ...problems }
+    }
+  }, async (request) => {
+    const q = request.query as Omit<QueryLogFilter, 'limit'> & { limit?: string }
+    return await readQueryLog(app.pg, { ...q, limit: limitOf(q.limit) })
+  })
+
+  app.get('/v1/admin/query-log.csv', {
+    config: { access: { roles: ['auditor'] } },
+    schema: {
+      summary: 'The query log as CSV (UTF-8 with BOM), same filters, at most 100,000 rows; the export is itself recorded',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      querystring: Type.Omit(QueryLogQuery, ['before', 'limit'])
+    }
+  }, async (request, reply) => {
+    const q = request.query as Omit<QueryLogFilter, 'limit'>
+    const page = await readQueryLog(app.pg, { ...q, limit: 100_000 })
+    const principal = request.principal?.id ?? 'unknown'
+    await recordAdminAction(app.pg, { principal, action: 'query-log.export', target: 'query_log', detail: { filter: { ...q, subject: q.subject === undefined ? undefined : 'given' }, rows: page.rows.length } })
+    const csv = stringify(page.rows.map((r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount].map(cell)),
+      { header: true, columns: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'] })
+    return await reply.type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="query-log-${new Date().toISOString().slice(0, 10)}.csv"`)
+      .send('\uFEFF' + csv)
+  })
+
+  app.get('/v1/admin/actions', {
+    config: { access: { roles: ['auditor'] } },
+    schema: {
+      summary: 'Admin actions (resend, heal, approve, login, export…), newest first',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      querystring: Type.Object({ principal: Type.Optional(Type.String({ maxLength: 200 })), action: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Seq), limit: Type.Optional(Limit) }),
+      response: { 200: AdminActionPageV1, ...problems }
+    }
+  }, async (request) => {
+    const q = request.query as { principal?: string, action?: string, before?: string, limit?: string }
+    return await readAdminActions(app.pg, { ...q, limit: limitOf(q.limit) })
+  })
+
+  app.get('/v1/admin/audit/verify', {
+    config: { access: { roles: ['auditor'] } },
+    schema: {
+      summary: 'Walk the query log\'s and the admin actions\' hash chains; the first broken link of each',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      response: { 200: AuditVerifyV1, ...problems }
+    }
+  }, async () => ({ chains: await verifyAudit(app.pg) }))
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify'
+import type { OverviewV1 } from '../../contracts/admin-v1.js'
+
+type PlatformOverview = OverviewV1['platforms'][number]
+
+const within = async <T>(p: Promise<T>, ms: number, fallback: T): Promise<T> => await Promise.race([
+  p.catch(() => fallback),
+  new Promise<T>((resolve) => { setTimeout(() => { resolve(fallback) }, ms).unref() })
+])
+
+/** Buckets for the lag chart: about 60 points over the window. */
+export function bucketSecondsFor (windowMinutes: number): number {
+  const candidates = [10, 30, 60, 300, 900, 1800, 3600]
+  return candidates.find((b) => windowMinutes * 60 / b <= 60) ?? 3600
+}
+
+/**
+ * The state of the exchange at a glance: per platform its health (a paused queue means the
+ * health monitor found it down; otherwise a live check, at most 1.5 s), queue depth, deliveries
+ * by status and the age of the oldest pending one; and the delivery lag over the window
+ * (acceptance to the destination's receipt), per platform and bucket.
+ */
+export async function platformOverview (app: FastifyInstance, windowMinutes: number): Promise<OverviewV1> {
+  const { rows: counts } = await app.pg.query<{ destination: string, status: string, n: string, oldest: Date | null }>(
+    `SELECT destination, status, count(*) AS n, min(created_at) FILTER (WHERE status NOT IN ('delivered', 'dead')) AS oldest
+     FROM deliveries GROUP BY destination, status`)
+  const platforms: PlatformOverview[] = await Promise.all(app.config.platforms.filter((p) => p.enabled).map(async (p) => {
+    const adapter = app.delivery.adapters.get(p.id)
+    const queue = app.delivery.queues.get(p.id)
+    const pull = adapter?.capabilities.pull === true
+    const paused = app.delivery.health.isPaused(p.id) || (queue !== undefined && !pull && await within(queue.isPaused(), 1000, false))
+    const health = paused
+      ? { state: 'paused' as const, detail: 'queue paused: the platform was found down; resumes by itself' }
+      : adapter === undefined ? { state: 'unknown' as const, detail: null } : await within(adapter.health(), 1500, { state: 'unknown' as const, detail: 'health check timed out' })
+    const queueCounts = queue === undefined || pull ? {} : await within(queue.getJobCounts('wait', 'active', 'delayed', 'paused', 'failed'), 1000, {})
+    const mine = counts.filter((c) => c.destination === p.id)
+    const deliveries = Object.fromEntries(mine.map((c) => [c.status, Number(c.n)]))
+    const oldest = mine.map((c) => c.oldest).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0]
+    return {
+      id: p.id,
+      name: p.name,
+      adapter: p.adapter,
+      health: health.state,
+      healthDetail: health.detail ?? null,
+      pull,
+      queue: queueCounts,
+      deliveries,
+      dead: deliveries.dead ?? 0,
+      oldestPendingSeconds: oldest === undefined ? null : Math.max(0, (Date.now() - oldest.getTime()) / 1000)
+    }
+  }))
+
+  const bucket = bucketSecondsFor(windowMinutes)
+  const since = new Date(Date.now() - windowMinutes * 60_000)
+  const { rows: lag } = await app.pg.query<{ t: string, destination: string, n: string, avg: number, max: number }>(
+    `SELECT floor(extract(epoch FROM delivered_at) / $2)::bigint * $2 AS t, destination, count(*) AS n,
+            avg(extract(epoch FROM delivered_at - created_at))::float8 AS avg, max(extract(epoch FROM delivered_at - created_at))::float8 AS max
+     FROM deliveries WHERE delivered_at >= $1 GROUP BY 1, 2 ORDER BY 1, 2`, [since, bucket])
+  return {
+    generatedAt: new Date().toISOString(),
+    platforms,
+    lag: {
+      bucketSeconds: bucket,
+      since: since.toISOString(),
+      points: lag.map((r) => ({ t: Number(r.t), platform: r.destination, delivered: Number(r.n), avgSeconds: r.avg, maxSeconds: r.max }))
+    }
+  }
+}

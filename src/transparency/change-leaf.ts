@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * One change of one entry, as a leaf of its list's log. Every field is what the gateway
+ * recorded (`entry_history`): a platform recomputes the leaf from the item it published or
+ * received plus the jti and the receipt's time.
+ */
+export interface ChangeLeaf {
+  /** Leaf format version: 1. */
+  v: 1
+  owner: string
+  listCode: string
+  entryId: string
+  version: number
+  /** `upsert` or `remove`. */
+  action: string
+  /** `active` or `removed` (the entry's status after the change). */
+  status: string
+  /** base64url (no padding) of SHA-256 over canonicalJson(item): the item exactly as published. */
+  dataHash: string
+  /** The envelope that carried the change. */
+  jti: string
+  /** When the ledger recorded it: ISO 8601 UTC with milliseconds, e.g. 2026-11-23T08:00:00.000Z. */
+  recordedAt: string
+}
+
+/**
+ * RFC 8785 JSON Canonicalization Scheme for JSON values: object members sorted by their names'
+ * UTF-16 code units, no whitespace, strings and numbers serialised as ECMAScript JSON.stringify
+ * does (which RFC 8785 adopts).
+ */
+export function canonicalJson (value: unknown): string {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('JSON has no NaN or Infinity')
+    return JSON.stringify(value)
+  }
+  // Plain loops and concatenation: this runs for every change the sequencer appends.
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i])
+    return out + ']'
+  }
+  if (typeof value === 'object') {
+    const obj = value as Record<string, unknown>
+    const keys = Object.keys(obj).sort()
+    let out = '{'
+    for (const k of keys) {
+      const member = obj[k]
+      if (member === undefined) continue
+      out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(member)
+    }
+    return out + '}'
+  }
+  throw new TypeError(`not a JSON value: ${typeof value}`)
+}
+
+const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
+
+/** dataHash of a published item. */
+export const dataHashOf = (item: unknown): string => b64u(createHash('sha256').update(canonicalJson(item), 'utf8').digest())
+
+/** The leaf's canonical bytes: UTF-8 of canonicalJson(leaf). Its tree hash is SHA-256(0x00 || these bytes). */
+export const leafBytes = (leaf: ChangeLeaf): Buffer => Buffer.from(canonicalJson(leaf), 'utf8')
+
+/** A history row as the ledger holds it. */
+export interface HistoryRow {
+  owner: string
+  list_code: string
+  entry_id: string
+  version: number
+  action: string
+  status: string
+  jti: string
+  data: unknown
+  recorded_at: Date
+}
+
+export function leafOfHistory (row: HistoryRow): ChangeLeaf {
+  return {
+    v: 1,
+    owner: row.owner,
+    listCode: row.list_code,
+    entryId: row.entry_id,
+    version: row.version,
+    action: row.action,
+    status: row.status,
+    dataHash: dataHashOf(row.data),
+    jti: row.jti,
+    recordedAt: row.recorded_at.toISOString()
+  }
+}
