@@ -16,7 +16,7 @@ CREATE TABLE checks (
   subject_kind     text NOT NULL,
   subject_masked   text NOT NULL,
   subject_hash     text NOT NULL,
-  query_id         bigint NOT NULL REFERENCES query_log (id),
+  query_id         bigint NOT NULL,        -- the query-log record of the check (no foreign key: query_log is append-only, its own triggers refuse TRUNCATE)
   answered         jsonb NOT NULL,         -- entries (owner, entryId, version, status, listType), measure codes
   answer_digest    text NOT NULL,          -- SHA-256 (base64url) of the canonical JSON of the answer
   receipt          text NOT NULL,          -- the gateway's signed check receipt (compact JWS)
