@@ -4,6 +4,7 @@ import { messagesPage } from './messages'
 import { messageDetailPage } from './message-detail'
 import { queryLogPage } from './query-log'
 import { adminActionsPage } from './admin-actions'
+import { qualityPage } from './quality'
 
 /**
  * Every page, in nav order. A new page is one file in this folder exporting a PageDef, plus its
@@ -14,5 +15,6 @@ export const PAGES: PageDef[] = [
   messagesPage,
   messageDetailPage,
   queryLogPage,
-  adminActionsPage
+  adminActionsPage,
+  qualityPage
 ]
