@@ -43,12 +43,14 @@ export interface DemoPlatform {
   stop: () => Promise<void>
   restart: () => Promise<void>
   close: () => Promise<void>
+  /** Drops an entry from the platform's own storage behind the gateway's back (drift, for reconciliation); false if it held none. */
+  forget?: (owner: string, entryId: string) => boolean
 }
 
 /** What a native publication came back with, whatever the protocol. */
 export interface NativePublishResult { accepted: boolean, msgId: string, status: number, answer: unknown }
 
-type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'notices' | 'stop' | 'restart' | 'close' | 'url'>
+type Native = Pick<DemoPlatform, 'held' | 'appliedCount' | 'notices' | 'stop' | 'restart' | 'close' | 'url' | 'forget'>
 /** A simulator whose failure mode can be set (each simulator names its own modes). */
 type Failing = Native & { failure: string }
 
@@ -69,6 +71,7 @@ async function withSigner (id: string, alg: SigningAlg, adapter: string, native:
       return { ...(await postEnvelope(gw, jws, serialisation)), jti, jws }
     },
     ...(publishNative === undefined ? {} : { publishNative }),
+    ...(native.forget === undefined ? {} : { forget: native.forget }),
     connect,
     configure: (p) => ({ ...configure(p), adapter, jwks, jwksUrl: undefined }),
     fail: native.fail ?? ((mode) => { (native as Failing).failure = mode }),
@@ -107,7 +110,7 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
     close: zj.close
   }
   const platforms = [
-    await withSigner('SH', 'ES256', 'sh-rest', sh, (p) => ({ ...p, endpoint: sh.endpoint, healthUrl: sh.healthUrl }), undefined, async (gw, kind, items) => {
+    await withSigner('SH', 'ES256', 'sh-rest', Object.assign(sh, { forget: (owner: string, entryId: string) => sh.entries.delete(`${owner}:${entryId}`) }), (p) => ({ ...p, endpoint: sh.endpoint, healthUrl: sh.healthUrl }), undefined, async (gw, kind, items) => {
       const r = await publishShNative(gw, { appKey, appSecret, kind, items })
       return { accepted: r.answer.code === '0000' || r.answer.code === '3001', msgId: r.msgId, status: r.status, answer: r.answer }
     }),

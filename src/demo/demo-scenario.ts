@@ -13,6 +13,8 @@ export interface ScenarioContext {
   admin: { iss: string, kid: string, alg: string, key: CryptoKey }
   /** Distinguishes this run's entries from earlier runs' on the same ledger. */
   tag: string
+  /** Reconciles one list against one replica after `drift`, heals, reconciles again (src/reconcile/reconciliation-demo-step.ts). */
+  reconcile?: (opts: { owner: string, listCode: string, platform: string, drift: () => void }) => Promise<{ held: boolean, detail: string }>
 }
 
 const problemCode = (body: unknown): string => String((body as { code?: unknown }).code ?? '')
@@ -139,5 +141,15 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   record('a late old version cannot bring it back', 'VERSION_CONFLICT', problemCode(late.body))
 
   await runCoordinationScenario(ctx, record, until)
+
+  // Reconciliation: SH loses one of JS's entries behind the gateway's back; a run finds it, an
+  // admin-approved heal re-sends it, a second run finds SH matching JS again.
+  const sh = ctx.platforms.find((p) => p.id === 'SH')
+  const jsIndex = ctx.platforms.findIndex((p) => p.id === 'JS')
+  if (ctx.reconcile !== undefined && sh?.forget !== undefined && jsIndex >= 0) {
+    const lost = `JS-black-${ctx.tag}-${jsIndex * 10 + 2}`
+    const outcome = await ctx.reconcile({ owner: 'JS', listCode: 'food-drug-serious-violation', platform: 'SH', drift: () => { sh.forget?.('JS', lost) } })
+    record('SH loses a JS entry: reconciliation finds it, heal re-sends it, SH matches again', 'held', outcome.held ? 'held' : outcome.detail)
+  }
   return steps
 }

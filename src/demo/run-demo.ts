@@ -7,6 +7,7 @@ import { startGateway, closeOnSignals } from '../server.js'
 import { startProvinces } from './demo-platforms.js'
 import { runScenario } from './demo-scenario.js'
 import { renderSteps } from './step-table.js'
+import { reconciliationDemoStep } from '../reconcile/reconciliation-demo-step.js'
 import { demoAccounts } from '../admin/demo-accounts.js'
 
 const portOf = (url: string | undefined): number => (url === undefined ? 0 : Number(new URL(url).port))
@@ -39,6 +40,7 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
     platforms,
     regionOf: (id) => config.platforms.find((p) => p.id === id)?.regionCode ?? '310000',
     tag: Date.now().toString(36),
+    reconcile: async (o) => await reconciliationDemoStep(gw.app, o),
     admin: { iss: 'demo-admin', kid: 'demo-admin-key', alg: 'ES256', key: await importJWK(adminJwk, 'ES256') as CryptoKey }
   })
   const failed = steps.filter((s) => !s.ok).length

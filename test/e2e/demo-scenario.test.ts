@@ -3,6 +3,7 @@ import { urlOf, PROVINCES } from '../helpers/harness.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
 import { runScenario } from '../../src/demo/demo-scenario.js'
 import { renderSteps } from '../../src/demo/step-table.js'
+import { reconciliationDemoStep } from '../../src/reconcile/reconciliation-demo-step.js'
 
 t.test('the demo scenario holds end to end: the gateway and four provinces, each in its own protocol', async (t) => {
   const { h, platforms } = await startNativeGateway(t)
@@ -12,8 +13,9 @@ t.test('the demo scenario holds end to end: the gateway and four provinces, each
     platforms,
     regionOf: (id) => PROVINCES.find((p) => p.id === id)?.region ?? '310000',
     admin: await h.adminKey('operator'),
-    tag: 'e2e'
+    tag: 'e2e',
+    reconcile: async (o) => await reconciliationDemoStep(h.app, o)
   })
-  t.ok(steps.length >= 21, 'the whole scenario ran')
+  t.ok(steps.length >= 28, 'the whole scenario ran')
   t.same(steps.filter((s) => !s.ok), [], renderSteps(steps))
 })
