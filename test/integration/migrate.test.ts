@@ -26,3 +26,15 @@ t.test('migrations run once, concurrently safe, and report versions', async (t) 
   }
   await t.rejects(migrate(DATABASE_URL, 'Robert"; DROP TABLE x'), /invalid database schema name/)
 })
+
+t.test('a migration skipped below the schema\'s version stops start-up, naming it', async (t) => {
+  const schema = `t_migrate_gap_${process.pid}`
+  const db = new pg.Pool({ connectionString: DATABASE_URL })
+  t.teardown(async () => {
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await db.end()
+  })
+  await migrate(DATABASE_URL, schema)
+  await db.query(`DELETE FROM "${schema}".schemaversion WHERE version = 2`)
+  await t.rejects(migrate(DATABASE_URL, schema), /skipped migration\(s\) 2 /)
+})
