@@ -33,8 +33,9 @@ export const QualityRowV1 = Type.Object({
     items: Type.Integer({ minimum: 0, description: 'Accepted list.upsert items carrying a credit code' }),
     duplicates: Type.Integer({ minimum: 0, description: 'Of these, items whose code the source also uses on another current entry for a subject of another name (一码多主)' }),
     duplicateRate: Rate,
-    refusedInvalid: Type.Integer({ minimum: 0, description: 'Envelopes refused for an invalid credit code (USCC_INVALID); their items are not kept, so each counts as one wrong code' }),
-    errorRate: Type.Union([Type.Number(), Type.Null()], { description: '(duplicates + refusedInvalid) / (items + refusedInvalid): the wrong-or-duplicate code rate, a lower bound' }),
+    refusedItems: Type.Integer({ minimum: 0, description: 'Items carrying a credit code in refused envelopes (counted at refusal; their content is not kept)' }),
+    refusedInvalid: Type.Integer({ minimum: 0, description: 'Of these, credit codes that fail GB 32100, every one counted' }),
+    errorRate: Type.Union([Type.Number(), Type.Null()], { description: '(duplicates + refusedInvalid) / (items + refusedItems): the wrong-or-duplicate code rate over every code received' }),
     indicator: Type.Number({ description: 'The plan\'s indicator: at most 0.0001 (0.01%, 浙政办发〔2021〕29号)' }),
     meetsIndicator: Type.Union([Type.Boolean(), Type.Null()])
   }, { additionalProperties: false }),

@@ -42,7 +42,8 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       issClaimed: claimed?.iss,
       jtiClaimed: claimed?.jti,
       digest: claimed?.digest,
-      detail: err.message
+      detail: err.message,
+      tally: err.tally
     }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
   })
 

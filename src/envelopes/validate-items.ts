@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { GATEWAY_ID, GATEWAY_ONLY_KINDS, ITEM_SCHEMAS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
 import type { SubjectV1 } from '../../contracts/subject-v1.js'
-import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
+import { GatewayError, type ErrorCode, type RefusalTally } from '../errors/gateway-error.js'
 import { checkUscc } from '../identifiers/uscc.js'
 import { checkIdNumber } from '../identifiers/id-number.js'
 import type { Registries } from '../../config/registry-schema.js'
@@ -103,6 +103,19 @@ function checkSemantics (c: Collector, kind: EnvelopeKindV1, index: number, item
   }
 }
 
+/** How many items carry a credit code and how many of those codes are invalid (for data quality). */
+function tallyOf (items: unknown[]): RefusalTally {
+  let creditCodeItems = 0
+  let invalidCreditCodes = 0
+  for (const item of items) {
+    const code = (item as { subject?: { creditCode?: unknown } } | null)?.subject?.creditCode
+    if (typeof code !== 'string') continue
+    creditCodeItems++
+    if (checkUscc(code) !== null) invalidCreditCodes++
+  }
+  return { items: items.length, creditCodeItems, invalidCreditCodes }
+}
+
 /**
  * Validates every item of an envelope against its kind's contract, the identifier checks and the
  * ownership rule. An envelope is accepted whole or not at all, so every problem found is reported
@@ -139,6 +152,6 @@ export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown
   const first = c.errors[0]
   if (first !== undefined) {
     const n = c.errors.length
-    throw new GatewayError(first.code as ErrorCode, `${n}${n >= MAX_ERRORS ? '+' : ''} invalid item field(s); the envelope was not accepted`, { errors: c.errors })
+    throw new GatewayError(first.code as ErrorCode, `${n}${n >= MAX_ERRORS ? '+' : ''} invalid item field(s); the envelope was not accepted`, { errors: c.errors, tally: tallyOf(items) })
   }
 }

@@ -42,10 +42,20 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
+/** Counts of a refused envelope's items, for data quality (no content). */
+export interface RefusalTally {
+  items: number
+  /** Items whose subject carries a credit code. */
+  creditCodeItems: number
+  /** Of these, codes that fail GB 32100 (every one counted, not only the 100 reported). */
+  invalidCreditCodes: number
+}
+
 export interface GatewayErrorOptions {
   cause?: unknown
   errors?: ItemErrorV1[]
   retryable?: boolean
+  tally?: RefusalTally
 }
 
 /**
@@ -58,6 +68,7 @@ export class GatewayError extends Error {
   readonly status: number
   readonly retryable: boolean
   readonly errors: ItemErrorV1[] | undefined
+  readonly tally: RefusalTally | undefined
 
   constructor (code: ErrorCode, detail: string, options: GatewayErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause })
@@ -66,6 +77,7 @@ export class GatewayError extends Error {
     this.status = ERROR_CODES[code].status
     this.retryable = options.retryable ?? this.status >= 500
     this.errors = options.errors
+    this.tally = options.tally
   }
 }
 

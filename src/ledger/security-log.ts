@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { RefusalTally } from '../errors/gateway-error.js'
 
 /** What the security log keeps of a rejected request: never item content, never personal data. */
 export interface SecurityEvent {
@@ -9,11 +10,14 @@ export interface SecurityEvent {
   jtiClaimed?: string | undefined
   digest?: string | undefined
   detail: string
+  /** Counts of the refused envelope's items, when it got as far as item validation. */
+  tally?: RefusalTally | undefined
 }
 
 export async function recordSecurityEvent (pool: pg.Pool, e: SecurityEvent): Promise<void> {
   await pool.query(
-    `INSERT INTO security_log (code, status, remote, iss_claimed, jti_claimed, digest, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [e.code, e.status, e.remote ?? null, e.issClaimed ?? null, e.jtiClaimed ?? null, e.digest ?? null, e.detail.slice(0, 500)])
+    `INSERT INTO security_log (code, status, remote, iss_claimed, jti_claimed, digest, detail, item_count, credit_code_items, invalid_credit_codes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [e.code, e.status, e.remote ?? null, e.issClaimed ?? null, e.jtiClaimed ?? null, e.digest ?? null, e.detail.slice(0, 500),
+      e.tally?.items ?? null, e.tally?.creditCodeItems ?? null, e.tally?.invalidCreditCodes ?? null])
 }

@@ -53,7 +53,8 @@ export function nativeIngest (app: FastifyInstance): NativeIngest {
         issClaimed: c?.iss,
         jtiClaimed: c?.jti,
         digest: c?.digest,
-        detail: `native: ${err.message}`
+        detail: `native: ${err.message}`,
+        tally: err.tally
       }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
     }
   }

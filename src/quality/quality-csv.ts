@@ -11,7 +11,7 @@ export function qualityCsv (report: QualityReportV1): string {
     'source', 'month', 'envelopes_received', 'envelopes_accepted', 'envelopes_refused', 'rejection_rate', 'refused_by_reason', 'accepted_by_kind',
     'items_accepted', 'upserts', 'removals',
     ...COMPLETENESS_FIELDS.flatMap((f) => [`${f.field}_present`, `${f.field}_of`, `${f.field}_rate`]),
-    'credit_code_items', 'credit_code_duplicates', 'credit_code_duplicate_rate', 'credit_code_refused_invalid', 'credit_code_error_rate', 'credit_code_meets_indicator',
+    'credit_code_items', 'credit_code_duplicates', 'credit_code_duplicate_rate', 'credit_code_refused_items', 'credit_code_refused_invalid', 'credit_code_error_rate', 'credit_code_meets_indicator',
     'fresh_entries', 'fresh_median_days', 'fresh_p90_days', 'fresh_max_days',
     'contradictions', 'contradictions_across_provinces'
   ]
@@ -20,7 +20,7 @@ export function qualityCsv (report: QualityReportV1): string {
     pairs(r.envelopes.refusedByReason), pairs(r.envelopes.acceptedByKind),
     r.items.accepted, r.items.upserts, r.items.removals,
     ...r.completeness.flatMap((c) => [c.present, c.of, cell(c.rate)]),
-    r.creditCodes.items, r.creditCodes.duplicates, cell(r.creditCodes.duplicateRate), r.creditCodes.refusedInvalid, cell(r.creditCodes.errorRate), cell(r.creditCodes.meetsIndicator),
+    r.creditCodes.items, r.creditCodes.duplicates, cell(r.creditCodes.duplicateRate), r.creditCodes.refusedItems, r.creditCodes.refusedInvalid, cell(r.creditCodes.errorRate), cell(r.creditCodes.meetsIndicator),
     r.freshness.entries, cell(r.freshness.medianDays), cell(r.freshness.p90Days), cell(r.freshness.maxDays),
     r.contradictions.entries, r.contradictions.acrossProvinces
   ].map(String))

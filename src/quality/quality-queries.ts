@@ -26,14 +26,17 @@ export async function acceptedEnvelopes (db: pg.Pool, w: QualityWindow): Promise
 }
 
 /** Refused envelopes per claimed source, month and reason (the security log: no content kept). */
-export async function refusedEnvelopes (db: pg.Pool, w: QualityWindow): Promise<Counted<{ code: string, envelopes: number }>> {
+export async function refusedEnvelopes (db: pg.Pool, w: QualityWindow): Promise<Counted<{ code: string, envelopes: number, creditCodeItems: number, invalidCreditCodes: number }>> {
   const filter = w.platform === undefined ? '' : 'AND iss_claimed = $4'
-  const { rows } = await db.query<{ source: string, month: string, code: string, envelopes: string }>(
+  const { rows } = await db.query<{ source: string, month: string, code: string, envelopes: string, credit_code_items: string, invalid_credit_codes: string }>(
     `SELECT CASE WHEN iss_claimed = ANY($1::text[]) THEN iss_claimed ELSE '${UNATTRIBUTED}' END AS source,
-            ${month('at')} AS month, code, count(*) AS envelopes
+            ${month('at')} AS month, code, count(*) AS envelopes,
+            coalesce(sum(credit_code_items), 0) AS credit_code_items,
+            -- a line written before the counts existed: one wrong code per USCC_INVALID refusal
+            coalesce(sum(coalesce(invalid_credit_codes, CASE WHEN code = 'USCC_INVALID' THEN 1 ELSE 0 END)), 0) AS invalid_credit_codes
      FROM security_log WHERE at >= $2 AND at < $3 ${filter}
      GROUP BY 1, 2, 3`, w.platform === undefined ? [w.platforms, w.from, w.to] : [w.platforms, w.from, w.to, w.platform])
-  return rows.map((r) => ({ source: r.source, month: r.month, code: r.code, envelopes: Number(r.envelopes) }))
+  return rows.map((r) => ({ source: r.source, month: r.month, code: r.code, envelopes: Number(r.envelopes), creditCodeItems: Number(r.credit_code_items), invalidCreditCodes: Number(r.invalid_credit_codes) }))
 }
 
 export interface ItemFigures {

@@ -17,7 +17,7 @@ function emptyRow (source: string, month: string): QualityRowV1 {
     envelopes: { received: 0, accepted: 0, refused: 0, rejectionRate: null, acceptedByKind: {}, refusedByReason: {} },
     items: { accepted: 0, upserts: 0, removals: 0 },
     completeness: COMPLETENESS_FIELDS.map((f) => ({ field: f.field, present: 0, of: 0, rate: null })),
-    creditCodes: { items: 0, duplicates: 0, duplicateRate: null, refusedInvalid: 0, errorRate: null, indicator: CREDIT_CODE_INDICATOR, meetsIndicator: null },
+    creditCodes: { items: 0, duplicates: 0, duplicateRate: null, refusedItems: 0, refusedInvalid: 0, errorRate: null, indicator: CREDIT_CODE_INDICATOR, meetsIndicator: null },
     freshness: { entries: 0, medianDays: null, p90Days: null, maxDays: null },
     contradictions: { entries: 0, acrossProvinces: 0 }
   }
@@ -66,7 +66,8 @@ export async function qualityReport (db: pg.Pool, w: QualityWindow, from: string
     const r = row(x.source, x.month)
     r.envelopes.refused += x.envelopes
     r.envelopes.refusedByReason[x.code] = x.envelopes
-    if (x.code === 'USCC_INVALID') r.creditCodes.refusedInvalid += x.envelopes
+    r.creditCodes.refusedItems += x.creditCodeItems
+    r.creditCodes.refusedInvalid += x.invalidCreditCodes
   }
   for (const i of items) {
     const r = row(i.source, i.month)
@@ -87,7 +88,7 @@ export async function qualityReport (db: pg.Pool, w: QualityWindow, from: string
     e.rejectionRate = ratio(e.refused, e.received)
     const cc = r.creditCodes
     cc.duplicateRate = ratio(cc.duplicates, cc.items)
-    cc.errorRate = ratio(cc.duplicates + cc.refusedInvalid, cc.items + cc.refusedInvalid)
+    cc.errorRate = ratio(cc.duplicates + cc.refusedInvalid, cc.items + Math.max(cc.refusedItems, cc.refusedInvalid))
     cc.meetsIndicator = cc.errorRate === null ? null : cc.errorRate <= CREDIT_CODE_INDICATOR
   }
   const order = (s: string): number => (s === UNATTRIBUTED ? sources.length : sources.indexOf(s))

@@ -112,7 +112,7 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
     'subject.responsiblePersons': [2, 3]
   }, 'completeness: a placeholder (无) and "other" count as missing')
   t.equal(sh.completeness.find((c) => c.field === 'decision.documentNumber')?.rate, 0.75)
-  t.same(sh.creditCodes, { items: 3, duplicates: 2, duplicateRate: 2 / 3, refusedInvalid: 0, errorRate: 2 / 3, indicator: 0.0001, meetsIndicator: false },
+  t.same(sh.creditCodes, { items: 3, duplicates: 2, duplicateRate: 2 / 3, refusedItems: 0, refusedInvalid: 0, errorRate: 2 / 3, indicator: 0.0001, meetsIndicator: false },
     'one code for two names: both entries count')
   t.same(sh.freshness, { entries: 4, medianDays: 10, p90Days: 100, maxDays: 100 }, 'days from decision to arrival: 2, 10, 30, 100')
   t.same(sh.contradictions, { entries: 2, acrossProvinces: 2 }, 's1 and s4 share the code ZJ lists as red')
@@ -120,7 +120,7 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
   const js = row(month, 'JS')
   t.same(js.envelopes, { received: 4, accepted: 1, refused: 3, rejectionRate: 0.75, acceptedByKind: { 'list.upsert': 1 }, refusedByReason: { USCC_INVALID: 1, SCHEMA_INVALID: 1, NOT_OWNER: 1 } })
   t.same(js.items, { accepted: 1, upserts: 1, removals: 0 })
-  t.same(js.creditCodes, { items: 1, duplicates: 0, duplicateRate: 0, refusedInvalid: 1, errorRate: 0.5, indicator: 0.0001, meetsIndicator: false })
+  t.same(js.creditCodes, { items: 1, duplicates: 0, duplicateRate: 0, refusedItems: 4, refusedInvalid: 1, errorRate: 1 / 5, indicator: 0.0001, meetsIndicator: false })
   t.equal(js.freshness.entries, 1)
 
   const zj = row(month, 'ZJ')
@@ -164,4 +164,26 @@ t.test('quality is for admin roles only, and checks its window', async (t) => {
   t.same(await get('/v1/quality?platform=XX', admin), [400, 'BAD_REQUEST'])
   const res = await h.app.inject({ url: '/v1/quality', headers: { authorization: `Bearer ${admin}` } })
   t.equal((res.json() as { rows: unknown[] }).rows.length, 12 * 4, 'default: the 12 months up to this one, four platforms')
+})
+
+t.test('every invalid credit code of a refused envelope counts, beyond the 100 errors reported', async (t) => {
+  const h = await startHarness(t)
+  const items = Array.from({ length: 150 }, (_, i) => {
+    const e = sampleEntry('AH', '340000', i + 1)
+    if (i < 120) {
+      const code = e.subject.creditCode as string
+      e.subject = { ...e.subject, creditCode: code.slice(0, 17) + (code.endsWith('Y') ? 'W' : 'Y') }
+    }
+    return e
+  })
+  const refused = await send(h, 'AH', 'list.upsert', items)
+  t.same([refused.status, refused.code], [422, 'USCC_INVALID'])
+  const log = await h.db.query('SELECT item_count, credit_code_items, invalid_credit_codes FROM security_log')
+  t.same(log.rows, [{ item_count: 150, credit_code_items: 150, invalid_credit_codes: 120 }], 'counts only, no content')
+  const month = currentMonth()
+  const res = await h.app.inject({ url: `/v1/quality?from=${month}&to=${month}&platform=AH`, headers: { authorization: `Bearer ${await h.adminToken('auditor')}` } })
+  const ah = res.json().rows.find((r: { source: string }) => r.source === 'AH')
+  t.equal(ah.creditCodes.refusedInvalid, 120)
+  t.equal(ah.creditCodes.refusedItems, 150)
+  t.equal(ah.creditCodes.errorRate, 120 / 150)
 })
