@@ -3,6 +3,8 @@ import { overviewPage } from './overview'
 import { messagesPage } from './messages'
 import { messageDetailPage } from './message-detail'
 import { queryLogPage } from './query-log'
+import { casesPage } from './cases'
+import { caseDetailPage } from './case-detail'
 import { adminActionsPage } from './admin-actions'
 
 /**
@@ -13,6 +15,8 @@ export const PAGES: PageDef[] = [
   overviewPage,
   messagesPage,
   messageDetailPage,
+  casesPage,
+  caseDetailPage,
   queryLogPage,
   adminActionsPage
 ]
