@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import type { Registries } from './registry-schema.js'
+import type { CheckerIssuerConfig } from './checker-schema.js'
 import type { WorkingCalendar } from './calendar-schema.js'
 
 const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' })
@@ -123,5 +124,7 @@ export interface GatewayConfig {
   calendar?: WorkingCalendar
   platforms: PlatformConfig[]
   admins: AdminIssuerConfig[]
+  /** Department systems allowed to check before deciding (`<config>/checkers.json`, none by default). */
+  checkers?: CheckerIssuerConfig[]
   settings: GatewaySettings
 }

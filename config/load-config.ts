@@ -7,6 +7,7 @@ import {
   AdminsFile, GatewaySettings, PlatformConfig, type GatewayConfig
 } from './config-schema.js'
 import { loadRegistries } from './load-registries.js'
+import { loadCheckers } from './load-checkers.js'
 import { loadCalendars } from './load-calendars.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
@@ -52,8 +53,9 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const admins = existsSync(adminsFile) ? validated(AdminsFile, readJson(adminsFile), adminsFile).issuers : []
   admins.forEach((a, i) => checkKeys(adminsFile, `/issuers/${i}`, a))
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
+  const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
   const calendar = existsSync(join(dir, 'calendars')) ? loadCalendars(dir) : undefined
-  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }), ...(calendar === undefined ? {} : { calendar }) }
+  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }), ...(calendar === undefined ? {} : { calendar }), checkers }
 }
 
 export { ConfigError }

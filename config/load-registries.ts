@@ -3,7 +3,7 @@ import { join, basename } from 'node:path'
 import { ConfigError } from './config-error.js'
 import { readJson, validated } from './read-config-file.js'
 import {
-  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type Defined
+  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type DecisionTypeDef, type Defined
 } from './registry-schema.js'
 
 interface Loaded { file: string, reg: RegistryFile }
@@ -39,6 +39,18 @@ function checkListTypes ({ file, reg }: Loaded, measureOwner: ReadonlyMap<string
   })
 }
 
+/** A measure's decision types exist in the national base or the measure's own file. */
+function checkDecisionTypes ({ file, reg }: Loaded, decisionOwner: ReadonlyMap<string, string>): void {
+  reg.measures.forEach((m, i) => {
+    m.decisionTypes?.forEach((d, j) => {
+      const owner = decisionOwner.get(d)
+      const at = `/measures/${i}/decisionTypes/${j}`
+      if (owner === undefined) throw new ConfigError(file, at, `unknown decision type ${d}`)
+      if (owner !== 'national' && owner !== reg.id) throw new ConfigError(file, at, `decision type ${d} belongs to ${owner}.json; use a national decision type or one of this file`)
+    })
+  })
+}
+
 function deepFreeze<T> (value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
@@ -51,13 +63,16 @@ function merged (files: Loaded[]): Registries {
   const listTypes: RegisteredListType[] = []
   const measures: Array<MeasureDef & Defined> = []
   const catalogue: Array<CatalogueItem & Defined> = []
+  const decisionTypes: Array<DecisionTypeDef & Defined> = []
   for (const { reg } of files) {
     const provincial = reg.id !== 'national'
     for (const lt of reg.listTypes) listTypes.push({ ...lt, informationOnlyOutsideOwner: lt.informationOnlyOutsideOwner ?? provincial, definedIn: reg.id })
     for (const m of reg.measures) measures.push({ ...m, definedIn: reg.id })
     for (const c of reg.catalogue) catalogue.push({ ...c, definedIn: reg.id })
+    for (const d of reg.decisionTypes) decisionTypes.push({ ...d, definedIn: reg.id })
   }
-  deepFreeze([listTypes, measures, catalogue])
+  deepFreeze([listTypes, measures, catalogue, decisionTypes])
+  const byDecisionType = new Map(decisionTypes.map((x) => [x.code, x]))
   const byListType = new Map(listTypes.map((x) => [x.code, x]))
   const byMeasure = new Map(measures.map((x) => [x.code, x]))
   const byField = new Map(catalogue.map((x) => [x.field, x]))
@@ -67,9 +82,11 @@ function merged (files: Loaded[]): Registries {
     listTypes,
     measures,
     catalogue,
+    decisionTypes,
     listType: (code: string) => byListType.get(code),
     measure: (code: string) => byMeasure.get(code),
-    catalogueItem: (field: string) => byField.get(field)
+    catalogueItem: (field: string) => byField.get(field),
+    decisionType: (code: string) => byDecisionType.get(code)
   })
 }
 
@@ -78,7 +95,7 @@ function merged (files: Loaded[]): Registries {
  * supplement per province (`SH.json` …), each checked against {@link RegistryFileSchema}. Then:
  * codes and catalogue fields are unique, no supplement redefines a national code (or another
  * province's), a black list names its severe category and no other list does, and a list type's
- * default measures exist in the national base or its own file. Anything else throws a ConfigError
+ * default measures exist in the national base or its own file, and so do a measure's decision types. Anything else throws a ConfigError
  * naming the file and field. Provincial list types default to `informationOnlyOutsideOwner: true`
  * (DOMAIN.md: a province's own legislation binds elsewhere only where the receiver has a basis).
  */
@@ -95,11 +112,14 @@ export function loadRegistries (dir: string): Registries {
   const listCodes = new Map<string, string>()
   const measureCodes = new Map<string, string>()
   const fields = new Map<string, string>()
+  const decisionCodes = new Map<string, string>()
   for (const l of files) {
+    l.reg.decisionTypes.forEach((d, i) => { claim(decisionCodes, l, d.code, `/decisionTypes/${i}/code`, 'decision type') })
     l.reg.measures.forEach((m, i) => { claim(measureCodes, l, m.code, `/measures/${i}/code`, 'measure') })
     l.reg.listTypes.forEach((lt, i) => { claim(listCodes, l, lt.code, `/listTypes/${i}/code`, 'list type') })
     l.reg.catalogue.forEach((c, i) => { claim(fields, l, c.field, `/catalogue/${i}/field`, 'catalogue field') })
   }
   for (const l of files) checkListTypes(l, measureCodes)
+  for (const l of files) checkDecisionTypes(l, decisionCodes)
   return merged(files)
 }

@@ -87,7 +87,19 @@ export const MeasureDefSchema = Type.Object({
   name: Name,
   kind: Type.Union([Type.Literal('mandatory'), Type.Literal('recommended')], { description: '强制性 or 推荐性' }),
   legalBasis: LegalBasis,
-  appliedBy: DepartmentKindSchema
+  appliedBy: DepartmentKindSchema,
+  decisionTypes: Type.Optional(Type.Array(Code, { uniqueItems: true, maxItems: 50, description: 'Decisions this measure bears on (decision types of this file or the national base): what a check before deciding (POST /v1/checks) answers for that decision type' }))
+}, { additionalProperties: false })
+
+/**
+ * A kind of decision a department takes after checking a subject's credit (应查必查, 国发〔2016〕33号
+ * (十八)): approval, procurement, funding and so on. A check names one; the measures that declare it
+ * in `decisionTypes` are the ones the answer lists.
+ */
+export const DecisionTypeDefSchema = Type.Object({
+  code: Code,
+  name: Name,
+  note: Type.Optional(Type.String({ maxLength: 2000 }))
 }, { additionalProperties: false })
 
 /**
@@ -102,7 +114,8 @@ export const RegistryFileSchema = Type.Object({
   source: Type.String({ minLength: 1, maxLength: 2000, description: 'The documents this file transcribes' }),
   catalogue: Type.Array(CatalogueItemSchema, { default: [] }),
   listTypes: Type.Array(ListTypeDefSchema, { default: [] }),
-  measures: Type.Array(MeasureDefSchema, { default: [] })
+  measures: Type.Array(MeasureDefSchema, { default: [] }),
+  decisionTypes: Type.Array(DecisionTypeDefSchema, { default: [] })
 }, { additionalProperties: false })
 
 /** One validated registry file. */
@@ -115,6 +128,8 @@ export type PublishScope = Static<typeof PublishScopeSchema>
 export type CatalogueItem = Static<typeof CatalogueItemSchema>
 /** A measure as written in a file. */
 export type MeasureDef = Static<typeof MeasureDefSchema>
+/** A decision type as written in a file. */
+export type DecisionTypeDef = Static<typeof DecisionTypeDefSchema>
 /** A list type as written in a file. */
 export type ListTypeDef = Static<typeof ListTypeDefSchema>
 
@@ -142,7 +157,9 @@ export interface Registries {
   readonly listTypes: readonly RegisteredListType[]
   readonly measures: ReadonlyArray<Readonly<MeasureDef> & Defined>
   readonly catalogue: ReadonlyArray<Readonly<CatalogueItem> & Defined>
+  readonly decisionTypes: ReadonlyArray<Readonly<DecisionTypeDef> & Defined>
   listType: (code: string) => RegisteredListType | undefined
   measure: (code: string) => (Readonly<MeasureDef> & Defined) | undefined
   catalogueItem: (field: string) => (Readonly<CatalogueItem> & Defined) | undefined
+  decisionType: (code: string) => (Readonly<DecisionTypeDef> & Defined) | undefined
 }

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { DestinationStatusV1 } from './message-status-v1.js'
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
-const AdminRoleV1 = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('auditor'), Type.Literal('platform')])
+const AdminRoleV1 = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('auditor'), Type.Literal('platform'), Type.Literal('checker')])
 
 /** `POST /v1/admin/session`: a local admin account's login. */
 export const LoginV1 = Type.Object({

@@ -22,6 +22,8 @@ import { deliveryPlugin } from './delivery/delivery-plugin.js'
 import { deliveryRoutes } from './delivery/delivery-routes.js'
 import { feedRoutes } from './feeds/feed-routes.js'
 import { nativeRoutes } from './native/native-routes.js'
+import { checkRoutes } from './checks/check-routes.js'
+import { qualityRoutes } from './quality/quality-routes.js'
 import { coordinationPlugin } from './coordination/coordination-plugin.js'
 import { coordinationRoutes } from './coordination/coordination-routes.js'
 import { transparencyPlugin } from './transparency/transparency-plugin.js'
@@ -54,6 +56,7 @@ Every message is a JWS envelope (see POST /v1/envelopes). Every error is applica
 SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
 FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, CASE_TRANSITION_INVALID, CASE_EXISTS, OBJECTION_OPEN (409); PAYLOAD_TOO_LARGE (413);
 UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN, CASE_UNKNOWN, OBJECTION_UNKNOWN, NOT_REPAIRABLE (422);
+CHECK_OUTCOME_CONFLICT (409); DECISION_TYPE_UNKNOWN (422);
 RATE_LIMITED (429); UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
 A platform's envelope of a kind only the gateway issues (gateway.notice, iss YRD) is refused whole
 with FORBIDDEN (403), on POST /v1/envelopes and on every native route alike.
@@ -112,5 +115,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes)
   await app.register(adminApiRoutes)
   await app.register(dashboardRoutes)
+  await app.register(checkRoutes)
+  await app.register(qualityRoutes)
   return app
 }

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { Role } from './bearer-auth.js'
 import { decoyHash, generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 
-export type AdminRole = Exclude<Role, 'platform'>
+export type AdminRole = Exclude<Role, 'platform' | 'checker'>
 export const ADMIN_ROLES: readonly AdminRole[] = ['admin', 'operator', 'auditor']
 export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$'
 

@@ -4,13 +4,18 @@ import { ENVELOPE_ALGS, GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { KeyDirectory } from '../keys/platform-keys.js'
 
-export type Role = 'platform' | 'admin' | 'operator' | 'auditor'
+export type Role = 'platform' | 'admin' | 'operator' | 'auditor' | 'checker'
 
 /** Who is calling: a platform (its id) or an admin user (issuer and subject) with roles. */
 export interface Principal {
   id: string
   platform: string | undefined
   roles: Role[]
+  /**
+   * For a department system (role `checker`): its configured name and home platform. `platform`
+   * stays undefined: a department system never acts as its platform.
+   */
+  department?: { name: string, platform: string }
 }
 
 const unauthorized = (detail: string, cause?: unknown): GatewayError => new GatewayError('UNAUTHORIZED', detail, { cause })
@@ -32,7 +37,8 @@ export async function authenticate (request: FastifyRequest, keys: KeyDirectory,
   if (typeof iss !== 'string') throw unauthorized('bearer token has no iss')
   const platformKey = keys.platform(iss)
   const admin = platformKey === undefined ? keys.admin(iss) : undefined
-  const getKey = platformKey ?? admin?.getKey
+  const checker = platformKey === undefined && admin === undefined ? keys.checker?.(iss) : undefined
+  const getKey = platformKey ?? admin?.getKey ?? checker?.getKey
   if (getKey === undefined) throw unauthorized('token issuer unknown')
   let payload
   try {
@@ -48,6 +54,10 @@ export async function authenticate (request: FastifyRequest, keys: KeyDirectory,
   }
   if ((payload.exp as number) - (payload.iat as number) > maxLifetimeSeconds) throw unauthorized(`bearer token lifetime exceeds ${maxLifetimeSeconds} s`)
   if (platformKey !== undefined) return { id: iss, platform: iss, roles: ['platform'] }
+  if (checker !== undefined) {
+    const sub = typeof payload.sub === 'string' && payload.sub !== '' ? `:${payload.sub}` : ''
+    return { id: `${iss}${sub}`, platform: undefined, roles: ['checker'], department: { name: checker.name, platform: checker.platform } }
+  }
   if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('admin token needs sub (the user)')
   return { id: `${iss}:${payload.sub}`, platform: undefined, roles: (admin?.roles ?? []) as Role[] }
 }

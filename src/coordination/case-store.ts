@@ -37,19 +37,26 @@ export async function lockCasesOfEntry (client: pg.PoolClient, owner: string, en
   return rows.map((r) => ({ initiator: r.initiator, caseId: r.case_id, state: r.state }))
 }
 
+/** Closed cases resting on an entry, locked (a wrongful entry's closed cases are still remedied). */
+export async function lockClosedCasesOfEntry (client: pg.PoolClient, owner: string, entryId: string): Promise<StoredCase[]> {
+  const { rows } = await client.query<{ initiator: string, case_id: string, state: CaseState }>(
+    "SELECT initiator, case_id, state FROM cases WHERE owner = $1 AND entry_id = $2 AND status = 'closed' ORDER BY opened_at FOR UPDATE", [owner, entryId])
+  return rows.map((r) => ({ initiator: r.initiator, caseId: r.case_id, state: r.state }))
+}
+
 /** Whether any platform of the case is marked late. */
 export const isOverdue = (state: CaseState): boolean =>
   Object.values(state.platforms).some((p) => p.overdue.response || p.overdue.feedback)
 
 /** Stores a case's new state and the event that led to it, in the caller's transaction. */
-export async function saveCase (client: pg.PoolClient, c: StoredCase, event: CaseEvent | { type: 'opened' }, jti: string | null, at: Date, platform: string | null = null): Promise<void> {
+export async function saveCase (client: pg.PoolClient, c: StoredCase, event: CaseEvent | { type: 'opened' | 'revoked-after-closing' }, jti: string | null, at: Date, platform: string | null = null): Promise<void> {
   await client.query(
     'UPDATE cases SET state = $3, status = $4, overdue = $5, updated_at = $6 WHERE initiator = $1 AND case_id = $2',
     [c.initiator, c.caseId, c.state, c.state.status, isOverdue(c.state), at])
   await recordEvent(client, c, event, jti, at, platform)
 }
 
-export async function recordEvent (client: pg.PoolClient, c: StoredCase, event: CaseEvent | { type: 'opened' }, jti: string | null, at: Date, platform: string | null): Promise<void> {
+export async function recordEvent (client: pg.PoolClient, c: StoredCase, event: CaseEvent | { type: 'opened' | 'revoked-after-closing' }, jti: string | null, at: Date, platform: string | null): Promise<void> {
   await client.query(
     'INSERT INTO case_events (initiator, case_id, platform, event, status, jti, at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
     [c.initiator, c.caseId, platform, event, c.state.status, jti, at])

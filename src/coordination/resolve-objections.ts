@@ -4,7 +4,8 @@ import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1
 import type { ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { CaseEvent } from '../punishment/case-events.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
-import { lockCasesOfEntry, saveCase, step, type StoredCase } from './case-store.js'
+import { lockCasesOfEntry, lockClosedCasesOfEntry, saveCase, step, type StoredCase } from './case-store.js'
+import { revokeClosed } from '../punishment/case-state-machine.js'
 import { ItemErrors } from './item-errors.js'
 import { removeOnBehalf } from './remove-on-behalf.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
@@ -67,6 +68,12 @@ export async function resolveObjections (client: pg.PoolClient, deps: WorkflowDe
       if (item.outcome === 'revoked') await sendRemediation(client, deps, next, item, msg.at)
     }
     if (item.outcome === 'revoked') {
+      // Measures applied under a case that had already closed are remedied too.
+      for (const c of await lockClosedCasesOfEntry(client, item.owner, item.entryId)) {
+        const next = { ...c, state: revokeClosed(c.state) }
+        await saveCase(client, next, { type: 'revoked-after-closing' }, msg.jti, msg.at)
+        await sendRemediation(client, deps, next, item, msg.at)
+      }
       await client.query('UPDATE entries SET wrongful = true WHERE owner = $1 AND entry_id = $2', [item.owner, item.entryId])
       await removeOnBehalf(client, deps, item.owner, [{
         entryId: item.entryId, owner: item.owner, version: version + 1, reason: 'revoked', basis: item.explanation, effectiveOn: item.resolvedOn

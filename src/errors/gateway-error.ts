@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   CASE_TRANSITION_INVALID: { status: 409, title: 'Not allowed in the case\'s current state' },
   CASE_EXISTS: { status: 409, title: 'Case already opened' },
   OBJECTION_OPEN: { status: 409, title: 'An objection is already open on the entry' },
+  CHECK_OUTCOME_CONFLICT: { status: 409, title: 'Another outcome was already reported for this check' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   SCHEMA_INVALID: { status: 422, title: 'Schema invalid' },
@@ -32,6 +33,7 @@ export const ERROR_CODES = {
   CASE_UNKNOWN: { status: 422, title: 'Case unknown' },
   OBJECTION_UNKNOWN: { status: 422, title: 'Objection unknown or not open' },
   NOT_REPAIRABLE: { status: 422, title: 'Entry not repairable' },
+  DECISION_TYPE_UNKNOWN: { status: 422, title: 'Decision type not in the registries' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal error' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' }

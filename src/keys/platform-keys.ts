@@ -7,6 +7,8 @@ export interface KeyDirectory {
   platform: (id: string) => JWTVerifyGetKey | undefined
   /** The key getter and roles of an admin issuer. */
   admin: (id: string) => { getKey: JWTVerifyGetKey, roles: string[] } | undefined
+  /** The key getter and home platform of an authorised department system (config/checkers.json). */
+  checker?: (id: string) => { getKey: JWTVerifyGetKey, platform: string, name: string } | undefined
 }
 
 function keySetOf (holder: { jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined }, cacheMs: number, cooldownMs: number): JWTVerifyGetKey {
@@ -25,8 +27,10 @@ export function buildKeyDirectory (config: GatewayConfig): KeyDirectory {
   const platforms = new Map(config.platforms.filter((p) => p.enabled)
     .map((p) => [p.id, keySetOf(p, cacheMs, cooldownMs)]))
   const admins = new Map(config.admins.map((a) => [a.id, { getKey: keySetOf(a, cacheMs, cooldownMs), roles: [...a.roles] }]))
+  const checkers = new Map((config.checkers ?? []).map((c) => [c.id, { getKey: keySetOf(c, cacheMs, cooldownMs), platform: c.platform, name: c.name }]))
   return {
     platform: (id) => platforms.get(id),
-    admin: (id) => admins.get(id)
+    admin: (id) => admins.get(id),
+    checker: (id) => checkers.get(id)
   }
 }

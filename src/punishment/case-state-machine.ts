@@ -202,6 +202,17 @@ export function transition (state: CaseState, event: CaseEvent): CaseState {
   }
 }
 
+/**
+ * A closed case whose entry is revoked as wrongful after an objection raised once the case had
+ * closed (错误认定的补救): the case becomes `revoked` and every platform that applied a measure is
+ * owed a remediation notice. Only a closed case qualifies: a live one is revoked through
+ * {@link transition} when its objection resolves.
+ */
+export function revokeClosed (state: CaseState): CaseState {
+  if (state.status !== 'closed') throw new CaseTransitionError('case-table', state.caseId, `only a closed case is revoked this way (state ${state.status})`)
+  return { ...state, status: 'revoked', remediation: remediationOf(state) }
+}
+
 /** Whether `transition(state, event)` would succeed. */
 export function canApply (state: CaseState, event: CaseEvent): boolean {
   try {

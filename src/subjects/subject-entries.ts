@@ -14,6 +14,24 @@ export interface SubjectQuery {
   purpose: string
 }
 
+/** One current entry row of a subject. */
+export interface CurrentEntryRow { owner: string, entry_id: string, version: number, list_type: string, list_code: string, domain: string, status: 'active' | 'suspended', updated_at: Date, data: unknown }
+
+/**
+ * The current (not removed) entries of one subject, in (owner, entryId) order, and when each
+ * platform last sent anything (coverage). Shared by the subject view and the check before deciding.
+ */
+export async function currentEntries (client: pg.PoolClient, subjectId: string, platforms: string[]): Promise<{ rows: CurrentEntryRow[], coverage: Array<{ platform: string, lastReceivedAt: string | null }> }> {
+  const { rows } = await client.query<CurrentEntryRow>(
+    `SELECT owner, entry_id, version, list_type, list_code, domain, status, updated_at, data
+     FROM entries WHERE subject_id = $1 AND status <> 'removed' ORDER BY owner, entry_id`, [subjectId])
+  // One index probe per platform (envelopes_iss_received): a GROUP BY would read every envelope of each.
+  const cov = await client.query<{ iss: string, last: Date | null }>(
+    'SELECT p AS iss, (SELECT max(received_at) FROM envelopes WHERE iss = p) AS last FROM unnest($1::text[]) AS p', [platforms])
+  const last = new Map(cov.rows.map((r) => [r.iss, r.last?.toISOString() ?? null]))
+  return { rows, coverage: platforms.map((p) => ({ platform: p, lastReceivedAt: last.get(p) ?? null })) }
+}
+
 /**
  * Every current (not removed) entry of one subject across lists and platforms, with the sources
  * the answer covers. The lookup and its query-log record are one transaction: no answer without
@@ -21,12 +39,7 @@ export interface SubjectQuery {
  */
 export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms: string[]): Promise<SubjectEntriesV1> {
   return await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ owner: string, entry_id: string, version: number, list_type: string, list_code: string, domain: string, status: 'active' | 'suspended', updated_at: Date, data: unknown }>(
-      `SELECT owner, entry_id, version, list_type, list_code, domain, status, updated_at, data
-       FROM entries WHERE subject_id = $1 AND status <> 'removed' ORDER BY owner, entry_id`, [q.subjectId])
-    const cov = await client.query<{ iss: string, last: Date }>(
-      'SELECT iss, max(received_at) AS last FROM envelopes WHERE iss = ANY($1::text[]) GROUP BY iss', [platforms])
-    const last = new Map(cov.rows.map((r) => [r.iss, r.last.toISOString()]))
+    const { rows, coverage } = await currentEntries(client, q.subjectId, platforms)
     const masked = q.kind === 'person' ? maskIdNumber(q.subjectId) : q.subjectId
     const queryId = await recordQuery(client, {
       principal: q.principal,
@@ -51,7 +64,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
         entry: maskIdNumbersDeep(r.data)
       })),
       flags: subjectFlags(rows.map((r) => ({ owner: r.owner, entryId: r.entry_id, listType: r.list_type, domain: r.domain }))),
-      coverage: platforms.map((p) => ({ platform: p, lastReceivedAt: last.get(p) ?? null })),
+      coverage,
       queryId
     }
   })

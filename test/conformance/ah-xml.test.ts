@@ -9,7 +9,7 @@ import { adapterConformance, delivery as sharedDelivery, expectFailure, simulato
 
 const noSign = async (): Promise<string> => { throw new Error('ah-xml does not sign with the gateway key') }
 
-function adapterFor (sim: AhXmlSimulator, sm4Key: string, timeoutMs = 300): PlatformAdapter {
+function adapterFor (sim: AhXmlSimulator, sm4Key: string, timeoutMs = 1500): PlatformAdapter {
   return createAhXmlAdapter({
     platform: { id: 'AH', name: '安徽省公共信用信息平台', regionCode: '340000', adapter: 'ah-xml', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY },
     policy: { ...DEFAULT_DELIVERY, timeoutMs },

@@ -10,7 +10,7 @@ const TOKEN = 'js-conformance-token'
 
 const context = (url: string, secrets: Record<string, string> = { TOKEN }): AdapterContext => ({
   platform: { id: 'JS', name: '江苏', regionCode: '320000', adapter: 'js-batch', endpoint: url, enabled: true, delivery: DEFAULT_DELIVERY },
-  policy: { ...DEFAULT_DELIVERY, timeoutMs: 500 },
+  policy: { ...DEFAULT_DELIVERY, timeoutMs: 1500 },
   sign: async () => { throw new Error('js-batch does not sign') },
   secrets
 })

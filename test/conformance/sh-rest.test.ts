@@ -14,7 +14,7 @@ const APP_SECRET = 'conformance-secret-不要在生产环境使用'
 
 const contextFor = (sim: ShRestSimulator, secrets: Record<string, string> = { APP_KEY, APP_SECRET }): AdapterContext => ({
   platform: { id: 'SH', name: '上海', regionCode: '310000', adapter: 'sh-rest', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY },
-  policy: { ...DEFAULT_DELIVERY, timeoutMs: 300 },
+  policy: { ...DEFAULT_DELIVERY, timeoutMs: 1500 },
   sign: async () => await Promise.reject(new Error('sh-rest does not use the gateway signer')),
   secrets
 })

@@ -12,7 +12,7 @@ adapterConformance(t, 'yrd-push', async () => {
   sim.trustGateway(keys.jwks)
   const adapter = createYrdPushAdapter({
     platform: { id: 'JS', name: 'JS', regionCode: '320000', adapter: 'yrd-push', endpoint: `${sim.url}/yrd/v1/deliveries`, healthUrl: `${sim.url}/health`, enabled: true, delivery: DEFAULT_DELIVERY },
-    policy: { ...DEFAULT_DELIVERY, timeoutMs: 300 },
+    policy: { ...DEFAULT_DELIVERY, timeoutMs: 1500 },
     sign: keys.sign,
     secrets: {}
   })

@@ -13,6 +13,7 @@ import { generatePrivateJwk, gatewayKeysFrom, publicPart, type GatewayKeys, type
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../../src/envelopes/sign-envelope.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import type { RuntimeOptions } from '../../src/runtime/runtime-options.js'
+import type { CheckerIssuerConfig } from '../../config/checker-schema.js'
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -63,6 +64,8 @@ export interface HarnessOptions {
   /** Another Redis (e.g. one the test starts and kills). */
   redisUrl?: string
   platformSecrets?: Record<string, Record<string, string>>
+  /** Authorised department systems (config/checkers.json), e.g. for the check routes. */
+  checkers?: CheckerIssuerConfig[]
 }
 
 /** The gateway's URL when the harness listens on a real port. */
@@ -109,7 +112,8 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
       }
       return opts.platformOverrides?.(base) ?? base
     }),
-    admins: [...adminKeys].map(([role, jwk]) => ({ id: `${role}-console`, roles: [role as 'admin'], jwks: { keys: [publicPart(jwk)] } }))
+    admins: [...adminKeys].map(([role, jwk]) => ({ id: `${role}-console`, roles: [role as 'admin'], jwks: { keys: [publicPart(jwk)] } })),
+    checkers: opts.checkers ?? []
   }
   const runtime: RuntimeOptions = {
     host: '127.0.0.1',

@@ -6,7 +6,8 @@ import { installRouteAccess } from '../../src/auth/route-access.js'
 import type { Role } from '../../src/auth/bearer-auth.js'
 
 const OPS: Role[] = ['admin', 'operator', 'auditor']
-const ALL: Role[] = ['admin', 'operator', 'auditor', 'platform']
+// A department system's role (checker) is tried in test/integration/checks.test.ts (it needs a checkers.json issuer).
+const ALL: Array<AdminRoleName | 'platform'> = ['admin', 'operator', 'auditor', 'platform']
 
 /**
  * Who may call each route: the gateway's access table must be exactly this (a new route is added
@@ -47,7 +48,12 @@ const EXPECTED: Record<string, Role[] | 'own' | 'public'> = {
   'GET /v1/transparency/logs/:owner/:listCode/checkpoints': ['platform', 'admin', 'operator', 'auditor'],
   'POST /v1/transparency/logs/:owner/:listCode/checkpoints': ['admin', 'operator'],
   'GET /v1/transparency/logs/:owner/:listCode/inclusion': ['platform', 'admin', 'operator', 'auditor'],
-  'GET /v1/transparency/logs/:owner/:listCode/consistency': ['platform', 'admin', 'operator', 'auditor']
+  'GET /v1/transparency/logs/:owner/:listCode/consistency': ['platform', 'admin', 'operator', 'auditor'],
+  'POST /v1/checks': ['platform', 'checker'],
+  'GET /v1/checks/:id': ['platform', 'checker', 'admin', 'operator', 'auditor'],
+  'POST /v1/checks/:id/outcome': ['platform', 'checker'],
+  'GET /v1/checks/stats': OPS,
+  'GET /v1/quality': OPS
 }
 
 const SAMPLE_PARAMS: Record<string, string> = { jti: 'no-such-jti', id: '1', platform: 'ZJ', file: 'none.js', batchId: 'b1' }
@@ -58,7 +64,7 @@ t.test('every route declares its access and refuses every caller it should (rout
   const h = await startHarness(t)
   const sessions = new Map<AdminRoleName, Awaited<ReturnType<typeof loginAs>>>()
   for (const role of ['admin', 'operator', 'auditor'] as const) sessions.set(role, await loginAs(h, role))
-  const bearer = async (role: Role): Promise<string> => role === 'platform' ? await h.platformToken('ZJ') : await h.adminToken(role)
+  const bearer = async (role: AdminRoleName | 'platform'): Promise<string> => role === 'platform' ? await h.platformToken('ZJ') : await h.adminToken(role)
 
   const routes = new Map<string, (typeof h.app.accessTable)[number]>()
   for (const r of h.app.accessTable) if (r.method !== 'HEAD') routes.set(`${r.method} ${r.url}`, r)

@@ -131,3 +131,23 @@ t.test('repair removes and withdraws the cases; the expiry job removes what ran 
   const stale = await send(h, 'JS', 'list.upsert', [{ ...expiring, version: 2 }])
   t.equal(stale.body.code, 'VERSION_CONFLICT', 'the expiry is a new version: the owner continues above it')
 })
+
+t.test('an entry revoked as wrongful after its case closed: the closed case is revoked and remedied too', async (t) => {
+  const h = await startHarness(t)
+  const entry = sampleEntry('JS', '320000', 1)
+  await accept(h, 'JS', 'list.upsert', [entry])
+  await accept(h, 'JS', 'punishment.notice', [notice(entry, 'C1')])
+  await accept(h, 'SH', 'punishment.feedback', MEASURES.map((m) => feedback('JS', 'C1', 'applied', m)))
+  await accept(h, 'ZJ', 'punishment.feedback', MEASURES.map((m) => feedback('JS', 'C1', 'not-applicable', m)))
+  await accept(h, 'AH', 'punishment.feedback', [feedback('JS', 'C1', 'applied', MEASURES[1] ?? ''), feedback('JS', 'C1', 'declined', MEASURES[0] ?? '')])
+  t.equal((await read(h, '/v1/cases/JS/C1')).body.status, 'closed')
+  await accept(h, 'SH', 'objection.open', [objection(entry, 'O1')])
+  t.equal((await read(h, '/v1/cases/JS/C1')).body.status, 'closed', 'a closed case is not suspended')
+  await accept(h, 'JS', 'objection.resolve', [resolution(entry, 'O1', 'revoked')])
+  const c = (await read(h, '/v1/cases/JS/C1')).body
+  t.equal(c.status, 'revoked')
+  t.same(c.remediation, [{ platform: 'SH', measures: MEASURES }, { platform: 'AH', measures: [MEASURES[1]] }])
+  t.equal(c.events.at(-1).event.type, 'revoked-after-closing')
+  const notices = await h.db.query("SELECT d.destination FROM envelopes e JOIN deliveries d USING (jti) WHERE e.kind = 'gateway.notice' ORDER BY d.destination")
+  t.same(notices.rows.map((r) => r.destination), ['AH', 'SH'], 'a remediation notice to each platform that applied a measure')
+})

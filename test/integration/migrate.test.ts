@@ -21,7 +21,7 @@ t.test('migrations run once, concurrently safe, and report versions', async (t) 
   t.same(await migrate(DATABASE_URL, schema), { from: LATEST, to: LATEST })
   const { rows } = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])
   const tables = rows.map((r) => r.table_name)
-  for (const name of ['admin_actions', 'case_events', 'cases', 'deliveries', 'delivery_attempts', 'entries', 'entry_history', 'envelopes', 'objections', 'query_log', 'replica_versions', 'schemaversion', 'security_log', 'transparency_checkpoints', 'transparency_leaves', 'transparency_logs', 'transparency_nodes', 'transparency_pending', 'admin_users', 'admin_sessions']) {
+  for (const name of ['admin_actions', 'case_events', 'cases', 'checks', 'deliveries', 'delivery_attempts', 'entries', 'entry_history', 'envelopes', 'objections', 'query_log', 'replica_versions', 'schemaversion', 'security_log', 'transparency_checkpoints', 'transparency_leaves', 'transparency_logs', 'transparency_nodes', 'transparency_pending', 'admin_users', 'admin_sessions']) {
     t.ok(tables.includes(name), `table ${name}`)
   }
   await t.rejects(migrate(DATABASE_URL, 'Robert"; DROP TABLE x'), /invalid database schema name/)

@@ -259,3 +259,15 @@ t.test('opening a case checks its parties and measures', async (t) => {
   const err = new CaseTransitionError('case-table', 'C2', 'x')
   t.match(err, { name: 'CaseTransitionError', code: 'CASE_TRANSITION_INVALID', status: 409, retryable: false, caseId: 'C2' })
 })
+
+t.test('revokeClosed: only a closed case, with remediation for what was applied', async (t) => {
+  const { openCase: open, transition: step, revokeClosed: revoke } = await import('../../src/punishment/case-state-machine.js')
+  let c = open({ caseId: 'c', mode: 'punishment', entryId: 'e', measures: ['m'], initiator: 'JS', implementers: ['SH'] })
+  t.throws(() => revoke(c), { code: 'CASE_TRANSITION_INVALID' }, 'an open case is revoked through its objection')
+  c = step(c, { type: 'feedback', platform: 'SH', measure: 'm', outcome: 'applied', appliedOn: '2026-11-20' })
+  t.equal(c.status, 'closed')
+  const r = revoke(c)
+  t.equal(r.status, 'revoked')
+  t.same(r.remediation, [{ platform: 'SH', measures: ['m'] }])
+  t.throws(() => revoke(r), { code: 'CASE_TRANSITION_INVALID' }, 'final')
+})

@@ -6,6 +6,7 @@ import { queryLogPage } from './query-log'
 import { casesPage } from './cases'
 import { caseDetailPage } from './case-detail'
 import { adminActionsPage } from './admin-actions'
+import { qualityPage } from './quality'
 
 /**
  * Every page, in nav order. A new page is one file in this folder exporting a PageDef, plus its
@@ -18,5 +19,6 @@ export const PAGES: PageDef[] = [
   casesPage,
   caseDetailPage,
   queryLogPage,
-  adminActionsPage
+  adminActionsPage,
+  qualityPage
 ]

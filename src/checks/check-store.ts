@@ -1,0 +1,47 @@
+import type pg from 'pg'
+import type { CheckOutcomeNameV1, CheckRecordV1 } from '../../contracts/check-v1.js'
+
+/** A stored check row. */
+export interface CheckRow {
+  id: string
+  at: Date
+  principal: string
+  role: string
+  platform: string
+  department: string | null
+  purpose: string
+  decision_type: string
+  subject_kind: string
+  subject_masked: string
+  subject_hash: string
+  answered: { entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string }> }
+  answer_digest: string
+  receipt: string
+  outcome: CheckOutcomeNameV1 | null
+  outcome_at: Date | null
+  outcome_note: string | null
+  outcome_notices: Array<{ platform: string, jti: string }> | null
+}
+
+/** One check by id (`FOR UPDATE` when about to record its outcome), or undefined. */
+export async function readCheck (db: pg.Pool | pg.PoolClient, id: string, forUpdate = false): Promise<CheckRow | undefined> {
+  const { rows } = await db.query<CheckRow>(`SELECT * FROM checks WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id])
+  return rows[0]
+}
+
+/** A check as `GET /v1/checks/{id}` shows it. */
+export function checkRecord (r: CheckRow): CheckRecordV1 {
+  return {
+    checkId: r.id,
+    checkedAt: r.at.toISOString(),
+    asker: { principal: r.principal, role: r.role, platform: r.platform, department: r.department },
+    purpose: r.purpose,
+    decisionType: r.decision_type,
+    subject: { masked: r.subject_masked, kind: r.subject_kind, hash: r.subject_hash },
+    answered: r.answered,
+    receipt: r.receipt,
+    outcome: r.outcome === null
+      ? null
+      : { outcome: r.outcome, reportedAt: (r.outcome_at as Date).toISOString(), note: r.outcome_note, notices: r.outcome_notices ?? [] }
+  }
+}
