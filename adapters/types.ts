@@ -1,5 +1,6 @@
 import type { DeliveryPolicy, PlatformConfig } from '../config/config-schema.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+import type { ReconcileAnswerV1, WireElementV1 } from '../contracts/reconcile-v1.js'
 
 /**
  * One message for one destination platform, as the gateway hands it to an adapter. Items are
@@ -49,6 +50,22 @@ export interface AdapterCapabilities {
   export: boolean
 }
 
+/** One list of one owner, as reconciliation asks a platform about it. */
+export interface ListScope { owner: string, listCode: string }
+
+/** An answer from a platform, with the bytes the exchange took on the wire (both ways). */
+export interface ReconcileExchange<T> { answer: T, bytesSent: number, bytesReceived: number }
+
+/** An entry a native export holds, mapped back to the contract's `list.upsert` item. */
+export interface ExportedEntry { owner: string, entryId: string, version: number, suspended: boolean, item: unknown }
+
+/**
+ * One page of a platform's export of a list: wire elements (the reference protocol) or entries
+ * in the contract's shape (native exports, mapped back by the adapter); `next` is the cursor of
+ * the following page, null after the last.
+ */
+export interface ExportPage { elements?: WireElementV1[], entries?: ExportedEntry[], next: string | null }
+
 /**
  * The small contract every platform adapter fulfils: deliver one message, check health, close.
  * A failure is an AdapterError saying whether trying again can help.
@@ -59,6 +76,10 @@ export interface PlatformAdapter {
   deliver: (delivery: Delivery) => Promise<DeliveryReceipt>
   health: () => Promise<AdapterHealth>
   close: () => Promise<void>
+  /** Range reconciliation (adapters/README.md, "Reconciliation"), where the platform speaks it. */
+  reconcile?: (scope: ListScope, ranges: Array<[string, string]>, maxElements: number) => Promise<ReconcileExchange<ReconcileAnswerV1>>
+  /** One page of the platform's paged export of a list (`capabilities.export`). */
+  exportList?: (scope: ListScope, after: string, limit: number) => Promise<ReconcileExchange<ExportPage>>
 }
 
 /** Signs a payload as the gateway (compact JWS); adapters never hold the key itself. */

@@ -90,7 +90,8 @@ export const GatewaySettings = Type.Object({
   sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30, description: 'An admin session unused this long ends' }),
   sessionMaxHours: Type.Integer({ minimum: 1, maximum: 168, default: 12, description: 'An admin session ends this long after login, used or not' }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),
-  apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' })
+  apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' }),
+  reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -112,7 +113,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   sessionIdleMinutes: 30,
   sessionMaxHours: 12,
   loginRateLimitPerMinute: 10,
-  apiRateLimitPerMinute: 6000
+  apiRateLimitPerMinute: 6000,
+  reconcileIntervalMs: 21_600_000
 }
 
 /** Everything the config folder holds, validated. */

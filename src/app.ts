@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import { ITEM_SCHEMAS } from '../contracts/envelope-v1.js'
 import { EnvelopeClaimsV1 } from '../contracts/envelope-v1.js'
 import { ReceiptClaimsV1 } from '../contracts/receipt-v1.js'
+import { ReconcileAnswerV1, ReconcileExportPageV1, ReconcileExportQueryV1, ReconcileQueryV1 } from '../contracts/reconcile-v1.js'
 import type { GatewayKeys } from './keys/signing-keys.js'
 import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
@@ -33,6 +34,8 @@ import { installRouteAccess } from './auth/route-access.js'
 import { sessionRoutes } from './auth/session-routes.js'
 import { adminApiRoutes } from './admin/admin-api-routes.js'
 import { dashboardRoutes } from './admin/dashboard-routes.js'
+import { reconcileRoutes } from './reconcile/reconcile-routes.js'
+import { reconcileSchedulePlugin } from './reconcile/reconcile-schedule.js'
 
 export interface AppOptions {
   config: GatewayConfig
@@ -54,7 +57,7 @@ and Anhui (AH) exchange red lists, black lists and joint-punishment notices.
 Every message is a JWS envelope (see POST /v1/envelopes). Every error is application/problem+json
 (RFC 9457) with a stable \`code\`: ENVELOPE_MALFORMED, BAD_REQUEST, PURPOSE_REQUIRED (400); UNAUTHORIZED,
 SIGNATURE_INVALID, KEY_UNKNOWN, ISSUER_UNKNOWN, ALG_NOT_ALLOWED, ENVELOPE_EXPIRED, AUDIENCE_INVALID (401);
-FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, CASE_TRANSITION_INVALID, CASE_EXISTS, OBJECTION_OPEN (409); PAYLOAD_TOO_LARGE (413);
+FORBIDDEN, NOT_OWNER (403); NOT_FOUND (404); JTI_CONFLICT, VERSION_CONFLICT, CASE_TRANSITION_INVALID, CASE_EXISTS, OBJECTION_OPEN, RUN_NOT_HEALABLE (409); PAYLOAD_TOO_LARGE (413);
 UNSUPPORTED_MEDIA_TYPE (415); SCHEMA_INVALID, USCC_INVALID, ID_NUMBER_INVALID, ENTRY_UNKNOWN, LIST_TYPE_UNKNOWN, MEASURE_UNKNOWN, CASE_UNKNOWN, OBJECTION_UNKNOWN, NOT_REPAIRABLE (422);
 CHECK_OUTCOME_CONFLICT (409); DECISION_TYPE_UNKNOWN (422);
 RATE_LIMITED (429); UNAVAILABLE (503). Item errors list \`errors: [{ index, path, code, detail }]\`.
@@ -85,6 +88,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })
   await app.register(transparencyPlugin, { workers: opts.workers ?? true })
+  await app.register(reconcileSchedulePlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
   // Before any route: security headers, rate limits, and the rule that every route declares its access.
   await app.register(securityPlugin)
@@ -96,7 +100,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
       info: { title: 'yrd-credit-gateway', version: '1', description: DESCRIPTION },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-        schemas: Object.fromEntries([EnvelopeClaimsV1, ReceiptClaimsV1, ...Object.values(ITEM_SCHEMAS)]
+        schemas: Object.fromEntries([EnvelopeClaimsV1, ReceiptClaimsV1, ...Object.values(ITEM_SCHEMAS),
+          // The platform side of reconciliation (adapters/README.md, "Reconciliation").
+          ReconcileQueryV1, ReconcileAnswerV1, ReconcileExportQueryV1, ReconcileExportPageV1]
           .map((s) => [s.$id as string, JSON.parse(JSON.stringify(s)) as Record<string, unknown>]))
       }
     }
@@ -117,5 +123,6 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(dashboardRoutes)
   await app.register(checkRoutes)
   await app.register(qualityRoutes)
+  await app.register(reconcileRoutes)
   return app
 }

@@ -12,6 +12,7 @@ import { mintToken } from './auth/mint-token.js'
 import { runDemo } from './demo/run-demo.js'
 import { createPool } from './ledger/pool.js'
 import { resendDelivery } from './delivery/delivery-admin.js'
+import { reconcileFromCli } from './reconcile/reconcile-cli.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 import { runVerifyProof } from './transparency/verify-proof-command.js'
 import { adminUserCommand } from './auth/admin-user-command.js'
@@ -60,6 +61,20 @@ program.command('resend').description('resend a dead (or delivered) delivery: ba
     }
   })
 
+program.command('reconcile').description('reconcile lists with their replica platforms now; stored like the API\'s runs (heal them with POST /v1/reconciliation/runs/{id}/heal)')
+  .option('--owner <id>', 'the owner platform (default: every owner)')
+  .option('--list <code>', 'the list code (default: every list)')
+  .option('--platform <id>', 'one replica platform (default: every enabled platform but the owner)')
+  .addOption(new Option('--method <method>', 'force a method').choices(['range', 'export']))
+  .option('--findings', 'print every finding')
+  .option('--by <who>', 'who runs it, for the record', `cli:${process.env.USER ?? 'unknown'}`)
+  .action(async (opts: { owner?: string, list?: string, platform?: string, method?: 'range' | 'export', findings?: boolean, by: string }) => {
+    try {
+      process.exitCode = await reconcileFromCli(opts, (line) => { process.stdout.write(`${line}\n`) })
+    } catch (err) {
+      fail((err as Error).message)
+    }
+  })
 program.command('keygen').description('print a new private JWK (for GW_SIGNING_KEY_FILE or a platform)')
   .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['ES256', 'EdDSA']).default('ES256'))
   .option('--kid <kid>', 'key id')

@@ -6,6 +6,7 @@ import { readShAnswer } from './sh-rest-answer.js'
 import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
+import { shExportClient } from './sh-rest-export.js'
 
 /** The adapter's name in platform config files (`"adapter": "sh-rest"`). */
 export const SH_REST_ADAPTER = 'sh-rest'
@@ -41,10 +42,12 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
   const path = urls.records.pathname + urls.records.search
   const timeout = ctx.policy.timeoutMs
   const pool = new Pool(urls.records.origin, poolOptions(ctx.policy))
+  const apiRoot = urls.records.pathname.slice(0, -SH_RECORDS_PATH.length)
 
   return {
     name: SH_REST_ADAPTER,
-    capabilities: { pull: false, export: false },
+    capabilities: { pull: false, export: true },
+    exportList: shExportClient(pool, apiRoot, { appKey, appSecret }, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const message: ShRequestBody = {

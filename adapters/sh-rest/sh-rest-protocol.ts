@@ -3,6 +3,12 @@ import type { ShRecord } from './sh-rest-native.js'
 
 /** Where Shanghai's platform takes messages, relative to its API root (see README.md). */
 export const SH_RECORDS_PATH = '/api/credit/v2/records'
+/**
+ * Shanghai's paged export of the list entries it holds, for reconciliation (see README.md,
+ * "Export"): `GET` with `ownerProvince`, `listTypeCode`, `pageNo` (from 1) and `pageSize` (at most
+ * 10,000), signed like every call (the query string is part of the signed path).
+ */
+export const SH_EXPORT_PATH = '/api/credit/v2/records/export'
 /** Shanghai's unauthenticated liveness check. */
 export const SH_HEALTH_PATH = '/api/credit/v2/health'
 
@@ -82,6 +88,12 @@ export interface ShRejectedRecord {
   code: string
   reason: string
 }
+
+/** One entry of an export page: the entry as last applied, and whether its measures are suspended. */
+export interface ShExportItem { suspendFlag: '0' | '1', record: ShRecord }
+
+/** The `data` of an export page. */
+export interface ShExportPage { pageNo: number, pageSize: number, total: number, items: ShExportItem[] }
 
 /** The platform's answer to every call. */
 export interface ShResponse {

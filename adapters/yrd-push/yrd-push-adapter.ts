@@ -3,6 +3,7 @@ import { Pool } from 'undici'
 import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { httpHealth, networkError, poolOptions } from '../http-failure.js'
+import { yrdReconcileClient } from './yrd-push-reconcile.js'
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
 
@@ -17,10 +18,13 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const timeout = ctx.policy.timeoutMs
   const pool = new Pool(endpoint.origin, poolOptions(ctx.policy))
   const healthUrl = ctx.platform.healthUrl === undefined ? undefined : new URL(ctx.platform.healthUrl)
+  const reconciliation = yrdReconcileClient(pool, endpoint, ctx.platform.id, ctx.sign, timeout)
 
   return {
     name: 'yrd-push',
-    capabilities: { pull: false, export: false },
+    capabilities: { pull: false, export: true },
+    reconcile: reconciliation.reconcile,
+    exportList: reconciliation.exportList,
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const iat = Math.floor(Date.now() / 1000)

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: { status: 409, title: 'Version not newer than the current one' },
   DELIVERY_IN_PROGRESS: { status: 409, title: 'Delivery in progress' },
   CASE_TRANSITION_INVALID: { status: 409, title: 'Not allowed in the case\'s current state' },
+  RUN_NOT_HEALABLE: { status: 409, title: 'Reconciliation run cannot be healed' },
   CASE_EXISTS: { status: 409, title: 'Case already opened' },
   OBJECTION_OPEN: { status: 409, title: 'An objection is already open on the entry' },
   CHECK_OUTCOME_CONFLICT: { status: 409, title: 'Another outcome was already reported for this check' },

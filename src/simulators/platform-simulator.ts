@@ -6,6 +6,7 @@ import { digestOf } from '../envelopes/parse-jws.js'
 import { applyToReplica, newReplicaState, type AppliedChange, type HeldEntry } from './replica-state.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
+import { answerYrdReconcile } from './yrd-reconcile-endpoint.js'
 
 export type { AppliedChange, HeldEntry }
 
@@ -115,6 +116,15 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     }
     if (req.method === 'GET' && req.url === '/.well-known/jwks.json') { send(200, jwks); return }
     if (req.method === 'GET' && req.url === '/health') { send(sim.failure === 'error-500' ? 503 : 200, { status: 'ok', platform: opts.id }); return }
+    if (req.method === 'POST' && req.url === '/yrd/v1/reconcile') {
+      readBody(req, 64 * 1024 * 1024).then(async (body) => {
+        if (body === undefined) { send(413, { error: 'body too large' }); return }
+        if (gatewayKeys === undefined) { send(503, { error: 'gateway keys not configured' }); return }
+        const answer = await answerYrdReconcile(sim.id, sim.held, gatewayKeys, body.toString('utf8'))
+        send(answer.status, answer.body)
+      }).catch(() => { send(500, { error: 'simulator error' }) })
+      return
+    }
     if (req.method === 'POST' && req.url === '/yrd/v1/deliveries') {
       onDelivery(req, res, send).catch(() => { send(500, { error: 'simulator error' }) })
       return

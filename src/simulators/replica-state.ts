@@ -16,6 +16,8 @@ export interface HeldEntry {
   entryId: string
   version: number
   removed: boolean
+  /** Measures suspended by an open objection (objection.open until objection.resolve). */
+  suspended?: boolean
   item: unknown
 }
 
@@ -38,7 +40,9 @@ export const newReplicaState = (): ReplicaState => ({ held: new Map(), applied: 
 
 /**
  * Applies a message as a well-behaved platform does: a jti already applied is a duplicate and
- * changes nothing; a list change applies only if its version is newer than the one held.
+ * changes nothing; a list change applies only if its version is not older than the one held (the
+ * same version again restores the owner's content, as a reconciliation heal sends it); an
+ * objection suspends the entry until it is resolved.
  */
 export function applyToReplica (state: ReplicaState, claims: IncomingMessageClaims): void {
   if (state.messagesApplied.includes(claims.jti)) return
@@ -49,9 +53,18 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
     const key = `${owner}:${entryId}`
     if (claims.kind === 'list.upsert' || claims.kind === 'list.remove') {
       const current = state.held.get(key)
-      if (current !== undefined && current.version >= version) continue // never go back in versions
+      if (current !== undefined && current.version > version) continue // never go back in versions
       const removed = claims.kind === 'list.remove'
-      state.held.set(key, { owner, entryId, version, removed, item: removed ? current?.item ?? item : item })
+      if (current !== undefined && current.version === version && current.removed && !removed) continue
+      const held: HeldEntry = { owner, entryId, version, removed, item: removed ? current?.item ?? item : item }
+      if (current?.suspended !== undefined) held.suspended = current.suspended
+      state.held.set(key, held)
+    } else if (claims.kind === 'objection.open' || claims.kind === 'objection.resolve') {
+      const current = state.held.get(key)
+      if (current !== undefined) {
+        const { suspended: _, ...rest } = current
+        state.held.set(key, claims.kind === 'objection.open' ? { ...rest, suspended: true } : rest)
+      }
     }
     const change: AppliedChange = { jti: claims.jti, kind: claims.kind, entryKey: key, version }
     if (claims.kind === 'gateway.notice') change.item = item

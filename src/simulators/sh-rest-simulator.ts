@@ -5,7 +5,7 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { fromNative, SH_RECORD_TYPES, type ShContractItem } from '../../adapters/sh-rest/sh-rest-mapping.js'
 import type { ShCreditList, ShListRemoval, ShRecord } from '../../adapters/sh-rest/sh-rest-native.js'
 import {
-  SH_CODE_MESSAGES, SH_CODES, SH_HEADERS, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, SH_TIMESTAMP_WINDOW_MS,
+  SH_CODE_MESSAGES, SH_CODES, SH_EXPORT_PATH, SH_HEADERS, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, SH_TIMESTAMP_WINDOW_MS,
   type ShCode, type ShRejectedRecord, type ShResponse
 } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
@@ -36,6 +36,8 @@ export interface ShHeldEntry {
   entryId: string
   version: number
   removed: boolean
+  /** Measures suspended by an objection (OBJECTION_APPLY until OBJECTION_RESULT). */
+  suspended?: boolean
   /** The last record applied: the entry itself, or its removal. */
   latest: ShCreditList | ShListRemoval
 }
@@ -156,14 +158,35 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
   }
 
   function store (sourceProvince: string, record: ShRecord): void {
+    if (record.recordType === 'objection' || record.recordType === 'objectionResult') {
+      const key = `${record.ownerProvince}:${record.recordId}`
+      const current = sim.entries.get(key)
+      if (current !== undefined) sim.entries.set(key, { ...current, suspended: record.recordType === 'objection' })
+    }
     if (record.recordType !== 'creditList' && record.recordType !== 'listRemoval') {
       sim.others.push({ sourceProvince, record })
       return
     }
     const key = `${record.ownerProvince}:${record.recordId}`
     const current = sim.entries.get(key)
-    if (current !== undefined && current.version >= record.recordVersion) return // never go back in versions
-    sim.entries.set(key, { owner: record.ownerProvince, entryId: record.recordId, version: record.recordVersion, removed: record.recordType === 'listRemoval', latest: record })
+    // Never go back in versions; the same version again restores the owner's content (a reconciliation heal).
+    if (current !== undefined && (current.version > record.recordVersion || (current.version === record.recordVersion && current.removed))) return
+    const held: ShHeldEntry = { owner: record.ownerProvince, entryId: record.recordId, version: record.recordVersion, removed: record.recordType === 'listRemoval', latest: record }
+    if (current?.suspended !== undefined) held.suspended = current.suspended
+    sim.entries.set(key, held)
+  }
+
+  /** One page of the live entries of a list, for reconciliation (sh-rest README, "Export"). */
+  function exportPage (req: IncomingMessage, send: (status: number, body: ShResponse) => void): void {
+    authenticate(req, Buffer.alloc(0))
+    const q = new URL(req.url ?? '', 'http://x').searchParams
+    const pageNo = Number(q.get('pageNo') ?? '1')
+    const pageSize = Number(q.get('pageSize') ?? '1000')
+    if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new Refusal(SH_CODES.fieldInvalid, 'pageNo/pageSize')
+    const live = [...sim.entries.values()].filter((e) => !e.removed && e.owner === q.get('ownerProvince') &&
+      e.latest.recordType === 'creditList' && e.latest.listTypeCode === q.get('listTypeCode'))
+    const items = live.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => ({ suspendFlag: e.suspended === true ? '1' : '0', record: e.latest }))
+    send(200, { code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { pageNo, pageSize, total: live.length, items } } as unknown as ShResponse)
   }
 
   /** Applies a message once per msgId; a repeat is answered 3001 with the first outcome. */
@@ -210,6 +233,13 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     if (req.method === 'GET' && path === SH_HEALTH_PATH) {
       if (sim.failure === 'error-500') send(503, { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy] })
       else send(200, { code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { status: 'UP', serverTime: new Date(Date.now() + sim.clockOffsetMs).toISOString() } })
+      return
+    }
+    if (req.method === 'GET' && path === SH_EXPORT_PATH) {
+      try { exportPage(req, send) } catch (err) {
+        if (err instanceof Refusal) send(err.status, { code: err.code, message: err.message })
+        else send(500, { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy] })
+      }
       return
     }
     if (req.method === 'POST' && path === SH_RECORDS_PATH) {

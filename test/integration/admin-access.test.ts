@@ -53,7 +53,11 @@ const EXPECTED: Record<string, Role[] | 'own' | 'public'> = {
   'GET /v1/checks/:id': ['platform', 'checker', 'admin', 'operator', 'auditor'],
   'POST /v1/checks/:id/outcome': ['platform', 'checker'],
   'GET /v1/checks/stats': OPS,
-  'GET /v1/quality': OPS
+  'GET /v1/quality': OPS,
+  'GET /v1/reconciliation/runs': ['admin', 'operator', 'auditor'],
+  'GET /v1/reconciliation/runs/:id': ['admin', 'operator', 'auditor'],
+  'POST /v1/reconciliation/runs': ['admin', 'operator'],
+  'POST /v1/reconciliation/runs/:id/heal': ['admin']
 }
 
 const SAMPLE_PARAMS: Record<string, string> = { jti: 'no-such-jti', id: '1', platform: 'ZJ', file: 'none.js', batchId: 'b1' }

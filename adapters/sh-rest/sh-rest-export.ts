@@ -1,0 +1,43 @@
+import type { Pool } from 'undici'
+import { AdapterError, type ExportedEntry, type ExportPage, type ListScope, type ReconcileExchange } from '../types.js'
+import { networkError } from '../http-failure.js'
+import { fromNative } from './sh-rest-mapping.js'
+import { SH_CODES, SH_EXPORT_PATH, type ShExportPage, type ShResponse } from './sh-rest-protocol.js'
+import { shAuthHeaders } from './sh-rest-signature.js'
+
+/**
+ * Pulls one page of Shanghai's export (`GET /api/credit/v2/records/export`) and maps each record
+ * back to the contract's item, for reconciliation. The cursor is the next page number.
+ */
+export function shExportClient (pool: Pool, base: string, creds: { appKey: string, appSecret: string }, timeoutMs: number) {
+  return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
+    const pageNo = after === '' ? 1 : Number(after)
+    const query = new URLSearchParams({ ownerProvince: scope.owner, listTypeCode: scope.listCode, pageNo: String(pageNo), pageSize: String(Math.min(limit, 10_000)) })
+    const path = `${base}${SH_EXPORT_PATH}?${query.toString()}`
+    const auth = shAuthHeaders({ ...creds, method: 'GET', path, body: '' })
+    let status: number
+    let text: string
+    try {
+      const res = await pool.request({ method: 'GET', path, headers: auth, signal: AbortSignal.timeout(Math.max(timeoutMs, 60_000)) })
+      status = res.statusCode
+      text = await res.body.text()
+    } catch (err) {
+      throw networkError(err)
+    }
+    let answer: ShResponse & { data?: ShExportPage }
+    try { answer = JSON.parse(text) as ShResponse & { data?: ShExportPage } } catch { throw new AdapterError(`export answered HTTP ${status}, not JSON`, { retryable: status >= 500 }) }
+    if (status !== 200 || answer.code !== SH_CODES.ok || answer.data === undefined || !Array.isArray(answer.data.items)) {
+      throw new AdapterError(`export refused: HTTP ${status}, code ${String(answer.code)}`, { retryable: status >= 500 })
+    }
+    const entries: ExportedEntry[] = answer.data.items.map(({ suspendFlag, record }, i) => {
+      const { item } = fromNative(record, `items[${i}].record`) as { item: { entryId: string, owner: string, version: number } }
+      return { owner: item.owner, entryId: item.entryId, version: item.version, suspended: suspendFlag === '1', item }
+    })
+    const { pageNo: no, pageSize, total } = answer.data
+    return {
+      answer: { entries, next: no * pageSize < total ? String(no + 1) : null },
+      bytesSent: Buffer.byteLength(path) + 200,
+      bytesReceived: Buffer.byteLength(text)
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type pg from 'pg'
+import { FINDING_KINDS, type FindingCauseV1, type FindingKindV1, type FindingV1 } from '../../contracts/reconcile-v1.js'
+import { maskIdNumber } from '../identifiers/mask.js'
+import type { Difference } from './compare-elements.js'
+
+interface OwnerRow {
+  entry_id: string
+  version: number
+  status: string
+  list_code: string
+  subject_type: string
+  subject_id: string
+  last_jti: string
+  delivery_status: string | null
+  confirmed: number | null
+}
+
+function kindOf (d: Difference, row: OwnerRow | undefined, listCode: string): FindingKindV1 {
+  const { own, replica } = d
+  if (own === undefined) return row !== undefined && row.status === 'removed' && row.list_code === listCode ? 'extra-removed' : 'extra-unknown'
+  if (replica === undefined) return 'missing'
+  if (replica.version < own.version) return 'stale'
+  if (replica.version > own.version || replica.contentHash !== own.contentHash) return 'content-mismatch'
+  return 'suspension-mismatch'
+}
+
+/**
+ * Why a replica holds what it holds, from the ledger's evidence: the delivery of the owner's
+ * current version to this platform (dead, still pending, never made) and what the platform
+ * confirmed (it confirmed the version yet holds something else: edited or lost at the replica).
+ */
+function causeOf (kind: FindingKindV1, row: OwnerRow | undefined): FindingCauseV1 {
+  if (kind === 'extra-unknown') return row === undefined ? 'edited-at-replica' : 'unknown'
+  if (row === undefined) return 'unknown'
+  if (kind === 'content-mismatch' || kind === 'suspension-mismatch') {
+    return row.confirmed !== null && row.confirmed >= row.version ? 'edited-at-replica' : row.delivery_status === 'dead' ? 'delivery-dead' : 'edited-at-replica'
+  }
+  if (row.delivery_status === 'dead') return 'delivery-dead'
+  if (row.delivery_status === null) return 'never-delivered'
+  if (row.delivery_status !== 'delivered') return 'delivery-pending'
+  return row.confirmed !== null && row.confirmed >= row.version ? 'delivered-then-lost' : 'unknown'
+}
+
+const maskSubject = (row: OwnerRow | undefined): string | null =>
+  row === undefined ? null : row.subject_type === 'person' ? maskIdNumber(row.subject_id) : row.subject_id
+
+/** Turns differences into findings (most harmful kind first), with the ledger's evidence of cause. */
+export async function classifyFindings (
+  db: pg.Pool | pg.PoolClient, owner: string, listCode: string, platform: string, differences: Difference[]
+): Promise<FindingV1[]> {
+  const rows = new Map<string, OwnerRow>()
+  const ids = differences.map((d) => d.entryId)
+  for (let i = 0; i < ids.length; i += 5000) {
+    const { rows: found } = await db.query<OwnerRow>(`
+      SELECT e.entry_id, e.version, e.status, e.list_code, e.subject_type, e.subject_id, e.last_jti,
+             d.status AS delivery_status, rv.version AS confirmed
+      FROM entries e
+      LEFT JOIN deliveries d ON d.jti = e.last_jti AND d.destination = $3
+      LEFT JOIN replica_versions rv ON rv.destination = $3 AND rv.owner = e.owner AND rv.entry_id = e.entry_id
+      WHERE e.owner = $1 AND e.entry_id = ANY($2::text[])`, [owner, ids.slice(i, i + 5000), platform])
+    for (const r of found) rows.set(r.entry_id, r)
+  }
+  const findings = differences.map((d): FindingV1 => {
+    const row = rows.get(d.entryId)
+    const kind = kindOf(d, row, listCode)
+    const ownVersion = d.own?.version ?? (kind === 'extra-removed' ? row?.version ?? null : null)
+    return {
+      kind,
+      entryId: d.entryId,
+      ownerVersion: ownVersion,
+      ownerStatus: d.own?.status ?? (kind === 'extra-removed' ? 'removed' : null),
+      replicaVersion: d.replica?.version ?? null,
+      replicaStatus: d.replica?.status ?? null,
+      cause: causeOf(kind, row),
+      detail: kind === 'extra-unknown' && row !== undefined ? `the owner holds this entry in list ${row.list_code}` : null,
+      subject: maskSubject(row)
+    }
+  })
+  const rank = (k: FindingKindV1): number => FINDING_KINDS.indexOf(k)
+  return findings.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0))
+}

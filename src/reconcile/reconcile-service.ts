@@ -1,0 +1,129 @@
+import type pg from 'pg'
+import type { FindingV1, RunSummaryV1, WireElementV1 } from '../../contracts/reconcile-v1.js'
+import type { ListScope, PlatformAdapter } from '../../adapters/types.js'
+import { classifyFindings } from './classify-findings.js'
+import { compareElements, fromWire, type Difference } from './compare-elements.js'
+import { contentHashOf, type Element } from './element-hash.js'
+import { LedgerList } from './ledger-fingerprints.js'
+import { foldDeltas } from './ledger-fold.js'
+import { rangeReconcile } from './range-reconcile.js'
+import { closeRun, openRun, type RunTrigger } from './run-store.js'
+
+/** What one reconciliation run needs: the ledger and the platforms' adapters. */
+export interface ReconcileDeps {
+  pool: pg.Pool
+  adapters: ReadonlyMap<string, PlatformAdapter>
+}
+
+export interface ReconcileScope extends ListScope { platform: string }
+
+export interface RunResult {
+  id: string
+  status: RunSummaryV1['status']
+  method: 'range' | 'export' | null
+  findings: FindingV1[]
+  stats: Record<string, number>
+  error?: string
+}
+
+/** Export pages are this large (elements or entries). */
+export const EXPORT_PAGE = 10_000
+
+/** Pulls a platform's whole export of the list and compares it with the owner's list. */
+async function viaExport (list: LedgerList, adapter: PlatformAdapter, scope: ListScope, stats: Record<string, number>): Promise<Difference[]> {
+  const exportList = adapter.exportList
+  if (exportList === undefined) throw new Error('no export')
+  const theirs: Element[] = []
+  let after = ''
+  for (;;) {
+    const { answer, bytesSent, bytesReceived } = await exportList(scope, after, EXPORT_PAGE)
+    stats.roundTrips = (stats.roundTrips ?? 0) + 1
+    stats.bytesSent = (stats.bytesSent ?? 0) + bytesSent
+    stats.bytesReceived = (stats.bytesReceived ?? 0) + bytesReceived
+    for (const w of answer.elements ?? []) theirs.push(fromWire(w as WireElementV1))
+    for (const e of answer.entries ?? []) {
+      if (e.owner !== scope.owner) continue
+      theirs.push({ entryId: e.entryId, version: e.version, status: e.suspended ? 'suspended' : 'active', contentHash: contentHashOf(e.item) })
+    }
+    if (answer.next === null) break
+    after = answer.next
+  }
+  stats.replicaElements = theirs.length
+  return compareElements(await list.allElements(), theirs)
+}
+
+/**
+ * Reconciles one list of one owner with one replica platform and stores the run: range
+ * reconciliation where the platform's adapter speaks it, else its paged export, else the run is
+ * stored as `unsupported`. The owner's side is read from one REPEATABLE READ snapshot.
+ */
+export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileScope, trigger: RunTrigger, requestedBy: string, opts: { method?: 'range' | 'export' } = {}): Promise<RunResult> {
+  const id = await openRun(deps.pool, scope, trigger, requestedBy)
+  const adapter = deps.adapters.get(scope.platform)
+  const method = opts.method ?? (adapter?.reconcile !== undefined ? 'range' : adapter?.exportList !== undefined ? 'export' : null)
+  const stats: Record<string, number> = { roundTrips: 0, bytesSent: 0, bytesReceived: 0 }
+  if (adapter === undefined || method === null || (method === 'range' && adapter.reconcile === undefined) || (method === 'export' && adapter.exportList === undefined)) {
+    const error = adapter === undefined ? 'no such platform' : `adapter ${adapter.name} offers no ${method ?? 'reconciliation or export'}`
+    await closeRun(deps.pool, id, { status: 'unsupported', method, findings: [], stats, error })
+    return { id, status: 'unsupported', method, findings: [], stats, error }
+  }
+  if (scope.owner === scope.platform) {
+    const error = 'a platform is the owner of its own lists, not a replica'
+    await closeRun(deps.pool, id, { status: 'unsupported', method, findings: [], stats, error })
+    return { id, status: 'unsupported', method, findings: [], stats, error }
+  }
+  const started = performance.now()
+  try {
+    stats.folded = await foldDeltas(deps.pool)
+    stats.foldMs = Math.round(performance.now() - started)
+    const client = await deps.pool.connect()
+    let differences: Difference[]
+    let elementsRead = 0
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const list = new LedgerList(client, scope.owner, scope.listCode)
+      if (method === 'range') {
+        const reconcile = adapter.reconcile
+        if (reconcile === undefined) throw new Error('no range reconciliation')
+        const outcome = await rangeReconcile(list, async (ranges, maxElements) => {
+          const { answer, bytesSent, bytesReceived } = await reconcile(scope, ranges, maxElements)
+          stats.bytesSent = (stats.bytesSent ?? 0) + bytesSent
+          stats.bytesReceived = (stats.bytesReceived ?? 0) + bytesReceived
+          return answer
+        })
+        differences = outcome.differences
+        stats.roundTrips = outcome.roundTrips
+        stats.rangesAsked = outcome.rangesAsked
+      } else {
+        differences = await viaExport(list, adapter, scope, stats)
+      }
+      elementsRead = list.elementsRead
+      await client.query('COMMIT')
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw err
+    } finally {
+      client.release()
+    }
+    stats.ownerElementsRead = elementsRead
+    stats.compareMs = Math.round(performance.now() - started) - stats.foldMs
+    const classifyStarted = performance.now()
+    const findings = await classifyFindings(deps.pool, scope.owner, scope.listCode, scope.platform, differences)
+    stats.classifyMs = Math.round(performance.now() - classifyStarted)
+    stats.ms = Math.round(performance.now() - started)
+    await closeRun(deps.pool, id, { status: 'done', method, findings, stats })
+    return { id, status: 'done', method, findings, stats }
+  } catch (err) {
+    const error = (err as Error).message
+    stats.ms = Math.round(performance.now() - started)
+    await closeRun(deps.pool, id, { status: 'failed', method, findings: [], stats, error })
+    return { id, status: 'failed', method, findings: [], stats, error }
+  }
+}
+
+/** Every (owner, list) the ledger knows, with live entries or not (a list emptied at the owner still has replicas to check). */
+export async function knownLists (pool: pg.Pool): Promise<ListScope[]> {
+  await foldDeltas(pool)
+  const { rows } = await pool.query<{ owner: string, list_code: string }>('SELECT DISTINCT owner, list_code FROM recon_buckets ORDER BY 1, 2')
+  return rows.map((r) => ({ owner: r.owner, listCode: r.list_code }))
+}
