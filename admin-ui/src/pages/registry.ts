@@ -5,6 +5,8 @@ import { messageDetailPage } from './message-detail'
 import { queryLogPage } from './query-log'
 import { casesPage } from './cases'
 import { caseDetailPage } from './case-detail'
+import { reconciliationPage } from './reconciliation'
+import { reconciliationRunPage } from './reconciliation-run'
 import { adminActionsPage } from './admin-actions'
 import { qualityPage } from './quality'
 
@@ -18,6 +20,8 @@ export const PAGES: PageDef[] = [
   messageDetailPage,
   casesPage,
   caseDetailPage,
+  reconciliationPage,
+  reconciliationRunPage,
   queryLogPage,
   adminActionsPage,
   qualityPage
