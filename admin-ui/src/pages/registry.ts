@@ -3,6 +3,10 @@ import { overviewPage } from './overview'
 import { messagesPage } from './messages'
 import { messageDetailPage } from './message-detail'
 import { queryLogPage } from './query-log'
+import { casesPage } from './cases'
+import { caseDetailPage } from './case-detail'
+import { reconciliationPage } from './reconciliation'
+import { reconciliationRunPage } from './reconciliation-run'
 import { adminActionsPage } from './admin-actions'
 import { qualityPage } from './quality'
 
@@ -14,6 +18,10 @@ export const PAGES: PageDef[] = [
   overviewPage,
   messagesPage,
   messageDetailPage,
+  casesPage,
+  caseDetailPage,
+  reconciliationPage,
+  reconciliationRunPage,
   queryLogPage,
   adminActionsPage,
   qualityPage

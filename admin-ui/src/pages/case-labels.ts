@@ -1,0 +1,105 @@
+import type { Labels, Lang } from '../i18n'
+
+/** What the case pages share: the API's shapes (contracts/case-v1.ts) and their labels. */
+export interface MeasureOutcome { outcome: 'applied' | 'declined' | 'not-applicable', appliedOn?: string, reason?: string | null }
+export interface CasePlatform {
+  platform: string
+  state: 'pushed' | 'acknowledged' | 'feedback-partial' | 'feedback-complete' | 'suspended'
+  respondedBy: 'acknowledge' | 'feedback' | null
+  overdue: { response: boolean, feedback: boolean }
+  outcomes: Record<string, MeasureOutcome>
+  corrections: number
+}
+export interface Case {
+  initiator: string
+  caseId: string
+  mode: 'punishment' | 'reward'
+  owner: string
+  entryId: string
+  entryVersion: number
+  domain: string
+  status: 'open' | 'suspended' | 'closed' | 'revoked' | 'withdrawn'
+  overdue: boolean
+  measures: string[]
+  respondBy: string
+  feedbackBy: string
+  openObjection: string | null
+  removedBy: string | null
+  remediation: Array<{ platform: string, measures: string[] }>
+  platforms: CasePlatform[]
+  openedAt: string
+  updatedAt: string
+  jti: string
+}
+export interface CaseEvent { at: string, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null }
+
+export const CASE_STATUSES = ['open', 'suspended', 'closed', 'revoked', 'withdrawn'] as const
+/** The four provinces first, in the gateway's usual order; any other platform after them. */
+export const PROVINCES = ['SH', 'JS', 'ZJ', 'AH']
+
+export function provincesOf (cases: Case[]): string[] {
+  const seen = new Set<string>(cases.flatMap((c) => [c.initiator, ...c.platforms.map((p) => p.platform)]))
+  return [...PROVINCES.filter((p) => seen.has(p)), ...[...seen].filter((p) => !PROVINCES.includes(p)).sort()]
+}
+
+export const caseLabels: Record<Lang, Labels> = {
+  zh: {
+    'case.open': '进行中',
+    'case.suspended': '已中止',
+    'case.closed': '已办结',
+    'case.revoked': '已撤销',
+    'case.withdrawn': '已撤回',
+    'pstate.pushed': '已推送',
+    'pstate.acknowledged': '已响应',
+    'pstate.feedback-partial': '部分反馈',
+    'pstate.feedback-complete': '反馈完成',
+    'pstate.suspended': '已中止',
+    'mode.punishment': '联合惩戒',
+    'mode.reward': '联合激励',
+    initiatorMark: '发起方',
+    responseLate: '响应逾期',
+    feedbackLate: '反馈逾期',
+    overdue: '逾期',
+    case: '案件',
+    initiator: '发起平台',
+    mode: '类型',
+    domain: '领域',
+    entry: '名单条目',
+    status: '状态',
+    respondBy: '响应期限',
+    feedbackBy: '反馈期限',
+    opened: '发起时间'
+  },
+  en: {
+    'case.open': 'open',
+    'case.suspended': 'suspended',
+    'case.closed': 'closed',
+    'case.revoked': 'revoked',
+    'case.withdrawn': 'withdrawn',
+    'pstate.pushed': 'pushed',
+    'pstate.acknowledged': 'acknowledged',
+    'pstate.feedback-partial': 'feedback partial',
+    'pstate.feedback-complete': 'feedback complete',
+    'pstate.suspended': 'suspended',
+    'mode.punishment': 'joint punishment',
+    'mode.reward': 'joint reward',
+    initiatorMark: 'initiator',
+    responseLate: 'response late',
+    feedbackLate: 'feedback late',
+    overdue: 'overdue',
+    case: 'Case',
+    initiator: 'Initiator',
+    mode: 'Mode',
+    domain: 'Domain',
+    entry: 'Entry',
+    status: 'Status',
+    respondBy: 'Respond by',
+    feedbackBy: 'Feedback by',
+    opened: 'Opened'
+  }
+}
+
+/** A page's own labels over the shared case labels. */
+export function withCaseLabels (own: Record<Lang, Labels>): Record<Lang, Labels> {
+  return { zh: { ...caseLabels.zh, ...own.zh }, en: { ...caseLabels.en, ...own.en } }
+}
