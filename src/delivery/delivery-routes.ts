@@ -5,12 +5,13 @@ import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { resendDelivery } from './delivery-admin.js'
+import { QueryInt, readQueryInt } from '../plugins/query-int.js'
 
 const Query = Type.Object({
   status: Type.Optional(DeliveryStatusV1),
   platform: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })),
   before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Return deliveries with a smaller id (paging)' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }))
+  limit: Type.Optional(QueryInt(1, 500, 'Most deliveries to return, default 100'))
 })
 
 /** `GET /v1/deliveries` (listing, e.g. the dead ones of a platform) and `POST /v1/deliveries/{id}/resend`. */
@@ -25,8 +26,8 @@ export async function deliveryRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: DeliveryListV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request): Promise<DeliveryList> => {
-    const q = request.query as { status?: string, platform?: string, before?: string, limit?: number }
-    const limit = q.limit ?? 100
+    const q = request.query as { status?: string, platform?: string, before?: string, limit?: string }
+    const limit = readQueryInt(q.limit, 'limit', 1, 500, 100)
     const { rows } = await app.pg.query<{ id: string, jti: string, iss: string, kind: string, destination: string, status: DeliveryList['deliveries'][number]['status'], attempts: number, resends: number, last_error: string | null, created_at: Date, updated_at: Date }>(
       `SELECT d.id, d.jti, e.iss, e.kind, d.destination, d.status, d.attempts, d.resends, d.last_error, d.created_at, d.updated_at
        FROM deliveries d JOIN envelopes e USING (jti)

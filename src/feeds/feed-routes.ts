@@ -5,6 +5,7 @@ import { requireRoles } from '../auth/require-roles.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { acknowledge, readFeed } from './feed-store.js'
 import { applyShareScope } from '../delivery/share-scope.js'
+import { QueryInt, readQueryInt } from '../plugins/query-int.js'
 
 const Platform = Type.Object({ platform: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) })
 const FeedPage = Type.Object({
@@ -41,16 +42,16 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
       tags: ['feeds'],
       security: [{ bearer: [] }],
       params: Platform,
-      querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', default: '0' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+      querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', default: '0' })), limit: Type.Optional(QueryInt(1, 1000, 'Most deliveries to offer (at most feedPageSize)')) }),
       response: { 200: FeedPage, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
   }, async (request) => {
     const { platform } = request.params as { platform: string }
     ownFeed(platform, request.principal?.platform)
-    const q = request.query as { after?: string, limit?: number }
+    const q = request.query as { after?: string, limit?: string }
     const s = app.config.settings
     const scopes = app.config.platforms.find((p) => p.id === platform)?.shareScopes
-    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(q.limit ?? s.feedPageSize, s.feedPageSize), s.feedRedeliverMs,
+    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(readQueryInt(q.limit, 'limit', 1, 1000, s.feedPageSize), s.feedPageSize), s.feedRedeliverMs,
       (d) => applyShareScope(d, app.config.registries, scopes).delivery)
   })
 

@@ -9,6 +9,7 @@ import { runCsv } from './run-csv.js'
 import { replicaPlatforms } from './replica-platforms.js'
 import { runReconciliation } from './reconcile-service.js'
 import { listRuns, readRun } from './run-store.js'
+import { QueryInt, readQueryInt } from '../plugins/query-int.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const ListCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })
@@ -46,13 +47,13 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
         listCode: Type.Optional(ListCode),
         platform: Type.Optional(PlatformId),
         before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Runs with a smaller id (paging)' })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }))
+        limit: Type.Optional(QueryInt(1, 500, 'Most runs to return, default 50'))
       }),
-      response: { 200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }), 401: ProblemV1, 403: ProblemV1 }
+      response: { 200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request) => {
-    const q = request.query as { owner?: string, listCode?: string, platform?: string, before?: string, limit?: number }
-    const limit = q.limit ?? 50
+    const q = request.query as { owner?: string, listCode?: string, platform?: string, before?: string, limit?: string }
+    const limit = readQueryInt(q.limit, 'limit', 1, 500, 50)
     const runs = await listRuns(app.pg, { ...q, limit })
     return { runs, nextBefore: runs.length === limit ? runs[runs.length - 1]?.id ?? null : null }
   })
@@ -67,15 +68,15 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
       params: RunId,
       querystring: Type.Object({
         format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-        offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 100000 }))
+        offset: Type.Optional(QueryInt(0, 100000, 'Findings to skip, default 0')),
+        limit: Type.Optional(QueryInt(1, 100000, 'Most findings to return, default 100000'))
       }),
-      response: { 200: RunDetailV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
+      response: { 200: RunDetailV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
   }, async (request, reply) => {
     const { id } = request.params as { id: string }
-    const q = request.query as { format?: 'json' | 'csv', offset?: number, limit?: number }
-    const detail = await readRun(app.pg, id, { offset: q.offset ?? 0, limit: q.limit ?? 100000 })
+    const q = request.query as { format?: 'json' | 'csv', offset?: string, limit?: string }
+    const detail = await readRun(app.pg, id, { offset: readQueryInt(q.offset, 'offset', 0, 100000, 0), limit: readQueryInt(q.limit, 'limit', 1, 100000, 100000) })
     if (detail === undefined) throw new GatewayError('NOT_FOUND', 'no such reconciliation run')
     const wantsCsv = q.format === 'csv' || (q.format === undefined && (request.headers.accept ?? '').includes('text/csv'))
     if (wantsCsv) {
