@@ -6,6 +6,7 @@ import { networkError, poolOptions } from '../http-failure.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { parseSm4Key } from './ah-xml-crypto.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
+import { ahExportClient } from './ah-xml-export.js'
 import { toNative } from './ah-xml-mapping.js'
 import { judgeAnswer, parseReceipt } from './ah-xml-receipt.js'
 
@@ -29,10 +30,13 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
   const pool = new Pool(endpoint.origin, poolOptions(ctx.policy))
   // Health checks get their own connection, so they are not queued behind slow deliveries.
   const healthPool = new Pool(healthUrl.origin, { ...poolOptions(ctx.policy), connections: 1 })
+  // The export (README, "Export") is the sibling of the receiving path: …/receive → …/export.
+  const exportUrl = new URL('export', endpoint)
 
   return {
     name: 'ah-xml',
-    capabilities: { pull: false, export: false },
+    capabilities: { pull: false, export: true },
+    exportList: ahExportClient(pool, exportUrl.pathname + exportUrl.search, key, ctx.platform.id, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       // Mapping first: a record the platform cannot hold fails here, before anything is sent.

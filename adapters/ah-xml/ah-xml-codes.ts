@@ -18,6 +18,9 @@ export const KIND_CODES = {
   'gateway.notice': 'WGTZ' // 网关通知
 } as const satisfies Record<EnvelopeKindV1, string>
 
+/** 消息类型 of the export for reconciliation: 名单导出 (the gateway's query) and its answer 名单导出结果. */
+export const EXPORT_CODES = { query: 'MDDC', answer: 'MDDCJG' } as const
+
 /** The contract kind of a message type code, or undefined when the code is not one of ours. */
 export function kindOfCode (code: string): EnvelopeKindV1 | undefined {
   for (const [kind, c] of Object.entries(KIND_CODES)) if (c === code) return kind as EnvelopeKindV1

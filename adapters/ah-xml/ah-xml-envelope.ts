@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, RESULT_CODES, kindOfCode } from './ah-xml-codes.js'
+import { EXPORT_CODES, PROTOCOL_VERSION, RESULT_CODES, kindOfCode } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
 import { newIv, sm3Hex, sm4CbcDecrypt, sm4CbcEncrypt } from './ah-xml-crypto.js'
 import { repeatablePaths } from './ah-xml-fields.js'
@@ -105,7 +105,7 @@ export function readMessage (xml: string): OpenedMessage {
   if (!/^[\x21-\x7e]{1,128}$/.test(header.XXID)) throw new AhRefusal(RESULT_CODES.MALFORMED, 'BT.XXID must be 1 to 128 printable ASCII characters')
   if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(header.SJ)) throw new AhRefusal(RESULT_CODES.MALFORMED, 'BT.SJ must be yyyy-MM-dd HH:mm:ss')
   if (!/^[0-9a-fA-F]{32}$/.test(header.CSXL)) throw new AhRefusal(RESULT_CODES.MALFORMED, 'BT.CSXL must be 32 hex characters')
-  if (kindOfCode(header.XXLX) === undefined) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, 'BT.XXLX is not a supported message type')
+  if (kindOfCode(header.XXLX) === undefined && !Object.values<string>(EXPORT_CODES).includes(header.XXLX)) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, 'BT.XXLX is not a supported message type')
   if (header.XYBB !== PROTOCOL_VERSION) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, `BT.XYBB must be ${PROTOCOL_VERSION}`)
   const zt = requireText(el, 'ZT', MESSAGE_ROOT)
   const zy = requireText(el, 'ZY', MESSAGE_ROOT)

@@ -4,6 +4,7 @@ import { Pool } from 'undici'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { httpHealth, networkError, poolOptions } from '../http-failure.js'
 import type { JsRow } from './js-batch-columns.js'
+import { jsExportClient } from './js-batch-export.js'
 import { batchSm3, encodeBatchFile } from './js-batch-file.js'
 import { toNative } from './js-batch-mapping.js'
 import { checkBatchDone, readBatchStatus, readErrorBody, scrubPlatformText, type JsBatchStatus } from './js-batch-result.js'
@@ -89,7 +90,8 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
 
   return {
     name: 'js-batch',
-    capabilities: { pull: false, export: false },
+    capabilities: { pull: false, export: true },
+    exportList: jsExportClient(pool, prefix, token, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const rows = rowsOf(d)

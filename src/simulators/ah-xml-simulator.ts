@@ -3,10 +3,11 @@ import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { AdapterError } from '../../adapters/types.js'
 import { HEALTH_PATH, RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
-import { KIND_CODES, RESULT_CODES, RESULT_TEXT, kindOfCode } from '../../adapters/ah-xml/ah-xml-codes.js'
+import { EXPORT_CODES, KIND_CODES, RESULT_CODES, RESULT_TEXT, kindOfCode } from '../../adapters/ah-xml/ah-xml-codes.js'
 import type { AhElement } from '../../adapters/ah-xml/ah-xml-codec.js'
 import { parseSm4Key, sm3Hex } from '../../adapters/ah-xml/ah-xml-crypto.js'
-import { AhRefusal, beijingTime, decryptPayload, parsePayload, readMessage, type OpenedMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { AhRefusal, beijingTime, decryptPayload, parsePayload, readMessage, sealMessage, type OpenedMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { buildExportPage, EXPORT_PATH, parseExportQuery } from '../../adapters/ah-xml/ah-xml-export.js'
 import { fromNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, type AhReceipt, type AhRecordError } from '../../adapters/ah-xml/ah-xml-receipt.js'
 import { readBody } from './read-body.js'
@@ -27,6 +28,8 @@ export interface AhStoredEntry {
   record?: AhElement
   /** The MDYC record that removed it. */
   removal?: AhElement
+  /** Measures suspended by an objection (YYSQ until its YYCL). */
+  suspended?: boolean
 }
 
 /** A running simulated Anhui platform: its addresses, its native storage and its controls. */
@@ -98,14 +101,49 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
   }
 
   function store (xxid: string, xxlx: string, record: AhElement): void {
-    if (xxlx !== 'MDFB' && xxlx !== 'MDYC') { sim.records.push({ XXID: xxid, XXLX: xxlx, record }); return }
     const entryKey = `${String(record.SJLY)}:${String(record.TMBH)}`
+    if (xxlx === KIND_CODES['objection.open'] || xxlx === KIND_CODES['objection.resolve']) {
+      const current = sim.entries.get(entryKey)
+      if (current !== undefined) sim.entries.set(entryKey, { ...current, suspended: xxlx === KIND_CODES['objection.open'] })
+    }
+    if (xxlx !== 'MDFB' && xxlx !== 'MDYC') { sim.records.push({ XXID: xxid, XXLX: xxlx, record }); return }
     const version = Number(record.BBH)
     const current = sim.entries.get(entryKey)
-    if (current !== undefined && current.version >= version) return // never go back in versions
-    sim.entries.set(entryKey, xxlx === 'MDFB'
+    // Never go back in versions; the same version again restores the owner's content (a reconciliation heal).
+    if (current !== undefined && (current.version > version || (current.version === version && current.removed))) return
+    const held: AhStoredEntry = xxlx === 'MDFB'
       ? { version, removed: false, record }
-      : { version, removed: true, record: current?.record, removal: record })
+      : { version, removed: true, record: current?.record, removal: record }
+    if (current?.suspended !== undefined) held.suspended = current.suspended
+    sim.entries.set(entryKey, held)
+  }
+
+  /**
+   * One page of the live entries of a list (README, "Export"): the query arrives sealed as any
+   * message (MDDC), the page leaves sealed the same way (MDDCJG), each entry's 名单发布 record as held.
+   */
+  async function exportPage (req: IncomingMessage): Promise<[number, string]> {
+    const body = await readBody(req, MAX_BODY)
+    if (body === undefined) return [413, buildReceipt(refusal(RESULT_CODES.MALFORMED, 'message larger than 16 MiB'))]
+    if (sim.failure === 'error-500') return [500, buildReceipt(refusal(RESULT_CODES.BUSY, '内部错误'))]
+    try {
+      const msg = readMessage(body.toString('utf8'))
+      const { XXID, XXLX, FSF, JSF } = msg.header
+      if (!senders.has(FSF) || JSF !== id) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, 'FSF is not a registered sender or JSF is not this platform')
+      if (XXLX !== EXPORT_CODES.query) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, `BT.XXLX must be ${EXPORT_CODES.query} here`)
+      const q = parseExportQuery(decryptPayload(msg, key))
+      if (q.XXID !== XXID) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'DCCX.XXID differs from BT')
+      const live = [...sim.entries.values()].filter((e) => !e.removed && e.record !== undefined && e.record.SJLY === q.SJLY && e.record.MDDM === q.MDDM)
+      const from = q.YB === '' ? 0 : Number(q.YB)
+      const end = from + Number(q.MYTS)
+      const items = live.slice(from, end).map((e) => ({ ZTBZ: e.suspended === true ? '1' as const : '0' as const, JL: e.record ?? {} }))
+      const payloadXml = buildExportPage({ XXID, ZS: String(live.length), XYB: end < live.length ? String(end) : '', items })
+      const sealed = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.answer, FSF: id, JSF: FSF, SJ: beijingTime() }, payloadXml, key })
+      return [200, sealed.body]
+    } catch (err) {
+      if (err instanceof AhRefusal) return [400, buildReceipt(refusal(err.code, err.message))]
+      throw err
+    }
   }
 
   /** Processes one message; returns the HTTP status and receipt, or undefined to never answer. */
@@ -176,6 +214,11 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
       const busy = sim.failure === 'error-500'
       res.writeHead(busy ? 503 : 200, { 'content-type': 'application/xml; charset=utf-8' })
         .end(buildReceipt(busy ? refusal(RESULT_CODES.BUSY, '服务不可用') : { DM: RESULT_CODES.OK, XX: '服务正常', CLSJ: beijingTime() }))
+      return
+    }
+    if (req.method === 'POST' && path === EXPORT_PATH) {
+      exportPage(req).then(([status, xml]) => { res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8' }).end(xml) },
+        () => { res.writeHead(500, { 'content-type': 'application/xml; charset=utf-8' }).end(buildReceipt(refusal(RESULT_CODES.BUSY, '内部错误'))) })
       return
     }
     if (req.method === 'POST' && path === RECEIVE_PATH) {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { JsRow } from '../../adapters/js-batch/js-batch-columns.js'
+import { encodeExportFile, JS_EXPORT_HEADERS, JS_EXPORT_PATH } from '../../adapters/js-batch/js-batch-export.js'
 import { batchSm3, decodeBatchFile, JsBatchFileError, type JsBatchFile } from '../../adapters/js-batch/js-batch-file.js'
 import { fromNative, type JsItem } from '../../adapters/js-batch/js-batch-mapping.js'
 import type { JsBatchStatus, JsRowResult } from '../../adapters/js-batch/js-batch-result.js'
@@ -30,7 +31,13 @@ export interface JsBatchRecord {
 }
 
 /** A list entry as the platform holds it: the native row of its latest version. */
-export interface JsHeldEntry { version: number, removed: boolean, row: JsRow }
+export interface JsHeldEntry {
+  version: number
+  removed: boolean
+  row: JsRow
+  /** Measures suspended by an objection (数据类型 05 until its 06). */
+  suspended?: boolean
+}
 
 /** The simulated Jiangsu credit platform (江苏省公共信用信息平台) and its batch interface. */
 export interface JsBatchSimulator {
@@ -129,9 +136,19 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
     if (parsed.kind === 'list.upsert' || parsed.kind === 'list.remove') {
       const key = `${parsed.item.owner}:${parsed.item.entryId}`
       const current = sim.entries.get(key)
-      if (current !== undefined && current.version >= parsed.item.version) return { seq, result: 'ACCEPTED', note: '版本号不高于平台现有版本，未更新' }
-      sim.entries.set(key, { version: parsed.item.version, removed: parsed.kind === 'list.remove', row })
+      // Versions never go back; the same version again restores the owner's content (a reconciliation heal).
+      if (current !== undefined && (current.version > parsed.item.version || (current.version === parsed.item.version && current.removed))) {
+        return { seq, result: 'ACCEPTED', note: '版本号不高于平台现有版本，未更新' }
+      }
+      const held: JsHeldEntry = { version: parsed.item.version, removed: parsed.kind === 'list.remove', row }
+      if (current?.suspended !== undefined) held.suspended = current.suspended
+      sim.entries.set(key, held)
     } else {
+      if (parsed.kind === 'objection.open' || parsed.kind === 'objection.resolve') {
+        const key = `${parsed.item.owner}:${parsed.item.entryId}`
+        const current = sim.entries.get(key)
+        if (current !== undefined) sim.entries.set(key, { ...current, suspended: parsed.kind === 'objection.open' })
+      }
       sim.records.push({ batchId: batch.batchId, seq, row })
     }
     return { seq, result: 'ACCEPTED' }
@@ -206,6 +223,39 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
     send(200, statusOf(batch))
   }
 
+  /**
+   * One page of the live entries of a list as an export file (README, "Export"): the 名单 rows as
+   * held, the file's SM3 in `X-JS-Content-SM3`, suspended rows and the next cursor in headers.
+   */
+  function onExport (req: IncomingMessage, res: ServerResponse, send: Send): void {
+    if (sim.failure === 'hang') return
+    if (sim.failure === 'error-500') { send(500, { code: 'SYSTEM_ERROR', message: '系统繁忙，请稍后重试' }); return }
+    if (!authorised(req)) { send(401, { code: 'AUTH_FAILED', message: '令牌无效或缺失' }); return }
+    const q = new URL(req.url ?? '', 'http://x').searchParams
+    const exportId = req.headers[JS_EXPORT_HEADERS.exportId]
+    const owner = q.get('owner') ?? ''
+    const listCode = q.get('listCode') ?? ''
+    const cursor = q.get('cursor') ?? ''
+    const limit = Number(q.get('limit') ?? '1000')
+    if (typeof exportId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(exportId)) { send(400, { code: 'EXPORT_ID_MISSING', message: '缺少X-JS-Export-Id' }); return }
+    if (owner === '' || listCode === '' || !/^\d{0,9}$/.test(cursor) || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      send(400, { code: 'QUERY_INVALID', message: 'owner、listCode必填，cursor须为偏移量，limit须为1至1000' })
+      return
+    }
+    const live = [...sim.entries.values()].filter((e) => !e.removed && e.row.数据类型 === '01' && e.row.名单归属平台 === owner && e.row.名单代码 === listCode)
+    const from = cursor === '' ? 0 : Number(cursor)
+    const page = live.slice(from, from + limit)
+    const file = encodeExportFile(exportId, owner, page.map((e) => e.row))
+    const headers: Record<string, string> = {
+      'content-type': 'text/csv; charset=GB18030',
+      'x-js-content-sm3': batchSm3(file),
+      [JS_EXPORT_HEADERS.total]: String(live.length),
+      [JS_EXPORT_HEADERS.suspended]: page.flatMap((e, i) => e.suspended === true ? [String(i + 1)] : []).join(',')
+    }
+    if (from + page.length < live.length) headers[JS_EXPORT_HEADERS.next] = String(from + page.length)
+    res.writeHead(200, headers).end(file)
+  }
+
   type Send = (status: number, body: unknown) => void
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const send: Send = (status, body) => {
@@ -215,6 +265,8 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
     const result = /^\/jsxy\/batch\/([^/]+)\/result$/.exec(path)
     if (req.method === 'GET' && path === '/jsxy/health') {
       send(sim.failure === 'error-500' ? 503 : 200, { status: sim.failure === 'error-500' ? 'DOWN' : 'UP', platform: 'JS' })
+    } else if (req.method === 'GET' && path === JS_EXPORT_PATH) {
+      onExport(req, res, send)
     } else if (req.method === 'POST' && path === '/jsxy/batch/upload') {
       onUpload(req, send).catch(() => { send(500, { code: 'SYSTEM_ERROR', message: '系统内部错误' }) })
     } else if (req.method === 'GET' && result !== null) {

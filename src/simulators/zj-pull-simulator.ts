@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
 import { generatePrivateJwk, publicPart, type SigningAlg } from '../keys/signing-keys.js'
 import { platformSigner, signEnvelope } from '../envelopes/sign-envelope.js'
@@ -6,6 +6,7 @@ import { mintToken } from '../auth/mint-token.js'
 import { postEnvelope, type SimulatedPlatform } from './platform-simulator.js'
 import { applyToReplica, newReplicaState, type IncomingMessageClaims } from './replica-state.js'
 import { listenRestartable } from './restartable-server.js'
+import { ZJ_EXPORT_PATH, ZJ_EXPORT_TYP, type ZjExportPage } from '../../adapters/zj-pull/zj-pull-export.js'
 
 /** How the pull platform misbehaves: it stops polling, or applies without acknowledging. */
 export type PullFailureMode = 'none' | 'no-ack' | 'duplicate-ack'
@@ -38,10 +39,46 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
   let polling: Promise<number> | undefined
   let up = true
 
+  /**
+   * One page of the live entries of a list, for reconciliation (README, "Export"): only for a
+   * token the gateway signed for this platform and exactly this query.
+   */
+  async function exportPage (req: IncomingMessage): Promise<{ status: number, body: unknown }> {
+    const auth = req.headers.authorization ?? ''
+    if (gatewayKeys === undefined || !auth.startsWith('Bearer ')) return { status: 401, body: { error: 'gateway token required' } }
+    let claims: Record<string, unknown>
+    try {
+      const { payload, protectedHeader } = await compactVerify(auth.slice(7), gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+      if (protectedHeader.typ !== ZJ_EXPORT_TYP) return { status: 401, body: { error: 'not an export token' } }
+      claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>
+    } catch {
+      return { status: 401, body: { error: 'token signature invalid' } }
+    }
+    const now = Math.floor(Date.now() / 1000)
+    if (claims.iss !== 'YRD' || claims.aud !== opts.id || typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'token not for this platform or expired' } }
+    const q = new URL(req.url ?? '', 'http://x').searchParams
+    const owner = q.get('owner') ?? ''
+    const listCode = q.get('listCode') ?? ''
+    const after = q.get('after') ?? ''
+    const limit = Number(q.get('limit') ?? '1000')
+    if (claims.owner !== owner || claims.listCode !== listCode || claims.after !== after || claims.limit !== limit) return { status: 401, body: { error: 'token does not cover this query' } }
+    if (!/^\d{0,9}$/.test(after) || !Number.isInteger(limit) || limit < 1 || limit > 10_000) return { status: 400, body: { error: 'after must be an offset, limit 1 to 10000' } }
+    const live = [...sim.held.values()].filter((e) => !e.removed && e.owner === owner && (e.item as { listCode?: unknown }).listCode === listCode)
+    const from = after === '' ? 0 : Number(after)
+    const items = live.slice(from, from + limit).map((e) => ({ entryId: e.entryId, owner: e.owner, version: e.version, suspended: e.suspended === true, item: e.item }))
+    const end = from + items.length
+    const page = { items, total: live.length, next: end < live.length ? String(end) : null } as unknown as ZjExportPage
+    return { status: 200, body: page }
+  }
+
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => { res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)) }
     if (req.method === 'GET' && req.url === '/.well-known/jwks.json') { send(200, jwks); return }
     if (req.method === 'GET' && req.url === '/health') { send(200, { status: 'ok', platform: opts.id }); return }
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === ZJ_EXPORT_PATH) {
+      exportPage(req).then(({ status, body }) => { send(status, body) }, () => { send(500, { error: 'internal error' }) })
+      return
+    }
     send(404, { error: 'not found' })
   })
   const net = await listenRestartable(server, '127.0.0.1', opts.port ?? 0)

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto'
+import t from 'tap'
+import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
+import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
+import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
+import { healRun } from '../../src/reconcile/heal-run.js'
+import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
+import { startAhXmlSimulator, type AhStoredEntry } from '../../src/simulators/ah-xml-simulator.js'
+import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { LIST, publishOwnerList, type SeededDrift } from '../helpers/reconcile-drift.js'
+import { startNativeSetup } from '../helpers/reconcile-native-setup.js'
+
+/** Seeds one difference of every kind into Anhui's own records (never through the gateway). */
+function seedAhDrift (entries: Map<string, AhStoredEntry>, owner: string, region: string): SeededDrift[] {
+  const key = (n: number): string => `${owner}:${owner}-black-${n}`
+  const get = (n: number): AhStoredEntry => {
+    const e = entries.get(key(n))
+    if (e === undefined) throw new Error(`AH does not hold ${key(n)}`)
+    return e
+  }
+  const record = (item: ListUpsertItemV1): AhStoredEntry => ({ version: item.version, removed: false, record: toNative('list.upsert', item) })
+  entries.delete(key(11))
+  entries.set(key(21), record(sampleEntry(owner, region, 21)))
+  entries.set(key(99), record(sampleEntry(owner, region, 99)))
+  entries.set(key(2), record(sampleEntry(owner, region, 2)))
+  const e12 = get(12)
+  entries.set(key(12), { ...e12, record: { ...e12.record, SY: '被篡改的事实' } })
+  entries.set(key(13), { ...get(13), suspended: true })
+  return [
+    { kind: 'extra-removed', entryId: `${owner}-black-21` },
+    { kind: 'extra-unknown', entryId: `${owner}-black-99` },
+    { kind: 'missing', entryId: `${owner}-black-11` },
+    { kind: 'stale', entryId: `${owner}-black-2` },
+    { kind: 'content-mismatch', entryId: `${owner}-black-12` },
+    { kind: 'suspension-mismatch', entryId: `${owner}-black-13` }
+  ]
+}
+
+t.test('Anhui reconciled through its native export (ah-xml): in sync, then every kind of drift found exactly, healed', async (t) => {
+  const sm4Key = randomBytes(16).toString('hex')
+  const ah = await startAhXmlSimulator({ sm4Key })
+  const { h } = await startNativeSetup(t, {
+    id: 'AH',
+    config: (p) => ({ ...p, adapter: 'ah-xml', endpoint: ah.endpoint, healthUrl: ah.healthUrl, delivery: FAST_POLICY }),
+    secrets: { SM4_KEY: sm4Key },
+    close: async () => { await ah.close() }
+  })
+  await publishOwnerList(h, 'JS', '320000')
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), 'delivered to SH, ZJ and AH')
+  const deps = { pool: h.app.pg, adapters: h.app.delivery.adapters }
+  const scope = { owner: 'JS', listCode: LIST, platform: 'AH' }
+  const clean = await runReconciliation(deps, scope, 'api', 'test')
+  t.equal(clean.status, 'done')
+  t.equal(clean.method, 'export', 'ah-xml has no range protocol: the export is pulled')
+  t.same(clean.findings, [], 'AH matches the owner, field for field through its native records')
+  t.equal(clean.stats.replicaElements, 25, 'the 25 live entries exported')
+
+  const seeded = seedAhDrift(ah.entries, 'JS', '320000')
+  const run = await runReconciliation(deps, scope, 'api', 'test')
+  t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })), seeded, 'exactly the seeded drift, most harmful first')
+  t.match(run.findings.find((f) => f.entryId === 'JS-black-13')?.subject, /^3200\*{10}\d{3}[\dX]$/, 'a person\'s identity number is masked in the finding')
+
+  const heal = await healRun(h.app.pg, h.app.gatewayKeys, run.id, 'test-admin')
+  h.app.delivery.relay.kick()
+  t.ok(await waitFor(async () => {
+    const { rows } = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
+    return rows[0]?.n === heal.jtis.length
+  }), 'the heal reached Anhui in its own protocol')
+  const after = await runReconciliation(deps, scope, 'api', 'test')
+  t.same(after.findings, [], 'a second run through the export finds nothing')
+  t.equal(ah.entries.get('JS:JS-black-21')?.removed, true, 'the repaired entry is removed at AH again')
+  t.equal(ah.entries.get('JS:JS-black-13')?.suspended, false, 'the suspension the owner never set is lifted at AH')
+})
+
+t.test('ah-xml export: paged with a cursor, sealed both ways, refused under a wrong key', async (t) => {
+  const sm4Key = randomBytes(16).toString('hex')
+  const ah = await startAhXmlSimulator({ sm4Key })
+  t.teardown(async () => { await ah.close() })
+  const ctx = (key: string): Parameters<typeof createAhXmlAdapter>[0] => ({
+    platform: { id: 'AH', name: 'AH', regionCode: '340000', adapter: 'ah-xml', endpoint: ah.endpoint, enabled: true, delivery: FAST_POLICY },
+    policy: FAST_POLICY,
+    sign: async () => { throw new Error('unused') },
+    secrets: { SM4_KEY: key }
+  })
+  const adapter = createAhXmlAdapter(ctx(sm4Key))
+  const wrong = createAhXmlAdapter(ctx(randomBytes(16).toString('hex')))
+  t.teardown(async () => { await adapter.close(); await wrong.close() })
+  t.equal(adapter.capabilities.export, true)
+  for (let n = 1; n <= 5; n++) {
+    const item = sampleEntry('SH', '310000', n, { person: n === 3 })
+    ah.entries.set(`SH:${item.entryId}`, { version: 1, removed: n === 5, record: toNative('list.upsert', item) })
+  }
+  const seen: string[] = []
+  let after = ''
+  let pages = 0
+  do {
+    const page = await adapter.exportList?.({ owner: 'SH', listCode: LIST }, after, 2)
+    if (page === undefined) throw new Error('no exportList')
+    pages++
+    seen.push(...(page.answer.entries ?? []).map((e) => e.entryId))
+    after = page.answer.next ?? ''
+  } while (after !== '')
+  t.same(seen, ['SH-black-1', 'SH-black-2', 'SH-black-3', 'SH-black-4'], 'the live entries, each once, in order; the removed one left out')
+  t.equal(pages, 2, 'two pages of two')
+  await t.rejects(async () => { await wrong.exportList?.({ owner: 'SH', listCode: LIST }, '', 10) }, /AH refused the export \(HTTP 400, E102/, 'a query under another key does not decrypt')
+})
