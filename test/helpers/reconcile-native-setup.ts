@@ -1,6 +1,10 @@
+import type { Test } from 'tap'
 import type { PlatformConfig } from '../../config/config-schema.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
-import { FAST_POLICY } from './delivery-setup.js'
+import { healRun } from '../../src/reconcile/heal-run.js'
+import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
+import { FAST_POLICY, statusCounts, waitFor } from './delivery-setup.js'
+import { LIST, publishOwnerList, type SeededDrift } from './reconcile-drift.js'
 import { PROVINCES, startHarness, urlOf, type Harness } from './harness.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
@@ -34,4 +38,54 @@ export async function startNativeSetup (t: Teardown, native: NativePlatform): Pr
   for (const s of sims.values()) s.trustGateway(`${urlOf(h)}/.well-known/jwks.json`)
   native.ready?.(h)
   return { h, sims }
+}
+
+/** What differs between platforms in the export reconciliation cycle. */
+export interface ExportCycle {
+  owner: string
+  region: string
+  /** The replica under test. */
+  platform: string
+  /** The adapter name, for the messages. */
+  adapter: string
+  /** Seeds one difference of every kind into the replica's own storage; returns them most harmful first. */
+  seed: () => SeededDrift[]
+  /** What the replica holds under `owner:entryId`. */
+  held: (key: string) => { removed?: boolean, suspended?: boolean } | undefined
+  /** What the replica holds of the drift-13 entry's suspension once healed (absent or false). */
+  liftedSuspension: boolean | undefined
+  messages: { delivered: string, matches: string, healed: string }
+}
+
+/**
+ * The export reconciliation cycle every native platform goes through: in sync after the owner
+ * publishes; every kind of drift seeded in the replica found exactly, most harmful first, with
+ * identity numbers masked; healed in the platform's own protocol; a second run finds nothing.
+ */
+export async function checkExportCycle (t: Test, h: Harness, c: ExportCycle): Promise<void> {
+  await publishOwnerList(h, c.owner, c.region)
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), c.messages.delivered)
+  const deps = { pool: h.app.pg, adapters: h.app.delivery.adapters }
+  const scope = { owner: c.owner, listCode: LIST, platform: c.platform }
+  const clean = await runReconciliation(deps, scope, 'api', 'test')
+  t.equal(clean.status, 'done')
+  t.equal(clean.method, 'export', `${c.adapter} has no range protocol: the export is pulled`)
+  t.same(clean.findings, [], c.messages.matches)
+  t.equal(clean.stats.replicaElements, 25, 'the 25 live entries exported')
+
+  const seeded = c.seed()
+  const run = await runReconciliation(deps, scope, 'api', 'test')
+  t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })), seeded, 'exactly the seeded drift, most harmful first')
+  t.match(run.findings.find((f) => f.entryId === `${c.owner}-black-13`)?.subject, new RegExp(`^${c.region.slice(0, 4)}\\*{10}\\d{3}[\\dX]$`), 'a person\'s identity number is masked in the finding')
+
+  const heal = await healRun(h.app.pg, h.app.gatewayKeys, run.id, 'test-admin')
+  h.app.delivery.relay.kick()
+  t.ok(await waitFor(async () => {
+    const { rows } = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
+    return rows[0]?.n === heal.jtis.length
+  }), c.messages.healed)
+  const after = await runReconciliation(deps, scope, 'api', 'test')
+  t.same(after.findings, [], 'a second run through the export finds nothing')
+  t.equal(c.held(`${c.owner}:${c.owner}-black-21`)?.removed, true, `the repaired entry is removed at ${c.platform} again`)
+  t.equal(c.held(`${c.owner}:${c.owner}-black-13`)?.suspended, c.liftedSuspension, `the suspension the owner never set is lifted at ${c.platform}`)
 }

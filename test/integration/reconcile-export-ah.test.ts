@@ -3,13 +3,11 @@ import t from 'tap'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { healRun } from '../../src/reconcile/heal-run.js'
-import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
 import { startAhXmlSimulator, type AhStoredEntry } from '../../src/simulators/ah-xml-simulator.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
-import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
-import { LIST, publishOwnerList, type SeededDrift } from '../helpers/reconcile-drift.js'
-import { startNativeSetup } from '../helpers/reconcile-native-setup.js'
+import { FAST_POLICY } from '../helpers/delivery-setup.js'
+import { LIST, type SeededDrift } from '../helpers/reconcile-drift.js'
+import { checkExportCycle, startNativeSetup } from '../helpers/reconcile-native-setup.js'
 
 /** Seeds one difference of every kind into Anhui's own records (never through the gateway). */
 function seedAhDrift (entries: Map<string, AhStoredEntry>, owner: string, region: string): SeededDrift[] {
@@ -46,31 +44,16 @@ t.test('Anhui reconciled through its native export (ah-xml): in sync, then every
     secrets: { SM4_KEY: sm4Key },
     close: async () => { await ah.close() }
   })
-  await publishOwnerList(h, 'JS', '320000')
-  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), 'delivered to SH, ZJ and AH')
-  const deps = { pool: h.app.pg, adapters: h.app.delivery.adapters }
-  const scope = { owner: 'JS', listCode: LIST, platform: 'AH' }
-  const clean = await runReconciliation(deps, scope, 'api', 'test')
-  t.equal(clean.status, 'done')
-  t.equal(clean.method, 'export', 'ah-xml has no range protocol: the export is pulled')
-  t.same(clean.findings, [], 'AH matches the owner, field for field through its native records')
-  t.equal(clean.stats.replicaElements, 25, 'the 25 live entries exported')
-
-  const seeded = seedAhDrift(ah.entries, 'JS', '320000')
-  const run = await runReconciliation(deps, scope, 'api', 'test')
-  t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })), seeded, 'exactly the seeded drift, most harmful first')
-  t.match(run.findings.find((f) => f.entryId === 'JS-black-13')?.subject, /^3200\*{10}\d{3}[\dX]$/, 'a person\'s identity number is masked in the finding')
-
-  const heal = await healRun(h.app.pg, h.app.gatewayKeys, run.id, 'test-admin')
-  h.app.delivery.relay.kick()
-  t.ok(await waitFor(async () => {
-    const { rows } = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
-    return rows[0]?.n === heal.jtis.length
-  }), 'the heal reached Anhui in its own protocol')
-  const after = await runReconciliation(deps, scope, 'api', 'test')
-  t.same(after.findings, [], 'a second run through the export finds nothing')
-  t.equal(ah.entries.get('JS:JS-black-21')?.removed, true, 'the repaired entry is removed at AH again')
-  t.equal(ah.entries.get('JS:JS-black-13')?.suspended, false, 'the suspension the owner never set is lifted at AH')
+  await checkExportCycle(t, h, {
+    owner: 'JS',
+    region: '320000',
+    platform: 'AH',
+    adapter: 'ah-xml',
+    seed: () => seedAhDrift(ah.entries, 'JS', '320000'),
+    held: (key) => ah.entries.get(key),
+    liftedSuspension: false,
+    messages: { delivered: 'delivered to SH, ZJ and AH', matches: 'AH matches the owner, field for field through its native records', healed: 'the heal reached Anhui in its own protocol' }
+  })
 })
 
 t.test('ah-xml export: paged with a cursor, sealed both ways, refused under a wrong key', async (t) => {

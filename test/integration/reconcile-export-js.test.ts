@@ -2,13 +2,11 @@ import t from 'tap'
 import { createJsBatchAdapter } from '../../adapters/js-batch/js-batch-adapter.js'
 import { toNative } from '../../adapters/js-batch/js-batch-mapping.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { healRun } from '../../src/reconcile/heal-run.js'
-import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
 import { startJsBatchSimulator, type JsHeldEntry } from '../../src/simulators/js-batch-simulator.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
-import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
-import { LIST, publishOwnerList, type SeededDrift } from '../helpers/reconcile-drift.js'
-import { startNativeSetup } from '../helpers/reconcile-native-setup.js'
+import { FAST_POLICY } from '../helpers/delivery-setup.js'
+import { LIST, type SeededDrift } from '../helpers/reconcile-drift.js'
+import { checkExportCycle, startNativeSetup } from '../helpers/reconcile-native-setup.js'
 
 const TOKEN = 'js-export-token'
 
@@ -46,31 +44,16 @@ t.test('Jiangsu reconciled through its native export (js-batch): in sync, then e
     secrets: { TOKEN },
     close: async () => { await js.close() }
   })
-  await publishOwnerList(h, 'SH', '310000')
-  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), 'delivered to JS, ZJ and AH')
-  const deps = { pool: h.app.pg, adapters: h.app.delivery.adapters }
-  const scope = { owner: 'SH', listCode: LIST, platform: 'JS' }
-  const clean = await runReconciliation(deps, scope, 'api', 'test')
-  t.equal(clean.status, 'done')
-  t.equal(clean.method, 'export', 'js-batch has no range protocol: the export is pulled')
-  t.same(clean.findings, [], 'JS matches the owner, field for field through its native rows')
-  t.equal(clean.stats.replicaElements, 25, 'the 25 live entries exported')
-
-  const seeded = seedJsDrift(js.entries, 'SH', '310000')
-  const run = await runReconciliation(deps, scope, 'api', 'test')
-  t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })), seeded, 'exactly the seeded drift, most harmful first')
-  t.match(run.findings.find((f) => f.entryId === 'SH-black-13')?.subject, /^3100\*{10}\d{3}[\dX]$/, 'a person\'s identity number is masked in the finding')
-
-  const heal = await healRun(h.app.pg, h.app.gatewayKeys, run.id, 'test-admin')
-  h.app.delivery.relay.kick()
-  t.ok(await waitFor(async () => {
-    const { rows } = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
-    return rows[0]?.n === heal.jtis.length
-  }), 'the heal reached Jiangsu in its own protocol')
-  const after = await runReconciliation(deps, scope, 'api', 'test')
-  t.same(after.findings, [], 'a second run through the export finds nothing')
-  t.equal(js.entries.get('SH:SH-black-21')?.removed, true, 'the repaired entry is removed at JS again')
-  t.equal(js.entries.get('SH:SH-black-13')?.suspended, false, 'the suspension the owner never set is lifted at JS')
+  await checkExportCycle(t, h, {
+    owner: 'SH',
+    region: '310000',
+    platform: 'JS',
+    adapter: 'js-batch',
+    seed: () => seedJsDrift(js.entries, 'SH', '310000'),
+    held: (key) => js.entries.get(key),
+    liftedSuspension: false,
+    messages: { delivered: 'delivered to JS, ZJ and AH', matches: 'JS matches the owner, field for field through its native rows', healed: 'the heal reached Jiangsu in its own protocol' }
+  })
 })
 
 t.test('js-batch export: paged with a cursor, SM3-checked, refused without the token', async (t) => {

@@ -2,14 +2,12 @@ import { CompactSign, importJWK, type JWK } from 'jose'
 import t from 'tap'
 import { createZjPullAdapter } from '../../adapters/zj-pull/zj-pull-adapter.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
-import { healRun } from '../../src/reconcile/heal-run.js'
-import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { startPullPlatform } from '../../src/simulators/zj-pull-simulator.js'
-import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { FAST_POLICY } from '../helpers/delivery-setup.js'
 import { urlOf } from '../helpers/harness.js'
-import { LIST, publishOwnerList, seedDrift } from '../helpers/reconcile-drift.js'
-import { startNativeSetup } from '../helpers/reconcile-native-setup.js'
+import { LIST, seedDrift } from '../helpers/reconcile-drift.js'
+import { checkExportCycle, startNativeSetup } from '../helpers/reconcile-native-setup.js'
 
 t.test('Zhejiang reconciled through its export (zj-pull): in sync, then every kind of drift found exactly, healed', async (t) => {
   const zj = await startPullPlatform({ id: 'ZJ' })
@@ -22,31 +20,16 @@ t.test('Zhejiang reconciled through its export (zj-pull): in sync, then every ki
     },
     close: async () => { await zj.close() }
   })
-  await publishOwnerList(h, 'SH', '310000')
-  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), 'delivered to JS and AH, pulled by ZJ')
-  const deps = { pool: h.app.pg, adapters: h.app.delivery.adapters }
-  const scope = { owner: 'SH', listCode: LIST, platform: 'ZJ' }
-  const clean = await runReconciliation(deps, scope, 'api', 'test')
-  t.equal(clean.status, 'done')
-  t.equal(clean.method, 'export', 'zj-pull has no range protocol: the export is read')
-  t.same(clean.findings, [], 'ZJ matches the owner, field for field')
-  t.equal(clean.stats.replicaElements, 25, 'the 25 live entries exported')
-
-  const seeded = seedDrift(zj.held, 'SH', '310000')
-  const run = await runReconciliation(deps, scope, 'api', 'test')
-  t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })), seeded, 'exactly the seeded drift, most harmful first')
-  t.match(run.findings.find((f) => f.entryId === 'SH-black-13')?.subject, /^3100\*{10}\d{3}[\dX]$/, 'a person\'s identity number is masked in the finding')
-
-  const heal = await healRun(h.app.pg, h.app.gatewayKeys, run.id, 'test-admin')
-  h.app.delivery.relay.kick()
-  t.ok(await waitFor(async () => {
-    const { rows } = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
-    return rows[0]?.n === heal.jtis.length
-  }), 'ZJ pulled and acknowledged the heal')
-  const after = await runReconciliation(deps, scope, 'api', 'test')
-  t.same(after.findings, [], 'a second run through the export finds nothing')
-  t.equal(zj.held.get('SH:SH-black-21')?.removed, true, 'the repaired entry is removed at ZJ again')
-  t.not(zj.held.get('SH:SH-black-13')?.suspended, true, 'the suspension the owner never set is lifted at ZJ')
+  await checkExportCycle(t, h, {
+    owner: 'SH',
+    region: '310000',
+    platform: 'ZJ',
+    adapter: 'zj-pull',
+    seed: () => seedDrift(zj.held, 'SH', '310000'),
+    held: (key) => zj.held.get(key),
+    liftedSuspension: undefined,
+    messages: { delivered: 'delivered to JS and AH, pulled by ZJ', matches: 'ZJ matches the owner, field for field', healed: 'ZJ pulled and acknowledged the heal' }
+  })
 })
 
 t.test('zj-pull export: paged with a cursor, only for the gateway\'s token', async (t) => {
