@@ -1,10 +1,9 @@
 import t from 'tap'
-import { issueGatewayNotice } from '../../src/envelopes/issue-gateway-notice.js'
 import { noticesOf } from '../../src/simulators/replica-state.js'
 import { sampleEntry, sampleNotice } from '../../src/simulators/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
 import { startPullPlatform, type PullPlatform } from '../../src/simulators/zj-pull-simulator.js'
-import { FAST_POLICY, statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { FAST_POLICY, issueNotices, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 
 interface Setup { h: Harness, zj: PullPlatform, push: Map<string, SimulatedPlatform> }
@@ -81,11 +80,11 @@ t.test('every kind goes through the feed, applied once each, every field intact'
   t.same(await zjStatus(h), { delivered: messages.length })
 
   const notices = [sampleNotice(1, 'reminder'), sampleNotice(2, 'check.outcome')]
-  const issued = await issueGatewayNotice(h.app, notices)
+  const issued = await issueNotices(h, notices)
   t.ok(await waitFor(async () => await onFeed(h) === messages.length + 1), 'the gateway\'s notice on the feed')
   t.equal(await zj.pollOnce(), 1, 'acknowledged')
   t.same(noticesOf(zj), notices, 'ZJ received the gateway notices, every field intact')
-  t.equal(zj.messagesApplied.at(-1), issued.body.jti)
+  t.equal(zj.messagesApplied.at(-1), issued)
   t.same(await zjStatus(h), { delivered: messages.length + 1 })
 })
 

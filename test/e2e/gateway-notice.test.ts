@@ -1,22 +1,22 @@
 import t from 'tap'
 import { urlOf } from '../helpers/harness.js'
-import { statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { issueNotices, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
-import { issueGatewayNotice } from '../../src/envelopes/issue-gateway-notice.js'
 import { sampleNotice } from '../../src/simulators/sample-entries.js'
 
 t.test('a gateway notice reaches all four provinces, each in its own protocol, every field intact; none can send one back', async (t) => {
   const { h, platforms } = await startNativeGateway(t)
   const notices = [sampleNotice(1, 'reminder'), sampleNotice(2, 'remediation'), sampleNotice(3, 'check.outcome')]
-  const issued = await issueGatewayNotice(h.app, notices)
-  t.equal(issued.status, 202, 'issued and accepted')
-  t.equal(issued.iss, 'YRD', 'issued by the gateway')
-  const dest = await h.db.query<{ destination: string }>('SELECT destination FROM deliveries WHERE jti = $1 ORDER BY destination', [issued.body.jti])
+  const jti = await issueNotices(h, notices)
+  const stored = await h.db.query<{ iss: string, kind: string }>('SELECT iss, kind FROM envelopes WHERE jti = $1', [jti])
+  t.equal(stored.rows[0]?.kind, 'gateway.notice', 'kept in the ledger as a notice')
+  t.equal(stored.rows[0]?.iss, 'YRD', 'issued by the gateway')
+  const dest = await h.db.query<{ destination: string }>('SELECT destination FROM deliveries WHERE jti = $1 ORDER BY destination', [jti])
   t.same(dest.rows.map((r) => r.destination), ['AH', 'JS', 'SH', 'ZJ'], 'one delivery per platform')
 
-  t.ok(await waitFor(() => platforms.every((p) => p.appliedCount(issued.body.jti) === 1), 30_000), 'every province applied it')
+  t.ok(await waitFor(() => platforms.every((p) => p.appliedCount(jti) === 1), 30_000), 'every province applied it')
   for (const p of platforms) t.same(p.notices(), notices, `${p.id} (${p.adapter}): every notice, every field as issued`)
-  t.ok(await waitFor(async () => (await statusCounts(h, `jti = '${issued.body.jti}'`)).delivered === 4), 'four deliveries delivered')
+  t.ok(await waitFor(async () => (await statusCounts(h, `jti = '${jti}'`)).delivered === 4), 'four deliveries delivered')
 
   const envelopes = await h.count('envelopes')
   for (const p of platforms) {

@@ -1,4 +1,7 @@
 import { DEFAULT_DELIVERY, type DeliveryPolicy } from '../../config/config-schema.js'
+import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
+import { emitGatewayMessage } from '../../src/ledger/gateway-messages.js'
+import { inTransaction } from '../../src/ledger/pool.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
 import { PROVINCES, startHarness, urlOf, type Harness, type HarnessOptions } from './harness.js'
 
@@ -62,4 +65,13 @@ export async function waitFor (check: () => Promise<boolean> | boolean, ms = 10_
 export async function statusCounts (h: Harness, where = 'TRUE'): Promise<Record<string, number>> {
   const { rows } = await h.db.query<{ status: string, n: string }>(`SELECT status, count(*) AS n FROM deliveries WHERE ${where} GROUP BY status`)
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}
+
+/**
+ * Issues gateway notices as the reminder, remediation and check-outcome code does
+ * (emitGatewayMessage), to every enabled platform; returns the message id.
+ */
+export async function issueNotices (h: Harness, items: GatewayNoticeItemV1[]): Promise<string> {
+  const destinations = h.config.platforms.filter((p) => p.enabled).map((p) => p.id)
+  return await inTransaction(h.app.pg, async (c) => await emitGatewayMessage(c, h.gatewayKeys, { kind: 'gateway.notice', items, destinations }))
 }
