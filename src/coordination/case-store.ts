@@ -29,18 +29,14 @@ export async function lockCase (client: pg.PoolClient, initiator: string, caseId
   return row === undefined ? undefined : { initiator, caseId, state: row.state }
 }
 
-/** Live cases resting on an entry, locked, oldest first. */
-export async function lockCasesOfEntry (client: pg.PoolClient, owner: string, entryId: string): Promise<StoredCase[]> {
+/**
+ * Cases resting on an entry in one of `statuses` (default the live ones), locked, oldest first. A
+ * wrongful entry's closed cases are looked up too: their applied measures are still remedied.
+ */
+export async function lockCasesOfEntry (client: pg.PoolClient, owner: string, entryId: string, statuses: readonly string[] = ['open', 'suspended']): Promise<StoredCase[]> {
   const { rows } = await client.query<{ initiator: string, case_id: string, state: CaseState }>(
     `SELECT initiator, case_id, state FROM cases
-     WHERE owner = $1 AND entry_id = $2 AND status IN ('open', 'suspended') ORDER BY opened_at FOR UPDATE`, [owner, entryId])
-  return rows.map((r) => ({ initiator: r.initiator, caseId: r.case_id, state: r.state }))
-}
-
-/** Closed cases resting on an entry, locked (a wrongful entry's closed cases are still remedied). */
-export async function lockClosedCasesOfEntry (client: pg.PoolClient, owner: string, entryId: string): Promise<StoredCase[]> {
-  const { rows } = await client.query<{ initiator: string, case_id: string, state: CaseState }>(
-    "SELECT initiator, case_id, state FROM cases WHERE owner = $1 AND entry_id = $2 AND status = 'closed' ORDER BY opened_at FOR UPDATE", [owner, entryId])
+     WHERE owner = $1 AND entry_id = $2 AND status = ANY($3::text[]) ORDER BY opened_at FOR UPDATE`, [owner, entryId, statuses])
   return rows.map((r) => ({ initiator: r.initiator, caseId: r.case_id, state: r.state }))
 }
 

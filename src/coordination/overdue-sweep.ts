@@ -4,7 +4,7 @@ import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1
 import type { CaseState } from '../punishment/case-states.js'
 import { inTransaction } from '../ledger/pool.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
-import { deadlinePassed } from './case-deadlines.js'
+import { chinaToday, deadlinePassed } from './case-deadlines.js'
 import { saveCase, step } from './case-store.js'
 import type { WorkflowDeps } from './workflow-deps.js'
 
@@ -47,7 +47,7 @@ function reminder (c: LiveCase, which: 'response' | 'feedback'): GatewayNoticeIt
 export async function sweepOverdue (pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date()): Promise<number> {
   const { rows } = await pool.query<{ initiator: string, case_id: string }>(
     "SELECT initiator, case_id FROM cases WHERE status IN ('open', 'suspended') AND least(respond_by, feedback_by) < $1::date ORDER BY opened_at LIMIT 5000",
-    [new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)])
+    [chinaToday(at)])
   let sent = 0
   for (const { initiator, case_id: caseId } of rows) {
     sent += await inTransaction(pool, async (client) => {

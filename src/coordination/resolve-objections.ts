@@ -4,7 +4,7 @@ import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1
 import type { ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { CaseEvent } from '../punishment/case-events.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
-import { lockCasesOfEntry, lockClosedCasesOfEntry, saveCase, step, type StoredCase } from './case-store.js'
+import { lockCasesOfEntry, saveCase, step, type StoredCase } from './case-store.js'
 import { revokeClosed } from '../punishment/case-state-machine.js'
 import { ItemErrors } from './item-errors.js'
 import { removeOnBehalf } from './remove-on-behalf.js'
@@ -69,7 +69,7 @@ export async function resolveObjections (client: pg.PoolClient, deps: WorkflowDe
     }
     if (item.outcome === 'revoked') {
       // Measures applied under a case that had already closed are remedied too.
-      for (const c of await lockClosedCasesOfEntry(client, item.owner, item.entryId)) {
+      for (const c of await lockCasesOfEntry(client, item.owner, item.entryId, ['closed'])) {
         const next = { ...c, state: revokeClosed(c.state) }
         await saveCase(client, next, { type: 'revoked-after-closing' }, msg.jti, msg.at)
         await sendRemediation(client, deps, next, item, msg.at)

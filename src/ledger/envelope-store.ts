@@ -3,6 +3,7 @@ import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { inTransaction } from './pool.js'
 import { writeEntries } from './entry-writes.js'
+import { insertOutbox } from './gateway-messages.js'
 import { applyWorkflow } from '../coordination/apply-workflow.js'
 import type { WorkflowDeps } from '../coordination/workflow-deps.js'
 
@@ -51,14 +52,7 @@ export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord, workfl
     const destinations = workflow === undefined
       ? rec.destinations
       : await applyWorkflow(client, workflow, { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }) ?? rec.destinations
-    if (destinations.length > 0) {
-      await client.query(
-        `INSERT INTO deliveries (jti, destination, created_at, updated_at)
-         SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
-        [rec.jti, destinations, rec.receivedAt])
-      // Wakes the outbox relay as soon as this transaction commits (never for one that rolls back).
-      await client.query("SELECT pg_notify('yrd_outbox', '')")
-    }
+    await insertOutbox(client, rec.jti, destinations, rec.receivedAt)
     return { outcome: 'accepted' }
   })
 }

@@ -2,6 +2,20 @@ import { createHash, randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import { ENVELOPE_TYP, GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
+import { OUTBOX_CHANNEL } from '../delivery/outbox-relay.js'
+
+/**
+ * One outbox row per destination for message `jti`, in the caller's transaction, and a NOTIFY that
+ * wakes the outbox relay as soon as it commits (never for one that rolls back).
+ */
+export async function insertOutbox (client: pg.PoolClient, jti: string, destinations: string[], at: Date): Promise<void> {
+  if (destinations.length === 0) return
+  await client.query(
+    `INSERT INTO deliveries (jti, destination, created_at, updated_at)
+     SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
+    [jti, destinations, at])
+  await client.query('SELECT pg_notify($1, \'\')', [OUTBOX_CHANNEL])
+}
 
 /** A message the gateway issues itself: a reminder, a remediation notice, a heal, an expiry. */
 export interface GatewayMessage {
@@ -29,12 +43,6 @@ export async function emitGatewayMessage (client: pg.PoolClient, keys: GatewayKe
     `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
      VALUES ($1, $2, $3, $4, $5, $6, $5, $7)`,
     [jti, GATEWAY_ID, msg.kind, digest, jws, msg.items.length, at])
-  if (msg.destinations.length > 0) {
-    await client.query(
-      `INSERT INTO deliveries (jti, destination, created_at, updated_at)
-       SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
-      [jti, msg.destinations, at])
-    await client.query("SELECT pg_notify('yrd_outbox', '')")
-  }
+  await insertOutbox(client, jti, msg.destinations, at)
   return jti
 }
