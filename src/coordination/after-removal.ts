@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import { lockCasesOfEntry, saveCase, step } from './case-store.js'
-import { ItemErrors } from './item-errors.js'
+import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps } from './workflow-deps.js'
 
 /**
@@ -26,7 +26,7 @@ export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, o
       }
     }
   }
-  errors.throwIfAny('cannot be removed by repair')
+  errors.throwIfAny((n) => `${n} item(s) cannot be removed by repair; the envelope was not accepted`)
   const ids = items.map((i) => i.entryId)
   const { rows: withCases } = await client.query<{ entry_id: string }>(
     "SELECT DISTINCT entry_id FROM cases WHERE owner = $1 AND entry_id = ANY($2::text[]) AND status IN ('open', 'suspended')", [owner, ids])

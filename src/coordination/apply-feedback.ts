@@ -3,16 +3,16 @@ import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedba
 import type { CaseEvent } from '../punishment/case-events.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { lockCase, saveCase, step, type StoredCase } from './case-store.js'
-import { ItemErrors } from './item-errors.js'
+import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowMessage } from './workflow-deps.js'
 
-function eventOf (item: PunishmentFeedbackItemV1, platform: string): CaseEvent | string {
+/** The state machine's event for one item (validateItems has made sure an outcome other than `acknowledged` names its measure). */
+function eventOf (item: PunishmentFeedbackItemV1, platform: string): CaseEvent {
   if (item.outcome === 'acknowledged') return { type: 'acknowledge', platform }
-  if (item.measure === undefined) return 'feedback on a measure names the measure'
   return {
     type: 'feedback',
     platform,
-    measure: item.measure,
+    measure: item.measure ?? '',
     outcome: item.outcome,
     ...(item.appliedOn === undefined ? {} : { appliedOn: item.appliedOn }),
     ...(item.reason === undefined ? {} : { reason: item.reason })
@@ -37,10 +37,6 @@ export async function applyFeedback (client: pg.PoolClient, msg: WorkflowMessage
       continue
     }
     const event = eventOf(item, msg.iss)
-    if (typeof event === 'string') {
-      errors.add(index, '/measure', 'SCHEMA_INVALID', event)
-      continue
-    }
     try {
       const next = { ...c, state: step(c.state, event) }
       cases.set(key, next)
@@ -50,6 +46,6 @@ export async function applyFeedback (client: pg.PoolClient, msg: WorkflowMessage
       errors.add(index, item.outcome === 'acknowledged' ? '/outcome' : '/measure', err.code, err.message)
     }
   }
-  errors.throwIfAny('cannot be applied to their case')
+  errors.throwIfAny((n) => `${n} item(s) cannot be applied to their case; the envelope was not accepted`)
   return [...new Set(items.map((i) => i.initiator))]
 }

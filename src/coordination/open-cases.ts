@@ -4,7 +4,7 @@ import { CaseTransitionError, openCase } from '../punishment/case-state-machine.
 import type { CaseState } from '../punishment/case-states.js'
 import { workingDeadline } from './case-deadlines.js'
 import { recordEvent } from './case-store.js'
-import { ItemErrors } from './item-errors.js'
+import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
 interface EntryRow { status: string, list_type: string, domain: string, subject_id: string, version: number }
@@ -31,7 +31,6 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
     const red = entry.list_type === 'red'
     if ((item.mode === 'reward') !== red) errors.add(index, '/mode', 'SCHEMA_INVALID', `a ${item.mode} case cannot rest on a ${entry.list_type} list entry`)
     if ((item.subject.creditCode ?? item.subject.idNumber) !== entry.subject_id) errors.add(index, '/subject', 'SCHEMA_INVALID', 'the subject is not the entry\'s subject')
-    if (item.respondBy > item.feedbackBy) errors.add(index, '/feedbackBy', 'SCHEMA_INVALID', 'feedbackBy is before respondBy')
     let state: CaseState
     try {
       state = openCase({ caseId: item.caseId, mode: item.mode, entryId: item.entryId, measures: item.measures, initiator: msg.iss, implementers, entryVersion: entry.version })
@@ -51,5 +50,5 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
     }
     await recordEvent(client, { initiator: msg.iss, caseId: item.caseId, state }, { type: 'opened' }, msg.jti, msg.at, null)
   }
-  errors.throwIfAny('cannot open a case')
+  errors.throwIfAny((n) => `${n} item(s) cannot open a case; the envelope was not accepted`)
 }

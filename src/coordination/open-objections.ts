@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { ObjectionOpenItemV1 } from '../../contracts/objection-items-v1.js'
 import { lockCasesOfEntry, saveCase, step } from './case-store.js'
-import { ItemErrors } from './item-errors.js'
+import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
 /**
@@ -37,5 +37,5 @@ export async function openObjections (client: pg.PoolClient, deps: WorkflowDeps,
       await saveCase(client, { ...c, state: step(c.state, event) }, event, msg.jti, msg.at)
     }
   }
-  errors.throwIfAny('cannot open an objection')
+  errors.throwIfAny((n) => `${n} item(s) cannot open an objection; the envelope was not accepted`)
 }

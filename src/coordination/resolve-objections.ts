@@ -6,7 +6,7 @@ import type { CaseEvent } from '../punishment/case-events.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { lockCasesOfEntry, saveCase, step, type StoredCase } from './case-store.js'
 import { revokeClosed } from '../punishment/case-state-machine.js'
-import { ItemErrors } from './item-errors.js'
+import { ItemErrors } from '../errors/item-errors.js'
 import { removeOnBehalf } from './remove-on-behalf.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
@@ -85,5 +85,5 @@ export async function resolveObjections (client: pg.PoolClient, deps: WorkflowDe
       'UPDATE objections SET status = $3, resolved_jti = $4, resolved_at = $5, corrected_version = $6 WHERE owner = $1 AND objection_id = $2',
       [item.owner, item.objectionId, item.outcome, msg.jti, msg.at, item.outcome === 'corrected' ? version : null])
   }
-  errors.throwIfAny('cannot resolve an objection')
+  errors.throwIfAny((n) => `${n} item(s) cannot resolve an objection; the envelope was not accepted`)
 }

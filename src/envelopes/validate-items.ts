@@ -1,15 +1,14 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { TSchema } from '@sinclair/typebox'
 import { GATEWAY_ID, GATEWAY_ONLY_KINDS, ITEM_SCHEMAS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
-import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
 import type { SubjectV1 } from '../../contracts/subject-v1.js'
-import { GatewayError, type ErrorCode, type RefusalTally } from '../errors/gateway-error.js'
+import { GatewayError, type RefusalTally } from '../errors/gateway-error.js'
+import { ItemErrors, MAX_ITEM_ERRORS } from '../errors/item-errors.js'
 import { checkUscc } from '../identifiers/uscc.js'
 import { checkIdNumber } from '../identifiers/id-number.js'
 import type { Registries } from '../../config/registry-schema.js'
 import { checkRegistries } from './registry-checks.js'
 
-const MAX_ERRORS = 100
 const checks = Object.fromEntries(
   Object.entries(ITEM_SCHEMAS).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema as TSchema)])
 ) as Record<EnvelopeKindV1, TypeCheck<TSchema>>
@@ -29,15 +28,7 @@ const isRealDate = (d: string): boolean => {
   return m >= 1 && m <= 12 && day >= 1 && day <= ((m === 2 && leap) ? 29 : DAYS[m - 1] ?? 0)
 }
 
-class Collector {
-  readonly errors: ItemErrorV1[] = []
-  add (index: number, path: string, code: ErrorCode, detail: string): void {
-    if (this.errors.length < MAX_ERRORS) this.errors.push({ index, path, code, detail })
-  }
-}
-
-// Messages name the check, never the value: they end up in responses and the security log.
-function checkSubject (c: Collector, index: number, at: string, subject: SubjectV1): void {
+function checkSubject (c: ItemErrors, index: number, at: string, subject: SubjectV1): void {
   if (subject.type === 'person') {
     if (subject.idNumber === undefined) c.add(index, `${at}/idNumber`, 'SCHEMA_INVALID', 'a person is identified by idNumber')
     if (subject.creditCode !== undefined) c.add(index, `${at}/creditCode`, 'SCHEMA_INVALID', 'a person has no creditCode')
@@ -60,14 +51,14 @@ function checkSubject (c: Collector, index: number, at: string, subject: Subject
   })
 }
 
-function checkDates (c: Collector, index: number, item: Record<string, unknown>, fields: string[]): void {
+function checkDates (c: ItemErrors, index: number, item: Record<string, unknown>, fields: string[]): void {
   for (const f of fields) {
     const v = item[f]
     if (typeof v === 'string' && !isRealDate(v)) c.add(index, `/${f}`, 'SCHEMA_INVALID', 'not a calendar date')
   }
 }
 
-function checkSemantics (c: Collector, kind: EnvelopeKindV1, index: number, item: Record<string, unknown>): void {
+function checkSemantics (c: ItemErrors, kind: EnvelopeKindV1, index: number, item: Record<string, unknown>): void {
   if (kind === 'list.upsert') {
     const entry = item as { listType: string, severeCategory?: string, subject: SubjectV1, validFrom: string, validUntil?: string, decision: { decidedOn: string, authorityCode?: string } }
     checkSubject(c, index, '/subject', entry.subject)
@@ -127,7 +118,7 @@ export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown
     throw new GatewayError('FORBIDDEN', `${kind} is issued by the gateway only (iss ${GATEWAY_ID}); a platform may not send it`)
   }
   const check = checks[kind]
-  const c = new Collector()
+  const c = new ItemErrors()
   const seen = new Map<string, number>()
   items.forEach((item, index) => {
     if (!check.Check(item)) {
@@ -149,9 +140,5 @@ export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown
       else seen.set(key, index)
     }
   })
-  const first = c.errors[0]
-  if (first !== undefined) {
-    const n = c.errors.length
-    throw new GatewayError(first.code as ErrorCode, `${n}${n >= MAX_ERRORS ? '+' : ''} invalid item field(s); the envelope was not accepted`, { errors: c.errors, tally: tallyOf(items) })
-  }
+  c.throwIfAny((n) => `${n}${n >= MAX_ITEM_ERRORS ? '+' : ''} invalid item field(s); the envelope was not accepted`, () => tallyOf(items))
 }
