@@ -1,10 +1,9 @@
 import fp from 'fastify-plugin'
 import { Queue, Worker } from 'bullmq'
 import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
-import { WEEKENDS_ONLY } from '../punishment/working-days.js'
 import { sweepExpired } from './expiry-sweep.js'
 import { sweepOverdue } from './overdue-sweep.js'
-import type { WorkflowDeps } from './workflow-deps.js'
+import { workflowDeps } from './workflow-deps.js'
 
 export interface CoordinationSweeps {
   /** Runs both sweeps now (tests, the demo, an operator): reminders sent and entries expired. */
@@ -25,12 +24,7 @@ const QUEUE = 'coordination'
  * responses and feedback (reminders, overdue marks) and entries whose validity ended (removed).
  */
 export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => {
-  const deps: WorkflowDeps = {
-    keys: app.gatewayKeys,
-    registries: app.config.registries,
-    calendar: app.config.calendar ?? WEEKENDS_ONLY,
-    platforms: () => app.config.platforms.filter((p) => p.enabled).map((p) => p.id)
-  }
+  const deps = workflowDeps(app)
   const runNow = async (at: Date = new Date()): Promise<{ reminders: number, expired: number }> => {
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)

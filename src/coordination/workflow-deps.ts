@@ -1,7 +1,9 @@
+import type { FastifyInstance } from 'fastify'
 import type { Registries } from '../../config/registry-schema.js'
 import type { WorkingCalendar } from '../../config/calendar-schema.js'
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
+import { WEEKENDS_ONLY } from '../punishment/working-days.js'
 
 /** What the coordination workflow needs besides the transaction it runs in. */
 export interface WorkflowDeps {
@@ -19,4 +21,14 @@ export interface WorkflowMessage {
   kind: EnvelopeKindV1
   items: unknown[]
   at: Date
+}
+
+/** The workflow's dependencies from the app: keys, registries, calendar, enabled platforms. */
+export function workflowDeps (app: FastifyInstance): WorkflowDeps {
+  return {
+    keys: app.gatewayKeys,
+    registries: app.config.registries,
+    calendar: app.config.calendar ?? WEEKENDS_ONLY,
+    platforms: () => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id)
+  }
 }

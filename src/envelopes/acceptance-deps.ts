@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { GATEWAY_ID, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
+import { MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import type { IngestDeps } from './ingest-service.js'
 import { ReplayCache } from './replay-cache.js'
-import { WEEKENDS_ONLY } from '../punishment/working-days.js'
+import { workflowDeps } from '../coordination/workflow-deps.js'
 
 /**
  * What accepting a trusted envelope needs, built once per app for both ways in (JWS envelopes
@@ -12,13 +12,13 @@ import { WEEKENDS_ONLY } from '../punishment/working-days.js'
  */
 export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifier'> {
   const skew = app.config.settings.clockSkewSeconds
-  const platforms = (): string[] => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id)
+  const workflow = workflowDeps(app)
   return {
     replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
     pool: app.pg,
     keys: app.gatewayKeys,
     registries: app.config.registries,
-    destinationsFor: (iss) => platforms().filter((p) => p !== iss),
-    workflow: { keys: app.gatewayKeys, registries: app.config.registries, calendar: app.config.calendar ?? WEEKENDS_ONLY, platforms }
+    destinationsFor: (iss) => workflow.platforms().filter((p) => p !== iss),
+    workflow
   }
 }
