@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type pg from 'pg'
 import { createPool } from '../src/ledger/pool.js'
+import type { SigningAlg } from '../src/keys/signing-keys.js'
 import type { RuntimeOptions } from '../src/runtime/runtime-options.js'
+
+/** The four provinces, with the algorithms their bench keys use (both allowed ones covered). */
+export const PROVINCES: ReadonlyArray<{ id: string, region: string, alg: SigningAlg }> = [
+  { id: 'SH', region: '310000', alg: 'ES256' },
+  { id: 'JS', region: '320000', alg: 'EdDSA' },
+  { id: 'ZJ', region: '330000', alg: 'ES256' },
+  { id: 'AH', region: '340000', alg: 'EdDSA' }
+]
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'

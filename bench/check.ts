@@ -20,12 +20,12 @@ import { loadRegistries } from '../config/load-registries.js'
 import { validated } from '../config/read-config-file.js'
 import { buildApp } from '../src/app.js'
 import { mintToken } from '../src/auth/mint-token.js'
-import { gatewayKeysFrom, generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
+import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../src/keys/signing-keys.js'
 import { platformSigner } from '../src/envelopes/sign-envelope.js'
 import { migrate } from '../src/ledger/migrate.js'
 import { sampleEntry, sampleUscc } from '../src/simulators/sample-entries.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
-import { DATABASE_URL, runInScratch } from './bench-scratch.js'
+import { DATABASE_URL, runInScratch, PROVINCES } from './bench-scratch.js'
 
 const ENTRIES = positiveIntFromEnv('BENCH_ENTRIES', 1_000_000)
 const CHECKS = positiveIntFromEnv('BENCH_CHECKS', 4000)
@@ -35,13 +35,6 @@ const WARMUP = 200
 const POOL_SIZE = 10
 /** Entries per INSERT … SELECT statement. */
 const LOAD_BATCH = 100_000
-
-const PROVINCES: Array<{ id: string, region: string, alg: SigningAlg }> = [
-  { id: 'SH', region: '310000', alg: 'ES256' },
-  { id: 'JS', region: '320000', alg: 'EdDSA' },
-  { id: 'ZJ', region: '330000', alg: 'ES256' },
-  { id: 'AH', region: '340000', alg: 'EdDSA' }
-]
 
 /** Entry i is about subject ⌊i/2⌋; its owner is province i mod 4, so each subject has two provinces' entries. */
 const codeOf = (subject: number): string => sampleUscc(PROVINCES[(subject * 2) % 4]?.region ?? '310000', subject)

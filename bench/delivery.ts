@@ -24,13 +24,13 @@ import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
 import { buildApp } from '../src/app.js'
 import { bullConnection, bullPrefix } from '../src/delivery/delivery-queues.js'
 import { platformSigner, signEnvelope, type PlatformSigner } from '../src/envelopes/sign-envelope.js'
-import { gatewayKeysFrom, generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
+import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../src/keys/signing-keys.js'
 import { migrate } from '../src/ledger/migrate.js'
 import { createPool } from '../src/ledger/pool.js'
 import { sampleEntry } from '../src/simulators/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../src/simulators/platform-simulator.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
-import { DATABASE_URL, REDIS_URL, runInScratch } from './bench-scratch.js'
+import { DATABASE_URL, REDIS_URL, runInScratch, PROVINCES } from './bench-scratch.js'
 
 const ITEMS = positiveIntFromEnv('BENCH_ITEMS', 10)
 const RATE = positiveIntFromEnv('BENCH_RATE', 20)
@@ -43,12 +43,6 @@ const DRAIN_TIMEOUT_MS = 120_000
 /** The one publisher: every envelope fans out to exactly the three other platforms. */
 const PUBLISHER = 'SH'
 
-const PROVINCES: Array<{ id: string, region: string, alg: SigningAlg }> = [
-  { id: 'SH', region: '310000', alg: 'ES256' },
-  { id: 'JS', region: '320000', alg: 'EdDSA' },
-  { id: 'ZJ', region: '330000', alg: 'ES256' },
-  { id: 'AH', region: '340000', alg: 'EdDSA' }
-]
 const DESTINATIONS = PROVINCES.map((p) => p.id).filter((id) => id !== PUBLISHER)
 
 /** The default policy with a rate limit that never binds here, so the bench sees the pipeline itself. */

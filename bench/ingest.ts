@@ -14,11 +14,11 @@ import { GatewaySettings, PlatformConfig, type GatewayConfig } from '../config/c
 import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
 import { buildApp } from '../src/app.js'
 import { platformSigner, signEnvelope, type PlatformSigner } from '../src/envelopes/sign-envelope.js'
-import { gatewayKeysFrom, generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
+import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../src/keys/signing-keys.js'
 import { migrate } from '../src/ledger/migrate.js'
 import { sampleEntry } from '../src/simulators/sample-entries.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
-import { DATABASE_URL, runInScratch } from './bench-scratch.js'
+import { DATABASE_URL, runInScratch, PROVINCES } from './bench-scratch.js'
 import { validated } from '../config/read-config-file.js'
 
 const ENVELOPES = positiveIntFromEnv('BENCH_ENVELOPES', 40)
@@ -27,14 +27,6 @@ const ITEMS = 1000
 const WARMUP = 2
 /** The gateway's pool size (createPool's default): the baseline gets the same. */
 const POOL_SIZE = 10
-
-/** Four platforms, as in production: each envelope fans out to three outbox rows. */
-const PROVINCES: Array<{ id: string, region: string, alg: SigningAlg }> = [
-  { id: 'SH', region: '310000', alg: 'ES256' },
-  { id: 'JS', region: '320000', alg: 'EdDSA' },
-  { id: 'ZJ', region: '330000', alg: 'ES256' },
-  { id: 'AH', region: '340000', alg: 'EdDSA' }
-]
 
 // The baseline table holds the rows of `entries` with the same columns, computed from the item the
 // same way, but with no envelope, history or outbox around them (and so no foreign key).
