@@ -70,14 +70,16 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
   // Bytes that are no envelope at all: nobody to attribute them to.
   t.equal((await h.post('not-a-jws')).status, 400)
 
-  // Anhui: one envelope last month (backdated in the ledger).
+  // Anhui: one envelope last month, backdated in the ledger to the middle of the previous month (China
+  // Standard Time), computed from this month's start so the test holds on every day of every month.
   const a1 = await send(h, 'AH', 'list.upsert', [sampleEntry('AH', '340000', 1)])
-  await h.db.query("UPDATE envelopes SET received_at = received_at - interval '40 days' WHERE jti = $1", [a1.jti])
-  await h.db.query("UPDATE entry_history SET recorded_at = recorded_at - interval '40 days' WHERE jti = $1", [a1.jti])
-  await h.db.query("UPDATE entries SET updated_at = updated_at - interval '40 days', created_at = created_at - interval '40 days' WHERE last_jti = $1", [a1.jti])
-
   const month = currentMonth()
   const prev = previousMonth(month)
+  const lastMonth = new Date(`${prev}-15T12:00:00+08:00`)
+  await h.db.query('UPDATE envelopes SET received_at = $2 WHERE jti = $1', [a1.jti, lastMonth])
+  await h.db.query('UPDATE entry_history SET recorded_at = $2 WHERE jti = $1', [a1.jti, lastMonth])
+  await h.db.query('UPDATE entries SET updated_at = $2, created_at = $2 WHERE last_jti = $1', [a1.jti, lastMonth])
+
   const admin = await h.adminToken('auditor')
   const res = await h.app.inject({ url: `/v1/quality?from=${prev}&to=${month}`, headers: { authorization: `Bearer ${admin}` } })
   t.equal(res.statusCode, 200)
