@@ -21,7 +21,9 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/faked-clock.sh month-start|month-end|<instant> [tap file globs...]}
 shift
 files=("$@")
-[ ${#files[@]} -eq 0 ] && files=("dist/test/**/*.test.js")
+# Chromium does not run under libfaketime (it spins); the dashboard's browser tests read dates from the
+# API, whose date logic the other tests cover, so they run on the real clock only.
+[ ${#files[@]} -eq 0 ] && files=("dist/test/{unit,integration,e2e,conformance}/**/*.test.js")
 
 lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
 if [ -z "$lib" ]; then
