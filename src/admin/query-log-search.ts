@@ -42,7 +42,7 @@ export async function searchQueryLogBySubject (deps: SubjectSearchDeps, s: Subje
   const kind = classifySubjectId(subject)
   const purpose = scrubIdNumbers(s.purpose?.trim() ?? '') || DEFAULT_SEARCH_PURPOSE
   return await inTransaction(deps.pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`yrd-subject-search:${s.principal}`])
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('yrd-subject-search:' || current_schema() || ':' || $1))", [s.principal])
     const { rows: [recent] } = await client.query<{ n: number, retry: number | null }>(
       `SELECT count(*)::int AS n, ceil(extract(epoch FROM min(at) + interval '1 minute' - clock_timestamp()))::int AS retry
          FROM query_log WHERE principal = $1 AND route = ANY($2) AND at > clock_timestamp() - interval '1 minute'`,

@@ -104,6 +104,15 @@ t.test('searches of the query log by subject are limited per principal and each 
   t.match(await verifyChain(h.db, 'query_log'), { ok: true, rows: 4 })
 })
 
+t.test('concurrent searches by subject cannot slip past the limit', async (t) => {
+  const h = await startHarness(t, { settings: { subjectSearchRateLimitPerMinute: 3 } })
+  const auditor = await auth(h, 'auditor')
+  const person = sampleIdNumber('330000', 9)
+  const codes = await Promise.all(Array.from({ length: 8 }, async () => (await h.app.inject({ url: `/v1/admin/query-log?subject=${person}`, headers: auditor })).statusCode))
+  t.same(codes.sort(), [200, 200, 200, 429, 429, 429, 429, 429])
+  t.equal(await h.count('query_log'), 3, 'the three answered searches, recorded')
+})
+
 t.test('key rotation: records made under a previous key are found while it is listed, and only then', async (t) => {
   const h = await startHarness(t, { runtime: { idHashKeys: KEY_1 } })
   const person = sampleIdNumber('310000', 77)
@@ -128,7 +137,7 @@ t.test('key rotation: records made under a previous key are found while it is li
   t.match(await verifyChain(h.db, 'query_log'), { ok: true }, 'the chain verifies across keys')
 })
 
-t.test('rows written before migration 011 keep their unkeyed hash: the chain still verifies, new unkeyed rows are refused, old ones are still found', async (t) => {
+t.test('rows written before migration 011 keep their unkeyed hash: the chain still verifies, new unkeyed rows are refused, old ones are still found, old receipts go back only to their asker', async (t) => {
   const h = await startHarness(t, { runtime: { idHashKeys: KEY_1 } })
   const schema = `${h.runtime.dbSchema}_old`
   const client = new pg.Client({ connectionString: DATABASE_URL })
@@ -145,6 +154,9 @@ t.test('rows written before migration 011 keep their unkeyed hash: the chain sti
   const person = sampleIdNumber('320000', 5)
   const legacy = createHash('sha256').update(person).digest('hex')
   await recordQuery(db, { principal: 'JS', role: 'platform', route: 'GET /v1/subjects/{id}/entries', subjectDigest: legacy, subjectMasked: 'x', purpose: 'old', resultCount: 0 })
+  // A check stored then: its signed receipt carries the unkeyed hash (stand-in text: only who gets it back matters here).
+  await db.query(`INSERT INTO checks (id, at, principal, role, platform, department, purpose, decision_type, subject_kind, subject_masked, subject_hash, query_id, answered, answer_digest, receipt)
+    VALUES ('old-check', now(), 'AH', 'platform', 'AH', NULL, 'p', 'public-procurement', 'person', 'x', $1, 1, '{"entries":[]}', 'd', $2)`, [legacy, `receipt-with-${legacy}`])
   await migrate(DATABASE_URL, schema)
 
   t.match(await verifyChain(db, 'query_log'), { ok: true, rows: 1 }, 'the old row is untouched and verifies')
@@ -156,4 +168,9 @@ t.test('rows written before migration 011 keep their unkeyed hash: the chain sti
   const res = await app.inject({ url: `/v1/admin/query-log?subject=${person}`, headers: await auth(h, 'auditor') })
   t.same((res.json().rows as Array<{ purpose: string }>).map((r) => r.purpose), ['old'], 'the old record is still found by the identifier')
   t.match(await verifyChain(db, 'query_log'), { ok: true, rows: 2 }, 'and the search itself continues the chain')
+  const asAuditor = await app.inject({ url: '/v1/checks/old-check', headers: await auth(h, 'auditor') })
+  t.equal(asAuditor.statusCode, 200)
+  t.equal(asAuditor.json().receipt, null, 'an old receipt (with its unkeyed hash) is not handed to an auditor')
+  assertNoUnkeyedHash(t, person, asAuditor.body, 'an old check read by an auditor')
+  t.equal((await app.inject({ url: '/v1/checks/old-check', headers: await auth(h, 'AH') })).json().receipt, `receipt-with-${legacy}`, 'the asker still gets the receipt it was given')
 })
