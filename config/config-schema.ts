@@ -91,6 +91,7 @@ export const GatewaySettings = Type.Object({
   sessionMaxHours: Type.Integer({ minimum: 1, maximum: 168, default: 12, description: 'An admin session ends this long after login, used or not' }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),
   apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' }),
+  subjectSearchRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Searches of the query log by subject per principal per minute (each is recorded)' }),
   reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
@@ -114,6 +115,7 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   sessionMaxHours: 12,
   loginRateLimitPerMinute: 10,
   apiRateLimitPerMinute: 6000,
+  subjectSearchRateLimitPerMinute: 10,
   reconcileIntervalMs: 21_600_000
 }
 

@@ -77,9 +77,8 @@ export const CheckAnswerBodyV1 = Type.Object({
   decisionType: Type.String(),
   subject: Type.Object({
     id: Type.String({ description: 'Credit code, or the masked identity number' }),
-    kind: Type.Union([Type.Literal('organisation'), Type.Literal('person')]),
-    hash: Type.String({ description: 'SHA-256 (hex) of the identifier, as in the query log' })
-  }, { additionalProperties: false }),
+    kind: Type.Union([Type.Literal('organisation'), Type.Literal('person')])
+  }, { additionalProperties: false, description: 'No digest of the identifier: a hash next to a masked number would give the number away' }),
   summary: Type.Object({
     black: Type.Integer(),
     red: Type.Integer(),
@@ -124,7 +123,7 @@ export const CheckReceiptClaimsV1 = Type.Object({
   }),
   purpose: Type.String(),
   decisionType: Type.String(),
-  subject: Type.Object({ masked: Type.String(), kind: Type.String(), hash: Type.String() }),
+  subject: Type.Object({ masked: Type.String(), kind: Type.String() }),
   answered: Type.Object({
     entries: Type.Array(Type.Object({ owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String() })),
     measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() })),
@@ -184,9 +183,12 @@ export const CheckRecordV1 = Type.Object({
   }),
   purpose: Type.String(),
   decisionType: Type.String(),
-  subject: Type.Object({ masked: Type.String(), kind: Type.String(), hash: Type.String() }),
+  subject: Type.Object({ masked: Type.String(), kind: Type.String() }),
   answered: Type.Unknown({ description: 'As signed in the receipt: entries (owner, entryId, version, status, listType), measures, contradictions, digest' }),
-  receipt: Type.String(),
+  receipt: Type.Union([Type.String(), Type.Null()], {
+    description: 'The signed receipt. null for a check stored before identifier digests were keyed, read by anyone but the principal that checked: ' +
+      'its receipt carries an unkeyed SHA-256 of the identifier beside the masked one, which would give an identity number away'
+  }),
   outcome: Type.Union([Type.Null(), Type.Object({
     outcome: CheckOutcomeNameV1,
     reportedAt: InstantV1,

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { stringify } from 'csv-stringify/sync'
 import { AdminActionPageV1, AuditVerifyV1, MessageDetailV1, MessageSearchV1, OverviewV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
@@ -7,7 +7,9 @@ import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { recordAdminAction } from '../audit/admin-action-log.js'
 import { verifyAudit } from '../audit/verify-audit.js'
 import { GatewayError } from '../errors/gateway-error.js'
+import { readPurpose } from '../subjects/subject-routes.js'
 import { readAdminActions, readQueryLog, type QueryLogFilter } from './audit-queries.js'
+import { searchQueryLogBySubject, type SubjectSearch } from './query-log-search.js'
 import { messageDetail, searchMessages, type MessageQuery } from './message-search.js'
 import { platformOverview } from './platform-overview.js'
 
@@ -21,12 +23,19 @@ const OPS = ['admin', 'operator', 'auditor'] as const
 
 const QueryLogQuery = Type.Object({
   principal: Type.Optional(Type.String({ maxLength: 200 })),
-  subject: Type.Optional(Type.String({ minLength: 18, maxLength: 18, description: 'A credit code or identity number: every lookup of it' })),
+  subject: Type.Optional(Type.String({
+    minLength: 18,
+    maxLength: 18,
+    description: 'A credit code or identity number: every lookup of it. Such a search is itself a lookup of the subject: it is written to the query log ' +
+      '(purpose from X-Query-Purpose, or a default) and limited per principal (settings.subjectSearchRateLimitPerMinute; 429 RATE_LIMITED beyond)'
+  })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   before: Type.Optional(Seq),
   limit: Type.Optional(Limit)
 })
+
+const SearchPurpose = Type.Object({ 'x-query-purpose': Type.Optional(Type.String({ description: 'Why the subject is searched (recorded; percent-encode non-ASCII text)' })) })
 
 /** A cell a spreadsheet would run as a formula is quoted as text (CSV injection). */
 const cell = (v: string | number): string | number => typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
@@ -37,6 +46,20 @@ const cell = (v: string | number): string | number => typeof v === 'string' && /
  * audit chains' verification. Resending stays `POST /v1/deliveries/{id}/resend`.
  */
 export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
+  type LogQuery = Omit<QueryLogFilter, 'limit' | 'subjectDigests'> & { subject?: string }
+  // A filter by subject goes through the limited, recorded search; the rest read the log as it is.
+  const queryLog = async (request: FastifyRequest, route: SubjectSearch['route'], q: LogQuery, limit: number): Promise<QueryLogPageV1> => {
+    const { subject, ...filter } = q
+    if (subject === undefined) return await readQueryLog(app.pg, { ...filter, limit })
+    const p = request.principal
+    if (p === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
+    const raw = request.headers['x-query-purpose']
+    return await searchQueryLogBySubject(
+      { pool: app.pg, digests: app.subjectDigests, perMinute: app.config.settings.subjectSearchRateLimitPerMinute },
+      { principal: p.id, role: p.roles.join(','), route, subject, purpose: raw === undefined ? undefined : readPurpose(raw) },
+      { ...filter, limit })
+  }
+
   app.get('/v1/admin/overview', {
     config: { access: { roles: [...OPS] } },
     schema: {
@@ -97,11 +120,12 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       tags: ['admin'],
       security: [{ bearer: [] }],
       querystring: QueryLogQuery,
-      response: { 200: QueryLogPageV1, ...problems }
+      headers: SearchPurpose,
+      response: { 200: QueryLogPageV1, ...problems, 422: ProblemV1, 429: ProblemV1 }
     }
   }, async (request) => {
-    const q = request.query as Omit<QueryLogFilter, 'limit'> & { limit?: string }
-    return await readQueryLog(app.pg, { ...q, limit: limitOf(q.limit) })
+    const { limit, ...q } = request.query as LogQuery & { limit?: string }
+    return await queryLog(request, 'GET /v1/admin/query-log', q, limitOf(limit))
   })
 
   app.get('/v1/admin/query-log.csv', {
@@ -110,11 +134,12 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       summary: 'The query log as CSV (UTF-8 with BOM), same filters, at most 100,000 rows; the export is itself recorded',
       tags: ['admin'],
       security: [{ bearer: [] }],
-      querystring: Type.Omit(QueryLogQuery, ['before', 'limit'])
+      querystring: Type.Omit(QueryLogQuery, ['before', 'limit']),
+      headers: SearchPurpose
     }
   }, async (request, reply) => {
-    const q = request.query as Omit<QueryLogFilter, 'limit'>
-    const page = await readQueryLog(app.pg, { ...q, limit: 100_000 })
+    const q = request.query as LogQuery
+    const page = await queryLog(request, 'GET /v1/admin/query-log.csv', q, 100_000)
     const principal = request.principal?.id ?? 'unknown'
     await recordAdminAction(app.pg, { principal, action: 'query-log.export', target: 'query_log', detail: { filter: { ...q, subject: q.subject === undefined ? undefined : 'given' }, rows: page.rows.length } })
     const csv = stringify(page.rows.map((r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount].map(cell)),

@@ -1,6 +1,5 @@
 import type pg from 'pg'
 import type { AdminActionPageV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
-import { subjectHash } from '../ledger/query-log.js'
 import { scrubIdNumbers } from '../identifiers/mask.js'
 import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
 
@@ -9,8 +8,11 @@ const scrub = scrubIdNumbers
 
 export interface QueryLogFilter {
   principal?: string
-  /** A credit code or identity number: every lookup of it (found by its hash; never stored in clear). */
-  subject?: string
+  /**
+   * Every stored digest of one subject (SubjectDigests.candidates): its lookups are found by these,
+   * never by the identifier. Go through searchQueryLogBySubject, which limits and records the search.
+   */
+  subjectDigests?: string[]
   from?: string
   to?: string
   before?: string
@@ -18,13 +20,13 @@ export interface QueryLogFilter {
 }
 
 /** The query log, newest first: who looked up which subject (masked), when, why, with what result. */
-export async function readQueryLog (pool: pg.Pool, f: QueryLogFilter): Promise<QueryLogPageV1> {
-  const { rows } = await pool.query<{ seq: string, at: Date, principal: string, role: string, route: string, subject_masked: string, purpose: string, result_count: number }>(
+export async function readQueryLog (db: pg.Pool | pg.PoolClient, f: QueryLogFilter): Promise<QueryLogPageV1> {
+  const { rows } = await db.query<{ seq: string, at: Date, principal: string, role: string, route: string, subject_masked: string, purpose: string, result_count: number }>(
     `SELECT seq::text AS seq, at, principal, role, route, subject_masked, purpose, result_count FROM query_log
-     WHERE ($1::text IS NULL OR principal = $1) AND ($2::text IS NULL OR subject_hash = $2)
+     WHERE ($1::text IS NULL OR principal = $1) AND ($2::text[] IS NULL OR subject_hash = ANY($2))
        AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4) AND ($5::bigint IS NULL OR seq < $5)
      ORDER BY query_log.seq DESC LIMIT $6`,
-    [f.principal ?? null, f.subject === undefined ? null : subjectHash(f.subject.toUpperCase()), f.from ?? null, f.to ?? null, f.before ?? null, f.limit])
+    [f.principal ?? null, f.subjectDigests ?? null, f.from ?? null, f.to ?? null, f.before ?? null, f.limit])
   return {
     rows: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), principal: scrub(r.principal), role: r.role, route: r.route, subjectMasked: scrub(r.subject_masked), purpose: scrub(r.purpose), resultCount: r.result_count })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]?.seq ?? null : null

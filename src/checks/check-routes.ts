@@ -34,7 +34,7 @@ const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Y
  * and outcome), `POST /v1/checks/{id}/outcome` (what the decision was) and `GET /v1/checks/stats`.
  */
 export async function checkRoutes (app: FastifyInstance): Promise<void> {
-  const deps: CheckDeps = { pool: app.pg, keys: app.gatewayKeys, registries: app.config.registries, platforms: app.config.platforms.map((p) => p.id) }
+  const deps: CheckDeps = { pool: app.pg, keys: app.gatewayKeys, digests: app.subjectDigests, registries: app.config.registries, platforms: app.config.platforms.map((p) => p.id) }
 
   app.post('/v1/checks', {
     preHandler: requireRoles(app, ['platform', 'checker']),
@@ -63,7 +63,8 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
     preHandler: requireRoles(app, ['platform', 'checker', 'admin', 'operator', 'auditor']),
     schema: {
       summary: 'A stored check: what was asked and answered, its receipt and its outcome',
-      description: 'For the principal that checked, and admin roles (check ids are random UUIDs).',
+      description: 'For the principal that checked, and admin roles (check ids are random UUIDs). No digest of the subject\'s identifier is shown; ' +
+        '`receipt` is null only for a check stored before identifier digests were keyed, read by anyone but the principal that checked.',
       tags: ['checks'],
       security: [{ bearer: [] }],
       params: CheckIdParams,
@@ -75,7 +76,7 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
     const admin = p.roles.some((r) => r === 'admin' || r === 'operator' || r === 'auditor')
     if (row === undefined) throw new GatewayError('NOT_FOUND', 'no such check')
     if (!admin && row.principal !== p.id) throw new GatewayError('FORBIDDEN', 'only the principal that checked, and admin roles, may read a check')
-    return checkRecord(row)
+    return checkRecord(row, p.id)
   })
 
   app.post('/v1/checks/:id/outcome', {

@@ -8,7 +8,8 @@ import { GatewayError } from '../errors/gateway-error.js'
 import { maskIdNumber, scrubIdNumbers } from '../identifiers/mask.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
-import { recordQuery, subjectHash } from '../ledger/query-log.js'
+import { recordQuery } from '../ledger/query-log.js'
+import type { SubjectDigests } from '../privacy/subject-digests.js'
 import { currentEntries, type CurrentEntryRow } from '../subjects/subject-entries.js'
 import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
@@ -27,6 +28,7 @@ export interface CheckAsker {
 export interface CheckDeps {
   pool: pg.Pool
   keys: GatewayKeys
+  digests: SubjectDigests
   registries: Registries | undefined
   platforms: string[]
 }
@@ -72,11 +74,12 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
   if (purpose === '') throw new GatewayError('PURPOSE_REQUIRED', 'purpose is required: say why the subject is checked')
   const department = asker.department ?? (req.department === undefined ? null : scrubIdNumbers(req.department.trim()))
   const masked = kind === 'person' ? maskIdNumber(req.subject) : req.subject
-  const hash = subjectHash(req.subject)
+  // Kept only inside the gateway (the query log, the stored check): answers and receipts never carry it.
+  const subjectDigest = deps.digests.digest(req.subject)
   return await inTransaction(deps.pool, async (client) => {
     const { rows, coverage } = await currentEntries(client, req.subject, deps.platforms)
     const queryId = await recordQuery(client, {
-      principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectId: req.subject, subjectMasked: masked, purpose, resultCount: rows.length
+      principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length
     })
     const entries = rows.map(summarise)
     const flags = subjectFlags(entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain })))
@@ -88,7 +91,7 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       asker: { principal: asker.principal, role: asker.role, platform: asker.platform, department },
       purpose,
       decisionType: req.decisionType,
-      subject: { id: masked, kind, hash },
+      subject: { id: masked, kind },
       summary: {
         black: entries.filter((e) => e.listType === 'black').length,
         red: entries.filter((e) => e.listType === 'red').length,
@@ -103,12 +106,12 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       coverage,
       queryId
     }
-    const digest = canonicalDigest(body)
+    const answerDigest = canonicalDigest(body)
     const answered: CheckReceiptClaimsV1['answered'] = {
       entries: entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })),
       measures: body.measures.map((m) => ({ code: m.code, applies: m.applies })),
       contradictions: flags.contradictions.length,
-      digest
+      digest: answerDigest
     }
     const claims: CheckReceiptClaimsV1 = {
       iss: GATEWAY_ID,
@@ -118,7 +121,7 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       asker: body.asker,
       purpose,
       decisionType: req.decisionType,
-      subject: { masked, kind, hash },
+      subject: { masked, kind },
       answered,
       queryId
     }
@@ -128,7 +131,7 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
                            subject_masked, subject_hash, query_id, answered, answer_digest, receipt)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [checkId, checkedAt, asker.principal, asker.role, asker.platform, department, purpose, req.decisionType, kind,
-        masked, hash, queryId, JSON.stringify(answered), digest, receipt])
+        masked, subjectDigest, queryId, JSON.stringify(answered), answerDigest, receipt])
     return { ...body, receipt }
   })
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { CheckOutcomeNameV1, CheckRecordV1 } from '../../contracts/check-v1.js'
+import { isKeyedDigest } from '../privacy/subject-digests.js'
 
 /** A stored check row. */
 export interface CheckRow {
@@ -29,17 +30,22 @@ export async function readCheck (db: pg.Pool | pg.PoolClient, id: string, forUpd
   return rows[0]
 }
 
-/** A check as `GET /v1/checks/{id}` shows it. */
-export function checkRecord (r: CheckRow): CheckRecordV1 {
+/**
+ * A check as `GET /v1/checks/{id}` shows it to `reader`. The subject's digest stays inside the
+ * gateway. A check stored before digests were keyed has, in its signed (so unchangeable) receipt,
+ * an unkeyed SHA-256 of the identifier beside the masked one: that receipt goes back only to the
+ * principal that checked, who was handed it then.
+ */
+export function checkRecord (r: CheckRow, reader: string): CheckRecordV1 {
   return {
     checkId: r.id,
     checkedAt: r.at.toISOString(),
     asker: { principal: r.principal, role: r.role, platform: r.platform, department: r.department },
     purpose: r.purpose,
     decisionType: r.decision_type,
-    subject: { masked: r.subject_masked, kind: r.subject_kind, hash: r.subject_hash },
+    subject: { masked: r.subject_masked, kind: r.subject_kind },
     answered: r.answered,
-    receipt: r.receipt,
+    receipt: isKeyedDigest(r.subject_hash) || reader === r.principal ? r.receipt : null,
     outcome: r.outcome === null
       ? null
       : { outcome: r.outcome, reportedAt: (r.outcome_at as Date).toISOString(), note: r.outcome_note, notices: r.outcome_notices ?? [] }

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../../config/config-schema.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { buildKeyDirectory, type KeyDirectory } from '../keys/platform-keys.js'
 import type { RuntimeOptions } from '../runtime/runtime-options.js'
+import { loadSubjectDigests, type SubjectDigests } from '../privacy/subject-digests.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,6 +11,7 @@ declare module 'fastify' {
     runtime: RuntimeOptions
     gatewayKeys: GatewayKeys
     keyDirectory: KeyDirectory
+    subjectDigests: SubjectDigests
   }
 }
 
@@ -19,10 +21,11 @@ export interface ContextOptions {
   gatewayKeys: GatewayKeys
 }
 
-/** The validated config, the runtime options and the keys: what every other plugin reads. */
+/** The validated config, the runtime options and the keys (signing, identifier digests): what every other plugin reads. */
 export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
   app.decorate('config', opts.config)
   app.decorate('runtime', opts.runtime)
   app.decorate('gatewayKeys', opts.gatewayKeys)
   app.decorate('keyDirectory', buildKeyDirectory(opts.config))
+  app.decorate('subjectDigests', loadSubjectDigests({ raw: opts.runtime.idHashKeys, production: opts.runtime.production, warn: (msg) => { app.log.warn(msg) } }))
 }, { name: 'gw-context', fastify: '5.x' })

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 /** Where the gateway listens and what it connects to: from the environment, never from committed files. */
 export interface RuntimeOptions {
   host: string
@@ -15,6 +17,12 @@ export interface RuntimeOptions {
   logLevel: string
   /** Key of the admin session cookie's signature (`GW_SESSION_SECRET`); without it, outside production, a random one per process. */
   sessionSecret?: string
+  /**
+   * Keys fingerprinting subject identifiers (`GW_ID_HASH_KEY`, or the file `GW_ID_HASH_KEY_FILE`
+   * names): `<kid>:<secret>`, current first, then previous ones; without it, outside production,
+   * a random one per process.
+   */
+  idHashKeys?: string
 }
 
 function positiveInt (raw: string | undefined, name: string, fallback: number): number {
@@ -38,6 +46,7 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     signingKeyFile: env.GW_SIGNING_KEY_FILE,
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info',
-    sessionSecret: env.GW_SESSION_SECRET
+    sessionSecret: env.GW_SESSION_SECRET,
+    idHashKeys: env.GW_ID_HASH_KEY ?? (env.GW_ID_HASH_KEY_FILE === undefined || env.GW_ID_HASH_KEY_FILE === '' ? undefined : readFileSync(env.GW_ID_HASH_KEY_FILE, 'utf8'))
   }
 }

@@ -8,6 +8,8 @@ import { subjectFlags } from './subject-flags.js'
 
 export interface SubjectQuery {
   subjectId: string
+  /** Its keyed digest, for the query log. */
+  subjectDigest: string
   kind: 'organisation' | 'person'
   principal: string
   role: string
@@ -45,7 +47,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
       principal: q.principal,
       role: q.role,
       route: 'GET /v1/subjects/{id}/entries',
-      subjectId: q.subjectId,
+      subjectDigest: q.subjectDigest,
       subjectMasked: masked,
       purpose: q.purpose,
       resultCount: rows.length

@@ -49,7 +49,7 @@ export async function subjectRoutes (app: FastifyInstance): Promise<void> {
     const principal = request.principal
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     return await subjectEntries(app.pg, {
-      subjectId: id, kind, principal: principal.id, role: principal.roles.join(','), purpose
+      subjectId: id, subjectDigest: app.subjectDigests.digest(id), kind, principal: principal.id, role: principal.roles.join(','), purpose
     }, app.config.platforms.map((p) => p.id))
   })
 }

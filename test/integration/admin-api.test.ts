@@ -50,6 +50,8 @@ t.test('dashboard APIs: overview, message search and detail, query log with filt
   }
   const log = await h.app.inject({ url: `/v1/admin/query-log?subject=${person}`, headers: auditor })
   t.equal(log.json().rows.length, 2, 'both lookups of the person, found by the number')
+  t.match((await h.app.inject({ url: `/v1/admin/query-log?subject=${person}`, headers: auditor })).json().rows[0],
+    { principal: 'auditor-console:auditor-user', route: 'GET /v1/admin/query-log', resultCount: 2 }, 'the search by subject is itself a recorded lookup')
   t.notMatch(log.body, UNMASKED_ID, 'the number typed into a purpose is masked too')
   t.equal((await h.app.inject({ url: '/v1/admin/query-log?principal=SH', headers: auditor })).json().rows.length, 0)
   t.equal((await h.app.inject({ url: '/v1/admin/query-log?limit=1', headers: auditor })).json().rows.length, 1)
@@ -63,9 +65,9 @@ t.test('dashboard APIs: overview, message search and detail, query log with filt
   t.notMatch(csv.body, UNMASKED_ID)
   t.match(csv.body, /"'=HYPERLINK\(""http:\/\/x""\)"/, 'a formula is quoted as text')
   const exported = await h.db.query<{ principal: string, action: string, detail: { rows: number } }>("SELECT principal, action, detail FROM admin_actions WHERE action = 'query-log.export'")
-  t.match(exported.rows, [{ principal: 'auditor-console:auditor-user', detail: { rows: 2 } }], 'the export is recorded')
+  t.match(exported.rows, [{ principal: 'auditor-console:auditor-user', detail: { rows: 4 } }], 'the export is recorded')
 
   const actions = (await h.app.inject({ url: '/v1/admin/actions', headers: auditor })).json()
   t.match(actions.rows, [{ action: 'query-log.export', principal: 'auditor-console:auditor-user' }])
-  t.match((await h.app.inject({ url: '/v1/admin/audit/verify', headers: auditor })).json(), { chains: [{ table: 'query_log', ok: true, rows: 2 }, { table: 'admin_actions', ok: true, rows: 1 }] })
+  t.match((await h.app.inject({ url: '/v1/admin/audit/verify', headers: auditor })).json(), { chains: [{ table: 'query_log', ok: true, rows: 4 }, { table: 'admin_actions', ok: true, rows: 1 }] })
 })

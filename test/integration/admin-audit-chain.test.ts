@@ -9,14 +9,16 @@ import { recordAdminAction } from '../../src/audit/admin-action-log.js'
 import { verifyAudit, verifyChain } from '../../src/audit/verify-audit.js'
 import { migrate, migrationsDir } from '../../src/ledger/migrate.js'
 import { inTransaction } from '../../src/ledger/pool.js'
+import { subjectDigestsFrom } from '../../src/privacy/subject-digests.js'
 
 const run = promisify(execFile)
 
+const digests = subjectDigestsFrom([{ kid: 't1', secret: 'audit-chain-test-secret-of-32-chars' }])
 const query = (i: number): Parameters<typeof recordQuery>[1] => ({
   principal: `SH-${i}`,
   role: 'platform',
   route: 'GET /v1/subjects/{id}/entries',
-  subjectId: `33010619900101${String(1000 + i)}`,
+  subjectDigest: digests.digest(`33010619900101${String(1000 + i)}`),
   subjectMasked: '3301**********' + String(1000 + i),
   purpose: i % 2 === 0 ? '行政许可审查 licence check' : 'procurement',
   resultCount: i
