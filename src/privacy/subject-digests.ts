@@ -21,7 +21,7 @@ export interface SubjectDigests {
   /**
    * Every stored form `id` may have been recorded under: the current key, each previous key
    * still configured (rotation), and the unkeyed SHA-256 hex that rows written before keyed
-   * digests (migration 011) carry. For lookups only.
+   * digests (migration 010) carry. For lookups only.
    */
   candidates: (id: string) => string[]
 }
@@ -55,7 +55,7 @@ const normal = (id: string): string => id.trim().toUpperCase()
 const hmac = (key: IdHashKey, id: string): string => `${key.kid}:${createHmac('sha256', key.secret).update(normal(id), 'utf8').digest('hex')}`
 const legacy = (id: string): string => createHash('sha256').update(normal(id), 'utf8').digest('hex')
 
-/** Whether a stored digest is keyed (`<kid>:<hex>`), not the unkeyed SHA-256 of rows older than migration 011. */
+/** Whether a stored digest is keyed (`<kid>:<hex>`), not the unkeyed SHA-256 of rows older than migration 010. */
 export const isKeyedDigest = (stored: string): boolean => /^[A-Za-z0-9_-]{1,32}:[0-9a-f]{64}$/.test(stored)
 
 /** Digests under `keys` (the first is current). */

@@ -137,7 +137,7 @@ t.test('key rotation: records made under a previous key are found while it is li
   t.match(await verifyChain(h.db, 'query_log'), { ok: true }, 'the chain verifies across keys')
 })
 
-t.test('rows written before migration 011 keep their unkeyed hash: the chain still verifies, new unkeyed rows are refused, old ones are still found, old receipts go back only to their asker', async (t) => {
+t.test('rows written before migration 010 keep their unkeyed hash: the chain still verifies, new unkeyed rows are refused, old ones are still found, old receipts go back only to their asker', async (t) => {
   const h = await startHarness(t, { runtime: { idHashKeys: KEY_1 } })
   const schema = `${h.runtime.dbSchema}_old`
   const client = new pg.Client({ connectionString: DATABASE_URL })

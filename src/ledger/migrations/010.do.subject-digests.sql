@@ -25,5 +25,5 @@ ALTER TABLE query_log ADD CONSTRAINT query_log_subject_hash_keyed
 ALTER TABLE checks ADD CONSTRAINT checks_subject_hash_keyed
   CHECK (subject_hash ~ '^[A-Za-z0-9_-]{1,32}:[0-9a-f]{64}$') NOT VALID;
 
-COMMENT ON COLUMN query_log.subject_hash IS '<kid>:<HMAC-SHA-256 hex> of the identifier under the gateway key <kid>; unkeyed SHA-256 hex in rows older than migration 011. Internal: never shown.';
-COMMENT ON COLUMN checks.subject_hash IS '<kid>:<HMAC-SHA-256 hex> of the identifier under the gateway key <kid>; unkeyed SHA-256 hex in rows older than migration 011. Internal: never shown.';
+COMMENT ON COLUMN query_log.subject_hash IS '<kid>:<HMAC-SHA-256 hex> of the identifier under the gateway key <kid>; unkeyed SHA-256 hex in rows older than migration 010. Internal: never shown.';
+COMMENT ON COLUMN checks.subject_hash IS '<kid>:<HMAC-SHA-256 hex> of the identifier under the gateway key <kid>; unkeyed SHA-256 hex in rows older than migration 010. Internal: never shown.';
