@@ -53,7 +53,7 @@ export const CatalogueItemSchema = Type.Object({
   share: ShareScopeSchema,
   publish: PublishScopeSchema,
   publishForPersons: Type.Optional(PublishScopeSchema),
-  personal: Type.Optional(Type.Boolean({ description: 'Personal information: logged and shown masked (国办发〔2021〕52号 (十))' }))
+  personal: Type.Optional(Type.Boolean({ description: 'Personal information: logged and shown masked (脱敏, 国办发〔2020〕49号 (四)(十四))' }))
 }, { additionalProperties: false })
 
 /** Exit rules of a list type (移出条件和程序, 国发〔2016〕33号 (二十一)). */

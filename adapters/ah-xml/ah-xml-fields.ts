@@ -112,7 +112,7 @@ export const RECORD_FIELDS: Readonly<Record<EnvelopeKindV1, readonly FieldSpec[]
     { code: 'FKQX', key: 'feedbackBy', type: 'date' },
     { code: 'BZ', key: 'note', type: 'text', max: 2000, optional: true }
   ],
-  // 联合奖惩反馈 (响应、执行反馈), 国发〔2016〕33号 (十六).
+  // 联合奖惩反馈 (响应、执行反馈), 国发〔2016〕33号 (十五)(十八).
   'punishment.feedback': [
     { code: 'AJBH', key: 'caseId', type: 'text', max: 64 },
     { code: 'FQF', key: 'initiator', type: 'text', max: 16 },

@@ -84,7 +84,7 @@ export const REMOVAL_REASONS = table('移出原因', {
 /** 奖惩类型. */
 export const CASE_MODES = table('奖惩类型', { punishment: '惩戒', reward: '激励' })
 
-/** 反馈结果: 响应 and 执行反馈 of 国发〔2016〕33号 (十五). */
+/** 反馈结果: 响应 (国发〔2016〕33号 (十五)) and 执行反馈 ((十八)). */
 export const FEEDBACK_OUTCOMES = table('反馈结果', {
   acknowledged: '已响应',
   applied: '已执行',

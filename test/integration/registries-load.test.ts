@@ -28,7 +28,7 @@ t.test('the committed registries load, national first, read-only', async (t) => 
   t.equal(reg.listType('zj-ecology-serious-violation')?.definedIn, 'ZJ')
   const domains = new Set(reg.listTypes.map((l) => l.domain))
   for (const d of ['court', 'ecology', 'tourism', 'food-drug', 'product-quality']) t.ok(domains.has(d), `domain ${d}`)
-  t.equal(reg.catalogueItem('subject.idNumber')?.publish, 'masked', '49号 (十四)')
+  t.equal(reg.catalogueItem('subject.idNumber')?.publish, 'masked', '脱敏公开, 国办发〔2020〕49号 (四)')
   t.equal(reg.catalogueItem('subject.name')?.publishForPersons, 'masked')
   t.equal(reg.listType('nope'), undefined)
   t.ok(Object.isFrozen(reg) && Object.isFrozen(reg.listTypes) && Object.isFrozen(court?.exit))
