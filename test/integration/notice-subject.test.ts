@@ -23,7 +23,7 @@ t.test('a notice\'s subject is the ledger entry\'s: a foreign identity number or
   for (const [name, item, path] of cases) {
     const r = await send(h, 'JS', 'punishment.notice', [item])
     t.same([r.status, r.body.code], [422, 'SUBJECT_MISMATCH'], `${name}: refused`)
-    t.equal((r.body.errors as Array<{ path: string }>)[0]?.path, path, `${name}: the path named`)
+    t.equal((r.body.errors as Array<{ path: string }> | undefined)?.[0]?.path, path, `${name}: the path named`)
     t.notOk(JSON.stringify(r.body).includes(foreign), `${name}: the answer does not repeat the number`)
   }
   t.same({ cases: await h.count('cases'), envelopes: await h.count('envelopes'), deliveries: await h.count('deliveries') }, before, 'nothing stored, nothing to deliver')
