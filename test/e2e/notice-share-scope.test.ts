@@ -7,6 +7,7 @@ import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simula
 import { startPullPlatform } from '../../src/simulators/zj-pull-simulator.js'
 import { FAST_POLICY, startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
+import { startShNativeSetup } from '../helpers/reconcile-native.js'
 import { accept, notice, read } from '../helpers/coordination-items.js'
 
 /** An organisation (with a responsible person's identity number) and a person, both SH's. */
@@ -56,6 +57,20 @@ t.test('push: a platform not authorised for identity numbers gets notices withou
     (await read(h, `/v1/cases/SH/${caseId}`)).body.platforms.map((p: { platform: string }) => p.platform).sort()
   t.same(await platformsOf('C-person'), ['JS', 'ZJ'], 'AH, which may not learn who the person is, does not implement the case')
   t.same(await platformsOf('C-org'), ['AH', 'JS', 'ZJ'])
+})
+
+t.test('push, native: Shanghai (sh-rest), not authorised for identity numbers, gets its notice records without them', async (t) => {
+  const { h, sh } = await startShNativeSetup(t, { shareScopes: ['all-platforms'] })
+  const org = sampleEntry('JS', '320000', 1)
+  const person = sampleEntry('JS', '320000', 2, { person: true })
+  const numbers = [person.subject.idNumber ?? '', org.subject.responsiblePersons?.[0]?.idNumber ?? '']
+  await accept(h, 'JS', 'list.upsert', [org, person])
+  const both = await accept(h, 'JS', 'punishment.notice', [notice(org, 'C-org'), notice(person, 'C-person')])
+  t.ok(await waitFor(async () => (await statusCounts(h, "destination = 'SH'")).delivered === 2, 15_000), 'both messages done for SH')
+  t.notOk(numbers.some((n) => JSON.stringify([sh.others, [...sh.entries.values()]]).includes(n)), 'no identity number in any record SH received')
+  const records = sh.others.map((o) => o.record as unknown as { recordType: string, caseNo?: string })
+  t.same(records.filter((r) => r.recordType === 'jointPunishNotice').map((r) => r.caseNo), ['C-org'], 'the person\'s notice was withheld whole')
+  t.same((await receiptOf(h, both, 'SH')).receipt.withheld, ['C-person'], 'and the delivery\'s evidence says so')
 })
 
 t.test('pull: ZJ, not authorised for identity numbers, reads notices without them on its feed', async (t) => {
