@@ -5,7 +5,8 @@ import type { ReconcileAnswerV1, WireElementV1 } from '../contracts/reconcile-v1
 /**
  * One message for one destination platform, as the gateway hands it to an adapter. Items are
  * the envelope's items as the owner sent them (list items older than what the destination
- * already holds are filtered out beforehand).
+ * already holds are filtered out beforehand, and fields outside the destination's share scopes
+ * are removed: see src/delivery/share-scope.ts).
  */
 export interface Delivery {
   /** The ledger's delivery id (one per message and destination). */

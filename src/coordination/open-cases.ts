@@ -1,5 +1,8 @@
 import type pg from 'pg'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
+import type { SubjectV1 } from '../../contracts/subject-v1.js'
+import { mayIdentify } from '../delivery/share-scope.js'
+import { subjectMismatch } from './notice-subject.js'
 import { CaseTransitionError, openCase } from '../punishment/case-state-machine.js'
 import type { CaseState } from '../punishment/case-states.js'
 import { workingDeadline } from './case-deadlines.js'
@@ -7,21 +10,23 @@ import { recordEvent } from './case-store.js'
 import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
-interface EntryRow { status: string, list_type: string, domain: string, subject_id: string, version: number }
+interface EntryRow { status: string, list_type: string, domain: string, subject_id: string, version: number, subject: SubjectV1 }
 
 /**
  * `punishment.notice` opens one case per item (发起): the entry must be current and not under
  * objection, punishment rests on a black or key-supervision entry and reward on a red one, the
- * notice's subject is the entry's, and the case id is new for the initiator. Every other enabled
- * platform implements the case; the deadlines are moved to working days.
+ * notice's subject is the entry's as the ledger holds it (it may leave fields out, never add or
+ * change one: SUBJECT_MISMATCH), and the case id is new for the initiator. Every other enabled
+ * platform implements the case, except one whose share scopes keep the subject's identifier from
+ * it (it is never sent the notice: see share-scope.ts); the deadlines are moved to working days.
  */
 export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage): Promise<void> {
   const items = msg.items as PunishmentNoticeItemV1[]
   const errors = new ItemErrors()
-  const implementers = deps.platforms().filter((p) => p !== msg.iss)
+  const others = deps.platforms().filter((p) => p !== msg.iss)
   for (const [index, item] of items.entries()) {
     const { rows } = await client.query<EntryRow>(
-      'SELECT status, list_type, domain, subject_id, version FROM entries WHERE owner = $1 AND entry_id = $2', [item.owner, item.entryId])
+      "SELECT status, list_type, domain, subject_id, version, data->'subject' AS subject FROM entries WHERE owner = $1 AND entry_id = $2", [item.owner, item.entryId])
     const entry = rows[0]
     if (entry === undefined || entry.status === 'removed') {
       errors.add(index, '/entryId', 'ENTRY_UNKNOWN', 'no current entry with this id at this owner')
@@ -30,7 +35,12 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
     if (entry.status === 'suspended') errors.add(index, '/entryId', 'CASE_TRANSITION_INVALID', 'the entry is under objection: its measures are suspended')
     const red = entry.list_type === 'red'
     if ((item.mode === 'reward') !== red) errors.add(index, '/mode', 'SCHEMA_INVALID', `a ${item.mode} case cannot rest on a ${entry.list_type} list entry`)
-    if ((item.subject.creditCode ?? item.subject.idNumber) !== entry.subject_id) errors.add(index, '/subject', 'SCHEMA_INVALID', 'the subject is not the entry\'s subject')
+    if ((item.subject.creditCode ?? item.subject.idNumber) !== entry.subject_id) errors.add(index, '/subject', 'SUBJECT_MISMATCH', 'the subject is not the entry\'s subject')
+    else {
+      const at = subjectMismatch(item.subject, entry.subject)
+      if (at !== undefined) errors.add(index, at, 'SUBJECT_MISMATCH', 'differs from the entry\'s subject as the ledger holds it')
+    }
+    const implementers = others.filter((p) => mayIdentify(entry.subject, deps.registries, deps.shareScopesOf(p)))
     let state: CaseState
     try {
       state = openCase({ caseId: item.caseId, mode: item.mode, entryId: item.entryId, measures: item.measures, initiator: msg.iss, implementers, entryVersion: entry.version })

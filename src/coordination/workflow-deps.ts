@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Registries } from '../../config/registry-schema.js'
+import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import type { WorkingCalendar } from '../../config/calendar-schema.js'
 import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
@@ -12,6 +12,8 @@ export interface WorkflowDeps {
   calendar: WorkingCalendar
   /** Enabled platforms (never the gateway itself). */
   platforms: () => string[]
+  /** A platform's configured share scopes (undefined: the default). */
+  shareScopesOf: (platform: string) => readonly ShareScope[] | undefined
 }
 
 /** An accepted message, as the workflow sees it inside the ledger transaction. */
@@ -29,6 +31,7 @@ export function workflowDeps (app: FastifyInstance): WorkflowDeps {
     keys: app.gatewayKeys,
     registries: app.config.registries,
     calendar: app.config.calendar ?? WEEKENDS_ONLY,
-    platforms: () => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id)
+    platforms: () => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id),
+    shareScopesOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.shareScopes
   }
 }

@@ -98,14 +98,24 @@ ON CONFLICT (destination, owner, entry_id) DO UPDATE
   SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`
 
 /**
- * Records a confirmed delivery in one statement: status, receipt, the attempt's evidence, and the
- * versions the replica now holds.
+ * The evidence of a delivery that sent nothing: every item superseded, or withheld by the share
+ * scope (`kept` lists what was withheld: see share-scope.ts).
  */
-export async function recordDelivered (pool: pg.Pool, started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined): Promise<void> {
+export function nothingSentEvidence (kept: { withheld?: string[] } = {}): Record<string, unknown> {
+  return kept.withheld === undefined ? { superseded: true } : { nothingSent: true, ...kept }
+}
+
+/**
+ * Records a confirmed delivery in one statement: status, receipt, the attempt's evidence, and the
+ * versions the replica now holds. `kept` is what the share scope kept back, for a delivery that
+ * sent nothing (a receipt carries it already).
+ */
+export async function recordDelivered (pool: pg.Pool, started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined, kept: { withheld?: string[] } = {}): Promise<void> {
   const versions = LIST_KINDS.has(delivered.kind) ? delivered.items : []
+  const nothing = receipt === undefined ? nothingSentEvidence(kept) : undefined
   await pool.query(DELIVERED, [
-    started.delivery.deliveryId, receipt === undefined ? { superseded: true } : receipt.evidence,
-    started.attemptId, receipt === undefined ? 'superseded' : 'delivered', receipt?.sentDigest ?? null, receipt?.evidence ?? null,
+    started.delivery.deliveryId, receipt === undefined ? nothing : receipt.evidence,
+    started.attemptId, receipt === undefined ? 'superseded' : 'delivered', receipt?.sentDigest ?? null, receipt?.evidence ?? (kept.withheld === undefined ? null : nothing),
     delivered.destination, delivered.origin, JSON.stringify(versions)
   ])
 }

@@ -8,7 +8,7 @@ import { queueName, type DeliveryJobData } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
 import { objectionToWaitFor } from './objection-order.js'
-import { applyShareScope } from './share-scope.js'
+import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 
 export interface DeliveryEvents {
@@ -52,10 +52,12 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     throw new DelayedError()
   }
   try {
-    const { delivery: pending, withheld } = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
+    const scoped = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
+    const pending = scoped.delivery
+    const kept = scopeEvidence(scoped)
     const answer = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
-    const receipt = answer === undefined || withheld.length === 0 ? answer : { ...answer, evidence: { ...answer.evidence, withheld } }
-    await recordDelivered(deps.pool, started, pending, receipt)
+    const receipt = answer === undefined ? undefined : { ...answer, evidence: { ...answer.evidence, ...kept } }
+    await recordDelivered(deps.pool, started, pending, receipt, kept)
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
   } catch (err) {

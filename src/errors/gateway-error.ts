@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   LIST_TYPE_UNKNOWN: { status: 422, title: 'List type not in the registry' },
   MEASURE_UNKNOWN: { status: 422, title: 'Measure not in the measures list' },
   CASE_UNKNOWN: { status: 422, title: 'Case unknown' },
+  SUBJECT_MISMATCH: { status: 422, title: 'Subject differs from the entry\'s' },
   OBJECTION_UNKNOWN: { status: 422, title: 'Objection unknown or not open' },
   NOT_REPAIRABLE: { status: 422, title: 'Entry not repairable' },
   DECISION_TYPE_UNKNOWN: { status: 422, title: 'Decision type not in the registries' },

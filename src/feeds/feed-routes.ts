@@ -52,7 +52,7 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
     const s = app.config.settings
     const scopes = app.config.platforms.find((p) => p.id === platform)?.shareScopes
     return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(readQueryInt(q.limit, 'limit', 1, 1000, s.feedPageSize), s.feedPageSize), s.feedRedeliverMs,
-      (d) => applyShareScope(d, app.config.registries, scopes).delivery)
+      (d) => applyShareScope(d, app.config.registries, scopes))
   })
 
   app.post('/v1/feeds/:platform/ack', {

@@ -3,7 +3,8 @@ import type { Delivery } from '../../adapters/types.js'
 import { ENVELOPE_TYP, GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
-import { dropSuperseded, messageItems } from '../delivery/delivery-store.js'
+import { dropSuperseded, messageItems, nothingSentEvidence } from '../delivery/delivery-store.js'
+import { scopeEvidence, type ScopedDelivery } from '../delivery/share-scope.js'
 
 /** One offered delivery: `cursor` orders the feed; `jws` is signed by the gateway like a push. */
 export interface FeedItem {
@@ -18,9 +19,11 @@ export interface FeedItem {
 /**
  * The next page of a pull platform's feed: deliveries after `after` not yet acknowledged, and any
  * offered earlier but still unacknowledged after `redeliverMs` (offered again). Each offer counts
- * as an attempt and is recorded.
+ * as an attempt and is recorded. `shape` applies the platform's share scope: what it kept back is
+ * recorded on the offer (and becomes part of the receipt at the acknowledgement); a delivery left
+ * with nothing to send because of it is not offered but recorded delivered with that evidence.
  */
-export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: string, after: string, limit: number, redeliverMs: number, shape: (d: Delivery) => Delivery = (d) => d): Promise<{ items: FeedItem[], next: string }> {
+export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: string, after: string, limit: number, redeliverMs: number, shape: (d: Delivery) => ScopedDelivery = (d) => ({ delivery: d, withheld: [], withheldFields: [] })): Promise<{ items: FeedItem[], next: string }> {
   const offered = await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(
       `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.received_at
@@ -39,9 +42,15 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   })
   const items: FeedItem[] = []
   for (const r of offered) {
-    const d = shape(await dropSuperseded(pool, {
+    const scoped = shape(await dropSuperseded(pool, {
       deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: await messageItems(pool, r.jti), receivedAt: r.received_at.toISOString(), resends: 0
     }))
+    const d = scoped.delivery
+    const kept = scopeEvidence(scoped)
+    if (kept.withheld !== undefined || kept.withheldFields !== undefined) {
+      if (d.items.length === 0) { await recordWithheldWhole(pool, r.id, nothingSentEvidence(kept)); continue }
+      await pool.query('UPDATE delivery_attempts SET receipt = $2 WHERE id = (SELECT max(id) FROM delivery_attempts WHERE delivery_id = $1)', [r.id, kept])
+    }
     const iat = Math.floor(Date.now() / 1000)
     const jws = await keys.sign({
       iss: GATEWAY_ID, aud: platform, jti: r.jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: r.kind, items: d.items, origin: r.iss, originDigest: r.digest, deliveryId: r.id
@@ -50,6 +59,16 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   }
   const next = offered.reduce((max, r) => (BigInt(r.id) > BigInt(max) ? r.id : max), after)
   return { items, next }
+}
+
+/** A delivery the share scope left with nothing to send: delivered, nothing offered, the evidence kept. */
+async function recordWithheldWhole (pool: pg.Pool, deliveryId: string, evidence: Record<string, unknown>): Promise<void> {
+  await pool.query(
+    `WITH d AS (
+       UPDATE deliveries SET status = 'delivered', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
+     )
+     UPDATE delivery_attempts SET finished_at = now(), outcome = 'superseded', receipt = $2
+     WHERE id = (SELECT max(id) FROM delivery_attempts WHERE delivery_id = $1)`, [deliveryId, evidence])
 }
 
 export interface Ack { deliveryId: string, jti: string }
@@ -64,14 +83,17 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
     const acknowledged: string[] = []
     const unknown: string[] = []
     for (const ack of acks) {
-      const { rows } = await client.query<{ id: string, status: string, iss: string, kind: string }>(
-        `SELECT d.id, d.status, e.iss, e.kind FROM deliveries d JOIN envelopes e USING (jti)
+      // `offered`: what the share scope kept back from the offer acknowledged (recorded by readFeed).
+      const { rows } = await client.query<{ id: string, status: string, iss: string, kind: string, offered: Record<string, unknown> | null }>(
+        `SELECT d.id, d.status, e.iss, e.kind,
+           (SELECT a.receipt FROM delivery_attempts a WHERE a.delivery_id = d.id ORDER BY a.id DESC LIMIT 1) AS offered
+         FROM deliveries d JOIN envelopes e USING (jti)
          WHERE d.id = $1 AND d.destination = $2 AND d.jti = $3 FOR UPDATE OF d`, [ack.deliveryId, platform, ack.jti])
       const row = rows[0]
       if (row === undefined) { unknown.push(ack.deliveryId); continue }
       acknowledged.push(row.id)
       if (row.status === 'delivered') continue
-      const evidence = { ack: true, jti: ack.jti, at: new Date().toISOString() }
+      const evidence = { ...(row.offered ?? {}), ack: true, jti: ack.jti, at: new Date().toISOString() }
       await client.query(
         'UPDATE deliveries SET status = \'delivered\', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1',
         [row.id, evidence])

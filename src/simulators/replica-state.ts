@@ -6,7 +6,7 @@ export interface AppliedChange {
   kind: string
   entryKey: string
   version: number
-  /** The item itself, kept for a `gateway.notice` only (see {@link noticesOf}). */
+  /** The item itself, kept for notices only (`gateway.notice`, see {@link noticesOf}; `punishment.notice`). */
   item?: Record<string, unknown>
 }
 
@@ -67,7 +67,7 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
       }
     }
     const change: AppliedChange = { jti: claims.jti, kind: claims.kind, entryKey: key, version }
-    if (claims.kind === 'gateway.notice') change.item = item
+    if (claims.kind === 'gateway.notice' || claims.kind === 'punishment.notice') change.item = item
     state.applied.push(change)
   }
   state.messagesApplied.push(claims.jti)

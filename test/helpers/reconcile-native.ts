@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { listUpsertToNative } from '../../adapters/sh-rest/sh-rest-mapping.js'
+import type { PlatformConfig } from '../../config/config-schema.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { startShRestSimulator, type ShHeldEntry, type ShRestSimulator } from '../../src/simulators/sh-rest-simulator.js'
@@ -10,8 +11,11 @@ import type { SeededDrift } from './reconcile-drift.js'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
-/** A gateway where SH is Shanghai's native platform (sh-rest, with its export) and the others speak yrd-push. */
-export async function startShNativeSetup (t: Teardown): Promise<{ h: Harness, sh: ShRestSimulator, sims: Map<string, SimulatedPlatform> }> {
+/**
+ * A gateway where SH is Shanghai's native platform (sh-rest, with its export) and the others speak
+ * yrd-push; `shConfig` goes on top of SH's config (e.g. its share scopes).
+ */
+export async function startShNativeSetup (t: Teardown, shConfig: Partial<PlatformConfig> = {}): Promise<{ h: Harness, sh: ShRestSimulator, sims: Map<string, SimulatedPlatform> }> {
   const appKey = 'yrd-gateway'
   const appSecret = randomBytes(24).toString('base64url')
   const sh = await startShRestSimulator({ apps: { [appKey]: appSecret } })
@@ -24,7 +28,7 @@ export async function startShNativeSetup (t: Teardown): Promise<{ h: Harness, sh
     settings: { relayIntervalMs: 50, sweepIntervalMs: 1000, jobLockMs: 2000 },
     platformSecrets: { SH: { APP_KEY: appKey, APP_SECRET: appSecret } },
     platformOverrides: (p) => {
-      if (p.id === 'SH') return { ...p, adapter: 'sh-rest', endpoint: sh.endpoint, healthUrl: sh.healthUrl, delivery: FAST_POLICY }
+      if (p.id === 'SH') return { ...p, adapter: 'sh-rest', endpoint: sh.endpoint, healthUrl: sh.healthUrl, delivery: FAST_POLICY, ...shConfig }
       const s = sims.get(p.id)
       return s === undefined ? p : { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: FAST_POLICY }
     }

@@ -60,7 +60,7 @@ t.test('illegal notices and feedback are refused whole with a stable code, and n
   const cases: Array<[string, string, string, unknown[], number, string]> = [
     ['unknown entry', 'JS', 'punishment.notice', [notice({ ...entry, entryId: 'nope' }, 'C9')], 422, 'ENTRY_UNKNOWN'],
     ['punishment on a red entry', 'JS', 'punishment.notice', [notice(red, 'C9')], 422, 'SCHEMA_INVALID'],
-    ['another subject', 'JS', 'punishment.notice', [notice(entry, 'C9', { subject: red.subject })], 422, 'SCHEMA_INVALID'],
+    ['another subject', 'JS', 'punishment.notice', [notice(entry, 'C9', { subject: red.subject })], 422, 'SUBJECT_MISMATCH'],
     ['feedback deadline before response deadline', 'JS', 'punishment.notice', [notice(entry, 'C9', { respondBy: '2026-12-20' })], 422, 'SCHEMA_INVALID'],
     ['a case id used twice', 'JS', 'punishment.notice', [notice(entry, 'C1')], 409, 'CASE_EXISTS'],
     ['feedback on an unknown case', 'SH', 'punishment.feedback', [feedback('JS', 'C404', 'acknowledged')], 422, 'CASE_UNKNOWN'],

@@ -3,7 +3,7 @@ import type { Delivery } from '../../adapters/types.js'
 import type { Registries } from '../../config/registry-schema.js'
 import { loadRegistries } from '../../config/load-registries.js'
 import { defaultConfigDir } from '../../config/load-config.js'
-import { applyShareScope, withheldFields } from '../../src/delivery/share-scope.js'
+import { applyShareScope, mayIdentify, withheldFields } from '../../src/delivery/share-scope.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 
 const national = loadRegistries(defaultConfigDir())
@@ -45,4 +45,24 @@ t.test('owner-only catalogue items never leave, whatever the platform is authori
   t.notOk(sent.measures.some((m) => 'description' in m), 'arrays are transparent in field paths')
   t.equal(sent.measures.length, 2)
   t.same(applyShareScope(delivery([{ entryId: 'x' }], 'list.remove'), withOwnerOnly, []).delivery.items, [{ entryId: 'x' }], 'only list entries carry catalogue fields')
+})
+
+t.test('notices carry their entry\'s subject and get the same share scope; other kinds carry none', async (t) => {
+  const org = sampleEntry('SH', '310000', 1)
+  const person = sampleEntry('SH', '310000', 2, { person: true })
+  const notice = (entry: typeof org, caseId: string): Record<string, unknown> => ({
+    caseId, mode: 'punishment', entryId: entry.entryId, owner: 'SH', initiatingDepartment: { name: '市场监督管理局' }, subject: entry.subject, measures: ['strict-supervision'], respondBy: '2026-12-01', feedbackBy: '2026-12-15'
+  })
+  const out = applyShareScope(delivery([notice(org, 'C1'), notice(person, 'C2')], 'punishment.notice'), national, ['all-platforms'])
+  t.same(out.withheld, ['C2'], 'a person\'s notice is withheld whole, named by its case')
+  t.same(out.withheldFields, ['subject.responsiblePersons.idNumber'])
+  const sent = out.delivery.items as Array<{ subject: typeof org.subject, measures: string[] }>
+  t.equal(sent.length, 1)
+  t.equal(sent[0]?.subject.responsiblePersons?.[0]?.idNumber, undefined)
+  t.same(sent[0]?.measures, ['strict-supervision'], 'only subject fields: the notice keeps its measures')
+  t.ok(mayIdentify(org.subject, national, ['all-platforms']))
+  t.notOk(mayIdentify(person.subject, national, ['all-platforms']), 'a person cannot be told to a platform without identity numbers')
+  t.ok(mayIdentify(person.subject, national))
+  const full = applyShareScope(delivery([notice(person, 'C2')], 'punishment.notice'), national)
+  t.same([full.withheld, full.withheldFields], [[], []], 'nothing kept back from a platform authorised for both')
 })
