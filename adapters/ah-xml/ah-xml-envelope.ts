@@ -106,7 +106,8 @@ export function sealMessage (opts: {
 export interface OpenedMessage { header: AhHeader, ciphertext: Buffer, digest: string, mac?: Buffer | undefined }
 
 /** The envelope has a fixed shape: a handful of short fields and ZT, bounded by the body limit. */
-const messageLimits = (maxBytes: number): ScanLimits => ({ maxElements: 16, maxDepth: 3, maxText: 256, maxTextOf: { ZT: Math.ceil(maxBytes * 4 / 3) + 4 } })
+const messageLimits = (maxBytes: number): ScanLimits => ({ maxElements: 16, maxDepth: 3, maxText: 256, maxTextOf: { ZT: Math.ceil(maxBytes * 4 / 3) + 4 }, rawTextOf: RAW })
+const RAW: ReadonlySet<string> = new Set(['ZT'])
 
 /**
  * Reads the clear parts of a message (E100 malformed, E105 unknown type or version) with the
@@ -131,12 +132,26 @@ export function readMessage (xml: string, maxBytes = 64 * 1024 * 1024): OpenedMe
   if (header.XYBB !== PROTOCOL_VERSION && header.XYBB !== LEGACY_PROTOCOL_VERSION) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, `BT.XYBB must be ${PROTOCOL_VERSION} (or ${LEGACY_PROTOCOL_VERSION} where agreed)`)
   const zt = requireText(el, 'ZT', MESSAGE_ROOT)
   const zy = requireText(el, 'ZY', MESSAGE_ROOT)
-  if (zt.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(zt)) throw new AhRefusal(RESULT_CODES.MALFORMED, 'AHXY.ZT must be base64')
+  const ciphertext = strictBase64(zt)
+  if (ciphertext === undefined) throw new AhRefusal(RESULT_CODES.MALFORMED, 'AHXY.ZT must be base64')
   if (!/^[0-9a-fA-F]{64}$/.test(zy)) throw new AhRefusal(RESULT_CODES.MALFORMED, 'AHXY.ZY must be 64 hex characters (SM3)')
   // A missing or malformed RZM is not a format error but a message that does not authenticate (openPayload).
   const rzm = el.RZM
   const mac = typeof rzm === 'string' && /^[0-9a-fA-F]{64}$/.test(rzm) ? Buffer.from(rzm, 'hex') : undefined
-  return { header, ciphertext: Buffer.from(zt, 'base64'), digest: zy.toLowerCase(), mac }
+  return { header, ciphertext, digest: zy.toLowerCase(), mac }
+}
+
+/**
+ * Decodes standard, padded base64, or undefined when the text is not that. Node's decoder skips
+ * what is not in the alphabet, so a text with anything else decodes to fewer bytes than its
+ * length promises; it also takes the URL-safe `-` and `_`, refused here. Several times faster than
+ * a regular expression over megabytes of ZT.
+ */
+function strictBase64 (text: string): Buffer | undefined {
+  if (text.length === 0 || text.length % 4 !== 0 || text.includes('-') || text.includes('_')) return undefined
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const bytes = Buffer.from(text, 'base64')
+  return bytes.length === text.length / 4 * 3 - pad ? bytes : undefined
 }
 
 const authFailed = (): AhRefusal => new AhRefusal(AUTH_FAILED_CODE, AUTH_FAILED_DETAIL)

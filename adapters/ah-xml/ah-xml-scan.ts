@@ -18,9 +18,11 @@ export interface ScanLimits {
   maxTextOf?: Readonly<Record<string, number>>
   /** Most occurrences of some element names in the whole document (e.g. `JL`: 1,000 records). */
   maxCountOf?: Readonly<Record<string, number>>
+  /** Elements whose text is returned as written, not decoded (base64: the caller checks its alphabet). */
+  rawTextOf?: ReadonlySet<string>
 }
 
-interface Open { name: string, el: AhElement, textStart: number, children: boolean }
+interface Open { name: string, el: AhElement, textStart: number, children: boolean, text: boolean }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/
 const BLANK = /^[ \t\r\n]*$/
@@ -55,12 +57,14 @@ export function scanXml (xml: string, root: string, limits: ScanLimits, build = 
     if (textEnd - i > maxText) throw new AhXmlTooLarge(`text of <${top?.name ?? root}> longer than ${maxText} characters`)
     const blank = BLANK.test(xml.slice(i, textEnd))
     if (!blank && (top === undefined || top.children)) throw new AhXmlSyntaxError('text mixed with elements, or outside the document element')
+    if (!blank && top !== undefined) top.text = true
     if (lt < 0) break
     if (xml.startsWith('</', lt)) {
       const gt = xml.indexOf('>', lt)
       if (top === undefined || gt < 0 || xml.slice(lt + 2, gt) !== top.name) throw new AhXmlSyntaxError(`not well-formed XML (a closing tag does not match <${top?.name ?? ''}>)`)
       stack.pop()
-      const value: AhValue = top.children ? top.el : build ? decodeText(xml.slice(top.textStart, lt)) : ''
+      const raw = !build || limits.rawTextOf?.has(top.name) === true
+      const value: AhValue = top.children ? top.el : raw ? (build ? xml.slice(top.textStart, lt) : '') : decodeText(xml.slice(top.textStart, lt))
       const parent = stack[stack.length - 1]
       if (parent === undefined) result = typeof value === 'string' ? {} : value
       else if (build) attach(parent.el, top.name, value)
@@ -81,6 +85,7 @@ export function scanXml (xml: string, root: string, limits: ScanLimits, build = 
     counts.set(name, n)
     const maxCount = limits.maxCountOf?.[name]
     if (maxCount !== undefined && n > maxCount) throw new AhXmlTooLarge(`more than ${maxCount} <${name}> elements`)
+    if (top?.text === true) throw new AhXmlSyntaxError('text mixed with elements')
     if (top !== undefined) top.children = true
     i = gt + 1
     if (selfClosing) {
@@ -88,7 +93,7 @@ export function scanXml (xml: string, root: string, limits: ScanLimits, build = 
       else if (build) attach(top.el, name, '')
       continue
     }
-    stack.push({ name, el: {}, textStart: i, children: false })
+    stack.push({ name, el: {}, textStart: i, children: false, text: false })
   }
   if (stack.length > 0 || result === undefined) throw new AhXmlSyntaxError(`not well-formed XML (<${stack[stack.length - 1]?.name ?? root}> is not closed)`)
   return result

@@ -6,10 +6,10 @@ export interface LimiterLogger { warn: (obj: object, msg: string) => void }
 export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(['SIGNATURE_INVALID', 'ISSUER_UNKNOWN', 'UNAUTHORIZED', 'KEY_UNKNOWN'])
 
 /**
- * Counts failed native authentications per platform and client address in one-minute windows in
- * Redis (shared by every gateway instance), and tells a route to refuse an address that reached
- * `maxPerMinute` before it reads the body: guessing a key or probing a protocol costs a minute per
- * `maxPerMinute` tries. Any native route can use it (see ah-inbound-routes.ts). Only failures
+ * Counts failed native authentications per platform and client address in Redis (shared by every
+ * gateway instance), in a window of a minute from the first failure, and tells a route to refuse
+ * an address that reached `maxPerMinute` before it reads the body: guessing a key or probing a
+ * protocol costs a minute per `maxPerMinute` tries. Any native route can use it (see ah-inbound-routes.ts). Only failures
  * count, so a platform's own traffic is never slowed by an attacker elsewhere; an attacker
  * sharing the platform's address can block it for the rest of a minute, the price of counting by
  * address. When Redis is down the limit is not applied, with a warning (like the nonce store).
@@ -19,12 +19,11 @@ export class NativeAuthLimiter {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly maxPerMinute: number,
-    private readonly log: LimiterLogger,
-    private readonly now: () => number = Date.now
+    private readonly log: LimiterLogger
   ) {}
 
   private key (platform: string, remote: string): string {
-    return `${this.prefix}:native-auth-fail:${platform}:${remote}:${Math.floor(this.now() / 60_000)}`
+    return `${this.prefix}:native-auth-fail:${platform}:${remote}`
   }
 
   /**
@@ -36,7 +35,7 @@ export class NativeAuthLimiter {
       const key = this.key(platform, remote)
       const count = Number(await this.redis.get(key) ?? 0)
       if (count < this.maxPerMinute) return { blocked: false, first: false }
-      const first = await this.redis.set(`${key}:told`, '1', 'EX', 120, 'NX')
+      const first = await this.redis.set(`${key}:told`, '1', 'EX', 60, 'NX')
       return { blocked: true, first: first === 'OK' }
     } catch (err) {
       this.log.warn({ platform, err: (err as Error).message }, 'native auth limiter unavailable; limit not applied')
@@ -48,7 +47,8 @@ export class NativeAuthLimiter {
   async failed (platform: string, remote: string): Promise<void> {
     try {
       const key = this.key(platform, remote)
-      await this.redis.multi().incr(key).expire(key, 120).exec()
+      // The window starts with the first failure (EXPIRE NX): later failures do not prolong it.
+      await this.redis.multi().incr(key).expire(key, 60, 'NX').exec()
     } catch (err) {
       this.log.warn({ platform, err: (err as Error).message }, 'native auth limiter unavailable; failure not counted')
     }
