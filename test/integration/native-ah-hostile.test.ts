@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -73,8 +73,11 @@ process.exit(0)
 `
 
 /** Writes a body where the attacker's process reads it (before any timing: writing blocks). */
+const scratch = mkdtempSync(join(tmpdir(), 'ah-hostile-'))
+t.teardown(() => { rmSync(scratch, { recursive: true, force: true }) })
+let files = 0
 function bodyFile (body: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'ah-hostile-')), 'body.xml')
+  const file = join(scratch, `body-${++files}.xml`)
   writeFileSync(file, body)
   return file
 }
