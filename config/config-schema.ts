@@ -55,7 +55,12 @@ export const PlatformConfig = Type.Object({
   shareScopes: Type.Optional(Type.Array(Type.Union([Type.Literal('all-platforms'), Type.Literal('authorised-departments')]), {
     uniqueItems: true,
     description: 'Catalogue share scopes this platform is authorised to receive (default both; owner-only fields never leave their owner)'
-  }))
+  })),
+  /** Options of the `ah-xml` adapter (adapters/ah-xml/README.md, "Gateway configuration"). */
+  ahXml: Type.Optional(Type.Object({
+    legacyCbc: Type.Optional(Type.Boolean({ description: 'Speak protocol 1.0 (SM4-CBC with an unkeyed SM3 digest, no MAC) with this platform, both ways. Weaker; off by default' })),
+    inboundBodyLimitBytes: Type.Optional(Type.Integer({ minimum: 4096, maximum: 64 * 1024 * 1024, description: 'Largest native message the platform may publish (default 4 MiB)' }))
+  }, { additionalProperties: false }))
 }, { additionalProperties: true })
 export type PlatformConfig = Static<typeof PlatformConfig>
 
@@ -92,7 +97,8 @@ export const GatewaySettings = Type.Object({
   loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),
   apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' }),
   subjectSearchRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Searches of the query log by subject per principal per minute (each is recorded)' }),
-  reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' })
+  reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' }),
+  nativeAuthFailuresPerMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 20, description: 'Failed native authentications per client address and platform per minute before that address is refused (429) until the minute ends' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -116,7 +122,8 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   loginRateLimitPerMinute: 10,
   apiRateLimitPerMinute: 6000,
   subjectSearchRateLimitPerMinute: 10,
-  reconcileIntervalMs: 21_600_000
+  reconcileIntervalMs: 21_600_000,
+  nativeAuthFailuresPerMinute: 20
 }
 
 /** Everything the config folder holds, validated. */

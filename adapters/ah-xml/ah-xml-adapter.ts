@@ -4,9 +4,9 @@ import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
-import { parseSm4Key } from './ah-xml-crypto.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
 import { ahExportClient } from './ah-xml-export.js'
+import { ahKeys, ahXmlOptions } from './ah-xml-keys.js'
 import { toNative } from './ah-xml-mapping.js'
 import { judgeAnswer, parseReceipt } from './ah-xml-receipt.js'
 
@@ -16,14 +16,15 @@ export const HEALTH_PATH = '/ahxy/gateway/health'
 
 /**
  * The Anhui platform's XML exchange interface (see adapters/ah-xml/README.md): each delivery
- * becomes one message of pinyin-coded records, encrypted with SM4-CBC under the key agreed with
- * the platform (`secrets.SM4_KEY`, 32 hex characters) and digested with SM3, POSTed to the
- * platform's `endpoint`. The original jti is the message id (XXID), so the platform drops
- * duplicates; the receipt must echo XXID and the digest. Without the key the adapter refuses to
- * start: sending in clear is not an option the interface has.
+ * becomes one message of pinyin-coded records, encrypted with SM4-CBC under the gateway's
+ * outbound key and authenticated with an SM3-HMAC (protocol 2.0; the digest alone in legacy 1.0,
+ * only with `ahXml.legacyCbc`), POSTed to the platform's `endpoint`. The original jti is the
+ * message id (XXID), so the platform drops duplicates; the receipt must echo XXID and the digest.
+ * Without its keys (ah-xml-keys.ts) the adapter refuses to start: sending in clear is not an
+ * option the interface has.
  */
 export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
-  const key = parseSm4Key(ctx.secrets.SM4_KEY, `SM4_KEY (environment GW_${ctx.platform.id}_SM4_KEY)`)
+  const keys = ahKeys(ctx.secrets, ctx.platform.id, ahXmlOptions(ctx.platform).legacyCbc)
   const endpoint = new URL(ctx.platform.endpoint)
   const healthUrl = new URL(ctx.platform.healthUrl ?? new URL(HEALTH_PATH, endpoint.origin).href)
   const timeout = ctx.policy.timeoutMs
@@ -36,7 +37,7 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
   return {
     name: 'ah-xml',
     capabilities: { pull: false, export: true },
-    exportList: ahExportClient(pool, exportUrl.pathname + exportUrl.search, key, ctx.platform.id, timeout),
+    exportList: ahExportClient(pool, exportUrl.pathname + exportUrl.search, keys, ctx.platform.id, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       // Mapping first: a record the platform cannot hold fails here, before anything is sent.
@@ -45,7 +46,8 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
       const { body, digest } = sealMessage({
         header: { XXID: d.jti, XXLX: KIND_CODES[d.kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
         payloadXml,
-        key
+        key: keys.out.enc,
+        macKey: keys.out.mac
       })
       let status: number
       let text: string

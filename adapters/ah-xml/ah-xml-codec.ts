@@ -46,7 +46,7 @@ const escapeText = (s: string): string => s.replace(/[&<>\r]/g, (c) => ESCAPES[c
 
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 /** Decodes the five XML entities and character references in one pass; anything else is refused. */
-function decodeText (raw: string): string {
+export function decodeText (raw: string): string {
   const text = raw.replace(/&([^;&\s]*);?/g, (m, ref: string) => {
     if (!m.endsWith(';')) throw new AhXmlSyntaxError('a bare "&" in text')
     const named = NAMED[ref]

@@ -137,5 +137,17 @@ export const isAccepted = (code: string): boolean => code === RESULT_CODES.OK ||
 /** Codes that may pass later: the platform's E5xx family. */
 export const isBusy = (code: string): boolean => /^E5\d\d$/.test(code)
 
-/** 协议版本 (XYBB) this adapter speaks. */
-export const PROTOCOL_VERSION = '1.0'
+/**
+ * 协议版本 (XYBB): 2.0 authenticates header, IV and ciphertext with an SM3-HMAC (RZM) before
+ * anything is decrypted; 1.0 (legacy, only where a platform's config says `legacyCbc`) has the
+ * unkeyed SM3 digest of the plaintext alone.
+ */
+export const PROTOCOL_VERSION = '2.0'
+export const LEGACY_PROTOCOL_VERSION = '1.0'
+
+/**
+ * The one refusal for every message that does not authenticate (MAC, padding, UTF-8, digest):
+ * the same code and text whatever failed, so the answer is no decryption oracle.
+ */
+export const AUTH_FAILED_CODE = RESULT_CODES.DIGEST_MISMATCH
+export const AUTH_FAILED_DETAIL = 'the message could not be authenticated with the keys agreed for the sender'

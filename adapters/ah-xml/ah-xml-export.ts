@@ -5,8 +5,9 @@ import { AdapterError, type ExportedEntry, type ExportPage, type ListScope, type
 import { networkError } from '../http-failure.js'
 import { EXPORT_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
-import { AhRefusal, beijingTime, decryptPayload, readMessage, sealMessage } from './ah-xml-envelope.js'
+import { AhRefusal, beijingTime, openPayload, readMessage, sealMessage } from './ah-xml-envelope.js'
 import { repeatablePaths } from './ah-xml-fields.js'
+import type { AhKeys } from './ah-xml-keys.js'
 import { fromNative } from './ah-xml-mapping.js'
 import { maskIdNumbers, parseReceipt } from './ah-xml-receipt.js'
 
@@ -70,15 +71,16 @@ function parseExportPage (xml: string): AhExportPage {
 
 /**
  * Pulls one page of Anhui's export for reconciliation (README, "Export"): the query is a message
- * of type MDDC sealed as every delivery is (SM4-CBC under the agreed key, SM3 digest); the
- * platform answers an MDDCJG message sealed the same way, or an FHJG receipt with its code when it
- * refuses. Each 名单发布 record is mapped back with the delivery mapping.
+ * of type MDDC sealed as every delivery is (the gateway's outbound keys); the platform answers an
+ * MDDCJG message sealed the same way with the inbound keys (authenticated before it is
+ * decrypted), or an FHJG receipt with its code when it refuses. Each 名单发布 record is mapped
+ * back with the delivery mapping.
  */
-export function ahExportClient (pool: Pool, path: string, key: Uint8Array, destination: string, timeoutMs: number) {
+export function ahExportClient (pool: Pool, path: string, keys: AhKeys, destination: string, timeoutMs: number) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const XXID = randomUUID()
     const query = buildExportQuery({ XXID, SJLY: scope.owner, MDDM: scope.listCode, YB: after, MYTS: String(Math.min(limit, 10_000)) })
-    const { body } = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() }, payloadXml: query, key })
+    const { body } = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() }, payloadXml: query, key: keys.out.enc, macKey: keys.out.mac })
     let status: number
     let text: string
     try {
@@ -103,7 +105,7 @@ export function ahExportClient (pool: Pool, path: string, key: Uint8Array, desti
     try {
       const msg = readMessage(text)
       if (msg.header.XXLX !== EXPORT_CODES.answer || msg.header.XXID !== XXID) throw new AdapterError('export answer: BT.XXLX or BT.XXID does not answer the query', { retryable: false })
-      page = parseExportPage(decryptPayload(msg, key))
+      page = parseExportPage(openPayload(msg, keys.in))
     } catch (err) {
       if (err instanceof AhRefusal || err instanceof AhXmlSyntaxError) throw new AdapterError(`export answer unreadable: ${err.message}`, { retryable: false })
       throw err

@@ -10,6 +10,7 @@ import { startPullPlatform } from '../simulators/zj-pull-simulator.js'
 import { noticesOf } from '../simulators/replica-state.js'
 import { publishShNative } from '../simulators/sh-rest-publisher.js'
 import { publishAhNative } from '../simulators/ah-xml-publisher.js'
+import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import { publishJsNative } from '../simulators/js-batch-publisher.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 
@@ -93,12 +94,12 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
   const appKey = 'yrd-gateway'
   const appSecret = randomBytes(24).toString('base64url')
   const token = randomBytes(24).toString('base64url')
-  const sm4Key = randomBytes(16).toString('hex')
+  const ahSecrets = newAhSecrets()
 
   const sh = await startShRestSimulator({ apps: { [appKey]: appSecret }, port: portOf('SH') })
   const js = await startJsBatchSimulator({ token, port: portOf('JS') })
   const zj = await startPullPlatform({ id: 'ZJ', port: portOf('ZJ') })
-  const ah = await startAhXmlSimulator({ sm4Key, port: portOf('AH') })
+  const ah = await startAhXmlSimulator({ secrets: ahSecrets, port: portOf('AH') })
   const zjNative: Native & { fail: (mode: string) => void } = {
     fail: (mode) => { zj.pullFailure = mode === 'none' ? 'none' : 'no-ack' },
     url: zj.url,
@@ -123,7 +124,7 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
       zj.startPolling(gw, 100)
     }),
     await withSigner('AH', 'EdDSA', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }), undefined, async (gw, kind, items) => {
-      const r = await publishAhNative(gw, { sm4Key, kind, items })
+      const r = await publishAhNative(gw, { secrets: ahSecrets, kind, items })
       return { accepted: r.receipt?.DM === '0000' || r.receipt?.DM === '0001', msgId: r.msgId, status: r.status, answer: r.receipt }
     })
   ]
@@ -132,6 +133,6 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
   zjPlatform.jwks.keys.push(...zj.jwks.keys)
   return {
     platforms,
-    secrets: { SH: { APP_KEY: appKey, APP_SECRET: appSecret }, JS: { TOKEN: token }, AH: { SM4_KEY: sm4Key } }
+    secrets: { SH: { APP_KEY: appKey, APP_SECRET: appSecret }, JS: { TOKEN: token }, AH: ahSecrets }
   }
 }

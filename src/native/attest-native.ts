@@ -7,7 +7,7 @@ import type { TrustedEnvelope } from '../envelopes/ingest-service.js'
 export const ATTESTED_TYP = 'yrd-attested+jwt'
 
 /** How the gateway authenticated a native message. */
-export type NativeAuth = 'hmac-sha256' | 'sm4-sm3' | 'token'
+export type NativeAuth = 'hmac-sha256' | 'sm4-sm3' | 'sm4-sm3-hmac' | 'token'
 
 /** A native message, authenticated and mapped to contract items, not yet validated. */
 export interface NativeMessage {

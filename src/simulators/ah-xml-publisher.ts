@@ -2,15 +2,18 @@ import { createHash, randomBytes } from 'node:crypto'
 import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
-import { parseSm4Key } from '../../adapters/ah-xml/ah-xml-crypto.js'
 import { beijingTime, buildPayload, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { ahKeys } from '../../adapters/ah-xml/ah-xml-keys.js'
 import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { parseReceipt, type AhReceipt } from '../../adapters/ah-xml/ah-xml-receipt.js'
 
-/** What Anhui sends to publish: the agreed SM4 key and the items (mapped to its records). */
+/** What Anhui sends to publish: the agreed keys (as the gateway names them) and the items (mapped to its records). */
 export interface AhPublication {
   platform?: string
-  sm4Key: string
+  /** The gateway's secrets for the platform: the platform seals with what the gateway opens with (`SM4_KEY_IN`, `MAC_KEY_IN`). */
+  secrets: Readonly<Record<string, string>>
+  /** Seal in the legacy protocol 1.0 (no MAC). */
+  legacy?: boolean
   kind: EnvelopeKindV1
   items: unknown[]
   msgId?: string
@@ -20,7 +23,8 @@ export interface AhPublishResult { status: number, receipt: (AhReceipt & { HZ?: 
 
 /**
  * Anhui's AHXY message for its own records, as the platform builds it: FSF itself, JSF YRD,
- * the payload encrypted with SM4-CBC under the agreed key (fresh IV) and digested with SM3.
+ * the payload encrypted with SM4-CBC under the platform-to-gateway key (fresh IV), digested with
+ * SM3 and authenticated with the platform-to-gateway SM3-HMAC key (protocol 2.0; not in legacy 1.0).
  * `YSZY` (原始报文摘要) is, for a platform's own publication, the SHA-256 of its record set.
  */
 export function sealAhPublication (p: AhPublication): { msgId: string, body: string, digest: string } {
@@ -35,7 +39,8 @@ export function sealAhPublication (p: AhPublication): { msgId: string, body: str
     JSSJ: new Date().toISOString(),
     records
   })
-  const { body, digest } = sealMessage({ header: { XXID: msgId, XXLX: KIND_CODES[p.kind], FSF: platform, JSF: GATEWAY_ID, SJ: beijingTime() }, payloadXml, key: parseSm4Key(p.sm4Key) })
+  const keys = ahKeys(p.secrets, platform, p.legacy === true).in
+  const { body, digest } = sealMessage({ header: { XXID: msgId, XXLX: KIND_CODES[p.kind], FSF: platform, JSF: GATEWAY_ID, SJ: beijingTime() }, payloadXml, key: keys.enc, macKey: keys.mac })
   return { msgId, body, digest }
 }
 

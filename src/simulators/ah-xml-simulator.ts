@@ -5,8 +5,9 @@ import { AdapterError } from '../../adapters/types.js'
 import { HEALTH_PATH, RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { EXPORT_CODES, KIND_CODES, RESULT_CODES, RESULT_TEXT, kindOfCode } from '../../adapters/ah-xml/ah-xml-codes.js'
 import type { AhElement } from '../../adapters/ah-xml/ah-xml-codec.js'
-import { parseSm4Key, sm3Hex } from '../../adapters/ah-xml/ah-xml-crypto.js'
-import { AhRefusal, beijingTime, decryptPayload, parsePayload, readMessage, sealMessage, type OpenedMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { sm3Hex } from '../../adapters/ah-xml/ah-xml-crypto.js'
+import { AhRefusal, beijingTime, openPayload, parsePayload, readMessage, sealMessage, type OpenedMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { ahKeys, mirrored } from '../../adapters/ah-xml/ah-xml-keys.js'
 import { buildExportPage, EXPORT_PATH, parseExportQuery } from '../../adapters/ah-xml/ah-xml-export.js'
 import { fromNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, type AhReceipt, type AhRecordError } from '../../adapters/ah-xml/ah-xml-receipt.js'
@@ -63,16 +64,29 @@ const MAX_BODY = 16 * 1024 * 1024
 const refusal = (code: string, message: string, extra: Partial<AhReceipt> = {}): AhReceipt =>
   ({ DM: code, XX: `${RESULT_TEXT[code] ?? ''}: ${message}`, CLSJ: beijingTime(), ...extra })
 
+/** How the simulated platform is started: the keys as the gateway's config names them (ah-xml-keys.ts). */
+export interface AhSimulatorOptions {
+  /** The gateway's secrets for this platform (`SM4_KEY_OUT`, `SM4_KEY_IN`, `MAC_KEY_OUT`, `MAC_KEY_IN`): the platform holds them mirrored. */
+  secrets: Readonly<Record<string, string>>
+  /** Speak the legacy protocol 1.0 (no MAC), as the gateway does with `ahXml.legacyCbc`. */
+  legacy?: boolean
+  id?: string
+  port?: number
+  host?: string
+  senders?: readonly string[]
+}
+
 /**
  * The Anhui public credit platform's exchange interface as a real HTTP server (see
- * adapters/ah-xml/README.md): it holds the SM4 key agreed with each sender, decrypts and checks
- * the SM3 digest of every message, validates each record against the interface's field tables,
- * applies a message once per XXID and a list entry only in a newer version, and answers FHJG
- * receipts with its own result codes. It can be stopped and restarted on the same port.
+ * adapters/ah-xml/README.md): it holds the keys agreed with the gateway, authenticates every
+ * message (SM3-HMAC) before it decrypts it and checks the SM3 digest, answers every failure of
+ * those alike, validates each record against the interface's field tables, applies a message
+ * once per XXID and a list entry only in a newer version, and answers FHJG receipts with its own
+ * result codes. It can be stopped and restarted on the same port.
  */
-export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, port?: number, host?: string, senders?: readonly string[] }): Promise<AhXmlSimulator> {
-  const key = parseSm4Key(opts.sm4Key)
+export async function startAhXmlSimulator (opts: AhSimulatorOptions): Promise<AhXmlSimulator> {
   const id = opts.id ?? 'AH'
+  const keys = mirrored(ahKeys(opts.secrets, id, opts.legacy === true))
   const senders = new Set(opts.senders ?? [GATEWAY_ID])
   const host = opts.host ?? '127.0.0.1'
   const applied = new Set<string>()
@@ -131,14 +145,14 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
       const { XXID, XXLX, FSF, JSF } = msg.header
       if (!senders.has(FSF) || JSF !== id) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, 'FSF is not a registered sender or JSF is not this platform')
       if (XXLX !== EXPORT_CODES.query) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, `BT.XXLX must be ${EXPORT_CODES.query} here`)
-      const q = parseExportQuery(decryptPayload(msg, key))
+      const q = parseExportQuery(openPayload(msg, keys.in))
       if (q.XXID !== XXID) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'DCCX.XXID differs from BT')
       const live = [...sim.entries.values()].filter((e) => !e.removed && e.record !== undefined && e.record.SJLY === q.SJLY && e.record.MDDM === q.MDDM)
       const from = q.YB === '' ? 0 : Number(q.YB)
       const end = from + Number(q.MYTS)
       const items = live.slice(from, end).map((e) => ({ ZTBZ: e.suspended === true ? '1' as const : '0' as const, JL: e.record ?? {} }))
       const payloadXml = buildExportPage({ XXID, ZS: String(live.length), XYB: end < live.length ? String(end) : '', items })
-      const sealed = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.answer, FSF: id, JSF: FSF, SJ: beijingTime() }, payloadXml, key })
+      const sealed = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.answer, FSF: id, JSF: FSF, SJ: beijingTime() }, payloadXml, key: keys.out.enc, macKey: keys.out.mac })
       return [200, sealed.body]
     } catch (err) {
       if (err instanceof AhRefusal) return [400, buildReceipt(refusal(err.code, err.message))]
@@ -176,7 +190,7 @@ export async function startAhXmlSimulator (opts: { sm4Key: string, id?: string, 
   function apply (msg: OpenedMessage, mode: AhFailureMode): [number, AhReceipt] {
     const { XXID, XXLX, FSF, JSF } = msg.header
     if (!senders.has(FSF) || JSF !== id) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, 'FSF is not a registered sender or JSF is not this platform')
-    const payload = parsePayload(decryptPayload(msg, key))
+    const payload = parsePayload(openPayload(msg, keys.in))
     if (payload.XXID !== XXID || payload.XXLX !== XXLX) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'SJB.XXID or SJB.XXLX differs from BT')
     const ok = (code: string): [number, AhReceipt] => [200, { DM: code, XX: RESULT_TEXT[code] ?? '', XXID, ZY: msg.digest, CLSJ: beijingTime() }]
     if (applied.has(XXID) || mode === 'duplicate') return ok(RESULT_CODES.DUPLICATE)

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import t from 'tap'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { type Delivery, type PlatformAdapter } from '../../adapters/types.js'
@@ -9,19 +10,19 @@ import { adapterConformance, delivery as sharedDelivery, expectFailure, simulato
 
 const noSign = async (): Promise<string> => { throw new Error('ah-xml does not sign with the gateway key') }
 
-function adapterFor (sim: AhXmlSimulator, sm4Key: string, timeoutMs = 1500): PlatformAdapter {
+function adapterFor (sim: AhXmlSimulator, secrets: Record<string, string>, timeoutMs = 1500, legacy = false): PlatformAdapter {
   return createAhXmlAdapter({
-    platform: { id: 'AH', name: '安徽省公共信用信息平台', regionCode: '340000', adapter: 'ah-xml', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY },
+    platform: { id: 'AH', name: '安徽省公共信用信息平台', regionCode: '340000', adapter: 'ah-xml', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY, ...(legacy ? { ahXml: { legacyCbc: true } } : {}) },
     policy: { ...DEFAULT_DELIVERY, timeoutMs },
     sign: noSign,
-    secrets: { SM4_KEY: sm4Key }
+    secrets
   })
 }
 
 adapterConformance(t, 'ah-xml', async () => {
-  const sm4Key = randomBytes(16).toString('hex')
-  const sim = await startAhXmlSimulator({ sm4Key })
-  const adapter = adapterFor(sim, sm4Key)
+  const secrets = newAhSecrets()
+  const sim = await startAhXmlSimulator({ secrets })
+  const adapter = adapterFor(sim, secrets)
   return simulatorTarget(adapter, 'AH', sim)
 })
 
@@ -29,23 +30,45 @@ adapterConformance(t, 'ah-xml', async () => {
 const delivery = (kind: Delivery['kind'], items: unknown[]): Delivery => sharedDelivery('AH', kind, items, 'SH')
 
 t.test('ah-xml: the native protocol', async (t) => {
-  const sm4Key = randomBytes(16).toString('hex')
-  const sim = await startAhXmlSimulator({ sm4Key })
-  const adapter = adapterFor(sim, sm4Key)
+  const secrets = newAhSecrets()
+  const sim = await startAhXmlSimulator({ secrets })
+  const adapter = adapterFor(sim, secrets)
   t.teardown(async () => { await adapter.close(); await sim.close() })
 
-  await t.test('refuses to start without a usable SM4 key', async (t) => {
-    t.throws(() => adapterFor(sim, ''), /SM4_KEY .*is required/)
-    t.throws(() => adapterFor(sim, 'not-hex'), /32 hex characters/)
+  await t.test('refuses to start without usable keys, one per direction', async (t) => {
+    t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_OUT: '' }), /SM4_KEY_OUT .*is required/)
+    t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_IN: 'not-hex' }), /SM4_KEY_IN .*32 hex characters/)
+    t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_IN: secrets.SM4_KEY_OUT ?? '' }), /must differ/)
+    t.throws(() => adapterFor(sim, { ...secrets, MAC_KEY_OUT: undefined as unknown as string }), /MAC_KEY_OUT .*is required.*legacyCbc/)
+    t.throws(() => adapterFor(sim, { ...secrets, MAC_KEY_IN: secrets.MAC_KEY_OUT ?? '' }), /must differ/)
   })
 
-  await t.test('a message encrypted with another key is refused for good (E102)', async (t) => {
-    const other = adapterFor(sim, randomBytes(16).toString('hex'))
-    t.teardown(async () => { await other.close() })
-    const err = await expectFailure(other.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 60)])))
-    t.equal(err.retryable, false)
-    t.match(err.message, /E10[12]/)
+  await t.test('a message sealed with other keys is refused for good (E101, one answer for every failure)', async (t) => {
+    const other = adapterFor(sim, { ...newAhSecrets(), MAC_KEY_OUT: secrets.MAC_KEY_OUT ?? '' })
+    const otherMac = adapterFor(sim, { ...secrets, MAC_KEY_OUT: randomBytes(32).toString('hex') })
+    t.teardown(async () => { await other.close(); await otherMac.close() })
+    const wrongEnc = await expectFailure(other.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 60)])))
+    const wrongMac = await expectFailure(otherMac.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 60)])))
+    t.equal(wrongEnc.retryable, false)
+    t.match(wrongEnc.message, /E101/)
+    t.equal(wrongMac.message, wrongEnc.message, 'a wrong MAC and a wrong encryption key get the same answer')
     t.equal(sim.held('SH', 'SH-black-60'), undefined, 'nothing applied')
+  })
+
+  await t.test('legacy 1.0 only where both sides are configured for it', async (t) => {
+    const legacySim = await startAhXmlSimulator({ secrets, legacy: true })
+    const legacy = adapterFor(legacySim, { SM4_KEY: secrets.SM4_KEY_OUT ?? '', SM4_KEY_IN: secrets.SM4_KEY_IN ?? '' }, 1500, true)
+    const modern = adapterFor(legacySim, secrets)
+    t.teardown(async () => { await legacy.close(); await modern.close(); await legacySim.close() })
+    await legacy.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 70)]))
+    t.ok(legacySim.held('SH', 'SH-black-70'), 'legacy to legacy, the old SM4_KEY read as the outbound key')
+    const err = await expectFailure(modern.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 71)])))
+    t.match(err.message, /E101/, 'a 2.0 message is not taken by a 1.0 platform')
+    const legacyToModern = adapterFor(sim, { SM4_KEY: secrets.SM4_KEY_OUT ?? '', SM4_KEY_IN: secrets.SM4_KEY_IN ?? '' }, 1500, true)
+    t.teardown(async () => { await legacyToModern.close() })
+    const back = await expectFailure(legacyToModern.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 72)])))
+    t.match(back.message, /E101/, 'nor a 1.0 message by a 2.0 platform')
+    t.equal(sim.held('SH', 'SH-black-72'), undefined)
   })
 
   await t.test('Unicode survives the wire, and the receipt is kept as evidence', async (t) => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import t from 'tap'
 import { startHarness, urlOf } from '../helpers/harness.js'
 import { sampleNotice } from '../../src/simulators/sample-entries.js'
@@ -8,13 +9,13 @@ import { publishJsNative } from '../../src/simulators/js-batch-publisher.js'
 
 const appKey = 'sh-app'
 const appSecret = randomBytes(24).toString('base64url')
-const sm4Key = randomBytes(16).toString('hex')
+const ahSecrets = newAhSecrets()
 const token = randomBytes(24).toString('base64url')
 
 t.test('no platform can publish a gateway notice natively: each native route refuses it, FORBIDDEN, nothing stored', async (t) => {
   const h = await startHarness(t, {
     listen: true,
-    platformSecrets: { SH: { APP_KEY: appKey, APP_SECRET: appSecret }, AH: { SM4_KEY: sm4Key }, JS: { TOKEN: token } },
+    platformSecrets: { SH: { APP_KEY: appKey, APP_SECRET: appSecret }, AH: ahSecrets, JS: { TOKEN: token } },
     platformOverrides: (p) => p.id === 'SH'
       ? { ...p, adapter: 'sh-rest', endpoint: 'http://127.0.0.1:9/api/credit/v2/records' }
       : p.id === 'AH'
@@ -34,7 +35,7 @@ t.test('no platform can publish a gateway notice natively: each native route ref
   t.equal(sh.answer.data?.gatewayCode, 'FORBIDDEN', 'Shanghai: gateway code FORBIDDEN')
   t.match(sh.answer.message, /GATEWAY_NOTICE.*issued by the gateway only/)
 
-  const ah = await publishAhNative(gw, { sm4Key, kind: 'gateway.notice', items: [sampleNotice(2, 'remediation')] })
+  const ah = await publishAhNative(gw, { secrets: ahSecrets, kind: 'gateway.notice', items: [sampleNotice(2, 'remediation')] })
   t.equal(ah.status, 400, 'Anhui: 400')
   t.equal(ah.receipt?.DM, 'E105', 'Anhui: E105, message type not supported')
   t.match(ah.receipt?.XX, /\[FORBIDDEN\].*WGTZ/)

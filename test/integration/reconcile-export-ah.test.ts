@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import t from 'tap'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
@@ -36,12 +37,12 @@ function seedAhDrift (entries: Map<string, AhStoredEntry>, owner: string, region
 }
 
 t.test('Anhui reconciled through its native export (ah-xml): in sync, then every kind of drift found exactly, healed', async (t) => {
-  const sm4Key = randomBytes(16).toString('hex')
-  const ah = await startAhXmlSimulator({ sm4Key })
+  const secrets = newAhSecrets()
+  const ah = await startAhXmlSimulator({ secrets })
   const { h } = await startNativeSetup(t, {
     id: 'AH',
     config: (p) => ({ ...p, adapter: 'ah-xml', endpoint: ah.endpoint, healthUrl: ah.healthUrl, delivery: FAST_POLICY }),
-    secrets: { SM4_KEY: sm4Key },
+    secrets,
     close: async () => { await ah.close() }
   })
   await checkExportCycle(t, h, {
@@ -57,18 +58,20 @@ t.test('Anhui reconciled through its native export (ah-xml): in sync, then every
 })
 
 t.test('ah-xml export: paged with a cursor, sealed both ways, refused under a wrong key', async (t) => {
-  const sm4Key = randomBytes(16).toString('hex')
-  const ah = await startAhXmlSimulator({ sm4Key })
+  const secrets = newAhSecrets()
+  const ah = await startAhXmlSimulator({ secrets })
   t.teardown(async () => { await ah.close() })
-  const ctx = (key: string): Parameters<typeof createAhXmlAdapter>[0] => ({
+  const ctx = (keys: Record<string, string>): Parameters<typeof createAhXmlAdapter>[0] => ({
     platform: { id: 'AH', name: 'AH', regionCode: '340000', adapter: 'ah-xml', endpoint: ah.endpoint, enabled: true, delivery: FAST_POLICY },
     policy: FAST_POLICY,
     sign: async () => { throw new Error('unused') },
-    secrets: { SM4_KEY: key }
+    secrets: keys
   })
-  const adapter = createAhXmlAdapter(ctx(sm4Key))
-  const wrong = createAhXmlAdapter(ctx(randomBytes(16).toString('hex')))
-  t.teardown(async () => { await adapter.close(); await wrong.close() })
+  const adapter = createAhXmlAdapter(ctx(secrets))
+  const wrong = createAhXmlAdapter(ctx({ ...secrets, SM4_KEY_OUT: randomBytes(16).toString('hex') }))
+  // The answer comes back under the inbound keys: a platform sealing it with other keys is not believed.
+  const wrongIn = createAhXmlAdapter(ctx({ ...secrets, MAC_KEY_IN: randomBytes(32).toString('hex') }))
+  t.teardown(async () => { await adapter.close(); await wrong.close(); await wrongIn.close() })
   t.equal(adapter.capabilities.export, true)
   for (let n = 1; n <= 5; n++) {
     const item = sampleEntry('SH', '310000', n, { person: n === 3 })
@@ -86,5 +89,6 @@ t.test('ah-xml export: paged with a cursor, sealed both ways, refused under a wr
   } while (after !== '')
   t.same(seen, ['SH-black-1', 'SH-black-2', 'SH-black-3', 'SH-black-4'], 'the live entries, each once, in order; the removed one left out')
   t.equal(pages, 2, 'two pages of two')
-  await t.rejects(async () => { await wrong.exportList?.({ owner: 'SH', listCode: LIST }, '', 10) }, /AH refused the export \(HTTP 400, E102/, 'a query under another key does not decrypt')
+  await t.rejects(async () => { await wrong.exportList?.({ owner: 'SH', listCode: LIST }, '', 10) }, /AH refused the export \(HTTP 400, E101/, 'a query under another key does not authenticate')
+  await t.rejects(async () => { await wrongIn.exportList?.({ owner: 'SH', listCode: LIST }, '', 10) }, /export answer unreadable: the message could not be authenticated/, 'an answer that does not authenticate is not read')
 })

@@ -6,7 +6,7 @@ import { AdapterError } from '../../adapters/types.js'
 import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
 import { parseXml } from '../../adapters/ah-xml/ah-xml-codec.js'
 import { parseSm4Key, sm3Hex, sm4CbcDecrypt, sm4CbcEncrypt } from '../../adapters/ah-xml/ah-xml-crypto.js'
-import { AhRefusal, beijingTime, buildPayload, decryptPayload, parsePayload, readMessage, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
+import { AhRefusal, beijingTime, buildPayload, openPayload, parsePayload, readMessage, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
 import { fromNative, toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, judgeAnswer, maskIdNumbers } from '../../adapters/ah-xml/ah-xml-receipt.js'
 import { sampleEntry, sampleIdNumber, sampleNotice } from '../../src/simulators/sample-entries.js'
@@ -227,18 +227,31 @@ t.test('a message: sealed, read and opened; tampering and wrong keys are caught'
   t.match(body, /^<\?xml version="1\.0" encoding="UTF-8"\?><AHXY><BT><XXID>jti-1<\/XXID><XXLX>MDFB<\/XXLX><FSF>YRD<\/FSF><JSF>AH<\/JSF><SJ>2026-11-20 16:00:00<\/SJ><CSXL>00112233445566778899aabbccddeeff<\/CSXL><XYBB>1\.0<\/XYBB><\/BT><ZT>[A-Za-z0-9+/=]+<\/ZT><ZY>[0-9a-f]{64}<\/ZY><\/AHXY>$/)
   t.notMatch(body, /江南/, 'nothing of the payload in clear')
   const msg = readMessage(body)
-  t.equal(decryptPayload(msg, key), payloadXml)
-  t.equal(protocolCode(() => decryptPayload(msg, parseSm4Key('fedcba98765432100123456789abcdef'))), 'E102', 'another key')
-  t.equal(protocolCode(() => decryptPayload({ ...msg, digest: sm3Hex('x') }, key)), 'E101', 'another digest')
+  const legacy = { enc: key, mac: undefined }
+  t.equal(openPayload(msg, legacy), payloadXml)
+  t.equal(protocolCode(() => openPayload(msg, { enc: parseSm4Key('fedcba98765432100123456789abcdef'), mac: undefined })), 'E101', 'another key')
+  t.equal(protocolCode(() => openPayload({ ...msg, digest: sm3Hex('x') }, legacy)), 'E101', 'another digest')
   // CBC is malleable: flipping an IV bit changes the first plaintext block and nothing else.
   const flipped = Buffer.from(iv)
   flipped[14] = (flipped[14] ?? 0) ^ 0x01
-  t.equal(protocolCode(() => decryptPayload({ ...msg, header: { ...msg.header, CSXL: flipped.toString('hex') } }, key)), 'E101', 'an altered IV')
+  t.equal(protocolCode(() => openPayload({ ...msg, header: { ...msg.header, CSXL: flipped.toString('hex') } }, legacy)), 'E101', 'an altered IV')
   const cut = { ...msg, ciphertext: msg.ciphertext.subarray(0, msg.ciphertext.length - 1) }
-  t.equal(protocolCode(() => decryptPayload(cut, key)), 'E102', 'a truncated ciphertext')
+  t.equal(protocolCode(() => openPayload(cut, legacy)), 'E101', 'a truncated ciphertext: the same code as every other failure')
+
+  // Protocol 2.0: the SM3-HMAC over header, IV and ciphertext is checked before anything is decrypted.
+  const macKey = Buffer.alloc(32, 7)
+  const sealed = sealMessage({ header: { XXID: 'jti-1', XXLX: 'MDFB', FSF: 'YRD', JSF: 'AH', SJ: '2026-11-20 16:00:00' }, payloadXml, key, macKey, iv })
+  t.match(sealed.body, /<XYBB>2\.0<\/XYBB>.*<RZM>[0-9a-f]{64}<\/RZM><\/AHXY>$/)
+  const v2 = readMessage(sealed.body)
+  t.equal(openPayload(v2, { enc: key, mac: macKey }), payloadXml)
+  t.equal(protocolCode(() => openPayload(v2, { enc: key, mac: Buffer.alloc(32, 8) })), 'E101', 'another MAC key')
+  t.equal(protocolCode(() => openPayload({ ...v2, header: { ...v2.header, CSXL: flipped.toString('hex') } }, { enc: key, mac: macKey })), 'E101', 'an altered IV')
+  t.equal(protocolCode(() => openPayload({ ...v2, header: { ...v2.header, XXID: 'jti-2' } }, { enc: key, mac: macKey })), 'E101', 'an altered header')
+  t.equal(protocolCode(() => openPayload(msg, { enc: key, mac: macKey })), 'E101', 'a 1.0 message where 2.0 is agreed')
+  t.equal(protocolCode(() => openPayload(v2, legacy)), 'E101', 'a 2.0 message where 1.0 is agreed')
 
   t.equal(protocolCode(() => readMessage(body.replace('<XXLX>MDFB', '<XXLX>QTLX'))), 'E105', 'unknown message type')
-  t.equal(protocolCode(() => readMessage(body.replace('<XYBB>1.0', '<XYBB>2.0'))), 'E105', 'unknown protocol version')
+  t.equal(protocolCode(() => readMessage(body.replace('<XYBB>1.0', '<XYBB>3.0'))), 'E105', 'unknown protocol version')
   t.equal(protocolCode(() => readMessage(body.replace(/<ZY>.*<\/ZY>/, ''))), 'E100', 'no digest')
   t.equal(protocolCode(() => readMessage(body.replace('2026-11-20 16:00:00', '20261120160000'))), 'E100', 'a time in another format')
   t.equal(protocolCode(() => readMessage(body.replace('<AHXY>', '<!DOCTYPE x [<!ENTITY a "a">]><AHXY>'))), 'E100', 'DOCTYPE')
