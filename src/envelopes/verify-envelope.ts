@@ -23,6 +23,8 @@ export interface Claimed {
   iss?: string
   jti?: string
   digest: string
+  /** Set once the signature holds: from then on a refusal is the issuer's own doing. */
+  authenticated?: boolean
 }
 
 const claimsCheck = TypeCompiler.Compile(EnvelopeClaimsV1)
@@ -84,6 +86,7 @@ export class EnvelopeVerifier {
     } catch (err) {
       throw joseToGateway(err)
     }
+    claimed.authenticated = true
 
     if (!claimsCheck.Check(unverified)) {
       const first = claimsCheck.Errors(unverified).First()

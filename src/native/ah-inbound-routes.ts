@@ -106,6 +106,8 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
       ingest.claim(request, platform, undefined, XXID)
       if (FSF !== platform || JSF !== GATEWAY_ID) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, `FSF must be ${platform} and JSF ${GATEWAY_ID}`)
       const payload = parsePayload(decryptPayload(msg, key))
+      // The payload's SM3 digest held: the message is the platform's (a parse failure after it is its own).
+      ingest.authenticated(request)
       if (payload.XXID !== XXID || payload.XXLX !== XXLX) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'SJB.XXID or SJB.XXLX differs from BT')
       if (payload.YSF !== platform) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, `SJB.YSF must be ${platform}: a platform publishes its own messages`)
       const kind = kindOfCode(XXLX)
