@@ -4,6 +4,7 @@ import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { publishShNative } from '../../src/simulators/sh-rest-publisher.js'
 import { Sequencer } from '../../src/transparency/sequencer.js'
+import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 
 // Issue 12 item 7: message ids were global, so ZJ could publish first under SH's predictable id
 // and SH's own publication was then refused JTI_CONFLICT. Ids are now per issuer.
@@ -82,4 +83,14 @@ t.test('a native message id is per platform too: SH publishes natively under a j
   t.equal(again.answer.code, '3001', 'the same bytes again: already applied')
   const other = await publishShNative(urlOf(h), { appKey, appSecret, kind: 'list.upsert', items: [sampleEntry('SH', '310000', 2)], msgId })
   t.same([other.answer.code, other.answer.data?.gatewayCode], ['2001', 'JTI_CONFLICT'], 'other bytes under SH\'s own msgId')
+})
+
+t.test('both messages under one jti reach a common destination, each applied once', async (t) => {
+  const { h, sim } = await startDeliverySetup(t)
+  const jti = `SH-${Date.now()}-0002`
+  t.equal((await h.post((await h.sign('ZJ', { kind: 'list.upsert', items: [sampleEntry('ZJ', '330000', 1)], jti })).jws)).status, 202)
+  t.equal((await h.post((await h.sign('SH', { kind: 'list.upsert', items: [sampleEntry('SH', '310000', 1)], jti })).jws)).status, 202)
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 6, 20_000), 'six deliveries, three per message')
+  t.same([...sim('JS').held.keys()].sort(), ['SH:SH-black-1', 'ZJ:ZJ-black-1'], 'JS holds both (a destination dedupes by origin and jti)')
+  t.same(sim('JS').messagesApplied, [jti, jti])
 })
