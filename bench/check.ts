@@ -41,9 +41,9 @@ const codeOf = (subject: number): string => sampleUscc(PROVINCES[(subject * 2) %
 
 // One statement per batch: the template entry with its id, owner, list and subject replaced.
 const LOAD = `INSERT INTO entries (owner, entry_id, version, status, list_type, list_code, domain, subject_type,
-                     subject_id, data, content_hash, removal, last_jti, created_at, updated_at)
+                     subject_id, data, content_hash, removal, last_iss, last_jti, created_at, updated_at)
 SELECT x.owner, x.entry_id, 1, 'active', x.list_type, x.list_code, 'food-drug', 'enterprise', x.code,
-       x.data, md5(x.data::text), NULL, 'bench-load', now(), now()
+       x.data, md5(x.data::text), NULL, x.owner, 'bench-load', now(), now()
 FROM (
   SELECT o.owner, o.entry_id, o.list_type, o.list_code, o.code,
          $1::jsonb || jsonb_build_object(

@@ -164,7 +164,7 @@ async function stageBreakdown (db: ReturnType<typeof createPool>, jtis: string[]
             extract(epoch FROM a.started - d.enqueued_at) * 1000 AS queue,
             extract(epoch FROM a.finished - a.started) * 1000 AS attempt,
             d.attempts
-     FROM deliveries d JOIN envelopes e USING (jti)
+     FROM deliveries d JOIN envelopes e USING (iss, jti)
      JOIN LATERAL (SELECT min(started_at) AS started, max(finished_at) AS finished FROM delivery_attempts WHERE delivery_id = d.id) a ON true
      WHERE d.jti = ANY($1::text[])`, [jtis])
   const pick = (k: 'relay' | 'queue' | 'attempt' | 'attempts'): number[] => rows.map((r) => Number(r[k]))

@@ -59,8 +59,8 @@ await runInScratch('reconcile', 4, async (s) => {
   for (let from = 1; from <= ENTRIES; from += CHUNK) {
     const to = Math.min(ENTRIES, from + CHUNK - 1)
     await s.db.query(`
-      INSERT INTO entries (owner, entry_id, version, status, list_type, list_code, domain, subject_type, subject_id, data, content_hash, last_jti, created_at, updated_at)
-      SELECT '${OWNER}', 'B-' || i, 1, 'active', 'black', '${LIST}', 'food-drug', 'enterprise', 'X', d, encode(sha256(convert_to(d::text, 'UTF8')), 'hex'), 'bench', now(), now()
+      INSERT INTO entries (owner, entry_id, version, status, list_type, list_code, domain, subject_type, subject_id, data, content_hash, last_iss, last_jti, created_at, updated_at)
+      SELECT '${OWNER}', 'B-' || i, 1, 'active', 'black', '${LIST}', 'food-drug', 'enterprise', 'X', d, encode(sha256(convert_to(d::text, 'UTF8')), 'hex'), '${OWNER}', 'bench', now(), now()
       FROM (SELECT i, ${itemSql('i')} AS d FROM generate_series(${from}, ${to}) AS i) x`)
   }
   const loadMs = performance.now() - t0

@@ -27,8 +27,8 @@ const PROOFS = positiveIntFromEnv('BENCH_PROOFS', 500)
 const STATEMENT = 1000
 const LIST = 'food-drug-serious-violation'
 
-const HISTORY_INSERT = (table: string): string => `INSERT INTO ${table} (owner, entry_id, version, action, status, jti, item_index, data, recorded_at)
-  SELECT 'SH', 'E-' || g, 1, 'upsert', 'active', $1, g - $2, jsonb_set($4::jsonb, '{entryId}', to_jsonb('E-' || g)), now()
+const HISTORY_INSERT = (table: string): string => `INSERT INTO ${table} (owner, entry_id, version, action, status, iss, jti, item_index, data, recorded_at)
+  SELECT 'SH', 'E-' || g, 1, 'upsert', 'active', 'SH', $1, g - $2, jsonb_set($4::jsonb, '{entryId}', to_jsonb('E-' || g)), now()
   FROM generate_series($2::int, $3::int) AS g`
 
 await runInScratch('transparency', 4, async ({ schema, db }) => {

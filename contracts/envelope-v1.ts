@@ -51,10 +51,11 @@ export type ItemOf<K extends EnvelopeKindV1> = Static<(typeof ITEM_SCHEMAS)[K]>
  */
 export const EnvelopeClaimsV1 = Type.Object({
   iss: PlatformIdV1,
-  aud: Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 4 })], { description: 'Must be (or contain) YRD' }),
+  aud: Type.Union([Type.String({ maxLength: 64 }), Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 4 })], { description: 'YRD, or an array naming YRD and no one else' }),
   jti: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$', description: 'Unique message id, printable ASCII' }),
   iat: Type.Integer({ minimum: 0, description: 'Issued at, seconds since the epoch' }),
   exp: Type.Integer({ minimum: 0, description: 'Expires, at most 10 minutes after iat' }),
+  nbf: Type.Optional(Type.Integer({ minimum: 0, description: 'Not before (optional): refused until then, within the clock skew' })),
   kind: EnvelopeKindV1,
   items: Type.Array(Type.Unknown(), { minItems: 1 })
 }, { $id: 'EnvelopeClaimsV1' })

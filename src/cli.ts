@@ -97,7 +97,7 @@ program.command('sign').description('sign an envelope as a platform (prints the 
     process.stdout.write(jws + '\n')
   })
 
-program.command('token').description('mint a short-lived bearer token for the read API')
+program.command('token').description('mint a short-lived bearer token for the read API (typ JWT; the gateway accepts JWT or at+jwt, never an envelope)')
   .requiredOption('--key <file>', 'private JWK of a platform or admin issuer')
   .requiredOption('--iss <id>', 'platform id or admin issuer id')
   .option('--sub <user>', 'the user (admin tokens)')

@@ -12,6 +12,7 @@ import { readAdminActions, readQueryLog, type QueryLogFilter } from './audit-que
 import { searchQueryLogBySubject, type SubjectSearch } from './query-log-search.js'
 import { messageDetail, searchMessages, type MessageQuery } from './message-search.js'
 import { platformOverview } from './platform-overview.js'
+import { MessageIssuerQuery } from '../messages/message-routes.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const Seq = Type.String({ pattern: '^\\d{1,18}$' })
@@ -104,12 +105,11 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       tags: ['admin'],
       security: [{ bearer: [] }],
       params: Type.Object({ jti: Type.String({ minLength: 1, maxLength: 128 }) }),
+      querystring: MessageIssuerQuery,
       response: { 200: MessageDetailV1, ...problems, 404: ProblemV1 }
     }
   }, async (request) => {
-    const detail = await messageDetail(app.pg, (request.params as { jti: string }).jti)
-    if (detail === undefined) throw new GatewayError('NOT_FOUND', 'no such message')
-    return detail
+    return await messageDetail(app.pg, (request.params as { jti: string }).jti, (request.query as { issuer?: string }).issuer)
   })
 
   app.get('/v1/admin/query-log', {

@@ -1,4 +1,4 @@
-import { decodeJwt, jwtVerify, errors as joseErrors } from 'jose'
+import { decodeJwt, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose'
 import type { FastifyRequest } from 'fastify'
 import { ENVELOPE_ALGS, GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
@@ -20,20 +20,39 @@ export interface Principal {
 
 const unauthorized = (detail: string, cause?: unknown): GatewayError => new GatewayError('UNAUTHORIZED', detail, { cause })
 
+/** The `typ` {@link mintToken} writes: a plain JWT (RFC 7519 §5.1). */
+export const BEARER_TYP = 'JWT'
+/**
+ * The `typ` values a bearer token may carry (compared as RFC 7515 §4.1.9 does: case-insensitive,
+ * `application/` optional): `JWT` or RFC 9068's `at+jwt`. Required so that no other signed object
+ * of the federation (an envelope `yrd-envelope+jwt`, a receipt, a checkpoint: every `yrd-*` typ) can
+ * be replayed as a token.
+ */
+export const BEARER_TYPS: readonly string[] = [BEARER_TYP, 'at+jwt']
+const normaliseTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '')
+const bearerTyps = new Set(BEARER_TYPS.map(normaliseTyp))
+
 /**
  * Authenticates `Authorization: Bearer <JWT>`: signed by a platform key (`iss` a platform id) or
- * by a configured admin key (`iss` an admin issuer, `sub` the user), `aud` YRD, a short lifetime.
+ * by a configured admin key (`iss` an admin issuer, `sub` the user), `aud` YRD, `typ` one of
+ * {@link BEARER_TYPS}, a short lifetime that has begun: `iat` not in the future and at most
+ * `maxLifetimeSeconds` ago, `exp` at most that long after `iat`, `nbf` honoured, each with
+ * `clockSkewSeconds` of tolerance (so `exp` ≤ now + lifetime + skew).
  */
 export async function authenticate (request: FastifyRequest, keys: KeyDirectory, maxLifetimeSeconds: number, clockSkewSeconds: number): Promise<Principal> {
   const header = request.headers.authorization
   if (header === undefined || !header.startsWith('Bearer ')) throw unauthorized('Authorization: Bearer <JWT> required')
   const token = header.slice(7).trim()
   let iss: unknown
+  let typ: unknown
   try {
+    typ = decodeProtectedHeader(token).typ
     iss = decodeJwt(token).iss
   } catch (err) {
     throw unauthorized('bearer token is not a JWT', err)
   }
+  // Before any key is looked up: an envelope or receipt is signed by the same keys but is no token.
+  if (typeof typ !== 'string' || !bearerTyps.has(normaliseTyp(typ))) throw unauthorized(`bearer token typ must be ${BEARER_TYPS.join(' or ')}`)
   if (typeof iss !== 'string') throw unauthorized('bearer token has no iss')
   const platformKey = keys.platform(iss)
   const admin = platformKey === undefined ? keys.admin(iss) : undefined
@@ -46,6 +65,9 @@ export async function authenticate (request: FastifyRequest, keys: KeyDirectory,
       audience: GATEWAY_ID,
       algorithms: [...ENVELOPE_ALGS],
       requiredClaims: ['exp', 'iat'],
+      typ,
+      // iat at most this long ago and not in the future; with the lifetime check below, exp ≤ now + max + skew.
+      maxTokenAge: maxLifetimeSeconds,
       clockTolerance: clockSkewSeconds
     }))
   } catch (err) {

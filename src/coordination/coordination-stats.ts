@@ -27,8 +27,8 @@ FROM objections WHERE ${MONTH('opened_at')} BETWEEN $1 AND $2 GROUP BY 1, 2, 3`
 const REPAIRS = `WITH r AS (
   SELECT e.owner, e.domain, env.received_at,
     (SELECT CASE WHEN bool_and(d.status = 'delivered') THEN extract(epoch FROM max(d.delivered_at) - env.received_at) END
-     FROM deliveries d WHERE d.jti = e.last_jti) AS seconds
-  FROM entries e JOIN envelopes env ON env.jti = e.last_jti
+     FROM deliveries d WHERE d.iss = e.last_iss AND d.jti = e.last_jti) AS seconds
+  FROM entries e JOIN envelopes env ON env.iss = e.last_iss AND env.jti = e.last_jti
   WHERE e.status = 'removed' AND e.removal->>'reason' = 'repair' AND ${MONTH('env.received_at')} BETWEEN $1 AND $2
 )
 SELECT ${MONTH('received_at')} AS month, domain, owner AS province, count(*)::int AS count, count(seconds)::int AS propagated,

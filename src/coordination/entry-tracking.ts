@@ -1,11 +1,11 @@
 import type pg from 'pg'
 import type { EntryTrackingV1, PropagationV1 } from '../../contracts/entry-tracking-v1.js'
 
-/** Where message `jti` stands at each of its destinations. */
-export async function propagation (pool: pg.Pool, jti: string): Promise<PropagationV1> {
-  const env = await pool.query<{ kind: string, received_at: Date }>('SELECT kind, received_at FROM envelopes WHERE jti = $1', [jti])
+/** Where message (`iss`, `jti`) stands at each of its destinations. */
+export async function propagation (pool: pg.Pool, iss: string, jti: string): Promise<PropagationV1> {
+  const env = await pool.query<{ kind: string, received_at: Date }>('SELECT kind, received_at FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   const { rows } = await pool.query<{ destination: string, status: string, delivered_at: Date | null }>(
-    'SELECT destination, status, delivered_at FROM deliveries WHERE jti = $1 ORDER BY destination', [jti])
+    'SELECT destination, status, delivered_at FROM deliveries WHERE iss = $1 AND jti = $2 ORDER BY destination', [iss, jti])
   const complete = rows.every((r) => r.status === 'delivered')
   const last = rows.reduce<Date | null>((m, r) => r.delivered_at !== null && (m === null || r.delivered_at > m) ? r.delivered_at : m, null)
   return {
@@ -20,8 +20,8 @@ export async function propagation (pool: pg.Pool, jti: string): Promise<Propagat
 
 /** An entry's state, its last change's propagation and its objections', or undefined. */
 export async function entryTracking (pool: pg.Pool, owner: string, entryId: string): Promise<EntryTrackingV1 | undefined> {
-  const { rows } = await pool.query<{ version: number, status: 'active' | 'suspended' | 'removed', list_code: string, domain: string, wrongful: boolean, removal: { reason: string, effectiveOn: string } | null, last_jti: string }>(
-    'SELECT version, status, list_code, domain, wrongful, removal, last_jti FROM entries WHERE owner = $1 AND entry_id = $2', [owner, entryId])
+  const { rows } = await pool.query<{ version: number, status: 'active' | 'suspended' | 'removed', list_code: string, domain: string, wrongful: boolean, removal: { reason: string, effectiveOn: string } | null, last_iss: string, last_jti: string }>(
+    'SELECT version, status, list_code, domain, wrongful, removal, last_iss, last_jti FROM entries WHERE owner = $1 AND entry_id = $2', [owner, entryId])
   const e = rows[0]
   if (e === undefined) return undefined
   const objections = await pool.query<{ objection_id: string, status: string, raised_by: string, measures_continue: boolean, opened_at: Date, resolved_at: Date | null, opened_jti: string }>(
@@ -35,7 +35,7 @@ export async function entryTracking (pool: pg.Pool, owner: string, entryId: stri
     domain: e.domain,
     wrongful: e.wrongful,
     removal: e.removal === null ? null : { reason: e.removal.reason, effectiveOn: e.removal.effectiveOn },
-    lastChange: await propagation(pool, e.last_jti),
+    lastChange: await propagation(pool, e.last_iss, e.last_jti),
     objections: await Promise.all(objections.rows.map(async (o) => ({
       objectionId: o.objection_id,
       status: o.status,
@@ -43,7 +43,7 @@ export async function entryTracking (pool: pg.Pool, owner: string, entryId: stri
       measuresContinue: o.measures_continue,
       openedAt: o.opened_at.toISOString(),
       resolvedAt: o.resolved_at?.toISOString() ?? null,
-      suspension: await propagation(pool, o.opened_jti)
+      suspension: await propagation(pool, o.raised_by, o.opened_jti)
     })))
   }
 }

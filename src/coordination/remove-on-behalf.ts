@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { writeEntries } from '../ledger/entry-writes.js'
@@ -13,6 +14,6 @@ import type { WorkflowDeps } from './workflow-deps.js'
 export async function removeOnBehalf (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date): Promise<string> {
   const destinations = deps.platforms().filter((p) => p !== owner)
   const jti = await emitGatewayMessage(client, deps.keys, { kind: 'list.remove', items, destinations }, at)
-  await writeEntries(client, 'list.remove', owner, jti, items, JSON.stringify({ items }), at)
+  await writeEntries(client, 'list.remove', owner, { iss: GATEWAY_ID, jti }, items, JSON.stringify({ items }), at)
   return jti
 }

@@ -20,14 +20,16 @@ function payloadItems (jws: string): unknown[] {
 const ITEMS_CACHE_SIZE = 256
 const itemsCache = new Map<string, unknown[]>()
 
-/** The items of message `jti` as its issuer sent them (decoded once per process, then cached). */
-export async function messageItems (pool: pg.Pool | pg.PoolClient, jti: string): Promise<unknown[]> {
-  const cached = itemsCache.get(jti)
+/** The items of message (`iss`, `jti`) as its issuer sent them (decoded once per process, then cached). */
+export async function messageItems (pool: pg.Pool | pg.PoolClient, iss: string, jti: string): Promise<unknown[]> {
+  // A platform id has no ':' (PlatformIdV1): the key names one message.
+  const key = `${iss}:${jti}`
+  const cached = itemsCache.get(key)
   if (cached !== undefined) return cached
-  const { rows } = await pool.query<{ jws: string }>('SELECT jws FROM envelopes WHERE jti = $1', [jti])
+  const { rows } = await pool.query<{ jws: string }>('SELECT jws FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   const items = payloadItems(rows[0]?.jws ?? '')
   if (itemsCache.size >= ITEMS_CACHE_SIZE) itemsCache.delete(itemsCache.keys().next().value as string)
-  itemsCache.set(jti, items)
+  itemsCache.set(key, items)
   return items
 }
 
@@ -35,12 +37,12 @@ export async function messageItems (pool: pg.Pool | pg.PoolClient, jti: string):
 const START = `WITH d AS (
   UPDATE deliveries SET status = 'delivering', attempts = attempts + 1, updated_at = now()
   WHERE id = $1 AND status NOT IN ('delivered', 'dead')
-  RETURNING id, jti, destination, attempts, resends
+  RETURNING id, iss, jti, destination, attempts, resends
 ), a AS (
   INSERT INTO delivery_attempts (delivery_id, attempt, started_at) SELECT id, attempts, now() FROM d RETURNING id
 )
 SELECT d.id, d.jti, d.destination, d.attempts, d.resends, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at
-FROM d CROSS JOIN a JOIN envelopes e ON e.jti = d.jti`
+FROM d CROSS JOIN a JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti`
 
 /**
  * Starts an attempt: marks the delivery `delivering`, counts the attempt and records it. Returns
@@ -60,7 +62,7 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
       origin: row.iss,
       originDigest: row.digest,
       destination: row.destination,
-      items: await messageItems(pool, row.jti),
+      items: await messageItems(pool, row.iss, row.jti),
       receivedAt: row.received_at.toISOString(),
       resends: row.resends
     }

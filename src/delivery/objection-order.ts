@@ -8,7 +8,7 @@ const ENTRY_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove', 
 // Unfinished deliveries of objections (the suspensions) to this destination, with their entries.
 // Only openings hold others back; a resolution itself waits (below), so nothing waits for it.
 const PENDING = `SELECT o.owner, o.entry_id
-FROM deliveries d JOIN objections o ON d.jti = o.opened_jti
+FROM deliveries d JOIN objections o ON d.jti = o.opened_jti AND d.iss = o.raised_by
 WHERE d.destination = $1 AND d.id <> $2 AND d.status IN ('queued', 'delivering', 'retrying')`
 
 /**
@@ -37,11 +37,11 @@ const keysOf = (items: unknown[], origin: string): string[] =>
 async function earlierAboutEntry (pool: pg.Pool, d: Delivery): Promise<string | undefined> {
   const mine = new Set(keysOf(d.items, d.origin))
   const { rows } = await pool.query<{ jti: string, iss: string }>(
-    `SELECT d.jti, e.iss FROM deliveries d JOIN envelopes e USING (jti)
+    `SELECT d.jti, d.iss FROM deliveries d
      WHERE d.destination = $1 AND d.id < $2 AND d.status IN ('queued', 'delivering', 'retrying') ORDER BY d.id LIMIT 1000`,
     [d.destination, d.deliveryId])
   for (const r of rows) {
-    const hit = keysOf(await messageItems(pool, r.jti), r.iss).find((k) => mine.has(k))
+    const hit = keysOf(await messageItems(pool, r.iss, r.jti), r.iss).find((k) => mine.has(k))
     if (hit !== undefined) return hit
   }
   return undefined

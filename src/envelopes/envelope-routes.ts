@@ -42,6 +42,7 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       issClaimed: claimed?.iss,
       jtiClaimed: claimed?.jti,
       digest: claimed?.digest,
+      authenticated: claimed?.authenticated === true,
       detail: err.message,
       tally: err.tally
     }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })

@@ -64,7 +64,7 @@ export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisat
  */
 export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
-  const cached = await deps.replay.lookup(jti, env.digest)
+  const cached = await deps.replay.lookup(iss, jti, env.digest)
   if (cached !== undefined) return { status: 200, body: { jti, receipt: cached }, iss, kind, items: items.length }
   validateItems(kind, iss, items, deps.registries)
 
@@ -75,6 +75,6 @@ export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' |
     jti, iss, kind, digest: env.digest, jws: env.raw, items, payloadText: env.payloadText, receipt, receivedAt, destinations: deps.destinationsFor(iss)
   }, deps.workflow)
   const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt
-  await deps.replay.remember(jti, env.digest, finalReceipt)
+  await deps.replay.remember(iss, jti, env.digest, finalReceipt)
   return { status: outcome.outcome === 'replay' ? 200 : 202, body: { jti, receipt: finalReceipt }, iss, kind, items: items.length }
 }

@@ -23,6 +23,8 @@ export interface Claimed {
   iss?: string
   jti?: string
   digest: string
+  /** Set once the signature holds: from then on a refusal is the issuer's own doing. */
+  authenticated?: boolean
 }
 
 const claimsCheck = TypeCompiler.Compile(EnvelopeClaimsV1)
@@ -84,6 +86,7 @@ export class EnvelopeVerifier {
     } catch (err) {
       throw joseToGateway(err)
     }
+    claimed.authenticated = true
 
     if (!claimsCheck.Check(unverified)) {
       const first = claimsCheck.Errors(unverified).First()
@@ -91,14 +94,17 @@ export class EnvelopeVerifier {
     }
     const claims = unverified
     const aud = claims.aud
-    if (!(aud === GATEWAY_ID || (Array.isArray(aud) && aud.includes(GATEWAY_ID)))) {
-      throw new GatewayError('AUDIENCE_INVALID', `aud must be ${GATEWAY_ID}`)
+    // An envelope addressed to the gateway and someone else could be replayed to that someone (or
+    // by them to us): the gateway accepts only what is addressed to it alone.
+    if (!(aud === GATEWAY_ID || (Array.isArray(aud) && aud.every((a) => a === GATEWAY_ID)))) {
+      throw new GatewayError('AUDIENCE_INVALID', `aud must be ${GATEWAY_ID} (an array may name no one else)`)
     }
     const now = Math.floor(nowMs / 1000)
     if (claims.exp <= claims.iat) throw new GatewayError('ENVELOPE_MALFORMED', 'exp must be after iat')
     if (claims.exp - claims.iat > MAX_LIFETIME_SECONDS) throw new GatewayError('ENVELOPE_MALFORMED', `exp may be at most ${MAX_LIFETIME_SECONDS} s after iat`)
     if (now > claims.exp + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope expired')
     if (claims.iat > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope issued in the future (check the clock)')
+    if (claims.nbf !== undefined && claims.nbf > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope not valid yet (nbf; check the clock)')
     if (claims.items.length > MAX_ITEMS) throw new GatewayError('PAYLOAD_TOO_LARGE', `at most ${MAX_ITEMS} items per envelope`)
 
     return { raw: body.toString('utf8'), payloadText, digest: claimed.digest, kid, alg, claims }

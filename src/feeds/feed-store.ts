@@ -27,7 +27,7 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   const offered = await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(
       `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.received_at
-       FROM deliveries d JOIN envelopes e USING (jti)
+       FROM deliveries d JOIN envelopes e USING (iss, jti)
        WHERE d.destination = $1 AND d.enqueued_at IS NOT NULL AND d.status IN ('queued', 'delivering', 'retrying')
          AND (d.id > $2 OR (d.status = 'delivering' AND d.updated_at < now() - make_interval(secs => $4::double precision / 1000)))
        ORDER BY d.id LIMIT $3 FOR UPDATE OF d SKIP LOCKED`, [platform, after, limit, redeliverMs])
@@ -43,7 +43,7 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   const items: FeedItem[] = []
   for (const r of offered) {
     const scoped = shape(await dropSuperseded(pool, {
-      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: await messageItems(pool, r.jti), receivedAt: r.received_at.toISOString(), resends: 0
+      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: await messageItems(pool, r.iss, r.jti), receivedAt: r.received_at.toISOString(), resends: 0
     }))
     const d = scoped.delivery
     const kept = scopeEvidence(scoped)
@@ -87,7 +87,7 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
       const { rows } = await client.query<{ id: string, status: string, iss: string, kind: string, offered: Record<string, unknown> | null }>(
         `SELECT d.id, d.status, e.iss, e.kind,
            (SELECT a.receipt FROM delivery_attempts a WHERE a.delivery_id = d.id ORDER BY a.id DESC LIMIT 1) AS offered
-         FROM deliveries d JOIN envelopes e USING (jti)
+         FROM deliveries d JOIN envelopes e USING (iss, jti)
          WHERE d.id = $1 AND d.destination = $2 AND d.jti = $3 FOR UPDATE OF d`, [ack.deliveryId, platform, ack.jti])
       const row = rows[0]
       if (row === undefined) { unknown.push(ack.deliveryId); continue }
@@ -106,7 +106,7 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
            SELECT $1, coalesce(x->>'owner', $2), x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($3::jsonb) AS x
            ON CONFLICT (destination, owner, entry_id) DO UPDATE
              SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`,
-          [platform, row.iss, JSON.stringify(await messageItems(client, ack.jti))])
+          [platform, row.iss, JSON.stringify(await messageItems(client, row.iss, ack.jti))])
       }
     }
     return { acknowledged, unknown }

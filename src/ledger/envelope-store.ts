@@ -30,35 +30,36 @@ export type CommitOutcome =
  * Commits an accepted envelope in one transaction: the raw JWS and its receipt, the entries and
  * their history, the coordination workflow (cases, objections, removals), and one outbox row per
  * destination. The envelope row goes first so that two
- * submissions of one jti serialise on its primary key: exactly one commits, the other sees it.
+ * submissions of one (iss, jti) serialise on its primary key: exactly one commits, the other sees
+ * it. Message ids are the issuer's own: another issuer's message under the same jti is no conflict.
  */
 export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord, workflow?: WorkflowDeps): Promise<CommitOutcome> {
   return await inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (jti) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (iss, jti) DO NOTHING`,
       [rec.jti, rec.iss, rec.kind, rec.digest, rec.jws, rec.items.length, rec.receipt, rec.receivedAt])
     if (inserted.rowCount === 0) {
       const { rows } = await client.query<{ digest: string, receipt: string }>(
-        'SELECT digest, receipt FROM envelopes WHERE jti = $1', [rec.jti])
+        'SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [rec.iss, rec.jti])
       const prior = rows[0]
       if (prior === undefined) throw new GatewayError('UNAVAILABLE', 'concurrent submission; try again', { retryable: true })
       if (prior.digest !== rec.digest) throw new GatewayError('JTI_CONFLICT', 'this jti was already used for a different envelope')
       return { outcome: 'replay', receipt: prior.receipt }
     }
     if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
-      await writeEntries(client, rec.kind, rec.iss, rec.jti, rec.items as Array<{ entryId: string, version: number }>, rec.payloadText, rec.receivedAt)
+      await writeEntries(client, rec.kind, rec.iss, rec, rec.items as Array<{ entryId: string, version: number }>, rec.payloadText, rec.receivedAt)
     }
     const destinations = workflow === undefined
       ? rec.destinations
       : await applyWorkflow(client, workflow, { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }) ?? rec.destinations
-    await insertOutbox(client, rec.jti, destinations, rec.receivedAt)
+    await insertOutbox(client, rec.iss, rec.jti, destinations, rec.receivedAt)
     return { outcome: 'accepted' }
   })
 }
 
 /** Looks up a prior envelope's digest and receipt (for replays once the cache has forgotten). */
-export async function findEnvelope (pool: pg.Pool, jti: string): Promise<{ digest: string, receipt: string } | undefined> {
-  const { rows } = await pool.query<{ digest: string, receipt: string }>('SELECT digest, receipt FROM envelopes WHERE jti = $1', [jti])
+export async function findEnvelope (pool: pg.Pool, iss: string, jti: string): Promise<{ digest: string, receipt: string } | undefined> {
+  const { rows } = await pool.query<{ digest: string, receipt: string }>('SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   return rows[0]
 }

@@ -5,15 +5,15 @@ import type { GatewayKeys } from '../keys/signing-keys.js'
 import { OUTBOX_CHANNEL } from '../delivery/outbox-relay.js'
 
 /**
- * One outbox row per destination for message `jti`, in the caller's transaction, and a NOTIFY that
- * wakes the outbox relay as soon as it commits (never for one that rolls back).
+ * One outbox row per destination for message (`iss`, `jti`), in the caller's transaction, and a
+ * NOTIFY that wakes the outbox relay as soon as it commits (never for one that rolls back).
  */
-export async function insertOutbox (client: pg.PoolClient, jti: string, destinations: string[], at: Date): Promise<void> {
+export async function insertOutbox (client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date): Promise<void> {
   if (destinations.length === 0) return
   await client.query(
-    `INSERT INTO deliveries (jti, destination, created_at, updated_at)
-     SELECT $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
-    [jti, destinations, at])
+    `INSERT INTO deliveries (iss, jti, destination, created_at, updated_at)
+     SELECT $4, $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
+    [jti, destinations, at, iss])
   await client.query('SELECT pg_notify($1, \'\')', [OUTBOX_CHANNEL])
 }
 
@@ -43,6 +43,6 @@ export async function emitGatewayMessage (client: pg.PoolClient, keys: GatewayKe
     `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
      VALUES ($1, $2, $3, $4, $5, $6, $5, $7)`,
     [jti, GATEWAY_ID, msg.kind, digest, jws, msg.items.length, at])
-  await insertOutbox(client, jti, msg.destinations, at)
+  await insertOutbox(client, GATEWAY_ID, jti, msg.destinations, at)
   return jti
 }

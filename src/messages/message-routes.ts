@@ -3,8 +3,13 @@ import { Type } from '@sinclair/typebox'
 import { MessageStatusV1 } from '../../contracts/message-status-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
-import { GatewayError } from '../errors/gateway-error.js'
-import { messageStatus } from './message-status.js'
+import { PlatformIdV1 } from '../../contracts/common-v1.js'
+import { findMessage } from './message-status.js'
+
+/** `?issuer=`: which platform's message, when several used one jti (ids are per issuer). */
+export const MessageIssuerQuery = Type.Object({
+  issuer: Type.Optional({ ...PlatformIdV1, description: 'The issuer of the message (YRD for the gateway\'s own). Needed only when a jti is used by several issuers: a platform otherwise gets its own message, or the only one addressed to it.' })
+}, { additionalProperties: false })
 
 /** `GET /v1/messages/{jti}`: per-destination delivery status of one message. */
 export async function messageRoutes (app: FastifyInstance): Promise<void> {
@@ -12,19 +17,17 @@ export async function messageRoutes (app: FastifyInstance): Promise<void> {
     preHandler: requireRoles(app, ['platform', 'admin', 'operator', 'auditor']),
     schema: {
       summary: 'Where a message stands, per destination platform',
-      description: 'A platform sees the messages it sent or that are addressed to it; admin roles see all.',
+      description: 'A platform sees the messages it sent or that are addressed to it; admin roles see all. Message ids are per issuer: ' +
+        'when several issuers used this jti, a platform gets its own message, otherwise `issuer` names the one wanted (400 BAD_REQUEST without it).',
       tags: ['messages'],
       security: [{ bearer: [] }],
       params: Type.Object({ jti: Type.String({ minLength: 1, maxLength: 128 }) }),
-      response: { 200: MessageStatusV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
+      querystring: MessageIssuerQuery,
+      response: { 200: MessageStatusV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
   }, async (request) => {
     const { jti } = request.params as { jti: string }
-    const status = await messageStatus(app.pg, jti)
-    const platform = request.principal?.platform
-    const visible = status !== undefined && (platform === undefined || status.iss === platform ||
-      status.destinations.some((d) => d.platform === platform))
-    if (!visible) throw new GatewayError('NOT_FOUND', 'no such message')
-    return status
+    const { issuer } = request.query as { issuer?: string }
+    return await findMessage(app.pg, jti, { issuer, platform: request.principal?.platform })
   })
 }

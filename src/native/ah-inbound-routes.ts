@@ -127,6 +127,8 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
       ingest.claim(request, platform, undefined, XXID)
       if (FSF !== platform || JSF !== GATEWAY_ID) throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, `FSF must be ${platform} and JSF ${GATEWAY_ID}`)
       const payloadXml = openPayload(msg, keys)
+      // The MAC (or, in legacy mode, the payload's SM3 digest) held: the message is the platform's.
+      ingest.authenticated(request)
       precheckPayload(payloadXml)
       const payload = parsePayload(payloadXml)
       if (payload.XXID !== XXID || payload.XXLX !== XXLX) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'SJB.XXID or SJB.XXLX differs from BT')

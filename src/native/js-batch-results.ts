@@ -49,9 +49,9 @@ export class JsBatchResults {
     }
     if (cached !== null) return JSON.parse(cached) as JsInboundResult
     const { rows } = await this.pool.query<{ iss: string, item_count: number, receipt: string }>(
-      'SELECT iss, item_count, receipt FROM envelopes WHERE jti = $1', [batchId])
+      'SELECT iss, item_count, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [platform, batchId])
     const row = rows[0]
-    if (row === undefined || row.iss !== platform) return undefined
+    if (row === undefined) return undefined
     return accepted(batchId, row.item_count, row.receipt)
   }
 }

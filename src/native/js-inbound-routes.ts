@@ -96,6 +96,7 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
     const body = request.body as Buffer
     ingest.claim(request, platform, body)
     authenticate(request)
+    ingest.authenticated(request)
     const type = (request.headers['content-type'] ?? '').toLowerCase().replace(/\s/g, '')
     if (type !== 'text/csv;charset=gb18030') throw new NativeRefusal('UNSUPPORTED_MEDIA_TYPE', 'CONTENT_TYPE_INVALID', 'only text/csv; charset=GB18030')
     const batchId = request.headers['x-js-batch-id']

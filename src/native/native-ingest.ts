@@ -7,7 +7,7 @@ import { recordSecurityEvent } from '../ledger/security-log.js'
 import { attestNative, nativeDigest, type NativeMessage } from './attest-native.js'
 
 /** What a native request claims about itself, for the security log should it be refused. */
-export interface NativeClaimed { iss: string, jti?: string, digest?: string }
+export interface NativeClaimed { iss: string, jti?: string, digest?: string, authenticated?: boolean }
 
 /** The shared machinery of every native inbound route: acceptance exactly as for JWS envelopes. */
 export interface NativeIngest {
@@ -15,6 +15,11 @@ export interface NativeIngest {
   accept: (request: FastifyRequest, m: NativeMessage) => Promise<IngestResult>
   /** Remembers what the request claims, for the security log. */
   claim: (request: FastifyRequest, platform: string, body?: Buffer, jti?: string) => void
+  /**
+   * Records that the request proved its platform (HMAC, MAC, token): refusals from then on are
+   * charged to the platform in the quality report, earlier ones count as unattributed.
+   */
+  authenticated: (request: FastifyRequest) => void
   /** Writes the security-log line and counts the rejection (never for 5xx, which are not refusals). */
   refused: (request: FastifyRequest, err: GatewayError) => Promise<void>
 }
@@ -30,9 +35,16 @@ export function nativeIngest (app: FastifyInstance): NativeIngest {
   return {
     claim: (request, platform, body, jti) => {
       const prior = claimed.get(request)
-      claimed.set(request, { iss: platform, digest: body === undefined ? prior?.digest : nativeDigest(body), jti: jti?.slice(0, 128) ?? prior?.jti })
+      claimed.set(request, { iss: platform, digest: body === undefined ? prior?.digest : nativeDigest(body), jti: jti?.slice(0, 128) ?? prior?.jti, authenticated: prior?.authenticated })
+    },
+    authenticated: (request) => {
+      const prior = claimed.get(request)
+      if (prior !== undefined) prior.authenticated = true
     },
     accept: async (request, m) => {
+      // Only an authenticated message is ever accepted (see NativeMessage).
+      const c = claimed.get(request)
+      if (c !== undefined) c.authenticated = true
       const env = await attestNative(app.gatewayKeys.sign, m)
       const result = await acceptVerified(deps, env)
       if (result.status === 202) {
@@ -53,6 +65,7 @@ export function nativeIngest (app: FastifyInstance): NativeIngest {
         issClaimed: c?.iss,
         jtiClaimed: c?.jti,
         digest: c?.digest,
+        authenticated: c?.authenticated === true,
         detail: `native: ${err.message}`,
         tally: err.tally
       }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })

@@ -119,6 +119,7 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
     const body = request.body as Buffer
     ingest.claim(request, platform, body)
     await authenticate(request, body)
+    ingest.authenticated(request)
     const message = readShMessage(platform, body, (msgId) => {
       msgIds.set(request, msgId)
       ingest.claim(request, platform, undefined, msgId)

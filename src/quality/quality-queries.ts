@@ -3,7 +3,7 @@ import { COMPLETENESS_FIELDS, PLACEHOLDERS } from './completeness-fields.js'
 
 /** Months are counted in China Standard Time: the sources' own calendar. */
 export const QUALITY_TIME_ZONE = 'Asia/Shanghai'
-/** Refusals that claimed no configured platform. */
+/** Refusals that claimed no configured platform, or were refused before proving the one they claimed. */
 export const UNATTRIBUTED = 'unattributed'
 
 const month = (col: string): string => `to_char(${col} AT TIME ZONE '${QUALITY_TIME_ZONE}', 'YYYY-MM')`
@@ -25,11 +25,15 @@ export async function acceptedEnvelopes (db: pg.Pool, w: QualityWindow): Promise
   return rows.map((r) => ({ source: r.source, month: r.month, kind: r.kind, envelopes: Number(r.envelopes), items: Number(r.items) }))
 }
 
-/** Refused envelopes per claimed source, month and reason (the security log: no content kept). */
+/**
+ * Refused envelopes per source, month and reason (the security log: no content kept). A refusal
+ * is charged to the platform it claims only if it had authenticated as that platform; one refused
+ * at or before the signature check is `unattributed`, or anyone could inflate a platform's rate.
+ */
 export async function refusedEnvelopes (db: pg.Pool, w: QualityWindow): Promise<Counted<{ code: string, envelopes: number, creditCodeItems: number, invalidCreditCodes: number }>> {
-  const filter = w.platform === undefined ? '' : 'AND iss_claimed = $4'
+  const filter = w.platform === undefined ? '' : 'AND authenticated AND iss_claimed = $4'
   const { rows } = await db.query<{ source: string, month: string, code: string, envelopes: string, credit_code_items: string, invalid_credit_codes: string }>(
-    `SELECT CASE WHEN iss_claimed = ANY($1::text[]) THEN iss_claimed ELSE '${UNATTRIBUTED}' END AS source,
+    `SELECT CASE WHEN authenticated AND iss_claimed = ANY($1::text[]) THEN iss_claimed ELSE '${UNATTRIBUTED}' END AS source,
             ${month('at')} AS month, code, count(*) AS envelopes,
             coalesce(sum(credit_code_items), 0) AS credit_code_items,
             -- a line written before the counts existed: one wrong code per USCC_INVALID refusal

@@ -55,7 +55,7 @@ export async function classifyFindings (
       SELECT e.entry_id, e.version, e.status, e.list_code, e.subject_type, e.subject_id, e.last_jti,
              d.status AS delivery_status, rv.version AS confirmed
       FROM entries e
-      LEFT JOIN deliveries d ON d.jti = e.last_jti AND d.destination = $3
+      LEFT JOIN deliveries d ON d.iss = e.last_iss AND d.jti = e.last_jti AND d.destination = $3
       LEFT JOIN replica_versions rv ON rv.destination = $3 AND rv.owner = e.owner AND rv.entry_id = e.entry_id
       WHERE e.owner = $1 AND e.entry_id = ANY($2::text[])`, [owner, ids.slice(i, i + 5000), platform])
     for (const r of found) rows.set(r.entry_id, r)

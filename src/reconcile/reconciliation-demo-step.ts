@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { healRun } from './heal-run.js'
 import { runReconciliation } from './reconcile-service.js'
 
@@ -40,7 +41,7 @@ export async function reconciliationDemoStep (app: FastifyInstance, opts: Reconc
   app.delivery.relay.kick()
   const end = Date.now() + (opts.waitMs ?? 15_000)
   for (;;) {
-    const { rows } = await app.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
+    const { rows } = await app.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE iss = $2 AND jti = ANY($1) AND status = 'delivered'", [heal.jtis, GATEWAY_ID])
     if (rows[0]?.n === heal.jtis.length || Date.now() > end) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }

@@ -33,6 +33,8 @@ export interface SimulatedPlatform {
   applied: AppliedChange[]
   /** The jti of every message applied, once per time it was applied (a duplicate is not). */
   messagesApplied: string[]
+  /** Every message applied as `origin jti` (the duplicate check: ids are per issuer). */
+  appliedIds: Set<string>
   held: Map<string, HeldEntry>
   failure: FailureMode
   /** The gateway's keys to verify deliveries with: its JWKS URL (once it is up) or the set itself. */

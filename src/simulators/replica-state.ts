@@ -27,6 +27,8 @@ export interface ReplicaState {
   applied: AppliedChange[]
   /** The jti of every message applied, once per time it was applied (a duplicate is not). */
   messagesApplied: string[]
+  /** Every message applied, as `origin jti`: message ids are per issuer, so a duplicate is the same jti from the same origin. */
+  appliedIds: Set<string>
 }
 
 export interface IncomingMessageClaims {
@@ -36,16 +38,17 @@ export interface IncomingMessageClaims {
   items: Array<Record<string, unknown>>
 }
 
-export const newReplicaState = (): ReplicaState => ({ held: new Map(), applied: [], messagesApplied: [] })
+export const newReplicaState = (): ReplicaState => ({ held: new Map(), applied: [], messagesApplied: [], appliedIds: new Set() })
 
 /**
- * Applies a message as a well-behaved platform does: a jti already applied is a duplicate and
- * changes nothing; a list change applies only if its version is not older than the one held (the
+ * Applies a message as a well-behaved platform does: a jti already applied from the same origin is
+ * a duplicate and changes nothing (another platform's message under the same jti is not); a list change applies only if its version is not older than the one held (the
  * same version again restores the owner's content, as a reconciliation heal sends it); an
  * objection suspends the entry until it is resolved.
  */
 export function applyToReplica (state: ReplicaState, claims: IncomingMessageClaims): void {
-  if (state.messagesApplied.includes(claims.jti)) return
+  const id = `${claims.origin} ${claims.jti}`
+  if (state.appliedIds.has(id)) return
   for (const item of claims.items) {
     const owner = String(item.owner ?? claims.origin)
     const entryId = String(item.entryId ?? '')
@@ -71,6 +74,7 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
     state.applied.push(change)
   }
   state.messagesApplied.push(claims.jti)
+  state.appliedIds.add(id)
 }
 
 /** The gateway notices a simulated platform applied, in arrival order (each message once). */

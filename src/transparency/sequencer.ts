@@ -13,7 +13,7 @@ SELECT h.id, h.owner, h.entry_id, h.version, h.action, h.status, h.jti, h.data, 
                  ORDER BY p.version DESC LIMIT 1),
                 (SELECT e.list_code FROM entries e WHERE e.owner = h.owner AND e.entry_id = h.entry_id)) AS list_code
 FROM entry_history h
-WHERE h.jti = ANY($1::text[])
+WHERE (h.iss, h.jti) IN (SELECT * FROM unnest($1::text[], $2::text[]))
   AND NOT EXISTS (SELECT 1 FROM transparency_leaves l WHERE l.history_id = h.id)
 ORDER BY h.id`
 
@@ -54,8 +54,8 @@ export class Sequencer {
         if (lock?.ok !== true) return { locked: true, statements: 0, leaves: 0 }
       }
       // Whole envelopes, oldest first, up to about batchSize items (at least one envelope).
-      const { rows: queued } = await client.query<{ id: string, jti: string, n: number | null }>(
-        'SELECT q.id, q.jti, e.item_count AS n FROM transparency_pending q LEFT JOIN envelopes e USING (jti) ORDER BY q.id LIMIT $1', [this.batchSize])
+      const { rows: queued } = await client.query<{ id: string, iss: string, jti: string, n: number | null }>(
+        'SELECT q.id, q.iss, q.jti, e.item_count AS n FROM transparency_pending q LEFT JOIN envelopes e USING (iss, jti) ORDER BY q.id LIMIT $1', [this.batchSize])
       const take: typeof queued = []
       let count = 0
       for (const q of queued) {
@@ -64,7 +64,7 @@ export class Sequencer {
         count += q.n ?? 0
       }
       if (take.length === 0) return { locked: false, statements: 0, leaves: 0 }
-      const { rows } = await client.query<PendingRow>(PENDING, [take.map((q) => q.jti)])
+      const { rows } = await client.query<PendingRow>(PENDING, [take.map((q) => q.iss), take.map((q) => q.jti)])
       const byLog = new Map<string, PendingRow[]>()
       for (const r of rows) {
         const key = JSON.stringify([r.owner, r.list_code ?? 'unlisted'])

@@ -11,8 +11,8 @@ import { consistencyProof, inclusionProof } from '../../src/transparency/proof-s
 // tree, whatever the envelope sizes and sequencer batches that built it."
 
 const LIST = 'food-drug-serious-violation'
-const INSERT_HISTORY = `INSERT INTO entry_history (owner, entry_id, version, action, status, jti, item_index, data, recorded_at)
-  SELECT 'SH', 'E-' || g, 1, 'upsert', 'active', $1, g - $2, jsonb_set($4::jsonb, '{entryId}', to_jsonb('E-' || g)), now()
+const INSERT_HISTORY = `INSERT INTO entry_history (owner, entry_id, version, action, status, iss, jti, item_index, data, recorded_at)
+  SELECT 'SH', 'E-' || g, 1, 'upsert', 'active', 'SH', $1, g - $2, jsonb_set($4::jsonb, '{entryId}', to_jsonb('E-' || g)), now()
   FROM generate_series($2::int, $3::int) AS g`
 
 t.test('stored proofs equal in-memory proofs for random growth', async (t) => {

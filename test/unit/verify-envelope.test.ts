@@ -204,11 +204,14 @@ t.test('a signature altered: SIGNATURE_INVALID', async (t) => {
   }
 })
 
-t.test('aud must be, or contain, YRD', async (t) => {
+t.test('aud must be YRD, or an array naming YRD alone', async (t) => {
   const arrayErr = await rejectsWith(t, 'AUDIENCE_INVALID', await signRaw(claimsOf({ aud: ['JS', 'ZJ'] })), 'aud array without YRD')
   t.equal(arrayErr?.status, 401)
-  const v = await verify(await signRaw(claimsOf({ aud: ['JS', 'YRD'] })))
-  t.same(v.claims.aud, ['JS', 'YRD'], 'aud array containing YRD accepted')
+  // Regression (issue 12 item 4): an envelope addressed to YRD and another party was accepted.
+  await rejectsWith(t, 'AUDIENCE_INVALID', await signRaw(claimsOf({ aud: ['JS', 'YRD'] })), 'aud array naming YRD and JS')
+  await rejectsWith(t, 'AUDIENCE_INVALID', await signRaw(claimsOf({ aud: ['YRD', 'yrd'] })), 'aud array naming YRD and yrd')
+  const v = await verify(await signRaw(claimsOf({ aud: ['YRD'] })))
+  t.same(v.claims.aud, ['YRD'], 'aud array naming YRD alone accepted')
   // Regression: a single string audience other than YRD must be refused as AUDIENCE_INVALID, like an array.
   await rejectsWith(t, 'AUDIENCE_INVALID', await signRaw(claimsOf({ aud: 'JS' })), 'aud string JS')
   await rejectsWith(t, 'AUDIENCE_INVALID', await signRaw(claimsOf({ aud: 'yrd' })), 'aud string yrd (case matters)')
@@ -223,6 +226,15 @@ t.test('exp and iat against the clock, with 60 s of skew', async (t) => {
   t.ok(await verify(jws, 'compact', (NOW + 310) * 1000), 'exp + 10 s accepted')
   await rejectsWith(t, 'ENVELOPE_EXPIRED', jws, 'iat 61 s in the future', 'compact', (NOW - SKEW - 1) * 1000)
   t.ok(await verify(jws, 'compact', (NOW - SKEW) * 1000), 'iat 60 s in the future accepted (within skew)')
+})
+
+t.test('nbf is honoured, with 60 s of skew (regression: it was ignored)', async (t) => {
+  const early = await rejectsWith(t, 'ENVELOPE_EXPIRED', await signRaw(claimsOf({ nbf: NOW + SKEW + 1 })), 'nbf 61 s ahead')
+  t.match(early?.message, /nbf/)
+  await rejectsWith(t, 'ENVELOPE_EXPIRED', await signRaw(claimsOf({ nbf: NOW + 86_400 })), 'nbf a day ahead')
+  t.ok(await verify(await signRaw(claimsOf({ nbf: NOW + SKEW }))), 'nbf 60 s ahead accepted (within skew)')
+  t.ok(await verify(await signRaw(claimsOf({ nbf: NOW - 10 }))), 'nbf in the past accepted')
+  await rejectsWith(t, 'ENVELOPE_MALFORMED', await signRaw(claimsOf({ nbf: 'soon' })), 'nbf not a number')
 })
 
 t.test('lifetime and claim shapes', async (t) => {
