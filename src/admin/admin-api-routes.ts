@@ -28,7 +28,6 @@ const QueryLogQuery = Type.Object({
   limit: Type.Optional(Limit)
 })
 
-
 /**
  * The dashboard's read APIs (also usable with an admin bearer token): the overview, message
  * search and detail, and for auditors the query log (with CSV export), the admin actions and the

@@ -25,7 +25,7 @@ t.test('identity numbers never reach the logs: not from URLs, envelopes, errors 
 t.test('identity numbers never reach the logs percent-encoded, grouped or in full-width digits', async (t) => {
   const lines: string[] = []
   const h = await startHarness(t, { logStream: { write: (line) => { lines.push(line) } } })
-  const id = (sampleEntry('SH', '310000', 6, { person: true }).subject.idNumber as string)
+  const id = sampleEntry('SH', '310000', 6, { person: true }).subject.idNumber as string
   const percent = [...id].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('')
   const fullWidth = [...id].map((c) => String.fromCharCode(c === 'X' ? 0xFF38 : c.charCodeAt(0) - 0x30 + 0xFF10)).join('')
   const grouped = `${id.slice(0, 6)}-${id.slice(6, 14)}-${id.slice(14)}`
