@@ -12,6 +12,8 @@ const SIGNED = /^application\/(jose|jose\+json|jwk-set\+json)\s*(;|$)/i
 /** Answers that carry data: JSON, problem+json, XML, CSV, plain text and HTML, metrics. */
 const DATA = /^(text\/(?!javascript|css)|application\/([\w.-]+\+)?(json|xml|csv|x-ndjson))/i
 
+const JSON_TYPE = /^application\/([\w.-]+\+)?json/i
+
 /**
  * A compact JWS inside a JSON answer (feed deliveries, receipts): left whole for the same reason
  * as {@link SIGNED}. Its header always starts `eyJ` (base64url of `{"`).
@@ -27,6 +29,33 @@ export function scrubAnswerText (text: string): string {
     last = m.index + m[0].length
   }
   return last === 0 ? scrubIdNumbers(text) : out + scrubIdNumbers(text.slice(last))
+}
+
+function scrubValue (value: unknown): unknown {
+  if (typeof value === 'string') return scrubAnswerText(value)
+  if (typeof value === 'number') {
+    const text = String(value)
+    const masked = scrubIdNumbers(text)
+    return masked === text ? value : masked
+  }
+  if (Array.isArray(value)) return value.map(scrubValue)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrubAnswerText(k), scrubValue(v)]))
+}
+
+/**
+ * Scrubs a JSON answer as text; should that break it (a number masked outside any string, e.g. an
+ * identifier sent as a JSON number), value by value instead, the number becoming a masked string.
+ */
+export function scrubJsonText (text: string): string {
+  const scrubbed = scrubAnswerText(text)
+  if (scrubbed === text) return text
+  try {
+    JSON.parse(scrubbed)
+    return scrubbed
+  } catch {
+    try { return JSON.stringify(scrubValue(JSON.parse(text))) } catch { return scrubbed }
+  }
 }
 
 async function readAll (stream: Readable): Promise<Buffer> {
@@ -50,7 +79,7 @@ export const scrubAnswersPlugin = fp(async (app) => {
     else if (Buffer.isBuffer(payload)) text = payload.toString('utf8')
     else if (payload instanceof Readable) text = (await readAll(payload)).toString('utf8')
     else return payload
-    const scrubbed = scrubAnswerText(text)
+    const scrubbed = JSON_TYPE.test(type) ? scrubJsonText(text) : scrubAnswerText(text)
     if (scrubbed === text && typeof payload === 'string') return payload
     // Percent-encoded numbers shrink when masked: the length is counted again from what is sent.
     reply.removeHeader('content-length')

@@ -2,7 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 import { idNumberCheckCharacter } from '../../src/identifiers/id-number.js'
-import { scrubAnswerText } from '../../src/privacy/scrub-answers.js'
+import { scrubAnswerText, scrubJsonText } from '../../src/privacy/scrub-answers.js'
 import { storedErrorText } from '../../src/privacy/stored-error-text.js'
 import { sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
 
@@ -47,6 +47,17 @@ t.test('a compact JWS in an answer is never altered (its signature would break);
   const out = scrubAnswerText(body)
   t.ok(out.includes(jws), 'the JWS is byte for byte the same')
   t.ok(out.includes(`申请人${MASKED}`), 'the note beside it is masked')
+})
+
+t.test('a JSON answer stays JSON: a number sent as a JSON number becomes a masked string', async (t) => {
+  const body = `{"n":${ID.slice(0, 17)}0,"s":"${ID}","k":[1,2]}`
+  const out = scrubJsonText(body)
+  const parsed = JSON.parse(out) as { n: unknown, s: string, k: number[] }
+  t.type(parsed.n, 'string', 'the number became a string')
+  t.match(parsed.n, /^\d{4}\*{10}\d{4}$/, 'masked')
+  t.equal(parsed.s, MASKED)
+  t.same(parsed.k, [1, 2], 'other numbers as they were')
+  t.equal(scrubJsonText('{"a":"b"}'), '{"a":"b"}', 'nothing to mask: the same text')
 })
 
 t.test('property: scrubbing is idempotent and leaves no valid number readable, however it is written', async (t) => {
