@@ -13,6 +13,7 @@ import { contextPlugin } from './plugins/context-plugin.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
 import { metricsPlugin } from './plugins/metrics-plugin.js'
+import { scrubAnswersPlugin } from './privacy/scrub-answers.js'
 import { installErrorHandler } from './errors/error-handler.js'
 import { loggerOptions } from './logging/logger-options.js'
 import { envelopeRoutes } from './envelopes/envelope-routes.js'
@@ -82,6 +83,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
 
   app.decorateRequest('principal', null)
   await app.register(contextPlugin, { config: opts.config, runtime: opts.runtime, gatewayKeys: opts.gatewayKeys })
+  // First, so that every answer (routes, errors, 404s) passes the identity-number scrubber.
+  await app.register(scrubAnswersPlugin)
   await app.register(postgresPlugin)
   await app.register(redisPlugin)
   await app.register(metricsPlugin)

@@ -1,3 +1,4 @@
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 import { AdapterError } from '../types.js'
 import { RESULT_CODES, RESULT_TEXT, isAccepted, isBusy } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
@@ -64,13 +65,12 @@ export function parseReceipt (xml: string): AhReceipt | undefined {
 }
 
 /** Masks anything shaped like a resident identity number in the platform's own wording. */
-export const maskIdNumbers = (s: string): string =>
-  s.replace(/(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])/g, '$1**********$2')
+export const maskIdNumbers = (s: string): string => scrubIdNumbers(s)
 
 const reason = (r: AhReceipt): string => {
   const base = `${r.DM} ${r.XX !== '' ? r.XX : RESULT_TEXT[r.DM] ?? ''}`.trim()
   const records = (r.CWLB ?? []).slice(0, 10).map((e) => `[${e.XH}] ${e.DM} ${e.XX}`)
-  return maskIdNumbers((records.length > 0 ? `${base}: ${records.join('; ')}` : base).slice(0, 500))
+  return maskIdNumbers(records.length > 0 ? `${base}: ${records.join('; ')}` : base).slice(0, 500)
 }
 
 /**

@@ -1,3 +1,4 @@
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 import { AdapterError } from '../types.js'
 
 /** The platform's verdict on one row of a batch. */
@@ -21,14 +22,13 @@ export interface JsErrorBody {
   message: string
 }
 
-const ID_NUMBER_IN_TEXT = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g
-
 /**
  * Masks identity-number-shaped runs in text the platform wrote (a rejection reason may quote
  * the value it refused): adapter errors end up in the ledger and the logs.
  */
 export function scrubPlatformText (text: string, max = 200): string {
-  return text.slice(0, max).replace(ID_NUMBER_IN_TEXT, (id) => `${id.slice(0, 4)}**********${id.slice(14)}`)
+  // Masked before it is cut: a cut first would leave the head of a number no longer recognisable.
+  return scrubIdNumbers(text).slice(0, max)
 }
 
 const invalid = (what: string): AdapterError => new AdapterError(`invalid batch result: ${what}`, { retryable: false })

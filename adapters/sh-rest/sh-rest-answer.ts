@@ -1,16 +1,13 @@
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 import { AdapterError } from '../types.js'
 import { SH_CODES, SH_RETRYABLE_CODES, type ShResponse } from './sh-rest-protocol.js'
-
-/** Any run of 17 digits and a digit or X, wherever it sits: better a document number half masked than a leak. */
-const ID_LIKE = /\d{17}[\dXx]/g
 
 /**
  * The platform's own wording, made safe for a delivery's "last error": identity-number-shaped runs
  * masked (the platform may quote a record back), control characters dropped, length capped.
  */
 export function platformReason (text: string): string {
-  return text
-    .replace(ID_LIKE, (m) => `${m.slice(0, 4)}**********${m.slice(14)}`)
+  return scrubIdNumbers(text)
     .replace(/\p{Cc}+/gu, ' ')
     .slice(0, 300)
 }
@@ -51,7 +48,7 @@ export function readShAnswer (status: number, text: string, x: ShExpectation): S
     throw new AdapterError(`platform ${x.platform} answered HTTP ${status}${native}`, { retryable: true })
   }
   if (status < 200 || status >= 300) {
-    const detail = answer === undefined ? platformReason(text.slice(0, 200)) : native.trim()
+    const detail = answer === undefined ? platformReason(text).slice(0, 200) : native.trim()
     throw new AdapterError(`platform ${x.platform} refused the request (HTTP ${status}): ${detail}`, { retryable: false })
   }
   if (answer === undefined) throw new AdapterError(`invalid acknowledgement from ${x.platform}: not a JSON {code, message}`, { retryable: false })

@@ -4,6 +4,7 @@ import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { httpHealth, networkError, poolOptions } from '../http-failure.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
 
@@ -56,7 +57,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
         throw networkError(err)
       }
       if (status >= 500 || status === 408 || status === 429) throw new AdapterError(`platform answered ${status}`, { retryable: true })
-      if (status < 200 || status >= 300) throw new AdapterError(`platform refused the delivery (${status}): ${text.slice(0, 200)}`, { retryable: false })
+      if (status < 200 || status >= 300) throw new AdapterError(`platform refused the delivery (${status}): ${scrubIdNumbers(text).slice(0, 200)}`, { retryable: false })
       let receipt: unknown
       try {
         receipt = JSON.parse(text)

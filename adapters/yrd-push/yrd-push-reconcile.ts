@@ -5,6 +5,7 @@ import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { RECONCILE_TYP, ReconcileAnswerV1, ReconcileExportPageV1, type ReconcileExportPageV1 as ExportPageWire } from '../../contracts/reconcile-v1.js'
 import { AdapterError, type GatewaySign, type ListScope, type ReconcileExchange } from '../types.js'
 import { networkError } from '../http-failure.js'
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 const LIFETIME_SECONDS = 120
 const ANSWER = TypeCompiler.Compile(ReconcileAnswerV1)
@@ -40,7 +41,7 @@ export function yrdReconcileClient (pool: Pool, endpoint: URL, platform: string,
     } catch (err) {
       throw networkError(err)
     }
-    if (status < 200 || status >= 300) throw new AdapterError(`platform answered ${status} to reconciliation: ${text.slice(0, 200)}`, { retryable: status >= 500 })
+    if (status < 200 || status >= 300) throw new AdapterError(`platform answered ${status} to reconciliation: ${scrubIdNumbers(text).slice(0, 200)}`, { retryable: status >= 500 })
     let body: unknown
     try { body = JSON.parse(text) } catch { throw new AdapterError('reconciliation answer is not JSON', { retryable: false }) }
     return { body, bytesSent: Buffer.byteLength(jws), bytesReceived: Buffer.byteLength(text) }

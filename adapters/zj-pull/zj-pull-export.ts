@@ -6,6 +6,7 @@ import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { AdapterError, type ExportPage, type GatewaySign, type ListScope, type ReconcileExchange } from '../types.js'
 import { networkError } from '../http-failure.js'
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 /** Where Zhejiang serves its export, on the origin of the platform's `endpoint`. */
 export const ZJ_EXPORT_PATH = '/zjxy/export'
@@ -50,7 +51,7 @@ export function zjExportClient (pool: Pool, platform: string, sign: GatewaySign,
     } catch (err) {
       throw networkError(err, platform)
     }
-    if (status !== 200) throw new AdapterError(`${platform} refused the export: HTTP ${status} ${text.slice(0, 200)}`, { retryable: status >= 500 || status === 408 || status === 429 })
+    if (status !== 200) throw new AdapterError(`${platform} refused the export: HTTP ${status} ${scrubIdNumbers(text).slice(0, 200)}`, { retryable: status >= 500 || status === 408 || status === 429 })
     let body: unknown
     try { body = JSON.parse(text) } catch { throw new AdapterError('export page is not JSON', { retryable: false }) }
     if (!PAGE.Check(body)) throw new AdapterError('export page does not match the ZJ export schema', { retryable: false })

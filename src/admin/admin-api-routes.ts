@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { stringify } from 'csv-stringify/sync'
 import { AdminActionPageV1, AuditVerifyV1, MessageDetailV1, MessageSearchV1, OverviewV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
 import { DeliveryStatusV1 } from '../../contracts/message-status-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
@@ -13,6 +12,7 @@ import { searchQueryLogBySubject, type SubjectSearch } from './query-log-search.
 import { messageDetail, searchMessages, type MessageQuery } from './message-search.js'
 import { platformOverview } from './platform-overview.js'
 import { MessageIssuerQuery } from '../messages/message-routes.js'
+import { writeCsv } from '../privacy/csv-writer.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const Seq = Type.String({ pattern: '^\\d{1,18}$' })
@@ -37,9 +37,6 @@ const QueryLogQuery = Type.Object({
 })
 
 const SearchPurpose = Type.Object({ 'x-query-purpose': Type.Optional(Type.String({ description: 'Why the subject is searched (recorded; percent-encode non-ASCII text)' })) })
-
-/** A cell a spreadsheet would run as a formula is quoted as text (CSV injection). */
-const cell = (v: string | number): string | number => typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
 
 /**
  * The dashboard's read APIs (also usable with an admin bearer token): the overview, message
@@ -142,11 +139,11 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
     const page = await queryLog(request, 'GET /v1/admin/query-log.csv', q, 100_000)
     const principal = request.principal?.id ?? 'unknown'
     await recordAdminAction(app.pg, { principal, action: 'query-log.export', target: 'query_log', detail: { filter: { ...q, subject: q.subject === undefined ? undefined : 'given' }, rows: page.rows.length } })
-    const csv = stringify(page.rows.map((r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount].map(cell)),
-      { header: true, columns: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'] })
+    const csv = writeCsv(page.rows.map((r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount]),
+      { header: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'], bom: true })
     return await reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="query-log-${new Date().toISOString().slice(0, 10)}.csv"`)
-      .send('\uFEFF' + csv)
+      .send(csv)
   })
 
   app.get('/v1/admin/actions', {

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { Delivery, DeliveryReceipt } from '../../adapters/types.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { storedErrorText } from '../privacy/stored-error-text.js'
 
 /** A delivery as a worker starts an attempt on it. */
 export interface StartedAttempt {
@@ -129,5 +130,5 @@ UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $3
 
 /** Records a failed attempt; `final` makes the delivery dead, otherwise it is retrying. */
 export async function recordFailed (pool: pg.Pool, started: StartedAttempt, error: string, final: boolean): Promise<void> {
-  await pool.query(FAILED, [started.delivery.deliveryId, final ? 'dead' : 'retrying', error.slice(0, 1000), started.attemptId])
+  await pool.query(FAILED, [started.delivery.deliveryId, final ? 'dead' : 'retrying', storedErrorText(error), started.attemptId])
 }

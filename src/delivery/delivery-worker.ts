@@ -10,6 +10,7 @@ import type { HealthMonitor } from './health-monitor.js'
 import { objectionToWaitFor } from './objection-order.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
+import { storedErrorText } from '../privacy/stored-error-text.js'
 
 export interface DeliveryEvents {
   attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number) => void
@@ -29,7 +30,8 @@ export interface WorkerDeps {
 }
 
 /** An attempt that did not count: the delivery waits (retrying) without using one up. */
-async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string, reason: string): Promise<void> {
+async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string, given: string): Promise<void> {
+  const reason = storedErrorText(given)
   await deps.pool.query("UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, updated_at = now() WHERE id = $1", [deliveryId, reason])
   await deps.pool.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1", [attemptId, `${reason} (not counted)`])
 }

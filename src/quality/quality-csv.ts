@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync'
+import { writeCsv } from '../privacy/csv-writer.js'
 import type { QualityReportV1 } from '../../contracts/quality-report-v1.js'
 import { COMPLETENESS_FIELDS } from './completeness-fields.js'
 
@@ -24,5 +24,5 @@ export function qualityCsv (report: QualityReportV1): string {
     r.freshness.entries, cell(r.freshness.medianDays), cell(r.freshness.p90Days), cell(r.freshness.maxDays),
     r.contradictions.entries, r.contradictions.acrossProvinces
   ].map(String))
-  return stringify([header, ...lines])
+  return writeCsv(lines, { header })
 }

@@ -8,6 +8,7 @@ import { LedgerList } from './ledger-fingerprints.js'
 import { foldDeltas } from './ledger-fold.js'
 import { rangeReconcile } from './range-reconcile.js'
 import { closeRun, openRun, type RunTrigger } from './run-store.js'
+import { checkExportPage, checkReplicaAnswer } from './replica-ids.js'
 
 /** What one reconciliation run needs: the ledger and the platforms' adapters. */
 export interface ReconcileDeps {
@@ -40,6 +41,7 @@ async function viaExport (list: LedgerList, adapter: PlatformAdapter, scope: Lis
     stats.roundTrips = (stats.roundTrips ?? 0) + 1
     stats.bytesSent = (stats.bytesSent ?? 0) + bytesSent
     stats.bytesReceived = (stats.bytesReceived ?? 0) + bytesReceived
+    checkExportPage(answer)
     for (const w of answer.elements ?? []) theirs.push(fromWire(w as WireElementV1))
     for (const e of answer.entries ?? []) {
       if (e.owner !== scope.owner) continue
@@ -89,6 +91,7 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
           const { answer, bytesSent, bytesReceived } = await reconcile(scope, ranges, maxElements)
           stats.bytesSent = (stats.bytesSent ?? 0) + bytesSent
           stats.bytesReceived = (stats.bytesReceived ?? 0) + bytesReceived
+          checkReplicaAnswer(answer)
           return answer
         })
         differences = outcome.differences

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync'
+import { writeCsv } from '../privacy/csv-writer.js'
 import type { RunDetailV1 } from '../../contracts/reconcile-v1.js'
 
 const COLUMNS = ['run', 'owner', 'listCode', 'platform', 'kind', 'entryId', 'ownerVersion', 'ownerStatus', 'replicaVersion', 'replicaStatus', 'cause', 'subject', 'detail'] as const
@@ -7,5 +7,5 @@ const COLUMNS = ['run', 'owner', 'listCode', 'platform', 'kind', 'entryId', 'own
 export function runCsv (detail: RunDetailV1): string {
   const { run } = detail
   const rows = detail.findings.map((f) => [run.id, run.owner, run.listCode, run.platform, f.kind, f.entryId, f.ownerVersion, f.ownerStatus, f.replicaVersion, f.replicaStatus, f.cause, f.subject, f.detail])
-  return '\ufeff' + stringify(rows, { header: true, columns: [...COLUMNS], cast: { number: (n) => String(n) } })
+  return writeCsv(rows, { header: COLUMNS, bom: true })
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { FindingV1, RunDetailV1, RunSummaryV1 } from '../../contracts/reconcile-v1.js'
+import { storedErrorText } from '../privacy/stored-error-text.js'
 
 export type RunTrigger = 'api' | 'cli' | 'schedule' | 'demo' | 'bench'
 
@@ -69,7 +70,7 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
     }
     await client.query(
       'UPDATE reconciliation_runs SET status = $2, method = $3, counts = $4, stats = $5, error = $6, finished_at = now() WHERE id = $1',
-      [id, outcome.status, outcome.method, counts, { ...outcome.stats, findingsStored: kept.length }, outcome.error ?? null])
+      [id, outcome.status, outcome.method, counts, { ...outcome.stats, findingsStored: kept.length }, outcome.error === undefined ? null : storedErrorText(outcome.error)])
     await client.query('COMMIT')
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {})
