@@ -91,7 +91,10 @@ export const GatewaySettings = Type.Object({
   sessionMaxHours: Type.Integer({ minimum: 1, maximum: 168, default: 12, description: 'An admin session ends this long after login, used or not' }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),
   apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' }),
-  reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' })
+  reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' }),
+  jwksHttpHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { default: [], uniqueItems: true, description: 'Hosts an issuer\'s jwksUrl may reach over plain http, outside production only (local simulators, tests); every other jwksUrl must be https' }),
+  metricsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('token'), Type.Literal('off')], { default: 'public', description: 'Who may read /metrics: anyone, the admin roles, the bearer of GW_METRICS_TOKEN, or nobody (no route)' }),
+  docsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('off')], { default: 'public', description: 'Who may read /docs (the OpenAPI document and its UI): anyone, the admin roles, or nobody (no route)' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -114,7 +117,10 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   sessionMaxHours: 12,
   loginRateLimitPerMinute: 10,
   apiRateLimitPerMinute: 6000,
-  reconcileIntervalMs: 21_600_000
+  reconcileIntervalMs: 21_600_000,
+  jwksHttpHosts: [],
+  metricsAccess: 'public',
+  docsAccess: 'public'
 }
 
 /** Everything the config folder holds, validated. */

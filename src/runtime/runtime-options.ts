@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   logLevel: string
   /** Key of the admin session cookie's signature (`GW_SESSION_SECRET`); without it, outside production, a random one per process. */
   sessionSecret?: string
+  /** Bearer token a Prometheus scrape sends when gateway.json `metricsAccess` is `token` (`GW_METRICS_TOKEN`). */
+  metricsToken?: string
 }
 
 function positiveInt (raw: string | undefined, name: string, fallback: number): number {
@@ -38,6 +40,7 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     signingKeyFile: env.GW_SIGNING_KEY_FILE,
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info',
-    sessionSecret: env.GW_SESSION_SECRET
+    sessionSecret: env.GW_SESSION_SECRET,
+    metricsToken: env.GW_METRICS_TOKEN
   }
 }

@@ -66,6 +66,8 @@ export interface HarnessOptions {
   platformSecrets?: Record<string, Record<string, string>>
   /** Authorised department systems (config/checkers.json), e.g. for the check routes. */
   checkers?: CheckerIssuerConfig[]
+  /** Runtime options to change (e.g. secrets that come from the environment). */
+  runtime?: Partial<RuntimeOptions>
 }
 
 /** The gateway's URL when the harness listens on a real port. */
@@ -125,7 +127,8 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
     dbPoolSize: 20,
     signingKeyFile: undefined,
     production: false,
-    logLevel: opts.logStream === undefined ? (process.env.TEST_LOG_LEVEL ?? 'silent') : 'debug'
+    logLevel: opts.logStream === undefined ? (process.env.TEST_LOG_LEVEL ?? 'silent') : 'debug',
+    ...opts.runtime
   }
   const gatewayPrivateJwks = [await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')]
   const gatewayKeys = await gatewayKeysFrom(gatewayPrivateJwks)
