@@ -43,7 +43,8 @@ const JS_CODE_OF: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'CONTENT_TYPE_INVALID',
   PAYLOAD_TOO_LARGE: 'FILE_TOO_LARGE',
   JTI_CONFLICT: 'BATCH_DUPLICATE',
-  UNAUTHORIZED: 'AUTH_FAILED'
+  UNAUTHORIZED: 'AUTH_FAILED',
+  RATE_LIMITED: 'RATE_LIMITED'
 }
 
 /** Gateway codes whose refusal is about the rows: every row is REJECTED rather than the upload. */
@@ -90,8 +91,9 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
     else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
     ingest.claim(request, platform)
-    // A result asked for a batch the gateway does not have is not a refused publication.
-    if (err.code !== 'NOT_FOUND') await ingest.refused(request, err)
+    // A result asked for a batch the gateway does not have is not a refused publication; a
+    // rate-limited request writes nothing (the limit is there to stop the flood, security log included).
+    if (err.code !== 'NOT_FOUND' && err.code !== 'RATE_LIMITED') await ingest.refused(request, err)
     closeIfBodyUnread(request, reply)
     const code = err.status >= 500 ? 'SYSTEM_ERROR' : err instanceof NativeRefusal ? err.nativeCode : JS_CODE_OF[err.code] ?? 'BATCH_REJECTED'
     const status = err.status >= 500 ? (err.status === 503 ? 503 : 500) : err.status

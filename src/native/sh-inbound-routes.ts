@@ -41,6 +41,8 @@ const AUTH_CODES: Readonly<Record<string, ShCode>> = {
 /** How a refusal reads in Shanghai's vocabulary: business outcomes with HTTP 200, system failures 5xx. */
 export function shAnswerOf (err: GatewayError, msgId: string | undefined): { status: number, body: ShResponse & { data?: Record<string, unknown> } } {
   if (err.status >= 500) return { status: err.status === 503 ? 503 : 500, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy] } }
+  // Too many requests from the address: "busy, try later" is Shanghai's word for it, with HTTP's own status.
+  if (err.code === 'RATE_LIMITED') return { status: 429, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy], data: { gatewayCode: err.code } } }
   const code: ShCode = err instanceof NativeRefusal ? err.nativeCode as ShCode : AUTH_CODES[err.code] ?? SH_CODES.fieldInvalid
   const message = code === SH_CODES.fieldInvalid ? `${SH_CODE_MESSAGES[code]}: ${err.message}` : SH_CODE_MESSAGES[code]
   const data: Record<string, unknown> = { gatewayCode: err.code }
@@ -98,7 +100,8 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
     else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
     ingest.claim(request, platform)
-    await ingest.refused(request, err)
+    // A rate-limited request writes nothing: the limit is there to stop the flood, security log included.
+    if (err.code !== 'RATE_LIMITED') await ingest.refused(request, err)
     closeIfBodyUnread(request, reply)
     const answer = shAnswerOf(err, msgIds.get(request))
     return await reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body)
