@@ -10,7 +10,7 @@ import { DepartmentKindSchema } from './registry-schema.js'
  * view of "information only" list types applies to it.
  */
 export const CheckerIssuerSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' }),
+  id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$', description: 'No \':\' (refused at load with the reason: it separates issuer and sub in principal ids)' }),
   name: Type.String({ minLength: 1, maxLength: 200, description: 'The department and system, e.g. 杭州市市场监督管理局 行政许可系统' }),
   platform: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Home platform (province) of the department' }),
   departmentKind: DepartmentKindSchema,

@@ -98,7 +98,10 @@ export const GatewaySettings = Type.Object({
   apiRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 6000, description: 'Requests per client address per minute on every other route' }),
   subjectSearchRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Searches of the query log by subject per principal per minute (each is recorded)' }),
   reconcileIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 21_600_000, description: 'How often every list is reconciled with every replica platform (0: never on a schedule)' }),
-  nativeAuthFailuresPerMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 20, description: 'Failed native authentications per client address and platform per minute before that address is refused (429) until the minute ends' })
+  nativeAuthFailuresPerMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 20, description: 'Failed native authentications per client address and platform per minute before that address is refused (429) until the minute ends' }),
+  jwksHttpHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { default: [], uniqueItems: true, description: 'Hosts an issuer\'s jwksUrl may reach over plain http, outside production only (local simulators, tests); every other jwksUrl must be https' }),
+  metricsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('token'), Type.Literal('off')], { default: 'public', description: 'Who may read /metrics: anyone, the admin roles, the bearer of GW_METRICS_TOKEN, or nobody (no route)' }),
+  docsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('off')], { default: 'public', description: 'Who may read /docs (the OpenAPI document and its UI): anyone, the admin roles, or nobody (no route)' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
@@ -123,7 +126,10 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   apiRateLimitPerMinute: 6000,
   subjectSearchRateLimitPerMinute: 10,
   reconcileIntervalMs: 21_600_000,
-  nativeAuthFailuresPerMinute: 20
+  nativeAuthFailuresPerMinute: 20,
+  jwksHttpHosts: [],
+  metricsAccess: 'public',
+  docsAccess: 'public'
 }
 
 /** Everything the config folder holds, validated. */

@@ -9,6 +9,7 @@ import {
 import { loadRegistries } from './load-registries.js'
 import { loadCheckers } from './load-checkers.js'
 import { loadCalendars } from './load-calendars.js'
+import { issuerIdProblem } from './issuer-id.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
 export function defaultConfigDir (): string {
@@ -51,7 +52,11 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const settings = validated(GatewaySettings, existsSync(gatewayFile) ? readJson(gatewayFile) : {}, gatewayFile)
   const adminsFile = join(dir, 'admins.json')
   const admins = existsSync(adminsFile) ? validated(AdminsFile, readJson(adminsFile), adminsFile).issuers : []
-  admins.forEach((a, i) => checkKeys(adminsFile, `/issuers/${i}`, a))
+  admins.forEach((a, i) => {
+    checkKeys(adminsFile, `/issuers/${i}`, a)
+    const idProblem = issuerIdProblem(a.id)
+    if (idProblem !== undefined) throw new ConfigError(adminsFile, `/issuers/${i}/id`, idProblem)
+  })
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
   const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
   const calendar = existsSync(join(dir, 'calendars')) ? loadCalendars(dir) : undefined

@@ -32,6 +32,7 @@ import { transparencyPlugin } from './transparency/transparency-plugin.js'
 import { transparencyRoutes } from './transparency/transparency-routes.js'
 import { securityPlugin } from './auth/security-plugin.js'
 import { installRouteAccess } from './auth/route-access.js'
+import { docsPrefixes } from './health/operations-access.js'
 import { sessionRoutes } from './auth/session-routes.js'
 import { adminApiRoutes } from './admin/admin-api-routes.js'
 import { dashboardRoutes } from './admin/dashboard-routes.js'
@@ -95,7 +96,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app)
   // Before any route: security headers, rate limits, and the rule that every route declares its access.
   await app.register(securityPlugin)
-  installRouteAccess(app)
+  installRouteAccess(app, docsPrefixes(opts.config.settings))
 
   await app.register(swagger, {
     openapi: {
@@ -110,7 +111,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
       }
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  if (opts.config.settings.docsAccess !== 'off') await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(healthRoutes)
   await app.register(envelopeRoutes)

@@ -21,9 +21,12 @@ declare module 'fastify' {
 export const ROLES_MARK = Symbol('yrd.roles')
 type Marked = ((...args: never[]) => unknown) & { [ROLES_MARK]?: Role[] }
 
-/** Route prefixes whose routes a plugin registers (no way to set their config), with why they are public. */
-export const PUBLIC_PREFIXES: ReadonlyArray<{ prefix: string, why: string }> = [
-  { prefix: '/docs', why: 'the OpenAPI document and its UI (@fastify/swagger-ui)' }
+/** A route prefix whose routes a plugin registers (no way to set their config), with the access they get. */
+export interface PrefixAccess { prefix: string, access: RouteAccess }
+
+/** The default: the OpenAPI document and its UI are public (see `docsAccess` in gateway.json). */
+export const PLUGIN_PREFIXES: readonly PrefixAccess[] = [
+  { prefix: '/docs', access: { public: 'the OpenAPI document and its UI (@fastify/swagger-ui)' } }
 ]
 
 /** Authenticates once per request (the principal is kept) and checks the roles. */
@@ -40,14 +43,13 @@ function declaredRoles (route: RouteOptions): Role[] | undefined {
   return handlers.map((h) => (h as Marked)[ROLES_MARK]).find((r) => r !== undefined)
 }
 
-/** The access a route declares: its `config.access`, the roles of its requireRoles preHandler, or a public prefix. */
-export function accessOf (route: RouteOptions): RouteAccess | undefined {
+/** The access a route declares: its `config.access`, the roles of its requireRoles preHandler, or its plugin prefix's. */
+export function accessOf (route: RouteOptions, prefixes: readonly PrefixAccess[] = PLUGIN_PREFIXES): RouteAccess | undefined {
   const config = route.config as { access?: RouteAccess } | undefined
   if (config?.access !== undefined) return config.access
   const roles = declaredRoles(route)
   if (roles !== undefined) return { roles }
-  const pub = PUBLIC_PREFIXES.find((p) => route.url === p.prefix || route.url.startsWith(`${p.prefix}/`))
-  return pub === undefined ? undefined : { public: pub.why }
+  return prefixes.find((p) => route.url === p.prefix || route.url.startsWith(`${p.prefix}/`))?.access
 }
 
 export interface AccessEntry { method: string, url: string, access: RouteAccess }
@@ -61,14 +63,15 @@ declare module 'fastify' {
 
 /**
  * Installs the one access rule: every route must declare who may call it, or the gateway does
- * not start; routes declaring roles get the role check as their first `onRequest` hook. Call
- * before any route is registered.
+ * not start; routes declaring roles get the role check as their first `onRequest` hook (after the
+ * application's own hooks, the rate limiter among them). `prefixes` gives the access of routes a
+ * plugin registers. Call before any route is registered.
  */
-export function installRouteAccess (app: FastifyInstance): void {
+export function installRouteAccess (app: FastifyInstance, prefixes: readonly PrefixAccess[] = PLUGIN_PREFIXES): void {
   const table: AccessEntry[] = []
   app.decorate('accessTable', table)
   app.addHook('onRoute', (route) => {
-    const access = accessOf(route)
+    const access = accessOf(route, prefixes)
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     if (access === undefined) {
       throw new Error(`route ${methods.join(',')} ${route.url} declares no access: give it config.access ({ roles } | { own } | { public }) or preHandler: requireRoles(app, roles)`)

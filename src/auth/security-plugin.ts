@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
@@ -8,9 +9,9 @@ import { GatewayError } from '../errors/gateway-error.js'
 /**
  * Security headers (helmet, with a strict Content-Security-Policy: scripts, styles, images and
  * connections from the gateway itself only, no inline script or style, no framing), the signed
- * session cookie, and rate limiting per client address (every route; login has its own, lower
- * limit, see session-routes.ts). Counters are kept in the process: each gateway instance limits
- * on its own. Register before any route.
+ * session cookie, and rate limiting per client address (every request; login has its own, lower
+ * limit on top, see session-routes.ts). Counters are kept in the process: each gateway instance
+ * limits on its own. Register before any route.
  */
 export const securityPlugin = fp(async (app) => {
   const rt = app.runtime
@@ -40,9 +41,13 @@ export const securityPlugin = fp(async (app) => {
   })
 
   await app.register(rateLimit, {
-    global: true,
+    global: false,
     max: app.config.settings.apiRateLimitPerMinute,
     timeWindow: 60_000,
     errorResponseBuilder: (_request, ctx) => new GatewayError('RATE_LIMITED', `too many requests: at most ${ctx.max} a minute, retry in ${ctx.after}`)
   })
+  // An application-level hook runs before every route's own onRequest hooks, the role check and a
+  // native route's early authentication among them: a request that fails to authenticate is counted
+  // too (the plugin's per-route hooks would run after them, and never see such a request).
+  app.addHook('onRequest', app.rateLimit() as unknown as onRequestAsyncHookHandler)
 }, { name: 'gw-security', dependencies: ['gw-context'] })

@@ -21,8 +21,16 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
     reply.setCookie(SESSION_COOKIE, value, { signed: value !== '', httpOnly: true, sameSite: 'strict', secure: app.runtime.production, path: '/', maxAge: maxAgeSeconds })
   }
 
+  // Logins have their own, lower limit on top of the one every request counts against (security-plugin.ts).
+  const loginLimit = app.createRateLimit({ max: s.loginRateLimitPerMinute, timeWindow: 60_000 })
   app.post('/v1/admin/session', {
-    config: { access: { public: 'the login itself (rate limited per address)' }, rateLimit: { max: s.loginRateLimitPerMinute, timeWindow: 60_000 } },
+    config: { access: { public: 'the login itself (rate limited per address)' } },
+    onRequest: async (request, reply) => {
+      const limit = await loginLimit(request)
+      if (limit.isAllowed || !limit.isExceeded) return
+      reply.header('retry-after', limit.ttlInSeconds)
+      throw new GatewayError('RATE_LIMITED', `too many logins: at most ${limit.max} a minute, retry in ${limit.ttlInSeconds} s`)
+    },
     schema: {
       summary: 'Log in with a local admin account (sets the session cookie)',
       tags: ['admin'],

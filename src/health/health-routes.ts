@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
+import { metricsRoute } from './operations-access.js'
 
 const withTimeout = async <T>(p: Promise<T>, ms: number): Promise<T> => await Promise.race([
   p, new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error('timeout')) }, ms).unref())
 ])
 
-/** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics and the gateway's JWKS. */
+/** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off) and the gateway's JWKS. */
 export async function healthRoutes (app: FastifyInstance): Promise<void> {
   app.get('/healthz', {
     config: { access: { public: 'liveness probe' } },
@@ -26,12 +27,16 @@ export async function healthRoutes (app: FastifyInstance): Promise<void> {
     return await reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'down', redis, database })
   })
 
-  app.get('/metrics', {
-    config: { access: { public: 'Prometheus scrape (no personal data)' } },
-    schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] }
-  }, async (_request, reply) => {
-    return await reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
-  })
+  const metrics = metricsRoute(app)
+  if (metrics !== undefined) {
+    app.get('/metrics', {
+      config: { access: metrics.access },
+      ...(metrics.onRequest === undefined ? {} : { onRequest: metrics.onRequest }),
+      schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] }
+    }, async (_request, reply) => {
+      return await reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
+    })
+  }
 
   app.get('/.well-known/jwks.json', {
     config: { access: { public: 'the gateway\'s public keys' } },

@@ -11,10 +11,25 @@ import { GatewayError } from '../errors/gateway-error.js'
 import type { NativeMessage } from './attest-native.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
 import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
+import { closeIfBodyUnread, jsonShapeProblem } from './native-body-limits.js'
 import { NonceStore } from './nonce-store.js'
 
 /** Where a platform speaking Shanghai's interface publishes into the gateway. */
 export const shInboundPath = (platform: string): string => `/v1/native/${platform}${SH_RECORDS_PATH}`
+
+/**
+ * Most bytes of one publication: 1,000 records of a few hundred characters each come to ~1 MiB,
+ * so 4 MiB leaves room for long narratives while keeping what an unauthenticated sender can make
+ * the gateway read and hash small (a larger publication is split into several messages).
+ */
+export const SH_INBOUND_BODY_LIMIT = 4 * 1024 * 1024
+
+/**
+ * The shape a message can have, checked once it is authenticated and before `JSON.parse`: a record
+ * is a few levels deep and holds at most ~100 values, and the longest text (2,000 characters, each
+ * up to 12 bytes as a `\u` surrogate pair) fits in 32 KiB.
+ */
+const SH_JSON_SHAPE = { maxDepth: 16, maxValues: 1000 * 200, maxStringBytes: 32 * 1024 }
 
 /** Gateway codes that are problems of the request's authentication, in Shanghai's words. */
 const AUTH_CODES: Readonly<Record<string, ShCode>> = {
@@ -26,6 +41,8 @@ const AUTH_CODES: Readonly<Record<string, ShCode>> = {
 /** How a refusal reads in Shanghai's vocabulary: business outcomes with HTTP 200, system failures 5xx. */
 export function shAnswerOf (err: GatewayError, msgId: string | undefined): { status: number, body: ShResponse & { data?: Record<string, unknown> } } {
   if (err.status >= 500) return { status: err.status === 503 ? 503 : 500, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy] } }
+  // Too many requests from the address: "busy, try later" is Shanghai's word for it, with HTTP's own status.
+  if (err.code === 'RATE_LIMITED') return { status: 429, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy], data: { gatewayCode: err.code } } }
   const code: ShCode = err instanceof NativeRefusal ? err.nativeCode as ShCode : AUTH_CODES[err.code] ?? SH_CODES.fieldInvalid
   const message = code === SH_CODES.fieldInvalid ? `${SH_CODE_MESSAGES[code]}: ${err.message}` : SH_CODE_MESSAGES[code]
   const data: Record<string, unknown> = { gatewayCode: err.code }
@@ -41,6 +58,8 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 
 /** Reads Shanghai's request body into a native message (2001 for anything that is not one). */
 function readShMessage (platform: string, body: Buffer, onMsgId: (msgId: string) => void): Omit<NativeMessage, 'body'> {
+  const tooLarge = jsonShapeProblem(body, SH_JSON_SHAPE)
+  if (tooLarge !== undefined) throw new GatewayError('ENVELOPE_MALFORMED', `body refused before parsing: ${tooLarge}`)
   let msg: unknown
   try { msg = JSON.parse(body.toString('utf8')) } catch { throw new GatewayError('ENVELOPE_MALFORMED', 'body is not valid JSON') }
   const m = (typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? msg : {}) as Record<string, unknown>
@@ -70,7 +89,7 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
   const { platform, ingest } = opts
   const appKey = opts.secrets.APP_KEY ?? ''
   const appSecret = opts.secrets.APP_SECRET ?? ''
-  const bodyLimit = app.config.settings.bodyLimitBytes
+  const bodyLimit = Math.min(app.config.settings.bodyLimitBytes, SH_INBOUND_BODY_LIMIT)
   const nonces = new NonceStore(app.redis, app.runtime.redisPrefix, Math.ceil(2 * SH_TIMESTAMP_WINDOW_MS / 1000), app.log)
   const msgIds = new WeakMap<FastifyRequest, string>()
 
@@ -81,12 +100,17 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
     else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
     ingest.claim(request, platform)
-    await ingest.refused(request, err)
+    // A rate-limited request writes nothing: the limit is there to stop the flood, security log included.
+    if (err.code !== 'RATE_LIMITED') await ingest.refused(request, err)
+    closeIfBodyUnread(request, reply)
     const answer = shAnswerOf(err, msgIds.get(request))
     return await reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body)
   })
 
-  async function authenticate (request: FastifyRequest, body: Buffer): Promise<void> {
+  /** What the headers alone can tell (media type, app key, timestamp, nonce and signature present): checked before the body is read. */
+  function authHeaders (request: FastifyRequest): { timestamp: string, nonce: string, signature: string } {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+    if (type !== 'application/json') throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'only application/json')
     const key = header(request, SH_HEADERS.appKey)
     const timestamp = header(request, SH_HEADERS.timestamp)
     const nonce = header(request, SH_HEADERS.nonce)
@@ -98,6 +122,12 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
     if (nonce === undefined || !/^[\x21-\x7e]{16,64}$/.test(nonce) || signature === undefined) {
       throw new NativeRefusal('SIGNATURE_INVALID', SH_CODES.signatureInvalid, 'nonce or signature missing')
     }
+    return { timestamp, nonce, signature }
+  }
+
+  /** The signature over the body, then the nonce: the body is parsed only after both hold. */
+  async function authenticate (request: FastifyRequest, body: Buffer): Promise<void> {
+    const { timestamp, nonce, signature } = authHeaders(request)
     const expected = shSignature(appSecret, shStringToSign(request.method, request.url, timestamp, nonce, shBodyDigest(body)))
     if (!shSignatureEquals(expected, signature)) throw new NativeRefusal('SIGNATURE_INVALID', SH_CODES.signatureInvalid, 'HMAC-SHA256 signature does not verify')
     if (!await nonces.claim(platform, nonce)) throw new NativeRefusal('SIGNATURE_INVALID', SH_CODES.nonceReused, 'nonce already used (a replayed request)')
@@ -106,10 +136,15 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
   app.post(shInboundPath(platform), {
     bodyLimit,
     config: { access: { own: 'Shanghai\'s app key and HMAC-SHA256 signature' } },
+    // Refused on the headers before a byte of the body is read: an unknown sender costs nothing more.
+    onRequest: async (request) => {
+      ingest.claim(request, platform)
+      authHeaders(request)
+    },
     schema: {
       summary: `Publish natively in Shanghai's interface (${platform})`,
       description: 'Shanghai\'s data exchange interface v2 (adapters/sh-rest/README.md, "Publishing into the gateway"): JSON body, ' +
-        'X-SH-AppKey, X-SH-Timestamp, X-SH-Nonce and X-SH-Signature (HMAC-SHA256) headers. Answered {code, message, data}: 0000 with ' +
+        `X-SH-AppKey, X-SH-Timestamp, X-SH-Nonce and X-SH-Signature (HMAC-SHA256) headers; at most ${SH_INBOUND_BODY_LIMIT / 1024 / 1024} MiB. Answered {code, message, data}: 0000 with ` +
         'data {msgId, accepted, receipt}, 3001 for the same bytes again (same receipt), 1000/1001/1002/1003 for authentication, ' +
         '2001 for an invalid message or record (data.errors), 9999 with HTTP 5xx for system failures.',
       tags: ['native'],

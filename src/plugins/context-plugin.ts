@@ -2,6 +2,8 @@ import fp from 'fastify-plugin'
 import type { GatewayConfig } from '../../config/config-schema.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { buildKeyDirectory, type KeyDirectory } from '../keys/platform-keys.js'
+import { checkJwksUrls } from '../keys/jwks-url-policy.js'
+import { metricsTokenOf } from '../health/operations-access.js'
 import type { RuntimeOptions } from '../runtime/runtime-options.js'
 import { loadSubjectDigests, type SubjectDigests } from '../privacy/subject-digests.js'
 
@@ -23,6 +25,9 @@ export interface ContextOptions {
 
 /** The validated config, the runtime options and the keys (signing, identifier digests): what every other plugin reads. */
 export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
+  // Settings that depend on the environment: refused before any connection is opened.
+  checkJwksUrls(opts.config, opts.runtime.production)
+  metricsTokenOf(opts.config.settings, opts.runtime)
   app.decorate('config', opts.config)
   app.decorate('runtime', opts.runtime)
   app.decorate('gatewayKeys', opts.gatewayKeys)

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
    * a random one per process.
    */
   idHashKeys?: string
+  /** Bearer token a Prometheus scrape sends when gateway.json `metricsAccess` is `token` (`GW_METRICS_TOKEN`). */
+  metricsToken?: string
 }
 
 function positiveInt (raw: string | undefined, name: string, fallback: number): number {
@@ -47,6 +49,7 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionSecret: env.GW_SESSION_SECRET,
-    idHashKeys: env.GW_ID_HASH_KEY ?? (env.GW_ID_HASH_KEY_FILE === undefined || env.GW_ID_HASH_KEY_FILE === '' ? undefined : readFileSync(env.GW_ID_HASH_KEY_FILE, 'utf8'))
+    idHashKeys: env.GW_ID_HASH_KEY ?? (env.GW_ID_HASH_KEY_FILE === undefined || env.GW_ID_HASH_KEY_FILE === '' ? undefined : readFileSync(env.GW_ID_HASH_KEY_FILE, 'utf8')),
+    metricsToken: env.GW_METRICS_TOKEN
   }
 }

@@ -136,6 +136,9 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream, workers: opts.workers ?? false, platformSecrets: opts.platformSecrets })
   if (opts.listen === true) await app.listen({ host: '127.0.0.1', port: 0 })
   else await app.ready()
+  // A queue still connecting when a short test closes the app makes ioredis report "Connection is
+  // closed" as an unhandled error: let every delivery queue finish connecting first.
+  await Promise.all([...app.delivery.queues.queues.values()].map(async (q) => { await q.waitUntilReady() }))
 
   const db = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 4 })
   const redis = new Redis(opts.redisUrl ?? REDIS_URL, { maxRetriesPerRequest: 1 })

@@ -31,6 +31,11 @@ t.test('checkers.json: none by default; each names a platform, has keys, and an 
   refuse([{ ...checker, jwks: undefined }], '/issuers/0/jwks', 'no keys')
   refuse([checker, checker], '/issuers/1/id', 'twice')
   refuse([{ ...checker, departmentKind: 'astrology' }], '/issuers/0/departmentKind', 'unknown department kind')
+  // hz:amr with sub x and hz with sub amr:x would both be the principal hz:amr:x.
+  refuse([{ ...checker, id: 'hz:amr' }], '/issuers/0/id', 'a colon in the id')
+  refuse([{ ...checker, id: 'local' }], '/issuers/0/id', 'the dashboard accounts\' prefix')
+  writeFileSync(file, JSON.stringify({ issuers: [{ ...checker, id: 'hz:amr' }] }))
+  t.throws(() => loadConfig(dir), /contains ':'.*two issuers could then name one principal/, 'the message says why')
 })
 
 t.test('decision types: every committed measure bears on a declared one; unknown references are refused naming file and field', async (t) => {
