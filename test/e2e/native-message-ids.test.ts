@@ -20,7 +20,7 @@ async function everyIssuerUnder (t: Test, jti: string): Promise<void> {
     t.equal(res.status, 202, `${p.id} publishes under the shared jti`)
     published.push({ owner: p.id, entryId: entry.entryId })
   }
-  const nativeDeliveries = `destination IN ('SH', 'JS', 'AH')`
+  const nativeDeliveries = 'destination IN (\'SH\', \'JS\', \'AH\')'
   t.ok(await waitFor(async () => (await statusCounts(h, nativeDeliveries)).delivered === 9, 30_000), 'nine native deliveries, three per destination')
   t.same(await statusCounts(h, nativeDeliveries), { delivered: 9 }, 'none failed or was refused')
   for (const to of NATIVE) {
