@@ -3,6 +3,7 @@ import { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
+import { nativeMessageId } from '../native-message-id.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
 import { ahExportClient } from './ah-xml-export.js'
@@ -18,8 +19,9 @@ export const HEALTH_PATH = '/ahxy/gateway/health'
  * The Anhui platform's XML exchange interface (see adapters/ah-xml/README.md): each delivery
  * becomes one message of pinyin-coded records, encrypted with SM4-CBC under the gateway's
  * outbound key and authenticated with an SM3-HMAC (protocol 2.0; the digest alone in legacy 1.0,
- * only with `ahXml.legacyCbc`), POSTed to the platform's `endpoint`. The original jti is the
- * message id (XXID), so the platform drops duplicates; the receipt must echo XXID and the digest.
+ * only with `ahXml.legacyCbc`), POSTed to the platform's `endpoint`. The message id (XXID) is
+ * `<origin>.<jti>` (native-message-id.ts), the same on every retry, so the platform drops
+ * duplicates but not another issuer's message; the receipt must echo XXID and the digest.
  * Without its keys (ah-xml-keys.ts) the adapter refuses to start: sending in clear is not an
  * option the interface has.
  */
@@ -42,9 +44,10 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       // Mapping first: a record the platform cannot hold fails here, before anything is sent.
       const records = d.items.map((item, i) => toNative(d.kind, item, i))
-      const payloadXml = buildPayload({ XXID: d.jti, XXLX: KIND_CODES[d.kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })
+      const XXID = nativeMessageId(d.origin, d.jti)
+      const payloadXml = buildPayload({ XXID, XXLX: KIND_CODES[d.kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })
       const { body, digest } = sealMessage({
-        header: { XXID: d.jti, XXLX: KIND_CODES[d.kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
+        header: { XXID, XXLX: KIND_CODES[d.kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
         payloadXml,
         key: keys.out.enc,
         macKey: keys.out.mac
@@ -64,7 +67,7 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
       } catch (err) {
         throw networkError(err, 'AH')
       }
-      const evidence = judgeAnswer(status, text, { XXID: d.jti, ZY: digest })
+      const evidence = judgeAnswer(status, text, { XXID, ZY: digest })
       return { evidence, sentDigest: createHash('sha256').update(body).digest('base64url') }
     },
 

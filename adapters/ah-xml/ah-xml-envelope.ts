@@ -21,7 +21,7 @@ export class AhRefusal extends Error {
 
 /** 报文头 (BT): sent in clear, so the platform can route, pick the key and drop duplicates. */
 export interface AhHeader {
-  /** 消息编号: the gateway's original jti, stable across retries. */
+  /** 消息编号: `nativeMessageId(origin, jti)` (../native-message-id.ts), stable across retries. */
   XXID: string
   /** 消息类型, see KIND_CODES. */
   XXLX: string

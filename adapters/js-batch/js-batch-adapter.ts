@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { httpHealth, networkError, poolOptions } from '../http-failure.js'
+import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import type { JsRow } from './js-batch-columns.js'
 import { jsExportClient } from './js-batch-export.js'
 import { batchSm3, encodeBatchFile } from './js-batch-file.js'
@@ -38,7 +39,8 @@ function rowsOf (d: Delivery): JsRow[] {
 
 /**
  * Jiangsu's batch file exchange (see README.md): each delivery becomes one GB18030 CSV batch whose
- * 批次号 is the message's jti, uploaded to `/jsxy/batch/upload` with the platform token; the
+ * 批次号 is `<origin>.<jti>` (native-message-id.ts: stable across retries, apart from another
+ * issuer's message under the same jti), uploaded to `/jsxy/batch/upload` with the platform token; the
  * platform processes it asynchronously and the adapter polls `/jsxy/batch/{batchId}/result` every
  * 50 ms until it is DONE, for at most `timeoutMs × 3`. A batch still processing then is a
  * retryable failure (the retry uploads the same batch id, which the platform answers with its
@@ -97,7 +99,7 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
       const rows = rowsOf(d)
       // The platform answers a known batch id with its first result, whatever is sent: a resend
       // (after a rejected row was fixed at the platform) goes out as a new batch.
-      const batchId = d.resends > 0 ? `${d.jti.slice(0, 120)}.r${d.resends}` : d.jti
+      const batchId = d.resends > 0 ? nativeResendId(d.origin, d.jti, d.resends) : nativeMessageId(d.origin, d.jti)
       const file = encodeBatchFile(batchId, d.origin, rows)
       let status = await upload(batchId, file)
       const bound = timeout * POLL_BOUND_FACTOR

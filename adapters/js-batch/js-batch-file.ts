@@ -32,12 +32,12 @@ export function batchSm3 (bytes: Buffer): string {
 
 /**
  * Writes a batch file: RFC 4180 CSV (CRLF line ends, double quotes where a cell needs them), the
- * Chinese header row first, one row per item with 批次号 = `batchId` (the message's jti),
+ * Chinese header row first, one row per item with 批次号 = `batchId` (`nativeMessageId(origin, jti)`),
  * 记录序号 from 1 and 数据来源省份 = `origin`, encoded in GB18030 without a BOM. The bytes depend
  * only on the arguments, so a retried delivery uploads the same file.
  */
 export function encodeBatchFile (batchId: string, origin: string, rows: readonly JsRow[]): Buffer {
-  if (!PRINTABLE_ASCII.test(batchId)) throw new AdapterError('批次号 (jti) must be 1 to 128 printable ASCII characters', { retryable: false })
+  if (!PRINTABLE_ASCII.test(batchId)) throw new AdapterError('批次号 must be 1 to 128 printable ASCII characters', { retryable: false })
   if (!PRINTABLE_ASCII.test(origin) || origin.length > 16) throw new AdapterError('数据来源省份 (origin) must be a platform id', { retryable: false })
   if (rows.length === 0 || rows.length > JS_MAX_ROWS) throw new AdapterError(`a batch carries 1 to ${JS_MAX_ROWS} rows, not ${rows.length}`, { retryable: false })
   const records = rows.map((row, i) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { Pool, request } from 'undici'
 import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
+import { nativeMessageId } from '../native-message-id.js'
 import { readShAnswer } from './sh-rest-answer.js'
 import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
@@ -26,8 +27,8 @@ export function shRestUrls (endpoint: string, healthUrl?: string): { records: UR
 
 /**
  * Shanghai's REST/JSON interface (see README.md): each delivery becomes one signed
- * `POST /api/credit/v2/records` with the gateway's jti as `msgId`, so the platform drops
- * duplicates. Every attempt is signed afresh (new timestamp, new nonce): the platform refuses a
+ * `POST /api/credit/v2/records` with `<origin>.<jti>` as `msgId` (see native-message-id.ts), the
+ * same on every retry, so the platform drops duplicates but not another issuer's message. Every attempt is signed afresh (new timestamp, new nonce): the platform refuses a
  * reused nonce or a timestamp more than 5 minutes off. Needs secrets `APP_KEY` and `APP_SECRET`
  * (environment `GW_<ID>_APP_KEY`, `GW_<ID>_APP_SECRET`).
  */
@@ -50,8 +51,9 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
     exportList: shExportClient(pool, apiRoot, { appKey, appSecret }, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
+      const msgId = nativeMessageId(d.origin, d.jti)
       const message: ShRequestBody = {
-        msgId: d.jti,
+        msgId,
         msgType: SH_MSG_TYPES[d.kind],
         sourceProvince: d.origin,
         sendTime: d.receivedAt,
@@ -75,7 +77,7 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
       } catch (err) {
         throw networkError(err)
       }
-      const answer = readShAnswer(status, text, { platform: id, msgId: d.jti, records: message.records.length, bodyDigest: shBodyDigest(body) })
+      const answer = readShAnswer(status, text, { platform: id, msgId, records: message.records.length, bodyDigest: shBodyDigest(body) })
       return {
         evidence: { ...answer, nonce: auth['x-sh-nonce'], timestamp: auth['x-sh-timestamp'] },
         sentDigest: createHash('sha256').update(body).digest('base64url')

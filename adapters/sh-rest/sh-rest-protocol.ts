@@ -71,7 +71,7 @@ export const SH_MSG_TYPES = {
 } as const satisfies Record<EnvelopeKindV1, string>
 export type ShMsgType = (typeof SH_MSG_TYPES)[EnvelopeKindV1]
 
-/** The body of `POST /api/credit/v2/records`. `msgId` is the gateway's jti, stable across retries. */
+/** The body of `POST /api/credit/v2/records`. `msgId` is `nativeMessageId(origin, jti)`, stable across retries. */
 export interface ShRequestBody {
   msgId: string
   msgType: ShMsgType

@@ -13,6 +13,7 @@ import { fromNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, type AhReceipt, type AhRecordError } from '../../adapters/ah-xml/ah-xml-receipt.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
+import { jtiOfNativeId } from '../../adapters/native-message-id.js'
 
 /**
  * How the simulated Anhui platform misbehaves. Beyond what every platform can do: `duplicate`
@@ -47,7 +48,7 @@ export interface AhXmlSimulator {
   records: Array<{ XXID: string, XXLX: string, record: AhElement }>
   /** Every message received and the result code it was answered with. */
   received: Array<{ at: string, XXID?: string, DM: string }>
-  /** The XXID of every message applied, once per time it was applied (a duplicate is not). */
+  /** The jti of every message applied (its XXID less the `<origin>.`: jtiOfNativeId), once per time it was applied (a duplicate is not). */
   messagesApplied: string[]
   /** An entry mapped back to the contract's shape (the removed entry keeps its last content). */
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
@@ -212,7 +213,7 @@ export async function startAhXmlSimulator (opts: AhSimulatorOptions): Promise<Ah
     const refused = new Set(errors.map((e) => Number(e.XH) - 1))
     payload.records.forEach((record, i) => { if (!refused.has(i)) store(XXID, XXLX, record) })
     applied.add(XXID)
-    sim.messagesApplied.push(XXID)
+    sim.messagesApplied.push(jtiOfNativeId(payload.YSF, XXID))
     if (partial) return [200, refusal(RESULT_CODES.PARTIAL, `${errors.length} of ${payload.records.length} records refused, the others applied`, { XXID, ZY: msg.digest, CWLB: errors })]
     const [status, receipt] = ok(RESULT_CODES.OK)
     return [status, mode === 'invalid-receipt' ? { ...receipt, ZY: sm3Hex('something else') } : receipt]

@@ -11,6 +11,7 @@ import { checkIdNumber } from '../identifiers/id-number.js'
 import { checkUscc } from '../identifiers/uscc.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
+import { jtiOfNativeId } from '../../adapters/native-message-id.js'
 
 /**
  * How the simulated Jiangsu platform misbehaves: the modes every simulated platform has, plus
@@ -50,7 +51,7 @@ export interface JsBatchSimulator {
   entries: Map<string, JsHeldEntry>
   /** Every accepted row of another kind (notices, feedback, objections), in arrival order. */
   records: Array<{ batchId: string, seq: number, row: JsRow }>
-  /** The batch id of every batch applied, once per time it was applied. */
+  /** The jti of every batch applied (its batch id less the `<origin>.`: jtiOfNativeId), once per time it was applied. */
   messagesApplied: string[]
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
   /** The gateway notices applied (数据类型 07), mapped back to the contract's shape, in arrival order. */
@@ -158,7 +159,7 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
     if (sim.failure === 'stall') { schedule(batch); return }
     batch.results = batch.rows.map((row, i) => applyRow(batch, row, i + 1))
     batch.status = 'DONE'
-    if (batch.results.some((r) => r.result === 'ACCEPTED')) sim.messagesApplied.push(batch.batchId)
+    if (batch.results.some((r) => r.result === 'ACCEPTED')) sim.messagesApplied.push(jtiOfNativeId(batch.origin, batch.batchId))
   }
 
   function schedule (batch: JsBatchRecord): void {

@@ -11,6 +11,7 @@ import {
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
+import { jtiOfNativeId } from '../../adapters/native-message-id.js'
 
 /**
  * How the simulated Shanghai platform misbehaves. Besides the modes every simulator has,
@@ -68,8 +69,8 @@ export interface ShRestSimulator {
   held: (owner: string, entryId: string) => { item: ListUpsertItemV1 | ListRemoveItemV1, removed: boolean } | undefined
   /** The gateway notices applied (gatewayNotice records), mapped back to the contract's shape, in arrival order. */
   notices: () => GatewayNoticeItemV1[]
-  /** How many times the message was applied (a duplicate is not applied again). */
-  appliedCount: (msgId: string) => number
+  /** How many times a message with this jti was applied (its msgId less the `<origin>.`; a duplicate is not applied again). */
+  appliedCount: (jti: string) => number
   stop: () => Promise<void>
   restart: () => Promise<void>
   close: () => Promise<void>
@@ -111,7 +112,7 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
       return { item, removed: e.removed }
     },
     notices: () => sim.others.map((o) => fromNative(o.record)).flatMap((m) => m.kind === 'gateway.notice' ? [m.item] : []),
-    appliedCount: (msgId) => applied.filter((m) => m === msgId).length,
+    appliedCount: (jti) => applied.filter((m) => m === jti).length,
     stop: async () => { await net.stop() },
     restart: async () => { await net.restart() },
     close: async () => { await sim.stop() }
@@ -200,7 +201,7 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     items.forEach(({ record }, i) => { if (!rejected.some((r) => r.index === i)) store(sourceProvince, record) })
     const outcome: MessageOutcome = { accepted: items.length - rejected.length, bodyDigest: shBodyDigest(body), rejected }
     outcomes.set(msgId, outcome)
-    applied.push(msgId)
+    applied.push(jtiOfNativeId(sourceProvince, msgId))
     if (rejected.length > 0) return { code: SH_CODES.partialReject, message: SH_CODE_MESSAGES[SH_CODES.partialReject], data: { msgId, ...outcome } }
     const ok: ShResponse = { code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { msgId, accepted: outcome.accepted, bodyDigest: outcome.bodyDigest } }
     if (sim.failure === 'invalid-receipt') return { ...ok, data: { ...ok.data, bodyDigest: shBodyDigest('something else') } }

@@ -7,6 +7,7 @@ import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { startAhXmlSimulator, type AhXmlSimulator } from '../../src/simulators/ah-xml-simulator.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { adapterConformance, delivery as sharedDelivery, expectFailure, simulatorTarget } from './adapter-conformance.js'
+import { nativeMessageId } from '../../adapters/native-message-id.js'
 
 const noSign = async (): Promise<string> => { throw new Error('ah-xml does not sign with the gateway key') }
 
@@ -123,7 +124,7 @@ t.test('ah-xml: the native protocol', async (t) => {
   await t.test('every kind is stored natively, with its codes', async (t) => {
     const d = delivery('punishment.feedback', [{ caseId: 'c9', initiator: 'SH', department: { name: '安徽省财政厅', code: 'AHCZT' }, outcome: 'declined', measure: 'restrict-public-procurement', reason: '不适用于本案' }])
     await adapter.deliver(d)
-    t.match(sim.records.find((r) => r.XXID === d.jti), { XXLX: 'CJFK', record: { AJBH: 'c9', FQF: 'SH', ZXBMMC: '安徽省财政厅', ZXBMDM: 'AHCZT', FKJG: '03', LY: '不适用于本案' } })
+    t.match(sim.records.find((r) => r.XXID === nativeMessageId(d.origin, d.jti)), { XXLX: 'CJFK', record: { AJBH: 'c9', FQF: 'SH', ZXBMMC: '安徽省财政厅', ZXBMDM: 'AHCZT', FKJG: '03', LY: '不适用于本案' } })
   })
 
   await t.test('error messages never carry an identity number', async (t) => {

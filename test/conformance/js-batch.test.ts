@@ -5,6 +5,7 @@ import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import { startJsBatchSimulator, type JsBatchSimulator } from '../../src/simulators/js-batch-simulator.js'
 import { adapterConformance, delivery as sharedDelivery, expectFailure, simulatorTarget } from './adapter-conformance.js'
+import { nativeMessageId } from '../../adapters/native-message-id.js'
 
 const TOKEN = 'js-conformance-token'
 
@@ -75,7 +76,7 @@ t.test('js-batch: the native protocol', async (t) => {
     sim.failure = 'none'
     await adapter.deliver(d)
     t.equal(sim.appliedCount(d.jti), 1, 'applied once')
-    t.equal(sim.uploads.filter((u) => u.batchId === d.jti).length, 2, 'uploaded twice, processed once')
+    t.equal(sim.uploads.filter((u) => u.batchId === nativeMessageId(d.origin, d.jti)).length, 2, 'uploaded twice, processed once')
   })
 
   await t.test('duplicate: a platform answering a re-upload with BATCH_DUPLICATE still gives the result', async (t) => {
