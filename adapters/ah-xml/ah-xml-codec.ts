@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 /** An element of the Anhui interface: named children, each text, an element, or repeated. */
 export interface AhElement { [code: string]: AhValue }
@@ -101,7 +102,7 @@ export function parseXml (xml: string, root: string, arrays: ReadonlySet<string>
     doc = parser.parse(xml)
   } catch (err) {
     if (err instanceof AhXmlSyntaxError) throw err
-    throw new AhXmlSyntaxError(`not well-formed XML (${(err as Error).message.slice(0, 100)})`)
+    throw new AhXmlSyntaxError(`not well-formed XML (${scrubIdNumbers((err as Error).message).slice(0, 100)})`)
   }
   const top = clean(doc)
   const keys = typeof top === 'object' && !Array.isArray(top) ? Object.keys(top) : []

@@ -5,6 +5,7 @@ import { AdapterError } from '../types.js'
 import { ID_CARD_TYPE, NO, YES } from './ah-xml-codes.js'
 import { codePoints, xmlCharProblem, type AhElement, type AhValue } from './ah-xml-codec.js'
 import { RECORD_FIELDS, type FieldSpec } from './ah-xml-fields.js'
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 const checks = Object.fromEntries(
   Object.entries(ITEM_SCHEMAS).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema as TSchema)])
@@ -46,7 +47,7 @@ function writeFields (fields: readonly FieldSpec[], obj: Plain, at: string, out:
       case 'bool': out[f.code] = value === true ? YES : NO; break
       case 'enum': {
         const code = f.table[String(value)]
-        if (code === undefined) throw refuse(`AH has no ${f.code} code for ${path} "${String(value).slice(0, 40)}"`)
+        if (code === undefined) throw refuse(`AH has no ${f.code} code for ${path} "${scrubIdNumbers(String(value)).slice(0, 40)}"`)
         out[f.code] = code
         break
       }

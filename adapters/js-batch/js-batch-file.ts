@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync'
 import { AdapterError } from '../types.js'
 import { JS_HEADER, JS_MAX_ROWS, type JsRow } from './js-batch-columns.js'
 import { decodeGb18030, gb18030 } from './gb18030-text.js'
+import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 /** Why a batch file was refused, in the platform's error vocabulary. */
 export type JsBatchFileProblem = 'ENCODING_INVALID' | 'HEADER_INVALID' | 'FILE_INVALID'
@@ -59,7 +60,7 @@ export function decodeBatchFile (bytes: Buffer): JsBatchFile {
   try {
     records = parse(text, { bom: false, relax_quotes: false, relax_column_count: false, skip_empty_lines: false }) as string[][]
   } catch (err) {
-    throw new JsBatchFileError('FILE_INVALID', `CSV格式错误: ${(err as Error).message.slice(0, 120)}`)
+    throw new JsBatchFileError('FILE_INVALID', `CSV格式错误: ${scrubIdNumbers((err as Error).message).slice(0, 120)}`)
   }
   const [header, ...data] = records
   if (header === undefined || header.length !== JS_HEADER.length || header.some((name, i) => name !== JS_HEADER[i])) {

@@ -5,6 +5,7 @@ import { acceptVerified, type IngestResult } from '../envelopes/ingest-service.j
 import { GatewayError } from '../errors/gateway-error.js'
 import { recordSecurityEvent } from '../ledger/security-log.js'
 import { attestNative, nativeDigest, type NativeMessage } from './attest-native.js'
+import { scrubIdNumbers } from '../identifiers/mask.js'
 
 /** What a native request claims about itself, for the security log should it be refused. */
 export interface NativeClaimed { iss: string, jti?: string, digest?: string, authenticated?: boolean }
@@ -83,7 +84,7 @@ export function mapRecords<T> (records: readonly T[], map: (record: T, index: nu
     try {
       return map(r, index)
     } catch (err) {
-      if (errors.length < 100) errors.push({ index, path: '', code: 'SCHEMA_INVALID', detail: (err as Error).message.slice(0, 300) })
+      if (errors.length < 100) errors.push({ index, path: '', code: 'SCHEMA_INVALID', detail: scrubIdNumbers((err as Error).message).slice(0, 300) })
       return undefined
     }
   })
