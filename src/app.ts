@@ -71,13 +71,18 @@ most 15 minutes after iat). The dashboard's APIs (/v1/admin/…) also take the a
 POST /v1/admin/session (a local account); with the cookie, state changes need the session's X-CSRF-Token.
 Every route declares the roles it admits (admin, operator, auditor, platform).`
 
+/** The body limit of every route that sets none of its own (logins, checks, feed acknowledgements, …). */
+export const JSON_ROUTE_BODY_LIMIT = 256 * 1024
+
 /** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false
       ? false
       : { ...loggerOptions(opts.runtime.logLevel), ...(opts.logStream === undefined ? {} : { stream: opts.logStream }) },
-    bodyLimit: opts.config.settings.bodyLimitBytes,
+    // Every other route takes small JSON: an 8 MiB body there would only be parser work before any
+    // authentication. POST /v1/envelopes takes bodyLimitBytes, each native route its own limit.
+    bodyLimit: Math.min(JSON_ROUTE_BODY_LIMIT, opts.config.settings.bodyLimitBytes),
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()

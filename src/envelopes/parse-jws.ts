@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { FlattenedJwsV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
+import { jsonShapeProblem, type JsonShapeLimits } from '../native/native-body-limits.js'
 
 /** The three parts of a JWS, whichever serialisation it came in. */
 export interface JwsParts {
@@ -13,6 +14,22 @@ export interface JwsParts {
 export type JwsSerialisation = 'compact' | 'flattened'
 
 const B64URL = /^[A-Za-z0-9_-]+$/
+
+/**
+ * Shapes checked in one bounded pass before a JSON.parse of anything not yet authenticated, so a
+ * body built to make the parser slow (a million tiny values, deep nesting) is refused in time
+ * proportional to its size and small, and the event loop stays free. A flattened JWS is one object
+ * of three strings; a protected header is a few members; a payload is at most 1,000 items of a
+ * few hundred values each, no string in any contract near 64 KiB.
+ */
+const FLATTENED_SHAPE: JsonShapeLimits = { maxDepth: 1, maxValues: 8, maxStringBytes: Number.MAX_SAFE_INTEGER }
+const HEADER_SHAPE: JsonShapeLimits = { maxDepth: 2, maxValues: 32, maxStringBytes: 4096 }
+const PAYLOAD_SHAPE: JsonShapeLimits = { maxDepth: 16, maxValues: 500_000, maxStringBytes: 65_536 }
+
+function refuseBadShape (bytes: Uint8Array, limits: JsonShapeLimits, what: string): void {
+  const problem = jsonShapeProblem(bytes, limits)
+  if (problem !== undefined) throw new GatewayError('ENVELOPE_MALFORMED', `${what} is not the shape of a JWS envelope (${problem})`)
+}
 const flattenedCheck = TypeCompiler.Compile(FlattenedJwsV1)
 
 /** SHA-256 of the exact bytes received, base64url: what receipts and replay checks compare. */
@@ -34,6 +51,7 @@ export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsPar
     }
     return { protected: p, payload: pl, signature: s }
   }
+  refuseBadShape(body, FLATTENED_SHAPE, 'the flattened JWS')
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -51,7 +69,17 @@ export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsPar
 
 /** Decodes a base64url JSON object, or throws ENVELOPE_MALFORMED naming `what`. */
 export function decodeJsonPart (part: string, what: string): Record<string, unknown> {
-  return decodeJsonText(Buffer.from(part, 'base64url').toString('utf8'), what)
+  const bytes = Buffer.from(part, 'base64url')
+  refuseBadShape(bytes, HEADER_SHAPE, what)
+  return decodeJsonText(bytes.toString('utf8'), what)
+}
+
+/** Decodes an envelope's payload (base64url JSON), refusing a shape no envelope has before parsing it. */
+export function decodePayloadPart (part: string): { text: string, value: Record<string, unknown> } {
+  const bytes = Buffer.from(part, 'base64url')
+  refuseBadShape(bytes, PAYLOAD_SHAPE, 'payload')
+  const text = bytes.toString('utf8')
+  return { text, value: decodeJsonText(text, 'payload') }
 }
 
 /** Parses JSON text that must be an object, or throws ENVELOPE_MALFORMED naming `what`. */

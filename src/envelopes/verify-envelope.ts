@@ -5,7 +5,7 @@ import {
 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import type { KeyDirectory } from '../keys/platform-keys.js'
-import { decodeJsonPart, decodeJsonText, parseJws, type JwsSerialisation } from './parse-jws.js'
+import { decodeJsonPart, decodePayloadPart, parseJws, type JwsSerialisation } from './parse-jws.js'
 
 /** An envelope whose signature, header and claims all hold. Items are not validated yet. */
 export interface VerifiedEnvelope {
@@ -71,8 +71,7 @@ export class EnvelopeVerifier {
       throw new GatewayError('ENVELOPE_MALFORMED', 'crit, b64, jku, x5u and jwk header parameters are not accepted')
     }
 
-    const payloadText = Buffer.from(parts.payload, 'base64url').toString('utf8')
-    const unverified = decodeJsonText(payloadText, 'payload')
+    const { text: payloadText, value: unverified } = decodePayloadPart(parts.payload)
     const iss = unverified.iss
     if (typeof iss !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'payload has no iss')
     claimed.iss = iss.slice(0, 32)
