@@ -11,7 +11,7 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 
 const LOG = '/v1/transparency/logs/SH/food-drug-serious-violation'
 
-async function get (h: Harness, url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number, body: any }> {
+async function get (h: Harness, url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number, body: Record<string, unknown> }> {
   const res = await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } })
   return { status: res.statusCode, body: res.json() }
 }
@@ -42,7 +42,7 @@ t.test('a platform without identity numbers cannot brute-force a masked number a
   t.equal(masked, `${truth.slice(0, 4)}**********${truth.slice(-4)}`, 'the subject search shows the responsible person\'s number masked')
   const jsProof = await get(h, url, js)
   t.equal(jsProof.status, 200)
-  const proof = jsProof.body as InclusionProofV1
+  const proof = jsProof.body as unknown as InclusionProofV1
   t.equal(proof.leaf.v, 2, 'a change recorded now has a salted leaf')
   t.notOk('salt' in proof, 'no salt for a platform that may not receive the identity number')
   t.notOk('salt' in (await get(h, url, await h.adminToken('admin'))).body, 'nor for an admin')
@@ -60,7 +60,7 @@ t.test('a platform without identity numbers cannot brute-force a masked number a
 
   // The owner gets the salt and recomputes the leaf's content; so does a platform that receives the whole item.
   for (const platform of ['SH', 'ZJ']) {
-    const own = (await get(h, url, await h.platformToken(platform))).body as InclusionProofV1
+    const own = (await get(h, url, await h.platformToken(platform))).body as unknown as InclusionProofV1
     t.type(own.salt, 'string', `${platform} gets the salt`)
     t.same(own.leaf, proof.leaf, 'the same leaf')
     t.equal(dataHashOf(item, Buffer.from(own.salt as string, 'base64url')), own.leaf.dataHash, 'salt || item hashes to dataHash')
@@ -84,7 +84,7 @@ t.test('rows recorded before migration 012 keep their unsalted v1 leaves', async
   // An old row: no salt (as migration 012 leaves the rows it finds).
   await h.db.query('UPDATE entry_history SET salt = NULL')
   await h.app.inject({ method: 'POST', url: `${LOG}/checkpoints`, headers: { authorization: `Bearer ${await h.adminToken('admin')}` } })
-  const proof = (await get(h, `${LOG}/inclusion?entryId=${item.entryId}&version=1`, await h.platformToken('SH'))).body as InclusionProofV1
+  const proof = (await get(h, `${LOG}/inclusion?entryId=${item.entryId}&version=1`, await h.platformToken('SH'))).body as unknown as InclusionProofV1
   t.equal(proof.leaf.v, 1)
   t.equal(proof.leaf.dataHash, dataHashOf(item), 'unsalted, as before')
   t.notOk('salt' in proof)
