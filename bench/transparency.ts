@@ -81,7 +81,7 @@ await runInScratch('transparency', 4, async ({ schema, db }) => {
   const seqRate = CHANGES / seqSeconds
 
   // Baseline: the same leaves encoded and hashed into a tree held in memory.
-  const { rows } = await db.query('SELECT owner, $1::text AS list_code, entry_id, version, action, status, jti, data, recorded_at FROM entry_history ORDER BY id', [LIST])
+  const { rows } = await db.query('SELECT owner, $1::text AS list_code, entry_id, version, action, status, jti, data, recorded_at, salt FROM entry_history ORDER BY id', [LIST])
   const memStarted = performance.now()
   const tree = new MemoryTree()
   for (const r of rows) tree.append(leafBytes(leafOfHistory(r)))

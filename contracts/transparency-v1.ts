@@ -59,7 +59,9 @@ export type TransparencyLogListV1 = Static<typeof TransparencyLogListV1>
 
 /** The leaf of one change; its canonical bytes are RFC 8785 JSON of exactly these members. */
 export const ChangeLeafV1 = Type.Object({
-  v: Type.Literal(1),
+  v: Type.Union([Type.Literal(1), Type.Literal(2)], {
+    description: '1: dataHash = SHA-256(canonicalJson(item)) (changes recorded before salted leaves); 2: dataHash = SHA-256(salt || canonicalJson(item))'
+  }),
   owner: PlatformIdV1,
   listCode: ListCodeV1,
   entryId: LocalIdV1,
@@ -80,7 +82,11 @@ export const InclusionProofV1 = Type.Object({
   leaf: ChangeLeafV1,
   leafHash: HashV1,
   auditPath: Type.Array(HashV1, { description: 'RFC 6962 PATH(leafIndex, D[treeSize]), leaf upwards' }),
-  checkpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of treeSize, when one exists' })
+  checkpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of treeSize, when one exists' }),
+  salt: Type.Optional(Type.String({
+    pattern: '^[A-Za-z0-9_-]{43}$',
+    description: 'base64url of the 32-byte salt of a v2 leaf\'s dataHash: only to the entry\'s owner platform and to a platform that receives the whole item under its share scopes'
+  }))
 }, { $id: 'InclusionProofV1' })
 export type InclusionProofV1 = Static<typeof InclusionProofV1>
 

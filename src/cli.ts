@@ -128,7 +128,7 @@ program.command('verify-proof').description('verify a signed checkpoint and an i
   .requiredOption('--jwks <fileOrUrl>', 'JWK Set file, or URL of /.well-known/jwks.json')
   .option('--checkpoint <jwsOrFile>', 'the checkpoint (compact JWS, or a file with it or a checkpoint answer); default: the one the proof carries')
   .option('--inclusion <file>', 'an inclusion proof answer (GET /v1/transparency/logs/{owner}/{listCode}/inclusion)')
-  .option('--item <file>', 'the entry\'s item as published or received: its content must be what the leaf commits to')
+  .option('--item <file>', 'the entry\'s item as published or received: its content must be what the leaf commits to (a v2 leaf needs the proof\'s salt)')
   .option('--consistency <file>', 'a consistency proof answer (GET /v1/transparency/logs/{owner}/{listCode}/consistency)')
   .option('--old-checkpoint <jwsOrFile>', 'the older checkpoint you stored (with --consistency)')
   .action(async (opts: { jwks: string, checkpoint?: string, inclusion?: string, item?: string, consistency?: string, oldCheckpoint?: string }) => {

@@ -6,8 +6,11 @@ import { createHash } from 'node:crypto'
  * received plus the jti and the receipt's time.
  */
 export interface ChangeLeaf {
-  /** Leaf format version: 1. */
-  v: 1
+  /**
+   * Leaf format version. 2: dataHash is salted (every change recorded since migration 012);
+   * 1: unsalted (changes recorded before, already logged and signed, kept as they were).
+   */
+  v: 1 | 2
   owner: string
   listCode: string
   entryId: string
@@ -16,7 +19,12 @@ export interface ChangeLeaf {
   action: string
   /** `active` or `removed` (the entry's status after the change). */
   status: string
-  /** base64url (no padding) of SHA-256 over canonicalJson(item): the item exactly as published. */
+  /**
+   * base64url (no padding) of SHA-256 over canonicalJson(item), the item exactly as published;
+   * in v2 over salt || canonicalJson(item). The salt keeps whoever reads the leaf (it is served,
+   * and its hash is a sibling in audit paths) from testing guesses of withheld fields, such as an
+   * identity number whose mask it knows.
+   */
   dataHash: string
   /** The envelope that carried the change. */
   jti: string
@@ -57,8 +65,12 @@ export function canonicalJson (value: unknown): string {
 
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
 
-/** dataHash of a published item. */
-export const dataHashOf = (item: unknown): string => b64u(createHash('sha256').update(canonicalJson(item), 'utf8').digest())
+/** dataHash of a published item: v1 without a salt, v2 with the row's salt (32 bytes). */
+export function dataHashOf (item: unknown, salt?: Uint8Array | null): string {
+  const h = createHash('sha256')
+  if (salt !== undefined && salt !== null) h.update(salt)
+  return b64u(h.update(canonicalJson(item), 'utf8').digest())
+}
 
 /** The leaf's canonical bytes: UTF-8 of canonicalJson(leaf). Its tree hash is SHA-256(0x00 || these bytes). */
 export const leafBytes = (leaf: ChangeLeaf): Buffer => Buffer.from(canonicalJson(leaf), 'utf8')
@@ -74,18 +86,20 @@ export interface HistoryRow {
   jti: string
   data: unknown
   recorded_at: Date
+  /** NULL for rows recorded before migration 012 (v1 leaves); never part of the leaf. */
+  salt: Buffer | null
 }
 
 export function leafOfHistory (row: HistoryRow): ChangeLeaf {
   return {
-    v: 1,
+    v: row.salt === null ? 1 : 2,
     owner: row.owner,
     listCode: row.list_code,
     entryId: row.entry_id,
     version: row.version,
     action: row.action,
     status: row.status,
-    dataHash: dataHashOf(row.data),
+    dataHash: dataHashOf(row.data, row.salt),
     jti: row.jti,
     recordedAt: row.recorded_at.toISOString()
   }

@@ -29,16 +29,18 @@ async function sizeOrLatest (db: pg.Pool, head: LogHead, size: number | undefine
  * The inclusion proof of one change (entryId + version) in a list's log of `treeSize` leaves.
  * The leaf is rebuilt from the ledger's history row as it is now: if that row was altered after
  * it was logged, the leaf no longer hashes to what the tree holds and the proof fails for whoever
- * checks it against a checkpoint.
+ * checks it against a checkpoint. The salt of a v2 leaf is added only when `mayReadContent`
+ * says the caller is entitled to the whole item (see salt-entitlement.ts).
  */
 export async function inclusionProof (
   db: pg.Pool, owner: string, listCode: string, entryId: string, version: number, treeSize: number | undefined,
-  warn: (obj: object, msg: string) => void
+  warn: (obj: object, msg: string) => void,
+  mayReadContent: (action: string, item: unknown) => boolean = () => false
 ): Promise<InclusionProofV1> {
   const head = await requireLog(db, owner, listCode)
   if (version > 2147483647) throw new GatewayError('NOT_FOUND', `no version ${version} of ${owner}:${entryId}`)
   const { rows } = await db.query<HistoryRow & { idx: string, leaf_hash: Buffer }>(
-    `SELECT l.idx, l.leaf_hash, h.owner, $4::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at
+    `SELECT l.idx, l.leaf_hash, h.owner, $4::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt
      FROM entry_history h JOIN transparency_leaves l ON l.history_id = h.id
      WHERE h.owner = $1 AND h.entry_id = $2 AND h.version = $3 AND l.log_id = $5`,
     [owner, entryId, version, listCode, head.id])
@@ -60,7 +62,8 @@ export async function inclusionProof (
     leaf,
     leafHash: b64u(hash),
     auditPath: path.map(b64u),
-    checkpoint: cp?.checkpoint ?? null
+    checkpoint: cp?.checkpoint ?? null,
+    ...(row.salt !== null && mayReadContent(row.action, row.data) ? { salt: b64u(row.salt) } : {})
   }
 }
 

@@ -11,6 +11,7 @@ import { GatewayError } from '../errors/gateway-error.js'
 import { latestCheckpoint, listCheckpoints, signCheckpoint } from './checkpoint-store.js'
 import { listLogs } from './log-store.js'
 import { consistencyProof, inclusionProof, requireLog } from './proof-service.js'
+import { mayReadContent, type ScopeSource } from './salt-entitlement.js'
 
 const READERS = ['platform', 'admin', 'operator', 'auditor'] as const
 const Size = (description: string) => Type.String({ pattern: '^[0-9]{1,15}$', description })
@@ -27,6 +28,10 @@ const num = (s: string | undefined): number | undefined => (s === undefined ? un
  */
 export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
   const read = requireRoles(app, [...READERS])
+  const scopes: ScopeSource = {
+    get registries () { return app.config.registries },
+    shareScopesOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.shareScopes
+  }
 
   app.get('/v1/transparency/logs', {
     preHandler: read,
@@ -115,7 +120,8 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
     preHandler: read,
     schema: {
       summary: 'Inclusion proof of one change of an entry (entryId + version) in a list\'s log',
-      description: 'Against the tree of `treeSize` leaves (default: the newest checkpoint\'s). The answer carries the leaf, its audit path and, when one was signed, the checkpoint of that size.',
+      description: 'Against the tree of `treeSize` leaves (default: the newest checkpoint\'s). The answer carries the leaf, its audit path and, when one was signed, the checkpoint of that size. ' +
+        '`salt` (of a v2 leaf) only for the entry\'s owner platform and platforms whose share scopes let them receive the whole item.',
       tags: TAGS,
       security,
       params: LogParams,
@@ -129,7 +135,8 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { owner, listCode } = request.params as { owner: string, listCode: string }
     const q = request.query as { entryId: string, version: string, treeSize?: string }
-    return await inclusionProof(app.pg, owner, listCode, q.entryId, Number(q.version), num(q.treeSize), (o, m) => { request.log.error(o, m) })
+    return await inclusionProof(app.pg, owner, listCode, q.entryId, Number(q.version), num(q.treeSize), (o, m) => { request.log.error(o, m) },
+      (action, item) => mayReadContent(request.principal, owner, action, item, scopes))
   })
 
   app.get('/v1/transparency/logs/:owner/:listCode/consistency', {

@@ -66,7 +66,8 @@ function sameLog (cp: VerifiedCheckpoint, owner: string, listCode: string, what:
 
 /**
  * Checks that `proof` puts its leaf in the tree the checkpoint signed. With `item` (the entry's
- * item as published or received), also that the leaf commits to exactly that content.
+ * item as published or received), also that the leaf commits to exactly that content: for a v2
+ * leaf with the proof's `salt`.
  */
 export function checkInclusion (cp: VerifiedCheckpoint, proof: InclusionProof, item?: unknown): void {
   if (!Value.Check(InclusionProofV1, proof)) throw new ProofError('inclusion proof does not match InclusionProofV1')
@@ -76,7 +77,13 @@ export function checkInclusion (cp: VerifiedCheckpoint, proof: InclusionProof, i
   if (item !== undefined) {
     const i = item as { entryId?: unknown, version?: unknown }
     if (i.entryId !== proof.leaf.entryId || i.version !== proof.leaf.version) throw new ProofError('the item is another entry or version than the leaf')
-    if (dataHashOf(item) !== proof.leaf.dataHash) throw new ProofError('the item\'s content does not hash to the leaf\'s dataHash')
+    let salt: Buffer | undefined
+    if (proof.leaf.v === 2) {
+      // A v2 leaf's dataHash is salted: only a caller entitled to the whole item was given the salt.
+      if (proof.salt === undefined) throw new ProofError('the leaf is v2 (salted dataHash) and the proof carries no salt: the content cannot be checked (only the entry\'s owner and platforms that receive the whole item get the salt); check the leaf\'s inclusion without the item')
+      salt = fromB64u(proof.salt)
+    }
+    if (dataHashOf(item, salt) !== proof.leaf.dataHash) throw new ProofError('the item\'s content does not hash to the leaf\'s dataHash')
   }
   // The leaf hash is recomputed from the leaf, never taken from the answer.
   verifyInclusion(proof.leafIndex, proof.treeSize, leafHash(leafBytes(proof.leaf)), proof.auditPath.map(fromB64u), cp.root)
@@ -99,7 +106,7 @@ export interface VerifyProofInput {
   checkpoint: string
   /** An inclusion proof answer against `checkpoint`. */
   inclusion?: InclusionProof
-  /** The item the inclusion's leaf should commit to. */
+  /** The item the inclusion's leaf should commit to (a v2 leaf needs the inclusion's `salt`). */
   item?: unknown
   /** A consistency proof answer from `oldCheckpoint` to `checkpoint`. */
   consistency?: ConsistencyProof

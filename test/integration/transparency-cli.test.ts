@@ -22,8 +22,8 @@ async function cli (args: string[]): Promise<{ code: number, stdout: string, std
   })
 }
 
-async function get (h: Harness, url: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
-  const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${await h.adminToken('admin')}` } })
+async function get (h: Harness, url: string, method: 'GET' | 'POST' = 'GET', token?: string): Promise<unknown> {
+  const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${token ?? await h.adminToken('admin')}` } })
   if (res.statusCode >= 300) throw new Error(`${url}: ${res.body}`)
   return res.json()
 }
@@ -46,13 +46,19 @@ t.test('credit-gw verify-proof: exit 0 when the checkpoint and proof hold, 1 wit
   const cp1 = await get(h, `${LOG}/checkpoints`, 'POST') as CheckpointV1
   await publish([sampleEntry('JS', '320000', 7), sampleEntry('JS', '320000', 8)])
   const cp2 = await get(h, `${LOG}/checkpoints`, 'POST') as CheckpointV1
-  const inclusion = await get(h, `${LOG}/inclusion?entryId=${entries[1]?.entryId ?? ''}&version=1`) as InclusionProofV1
+  // As the entry's owner: its answer carries the salt the v2 leaf's dataHash needs.
+  const inclusion = await get(h, `${LOG}/inclusion?entryId=${entries[1]?.entryId ?? ''}&version=1`, 'GET', await h.platformToken('JS')) as InclusionProofV1
+  const unsalted = await get(h, `${LOG}/inclusion?entryId=${entries[1]?.entryId ?? ''}&version=1`) as InclusionProofV1
   const consistency = await get(h, `${LOG}/consistency?first=${cp1.treeSize}`) as ConsistencyProofV1
   const jwks = file('jwks.json', h.gatewayKeys.jwks)
 
   const inc = await cli(['--jwks', jwks, '--inclusion', file('inclusion.json', inclusion), '--item', file('item.json', entries[1])])
   t.equal(inc.code, 0, inc.stderr)
   t.match(inc.stdout, /^valid: checkpoint of JS\/food-drug-serious-violation \(size 5, .*\) signed by gw-k1; version 1 of JS-black-1 is leaf 1 of it, with the given content\n$/)
+  const noSalt = await cli(['--jwks', jwks, '--inclusion', file('unsalted.json', unsalted), '--item', file('item.json', entries[1])])
+  t.equal(noSalt.code, 1, 'an admin\'s proof has no salt: the content cannot be checked')
+  t.match(noSalt.stderr, /the leaf is v2 \(salted dataHash\) and the proof carries no salt/)
+  t.equal((await cli(['--jwks', jwks, '--inclusion', file('unsalted.json', unsalted)])).code, 0, 'its inclusion still verifies')
 
   const cons = await cli(['--jwks', `${urlOf(h)}/.well-known/jwks.json`, '--checkpoint', file('cp2.json', cp2), '--consistency', file('consistency.json', consistency), '--old-checkpoint', file('cp1.jws', cp1.checkpoint)])
   t.equal(cons.code, 0, cons.stderr)

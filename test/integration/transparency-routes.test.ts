@@ -27,7 +27,7 @@ async function rewriteLog (h: Harness, owner: string, listCode: string): Promise
   const { rows: [log] } = await h.db.query<{ id: number }>('SELECT id FROM transparency_logs WHERE owner = $1 AND list_code = $2', [owner, listCode])
   const logId = log?.id as number
   const { rows } = await h.db.query<HistoryRow & { idx: string }>(
-    `SELECT l.idx, h.owner, $2::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at
+    `SELECT l.idx, h.owner, $2::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt
      FROM transparency_leaves l JOIN entry_history h ON h.id = l.history_id WHERE l.log_id = $1 ORDER BY l.idx`, [logId, listCode])
   const nodes = new Map<string, Uint8Array>()
   const lookup = (n: NodeId): Uint8Array => nodes.get(`${n.level}:${n.index}`) as Uint8Array

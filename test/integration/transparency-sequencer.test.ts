@@ -17,7 +17,7 @@ const removal = (owner: string, entryId: string, version: number): Record<string
 /** Each log's root as an in-memory tree over the history rows in leaf order gives it. */
 async function expectedRoots (h: Harness): Promise<Map<string, { size: number, root: string }>> {
   const { rows } = await h.db.query<HistoryRow & { log: string }>(
-    `SELECT g.owner || '/' || g.list_code AS log, h.owner, g.list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at
+    `SELECT g.owner || '/' || g.list_code AS log, h.owner, g.list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt
      FROM transparency_leaves l JOIN transparency_logs g ON g.id = l.log_id JOIN entry_history h ON h.id = l.history_id
      ORDER BY g.owner, g.list_code, l.idx`)
   const trees = new Map<string, MemoryTree>()

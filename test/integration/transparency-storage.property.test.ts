@@ -35,7 +35,7 @@ t.test('stored proofs equal in-memory proofs for random growth', async (t) => {
   await new Sequencer(h.db, 7).drain()
 
   const { rows } = await h.db.query<HistoryRow>(
-    `SELECT h.owner, $1::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at
+    `SELECT h.owner, $1::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt
      FROM transparency_leaves l JOIN entry_history h ON h.id = l.history_id ORDER BY l.idx`, [LIST])
   t.equal(rows.length, next, `${next} leaves`)
   const tree = new MemoryTree()

@@ -28,7 +28,8 @@ t.test('the README example', async (t) => {
     status: 'removed',
     jti: '0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e',
     data: item,
-    recorded_at: new Date('2026-11-23T08:00:00Z')
+    recorded_at: new Date('2026-11-23T08:00:00Z'),
+    salt: null
   })
   t.equal(leafBytes(leaf).toString('utf8'),
     '{"action":"remove","dataHash":"ZGHtwb6u8myTUO3QsjxEjWBKkTs_z2c-GLebY701wuo","entryId":"SH-black-1","jti":"0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e",' +
@@ -38,4 +39,28 @@ t.test('the README example', async (t) => {
   for (const [k, v] of Object.entries({ owner: 'JS', listCode: 'red-list', entryId: 'SH-black-2', version: 3, action: 'upsert', status: 'active', dataHash: dataHashOf({}), jti: 'other', recordedAt: '2026-11-23T08:00:00.001Z' })) {
     t.not(leafHash(leafBytes({ ...leaf, [k]: v })).toString('base64url'), 'SVPo_mRoL_jfdTx-l7wNQ7n91YS2l6CMgRpZGMBnp7U', `${k} changes the leaf hash`)
   }
+})
+
+t.test('a salted (v2) leaf: dataHash over salt || canonicalJson(item), the salt not in the leaf', async (t) => {
+  const item = { entryId: 'SH-black-1', owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-06-01' }
+  const salt = Buffer.from(Array.from({ length: 32 }, (_, i) => i))
+  t.equal(salt.toString('base64url'), 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8')
+  t.equal(dataHashOf(item, salt), 'We0jWuPFugSrqg0hMJ68pEaZRA7N7zZ2EsQ7_p8Rfdw')
+  t.equal(dataHashOf(item, null), dataHashOf(item), 'no salt: v1')
+  const leaf = leafOfHistory({
+    owner: 'SH',
+    list_code: 'food-drug-serious-violation',
+    entry_id: 'SH-black-1',
+    version: 2,
+    action: 'remove',
+    status: 'removed',
+    jti: '0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e',
+    data: item,
+    recorded_at: new Date('2026-11-23T08:00:00Z'),
+    salt
+  })
+  t.equal(leafBytes(leaf).toString('utf8'),
+    '{"action":"remove","dataHash":"We0jWuPFugSrqg0hMJ68pEaZRA7N7zZ2EsQ7_p8Rfdw","entryId":"SH-black-1","jti":"0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e",' +
+    '"listCode":"food-drug-serious-violation","owner":"SH","recordedAt":"2026-11-23T08:00:00.000Z","status":"removed","v":2,"version":2}')
+  t.equal(leafHash(leafBytes(leaf)).toString('base64url'), '0t4xLByAAVjqjSg1ckCR5WOFUHH8iQJsuIoTKy5JLF4')
 })
