@@ -5,7 +5,9 @@ import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-s
 const UNMASKED_ID = /(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])/
 
 t.test('dashboard APIs: overview, message search and detail, query log with filters and a safe CSV export', async (t) => {
-  const { h, sim } = await startDeliverySetup(t)
+  // A generous timeout: the attempt logs below expect SH's first attempt to succeed, and a loaded
+  // machine (or one under libfaketime) can take longer than the fast policy's 400 ms to answer.
+  const { h, sim } = await startDeliverySetup(t, { policy: { timeoutMs: 5000 } })
   sim('JS').failure = 'reject-400'
   const jtis: string[] = []
   for (let i = 1; i <= 2; i++) {
