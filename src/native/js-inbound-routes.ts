@@ -12,6 +12,7 @@ import { accepted, JsBatchResults, type JsInboundResult } from './js-batch-resul
 import { closeIfBodyUnread, csvShapeProblem } from './native-body-limits.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
 import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
+import { NativeAuthLimiter } from './native-auth-limiter.js'
 
 /** Where a platform speaking Jiangsu's batch interface uploads into the gateway, and asks for results. */
 export const jsUploadPath = (platform: string): string => `/v1/native/${platform}/jsxy/batch/upload`
@@ -86,8 +87,17 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
+  const limiter = new NativeAuthLimiter(app.redis, app.runtime.redisPrefix, app.config.settings.nativeAuthFailuresPerMinute, app.log)
+  // An address that failed to authenticate too often this minute is refused before anything else.
+  app.addHook('onRequest', async (request) => {
+    if ((await limiter.check(platform, request.ip)).blocked) {
+      throw new NativeRefusal('RATE_LIMITED', 'RATE_LIMITED', `too many failed authentications from this address: at most ${app.config.settings.nativeAuthFailuresPerMinute} a minute`)
+    }
+  })
   app.setErrorHandler(async (error, request, reply) => {
     const err = toGatewayError(error)
+    // Only the token counts: an SM3 mismatch comes from a caller that holds it.
+    if (err.code === 'UNAUTHORIZED') await limiter.failed(platform, request.ip)
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
     else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
     ingest.claim(request, platform)

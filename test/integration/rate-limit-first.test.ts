@@ -65,3 +65,28 @@ t.test('Shanghai\'s route answers a rate-limited request as busy (9999) with HTT
   t.same(await call(), [200, ['1000', 'ISSUER_UNKNOWN']])
   t.same(await call(), [429, ['9999', 'RATE_LIMITED']])
 })
+
+// Regression (outside probe of issue 12): nativeAuthFailuresPerMinute was applied on Anhui's route
+// only; a guessed Shanghai app key or Jiangsu token was limited by the general per-address limit alone.
+t.test('nativeAuthFailuresPerMinute limits failed native authentications on Shanghai\'s and Jiangsu\'s routes too', async (t) => {
+  const h = await startHarness(t, {
+    listen: true,
+    settings: { apiRateLimitPerMinute: 1000, nativeAuthFailuresPerMinute: 3 },
+    platformSecrets: { SH: { APP_KEY: 'sh-app', APP_SECRET: 'sh-secret-of-shanghai-platform' }, JS: { TOKEN: 'the-real-token-of-jiangsu-platform' } },
+    platformOverrides: (p) => p.id === 'SH'
+      ? { ...p, adapter: 'sh-rest', endpoint: 'http://127.0.0.1:9/api/credit/v2/records' }
+      : p.id === 'JS' ? { ...p, adapter: 'js-batch', endpoint: 'http://127.0.0.1:9' } : p
+  })
+  const sh = async (): Promise<[number, string]> => {
+    const res = await fetch(`${urlOf(h)}/v1/native/SH/api/credit/v2/records`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sh-appkey': 'guess' }, body: '{}' })
+    return [res.status, (await res.json() as { code: string }).code]
+  }
+  const js = async (token: string): Promise<[number, string]> => {
+    const res = await fetch(`${urlOf(h)}/v1/native/JS/jsxy/batch/upload`, { method: 'POST', headers: { 'content-type': 'text/csv; charset=GB18030', 'x-js-token': token }, body: 'x' })
+    return [res.status, (await res.json() as { code: string }).code]
+  }
+  const shAnswers = [await sh(), await sh(), await sh(), await sh()]
+  t.same(shAnswers, [[200, '1000'], [200, '1000'], [200, '1000'], [429, '9999']], 'Shanghai: the fourth guess of the minute is refused as busy')
+  const jsAnswers = [await js('guess-1'), await js('guess-2'), await js('guess-3'), await js('the-real-token-of-jiangsu-platform')]
+  t.same(jsAnswers, [[401, 'AUTH_FAILED'], [401, 'AUTH_FAILED'], [401, 'AUTH_FAILED'], [429, 'RATE_LIMITED']], 'Jiangsu: then even the right token waits for the minute to end')
+})
