@@ -10,7 +10,7 @@ import { RECEIPT_ROOT } from '../../adapters/ah-xml/ah-xml-receipt.js'
 import { AhXmlTooLarge } from '../../adapters/ah-xml/ah-xml-scan.js'
 import { toGatewayError } from '../errors/error-handler.js'
 import { GatewayError, type ErrorCode } from '../errors/gateway-error.js'
-import { AUTH_FAILURE_CODES, NativeAuthLimiter } from './native-auth-limiter.js'
+import { AUTH_FAILURE_CODES, installNativeAuthLimiter } from './native-auth-limiter.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
 import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
 
@@ -75,7 +75,6 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
   const options = ahXmlOptions(config)
   const keys = ahKeys(opts.secrets, platform, options.legacyCbc).in
   const bodyLimit = Math.min(options.inboundBodyLimitBytes, app.config.settings.bodyLimitBytes)
-  const limiter = new NativeAuthLimiter(app.redis, app.runtime.redisPrefix, app.config.settings.nativeAuthFailuresPerMinute, app.log)
   const xxids = new WeakMap<FastifyRequest, string>()
   const blockedRepeat = new WeakSet<FastifyRequest>()
 
@@ -83,12 +82,9 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
   for (const type of ['application/xml', 'text/xml']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
   }
-  app.addHook('onRequest', async (request) => {
-    const { blocked, first } = await limiter.check(platform, request.ip)
-    if (!blocked) return
-    if (!first) blockedRepeat.add(request)
-    throw new NativeRefusal('RATE_LIMITED', RESULT_CODES.BUSY, `too many failed authentications from this address: at most ${app.config.settings.nativeAuthFailuresPerMinute} a minute`)
-  })
+  const limiter = installNativeAuthLimiter(app, platform,
+    (max) => new NativeRefusal('RATE_LIMITED', RESULT_CODES.BUSY, `too many failed authentications from this address: at most ${max} a minute`),
+    (request, first) => { if (!first) blockedRepeat.add(request) })
   app.setErrorHandler(async (error, request, reply) => {
     const err = toGatewayError(asNative(error))
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')

@@ -12,7 +12,7 @@ import { accepted, JsBatchResults, type JsInboundResult } from './js-batch-resul
 import { closeIfBodyUnread, csvShapeProblem } from './native-body-limits.js'
 import { mapRecords, type NativeIngest } from './native-ingest.js'
 import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
-import { NativeAuthLimiter } from './native-auth-limiter.js'
+import { installNativeAuthLimiter } from './native-auth-limiter.js'
 
 /** Where a platform speaking Jiangsu's batch interface uploads into the gateway, and asks for results. */
 export const jsUploadPath = (platform: string): string => `/v1/native/${platform}/jsxy/batch/upload`
@@ -87,13 +87,8 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
-  const limiter = new NativeAuthLimiter(app.redis, app.runtime.redisPrefix, app.config.settings.nativeAuthFailuresPerMinute, app.log)
   // An address that failed to authenticate too often this minute is refused before anything else.
-  app.addHook('onRequest', async (request) => {
-    if ((await limiter.check(platform, request.ip)).blocked) {
-      throw new NativeRefusal('RATE_LIMITED', 'RATE_LIMITED', `too many failed authentications from this address: at most ${app.config.settings.nativeAuthFailuresPerMinute} a minute`)
-    }
-  })
+  const limiter = installNativeAuthLimiter(app, platform, (max) => new NativeRefusal('RATE_LIMITED', 'RATE_LIMITED', `too many failed authentications from this address: at most ${max} a minute`))
   app.setErrorHandler(async (error, request, reply) => {
     const err = toGatewayError(error)
     // Only the token counts: an SM3 mismatch comes from a caller that holds it.
@@ -115,6 +110,8 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
     if (!hasToken || typeof given !== 'string' || !timingSafeEqual(sha(given), tokenHash)) throw new NativeRefusal('UNAUTHORIZED', 'AUTH_FAILED', 'token missing or wrong')
   }
 
+  const batchIds = new WeakMap<FastifyRequest, string>()
+
   /** Everything the headers alone can tell, in the platform's order: token, media type, batch id. */
   const checkUploadHeaders = (request: FastifyRequest): string => {
     authenticate(request)
@@ -132,6 +129,7 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
     onRequest: async (request) => {
       ingest.claim(request, platform)
       const batchId = checkUploadHeaders(request)
+      batchIds.set(request, batchId)
       // The token held: the caller is the platform (what its body holds is its own).
       ingest.authenticated(request)
       ingest.claim(request, platform, undefined, batchId)
@@ -146,7 +144,8 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
   }, async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body as Buffer
     ingest.claim(request, platform, body)
-    const batchId = checkUploadHeaders(request)
+    // The headers were checked, token first, before the body was read (onRequest).
+    const batchId = batchIds.get(request) ?? checkUploadHeaders(request)
     // The shape first: its scan stops at the first excess, where the SM3 would hash every byte.
     const tooLarge = csvShapeProblem(body, JS_CSV_SHAPE)
     if (tooLarge !== undefined) throw new NativeRefusal('ENVELOPE_MALFORMED', 'FILE_INVALID', `refused before parsing: ${tooLarge}`)

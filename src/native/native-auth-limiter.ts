@@ -1,3 +1,4 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 
 export interface LimiterLogger { warn: (obj: object, msg: string) => void }
@@ -53,4 +54,27 @@ export class NativeAuthLimiter {
       this.log.warn({ platform, err: (err as Error).message }, 'native auth limiter unavailable; failure not counted')
     }
   }
+}
+
+/**
+ * Puts the limiter in front of a native route group: an address that failed to authenticate
+ * `nativeAuthFailuresPerMinute` times this minute gets `refusal(max)` before anything else is read;
+ * `onBlocked` hears whether it is the window's first such refusal. The route's error handler counts
+ * failures with the limiter returned.
+ */
+export function installNativeAuthLimiter (
+  app: FastifyInstance,
+  platform: string,
+  refusal: (maxPerMinute: number) => Error,
+  onBlocked?: (request: FastifyRequest, first: boolean) => void
+): NativeAuthLimiter {
+  const max = app.config.settings.nativeAuthFailuresPerMinute
+  const limiter = new NativeAuthLimiter(app.redis, app.runtime.redisPrefix, max, app.log)
+  app.addHook('onRequest', async (request) => {
+    const { blocked, first } = await limiter.check(platform, request.ip)
+    if (!blocked) return
+    onBlocked?.(request, first)
+    throw refusal(max)
+  })
+  return limiter
 }

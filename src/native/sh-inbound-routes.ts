@@ -13,7 +13,7 @@ import { mapRecords, type NativeIngest } from './native-ingest.js'
 import { NativeRefusal, refuseGatewayOnly } from './native-refusal.js'
 import { closeIfBodyUnread, jsonShapeProblem } from './native-body-limits.js'
 import { NonceStore } from './nonce-store.js'
-import { AUTH_FAILURE_CODES, NativeAuthLimiter } from './native-auth-limiter.js'
+import { AUTH_FAILURE_CODES, installNativeAuthLimiter } from './native-auth-limiter.js'
 
 /** Where a platform speaking Shanghai's interface publishes into the gateway. */
 export const shInboundPath = (platform: string): string => `/v1/native/${platform}${SH_RECORDS_PATH}`
@@ -96,13 +96,8 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
-  const limiter = new NativeAuthLimiter(app.redis, app.runtime.redisPrefix, app.config.settings.nativeAuthFailuresPerMinute, app.log)
   // An address that failed to authenticate too often this minute is refused before anything else.
-  app.addHook('onRequest', async (request) => {
-    if ((await limiter.check(platform, request.ip)).blocked) {
-      throw new NativeRefusal('RATE_LIMITED', SH_CODES.busy, `too many failed authentications from this address: at most ${app.config.settings.nativeAuthFailuresPerMinute} a minute`)
-    }
-  })
+  const limiter = installNativeAuthLimiter(app, platform, (max) => new NativeRefusal('RATE_LIMITED', SH_CODES.busy, `too many failed authentications from this address: at most ${max} a minute`))
   app.setErrorHandler(async (error, request, reply) => {
     const err = toGatewayError(error)
     if (AUTH_FAILURE_CODES.has(err.code)) await limiter.failed(platform, request.ip)
