@@ -2,12 +2,12 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import pg from 'pg'
-import Postgrator from 'postgrator'
 import { startHarness, DATABASE_URL, type Harness } from '../helpers/harness.js'
+import { schemaAtMigration } from '../helpers/schema-at-migration.js'
 import { recordQuery } from '../../src/ledger/query-log.js'
 import { recordAdminAction } from '../../src/audit/admin-action-log.js'
 import { verifyAudit, verifyChain } from '../../src/audit/verify-audit.js'
-import { migrate, migrationsDir } from '../../src/ledger/migrate.js'
+import { migrate } from '../../src/ledger/migrate.js'
 import { inTransaction } from '../../src/ledger/pool.js'
 import { subjectDigestsFrom } from '../../src/privacy/subject-digests.js'
 
@@ -93,15 +93,7 @@ t.test('migration 008 chains the rows written before it', async (t) => {
   const schema = `t_chain_${process.pid}`
   const db = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 2 })
   t.teardown(async () => { await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`); await db.end() })
-  const client = new pg.Client({ connectionString: DATABASE_URL })
-  await client.connect()
-  await client.query(`CREATE SCHEMA "${schema}"`)
-  await client.query(`SET search_path TO "${schema}"`)
-  const postgrator = new Postgrator({
-    migrationPattern: `${migrationsDir()}/*`, driver: 'pg', schemaTable: `${schema}.schemaversion`, currentSchema: schema, execQuery: async (q: string) => await client.query(q)
-  })
-  await postgrator.migrate('003')
-  await client.end()
+  await schemaAtMigration(schema, '003')
   for (let i = 0; i < 5; i++) await recordQuery(db, query(i))
   await db.query("INSERT INTO admin_actions (principal, action, target, detail) VALUES ('cli:x', 'delivery.resend', '1', NULL), ('cli:y', 'delivery.resend', '2', '{\"previousStatus\":\"dead\"}')")
   await migrate(DATABASE_URL, schema)

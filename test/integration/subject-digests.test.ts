@@ -2,12 +2,12 @@ import t, { type Test } from 'tap'
 import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import pg from 'pg'
-import Postgrator from 'postgrator'
 import { startHarness, DATABASE_URL, type Harness } from '../helpers/harness.js'
+import { schemaAtMigration } from '../helpers/schema-at-migration.js'
 import { buildApp } from '../../src/app.js'
 import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
 import { verifyChain } from '../../src/audit/verify-audit.js'
-import { migrate, migrationsDir } from '../../src/ledger/migrate.js'
+import { migrate } from '../../src/ledger/migrate.js'
 import { recordQuery } from '../../src/ledger/query-log.js'
 
 const KEY_1 = 'k2026a:first-identifier-hash-secret-0123456789'
@@ -140,15 +140,7 @@ t.test('key rotation: records made under a previous key are found while it is li
 t.test('rows written before migration 010 keep their unkeyed hash: the chain still verifies, new unkeyed rows are refused, old ones are still found, old receipts go back only to their asker', async (t) => {
   const h = await startHarness(t, { runtime: { idHashKeys: KEY_1 } })
   const schema = `${h.runtime.dbSchema}_old`
-  const client = new pg.Client({ connectionString: DATABASE_URL })
-  await client.connect()
-  await client.query(`CREATE SCHEMA "${schema}"`)
-  await client.query(`SET search_path TO "${schema}"`)
-  const postgrator = new Postgrator({
-    migrationPattern: `${migrationsDir()}/*`, driver: 'pg', schemaTable: `${schema}.schemaversion`, currentSchema: schema, execQuery: async (q: string) => await client.query(q)
-  })
-  await postgrator.migrate('009')
-  await client.end()
+  await schemaAtMigration(schema, '009')
   const db = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path=${schema}`, max: 2 })
   t.teardown(async () => { await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`); await db.end() })
   const person = sampleIdNumber('320000', 5)
