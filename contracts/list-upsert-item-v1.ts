@@ -27,8 +27,9 @@ export const DecisionV1 = Type.Object({
     Type.Literal('arbitral-award'),
     Type.Literal('penalty-decision'),
     Type.Literal('administrative-decision'),
-    Type.Literal('other')
-  ], { description: 'Kind of legally effective document' }),
+    Type.Literal('other'),
+    Type.Literal('court-decision')
+  ], { description: 'Kind of legally effective document; court-decision: a court\'s 决定书, e.g. the one listing a 失信被执行人' }),
   documentName: TextV1(200, 'Name of the decision document (文书名称)'),
   documentNumber: TextV1(100, 'Number of the decision document (文书号)'),
   decidedOn: DateV1

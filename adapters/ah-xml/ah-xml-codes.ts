@@ -62,15 +62,18 @@ export const DOCUMENT_TYPE_CODES: CodeTable = {
   'arbitral-award': '02', // 仲裁裁决书
   'penalty-decision': '03', // 行政处罚决定书
   'administrative-decision': '04', // 行政决定书
+  'court-decision': '05', // 人民法院决定书 (assumed: the next free code)
   other: '99'
 }
 
-/** 移出原因 (YCYY), 国办发〔2020〕49号 (十一)(十二). */
+/** 移出原因 (YCYY), 国办发〔2020〕49号 (十一)(十二); 05 and 06 for the court list (法发〔2020〕25号 20), assumed. */
 export const REMOVAL_REASON_CODES: CodeTable = {
   repair: '01', // 信用修复
   expiry: '02', // 期满移出
   revoked: '03', // 撤销认定
   corrected: '04', // 更正
+  fulfilled: '05', // 履行完毕（含执行和解协议履行完毕）
+  'court-deleted': '06', // 人民法院删除失信信息
   other: '99'
 }
 

@@ -66,18 +66,21 @@ export const DOCUMENT_TYPES = table('决定文书类型', {
   'arbitral-award': '仲裁裁决书',
   'penalty-decision': '行政处罚决定书',
   'administrative-decision': '行政决定书',
+  'court-decision': '人民法院决定书',
   other: '其他'
 })
 
 /** 措施性质 inside the 惩戒措施 cell: mandatory (强制性) or recommended (推荐性). */
 export const MEASURE_NATURES = table('措施性质', { true: '强制', false: '推荐' })
 
-/** 移出原因 (国办发〔2020〕49号 (十一)(十二)). */
+/** 移出原因 (国办发〔2020〕49号 (十一)(十二)); 履行完毕 and 法院删除 for the court list (法发〔2020〕25号 20). */
 export const REMOVAL_REASONS = table('移出原因', {
   repair: '信用修复',
   expiry: '期满移出',
   revoked: '撤销认定',
   corrected: '更正',
+  fulfilled: '履行完毕',
+  'court-deleted': '法院删除',
   other: '其他'
 })
 

@@ -34,20 +34,26 @@ export const SH_CODE_TABLES = {
     'legal-obligation': '3',
     'national-defence': '4'
   },
-  /** 认定文书类型 (decisionDocType): 判决书、仲裁裁决书、行政处罚决定书、行政决定书、其他. */
+  /** 认定文书类型 (decisionDocType): 判决书、仲裁裁决书、行政处罚决定书、行政决定书、人民法院决定书 (assumed 05)、其他. */
   decisionDocType: {
     judgment: '01',
     'arbitral-award': '02',
     'penalty-decision': '03',
     'administrative-decision': '04',
+    'court-decision': '05',
     other: '99'
   },
-  /** 移出原因 (removeReason): 信用修复、期满、撤销、更正、其他 (国办发〔2020〕49号 (十一)). */
+  /**
+   * 移出原因 (removeReason): 信用修复、期满、撤销、更正、其他 (国办发〔2020〕49号 (十一)); the court list's
+   * 履行完毕 and 法院删除 (法发〔2020〕25号 20) take the next free codes, 05 and 06 (assumed).
+   */
   removeReason: {
     repair: '01',
     expiry: '02',
     revoked: '03',
     corrected: '04',
+    fulfilled: '05',
+    'court-deleted': '06',
     other: '99'
   },
   /** 奖惩类型 (actionType): 惩戒 P, 激励 R. */

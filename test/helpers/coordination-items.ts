@@ -7,7 +7,7 @@ import type { Harness } from './harness.js'
 
 export const MEASURES = ['restrict-public-procurement', 'strict-supervision']
 
-/** A court list entry (失信被执行人): not repairable, measures continue during objection. */
+/** A court list entry (失信被执行人) its court marked not repairable; measures continue during objection. */
 export function courtEntry (owner: string, region: string, n: number): ListUpsertItemV1 {
   return {
     ...sampleEntry(owner, region, n),

@@ -17,11 +17,13 @@ export interface Citation {
 }
 
 const NUMERAL = '[一二三四五六七八九十]+'
+// Documents that number their items 1., 2., … (法发〔2020〕25号) are cited with the number in brackets: (20).
+const PARA_NUMERAL = '(?:[一二三四五六七八九十]+|\\d+)'
 // An issuer (国发, 国办发, 中办发, 法释, …) right before the bracketed year; any run of ideographs is
 // taken whole, so a citation glued to preceding words fails loudly instead of being misread.
 const DOCUMENT = new RegExp(
-  `([\\u4e00-\\u9fff]+)\\s*[〔［\\[【(（]\\s*(\\d{4})\\s*[〕］\\]】)）]\\s*(\\d+)\\s*号((?:\\s*[（(]${NUMERAL}[)）])*)`, 'gu')
-const PARAGRAPH = new RegExp(`[（(](${NUMERAL})[)）]`, 'gu')
+  `([\\u4e00-\\u9fff]+)\\s*[〔［\\[【(（]\\s*(\\d{4})\\s*[〕］\\]】)）]\\s*(\\d+)\\s*号((?:\\s*[（(]${PARA_NUMERAL}[)）])*)`, 'gu')
+const PARAGRAPH = new RegExp(`[（(](${PARA_NUMERAL})[)）]`, 'gu')
 
 /** The document number written with 〔〕, whatever brackets the text uses. */
 export function normaliseDocument (text: string): string {
@@ -47,15 +49,23 @@ export function orphanParagraphs (rest: string): string[] {
 /** Lines opening with a paragraph heading such as "（十）" or a part heading such as "三、". */
 const HEADING_LINE = new RegExp(`^[\\s\\u3000]*(?:[（(]${NUMERAL}[)）]|${NUMERAL}、)`, 'u')
 
-/** The text of paragraph `numeral` (its heading line up to the next heading), one per match. */
+/** Lines opening with a numbered item such as "20." or a part heading such as "四、". */
+const ITEM_LINE = new RegExp(`^[\\s\\u3000]*(?:\\d+[.．]|${NUMERAL}、)`, 'u')
+
+/**
+ * The text of paragraph `numeral` (its heading line up to the next heading), one per match: "（十）" for
+ * a Chinese numeral, the item "20." for an Arabic one.
+ */
 export function paragraphTexts (document: string, numeral: string): string[] {
-  const heading = new RegExp(`^[\\s\\u3000]*[（(]${numeral}[)）]`, 'u')
+  const arabic = /^\d+$/.test(numeral)
+  const heading = arabic ? new RegExp(`^[\\s\\u3000]*${numeral}[.．]`, 'u') : new RegExp(`^[\\s\\u3000]*[（(]${numeral}[)）]`, 'u')
+  const next = arabic ? ITEM_LINE : HEADING_LINE
   const lines = document.split('\n')
   const found: string[] = []
   lines.forEach((line, i) => {
     if (!heading.test(line)) return
     let end = i + 1
-    while (end < lines.length && !HEADING_LINE.test(lines[end] as string)) end++
+    while (end < lines.length && !next.test(lines[end] as string)) end++
     found.push(lines.slice(i, end).join('\n'))
   })
   return found
