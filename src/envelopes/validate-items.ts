@@ -5,6 +5,7 @@ import type { SubjectV1 } from '../../contracts/subject-v1.js'
 import { GatewayError, type RefusalTally } from '../errors/gateway-error.js'
 import { ItemErrors, MAX_ITEM_ERRORS } from '../errors/item-errors.js'
 import { checkUscc } from '../identifiers/uscc.js'
+import { organisationCategory, usccFitsSubjectType } from '../identifiers/uscc-categories.js'
 import { checkIdNumber } from '../identifiers/id-number.js'
 import type { Registries } from '../../config/registry-schema.js'
 import { checkRegistries } from './registry-checks.js'
@@ -39,6 +40,11 @@ function checkSubject (c: ItemErrors, index: number, at: string, subject: Subjec
   if (subject.creditCode !== undefined) {
     const problem = checkUscc(subject.creditCode)
     if (problem !== null) c.add(index, `${at}/creditCode`, 'USCC_INVALID', `unified social credit code invalid (${problem})`)
+    // GB 32100-2015 positions 1–2 (登记管理部门, 机构类别) say what kind of organisation the code is for.
+    else if (subject.type !== 'person' && !usccFitsSubjectType(subject.creditCode, subject.type)) {
+      const category = subject.creditCode.slice(0, 2)
+      c.add(index, `${at}/creditCode`, 'USCC_INVALID', `unified social credit code invalid (SUBJECT_TYPE): category ${category} (${organisationCategory(subject.creditCode)?.name ?? '?'}) is not for a subject of type ${subject.type}`)
+    }
   }
   if (subject.idNumber !== undefined) {
     const problem = checkIdNumber(subject.idNumber)

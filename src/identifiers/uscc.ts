@@ -1,11 +1,17 @@
+import { isKnownDivision } from './division-codes.js'
+import { organisationCategory, REGISTRATION_AUTHORITIES } from './uscc-categories.js'
+
 /**
  * The GB 32100-2015 code character set, in value order: a character's value is its index.
  * I, O, S, V and Z are left out because they are easily confused with 1, 0, 5, U and 2.
  */
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 
-/** Why a string is not a unified social credit code, in the order the checks run. */
-export type UsccProblem = 'LENGTH' | 'CHARSET' | 'DIVISION' | 'ORG_CODE_CHECK' | 'CHECK_CHARACTER'
+/**
+ * Why a string is not a unified social credit code, in the order the checks run: the form and check
+ * characters first (a mistyped code is reported as such), then what positions 1–8 mean.
+ */
+export type UsccProblem = 'LENGTH' | 'CHARSET' | 'DIVISION' | 'ORG_CODE_CHECK' | 'CHECK_CHARACTER' | 'REGISTRATION_AUTHORITY' | 'ORGANISATION_CATEGORY'
 
 const CHARSET_PATTERN = /^[0-9A-HJ-NPQRTUWXY]+$/
 const DIVISION_PATTERN = /^\d{6}$/
@@ -74,8 +80,13 @@ export function usccCheckCharacter (first17: string): string {
  *
  * Checks, in order: 18 characters; all in {@link USCC_CHARSET} (uppercase only: codes are
  * compared as keys, so a lowercase copy is rejected rather than silently accepted); positions
- * 3–8 are the 6-digit administrative division code; positions 9–17 are a GB 11714
- * organisation code with a valid check character; position 18 is the GB 32100 check character.
+ * 3–8 are 6 digits; positions 9–17 are a GB 11714 organisation code with a valid check character;
+ * position 18 is the GB 32100 check character. Then what the code says: position 1 is a
+ * registration authority (登记管理部门) and position 2 one of its organisation categories (机构类别),
+ * GB 32100-2015 as amended (src/identifiers/uscc-categories.ts); positions 3–8 name an
+ * administrative division (GB/T 2260, current or since abolished: src/identifiers/division-codes.ts).
+ * Whether the category fits the subject type an entry states is usccFitsSubjectType's
+ * question, asked where the type is known.
  * @returns null when the code is valid, else the first problem found.
  */
 export function checkUscc (code: string): UsccProblem | null {
@@ -84,6 +95,9 @@ export function checkUscc (code: string): UsccProblem | null {
   if (!DIVISION_PATTERN.test(code.slice(2, 8))) return 'DIVISION'
   if (orgCodeCheckCharacter(code.slice(8, 16)) !== code.charAt(16)) return 'ORG_CODE_CHECK'
   if (usccCheckCharacter(code.slice(0, 17)) !== code.charAt(17)) return 'CHECK_CHARACTER'
+  if (REGISTRATION_AUTHORITIES[code.charAt(0)] === undefined) return 'REGISTRATION_AUTHORITY'
+  if (organisationCategory(code) === undefined) return 'ORGANISATION_CATEGORY'
+  if (!isKnownDivision(code.slice(2, 8))) return 'DIVISION'
   return null
 }
 

@@ -8,6 +8,8 @@ import {
   usccCheckCharacter,
   type UsccProblem
 } from '../../src/identifiers/uscc.js'
+import { REGISTRATION_AUTHORITIES } from '../../src/identifiers/uscc-categories.js'
+import divisions from '../../src/identifiers/gbt2260-divisions.json' with { type: 'json' }
 
 // Real, published codes. Each was checked against this implementation before being kept;
 // several other codes found online attributed to big companies failed and were left out.
@@ -129,15 +131,18 @@ t.test('usccCheckCharacter rejects bad prefixes', async (t) => {
 })
 
 const charsetChar = fc.constantFrom(...USCC_CHARSET)
-const digit = fc.constantFrom(...'0123456789')
+// Positions 1–8 mean something (GB 32100-2015 authority and category, GB/T 2260 division): drawn from the tables.
+const heads = Object.entries(REGISTRATION_AUTHORITIES).flatMap(([a, { categories }]) => Object.keys(categories).map((c) => a + c))
+const head = fc.constantFrom(...heads)
+const division = fc.constantFrom(...Object.keys(divisions.current))
 const chars = (arb: fc.Arbitrary<string>, n: number): fc.Arbitrary<string> =>
   fc.array(arb, { minLength: n, maxLength: n }).map((a) => a.join(''))
 
 t.test('property: the computed check character is the only valid 18th character', async (t) => {
   let runs = 0
-  fc.assert(fc.property(chars(charsetChar, 2), chars(digit, 6), chars(charsetChar, 8), (head, division, orgBody) => {
+  fc.assert(fc.property(head, division, chars(charsetChar, 8), (authorityAndCategory, divisionCode, orgBody) => {
     runs++
-    const first17 = head + division + orgBody + orgCodeCheckCharacter(orgBody)
+    const first17 = authorityAndCategory + divisionCode + orgBody + orgCodeCheckCharacter(orgBody)
     const check = usccCheckCharacter(first17)
     if (checkUscc(first17 + check) !== null) return false
     return [...USCC_CHARSET].every((c) => c === check || checkUscc(first17 + c) === 'CHECK_CHARACTER')
