@@ -3,15 +3,19 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { idNumberCheckCharacter } from '../identifiers/id-number.js'
 import { orgCodeCheckCharacter, usccCheckCharacter, USCC_CHARSET } from '../identifiers/uscc.js'
 
-/** A valid unified social credit code for a legal person registered in `region`, derived from `n`. */
-export function sampleUscc (region: string, n: number): string {
+/**
+ * A valid unified social credit code registered in `region` (a GB/T 2260 division), derived from
+ * `n`; `category` is GB 32100-2015 positions 1–2, by default 91 (工商, 企业): 11 for a 机关 (e.g. a
+ * deciding department), 12 事业单位, 51 社会团体, 92 个体工商户.
+ */
+export function sampleUscc (region: string, n: number, category = '91'): string {
   let body = ''
   let x = n * 2654435761 % 4294967296
   for (let i = 0; i < 8; i++) {
     body += USCC_CHARSET[x % 10]
     x = Math.floor(x / 10) + (i + 1) * 7919
   }
-  const first17 = `91${region}${body}${orgCodeCheckCharacter(body)}`
+  const first17 = `${category}${region}${body}${orgCodeCheckCharacter(body)}`
   return first17 + usccCheckCharacter(first17)
 }
 

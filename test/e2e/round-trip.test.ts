@@ -14,7 +14,7 @@ function fullEntry (owner: string, region: string, n: number, tag: string): List
     { role: 'legal-representative', name: '张三·阿卜杜拉', idNumber: e.subject.responsiblePersons?.[0]?.idNumber },
     { role: 'actual-controller', name: '欧阳娜娜' }
   ] as ListUpsertItemV1['subject']['responsiblePersons']
-  e.decision.authorityCode = sampleUscc(region, n + 500)
+  e.decision.authorityCode = sampleUscc(region, n + 500, '11')
   e.measures = [{ code: 'restrict-public-procurement', mandatory: true, description: '限制参与政府采购活动（三年）' }, { code: 'strict-supervision', mandatory: false }]
   e.facts = '生产经营“不符合食品安全标准”的食品——情节严重；涉及金额¥1,234,567.89。'
   return e

@@ -44,7 +44,7 @@ const upsertFull = (): ListUpsertItemV1 => ({
       { role: 'directly-responsible', name: '赵六', idNumber: ID }
     ]
   },
-  decision: { authority: '江苏省市场监督管理局', authorityCode: sampleUscc('320000', 9), documentType: 'judgment', documentName: '民事判决书', documentNumber: '（2026）苏01民终1号', decidedOn: '2026-01-31' },
+  decision: { authority: '江苏省市场监督管理局', authorityCode: sampleUscc('320000', 9, '11'), documentType: 'judgment', documentName: '民事判决书', documentNumber: '（2026）苏01民终1号', decidedOn: '2026-01-31' },
   measures: [{ code: 'a', mandatory: true, description: '说明;含|分隔符\\与\r\n换行' }, { code: 'b', mandatory: false }],
   validUntil: '2030-12-31'
 })

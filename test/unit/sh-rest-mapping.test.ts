@@ -39,7 +39,7 @@ const NOTICE_FULL = {
 const full: Record<EnvelopeKindV1, Record<string, unknown>> = {
   'list.upsert': {
     ...sampleEntry('SH', '310000', 1),
-    decision: { authority: '上海市市场监督管理局', authorityCode: sampleUscc('310000', 7), documentType: 'penalty-decision', documentName: '行政处罚决定书', documentNumber: '沪市监罚〔2026〕101号', decidedOn: '2026-03-15' },
+    decision: { authority: '上海市市场监督管理局', authorityCode: sampleUscc('310000', 7, '11'), documentType: 'penalty-decision', documentName: '行政处罚决定书', documentNumber: '沪市监罚〔2026〕101号', decidedOn: '2026-03-15' },
     subject: { type: 'enterprise', name: '华东食品有限公司', creditCode: ORG, responsiblePersons: [{ role: 'legal-representative', name: '李某', idNumber: ID }, { role: 'actual-controller', name: '王某' }] },
     measures: [{ code: 'restrict-public-procurement', mandatory: true, description: '限制参与政府采购' }, { code: 'strict-supervision', mandatory: false }],
     severeCategory: 'market-order',
@@ -69,7 +69,7 @@ const full: Record<EnvelopeKindV1, Record<string, unknown>> = {
 const bare: Record<EnvelopeKindV1, Record<string, unknown>> = {
   'list.upsert': (() => {
     const { severeCategory: _s, validUntil: _v, ...rest } = sampleEntry('SH', '310000', 2, { listType: 'red' })
-    return { ...rest, subject: { type: 'public-institution', name: '上海市某事业单位', creditCode: ORG }, measures: [] }
+    return { ...rest, subject: { type: 'public-institution', name: '上海市某事业单位', creditCode: sampleUscc('310000', 42, '12') }, measures: [] }
   })(),
   'list.remove': { entryId: 'SH-red-2', owner: 'SH', version: 2, reason: 'other', basis: '其他', effectiveOn: '2026-01-01' },
   'punishment.notice': { caseId: 'c2', mode: 'punishment', entryId: 'SH-black-2', owner: 'SH', initiatingDepartment: { name: '上海市税务局' }, subject: { type: 'person', name: '𠮷野家', idNumber: ID }, measures: ['m1'], respondBy: '2026-12-01', feedbackBy: '2026-12-01' },
@@ -121,7 +121,7 @@ t.test('the native record uses Shanghai names, codes, dates and flags', async (t
     listReason: '生产经营不符合食品安全标准的食品，情节严重。',
     punishBasis: '《中华人民共和国食品安全法》第一百二十三条；国发〔2016〕33号 (九)',
     decisionOrg: '上海市市场监督管理局',
-    decisionOrgCode: sampleUscc('310000', 7),
+    decisionOrgCode: sampleUscc('310000', 7, '11'),
     decisionDocType: '03',
     decisionDocName: '行政处罚决定书',
     decisionDocNo: '沪市监罚〔2026〕101号',

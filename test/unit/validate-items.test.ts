@@ -193,13 +193,13 @@ t.test('a corrupted credit code: USCC_INVALID at /subject/creditCode', async (t)
   const err2 = rejects(t, 'punishment.notice', 'SH', [{ ...n, subject: { ...n.subject, creditCode: badNotice } }], { code: 'USCC_INVALID', index: 0, path: '/subject/creditCode' }, 'punishment.notice')
   noEcho(t, err2, [badNotice], 'punishment.notice')
 
-  const authority = corruptUscc(sampleUscc('310000', 99))
+  const authority = corruptUscc(sampleUscc('310000', 99, '11'))
   const withAuthority = loose(entry)
   ;(withAuthority.decision as Record<string, unknown>).authorityCode = authority
   const err3 = rejects(t, 'list.upsert', 'SH', [withAuthority], { code: 'USCC_INVALID', index: 0, path: '/decision/authorityCode' }, 'decision authorityCode')
   noEcho(t, err3, [authority], 'authorityCode')
   const okAuthority = loose(entry)
-  ;(okAuthority.decision as Record<string, unknown>).authorityCode = sampleUscc('310000', 99)
+  ;(okAuthority.decision as Record<string, unknown>).authorityCode = sampleUscc('310000', 99, '11')
   t.doesNotThrow(() => { validateItems('list.upsert', 'SH', [okAuthority]) }, 'a valid authorityCode passes')
 
   const lower = (entry.subject.creditCode ?? '').toLowerCase()
