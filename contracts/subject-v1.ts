@@ -22,14 +22,18 @@ const IdNumber = Type.String({
   description: 'Resident identity number (GB 11643-1999); personal information, masked wherever shown'
 })
 
+/** The role a responsible person holds for the entry's subject (国发〔2016〕33号 (十四); 国办发〔2019〕35号 (十二)). */
+export const ResponsibleRoleV1 = Type.Union([
+  Type.Literal('legal-representative'),
+  Type.Literal('principal'),
+  Type.Literal('actual-controller'),
+  Type.Literal('directly-responsible')
+], { title: 'ResponsibleRoleV1', description: '法定代表人, 主要负责人, 实际控制人, 负有直接责任的人员' })
+export type ResponsibleRoleV1 = Static<typeof ResponsibleRoleV1>
+
 /** A responsible person recorded with an entry (法定代表人、主要负责人、实际控制人, 国发〔2016〕33号 (十四)). */
 export const ResponsiblePersonV1 = Type.Object({
-  role: Type.Union([
-    Type.Literal('legal-representative'),
-    Type.Literal('principal'),
-    Type.Literal('actual-controller'),
-    Type.Literal('directly-responsible')
-  ]),
+  role: ResponsibleRoleV1,
   name: Type.String({ minLength: 1, maxLength: 100 }),
   idNumber: Type.Optional(IdNumber)
 }, { title: 'ResponsiblePersonV1', additionalProperties: false })
