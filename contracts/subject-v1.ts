@@ -35,8 +35,13 @@ export type ResponsibleRoleV1 = Static<typeof ResponsibleRoleV1>
 export const ResponsiblePersonV1 = Type.Object({
   role: ResponsibleRoleV1,
   name: Type.String({ minLength: 1, maxLength: 100 }),
-  idNumber: Type.Optional(IdNumber)
-}, { title: 'ResponsiblePersonV1', additionalProperties: false })
+  idNumber: Type.Optional(IdNumber),
+  creditCode: Type.Optional(Type.String({
+    ...CreditCode,
+    description: 'For a responsible organisation (e.g. an actual controller that is a company): its unified social credit code, instead of idNumber. ' +
+      'A check on that code finds the entry through the role (落实到人)'
+  }))
+}, { title: 'ResponsiblePersonV1', additionalProperties: false, description: 'A natural person (idNumber) or, as actual controller, an organisation (creditCode); never both' })
 
 /**
  * The subject an entry is about. Organisations carry `creditCode`; persons carry `idNumber`
