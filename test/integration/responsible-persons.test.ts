@@ -2,7 +2,7 @@ import t from 'tap'
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
 import { canonicalJson } from '../../src/checks/canonical-json.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 
@@ -181,4 +181,35 @@ t.test('国发〔2016〕33号 (十四): the subject view shows a person\'s listi
   // The company's own view is unchanged: its entry under entries, nothing through a role.
   const org = await view(h, entry.subject.creditCode as string)
   t.same([org.body.entries.length, org.body.asResponsiblePerson.length], [1, 0])
+})
+
+t.test('国办发〔2019〕35号 (十二): a company that is the actual controller of a listed company finds the listing by its own credit code', async (t) => {
+  const h = await startHarness(t)
+  const parent = sampleUscc('320000', 601)
+  const entry = company(31, [{ role: 'legal-representative', name: '李某', idNumber: sampleIdNumber('310000', 602) }, { role: 'actual-controller', name: '某控股集团有限公司', creditCode: parent }])
+  await send(h, 'SH', 'list.upsert', [entry])
+  const res = await check(h, 'ZJ', parent, 'honours-selection')
+  t.same(res.body.subject, { id: parent, kind: 'organisation' })
+  t.same(res.body.entries, [])
+  t.same(res.body.asResponsiblePerson.entries.map((e) => [e.entryId, e.through]), [
+    [entry.entryId, { roles: ['actual-controller'], subjectId: entry.subject.creditCode, subjectType: 'enterprise' }]
+  ], 'listed through the company it controls')
+  t.same(res.body.asResponsiblePerson.measures, [], 'restrict-honours does not extend to actual controllers (国发〔2016〕33号 (十) names none)')
+  t.same((await view(h, parent)).body.asResponsiblePerson.map((e) => e.entryId), [entry.entryId], 'the subject view too')
+})
+
+t.test('a responsible party is a person or an organisation: an invalid credit code, or both identifiers, refuse the envelope', async (t) => {
+  const h = await startHarness(t)
+  const e = sampleEntry('SH', '310000', 41)
+  const rp = e.subject.responsiblePersons?.[0]
+  const bad = sampleUscc('320000', 603).slice(0, 17) + (sampleUscc('320000', 603).endsWith('0') ? '1' : '0')
+  for (const [name, persons, code, path] of [
+    ['invalid credit code', [{ role: 'actual-controller', name: '某集团', creditCode: bad }], 'USCC_INVALID', '/subject/responsiblePersons/0/creditCode'],
+    ['both identifiers', [{ ...rp, creditCode: sampleUscc('320000', 604) }], 'SCHEMA_INVALID', '/subject/responsiblePersons/0/creditCode']
+  ] as const) {
+    const { jws } = await h.sign('SH', { kind: 'list.upsert', items: [{ ...e, subject: { ...e.subject, responsiblePersons: persons } }] })
+    const res = await h.post(jws)
+    t.same([res.status, res.body.code, (res.body.errors as Array<{ path: string }> | undefined)?.[0]?.path], [422, code, path], name)
+  }
+  t.equal(await h.count('entries'), 0, 'nothing stored')
 })
