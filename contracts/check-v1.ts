@@ -209,7 +209,7 @@ export const CheckRecordV1 = Type.Object({
   purpose: Type.String(),
   decisionType: Type.String(),
   subject: Type.Object({ masked: Type.String(), kind: Type.String() }),
-  answered: Type.Unknown({ description: 'As signed in the receipt: entries (owner, entryId, version, status, listType), measures, contradictions, digest' }),
+  answered: Type.Unknown({ description: 'As signed in the receipt: entries (owner, entryId, version, status, listType), measures, contradictions, asResponsiblePerson (entries found through a role, with the roles, and their measures), digest' }),
   receipt: Type.Union([Type.String(), Type.Null()], {
     description: 'The signed receipt. null for a check stored before identifier digests were keyed, read by anyone but the principal that checked: ' +
       'its receipt carries an unkeyed SHA-256 of the identifier beside the masked one, which would give an identity number away'
