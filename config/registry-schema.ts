@@ -81,6 +81,22 @@ export const ListTypeDefSchema = Type.Object({
   note: Type.Optional(Type.String({ maxLength: 2000 }))
 }, { additionalProperties: false })
 
+/**
+ * A measure that bears on the responsible persons of a listed organisation too (落实到人,
+ * 国发〔2016〕33号 (十四)): "依照法律法规和政策规定对相关责任人员采取相应的联合惩戒措施" — so each
+ * such measure names the roles it reaches and its own basis for reaching them. Without it, a
+ * measure bears on the listed subject alone.
+ */
+export const ResponsiblePersonsRuleSchema = Type.Object({
+  roles: Type.Array(Type.Union([
+    Type.Literal('legal-representative'),
+    Type.Literal('principal'),
+    Type.Literal('actual-controller'),
+    Type.Literal('directly-responsible')
+  ]), { minItems: 1, uniqueItems: true, description: 'Roles of subject.responsiblePersons the measure reaches' }),
+  legalBasis: LegalBasis
+}, { additionalProperties: false })
+
 /** A measure of the measures list (措施清单, 国发〔2016〕33号 (二十), 国办发〔2020〕49号 (九)(十)). */
 export const MeasureDefSchema = Type.Object({
   code: Code,
@@ -88,7 +104,8 @@ export const MeasureDefSchema = Type.Object({
   kind: Type.Union([Type.Literal('mandatory'), Type.Literal('recommended')], { description: '强制性 or 推荐性' }),
   legalBasis: LegalBasis,
   appliedBy: DepartmentKindSchema,
-  decisionTypes: Type.Optional(Type.Array(Code, { uniqueItems: true, maxItems: 50, description: 'Decisions this measure bears on (decision types of this file or the national base): what a check before deciding (POST /v1/checks) answers for that decision type' }))
+  decisionTypes: Type.Optional(Type.Array(Code, { uniqueItems: true, maxItems: 50, description: 'Decisions this measure bears on (decision types of this file or the national base): what a check before deciding (POST /v1/checks) answers for that decision type' })),
+  responsiblePersons: Type.Optional(ResponsiblePersonsRuleSchema)
 }, { additionalProperties: false })
 
 /**

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { InstantV1 } from './common-v1.js'
-import { SubjectFlagsV1 } from './subject-entries-v1.js'
+import { ResponsibleThroughV1, SubjectFlagsV1 } from './subject-entries-v1.js'
 
 /** The JWS `typ` of the gateway's check receipts. */
 export const CHECK_RECEIPT_TYP = 'yrd-check-receipt+jwt'
@@ -63,6 +63,24 @@ export const CheckMeasureV1 = Type.Object({
 }, { title: 'CheckMeasureV1', additionalProperties: false })
 export type CheckMeasureV1 = Static<typeof CheckMeasureV1>
 
+/** An entry about another subject that names the checked one among its responsible persons (落实到人). */
+export const CheckThroughEntryV1 = Type.Composite([CheckEntryV1, Type.Object({ through: ResponsibleThroughV1 })],
+  { title: 'CheckThroughEntryV1', additionalProperties: false })
+export type CheckThroughEntryV1 = Static<typeof CheckThroughEntryV1>
+
+/**
+ * The check's answer about the subject as a responsible person of listed subjects (国发〔2016〕33号
+ * (十四): "在对失信企事业单位进行联合惩戒的同时，依照法律法规和政策规定对相关责任人员采取相应的联合惩戒措施").
+ */
+export const CheckAsResponsiblePersonV1 = Type.Object({
+  entries: Type.Array(CheckThroughEntryV1, { description: 'Current entries naming the subject as legal representative, principal, actual controller or directly responsible person' }),
+  measures: Type.Array(CheckMeasureV1, {
+    description: 'The measures of those entries that bear on the decision asked about AND, by the measures list (registry `responsiblePersons`), reach a responsible person ' +
+      'in the role the subject holds; `entries` names the entries calling for each'
+  })
+}, { title: 'CheckAsResponsiblePersonV1', additionalProperties: false })
+export type CheckAsResponsiblePersonV1 = Static<typeof CheckAsResponsiblePersonV1>
+
 /** The answer a check gets, without its receipt: what the receipt's `answered.digest` covers. */
 export const CheckAnswerBodyV1 = Type.Object({
   checkId: Type.String(),
@@ -88,6 +106,7 @@ export const CheckAnswerBodyV1 = Type.Object({
     repeatListings: Type.Integer()
   }, { additionalProperties: false }),
   entries: Type.Array(CheckEntryV1),
+  asResponsiblePerson: CheckAsResponsiblePersonV1,
   flags: SubjectFlagsV1,
   measures: Type.Array(CheckMeasureV1),
   coverage: Type.Array(Type.Object({
@@ -128,6 +147,12 @@ export const CheckReceiptClaimsV1 = Type.Object({
     entries: Type.Array(Type.Object({ owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String() })),
     measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() })),
     contradictions: Type.Integer(),
+    asResponsiblePerson: Type.Optional(Type.Object({
+      entries: Type.Array(Type.Object({
+        owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String(), roles: Type.Array(Type.String())
+      })),
+      measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() }))
+    }, { description: 'Entries found through a role of the subject (落实到人) and the measures reaching it in that role; absent only in receipts made before the gateway answered them' })),
     digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })
   }),
   queryId: Type.Integer()
@@ -155,7 +180,7 @@ export const CheckStatsV1 = Type.Object({
   from: Type.Union([Type.String(), Type.Null()]),
   to: Type.Union([Type.String(), Type.Null()]),
   checks: Type.Integer(),
-  withEntries: Type.Integer({ description: 'Checks whose answer held at least one entry' }),
+  withEntries: Type.Integer({ description: 'Checks whose answer held at least one entry (of the subject, or found through a role it holds: asResponsiblePerson)' }),
   withOutcome: Type.Integer(),
   byOutcome: Type.Record(Type.String(), Type.Integer(), { description: 'Every outcome name, 0 when none' }),
   byPlatform: Type.Array(Type.Object({
@@ -184,7 +209,7 @@ export const CheckRecordV1 = Type.Object({
   purpose: Type.String(),
   decisionType: Type.String(),
   subject: Type.Object({ masked: Type.String(), kind: Type.String() }),
-  answered: Type.Unknown({ description: 'As signed in the receipt: entries (owner, entryId, version, status, listType), measures, contradictions, digest' }),
+  answered: Type.Unknown({ description: 'As signed in the receipt: entries (owner, entryId, version, status, listType), measures, contradictions, asResponsiblePerson (entries found through a role, with the roles, and their measures), digest' }),
   receipt: Type.Union([Type.String(), Type.Null()], {
     description: 'The signed receipt. null for a check stored before identifier digests were keyed, read by anyone but the principal that checked: ' +
       'its receipt carries an unkeyed SHA-256 of the identifier beside the masked one, which would give an identity number away'

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { ResponsibleRoleV1 } from './subject-v1.js'
 
 /** One current entry as the subject view shows it (identity numbers masked). */
 export const SubjectEntryV1 = Type.Object({
@@ -12,6 +13,26 @@ export const SubjectEntryV1 = Type.Object({
   updatedAt: Type.String(),
   entry: Type.Unknown({ description: 'The entry as its owner published it, identity numbers masked' })
 }, { title: 'SubjectEntryV1' })
+
+/**
+ * How the subject asked about stands to an entry about someone else: it is named among that
+ * entry's responsible persons (落实到人, 国发〔2016〕33号 (十四)), e.g. "listed through organisation X
+ * as its legal representative".
+ */
+export const ResponsibleThroughV1 = Type.Object({
+  roles: Type.Array(ResponsibleRoleV1, { description: 'The roles the subject asked about holds for the listed subject' }),
+  subjectId: Type.String({ description: 'The listed subject\'s credit code (a listed person\'s identity number, masked)' }),
+  subjectType: Type.String({ description: 'The listed subject\'s type (enterprise, social-organisation, …)' })
+}, { title: 'ResponsibleThroughV1', additionalProperties: false })
+export type ResponsibleThroughV1 = Static<typeof ResponsibleThroughV1>
+
+/** An entry the subject view finds through a role: the entry, how, and the measures that reach the subject in that role. */
+export const SubjectThroughEntryV1 = Type.Composite([SubjectEntryV1, Type.Object({
+  through: ResponsibleThroughV1,
+  personMeasures: Type.Array(Type.String(), {
+    description: 'Codes of the entry\'s measures (its list type\'s defaults when it names none) that the measures list says reach responsible persons in those roles (registry `responsiblePersons`)'
+  })
+})], { title: 'SubjectThroughEntryV1' })
 
 /** What the subject view flags rather than merges (DOMAIN.md: 又红又黑, repeat listings). */
 export const SubjectFlagsV1 = Type.Object({
@@ -36,6 +57,10 @@ export const SubjectEntriesV1 = Type.Object({
     kind: Type.Union([Type.Literal('organisation'), Type.Literal('person')])
   }),
   entries: Type.Array(SubjectEntryV1),
+  asResponsiblePerson: Type.Array(SubjectThroughEntryV1, {
+    description: 'Current entries about other subjects that name this one among their responsible persons (legal representative, principal, actual controller, ' +
+      'directly responsible: 国发〔2016〕33号 (十四)): a person listed through the organisation it represents. Kept apart from `entries`, never merged into them'
+  }),
   flags: SubjectFlagsV1,
   coverage: Type.Array(Type.Object({
     platform: Type.String(),

@@ -34,7 +34,8 @@ export type FieldSpec =
 const RESPONSIBLE_PERSON: readonly FieldSpec[] = [
   { code: 'ZRRJS', key: 'role', type: 'enum', table: ROLE_CODES },
   { code: 'XM', key: 'name', type: 'text', max: 50 },
-  { code: 'ZJHM', key: 'idNumber', type: 'id-number', optional: true }
+  { code: 'ZJHM', key: 'idNumber', type: 'id-number', optional: true },
+  { code: 'TYSHXYDM', key: 'creditCode', type: 'text', max: 18, optional: true }
 ]
 
 /** 信用主体 (XYZT). */

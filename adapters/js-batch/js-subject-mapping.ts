@@ -18,8 +18,9 @@ export function fieldsOf (field: string, value: unknown, known: readonly string[
 
 /**
  * Writes a subject into 主体类型, 主体名称, 统一社会信用代码, 身份证号码 and 责任人. Responsible
- * persons go into the one 责任人 cell as `角色;姓名[;身份证号码]` records joined by `|`; an empty
- * list is written `无`, so that it stays distinct from no list at all (an empty cell).
+ * persons go into the one 责任人 cell as `角色;姓名[;身份证号码]` records joined by `|` (a
+ * responsible organisation as `角色;名称;;统一社会信用代码`); an empty list is written `无`, so that
+ * it stays distinct from no list at all (an empty cell).
  */
 export function subjectToNative (w: JsRowWriter, value: unknown): void {
   const s = fieldsOf('subject', value, ['type', 'name', 'creditCode', 'idNumber', 'responsiblePersons'])
@@ -31,9 +32,10 @@ export function subjectToNative (w: JsRowWriter, value: unknown): void {
   if (persons === undefined) return
   w.nested('责任人', 'subject.responsiblePersons', persons.map((person, i) => {
     const field = `subject.responsiblePersons[${i}]`
-    const p = fieldsOf(field, person, ['role', 'name', 'idNumber'])
+    const p = fieldsOf(field, person, ['role', 'name', 'idNumber', 'creditCode'])
     const parts = [w.label(PERSON_ROLES, `${field}.role`, p.role), w.part(`${field}.name`, p.name)]
     if (p.idNumber !== undefined) parts.push(w.part(`${field}.idNumber`, p.idNumber))
+    if (p.creditCode !== undefined) parts.push(...(p.idNumber === undefined ? [''] : []), w.part(`${field}.creditCode`, p.creditCode))
     return parts
   }), NONE_MARKER)
 }
@@ -50,12 +52,13 @@ export function subjectFromNative (r: JsRowReader): SubjectV1 {
     subject.responsiblePersons = []
   } else if (cell !== undefined) {
     subject.responsiblePersons = r.nested('责任人').map((parts) => {
-      const [role, name, id, ...rest] = parts
-      if (role === undefined || name === undefined || name === '' || id === '' || rest.length > 0) {
-        throw new AdapterError('责任人 holds a record that is not 角色;姓名[;身份证号码]', { retryable: false })
+      const [role, name, id, code, ...rest] = parts
+      if (role === undefined || name === undefined || name === '' || (id === '' && (code === undefined || code === '')) || code === '' || rest.length > 0) {
+        throw new AdapterError('责任人 holds a record that is not 角色;姓名[;身份证号码] or 角色;名称;;统一社会信用代码', { retryable: false })
       }
       const person: NonNullable<SubjectV1['responsiblePersons']>[number] = { role: JsRowReader.code(PERSON_ROLES, role), name }
-      if (id !== undefined) person.idNumber = id
+      if (id !== undefined && id !== '') person.idNumber = id
+      if (code !== undefined) person.creditCode = code
       return person
     })
   }

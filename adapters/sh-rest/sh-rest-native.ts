@@ -13,6 +13,8 @@ export interface ShDutyPerson {
   dutyName: string
   /** Resident identity number; personal information. */
   dutyCertNo?: string
+  /** Unified social credit code of a responsible organisation (e.g. an actual controller that is a company). */
+  dutyUnifiedCode?: string
 }
 
 /** The subject fields, flattened into every record that names a subject. */

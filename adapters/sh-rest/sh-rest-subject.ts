@@ -25,6 +25,7 @@ export function subjectToNative (s: SubjectV1, at: string): ShSubjectFields {
         dutyName: nativeText(p.name, 'dutyName', `${at}.responsiblePersons[${i}].name`)
       }
       if (p.idNumber !== undefined) person.dutyCertNo = p.idNumber
+      if (p.creditCode !== undefined) person.dutyUnifiedCode = p.creditCode
       return person
     })
   }
@@ -58,6 +59,8 @@ export function subjectFromNative (r: ShRecordReader): SubjectV1 {
       }
       const certNo = p.optStr('dutyCertNo')
       if (certNo !== undefined) person.idNumber = certNo
+      const unifiedCode = p.optStr('dutyUnifiedCode')
+      if (unifiedCode !== undefined) person.creditCode = unifiedCode
       return person
     })
   }

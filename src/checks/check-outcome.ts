@@ -6,7 +6,7 @@ import { scrubIdNumbers } from '../identifiers/mask.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
-import { readCheck, type CheckRow } from './check-store.js'
+import { answeredEntries, readCheck, type CheckRow } from './check-store.js'
 
 const OUTCOME_ZH: Record<CheckOutcomeNameV1, string> = {
   'fast-tracked': '快速办理（绿色通道）',
@@ -16,15 +16,23 @@ const OUTCOME_ZH: Record<CheckOutcomeNameV1, string> = {
   'no-effect': '未影响决定'
 }
 
-/** One notice item per entry of `owner` in the answer: the owner learns what its listing led to. */
+const ROLE_ZH: Record<string, string> = {
+  'legal-representative': '法定代表人', principal: '主要负责人', 'actual-controller': '实际控制人', 'directly-responsible': '直接责任人员'
+}
+
+/**
+ * One notice item per entry of `owner` in the answer, those found through a role of the checked
+ * subject (落实到人) included: the owner learns what its listing led to.
+ */
 export function outcomeNotices (check: CheckRow, owner: string, outcome: CheckOutcomeNameV1, note: string | null): GatewayNoticeItemV1[] {
   const measures = (check.answered as { measures?: Array<{ code: string }> }).measures?.map((m) => m.code) ?? []
-  return check.answered.entries
+  return answeredEntries(check)
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => e.owner === owner)
     .map(({ e, i }) => {
       const who = `${check.platform}${check.department === null ? '' : `（${check.department}）`}`
-      const text = `应查必查结果反馈：${who}于 ${check.at.toISOString()} 查询了贵方名单条目 ${e.entryId}（第 ${e.version} 版，${e.status === 'suspended' ? '异议中' : '有效'}），` +
+      const role = e.roles === undefined ? '' : `，查询对象系该条目主体的责任人（${e.roles.map((r) => ROLE_ZH[r] ?? r).join('、')}）`
+      const text = `应查必查结果反馈：${who}于 ${check.at.toISOString()} 查询了贵方名单条目 ${e.entryId}（第 ${e.version} 版，${e.status === 'suspended' ? '异议中' : '有效'}${role}），` +
         `决定类型 ${check.decision_type}，结果：${OUTCOME_ZH[outcome]}。Outcome of a check before deciding (${check.decision_type}): ${outcome}.` +
         (note === null ? '' : ` ${note}`)
       return {
@@ -57,7 +65,7 @@ export async function reportOutcome (pool: pg.Pool, keys: GatewayKeys, principal
       return { created: false, body: { checkId, outcome, reportedAt: (check.outcome_at as Date).toISOString(), notices: check.outcome_notices ?? [] } }
     }
     const at = new Date()
-    const owners = [...new Set(check.answered.entries.map((e) => e.owner))].sort()
+    const owners = [...new Set(answeredEntries(check).map((e) => e.owner))].sort()
     const notices: Array<{ platform: string, jti: string }> = []
     for (const owner of owners) {
       const jti = await emitGatewayMessage(client, keys, {

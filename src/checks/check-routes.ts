@@ -48,7 +48,11 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
         'for which decision, and exactly what was answered (each entry\'s owner, id, version and status, the measures, and `answered.digest`, the SHA-256 ' +
         'of the canonical JSON — keys sorted, no whitespace — of the answer without `receipt`). Keep it as proof that the check came before the decision; ' +
         'verify it with /.well-known/jwks.json. Every check is written to the query log and stored under `checkId`; report what came of it with ' +
-        'POST /v1/checks/{id}/outcome. Identity numbers are masked in the answer.',
+        'POST /v1/checks/{id}/outcome. Identity numbers are masked in the answer. ' +
+        '`asResponsiblePerson` answers, apart, the current entries whose subject names the checked one among its responsible persons (legal representative, ' +
+        'principal, actual controller, directly responsible: 落实到人, 国发〔2016〕33号 (十四)), each with `through` (roles held, the listed organisation\'s credit code), ' +
+        'and the measures of them that bear on the decision and that the measures list extends to persons in that role; the receipt names them too ' +
+        '(`answered.asResponsiblePerson`): a subject found only so is not clean.',
       tags: ['checks'],
       security: [{ bearer: [] }],
       body: CheckRequestV1,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import type { Registries } from '../../config/registry-schema.js'
-import { CHECK_RECEIPT_TYP, type CheckAnswerBodyV1, type CheckAnswerV1, type CheckEntryV1, type CheckReceiptClaimsV1 } from '../../contracts/check-v1.js'
+import { CHECK_RECEIPT_TYP, type CheckAnswerBodyV1, type CheckAnswerV1, type CheckAsResponsiblePersonV1, type CheckEntryV1, type CheckReceiptClaimsV1 } from '../../contracts/check-v1.js'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
@@ -11,6 +11,8 @@ import { inTransaction } from '../ledger/pool.js'
 import { recordQuery } from '../ledger/query-log.js'
 import type { SubjectDigests } from '../privacy/subject-digests.js'
 import { currentEntries, type CurrentEntryRow } from '../subjects/subject-entries.js'
+import { personMeasureCodes } from '../subjects/person-measures.js'
+import { responsibleEntries, type ResponsibleEntryRow } from '../subjects/responsible-entries.js'
 import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
 import { applicableMeasures } from './applicable-measures.js'
@@ -59,10 +61,27 @@ function summarise (r: CurrentEntryRow): CheckEntryV1 {
 }
 
 /**
+ * The entries found through a role of the checked subject, and the measures of them that bear on
+ * the decision and reach a responsible person in that role (落实到人, 国发〔2016〕33号 (十四)). The
+ * applicability rules (objection, provincial lists) are those of the subject's own entries.
+ */
+function asResponsiblePerson (registries: Registries, decisionType: string, rows: readonly ResponsibleEntryRow[], askerPlatform: string): CheckAsResponsiblePersonV1 {
+  const entries = rows.map((r) => ({ ...summarise(r), through: r.through }))
+  const reaching = entries
+    .map((e) => ({ ...e, measures: personMeasureCodes(registries, e.listCode, e.measures, e.through.roles) }))
+    // An entry none of whose measures reaches persons must not fall back to its list type's defaults.
+    .filter((e) => e.measures.length > 0)
+    .map(({ through: _t, ...e }) => e)
+  return { entries, measures: applicableMeasures(registries, decisionType, reaching, askerPlatform) }
+}
+
+/**
  * A check before deciding (应查必查, 国发〔2016〕33号 (十八)): every current entry of the subject
  * across the provinces, the measures bearing on the decision, and a receipt signed by the gateway
- * naming who asked, when, why, for which decision, and exactly what was answered. The lookup, its
- * query-log record and the stored check are one transaction: no answer without its record.
+ * naming who asked, when, why, for which decision, and exactly what was answered. Entries naming
+ * the subject as a responsible person of another are answered apart (`asResponsiblePerson`) and
+ * counted in the receipt: such a subject is not clean. The lookup, its query-log record and the
+ * stored check are one transaction: no answer without its record.
  */
 export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subject: string, purpose: string, decisionType: string, department?: string | undefined }): Promise<CheckAnswerV1> {
   const kind = classifySubjectId(req.subject)
@@ -78,8 +97,9 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
   const subjectDigest = deps.digests.digest(req.subject)
   return await inTransaction(deps.pool, async (client) => {
     const { rows, coverage } = await currentEntries(client, req.subject, deps.platforms)
+    const through = await responsibleEntries(client, req.subject, kind)
     const queryId = await recordQuery(client, {
-      principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length
+      principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length + through.length
     })
     const entries = rows.map(summarise)
     const flags = subjectFlags(entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain })))
@@ -101,6 +121,7 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
         repeatListings: flags.repeatListings.length
       },
       entries,
+      asResponsiblePerson: asResponsiblePerson(registries, req.decisionType, through, asker.platform),
       flags,
       measures: applicableMeasures(registries, req.decisionType, entries, asker.platform),
       coverage,
@@ -111,6 +132,12 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       entries: entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })),
       measures: body.measures.map((m) => ({ code: m.code, applies: m.applies })),
       contradictions: flags.contradictions.length,
+      asResponsiblePerson: {
+        entries: body.asResponsiblePerson.entries.map((e) => ({
+          owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType, roles: e.through.roles
+        })),
+        measures: body.asResponsiblePerson.measures.map((m) => ({ code: m.code, applies: m.applies }))
+      },
       digest: answerDigest
     }
     const claims: CheckReceiptClaimsV1 = {

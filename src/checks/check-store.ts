@@ -15,13 +15,25 @@ export interface CheckRow {
   subject_kind: string
   subject_masked: string
   subject_hash: string
-  answered: { entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string }> }
+  answered: {
+    entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string }>
+    /** Absent in checks stored before responsible persons were answered (migration 013). */
+    asResponsiblePerson?: { entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string, roles: string[] }> }
+  }
   answer_digest: string
   receipt: string
   outcome: CheckOutcomeNameV1 | null
   outcome_at: Date | null
   outcome_note: string | null
   outcome_notices: Array<{ platform: string, jti: string }> | null
+}
+
+/**
+ * Every entry a stored check answered: the subject's own, then those found through a role it
+ * holds (落实到人), in the order the receipt names them.
+ */
+export function answeredEntries (r: CheckRow): Array<{ owner: string, entryId: string, version: number, status: string, listType: string, roles?: string[] }> {
+  return [...r.answered.entries, ...(r.answered.asResponsiblePerson?.entries ?? [])]
 }
 
 /** One check by id (`FOR UPDATE` when about to record its outcome), or undefined. */

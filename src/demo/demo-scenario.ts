@@ -32,7 +32,8 @@ async function until (check: () => boolean | Promise<boolean>, ms: number): Prom
  * The end-to-end scenario, grown issue by issue. Today: every province publishes entries that
  * reach the three others; the gateway returns verifiable receipts, answers a resubmission
  * idempotently, refuses a tampered envelope, a foreign owner and a stale version, serves the
- * cross-province subject view with identity numbers masked; a platform goes down and comes back
+ * cross-province subject view with identity numbers masked, and a person through the company they
+ * represent (落实到人) until the entry is removed; a platform goes down and comes back
  * with nothing lost; a repaired entry is removed from every replica; a joint punishment case
  * runs through notice, feedback, objection, correction and repair.
  */
@@ -111,6 +112,17 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   }
   record('subject view finds the entry (query logged)', '1 entry', `${await lookup()} entry`)
 
+  // 落实到人 (国发〔2016〕33号 (十四)): the company's legal representative, looked up by identity
+  // number, is found through the company's entry, apart from any entry of their own.
+  const representative = stale.subject.responsiblePersons?.[0]?.idNumber ?? ''
+  const throughRole = async (): Promise<string> => {
+    const res = await fetch(`${gw}/v1/subjects/${representative}/entries`, { headers: { authorization: `Bearer ${token}`, 'x-query-purpose': encodeURIComponent('演示：法定代表人任职审查') } })
+    const body = await res.json() as { entries?: unknown[], asResponsiblePerson?: Array<{ entryId: string, through: { roles: string[] } }> }
+    const via = (body.asResponsiblePerson ?? []).filter((e) => e.entryId === stale.entryId).map((e) => e.through.roles.join('+'))
+    return `${body.entries?.length ?? 0} own, ${via.length === 0 ? 'not found through it' : `through it as ${via.join(',')}`}`
+  }
+  record('a person is found through the company they represent (落实到人)', '0 own, through it as legal-representative', await throughRole())
+
   const dests = await statusOf(first.jti)
   record('message status: delivered to each other platform', '3 delivered', `${dests.filter((d) => d.status === 'delivered').length} delivered`)
 
@@ -132,6 +144,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   })
   record('owner removes the entry after repair', '202', String(removal.status))
   record('subject view no longer shows it', '0 entry', `${await lookup()} entry`)
+  record('nor through its legal representative', '0 own, not found through it', await throughRole())
   const replicas = ctx.platforms.filter((p) => p !== owner)
   await until(() => replicas.every((p) => holds(p, owner.id, stale.entryId, true)), 20_000)
   record('the removal reaches every replica', `${replicas.length} of ${replicas.length} removed`,

@@ -51,6 +51,13 @@ function checkSubject (c: ItemErrors, index: number, at: string, subject: Subjec
     if (problem !== null) c.add(index, `${at}/idNumber`, 'ID_NUMBER_INVALID', `identity number invalid (${problem})`)
   }
   subject.responsiblePersons?.forEach((p, i) => {
+    if (p.idNumber !== undefined && p.creditCode !== undefined) {
+      c.add(index, `${at}/responsiblePersons/${i}/creditCode`, 'SCHEMA_INVALID', 'a responsible party is a person (idNumber) or an organisation (creditCode), not both')
+    }
+    if (p.creditCode !== undefined) {
+      const problem = checkUscc(p.creditCode)
+      if (problem !== null) c.add(index, `${at}/responsiblePersons/${i}/creditCode`, 'USCC_INVALID', `unified social credit code invalid (${problem})`)
+    }
     if (p.idNumber === undefined) return
     const problem = checkIdNumber(p.idNumber)
     if (problem !== null) c.add(index, `${at}/responsiblePersons/${i}/idNumber`, 'ID_NUMBER_INVALID', `identity number invalid (${problem})`)

@@ -5,6 +5,9 @@ import { recordQuery } from '../ledger/query-log.js'
 import { maskIdNumber } from '../identifiers/mask.js'
 import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
 import { subjectFlags } from './subject-flags.js'
+import type { Registries } from '../../config/registry-schema.js'
+import { personMeasureCodes } from './person-measures.js'
+import { responsibleEntries } from './responsible-entries.js'
 
 export interface SubjectQuery {
   subjectId: string
@@ -36,12 +39,14 @@ export async function currentEntries (client: pg.PoolClient, subjectId: string, 
 
 /**
  * Every current (not removed) entry of one subject across lists and platforms, with the sources
- * the answer covers. The lookup and its query-log record are one transaction: no answer without
- * its record.
+ * the answer covers; apart, the entries naming the subject as a responsible person of another
+ * (落实到人, 国发〔2016〕33号 (十四)) with the measures that reach it in that role. The lookup and
+ * its query-log record are one transaction: no answer without its record.
  */
-export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms: string[]): Promise<SubjectEntriesV1> {
+export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms: string[], registries?: Registries): Promise<SubjectEntriesV1> {
   return await inTransaction(pool, async (client) => {
     const { rows, coverage } = await currentEntries(client, q.subjectId, platforms)
+    const through = await responsibleEntries(client, q.subjectId, q.kind)
     const masked = q.kind === 'person' ? maskIdNumber(q.subjectId) : q.subjectId
     const queryId = await recordQuery(client, {
       principal: q.principal,
@@ -50,7 +55,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
       subjectDigest: q.subjectDigest,
       subjectMasked: masked,
       purpose: q.purpose,
-      resultCount: rows.length
+      resultCount: rows.length + through.length
     })
     return {
       subject: { id: masked, kind: q.kind },
@@ -64,6 +69,19 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
         status: r.status,
         updatedAt: r.updated_at.toISOString(),
         entry: maskIdNumbersDeep(r.data)
+      })),
+      asResponsiblePerson: through.map((r) => ({
+        owner: r.owner,
+        entryId: r.entry_id,
+        version: r.version,
+        listType: r.list_type,
+        listCode: r.list_code,
+        domain: r.domain,
+        status: r.status,
+        updatedAt: r.updated_at.toISOString(),
+        entry: maskIdNumbersDeep(r.data),
+        through: r.through,
+        personMeasures: personMeasureCodes(registries, r.list_code, ((r.data as { measures?: Array<{ code: string }> }).measures ?? []).map((m) => m.code), r.through.roles)
       })),
       flags: subjectFlags(rows.map((r) => ({ owner: r.owner, entryId: r.entry_id, listType: r.list_type, domain: r.domain }))),
       coverage,

@@ -35,7 +35,9 @@ export async function subjectRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Every current list entry of a subject, across lists and platforms',
       description: 'The id is an 18-character unified social credit code or resident identity number. ' +
         'Requires X-Query-Purpose (percent-encode non-ASCII text); every call is written to the query log (who, when, what, why). ' +
-        'Identity numbers are masked in the answer. `flags` shows contradictions (a red-list and a black-list entry at once) and repeat listings across provinces; nothing is merged. `coverage` says which sources the answer covers: no entry is not the same as clean where a source has sent nothing.',
+        'Identity numbers are masked in the answer. `asResponsiblePerson` lists, apart, the current entries about other subjects that name this one among their ' +
+        'responsible persons (legal representative, principal, actual controller, directly responsible: 落实到人, 国发〔2016〕33号 (十四)), each with `through` ' +
+        '(the roles held, the listed subject\'s credit code) and `personMeasures` (the entry\'s measures that the measures list says reach a person in that role). `flags` shows contradictions (a red-list and a black-list entry at once) and repeat listings across provinces; nothing is merged. `coverage` says which sources the answer covers: no entry is not the same as clean where a source has sent nothing.',
       tags: ['subjects'],
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ minLength: 18, maxLength: 18 }) }),
@@ -50,6 +52,6 @@ export async function subjectRoutes (app: FastifyInstance): Promise<void> {
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     return await subjectEntries(app.pg, {
       subjectId: id, subjectDigest: app.subjectDigests.digest(id), kind, principal: principal.id, role: principal.roles.join(','), purpose
-    }, app.config.platforms.map((p) => p.id))
+    }, app.config.platforms.map((p) => p.id), app.config.registries)
   })
 }

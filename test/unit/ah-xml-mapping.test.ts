@@ -303,3 +303,9 @@ t.test('XML details', async (t) => {
   t.throws(() => parseXml('<A><B>1</B>text<C>2</C></A>', 'A', new Set()), /mixed/)
   t.same(parseXml('<A><B>&#x1F600;&#13;&amp;#13;</B><L><I>1</I></L></A>', 'A', new Set(['A.L.I'])), { B: '😀\r&#13;', L: { I: ['1'] } })
 })
+
+t.test('a responsible organisation\'s credit code travels both ways as ZRR/TYSHXYDM (落实到人, 国办发〔2019〕35号 (十二))', async (t) => {
+  const entry = sampleEntry('AH', '340000', 31)
+  const item = { ...entry, subject: { ...entry.subject, responsiblePersons: [{ role: 'actual-controller' as const, name: '某控股集团有限公司', creditCode: entry.subject.creditCode as string }] } }
+  t.strictSame(roundTrip('list.upsert', [item]), [item])
+})

@@ -290,3 +290,11 @@ t.test('endpoint: the records URL or the API root; health next to it unless conf
   const b = shRestUrls('https://credit.sh.example/', 'https://status.sh.example/ping')
   t.same([b.records.href, b.health.href], ['https://credit.sh.example/api/credit/v2/records', 'https://status.sh.example/ping'])
 })
+
+t.test('a responsible organisation\'s credit code travels both ways as dutyUnifiedCode (落实到人, 国办发〔2019〕35号 (十二))', async (t) => {
+  const entry = sampleEntry('SH', '310000', 31)
+  const controller = sampleUscc('320000', 32)
+  const item = { ...entry, subject: { ...entry.subject, responsiblePersons: [...(entry.subject.responsiblePersons ?? []), { role: 'actual-controller' as const, name: '某控股集团有限公司', creditCode: controller }] } }
+  t.strictSame(roundTrip('list.upsert', item), item)
+  t.match(toNative('list.upsert', item), { dutyPersons: [{ dutyRole: 'FR' }, { dutyName: '某控股集团有限公司', dutyUnifiedCode: controller }] })
+})
