@@ -45,10 +45,11 @@ function causeOf (kind: FindingKindV1, row: OwnerRow | undefined): FindingCauseV
 
 // An entry removed by repair, expiry or revocation is shielded (国办发〔2020〕49号 (十一)): a finding
 // about it names no person, not even masked (its subject_id may be a keyed digest by now).
-const maskSubject = (row: OwnerRow | undefined): string | null =>
-  row === undefined ? null
-    : row.subject_type === 'person' ? (row.status === 'removed' && isShieldedRemoval(row.removal_reason) ? null : maskIdNumber(row.subject_id))
-      : row.subject_id
+function maskSubject (row: OwnerRow | undefined): string | null {
+  if (row === undefined) return null
+  if (row.subject_type !== 'person') return row.subject_id
+  return row.status === 'removed' && isShieldedRemoval(row.removal_reason) ? null : maskIdNumber(row.subject_id)
+}
 
 /** Turns differences into findings (most harmful kind first), with the ledger's evidence of cause. */
 export async function classifyFindings (
