@@ -153,3 +153,17 @@ t.test('国办发〔2020〕49号 (十一): after the retention the clear persona
   t.same(actions.map((a) => a.detail.entries), [[`SH:${person.entryId}`, `SH:${org.entryId}`]], 'one recorded erasure naming the entries, not the persons')
   t.equal((await h.app.coordination.runNow(new Date(removedAt + 60 * DAY))).erased, 0, 'erased once')
 })
+
+t.test('国办发〔2020〕49号 (十一): an entry removed at the end of its period is shielded and erased the same way', async (t) => {
+  const h = await startHarness(t)
+  const { person } = entries()
+  const upsert = await accept(h, 'list.upsert', [person])
+  const ended = new Date(`${person.validUntil as string}T16:00:00.000Z`) // 00:00 CST the day after validUntil
+  t.match(await h.app.coordination.runNow(ended), { expired: 1, erased: 0 }, 'expired by the sweep, not erased yet')
+  const { rows } = await h.db.query<{ id: string }>("SELECT id FROM deliveries WHERE jti = $1 AND destination = 'JS'", [upsert])
+  const started = await startAttempt(h.app.pg, rows[0]?.id as string)
+  t.same((await dropSuperseded(h.app.pg, started?.delivery as NonNullable<typeof started>['delivery'])).items, [], 'a pending upsert of the expired entry is no longer sent')
+  t.equal((await h.app.coordination.runNow(new Date(ended.getTime() + 31 * DAY))).erased, 1, 'erased after the retention')
+  for (const clear of [person.subject.idNumber, person.subject.name]) t.same(await tablesHolding(h, clear), [], 'no table holds a personal field in clear')
+  for (const chain of await verifyAudit(h.db)) t.ok(chain.ok, `${chain.table} chain verifies`)
+})
