@@ -26,8 +26,8 @@ const keyParams = (entries: EntryKey[]): [string[], string[]] => [entries.map((e
 
 /**
  * entries: `data` without the personal fields, `subject_id` of a person replaced by its keyed
- * digest (so the subject can still find its erased entries through the gateway, never anyone
- * from the table alone), and `content_hash` recomputed over what is left (a SHA-256 over the
+ * digest (the gateway, holding the key, can still tell which erased entries were a subject's;
+ * nobody can from the table alone), and `content_hash` recomputed over what is left (a SHA-256 over the
  * clear data beside the rest of it would let anyone test guesses of the identity number).
  */
 const eraseEntries: PersonalDataEraser = async (client, entries, ctx) => {
