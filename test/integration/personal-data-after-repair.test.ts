@@ -9,6 +9,7 @@ import { verifyAudit } from '../../src/audit/verify-audit.js'
 import { storedPayload } from '../../src/privacy/shielded-envelope.js'
 import type { InclusionProofV1 } from '../../contracts/transparency-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
+import { accept as acceptFrom, objection, resolution } from '../helpers/coordination-items.js'
 
 // Issue 13 item 12: 国办发〔2020〕49号 (十一) — once repaired, "终止共享公开相关失信信息，或者对相关失信信息
 // 进行标注、屏蔽或删除". A repaired (or expired, or revoked) entry's personal fields are shielded at
@@ -166,4 +167,18 @@ t.test('国办发〔2020〕49号 (十一): an entry removed at the end of its pe
   t.equal((await h.app.coordination.runNow(new Date(ended.getTime() + 31 * DAY))).erased, 1, 'erased after the retention')
   for (const clear of [person.subject.idNumber, person.subject.name]) t.same(await tablesHolding(h, clear), [], 'no table holds a personal field in clear')
   for (const chain of await verifyAudit(h.db)) t.ok(chain.ok, `${chain.table} chain verifies`)
+})
+
+t.test('国办发〔2020〕49号 (十一): an entry revoked as wrongful after an objection is erased the same way, and stays marked wrongful', async (t) => {
+  const h = await startHarness(t)
+  const { person } = entries()
+  await accept(h, 'list.upsert', [person])
+  await acceptFrom(h, 'ZJ', 'objection.open', [objection(person, 'O1')])
+  await acceptFrom(h, 'SH', 'objection.resolve', [resolution(person, 'O1', 'revoked')])
+  const { rows } = await h.db.query<{ at: Date, reason: string }>("SELECT updated_at AS at, removal->>'reason' AS reason FROM entries WHERE entry_id = $1", [person.entryId])
+  t.equal(rows[0]?.reason, 'revoked')
+  t.equal((await h.app.coordination.runNow(new Date((rows[0]?.at as Date).getTime() + 31 * DAY))).erased, 1, 'erased after the retention')
+  for (const clear of [person.subject.idNumber, person.subject.name]) t.same(await tablesHolding(h, clear), [], 'no table holds a personal field in clear')
+  const { rows: marked } = await h.db.query<{ wrongful: boolean }>('SELECT wrongful FROM entries WHERE entry_id = $1', [person.entryId])
+  t.equal(marked[0]?.wrongful, true, 'the entry stays marked wrongful, for the remedies')
 })
