@@ -2,6 +2,8 @@ import type pg from 'pg'
 import type { Delivery, DeliveryReceipt } from '../../adapters/types.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
+import { dropShielded } from '../privacy/shield-removed.js'
+import { storedPayload } from '../privacy/shielded-envelope.js'
 
 /** A delivery as a worker starts an attempt on it. */
 export interface StartedAttempt {
@@ -12,10 +14,8 @@ export interface StartedAttempt {
 
 const LIST_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove'])
 
-function payloadItems (jws: string): unknown[] {
-  const payload = jws.trim().startsWith('{') ? (JSON.parse(jws) as { payload: string }).payload : jws.trim().split('.')[1] ?? ''
-  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { items: unknown[] }).items
-}
+// Compact, flattened or shielded (personal fields erased: see shielded-envelope.ts).
+const payloadItems = (jws: string): unknown[] => storedPayload(jws).items
 
 // A message goes to several destinations: its items are decoded once per process, not per delivery.
 const ITEMS_CACHE_SIZE = 256
@@ -32,6 +32,11 @@ export async function messageItems (pool: pg.Pool | pg.PoolClient, iss: string, 
   if (itemsCache.size >= ITEMS_CACHE_SIZE) itemsCache.delete(itemsCache.keys().next().value as string)
   itemsCache.set(key, items)
   return items
+}
+
+/** Forgets the cached items of a message whose stored envelope was shielded (this process only). */
+export function forgetMessageItems (iss: string, jti: string): void {
+  itemsCache.delete(`${iss}:${jti}`)
 }
 
 // One statement (one round trip, one commit): count the attempt, record it, read the message.
@@ -71,11 +76,13 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
 }
 
 /**
- * Drops list items the destination is known to hold in a newer version: a retried v1 must never
- * overwrite a delivered v2. The same version is sent again (a resend, a crash): destinations
+ * Drops items about entries removed since by repair, expiry or revocation (their personal fields
+ * are no longer sent: see shield-removed.ts), and list items the destination is known to hold in
+ * a newer version: a retried v1 must never overwrite a delivered v2. The same version is sent again (a resend, a crash): destinations
  * treat it as a duplicate.
  */
 export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
+  d = await dropShielded(pool, d)
   if (!LIST_KINDS.has(d.kind)) return d
   // The owner is the item's: a message the gateway issues (a heal, an expiry) carries other owners' entries.
   const items = d.items as Array<{ entryId: string, owner?: string, version: number }>

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { FINDING_KINDS, type FindingCauseV1, type FindingKindV1, type FindingV1 } from '../../contracts/reconcile-v1.js'
 import { maskIdNumber } from '../identifiers/mask.js'
+import { isShieldedRemoval } from '../privacy/personal-fields.js'
 import type { Difference } from './compare-elements.js'
 
 interface OwnerRow {
@@ -11,6 +12,7 @@ interface OwnerRow {
   subject_type: string
   subject_id: string
   last_jti: string
+  removal_reason: string | null
   delivery_status: string | null
   confirmed: number | null
 }
@@ -41,8 +43,13 @@ function causeOf (kind: FindingKindV1, row: OwnerRow | undefined): FindingCauseV
   return row.confirmed !== null && row.confirmed >= row.version ? 'delivered-then-lost' : 'unknown'
 }
 
-const maskSubject = (row: OwnerRow | undefined): string | null =>
-  row === undefined ? null : row.subject_type === 'person' ? maskIdNumber(row.subject_id) : row.subject_id
+// An entry removed by repair, expiry or revocation is shielded (国办发〔2020〕49号 (十一)): a finding
+// about it names no person, not even masked (its subject_id may be a keyed digest by now).
+function maskSubject (row: OwnerRow | undefined): string | null {
+  if (row === undefined) return null
+  if (row.subject_type !== 'person') return row.subject_id
+  return row.status === 'removed' && isShieldedRemoval(row.removal_reason) ? null : maskIdNumber(row.subject_id)
+}
 
 /** Turns differences into findings (most harmful kind first), with the ledger's evidence of cause. */
 export async function classifyFindings (
@@ -52,7 +59,7 @@ export async function classifyFindings (
   const ids = differences.map((d) => d.entryId)
   for (let i = 0; i < ids.length; i += 5000) {
     const { rows: found } = await db.query<OwnerRow>(`
-      SELECT e.entry_id, e.version, e.status, e.list_code, e.subject_type, e.subject_id, e.last_jti,
+      SELECT e.entry_id, e.version, e.status, e.list_code, e.subject_type, e.subject_id, e.last_jti, e.removal->>'reason' AS removal_reason,
              d.status AS delivery_status, rv.version AS confirmed
       FROM entries e
       LEFT JOIN deliveries d ON d.iss = e.last_iss AND d.jti = e.last_jti AND d.destination = $3

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { SHIELDED_REMOVAL_REASONS } from '../privacy/personal-fields.js'
 import type { FindingV1, RunDetailV1, RunSummaryV1 } from '../../contracts/reconcile-v1.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
 
@@ -106,8 +107,14 @@ export async function readRun (db: pg.Pool, id: string, page: { offset: number, 
   const { rows } = await db.query<RunRow>('SELECT * FROM reconciliation_runs WHERE id = $1', [id])
   const run = rows[0]
   if (run === undefined) return undefined
+  // A finding about a person whose entry was removed since by repair, expiry or revocation no
+  // longer shows the masked number (国办发〔2020〕49号 (十一); src/privacy/personal-fields.ts).
   const { rows: findings } = await db.query<FindingRow>(
-    'SELECT * FROM reconciliation_findings WHERE run_id = $1 ORDER BY seq LIMIT $2 OFFSET $3', [id, page.limit, page.offset])
+    `SELECT f.kind, f.entry_id, f.owner_version, f.owner_status, f.replica_version, f.replica_status, f.cause, f.detail,
+            CASE WHEN e.subject_type = 'person' AND e.status = 'removed' AND e.removal->>'reason' = ANY($4::text[]) THEN NULL ELSE f.subject_masked END AS subject_masked
+     FROM reconciliation_findings f JOIN reconciliation_runs r ON r.id = f.run_id
+     LEFT JOIN entries e ON e.owner = r.owner AND e.entry_id = f.entry_id
+     WHERE f.run_id = $1 ORDER BY f.seq LIMIT $2 OFFSET $3`, [id, page.limit, page.offset, SHIELDED_REMOVAL_REASONS])
   const { rows: total } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM reconciliation_findings WHERE run_id = $1', [id])
   return {
     run: summaryOf(run),

@@ -88,6 +88,11 @@ export interface HistoryRow {
   recorded_at: Date
   /** NULL for rows recorded before migration 012 (v1 leaves); never part of the leaf. */
   salt: Buffer | null
+  /**
+   * The dataHash the row's leaf committed to, kept when the row's personal fields were erased
+   * (国办发〔2020〕49号 (十一), src/privacy/erase-personal-data.ts): `data` no longer hashes to it.
+   */
+  leaf_data_hash?: string | null
 }
 
 export function leafOfHistory (row: HistoryRow): ChangeLeaf {
@@ -99,7 +104,7 @@ export function leafOfHistory (row: HistoryRow): ChangeLeaf {
     version: row.version,
     action: row.action,
     status: row.status,
-    dataHash: dataHashOf(row.data, row.salt),
+    dataHash: row.leaf_data_hash ?? dataHashOf(row.data, row.salt),
     jti: row.jti,
     recordedAt: row.recorded_at.toISOString()
   }

@@ -29,8 +29,9 @@ async function sizeOrLatest (db: pg.Pool, head: LogHead, size: number | undefine
  * The inclusion proof of one change (entryId + version) in a list's log of `treeSize` leaves.
  * The leaf is rebuilt from the ledger's history row as it is now: if that row was altered after
  * it was logged, the leaf no longer hashes to what the tree holds and the proof fails for whoever
- * checks it against a checkpoint. The salt of a v2 leaf is added only when `mayReadContent`
- * says the caller is entitled to the whole item (see salt-entitlement.ts).
+ * checks it against a checkpoint (a row whose personal fields were erased keeps the dataHash its
+ * leaf committed to). The salt of a v2 leaf is added only when `mayReadContent` says the caller
+ * is entitled to the whole item (see salt-entitlement.ts), and never after the erasure.
  */
 export async function inclusionProof (
   db: pg.Pool, owner: string, listCode: string, entryId: string, version: number, treeSize: number | undefined,
@@ -40,7 +41,7 @@ export async function inclusionProof (
   const head = await requireLog(db, owner, listCode)
   if (version > 2147483647) throw new GatewayError('NOT_FOUND', `no version ${version} of ${owner}:${entryId}`)
   const { rows } = await db.query<HistoryRow & { idx: string, leaf_hash: Buffer }>(
-    `SELECT l.idx, l.leaf_hash, h.owner, $4::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt
+    `SELECT l.idx, l.leaf_hash, h.owner, $4::text AS list_code, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt, h.leaf_data_hash
      FROM entry_history h JOIN transparency_leaves l ON l.history_id = h.id
      WHERE h.owner = $1 AND h.entry_id = $2 AND h.version = $3 AND l.log_id = $5`,
     [owner, entryId, version, listCode, head.id])
@@ -63,7 +64,9 @@ export async function inclusionProof (
     leafHash: b64u(hash),
     auditPath: path.map(b64u),
     checkpoint: cp?.checkpoint ?? null,
-    ...(row.salt !== null && mayReadContent(row.action, row.data) ? { salt: b64u(row.salt) } : {})
+    // Once the row's personal fields were erased, nobody gets the salt: with it, the leaf's
+    // dataHash and an item received without the identity numbers, those could be guessed back.
+    ...(row.salt !== null && (row.leaf_data_hash ?? null) === null && mayReadContent(row.action, row.data) ? { salt: b64u(row.salt) } : {})
   }
 }
 

@@ -6,7 +6,7 @@ import { leafHash, nodesCompletedBy, perfectNodesOf, rangeHash, type NodeId } fr
 
 // A removal item carries no list code: its list is the one of the entry's latest earlier upsert.
 const PENDING = `
-SELECT h.id, h.owner, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt,
+SELECT h.id, h.owner, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt, h.leaf_data_hash,
        coalesce(h.data->>'listCode',
                 (SELECT p.data->>'listCode' FROM entry_history p
                  WHERE p.owner = h.owner AND p.entry_id = h.entry_id AND p.version < h.version AND p.action = 'upsert'
