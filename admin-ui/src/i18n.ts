@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { codeLabel, type CodeGroup } from './code-labels'
 
 export type Lang = 'zh' | 'en'
 export type Labels = Record<string, string>
@@ -97,6 +98,12 @@ export function useLang (): Lang {
 }
 
 export type T = (key: string, vars?: Record<string, string | number>) => string
+
+/** The label of an API code in the current language (see code-labels.ts). */
+export function useCodeLabel (): (group: CodeGroup, code: string) => string {
+  const lang = useLang()
+  return (group, code) => codeLabel(lang, group, code)
+}
 
 /** A translator over the common labels and the page's own (Chinese first, English available). */
 export function usePageLabels (own: Record<Lang, Labels> = { zh: {}, en: {} }): T {

@@ -8,11 +8,15 @@ import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
 import { answeredEntries, readCheck, type CheckRow } from './check-store.js'
 
-const OUTCOME_ZH: Record<CheckOutcomeNameV1, string> = {
-  'fast-tracked': '快速办理（绿色通道）',
+/**
+ * The outcomes in the words Zhejiang reports them (seed 001, 信用浙江's account of 应查必查: 优先办理,
+ * 不予办理, 从严办理, 纳入重点监管名单); the admin UI's label table (admin-ui/src/code-labels.ts) uses the same.
+ */
+export const OUTCOME_ZH: Record<CheckOutcomeNameV1, string> = {
+  'fast-tracked': '优先办理',
   refused: '不予办理',
-  'handled-more-strictly': '从严审核或加强监管',
-  'key-supervision': '列入重点监管',
+  'handled-more-strictly': '从严办理',
+  'key-supervision': '纳入重点监管',
   'no-effect': '未影响决定'
 }
 

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { COMPLETENESS_FIELDS, PLACEHOLDERS } from './completeness-fields.js'
+import { COMPLETE, COMPLETENESS_FIELDS, PLACEHOLDERS } from './completeness-fields.js'
 
 /** Months are counted in China Standard Time: the sources' own calendar. */
 export const QUALITY_TIME_ZONE = 'Asia/Shanghai'
@@ -52,9 +52,26 @@ export interface ItemFigures {
 }
 
 /**
+ * A subject's name as compared for 统一社会信用代码重错码率: Unicode NFKC folds full-width forms into
+ * half-width ones (（） into (), ＡＢＣ into ABC, the ideographic space into a space), and white
+ * space is dropped, so a bracket or spacing variant of one name is not a second name.
+ */
+export const nameKey = (sql: string): string => `regexp_replace(normalize(coalesce(${sql}, ''), NFKC), '\\s+', '', 'g')`
+const sameName = (a: string, b: string): string => `(${nameKey(a)} = ${nameKey(b)})`
+/**
+ * A rename (same code, changed name) is not a wrong code: the source has shown it by sending one
+ * of its entries under the name `name` and, in another version, under the entry's current name.
+ */
+const renamed = (owner: string, entryId: string, name: string): string =>
+  `EXISTS (SELECT 1 FROM entry_history r WHERE r.owner = ${owner} AND r.entry_id = ${entryId} AND r.action = 'upsert'
+     AND ${sameName("r.data #>> '{subject,name}'", name)})`
+
+/**
  * Per source and month, over the list items accepted (entry history): upserts and removals,
  * completeness of each field, items carrying a credit code, and those whose code the source also
- * uses on another of its current entries for a subject of another name.
+ * uses on another of its current entries for a subject of another name (一码多主) — not counting
+ * full-/half-width variants of one name, nor a rename the source's own history shows (浙政办发〔2021〕29号
+ * 二 (一) 2: 严格控制统一社会信用代码重错码率 means wrong or duplicate codes, not a renamed subject).
  */
 export async function itemFigures (db: pg.Pool, w: QualityWindow): Promise<Counted<ItemFigures>> {
   const completeness = COMPLETENESS_FIELDS.map((f, i) =>
@@ -68,7 +85,9 @@ export async function itemFigures (db: pg.Pool, w: QualityWindow): Promise<Count
         SELECT 1 FROM entries e2
         WHERE e2.subject_id = h.data #>> '{subject,creditCode}' AND e2.status <> 'removed'
           AND e2.owner = h.owner AND e2.entry_id <> h.entry_id
-          AND (e2.data #>> '{subject,name}') IS DISTINCT FROM (h.data #>> '{subject,name}'))) AS duplicates,
+          AND ${sameName("e2.data #>> '{subject,name}'", "h.data #>> '{subject,name}'")} IS NOT TRUE
+          AND NOT ${renamed('h.owner', 'e2.entry_id', "h.data #>> '{subject,name}'")}
+          AND NOT ${renamed('h.owner', 'h.entry_id', "e2.data #>> '{subject,name}'")})) AS duplicates,
       ${completeness}
     FROM entry_history h
     WHERE h.owner = ANY($1::text[]) AND h.recorded_at >= $2 AND h.recorded_at < $3
@@ -85,22 +104,42 @@ export async function itemFigures (db: pg.Pool, w: QualityWindow): Promise<Count
   }))
 }
 
-/** Days from decision date to the first arrival of each entry first received in the window. */
-export async function freshness (db: pg.Pool, w: QualityWindow): Promise<Counted<{ entries: number, median: number | null, p90: number | null, max: number | null }>> {
-  const { rows } = await db.query<{ source: string, month: string, entries: string, median: number | null, p90: number | null, max: number | null }>(
-    `WITH first AS (
-       SELECT h.owner, h.recorded_at,
-              (h.recorded_at AT TIME ZONE '${QUALITY_TIME_ZONE}')::date - (h.data #>> '{decision,decidedOn}')::date AS days
+/**
+ * Entries first received in the window, grouped by source, month of arrival, decision date, day of
+ * arrival (China Standard Time) and whether they arrived complete: the caller counts days (calendar
+ * and working) per group, so the query stays a grouping however many entries a month brings.
+ */
+export async function firstArrivals (db: pg.Pool, w: QualityWindow): Promise<Counted<{ decidedOn: string | null, arrivedOn: string, complete: boolean, entries: number }>> {
+  const sql = `WITH first AS (
+       SELECT h.owner, h.recorded_at, h.data #>> '{decision,decidedOn}' AS decided_on, (${COMPLETE}) AS complete
        FROM entry_history h
        WHERE h.owner = ANY($1::text[]) AND h.recorded_at >= $2 AND h.recorded_at < $3 AND h.action = 'upsert'
          AND NOT EXISTS (SELECT 1 FROM entry_history h0 WHERE h0.owner = h.owner AND h0.entry_id = h.entry_id AND h0.version < h.version)
      )
-     SELECT owner AS source, ${month('recorded_at')} AS month, count(*) AS entries,
-            percentile_disc(0.5) WITHIN GROUP (ORDER BY days) AS median,
-            percentile_disc(0.9) WITHIN GROUP (ORDER BY days) AS p90,
-            max(days) AS max
-     FROM first GROUP BY 1, 2`, params(w))
-  return rows.map((r) => ({ source: r.source, month: r.month, entries: Number(r.entries), median: r.median, p90: r.p90, max: r.max }))
+     SELECT owner AS source, ${month('recorded_at')} AS month, decided_on,
+            to_char(recorded_at AT TIME ZONE '${QUALITY_TIME_ZONE}', 'YYYY-MM-DD') AS arrived_on, complete, count(*) AS entries
+     FROM first GROUP BY 1, 2, 3, 4, 5`.replaceAll('$PLACEHOLDERS', () => '$4')
+  const { rows } = await db.query<{ source: string, month: string, decided_on: string | null, arrived_on: string, complete: boolean, entries: string }>(sql, [...params(w), PLACEHOLDERS])
+  return rows.map((r) => ({ source: r.source, month: r.month, decidedOn: r.decided_on, arrivedOn: r.arrived_on, complete: r.complete, entries: Number(r.entries) }))
+}
+
+/** List items accepted per source, month and domain (a removal counts under its entry's domain). */
+export async function domainFigures (db: pg.Pool, w: QualityWindow): Promise<Counted<{ domain: string, upserts: number, removals: number }>> {
+  const { rows } = await db.query<{ source: string, month: string, domain: string, upserts: string, removals: string }>(
+    `SELECT h.owner AS source, ${month('h.recorded_at')} AS month, coalesce(h.data ->> 'domain', e.domain, 'unknown') AS domain,
+            count(*) FILTER (WHERE h.action = 'upsert') AS upserts, count(*) FILTER (WHERE h.action = 'remove') AS removals
+     FROM entry_history h LEFT JOIN entries e ON e.owner = h.owner AND e.entry_id = h.entry_id
+     WHERE h.owner = ANY($1::text[]) AND h.recorded_at >= $2 AND h.recorded_at < $3
+     GROUP BY 1, 2, 3`, params(w))
+  return rows.map((r) => ({ source: r.source, month: r.month, domain: r.domain, upserts: Number(r.upserts), removals: Number(r.removals) }))
+}
+
+/** Current (not removed) entries per source and domain as the ledger stands, and when the source last changed one of that domain. */
+export async function domainCoverage (db: pg.Pool, platforms: string[]): Promise<Array<{ platform: string, domain: string, entries: number, lastChangedAt: string | null }>> {
+  const { rows } = await db.query<{ platform: string, domain: string, entries: string, last: Date | null }>(
+    `SELECT owner AS platform, domain, count(*) FILTER (WHERE status <> 'removed') AS entries, max(updated_at) AS last
+     FROM entries WHERE owner = ANY($1::text[]) GROUP BY 1, 2`, [platforms])
+  return rows.map((r) => ({ platform: r.platform, domain: r.domain, entries: Number(r.entries), lastChangedAt: r.last === null ? null : r.last.toISOString() }))
 }
 
 /**

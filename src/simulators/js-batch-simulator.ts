@@ -40,7 +40,7 @@ export interface JsHeldEntry {
   suspended?: boolean
 }
 
-/** The simulated Jiangsu credit platform (江苏省公共信用信息平台) and its batch interface. */
+/** The simulated Jiangsu credit platform (信用江苏) and its batch interface, as this project assumes it (adapters/js-batch/README.md). */
 export interface JsBatchSimulator {
   url: string
   failure: JsBatchFailureMode

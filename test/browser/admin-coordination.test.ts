@@ -61,6 +61,7 @@ t.test('the coordination cases in headless Chromium: overdue first, each provinc
     t.match(await page.innerText('[data-testid=coordination-stats]'), /JS/)
     await b.screenshot('operator-cases')
 
+    t.equal(await page.locator('select[name=status] option[value=withdrawn]').innerText(), '已终止', 'a case ended by the entry\'s removal is 已终止')
     // Filters: overdue only, then an empty month range.
     await page.selectOption('select[name=overdue]', 'true')
     await page.click('form.filters button[type=submit]')

@@ -123,6 +123,7 @@ t.test('the dashboard in headless Chromium: admin resends a dead delivery, audit
     await page.goto(`${base}/admin/#/messages?status=dead`)
     await page.waitForSelector('[data-testid=messages] tbody tr')
     t.equal(await page.locator('[data-testid=messages] tbody tr').count(), 2, 'two messages still have a dead delivery')
+    t.equal(await page.locator('[data-testid=messages] tbody td[data-kind="list.upsert"]').first().innerText(), '名单新增或变更', 'a kind code gets its Chinese label')
     t.notMatch(await page.innerText('body'), UNMASKED_ID, 'no identity number in clear')
   })
 })

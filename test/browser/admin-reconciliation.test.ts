@@ -94,7 +94,7 @@ t.test('reconciliation in headless Chromium: an operator runs it, opens a findin
     await b.screenshot('admin-reconciliation-heal-confirm')
     await page.click('[data-testid=heal-confirm]')
     await page.waitForSelector('[data-testid=heal-note]')
-    t.match(await page.innerText('[data-testid=heal-note]'), /已发出 \d+ 条修复消息/)
+    t.match(await page.innerText('[data-testid=heal-note]'), /已发出 \d+ 条纠偏\/补发消息/, 'a heal is 纠偏/补发: 修复 is 信用修复')
     await page.waitForSelector('[data-testid=healed-at]')
     t.equal(await page.locator('[data-testid=heal-button]').count(), 0, 'a run is healed once: the button is gone')
     const jtis = await page.locator('[data-testid=heal-jtis] a').allInnerTexts()

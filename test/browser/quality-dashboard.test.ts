@@ -20,6 +20,13 @@ t.test('the dashboard\'s data quality page: figures per source and month, and th
     payload: { subject: sampleEntry('SH', '310000', 1).subject.creditCode as string, purpose: 'tender', decisionType: 'public-procurement' }
   })
   t.equal(check.statusCode, 200)
+  const outcome = await h.app.inject({
+    method: 'POST',
+    url: `/v1/checks/${String(check.json().checkId)}/outcome`,
+    headers: { authorization: `Bearer ${await h.platformToken('ZJ')}` },
+    payload: { outcome: 'handled-more-strictly' }
+  })
+  t.equal(outcome.statusCode, 201)
   const password = 'correct horse battery staple'
   await createAccount(h.db, 'operator1', ['operator'], password)
 
@@ -33,6 +40,15 @@ t.test('the dashboard\'s data quality page: figures per source and month, and th
   t.match(rows.find((r) => r.includes('SH')), /SH\s+2\s+0\s+0\.00%/, 'SH: two received, none refused')
   t.match(rows.find((r) => r.includes('JS')), /JS\s+1\s+1\s+100\.00%\s+NOT_OWNER 1/, 'JS: one refused, and why')
   t.match(await page.innerText('[data-testid=check-stats]'), /1/, 'the checks are counted')
+  t.match(await page.innerText('[data-testid=check-stats]'), /从严办理 1/, 'the outcome in seed 001\'s words (应查必查: 从严办理)')
+  const head = await page.innerText('[data-testid=quality] thead')
+  t.match(head, /统一社会信用代码重错码率/, 'the indicator\'s name (浙政办发〔2021〕29号)')
+  t.match(head, /归集合规率/, '归集合规率 next to it')
+  t.match(head, /时效中位数（工作日）/, 'timeliness in working days')
+  t.match(rows.find((r) => r.includes('SH')), /食品药品 2/, 'SH\'s entries per domain, labelled')
+  t.equal(await page.innerText('[data-testid=coverage-SH-food-drug]'), '2', 'coverage: SH holds two food-drug entries')
+  t.equal(await page.innerText('[data-testid=coverage-JS-food-drug]'), '0', 'JS none: its envelope was refused')
+  t.match(await page.innerText('[data-testid=coverage] thead'), /食品药品[\s\S]*旅游/, 'every domain of the registries, labelled')
   await b.screenshot('operator-quality')
   t.same(b.console.filter((m) => /Content Security Policy|pageerror/i.test(m)), [], 'no CSP violation, no page error')
 })

@@ -13,7 +13,7 @@ const noSign = async (): Promise<string> => { throw new Error('ah-xml does not s
 
 function adapterFor (sim: AhXmlSimulator, secrets: Record<string, string>, timeoutMs = 1500, legacy = false): PlatformAdapter {
   return createAhXmlAdapter({
-    platform: { id: 'AH', name: '安徽省公共信用信息平台', regionCode: '340000', adapter: 'ah-xml', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY, ...(legacy ? { ahXml: { legacyCbc: true } } : {}) },
+    platform: { id: 'AH', name: '信用安徽', regionCode: '340000', adapter: 'ah-xml', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY, ...(legacy ? { ahXml: { legacyCbc: true } } : {}) },
     policy: { ...DEFAULT_DELIVERY, timeoutMs },
     sign: noSign,
     secrets

@@ -116,7 +116,8 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
   t.equal(sh.completeness.find((c) => c.field === 'decision.documentNumber')?.rate, 0.75)
   t.same(sh.creditCodes, { items: 3, duplicates: 2, duplicateRate: 2 / 3, refusedItems: 0, refusedInvalid: 0, errorRate: 2 / 3, indicator: 0.0001, meetsIndicator: false },
     'one code for two names: both entries count')
-  t.same(sh.freshness, { entries: 4, medianDays: 10, p90Days: 100, maxDays: 100 }, 'days from decision to arrival: 2, 10, 30, 100')
+  // Calendar days here; the working days depend on the day the test runs (quality-indicators.test.ts pins them).
+  t.match(sh.freshness, { entries: 4, medianDays: 10, p90Days: 100, maxDays: 100 }, 'days from decision to arrival: 2, 10, 30, 100')
   t.same(sh.contradictions, { entries: 2, acrossProvinces: 2 }, 's1 and s4 share the code ZJ lists as red')
 
   const js = row(month, 'JS')

@@ -1,6 +1,7 @@
 import t from 'tap'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defaultConfigDir } from '../../config/load-config.js'
 import { loadSeedDocuments, orphanParagraphs, paragraphTexts, parseCitations, type Citation } from '../helpers/policy-citations.js'
 
@@ -136,3 +137,32 @@ function findParagraphs (text: string, phrase: string): string[] {
     .map((m) => m[1] as string)
     .filter((h) => paragraphTexts(text, h.slice(1, -1)).some((p) => p.includes(phrase)))
 }
+
+/** The TypeScript sources (src, adapters, contracts, config), from the repository root. */
+function sources (): string[] {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : []
+  })
+  return ['src', 'adapters', 'contracts', 'config'].flatMap((d) => walk(join(root, d)))
+}
+
+t.test('every paragraph the code cites (comments, descriptions) of a document in the seed fixtures is in it', async (t) => {
+  const files = sources()
+  t.ok(files.length > 100, `${files.length} source files read`)
+  let cited = 0
+  for (const file of files) {
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      for (const c of parseCitations(line).citations) {
+        const text = documents.get(c.document)
+        if (text === undefined) continue
+        for (const p of c.paragraphs) {
+          cited++
+          if (paragraphTexts(text, p).length !== 1) t.fail(`${file}:${i + 1}: ${c.document} has no single paragraph （${p}）`)
+        }
+      }
+    })
+  }
+  t.ok(cited > 50, `${cited} paragraph citations in the code checked`)
+})

@@ -10,7 +10,7 @@ import type { PageDef } from './page'
 interface ActionRow { seq: string, at: string, principal: string, action: string, target: string, detail: unknown }
 
 const labels = {
-  zh: { heading: '操作审计', intro: '每一次管理操作（重发、修复、审批、登录、导出）均不可更改地记入哈希链。', principal: '操作人', action: '操作', target: '对象', detail: '详情', chainOk: '哈希链完整：{rows} 条，链头 {hash}…', chainBroken: '哈希链在第 {seq} 条断开：{reason}' },
+  zh: { heading: '操作审计', intro: '每一次管理操作（重发、纠偏/补发、审批、登录、导出）均不可更改地记入哈希链。', principal: '操作人', action: '操作', target: '对象', detail: '详情', chainOk: '哈希链完整：{rows} 条，链头 {hash}…', chainBroken: '哈希链在第 {seq} 条断开：{reason}' },
   en: { heading: 'Admin actions', intro: 'Every admin action (resend, heal, approve, login, export) is kept in an append-only hash chain.', principal: 'Who', action: 'Action', target: 'Target', detail: 'Detail', chainOk: 'Hash chain intact: {rows} rows, head {hash}…', chainBroken: 'Hash chain broken at row {seq}: {reason}' }
 }
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api } from '../api'
-import { usePageLabels } from '../i18n'
+import { useCodeLabel, usePageLabels } from '../i18n'
 import { formatTime, maskText } from '../mask'
 import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
@@ -30,6 +30,7 @@ const json = (v: unknown): string => v === null || v === undefined ? '—' : mas
 
 function MessageDetailPage ({ params, session }: PageProps) {
   const t = usePageLabels(labels)
+  const label = useCodeLabel()
   const jti = params.jti ?? ''
   const detail = useLoad(async () => await api<Detail>(`/v1/admin/messages/${encodeURIComponent(jti)}`), jti)
   const [note, setNote] = useState<Record<string, string>>({})
@@ -51,7 +52,7 @@ function MessageDetailPage ({ params, session }: PageProps) {
         <>
           <dl class='facts'>
             <dt>{t('origin')}</dt><dd>{d.iss}</dd>
-            <dt>{t('kind')}</dt><dd>{d.kind}</dd>
+            <dt>{t('kind')}</dt><dd title={d.kind}>{label('kind', d.kind)} <small class='muted'>{d.kind}</small></dd>
             <dt>{t('items')}</dt><dd>{d.items}</dd>
             <dt>{t('received')}</dt><dd>{formatTime(d.receivedAt)}</dd>
             <dt>{t('digest')}</dt><dd><code>{d.digest}</code></dd>

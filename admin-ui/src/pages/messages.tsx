@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, query } from '../api'
-import { usePageLabels } from '../i18n'
+import { useCodeLabel, usePageLabels } from '../i18n'
 import { formatTime } from '../mask'
 import { hashQuery, href, setHashQuery, useHash } from '../router'
 import { Badge, ErrorLine } from '../components/status'
@@ -18,6 +18,7 @@ const FIELDS = ['q', 'origin', 'destination', 'status'] as const
 
 function MessagesPage () {
   const t = usePageLabels(labels)
+  const label = useCodeLabel()
   const hash = useHash()
   const params = hashQuery(hash)
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<typeof FIELDS[number], string>
@@ -49,7 +50,7 @@ function MessagesPage () {
             {result.data?.messages.map((m) => (
               <tr key={m.jti}>
                 <td><a href={href(`messages/${encodeURIComponent(m.jti)}`)}>{m.jti}</a></td>
-                <td>{m.iss}</td><td>{m.kind}</td><td>{m.items}</td><td>{formatTime(m.receivedAt)}</td>
+                <td>{m.iss}</td><td title={m.kind} data-kind={m.kind}>{label('kind', m.kind)}</td><td>{m.items}</td><td>{formatTime(m.receivedAt)}</td>
                 <td>{Object.entries(m.statuses).map(([s, n]) => <span key={s}><Badge kind='status' value={s} t={t} /> {n} </span>)}</td>
               </tr>
             ))}

@@ -59,7 +59,7 @@ export const reconcileLabels: Record<Lang, Labels> = {
     requestedBy: '发起人',
     started: '开始',
     finished: '结束',
-    healed: '已修复',
+    healed: '已纠偏/补发',
     allReplicas: '全部副本平台'
   },
   en: {
