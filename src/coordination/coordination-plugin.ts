@@ -3,14 +3,21 @@ import { Queue, Worker } from 'bullmq'
 import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
 import { sweepExpired } from './expiry-sweep.js'
 import { sweepOverdue } from './overdue-sweep.js'
+import { sweepSubjectDeadlines } from './subject-deadline-sweep.js'
 import { workflowDeps } from './workflow-deps.js'
 
 export interface CoordinationSweeps {
-  /** Runs both sweeps now (tests, the demo, an operator): reminders sent and entries expired. */
-  runNow: (at?: Date) => Promise<{ reminders: number, expired: number }>
+  /**
+   * Runs the sweeps now (tests, the demo, an operator): case reminders sent, entries expired, and
+   * objections and repair requests newly marked overdue (each with a reminder to the owner).
+   */
+  runNow: (at?: Date) => Promise<SweepResult>
   /** How many job schedulers the coordination queue holds (0 without workers). */
   schedulers: () => Promise<number>
 }
+
+/** What one run of the coordination sweeps did. */
+export interface SweepResult { reminders: number, expired: number, objectionsOverdue: number, repairsOverdue: number }
 
 declare module 'fastify' {
   interface FastifyInstance { coordination: CoordinationSweeps }
@@ -21,14 +28,15 @@ const QUEUE = 'coordination'
 /**
  * The scheduled side of coordination: a BullMQ job scheduler (a repeatable job, one per Redis
  * prefix however many gateways run) fires every `coordinationSweepMs`; a worker finds overdue
- * responses and feedback (reminders, overdue marks) and entries whose validity ended (removed).
+ * responses and feedback (reminders, overdue marks), objections and repair requests past their
+ * deadline (overdue marks, a reminder to the owner) and entries whose validity ended (removed).
  */
 export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => {
   const deps = workflowDeps(app)
-  const runNow = async (at: Date = new Date()): Promise<{ reminders: number, expired: number }> => {
+  const runNow = async (at: Date = new Date()): Promise<SweepResult> => {
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)
-    return { reminders, expired }
+    return { reminders, expired, ...await sweepSubjectDeadlines(app.pg, deps, at) }
   }
   if (!opts.workers) {
     app.decorate('coordination', { runNow, schedulers: async () => 0 })
@@ -43,7 +51,7 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
   app.decorate('coordination', { runNow, schedulers: async () => await queue.getJobSchedulersCount() })
   const worker = new Worker(QUEUE, async () => {
     const done = await runNow()
-    if (done.reminders > 0 || done.expired > 0) app.log.info(done, 'coordination sweep')
+    if (Object.values(done).some((n) => n > 0)) app.log.info(done, 'coordination sweep')
     return done
   }, { connection, prefix, concurrency: 1 })
   worker.on('failed', (_job, err) => { app.log.warn({ err: err.message }, 'coordination sweep failed') })
