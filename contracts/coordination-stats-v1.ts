@@ -12,7 +12,12 @@ export const CoordinationStatsRowV1 = Type.Object({
   responses: Type.Object({ onTime: N, late: N, missing: N }),
   feedback: Type.Object({ onTime: N, late: N, incomplete: N }),
   objections: Type.Object({
-    opened: N, open: N, upheld: N, corrected: N, revoked: N, withdrawn: N,
+    opened: N,
+    open: N,
+    upheld: N,
+    corrected: N,
+    revoked: N,
+    withdrawn: N,
     overdue: Type.Integer({ minimum: 0, description: 'Not answered by the deadline (working days, 国发〔2016〕33号 (二十二)), answered since or not' })
   }),
   repairs: Type.Object({

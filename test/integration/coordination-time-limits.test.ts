@@ -93,7 +93,7 @@ t.test('国办发〔2020〕49号 (十一): a repair.decision by a platform other
   const foreign = await send(h, 'ZJ', 'repair.decision', [repairDecision(entry, 'R1', 'granted')])
   t.equal(foreign.status, 403)
   t.equal(foreign.body.code, 'NOT_OWNER')
-  t.equal((await h.db.query("SELECT status FROM entries WHERE entry_id = $1", [entry.entryId])).rows[0]?.status, 'active', 'the entry stays')
+  t.equal((await h.db.query('SELECT status FROM entries WHERE entry_id = $1', [entry.entryId])).rows[0]?.status, 'active', 'the entry stays')
   t.equal((await h.db.query("SELECT status FROM repairs WHERE repair_id = 'R1'")).rows[0]?.status, 'open')
   const unknown = await send(h, 'JS', 'repair.decision', [repairDecision(entry, 'R9', 'granted')])
   t.equal(unknown.body.code, 'REPAIR_UNKNOWN')
