@@ -48,7 +48,7 @@ t.test('国发〔2016〕33号 (二十二): an objection unanswered after its wor
   t.equal(sent.length, 1)
   t.equal(sent[0]?.destination, 'JS', 'the reminder goes to the owner, who must answer')
   t.match(sent[0]?.item, { noticeType: 'reminder', objectionId: 'O1', entryId: entry.entryId, owner: 'JS', dueOn: '2026-12-04' })
-  t.equal((await h.db.query("SELECT overdue FROM objections WHERE objection_id = 'O1'")).rows[0]?.overdue, true)
+  t.match((await read(h, `/v1/entries/JS/${entry.entryId}`)).body.objections, [{ objectionId: 'O1', status: 'open', answerBy: '2026-12-04', overdue: true }])
 
   // Answered late: it stays counted as overdue.
   await accept(h, 'JS', 'objection.resolve', [resolution(entry, 'O1', 'upheld')])
@@ -120,6 +120,8 @@ t.test('国办发〔2020〕49号 (十一): a granted repair removes the entry, a
   t.same(removal.rows.map((r) => r.destination), ['AH', 'SH', 'ZJ'], 'the gateway\'s removal reaches every other platform')
   const tracking = (await read(h, `/v1/entries/JS/${entry.entryId}`)).body
   t.equal(tracking.lastChange.kind, 'list.remove', 'tracked until every platform has confirmed it')
+  t.match(tracking.repairs, [{ repairId: 'R1', status: 'granted', raisedBy: 'ZJ', decideBy: '2026-12-16', removal: { kind: 'list.remove', complete: false } }])
+  t.equal(tracking.repairs[0].removal.destinations.length, 3)
   const c = (await read(h, '/v1/cases/JS/C1')).body
   t.equal(c.status, 'withdrawn')
   t.equal(c.removedBy, 'repair')
