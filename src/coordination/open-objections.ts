@@ -3,6 +3,7 @@ import type { ObjectionOpenItemV1 } from '../../contracts/objection-items-v1.js'
 import { lockCasesOfEntry, saveCase, step } from './case-store.js'
 import { ItemErrors } from '../errors/item-errors.js'
 import { objectionAnswerBy } from './subject-deadlines.js'
+import { chinaToday } from './case-deadlines.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
 /**
@@ -15,6 +16,11 @@ export async function openObjections (client: pg.PoolClient, deps: WorkflowDeps,
   const items = msg.items as ObjectionOpenItemV1[]
   const errors = new ItemErrors()
   for (const [index, item] of items.entries()) {
+    // The answer deadline counts from lodgedOn: a day after receipt would postpone it.
+    if (item.lodgedOn > chinaToday(msg.at)) {
+      errors.add(index, '/lodgedOn', 'SCHEMA_INVALID', 'lodgedOn is after the day the gateway received the objection (China Standard Time)')
+      continue
+    }
     const { rows } = await client.query<{ status: string, version: number, list_code: string, domain: string }>(
       'SELECT status, version, list_code, domain FROM entries WHERE owner = $1 AND entry_id = $2 FOR UPDATE', [item.owner, item.entryId])
     const entry = rows[0]

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { ItemErrors } from '../errors/item-errors.js'
+import { chinaToday } from './case-deadlines.js'
 import { earliestRepairOn, repairDecideBy } from './subject-deadlines.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
@@ -17,7 +18,13 @@ interface RepairedEntry { status: string, version: number, list_type: string, li
 export async function requestRepairs (client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage): Promise<string[]> {
   const items = msg.items as RepairRequestItemV1[]
   const errors = new ItemErrors()
+  const today = chinaToday(msg.at)
   for (const [index, item] of items.entries()) {
+    // A date after receipt would move the earliest-date check and the deadline at the sender's will.
+    if (item.requestedOn > today) {
+      errors.add(index, '/requestedOn', 'SCHEMA_INVALID', 'requestedOn is after the day the gateway received the request (China Standard Time)')
+      continue
+    }
     const { rows } = await client.query<RepairedEntry>(
       `SELECT status, version, list_type, list_code, domain, data->>'validFrom' AS valid_from, (data->>'repairable')::boolean AS repairable
        FROM entries WHERE owner = $1 AND entry_id = $2 FOR UPDATE`, [item.owner, item.entryId])

@@ -34,6 +34,8 @@ t.test('国发〔2016〕33号 (二十二): an objection unanswered after its wor
   await accept(h, 'JS', 'list.upsert', [entry])
   // Lodged Friday 2026-11-20: ten working days (the default; the food-drug list type names none) end Friday 2026-12-04.
   await accept(h, 'ZJ', 'objection.open', [{ ...objection(entry, 'O1'), lodgedOn: '2026-11-20' }])
+  const late = await send(h, 'AH', 'objection.open', [{ ...objection(entry, 'O0'), lodgedOn: '9999-12-31' }])
+  t.equal(late.body.code, 'SCHEMA_INVALID', 'lodgedOn after receipt would postpone the deadline')
   const due = await h.db.query("SELECT to_char(answer_by, 'YYYY-MM-DD') AS answer_by, overdue FROM objections WHERE objection_id = 'O1'")
   t.same(due.rows[0], { answer_by: '2026-12-04', overdue: false })
 
@@ -68,20 +70,22 @@ t.test('国发〔2016〕33号 (二十二): an objection answered in time is neve
 
 t.test('国办发〔2020〕49号 (十一): a repair.request before validFrom + exit.minimumMonths is refused, and nothing of it is kept', async (t) => {
   const h = await startHarness(t)
-  const entry = sampleEntry('JS', '320000', 1) // food-drug, validFrom 2026-03-15, exit.minimumMonths 12
+  const entry = listedLongAgo('JS', '320000', 1) // food-drug, validFrom 2025-06-01, exit.minimumMonths 12
   await accept(h, 'JS', 'list.upsert', [entry])
-  const early = await send(h, 'ZJ', 'repair.request', [repairRequest(entry, 'R1', '2027-03-14')])
+  const early = await send(h, 'ZJ', 'repair.request', [repairRequest(entry, 'R1', '2026-05-31')])
   t.equal(early.status, 422)
   t.equal(early.body.code, 'REPAIR_TOO_EARLY')
-  t.match((early.body.errors as Array<{ path: string, detail: string }>)[0], { path: '/requestedOn', detail: /2027-03-15/ })
+  t.match((early.body.errors as Array<{ path: string, detail: string }>)[0], { path: '/requestedOn', detail: /2026-06-01/ })
   t.equal(await h.count('repairs'), 0)
   t.equal((await h.db.query('SELECT 1 FROM envelopes WHERE jti = $1', [early.jti])).rowCount, 0, 'the refused envelope is not stored')
-  await accept(h, 'ZJ', 'repair.request', [repairRequest(entry, 'R1', '2027-03-15')])
+  const future = await send(h, 'ZJ', 'repair.request', [repairRequest(entry, 'R1', '9999-12-31')])
+  t.equal(future.body.code, 'SCHEMA_INVALID', 'a request dated after its receipt cannot pass the earliest date')
+  await accept(h, 'ZJ', 'repair.request', [repairRequest(entry, 'R1', '2026-06-01')])
   t.equal(await h.count('repairs'), 1, 'from the earliest day on it is taken')
 
   const court = courtEntry('SH', '310000', 2)
   await accept(h, 'SH', 'list.upsert', [court])
-  const notRepairable = await send(h, 'JS', 'repair.request', [repairRequest(court, 'R2', '2030-01-01')])
+  const notRepairable = await send(h, 'JS', 'repair.request', [repairRequest(court, 'R2', '2026-11-25')])
   t.equal(notRepairable.body.code, 'NOT_REPAIRABLE', 'a list type that rules repair out refuses the request itself')
 })
 
