@@ -58,7 +58,8 @@ export const CatalogueItemSchema = Type.Object({
 
 /** Exit rules of a list type (移出条件和程序, 国发〔2016〕33号 (二十一)). */
 export const ExitRulesSchema = Type.Object({
-  minimumMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 600, description: 'Earliest exit, e.g. on repair' })),
+  minimumMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 600, description: 'Earliest exit, e.g. on repair: a repair.request before validFrom + minimumMonths is refused (REPAIR_TOO_EARLY)' })),
+  repairWithinWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Working days the owner has to decide a repair request (国办发〔2020〕49号 (十二) "在规定时限内办结"; the texts give no number). Default 15' })),
   maximumMonths: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'Removed at the latest after this period' })),
   conditions: Type.String({ minLength: 1, maxLength: 2000 })
 }, { additionalProperties: false })
@@ -74,7 +75,8 @@ export const ListTypeDefSchema = Type.Object({
   exit: ExitRulesSchema,
   repairable: Type.Boolean(),
   objection: Type.Object({
-    measuresContinueDuringObjection: Type.Boolean({ description: 'False: measures suspended while the source verifies (国发〔2016〕33号 (二十二)); true for court lists' })
+    measuresContinueDuringObjection: Type.Boolean({ description: 'False: measures suspended while the source verifies (国发〔2016〕33号 (二十二)); true for court lists' }),
+    answerWithinWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Working days the owner has to resolve an objection (国发〔2016〕33号 (二十二) "尽快核实并反馈"; the texts give no number). Default 10' }))
   }, { additionalProperties: false }),
   informationOnlyOutsideOwner: Type.Optional(Type.Boolean({ description: 'True: outside its province the entry is information only unless the receiver has its own basis. Default false in the national file, true in a provincial one' })),
   defaultMeasures: Type.Array(Code, { uniqueItems: true, maxItems: 100 }),

@@ -37,7 +37,19 @@ export const EntryTrackingV1 = Type.Object({
     measuresContinue: Type.Boolean(),
     openedAt: Type.String(),
     resolvedAt: Type.Union([Type.String(), Type.Null()]),
+    answerBy: Type.Union([Type.String(), Type.Null()], { description: 'Day the owner must resolve it by (working days, 24:00 CST, 国发〔2016〕33号 (二十二)); null before migration 014' }),
+    overdue: Type.Boolean({ description: 'Not resolved by answerBy' }),
     suspension: PropagationV1
+  })),
+  repairs: Type.Array(Type.Object({
+    repairId: Type.String(),
+    status: Type.String({ description: 'open, granted, refused or withdrawn' }),
+    raisedBy: Type.String({ description: 'The platform that received the application' }),
+    requestedOn: Type.String(),
+    decideBy: Type.String({ description: 'Day the owner must decide by (working days, 24:00 CST, 国办发〔2020〕49号 (十二))' }),
+    overdue: Type.Boolean(),
+    decidedAt: Type.Union([Type.String(), Type.Null()]),
+    removal: Type.Union([PropagationV1, Type.Null()], { description: 'The removal a granted repair caused, tracked until every platform confirmed it' })
   }))
 }, { $id: 'EntryTrackingV1' })
 export type EntryTrackingV1 = Static<typeof EntryTrackingV1>

@@ -6,6 +6,7 @@ import { ListUpsertItemV1 } from './list-upsert-item-v1.js'
 import { ObjectionOpenItemV1, ObjectionResolveItemV1 } from './objection-items-v1.js'
 import { PunishmentFeedbackItemV1 } from './punishment-feedback-item-v1.js'
 import { PunishmentNoticeItemV1 } from './punishment-notice-item-v1.js'
+import { RepairDecisionItemV1, RepairRequestItemV1 } from './repair-items-v1.js'
 
 /** The JWS `typ` every envelope carries. */
 export const ENVELOPE_TYP = 'yrd-envelope+jwt'
@@ -25,8 +26,10 @@ export const EnvelopeKindV1 = Type.Union([
   Type.Literal('punishment.feedback'),
   Type.Literal('objection.open'),
   Type.Literal('objection.resolve'),
-  Type.Literal('gateway.notice')
-], { title: 'EnvelopeKindV1', description: 'gateway.notice is issued by the gateway only (iss YRD)' })
+  Type.Literal('gateway.notice'),
+  Type.Literal('repair.request'),
+  Type.Literal('repair.decision')
+], { title: 'EnvelopeKindV1', description: 'gateway.notice is issued by the gateway only (iss YRD); repair.request and repair.decision go beyond the six kinds of the contract (credit repair, 国办发〔2020〕49号 (十一)(十二))' })
 export type EnvelopeKindV1 = Static<typeof EnvelopeKindV1>
 
 /** Kinds only the gateway issues: a platform's envelope of such a kind is refused. */
@@ -40,7 +43,9 @@ export const ITEM_SCHEMAS = {
   'punishment.feedback': PunishmentFeedbackItemV1,
   'objection.open': ObjectionOpenItemV1,
   'objection.resolve': ObjectionResolveItemV1,
-  'gateway.notice': GatewayNoticeItemV1
+  'gateway.notice': GatewayNoticeItemV1,
+  'repair.request': RepairRequestItemV1,
+  'repair.decision': RepairDecisionItemV1
 } as const satisfies Record<EnvelopeKindV1, TSchema>
 
 export type ItemOf<K extends EnvelopeKindV1> = Static<(typeof ITEM_SCHEMAS)[K]>

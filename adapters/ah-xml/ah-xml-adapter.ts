@@ -10,6 +10,7 @@ import { ahExportClient } from './ah-xml-export.js'
 import { ahKeys, ahXmlOptions } from './ah-xml-keys.js'
 import { toNative } from './ah-xml-mapping.js'
 import { judgeAnswer, parseReceipt } from './ah-xml-receipt.js'
+import { nativeKindOf } from '../native-kinds.js'
 
 /** Where the platform takes messages and answers health checks, when the config does not say. */
 export const RECEIVE_PATH = '/ahxy/gateway/receive'
@@ -43,11 +44,12 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       // Mapping first: a record the platform cannot hold fails here, before anything is sent.
-      const records = d.items.map((item, i) => toNative(d.kind, item, i))
+      const kind = nativeKindOf('ah-xml', d.kind)
+      const records = d.items.map((item, i) => toNative(kind, item, i))
       const XXID = nativeMessageId(d.origin, d.jti)
-      const payloadXml = buildPayload({ XXID, XXLX: KIND_CODES[d.kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })
+      const payloadXml = buildPayload({ XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })
       const { body, digest } = sealMessage({
-        header: { XXID, XXLX: KIND_CODES[d.kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
+        header: { XXID, XXLX: KIND_CODES[kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
         payloadXml,
         key: keys.out.enc,
         macKey: keys.out.mac

@@ -1,4 +1,4 @@
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../native-kinds.js'
 
 /**
  * The code tables of the Anhui exchange interface (安徽省公共信用信息平台数据交换接口): each maps a
@@ -16,14 +16,14 @@ export const KIND_CODES = {
   'objection.open': 'YYSQ', // 异议申请
   'objection.resolve': 'YYCL', // 异议处理结果
   'gateway.notice': 'WGTZ' // 网关通知
-} as const satisfies Record<EnvelopeKindV1, string>
+} as const satisfies Record<NativeKind, string>
 
 /** 消息类型 of the export for reconciliation: 名单导出 (the gateway's query) and its answer 名单导出结果. */
 export const EXPORT_CODES = { query: 'MDDC', answer: 'MDDCJG' } as const
 
 /** The contract kind of a message type code, or undefined when the code is not one of ours. */
-export function kindOfCode (code: string): EnvelopeKindV1 | undefined {
-  for (const [kind, c] of Object.entries(KIND_CODES)) if (c === code) return kind as EnvelopeKindV1
+export function kindOfCode (code: string): NativeKind | undefined {
+  for (const [kind, c] of Object.entries(KIND_CODES)) if (c === code) return kind as NativeKind
   return undefined
 }
 

@@ -1,4 +1,4 @@
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../native-kinds.js'
 import {
   DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, NOTICE_TYPE_CODES, REMOVAL_REASON_CODES,
   RESOLUTION_CODES, ROLE_CODES, SEVERE_CATEGORY_CODES, SUBJECT_TYPE_CODES, type CodeTable
@@ -70,7 +70,7 @@ const department = (prefix: string): readonly FieldSpec[] => [
 ]
 
 /** The record layout of each message type. */
-export const RECORD_FIELDS: Readonly<Record<EnvelopeKindV1, readonly FieldSpec[]>> = {
+export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> = {
   // 名单发布: the entry in full, 国办发〔2020〕49号 (八).
   'list.upsert': [
     { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },

@@ -6,6 +6,7 @@ import { ID_CARD_TYPE, NO, YES } from './ah-xml-codes.js'
 import { codePoints, xmlCharProblem, type AhElement, type AhValue } from './ah-xml-codec.js'
 import { RECORD_FIELDS, type FieldSpec } from './ah-xml-fields.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
+import type { NativeKind } from '../native-kinds.js'
 
 const checks = Object.fromEntries(
   Object.entries(ITEM_SCHEMAS).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema as TSchema)])
@@ -77,7 +78,7 @@ function writeFields (fields: readonly FieldSpec[], obj: Plain, at: string, out:
  * exceeds, a character XML cannot carry, a value its code tables lack) is refused with a
  * permanent AdapterError naming the field, since sending it again can never succeed.
  */
-export function toNative<K extends EnvelopeKindV1> (kind: K, item: ItemOf<K> | unknown, index = 0): AhElement {
+export function toNative<K extends NativeKind> (kind: K, item: ItemOf<K> | unknown, index = 0): AhElement {
   const problem = schemaProblem(kind, item)
   if (problem !== undefined) throw refuse(`item ${index} is not a valid ${kind} item (${problem})`)
   try {
@@ -184,7 +185,7 @@ function listItems (raw: AhValue, item: string, where: string): Array<string | A
  * {@link toNative}. An unknown element, a missing one, a code outside its table, or a result that
  * is not a valid contract item is refused (permanent AdapterError naming the field, not its value).
  */
-export function fromNative<K extends EnvelopeKindV1> (kind: K, record: AhElement, index = 0): ItemOf<K> {
+export function fromNative<K extends NativeKind> (kind: K, record: AhElement, index = 0): ItemOf<K> {
   let item: Plain
   try {
     item = readFields(RECORD_FIELDS[kind], record, 'JL.', {})

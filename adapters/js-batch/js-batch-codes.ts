@@ -1,4 +1,4 @@
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../native-kinds.js'
 
 /**
  * A two-way code table between a contract enumeration and the Chinese label the Jiangsu platform
@@ -21,7 +21,7 @@ function table<T extends string> (what: string, pairs: Record<T, string>): CodeT
 }
 
 /** 数据类型: which contract kind a row carries. */
-export const DATA_TYPES = table<EnvelopeKindV1>('数据类型', {
+export const DATA_TYPES = table<NativeKind>('数据类型', {
   'list.upsert': '01',
   'list.remove': '02',
   'punishment.notice': '03',

@@ -14,13 +14,14 @@ import type { JsRow } from './js-batch-columns.js'
 import { JsRowReader } from './js-row-reader.js'
 import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
 import { fieldsOf, subjectFromNative, subjectToNative } from './js-subject-mapping.js'
+import { nativeKindOf, type NativeKind } from '../native-kinds.js'
 
 /** A contract item of any kind together with its kind. */
-export type JsItem = { [K in EnvelopeKindV1]: { kind: K, item: ItemOf<K> } }[EnvelopeKindV1]
+export type JsItem = { [K in NativeKind]: { kind: K, item: ItemOf<K> } }[NativeKind]
 
 type Writer = (w: JsRowWriter, item: unknown) => void
 
-const KEYS: Record<EnvelopeKindV1, readonly string[]> = {
+const KEYS: Record<NativeKind, readonly string[]> = {
   'list.upsert': ['entryId', 'owner', 'version', 'listType', 'listCode', 'domain', 'severeCategory', 'subject', 'facts', 'legalBasis', 'decision', 'measures', 'exitConditions', 'remedies', 'validFrom', 'validUntil', 'repairable'],
   'list.remove': ['entryId', 'owner', 'version', 'reason', 'basis', 'effectiveOn'],
   'punishment.notice': ['caseId', 'mode', 'entryId', 'owner', 'initiatingDepartment', 'subject', 'measures', 'respondBy', 'feedbackBy', 'note'],
@@ -30,7 +31,7 @@ const KEYS: Record<EnvelopeKindV1, readonly string[]> = {
   'gateway.notice': ['noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome', 'measures', 'dueOn', 'text']
 }
 
-const WRITERS: Record<EnvelopeKindV1, Writer> = {
+const WRITERS: Record<NativeKind, Writer> = {
   'list.upsert': (w, value) => {
     const i = fieldsOf('item', value, KEYS['list.upsert'])
     w.text('名单编号', 'entryId', i.entryId)
@@ -145,10 +146,9 @@ const WRITERS: Record<EnvelopeKindV1, Writer> = {
  */
 export function toNative (kind: EnvelopeKindV1, item: unknown): JsRow {
   const w = new JsRowWriter()
-  const writer = WRITERS[kind] as Writer | undefined
-  if (writer === undefined) throw new AdapterError(`kind ${String(kind)} has no 数据类型`, { retryable: false })
-  w.code('数据类型', DATA_TYPES, 'kind', kind)
-  writer(w, item)
+  const native = nativeKindOf('js-batch', kind)
+  w.code('数据类型', DATA_TYPES, 'kind', native)
+  WRITERS[native](w, item)
   return w.row
 }
 

@@ -8,6 +8,7 @@ import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
 import { shExportClient } from './sh-rest-export.js'
+import { nativeKindOf } from '../native-kinds.js'
 
 /** The adapter's name in platform config files (`"adapter": "sh-rest"`). */
 export const SH_REST_ADAPTER = 'sh-rest'
@@ -51,13 +52,14 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
     exportList: shExportClient(pool, apiRoot, { appKey, appSecret }, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
+      const kind = nativeKindOf(SH_REST_ADAPTER, d.kind)
       const msgId = nativeMessageId(d.origin, d.jti)
       const message: ShRequestBody = {
         msgId,
-        msgType: SH_MSG_TYPES[d.kind],
+        msgType: SH_MSG_TYPES[kind],
         sourceProvince: d.origin,
         sendTime: d.receivedAt,
-        records: d.items.map((item, i) => toNative(d.kind, item, `items[${i}]`))
+        records: d.items.map((item, i) => toNative(kind, item, `items[${i}]`))
       }
       const body = Buffer.from(JSON.stringify(message), 'utf8')
       // Signed here, per attempt: a retry is a new request with its own timestamp and nonce.

@@ -8,13 +8,14 @@ import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contract
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
 import { AdapterError } from '../types.js'
+import type { NativeKind } from '../native-kinds.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
 import type { ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShListRemoval, ShMeasure, ShObjection, ShObjectionResult, ShRecord, ShRecordType } from './sh-rest-native.js'
 import { subjectFromNative, subjectToNative } from './sh-rest-subject.js'
 
 /** A contract item together with its kind. */
-export type ShContractItem = { [K in EnvelopeKindV1]: { kind: K, item: ItemOf<K> } }[EnvelopeKindV1]
+export type ShContractItem = { [K in NativeKind]: { kind: K, item: ItemOf<K> } }[NativeKind]
 
 /** The native record type that carries each contract kind. */
 export const SH_RECORD_TYPES = {
@@ -25,7 +26,7 @@ export const SH_RECORD_TYPES = {
   'objection.open': 'objection',
   'objection.resolve': 'objectionResult',
   'gateway.notice': 'gatewayNotice'
-} as const satisfies Record<EnvelopeKindV1, ShRecordType>
+} as const satisfies Record<NativeKind, ShRecordType>
 
 const checks = Object.fromEntries(
   Object.entries(ITEM_SCHEMAS).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema as TSchema)])
@@ -168,7 +169,7 @@ export function gatewayNoticeToNative (n: GatewayNoticeItemV1, at = 'item'): ShG
  * Refuses, not retryable, an item that is not valid for its kind or that Shanghai cannot store
  * (a text longer than its native field, a control character, a lone surrogate).
  */
-export function toNative (kind: EnvelopeKindV1, item: unknown, at = 'item'): ShRecord {
+export function toNative (kind: NativeKind, item: unknown, at = 'item'): ShRecord {
   assertContract(kind, item, at)
   switch (kind) {
     case 'list.upsert': return listUpsertToNative(item as ListUpsertItemV1, at)

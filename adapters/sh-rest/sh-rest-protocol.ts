@@ -1,4 +1,4 @@
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../native-kinds.js'
 import type { ShRecord } from './sh-rest-native.js'
 
 /** Where Shanghai's platform takes messages, relative to its API root (see README.md). */
@@ -68,8 +68,8 @@ export const SH_MSG_TYPES = {
   'objection.open': 'OBJECTION_APPLY',
   'objection.resolve': 'OBJECTION_RESULT',
   'gateway.notice': 'GATEWAY_NOTICE'
-} as const satisfies Record<EnvelopeKindV1, string>
-export type ShMsgType = (typeof SH_MSG_TYPES)[EnvelopeKindV1]
+} as const satisfies Record<NativeKind, string>
+export type ShMsgType = (typeof SH_MSG_TYPES)[NativeKind]
 
 /** The body of `POST /api/credit/v2/records`. `msgId` is `nativeMessageId(origin, jti)`, stable across retries. */
 export interface ShRequestBody {

@@ -7,8 +7,8 @@ import type { WorkflowDeps } from './workflow-deps.js'
 /**
  * What a removal means beyond the entry (its rows are already written in this transaction): a
  * repair of an entry that is not repairable (the entry says so, or its list type does) rejects the
- * envelope; the live cases resting on a removed entry are withdrawn; an objection still open on it
- * has nothing left to dispute and is closed as withdrawn.
+ * envelope; the live cases resting on a removed entry are withdrawn; an objection or a repair
+ * request still open on it has nothing left to decide and is closed as withdrawn.
  */
 export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], jti: string, at: Date): Promise<void> {
   const errors = new ItemErrors()
@@ -39,5 +39,8 @@ export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, o
   }
   await client.query(
     "UPDATE objections SET status = 'withdrawn', resolved_jti = $3, resolved_at = $4 WHERE owner = $1 AND entry_id = ANY($2::text[]) AND status = 'open'",
+    [owner, ids, jti, at])
+  await client.query(
+    "UPDATE repairs SET status = 'withdrawn', decided_jti = $3, decided_at = $4 WHERE owner = $1 AND entry_id = ANY($2::text[]) AND status = 'open'",
     [owner, ids, jti, at])
 }

@@ -4,17 +4,22 @@ import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
 import { sweepExpired } from './expiry-sweep.js'
 import { sweepOverdue } from './overdue-sweep.js'
 import { sweepPersonalData } from './personal-data-sweep.js'
+import { sweepSubjectDeadlines } from './subject-deadline-sweep.js'
 import { workflowDeps } from './workflow-deps.js'
 
 export interface CoordinationSweeps {
   /**
-   * Runs the sweeps now (tests, the demo, an operator): reminders sent, entries expired, and
+   * Runs the sweeps now (tests, the demo, an operator): case reminders sent, entries expired,
+   * objections and repair requests newly marked overdue (each with a reminder to the owner), and
    * entries whose personal fields were erased after the retention (国办发〔2020〕49号 (十一)).
    */
-  runNow: (at?: Date) => Promise<{ reminders: number, expired: number, erased: number }>
+  runNow: (at?: Date) => Promise<SweepResult>
   /** How many job schedulers the coordination queue holds (0 without workers). */
   schedulers: () => Promise<number>
 }
+
+/** What one run of the coordination sweeps did. */
+export interface SweepResult { reminders: number, expired: number, objectionsOverdue: number, repairsOverdue: number, erased: number }
 
 declare module 'fastify' {
   interface FastifyInstance { coordination: CoordinationSweeps }
@@ -25,16 +30,18 @@ const QUEUE = 'coordination'
 /**
  * The scheduled side of coordination: a BullMQ job scheduler (a repeatable job, one per Redis
  * prefix however many gateways run) fires every `coordinationSweepMs`; a worker finds overdue
- * responses and feedback (reminders, overdue marks), entries whose validity ended (removed), and
+ * responses and feedback (reminders, overdue marks), objections and repair requests past their
+ * deadline (overdue marks, a reminder to the owner), entries whose validity ended (removed), and
  * removed entries whose personal fields are due for erasure (settings.personalDataRetentionDays).
  */
 export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => {
   const deps = workflowDeps(app)
-  const runNow = async (at: Date = new Date()): Promise<{ reminders: number, expired: number, erased: number }> => {
+  const runNow = async (at: Date = new Date()): Promise<SweepResult> => {
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)
+    const deadlines = await sweepSubjectDeadlines(app.pg, deps, at)
     const erased = await sweepPersonalData({ pool: app.pg, digests: app.subjectDigests, retentionDays: app.config.settings.personalDataRetentionDays }, at)
-    return { reminders, expired, erased }
+    return { reminders, expired, ...deadlines, erased }
   }
   if (!opts.workers) {
     app.decorate('coordination', { runNow, schedulers: async () => 0 })
@@ -49,7 +56,7 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
   app.decorate('coordination', { runNow, schedulers: async () => await queue.getJobSchedulersCount() })
   const worker = new Worker(QUEUE, async () => {
     const done = await runNow()
-    if (done.reminders > 0 || done.expired > 0 || done.erased > 0) app.log.info(done, 'coordination sweep')
+    if (Object.values(done).some((n) => n > 0)) app.log.info(done, 'coordination sweep')
     return done
   }, { connection, prefix, concurrency: 1 })
   worker.on('failed', (_job, err) => { app.log.warn({ err: err.message }, 'coordination sweep failed') })

@@ -20,8 +20,14 @@ WHERE ${MONTH('c.opened_at')} BETWEEN $1 AND $2 GROUP BY 1, 2, 3`
 const OBJECTIONS = `SELECT ${MONTH('opened_at')} AS month, domain, owner AS province, count(*)::int AS opened,
   count(*) FILTER (WHERE status = 'open')::int AS open, count(*) FILTER (WHERE status = 'upheld')::int AS upheld,
   count(*) FILTER (WHERE status = 'corrected')::int AS corrected, count(*) FILTER (WHERE status = 'revoked')::int AS revoked,
-  count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn
+  count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn, count(*) FILTER (WHERE overdue)::int AS overdue
 FROM objections WHERE ${MONTH('opened_at')} BETWEEN $1 AND $2 GROUP BY 1, 2, 3`
+
+const REPAIR_REQUESTS = `SELECT ${MONTH('requested_at')} AS month, domain, owner AS province, count(*)::int AS requested,
+  count(*) FILTER (WHERE status = 'open')::int AS open, count(*) FILTER (WHERE status = 'granted')::int AS granted,
+  count(*) FILTER (WHERE status = 'refused')::int AS refused, count(*) FILTER (WHERE status = 'withdrawn')::int AS withdrawn,
+  count(*) FILTER (WHERE overdue)::int AS overdue
+FROM repairs WHERE ${MONTH('requested_at')} BETWEEN $1 AND $2 GROUP BY 1, 2, 3`
 
 // A repair's time to propagate: from the gateway's receipt to the last platform's confirmation.
 const REPAIRS = `WITH r AS (
@@ -47,16 +53,17 @@ function emptyRow (month: string, domain: string, province: string): Coordinatio
     casesOverdue: 0,
     responses: { onTime: 0, late: 0, missing: 0 },
     feedback: { onTime: 0, late: 0, incomplete: 0 },
-    objections: { opened: 0, open: 0, upheld: 0, corrected: 0, revoked: 0, withdrawn: 0 },
-    repairs: { count: 0, propagated: 0, medianPropagationSeconds: null, maxPropagationSeconds: null }
+    objections: { opened: 0, open: 0, upheld: 0, corrected: 0, revoked: 0, withdrawn: 0, overdue: 0 },
+    repairs: { count: 0, requested: 0, open: 0, granted: 0, refused: 0, withdrawn: 0, overdue: 0, propagated: 0, medianPropagationSeconds: null, maxPropagationSeconds: null }
   }
 }
 
 /**
  * Coordination statistics per month, domain and province (months `from`..`to`, YYYY-MM, China
  * Standard Time): cases opened and overdue (by initiator), responses and feedback on time, late or
- * outstanding (by implementing platform), objections and their outcomes and repairs with their
- * time to reach every platform (by owner).
+ * outstanding (by implementing platform), objections with their outcomes and how many were not
+ * answered in time, repair requests with their decisions and how many were not decided in time, and
+ * repairs with their time to reach every platform (by owner).
  */
 export async function coordinationStats (pool: pg.Pool, from: string, to: string): Promise<CoordinationStatsV1> {
   const rows = new Map<Key, CoordinationStatsRowV1>()
@@ -68,8 +75,8 @@ export async function coordinationStats (pool: pg.Pool, from: string, to: string
     rows.set(k, created)
     return created
   }
-  const [cases, platforms, objections, repairs] = await Promise.all([
-    pool.query(CASES, [from, to]), pool.query(PLATFORMS, [from, to]), pool.query(OBJECTIONS, [from, to]), pool.query(REPAIRS, [from, to])
+  const [cases, platforms, objections, repairs, requests] = await Promise.all([
+    pool.query(CASES, [from, to]), pool.query(PLATFORMS, [from, to]), pool.query(OBJECTIONS, [from, to]), pool.query(REPAIRS, [from, to]), pool.query(REPAIR_REQUESTS, [from, to])
   ])
   for (const r of cases.rows) Object.assign(row(r), { casesOpened: r.opened, casesOverdue: r.overdue })
   for (const r of platforms.rows) {
@@ -79,10 +86,13 @@ export async function coordinationStats (pool: pg.Pool, from: string, to: string
     })
   }
   for (const r of objections.rows) {
-    row(r).objections = { opened: r.opened, open: r.open, upheld: r.upheld, corrected: r.corrected, revoked: r.revoked, withdrawn: r.withdrawn }
+    row(r).objections = { opened: r.opened, open: r.open, upheld: r.upheld, corrected: r.corrected, revoked: r.revoked, withdrawn: r.withdrawn, overdue: r.overdue }
   }
   for (const r of repairs.rows) {
-    row(r).repairs = { count: r.count, propagated: r.propagated, medianPropagationSeconds: r.median === null ? null : Number(r.median), maxPropagationSeconds: r.max }
+    Object.assign(row(r).repairs, { count: r.count, propagated: r.propagated, medianPropagationSeconds: r.median === null ? null : Number(r.median), maxPropagationSeconds: r.max })
+  }
+  for (const r of requests.rows) {
+    Object.assign(row(r).repairs, { requested: r.requested, open: r.open, granted: r.granted, refused: r.refused, withdrawn: r.withdrawn, overdue: r.overdue })
   }
   return { from, to, rows: [...rows.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b))) }
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { EntryTrackingV1, PropagationV1 } from '../../contracts/entry-tracking-v1.js'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 
 /** Where message (`iss`, `jti`) stands at each of its destinations. */
 export async function propagation (pool: pg.Pool, iss: string, jti: string): Promise<PropagationV1> {
@@ -18,14 +19,18 @@ export async function propagation (pool: pg.Pool, iss: string, jti: string): Pro
   }
 }
 
-/** An entry's state, its last change's propagation and its objections', or undefined. */
+/** An entry's state, its last change's propagation, its objections' and its repair requests', or undefined. */
 export async function entryTracking (pool: pg.Pool, owner: string, entryId: string): Promise<EntryTrackingV1 | undefined> {
   const { rows } = await pool.query<{ version: number, status: 'active' | 'suspended' | 'removed', list_code: string, domain: string, wrongful: boolean, removal: { reason: string, effectiveOn: string } | null, last_iss: string, last_jti: string }>(
     'SELECT version, status, list_code, domain, wrongful, removal, last_iss, last_jti FROM entries WHERE owner = $1 AND entry_id = $2', [owner, entryId])
   const e = rows[0]
   if (e === undefined) return undefined
-  const objections = await pool.query<{ objection_id: string, status: string, raised_by: string, measures_continue: boolean, opened_at: Date, resolved_at: Date | null, opened_jti: string }>(
-    'SELECT objection_id, status, raised_by, measures_continue, opened_at, resolved_at, opened_jti FROM objections WHERE owner = $1 AND entry_id = $2 ORDER BY opened_at', [owner, entryId])
+  const objections = await pool.query<{ objection_id: string, status: string, raised_by: string, measures_continue: boolean, opened_at: Date, resolved_at: Date | null, opened_jti: string, answer_by: string | null, overdue: boolean }>(
+    `SELECT objection_id, status, raised_by, measures_continue, opened_at, resolved_at, opened_jti, to_char(answer_by, 'YYYY-MM-DD') AS answer_by, overdue
+     FROM objections WHERE owner = $1 AND entry_id = $2 ORDER BY opened_at`, [owner, entryId])
+  const repairs = await pool.query<{ repair_id: string, status: string, raised_by: string, requested_on: string, decide_by: string, overdue: boolean, decided_at: Date | null, removal_jti: string | null }>(
+    `SELECT repair_id, status, raised_by, to_char(requested_on, 'YYYY-MM-DD') AS requested_on, to_char(decide_by, 'YYYY-MM-DD') AS decide_by, overdue, decided_at, removal_jti
+     FROM repairs WHERE owner = $1 AND entry_id = $2 ORDER BY requested_at`, [owner, entryId])
   return {
     owner,
     entryId,
@@ -43,7 +48,19 @@ export async function entryTracking (pool: pg.Pool, owner: string, entryId: stri
       measuresContinue: o.measures_continue,
       openedAt: o.opened_at.toISOString(),
       resolvedAt: o.resolved_at?.toISOString() ?? null,
+      answerBy: o.answer_by,
+      overdue: o.overdue,
       suspension: await propagation(pool, o.raised_by, o.opened_jti)
+    }))),
+    repairs: await Promise.all(repairs.rows.map(async (r) => ({
+      repairId: r.repair_id,
+      status: r.status,
+      raisedBy: r.raised_by,
+      requestedOn: r.requested_on,
+      decideBy: r.decide_by,
+      overdue: r.overdue,
+      decidedAt: r.decided_at?.toISOString() ?? null,
+      removal: r.removal_jti === null ? null : await propagation(pool, GATEWAY_ID, r.removal_jti)
     })))
   }
 }

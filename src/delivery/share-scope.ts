@@ -20,7 +20,9 @@ const CARRIED = {
   'punishment.feedback': undefined,
   'objection.open': undefined,
   'objection.resolve': undefined,
-  'gateway.notice': undefined
+  'gateway.notice': undefined,
+  'repair.request': undefined,
+  'repair.decision': undefined
 } as const satisfies Record<EnvelopeKindV1, { carries: (field: string) => boolean, key: string } | undefined>
 
 /** Deletes `path` (dot-separated, arrays transparent) from a copy-on-write object tree. */

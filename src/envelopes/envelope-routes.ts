@@ -55,7 +55,8 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Submit a signed envelope',
       description: 'Body: a JWS (RFC 7515) in compact (`application/jose`) or flattened JSON (`application/jose+json`) serialisation. ' +
         'Protected header: alg ES256 or EdDSA, kid in the issuer\'s JWK Set, typ yrd-envelope+jwt. Payload: EnvelopeClaimsV1, items per kind ' +
-        '(ListUpsertItemV1, ListRemoveItemV1, PunishmentNoticeItemV1, PunishmentFeedbackItemV1, ObjectionOpenItemV1, ObjectionResolveItemV1). ' +
+        '(ListUpsertItemV1, ListRemoveItemV1, PunishmentNoticeItemV1, PunishmentFeedbackItemV1, ObjectionOpenItemV1, ObjectionResolveItemV1, and beyond the six kinds of the contract ' +
+        'RepairRequestItemV1 (repair.request, to the entry\'s owner) and RepairDecisionItemV1 (repair.decision, owner only; granted removes the entry everywhere)). ' +
         'gateway.notice (GatewayNoticeItemV1) is issued by the gateway only: a platform\'s envelope of that kind is refused, 403 FORBIDDEN. ' +
         'Accepted whole or not at all. 202 with a receipt; the same jti with the same bytes again: 200 with the original receipt; with other bytes: 409 JTI_CONFLICT.',
       tags: ['envelopes'],

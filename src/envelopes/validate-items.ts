@@ -14,8 +14,8 @@ const checks = Object.fromEntries(
   Object.entries(ITEM_SCHEMAS).map(([kind, schema]) => [kind, TypeCompiler.Compile(schema as TSchema)])
 ) as Record<EnvelopeKindV1, TypeCheck<TSchema>>
 
-/** Owner-only kinds: only the platform that owns the entry may send them. */
-const OWNER_ONLY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.remove', 'objection.resolve'])
+/** Owner-only kinds: only the platform that owns the entry may send them (a repair decision: 国办发〔2020〕49号 (十一)). */
+const OWNER_ONLY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.remove', 'objection.resolve', 'repair.decision'])
 /** Kinds that change one entry per item: an entry may appear once per envelope. */
 const ONE_PER_ENTRY: ReadonlySet<EnvelopeKindV1> = new Set(['list.upsert', 'list.remove'])
 
@@ -101,6 +101,10 @@ function checkSemantics (c: ItemErrors, kind: EnvelopeKindV1, index: number, ite
     checkDates(c, index, item, ['lodgedOn'])
   } else if (kind === 'gateway.notice') {
     checkDates(c, index, item, ['dueOn'])
+  } else if (kind === 'repair.request') {
+    checkDates(c, index, item, ['requestedOn'])
+  } else if (kind === 'repair.decision') {
+    checkDates(c, index, item, ['decidedOn'])
   } else {
     checkDates(c, index, item, ['resolvedOn'])
     if (item.outcome === 'corrected' && item.correctedVersion === undefined) c.add(index, '/correctedVersion', 'SCHEMA_INVALID', 'a correction names the corrected version')

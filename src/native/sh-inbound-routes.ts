@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../../adapters/native-kinds.js'
 import { SH_REST_ADAPTER } from '../../adapters/sh-rest/sh-rest-adapter.js'
 import { fromNative, SH_RECORD_TYPES } from '../../adapters/sh-rest/sh-rest-mapping.js'
 import {
@@ -66,7 +66,7 @@ function readShMessage (platform: string, body: Buffer, onMsgId: (msgId: string)
   const m = (typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? msg : {}) as Record<string, unknown>
   if (typeof m.msgId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(m.msgId)) throw new GatewayError('ENVELOPE_MALFORMED', 'msgId must be 1 to 128 printable ASCII characters')
   onMsgId(m.msgId)
-  const kind = (Object.keys(SH_MSG_TYPES) as EnvelopeKindV1[]).find((k) => SH_MSG_TYPES[k] === m.msgType)
+  const kind = (Object.keys(SH_MSG_TYPES) as NativeKind[]).find((k) => SH_MSG_TYPES[k] === m.msgType)
   if (kind === undefined) throw new GatewayError('ENVELOPE_MALFORMED', 'msgType is not one of Shanghai\'s message types')
   refuseGatewayOnly(kind, SH_CODES.fieldInvalid, `msgType ${SH_MSG_TYPES[kind]}`)
   if (m.sourceProvince !== platform) throw new GatewayError('ENVELOPE_MALFORMED', `sourceProvince must be ${platform}: a platform publishes its own messages`)

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../../adapters/native-kinds.js'
 import { RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
 import { beijingTime, buildPayload, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
@@ -14,7 +15,7 @@ export interface AhPublication {
   secrets: Readonly<Record<string, string>>
   /** Seal in the legacy protocol 1.0 (no MAC). */
   legacy?: boolean
-  kind: EnvelopeKindV1
+  kind: NativeKind
   items: unknown[]
   msgId?: string
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../../adapters/native-kinds.js'
 import { toNative } from '../../adapters/sh-rest/sh-rest-mapping.js'
 import { SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody, type ShResponse } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shAuthHeaders } from '../../adapters/sh-rest/sh-rest-signature.js'
@@ -9,7 +9,7 @@ export interface ShPublication {
   platform?: string
   appKey: string
   appSecret: string
-  kind: EnvelopeKindV1
+  kind: NativeKind
   items: unknown[]
   msgId?: string
   /** Resend exactly these bytes (a retry of an earlier publication) instead of building a body. */
@@ -22,7 +22,7 @@ export interface ShPublication {
 export interface ShPublishResult { status: number, answer: ShResponse & { data?: Record<string, unknown> }, msgId: string, body: Buffer }
 
 /** Shanghai's request body for its own records, as the platform builds it. */
-export function shPublicationBody (platform: string, msgId: string, kind: EnvelopeKindV1, items: unknown[]): Buffer {
+export function shPublicationBody (platform: string, msgId: string, kind: NativeKind, items: unknown[]): Buffer {
   const message: ShRequestBody = {
     msgId,
     msgType: SH_MSG_TYPES[kind],

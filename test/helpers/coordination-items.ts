@@ -2,6 +2,7 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
+import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
 import type { Harness } from './harness.js'
 
@@ -51,6 +52,14 @@ export function objection (entry: ListUpsertItemV1, objectionId: string): Object
   return { objectionId, entryId: entry.entryId, owner: entry.owner, lodgedOn: '2026-11-21', grounds: '当事人提出处罚决定已被撤销' }
 }
 
+export function repairRequest (entry: ListUpsertItemV1, repairId: string, requestedOn: string): RepairRequestItemV1 {
+  return { repairId, entryId: entry.entryId, owner: entry.owner, requestedOn, grounds: '已履行行政处罚决定并完成信用整改，作出信用承诺' }
+}
+
+export function repairDecision (entry: ListUpsertItemV1, repairId: string, outcome: RepairDecisionItemV1['outcome'], decidedOn = '2026-12-01'): RepairDecisionItemV1 {
+  return { repairId, entryId: entry.entryId, owner: entry.owner, outcome, decidedOn, reason: outcome === 'granted' ? '符合信用修复条件' : '尚未履行行政处罚决定' }
+}
+
 export function resolution (entry: ListUpsertItemV1, objectionId: string, outcome: ObjectionResolveItemV1['outcome'], correctedVersion?: number): ObjectionResolveItemV1 {
   return {
     objectionId,
@@ -63,7 +72,7 @@ export function resolution (entry: ListUpsertItemV1, objectionId: string, outcom
   }
 }
 
-type Kind = 'list.upsert' | 'list.remove' | 'punishment.notice' | 'punishment.feedback' | 'objection.open' | 'objection.resolve'
+type Kind = 'list.upsert' | 'list.remove' | 'punishment.notice' | 'punishment.feedback' | 'objection.open' | 'objection.resolve' | 'repair.request' | 'repair.decision'
 
 /** Signs and posts one envelope; returns the status, the body and the jti. */
 export async function send (h: Harness, iss: string, kind: Kind, items: unknown[]): Promise<{ status: number, body: Record<string, unknown>, jti: string }> {

@@ -1,6 +1,6 @@
 import { createCipheriv } from 'node:crypto'
 import t from 'tap'
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../../adapters/native-kinds.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { AdapterError } from '../../adapters/types.js'
 import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
@@ -12,7 +12,7 @@ import { buildReceipt, judgeAnswer, maskIdNumbers } from '../../adapters/ah-xml/
 import { sampleEntry, sampleIdNumber, sampleNotice } from '../../src/simulators/sample-entries.js'
 
 /** Through the real wire format: records → payload XML → parsed → contract items. */
-function roundTrip (kind: EnvelopeKindV1, items: unknown[]): unknown[] {
+function roundTrip (kind: NativeKind, items: unknown[]): unknown[] {
   const xml = buildPayload({ XXID: 'j-1', XXLX: KIND_CODES[kind], YSF: 'SH', YSZY: 'A'.repeat(43), JSSJ: '2026-11-20T08:00:00Z', records: items.map((item, i) => toNative(kind, item, i)) })
   return parsePayload(xml).records.map((r, i) => fromNative(kind, r, i))
 }
@@ -37,7 +37,7 @@ function protocolCode (fn: () => unknown): string {
   return 'accepted'
 }
 
-const full: Record<EnvelopeKindV1, unknown> = {
+const full: Record<NativeKind, unknown> = {
   'list.upsert': (() => {
     const e = sampleEntry('SH', '310000', 1)
     e.decision.authorityCode = '11310000002422375X'
@@ -65,7 +65,7 @@ const full: Record<EnvelopeKindV1, unknown> = {
   }
 }
 
-const minimal: Record<EnvelopeKindV1, unknown> = {
+const minimal: Record<NativeKind, unknown> = {
   'list.upsert': (() => {
     const { severeCategory: _s, validUntil: _v, ...e } = sampleEntry('SH', '310000', 2, { listType: 'key-supervision' })
     return { ...e, subject: { type: 'social-organisation', name: '𠮷野家' }, measures: [], repairable: false, decision: { ...e.decision, documentType: 'other' } }
@@ -103,13 +103,13 @@ t.test('the SM4 key is required and checked', async (t) => {
 })
 
 t.test('every kind round-trips with all optional fields present', async (t) => {
-  for (const [kind, item] of Object.entries(full) as Array<[EnvelopeKindV1, unknown]>) {
+  for (const [kind, item] of Object.entries(full) as Array<[NativeKind, unknown]>) {
     t.strictSame(roundTrip(kind, [item]), [item], kind)
   }
 })
 
 t.test('every kind round-trips with all optional fields absent, and they stay absent', async (t) => {
-  for (const [kind, item] of Object.entries(minimal) as Array<[EnvelopeKindV1, unknown]>) {
+  for (const [kind, item] of Object.entries(minimal) as Array<[NativeKind, unknown]>) {
     const [back] = roundTrip(kind, [item])
     t.strictSame(back, item, kind)
     t.same(Object.keys(back as object).sort(), Object.keys(item as object).sort(), `${kind}: no key added`)

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { TSchema } from '@sinclair/typebox'
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import type { NativeKind } from '../../adapters/native-kinds.js'
 import { GatewayNoticeTypeV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { RemovalReasonV1 } from '../../contracts/list-remove-item-v1.js'
 import { DecisionV1, ListTypeV1, SevereCategoryV1, type ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
@@ -36,7 +36,7 @@ const NOTICE_FULL = {
 }
 
 /** Every field of every kind, optional ones included. */
-const full: Record<EnvelopeKindV1, Record<string, unknown>> = {
+const full: Record<NativeKind, Record<string, unknown>> = {
   'list.upsert': {
     ...sampleEntry('SH', '310000', 1),
     decision: { authority: '上海市市场监督管理局', authorityCode: sampleUscc('310000', 7, '11'), documentType: 'penalty-decision', documentName: '行政处罚决定书', documentNumber: '沪市监罚〔2026〕101号', decidedOn: '2026-03-15' },
@@ -66,7 +66,7 @@ const full: Record<EnvelopeKindV1, Record<string, unknown>> = {
 }
 
 /** Only the required fields of every kind. */
-const bare: Record<EnvelopeKindV1, Record<string, unknown>> = {
+const bare: Record<NativeKind, Record<string, unknown>> = {
   'list.upsert': (() => {
     const { severeCategory: _s, validUntil: _v, ...rest } = sampleEntry('SH', '310000', 2, { listType: 'red' })
     return { ...rest, subject: { type: 'public-institution', name: '上海市某事业单位', creditCode: sampleUscc('310000', 42, '12') }, measures: [] }
@@ -80,7 +80,7 @@ const bare: Record<EnvelopeKindV1, Record<string, unknown>> = {
 }
 
 /** Through the wire and back: JSON in between, as the platform sees it. */
-const roundTrip = (kind: EnvelopeKindV1, item: unknown): unknown => {
+const roundTrip = (kind: NativeKind, item: unknown): unknown => {
   const back = fromNative(JSON.parse(JSON.stringify(toNative(kind, item))))
   return back.kind === kind ? back.item : { wrongKind: back.kind }
 }
@@ -96,11 +96,11 @@ function refusal (fn: () => unknown): AdapterError {
 }
 
 t.test('every kind maps both ways with every optional field present', async (t) => {
-  for (const [kind, item] of Object.entries(full) as Array<[EnvelopeKindV1, unknown]>) t.strictSame(roundTrip(kind, item), item, kind)
+  for (const [kind, item] of Object.entries(full) as Array<[NativeKind, unknown]>) t.strictSame(roundTrip(kind, item), item, kind)
 })
 
 t.test('every kind maps both ways with every optional field absent, and absent stays absent', async (t) => {
-  for (const [kind, item] of Object.entries(bare) as Array<[EnvelopeKindV1, unknown]>) t.strictSame(roundTrip(kind, item), item, kind)
+  for (const [kind, item] of Object.entries(bare) as Array<[NativeKind, unknown]>) t.strictSame(roundTrip(kind, item), item, kind)
   const native = toNative('list.upsert', bare['list.upsert']) as unknown as Record<string, unknown>
   for (const f of ['seriousType', 'validEnd', 'decisionOrgCode', 'certNo', 'certType', 'dutyPersons']) t.notOk(f in native, `no ${f}`)
 })
@@ -196,7 +196,7 @@ t.test('Unicode names travel as they are (UTF-8 JSON), counted in characters', a
 
 t.test('refuses what Shanghai cannot store, not retryable, naming the field but not the value', async (t) => {
   const entry = full['list.upsert'] as ListUpsertItemV1
-  const cases: Array<[string, EnvelopeKindV1, unknown, RegExp]> = [
+  const cases: Array<[string, NativeKind, unknown, RegExp]> = [
     ['subject name over 100 characters', 'list.upsert', { ...entry, subject: { ...entry.subject, name: '𠮷'.repeat(50) + '長'.repeat(51) } }, /subject\.name: 101 characters.*creditSubjectName holds at most 100/],
     ['facts over 2,000 characters', 'list.upsert', { ...entry, facts: '事'.repeat(2001) }, /facts: 2001 characters.*listReason/],
     ['grounds over 2,000 characters', 'objection.open', { ...bare['objection.open'], grounds: '异'.repeat(2001) }, /grounds: 2001 characters/],

@@ -282,6 +282,16 @@ t.test('only the owner may change an entry: NOT_OWNER', async (t) => {
   rejects(t, 'list.upsert', 'SH', [upsert(1), sampleEntry('ZJ', '330000', 2)], { code: 'NOT_OWNER', index: 1, path: '/owner' }, 'one foreign entry among own ones')
 })
 
+t.test('国办发〔2020〕49号 (十一): a repair is requested by any platform and decided by the owner alone', async (t) => {
+  const request = { repairId: 'ZJ-r-1', entryId: 'SH-black-1', owner: 'SH', requestedOn: '2026-04-02', grounds: '已履行处罚决定并完成整改。' }
+  const decision = { repairId: 'ZJ-r-1', entryId: 'SH-black-1', owner: 'SH', outcome: 'granted', decidedOn: '2026-04-10', reason: '符合修复条件。' }
+  t.doesNotThrow(() => { validateItems('repair.request', 'ZJ', [request]) }, 'repair.request forwarded by ZJ')
+  t.doesNotThrow(() => { validateItems('repair.decision', 'SH', [decision]) }, 'repair.decision by the owner')
+  rejects(t, 'repair.decision', 'ZJ', [decision], { code: 'NOT_OWNER', index: 0, path: '/owner' }, 'repair.decision by ZJ')
+  rejects(t, 'repair.request', 'ZJ', [{ ...request, requestedOn: '2026-02-30' }], { code: 'SCHEMA_INVALID', index: 0, path: '/requestedOn' }, 'requestedOn Feb 30')
+  rejects(t, 'repair.decision', 'SH', [{ ...decision, outcome: 'maybe' }], { code: 'SCHEMA_INVALID', index: 0, path: '/outcome' }, 'an outcome outside granted/refused')
+})
+
 t.test('one entry at most once per envelope', async (t) => {
   const first = upsert(1)
   const err = rejects(t, 'list.upsert', 'SH', [first, upsert(2), { ...first, version: 2 }], { code: 'SCHEMA_INVALID', index: 2, path: '/entryId' }, 'list.upsert twice')

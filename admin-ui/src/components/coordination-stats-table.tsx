@@ -12,15 +12,15 @@ interface Row {
   casesOverdue: number
   responses: { onTime: number, late: number, missing: number }
   feedback: { onTime: number, late: number, incomplete: number }
-  objections: { opened: number, open: number, upheld: number, corrected: number, revoked: number, withdrawn: number }
-  repairs: { count: number, propagated: number, medianPropagationSeconds: number | null, maxPropagationSeconds: number | null }
+  objections: { opened: number, open: number, upheld: number, corrected: number, revoked: number, withdrawn: number, overdue: number }
+  repairs: { requested: number, granted: number, refused: number, overdue: number, count: number, propagated: number, medianPropagationSeconds: number | null, maxPropagationSeconds: number | null }
 }
 
 /** Labels of the statistics table (merged into the cases page's own). */
 export const statsLabels = {
   zh: {
     stats: '协同统计',
-    statsIntro: '按月（北京时间）、领域和省份：发起和逾期的案件，响应和反馈的及时、逾期、未完成，异议及其结果，信用修复及其到达各平台的时间。',
+    statsIntro: '按月（北京时间）、领域和省份：发起和逾期的案件，响应和反馈的及时、逾期、未完成，异议及其结果（含逾期未处理），信用修复申请及其结果（含逾期未办结），信用修复移出及其到达各平台的时间。',
     month: '月份',
     province: '省份',
     casesOpened: '发起案件',
@@ -39,7 +39,12 @@ export const statsLabels = {
     corrected: '更正',
     revoked: '撤销',
     withdrawn_: '撤回',
-    count: '数量',
+    objOverdue: '逾期未处理',
+    requested: '申请',
+    granted: '准予修复',
+    refused: '不予修复',
+    repOverdue: '逾期未办结',
+    count: '已移出',
     propagated: '全部确认',
     median: '中位用时',
     max: '最长用时',
@@ -50,7 +55,7 @@ export const statsLabels = {
   },
   en: {
     stats: 'Coordination statistics',
-    statsIntro: 'Per month (China Standard Time), domain and province: cases opened and overdue, responses and feedback on time, late or outstanding, objections and their outcomes, repairs and their time to reach every platform.',
+    statsIntro: 'Per month (China Standard Time), domain and province: cases opened and overdue, responses and feedback on time, late or outstanding, objections and their outcomes (and those not answered in time), repair requests and their decisions (and those not decided in time), repairs and their time to reach every platform.',
     month: 'Month',
     province: 'Province',
     casesOpened: 'Cases opened',
@@ -69,7 +74,12 @@ export const statsLabels = {
     corrected: 'corrected',
     revoked: 'revoked',
     withdrawn_: 'withdrawn',
-    count: 'count',
+    objOverdue: 'not answered in time',
+    requested: 'requested',
+    granted: 'granted',
+    refused: 'refused',
+    repOverdue: 'not decided in time',
+    count: 'removed',
     propagated: 'confirmed by all',
     median: 'median',
     max: 'max',
@@ -94,7 +104,8 @@ export function CoordinationStatsTable ({ from, to, t }: { from: string, to: str
   const rows = stats.data?.rows ?? []
   const counts = (r: Row): number[] => [r.casesOpened, r.casesOverdue, r.responses.onTime, r.responses.late, r.responses.missing,
     r.feedback.onTime, r.feedback.late, r.feedback.incomplete, r.objections.opened, r.objections.open, r.objections.upheld,
-    r.objections.corrected, r.objections.revoked, r.objections.withdrawn, r.repairs.count, r.repairs.propagated]
+    r.objections.corrected, r.objections.revoked, r.objections.withdrawn, r.objections.overdue,
+    r.repairs.requested, r.repairs.granted, r.repairs.refused, r.repairs.overdue, r.repairs.count, r.repairs.propagated]
   const totals = rows.length === 0 ? [] : counts(rows[0] as Row).map((_, i) => sum(rows, (r) => counts(r)[i] ?? 0))
   return (
     <>
@@ -107,13 +118,13 @@ export function CoordinationStatsTable ({ from, to, t }: { from: string, to: str
               <tr>
                 <th rowSpan={2}>{t('month')}</th><th rowSpan={2}>{t('domain')}</th><th rowSpan={2}>{t('province')}</th>
                 <th rowSpan={2}>{t('casesOpened')}</th><th rowSpan={2}>{t('casesOverdue')}</th>
-                <th colSpan={3}>{t('responses')}</th><th colSpan={3}>{t('feedback')}</th><th colSpan={6}>{t('objections')}</th><th colSpan={4}>{t('repairs')}</th>
+                <th colSpan={3}>{t('responses')}</th><th colSpan={3}>{t('feedback')}</th><th colSpan={7}>{t('objections')}</th><th colSpan={8}>{t('repairs')}</th>
               </tr>
               <tr>
                 <th>{t('onTime')}</th><th>{t('late')}</th><th>{t('missing')}</th>
                 <th>{t('onTime')}</th><th>{t('late')}</th><th>{t('incomplete')}</th>
-                <th>{t('opened_')}</th><th>{t('open_')}</th><th>{t('upheld')}</th><th>{t('corrected')}</th><th>{t('revoked')}</th><th>{t('withdrawn_')}</th>
-                <th>{t('count')}</th><th>{t('propagated')}</th><th>{t('median')}</th><th>{t('max')}</th>
+                <th>{t('opened_')}</th><th>{t('open_')}</th><th>{t('upheld')}</th><th>{t('corrected')}</th><th>{t('revoked')}</th><th>{t('withdrawn_')}</th><th>{t('objOverdue')}</th>
+                <th>{t('requested')}</th><th>{t('granted')}</th><th>{t('refused')}</th><th>{t('repOverdue')}</th><th>{t('count')}</th><th>{t('propagated')}</th><th>{t('median')}</th><th>{t('max')}</th>
               </tr>
             </thead>
             <tbody>
