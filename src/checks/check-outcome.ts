@@ -6,7 +6,7 @@ import { scrubIdNumbers } from '../identifiers/mask.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
-import { readCheck, type CheckRow } from './check-store.js'
+import { consultedEntries, readCheck, type CheckRow } from './check-store.js'
 
 const OUTCOME_ZH: Record<CheckOutcomeNameV1, string> = {
   'fast-tracked': '快速办理（绿色通道）',
@@ -19,7 +19,7 @@ const OUTCOME_ZH: Record<CheckOutcomeNameV1, string> = {
 /** One notice item per entry of `owner` in the answer: the owner learns what its listing led to. */
 export function outcomeNotices (check: CheckRow, owner: string, outcome: CheckOutcomeNameV1, note: string | null): GatewayNoticeItemV1[] {
   const measures = (check.answered as { measures?: Array<{ code: string }> }).measures?.map((m) => m.code) ?? []
-  return check.answered.entries
+  return consultedEntries(check)
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => e.owner === owner)
     .map(({ e, i }) => {
@@ -57,7 +57,7 @@ export async function reportOutcome (pool: pg.Pool, keys: GatewayKeys, principal
       return { created: false, body: { checkId, outcome, reportedAt: (check.outcome_at as Date).toISOString(), notices: check.outcome_notices ?? [] } }
     }
     const at = new Date()
-    const owners = [...new Set(check.answered.entries.map((e) => e.owner))].sort()
+    const owners = [...new Set(consultedEntries(check).map((e) => e.owner))].sort()
     const notices: Array<{ platform: string, jti: string }> = []
     for (const owner of owners) {
       const jti = await emitGatewayMessage(client, keys, {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { CheckAnswerV1, CheckOutcomeRequestV1, CheckOutcomeV1, CheckRecordV1, CheckRequestV1, CheckStatsV1 } from '../../contracts/check-v1.js'
+import { CheckAnswerV1, CheckOutcomeRequestV1, CheckOutcomeV1, CheckRecordV1, CheckRequestV1, CheckStatsV1, CheckVerificationAnswerV1 } from '../../contracts/check-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
 import type { Principal } from '../auth/bearer-auth.js'
@@ -10,6 +10,8 @@ import { checkRecord, readCheck } from './check-store.js'
 import { reportOutcome } from './check-outcome.js'
 import { checkStats } from './check-stats.js'
 import { monthStart, nextMonth } from '../quality/quality-routes.js'
+import { DEFAULT_SHARE_SCOPES } from '../delivery/share-scope.js'
+import type { ShareScope } from '../../config/registry-schema.js'
 
 export const CheckIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) })
 
@@ -34,7 +36,21 @@ const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Y
  * and outcome), `POST /v1/checks/{id}/outcome` (what the decision was) and `GET /v1/checks/stats`.
  */
 export async function checkRoutes (app: FastifyInstance): Promise<void> {
-  const deps: CheckDeps = { pool: app.pg, keys: app.gatewayKeys, digests: app.subjectDigests, registries: app.config.registries, platforms: app.config.platforms.map((p) => p.id) }
+  const platformScopes = (platform: string): readonly ShareScope[] => app.config.platforms.find((p) => p.id === platform)?.shareScopes ?? DEFAULT_SHARE_SCOPES
+  const deps: CheckDeps = {
+    pool: app.pg,
+    keys: app.gatewayKeys,
+    digests: app.subjectDigests,
+    registries: app.config.registries,
+    platforms: app.config.platforms.map((p) => p.id),
+    // A department system receives what its own config allows, never more than its home platform.
+    shareScopesOf: (asker) => {
+      const home = platformScopes(asker.platform)
+      if (asker.role !== 'checker') return home
+      const own: readonly ShareScope[] | undefined = (app.config.checkers ?? []).find((c) => c.id === asker.principal.split(':')[0])?.shareScopes
+      return own === undefined ? home : home.filter((s) => own.includes(s))
+    }
+  }
 
   app.post('/v1/checks', {
     preHandler: requireRoles(app, ['platform', 'checker']),
@@ -48,11 +64,15 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
         'for which decision, and exactly what was answered (each entry\'s owner, id, version and status, the measures, and `answered.digest`, the SHA-256 ' +
         'of the canonical JSON — keys sorted, no whitespace — of the answer without `receipt`). Keep it as proof that the check came before the decision; ' +
         'verify it with /.well-known/jwks.json. Every check is written to the query log and stored under `checkId`; report what came of it with ' +
-        'POST /v1/checks/{id}/outcome. Identity numbers are masked in the answer.',
+        'POST /v1/checks/{id}/outcome. Identity numbers are masked in the answer. Each measure names, per entry, the basis on which it binds the ' +
+        'asker\'s province (`bases`: national list, own province, a regional memorandum — 合作备忘录 — or none: information only). ' +
+        '`mode`: where the catalogue keeps a field of a full answer from the asker (its share scopes), or the asker sends `mode: verification`, ' +
+        'the answer is a verification (可用不可见, 国办发〔2021〕52号 (六)): only the measures bearing on the decision, whether each applies, its basis ' +
+        'and the owning platforms to contact — no entry, count or flag — and the receipt signs `mode` and names no entry.',
       tags: ['checks'],
       security: [{ bearer: [] }],
       body: CheckRequestV1,
-      response: { 200: CheckAnswerV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
+      response: { 200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
     }
   }, async (request) => {
     const asker = askerOf(principalOf(request))

@@ -2,6 +2,14 @@ import type pg from 'pg'
 import type { CheckOutcomeNameV1, CheckRecordV1 } from '../../contracts/check-v1.js'
 import { isKeyedDigest } from '../privacy/subject-digests.js'
 
+/** An entry a check looked at, as stored. */
+export interface ConsultedEntry { owner: string, entryId: string, version: number, status: string, listType: string }
+
+/** The entries a stored check looked at, whatever its mode. */
+export function consultedEntries (r: Pick<CheckRow, 'answered' | 'consulted'>): ConsultedEntry[] {
+  return r.consulted ?? r.answered.entries ?? []
+}
+
 /** A stored check row. */
 export interface CheckRow {
   id: string
@@ -15,7 +23,10 @@ export interface CheckRow {
   subject_kind: string
   subject_masked: string
   subject_hash: string
-  answered: { entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string }> }
+  answered: { entries?: ConsultedEntry[] }
+  mode: 'full' | 'verification'
+  /** Verification mode: the entries looked at (internal; the receipt names none). */
+  consulted: ConsultedEntry[] | null
   answer_digest: string
   receipt: string
   outcome: CheckOutcomeNameV1 | null
@@ -44,6 +55,7 @@ export function checkRecord (r: CheckRow, reader: string): CheckRecordV1 {
     purpose: r.purpose,
     decisionType: r.decision_type,
     subject: { masked: r.subject_masked, kind: r.subject_kind },
+    mode: r.mode,
     answered: r.answered,
     receipt: isKeyedDigest(r.subject_hash) || reader === r.principal ? r.receipt : null,
     outcome: r.outcome === null
