@@ -208,11 +208,7 @@ export const CheckReceiptClaimsV1 = Type.Object({
     entries: Type.Optional(Type.Array(Type.Object({ owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String() }), {
       description: 'Full mode only: a verification receipt names no entry'
     })),
-    measures: Type.Array(Type.Object({
-      code: Type.String(),
-      applies: Type.Boolean(),
-      bases: Type.Optional(Type.Array(Type.Object({ kind: Type.String(), ref: Type.Union([Type.String(), Type.Null()]) }), { description: 'The basis kinds and references answered, in the answer\'s order' }))
-    })),
+    measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() }), { description: 'Each measure\'s basis is in the answer, covered by `digest`' }),
     owners: Type.Optional(Type.Array(Type.String(), { description: 'Verification mode: the platforms named to contact' })),
     contradictions: Type.Optional(Type.Integer({ description: 'Full mode only' })),
     digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })

@@ -103,8 +103,9 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       decisionType: req.decisionType,
       subject: { id: masked, kind }
     }
-    const signedMeasures = (list: Array<{ code: string, applies: boolean, bases: Array<{ kind: string, ref: string | null }> }>): CheckReceiptClaimsV1['answered']['measures'] =>
-      list.map((m) => ({ code: m.code, applies: m.applies, bases: m.bases.map((b) => ({ kind: b.kind, ref: b.ref })) }))
+    // The bases are covered by the answer's digest; the receipt's own list keeps its shape.
+    const signedMeasures = (list: Array<{ code: string, applies: boolean }>): CheckReceiptClaimsV1['answered']['measures'] =>
+      list.map((m) => ({ code: m.code, applies: m.applies }))
     const consulted = entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType }))
     let body: CheckAnswerBodyV1 | CheckVerificationBodyV1
     let answered: CheckReceiptClaimsV1['answered']
