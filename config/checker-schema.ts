@@ -14,6 +14,10 @@ export const CheckerIssuerSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200, description: 'The department and system, e.g. 杭州市市场监督管理局 行政许可系统' }),
   platform: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Home platform (province) of the department' }),
   departmentKind: DepartmentKindSchema,
+  shareScopes: Type.Optional(Type.Array(Type.Union([Type.Literal('all-platforms'), Type.Literal('authorised-departments')]), {
+    uniqueItems: true,
+    description: 'Catalogue share scopes this system may receive in a check answer (default: its home platform\'s; never more). A check whose full answer would show a field outside them is answered in verification mode (可用不可见, 国办发〔2021〕52号 (六))'
+  })),
   jwks: Type.Optional(JwkSet),
   jwksUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' }))
 }, { additionalProperties: false })

@@ -3,7 +3,7 @@ import { join, basename } from 'node:path'
 import { ConfigError } from './config-error.js'
 import { readJson, validated } from './read-config-file.js'
 import {
-  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type DecisionTypeDef, type Defined
+  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type DecisionTypeDef, type Defined, type MemorandumDef
 } from './registry-schema.js'
 
 interface Loaded { file: string, reg: RegistryFile }
@@ -51,6 +51,36 @@ function checkDecisionTypes ({ file, reg }: Loaded, decisionOwner: ReadonlyMap<s
   })
 }
 
+/**
+ * A memorandum is written by its lead province, which signs it; it names list types of the national
+ * base or of a signatory's own file, of the domains it covers, and measures of the national base or of a
+ * signatory's file. A provincial list type binds outside its province only through one: `false` for
+ * `informationOnlyOutsideOwner` in a provincial file is refused (issue 13 item 2).
+ */
+function checkMemoranda ({ file, reg }: Loaded, listTypes: ReadonlyMap<string, { owner: string, domain: string }>, measureOwner: ReadonlyMap<string, string>): void {
+  if (reg.id !== 'national') {
+    reg.listTypes.forEach((lt, i) => {
+      if (lt.informationOnlyOutsideOwner === false) throw new ConfigError(file, `/listTypes/${i}/informationOnlyOutsideOwner`, 'a provincial list type binds outside its province only through a memorandum (memoranda): name it there instead')
+    })
+  }
+  reg.memoranda.forEach((m, i) => {
+    const at = `/memoranda/${i}`
+    if (reg.id === 'national') throw new ConfigError(file, at, 'a memorandum is regional: write it in the lead province\'s file')
+    if (!m.signatories.includes(reg.id)) throw new ConfigError(file, `${at}/signatories`, `the lead ${reg.id} must sign its memorandum`)
+    m.listCodes.forEach((code, j) => {
+      const lt = listTypes.get(code)
+      if (lt === undefined) throw new ConfigError(file, `${at}/listCodes/${j}`, `unknown list type ${code}`)
+      if (lt.owner !== 'national' && !m.signatories.includes(lt.owner)) throw new ConfigError(file, `${at}/listCodes/${j}`, `list type ${code} belongs to ${lt.owner}.json, not a signatory`)
+      if (!m.domains.includes(lt.domain)) throw new ConfigError(file, `${at}/listCodes/${j}`, `list type ${code} is of domain ${lt.domain}, not one the memorandum covers (${m.domains.join(', ')})`)
+    })
+    m.measures.forEach((code, j) => {
+      const owner = measureOwner.get(code)
+      if (owner === undefined) throw new ConfigError(file, `${at}/measures/${j}`, `unknown measure ${code}`)
+      if (owner !== 'national' && !m.signatories.includes(owner)) throw new ConfigError(file, `${at}/measures/${j}`, `measure ${code} belongs to ${owner}.json, not a signatory`)
+    })
+  })
+}
+
 function deepFreeze<T> (value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
@@ -64,14 +94,16 @@ function merged (files: Loaded[]): Registries {
   const measures: Array<MeasureDef & Defined> = []
   const catalogue: Array<CatalogueItem & Defined> = []
   const decisionTypes: Array<DecisionTypeDef & Defined> = []
+  const memoranda: Array<MemorandumDef & Defined> = []
   for (const { reg } of files) {
     const provincial = reg.id !== 'national'
     for (const lt of reg.listTypes) listTypes.push({ ...lt, informationOnlyOutsideOwner: lt.informationOnlyOutsideOwner ?? provincial, definedIn: reg.id })
     for (const m of reg.measures) measures.push({ ...m, definedIn: reg.id })
     for (const c of reg.catalogue) catalogue.push({ ...c, definedIn: reg.id })
     for (const d of reg.decisionTypes) decisionTypes.push({ ...d, definedIn: reg.id })
+    for (const m of reg.memoranda) memoranda.push({ ...m, definedIn: reg.id })
   }
-  deepFreeze([listTypes, measures, catalogue, decisionTypes])
+  deepFreeze([listTypes, measures, catalogue, decisionTypes, memoranda])
   const byDecisionType = new Map(decisionTypes.map((x) => [x.code, x]))
   const byListType = new Map(listTypes.map((x) => [x.code, x]))
   const byMeasure = new Map(measures.map((x) => [x.code, x]))
@@ -83,10 +115,12 @@ function merged (files: Loaded[]): Registries {
     measures,
     catalogue,
     decisionTypes,
+    memoranda,
     listType: (code: string) => byListType.get(code),
     measure: (code: string) => byMeasure.get(code),
     catalogueItem: (field: string) => byField.get(field),
-    decisionType: (code: string) => byDecisionType.get(code)
+    decisionType: (code: string) => byDecisionType.get(code),
+    memorandaFor: (listCode: string) => memoranda.filter((m) => m.listCodes.includes(listCode))
   })
 }
 
@@ -97,7 +131,8 @@ function merged (files: Loaded[]): Registries {
  * province's), a black list names its severe category and no other list does, and a list type's
  * default measures exist in the national base or its own file, and so do a measure's decision types. Anything else throws a ConfigError
  * naming the file and field. Provincial list types default to `informationOnlyOutsideOwner: true`
- * (DOMAIN.md: a province's own legislation binds elsewhere only where the receiver has a basis).
+ * (DOMAIN.md: a province's own legislation binds elsewhere only where the receiver has a basis), and
+ * the basis is a memorandum (合作备忘录, `memoranda`) the lead province writes: see checkMemoranda.
  */
 export function loadRegistries (dir: string): Registries {
   const folder = join(dir, 'registries')
@@ -113,7 +148,9 @@ export function loadRegistries (dir: string): Registries {
   const measureCodes = new Map<string, string>()
   const fields = new Map<string, string>()
   const decisionCodes = new Map<string, string>()
+  const memorandumCodes = new Map<string, string>()
   for (const l of files) {
+    l.reg.memoranda.forEach((m, i) => { claim(memorandumCodes, l, m.code, `/memoranda/${i}/code`, 'memorandum') })
     l.reg.decisionTypes.forEach((d, i) => { claim(decisionCodes, l, d.code, `/decisionTypes/${i}/code`, 'decision type') })
     l.reg.measures.forEach((m, i) => { claim(measureCodes, l, m.code, `/measures/${i}/code`, 'measure') })
     l.reg.listTypes.forEach((lt, i) => { claim(listCodes, l, lt.code, `/listTypes/${i}/code`, 'list type') })
@@ -121,5 +158,7 @@ export function loadRegistries (dir: string): Registries {
   }
   for (const l of files) checkListTypes(l, measureCodes)
   for (const l of files) checkDecisionTypes(l, decisionCodes)
+  const listTypeInfo = new Map(files.flatMap(({ reg }) => reg.listTypes.map((lt) => [lt.code, { owner: reg.id, domain: lt.domain }] as const)))
+  for (const l of files) checkMemoranda(l, listTypeInfo, measureCodes)
   return merged(files)
 }

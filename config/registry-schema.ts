@@ -78,7 +78,7 @@ export const ListTypeDefSchema = Type.Object({
     measuresContinueDuringObjection: Type.Boolean({ description: 'False: measures suspended while the source verifies (国发〔2016〕33号 (二十二)); true for court lists' }),
     answerWithinWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Working days the owner has to resolve an objection (国发〔2016〕33号 (二十二) "尽快核实并反馈"; the texts give no number). Default 10' }))
   }, { additionalProperties: false }),
-  informationOnlyOutsideOwner: Type.Optional(Type.Boolean({ description: 'True: outside its province the entry is information only unless the receiver has its own basis. Default false in the national file, true in a provincial one' })),
+  informationOnlyOutsideOwner: Type.Optional(Type.Boolean({ description: 'True: outside its province the entry is information only unless a memorandum (memoranda) binds it there. Default false in the national file, true in a provincial one, where false is refused: a provincial list binds elsewhere only through a memorandum' })),
   defaultMeasures: Type.Array(Code, { uniqueItems: true, maxItems: 100 }),
   note: Type.Optional(Type.String({ maxLength: 2000 }))
 }, { additionalProperties: false })
@@ -121,6 +121,31 @@ export const DecisionTypeDefSchema = Type.Object({
   note: Type.Optional(Type.String({ maxLength: 2000 }))
 }, { additionalProperties: false })
 
+const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'A platform id (SH, JS, ZJ, AH …)' })
+
+/**
+ * A regional cooperation memorandum (合作备忘录) for cross-region joint reward and punishment in a key
+ * domain (信用长三角: ecology led by ZJ, tourism by SH, food and drugs by JS, product quality by AH —
+ * 《信用浙江》2020年第3期; 浙政办发〔2021〕29号 (五) 第26项). It is the basis on which an entry of one
+ * signatory's list binds the others: outside its owner's province a provincial list type is information
+ * only, except for the measures a memorandum signed by both the owner and the asker names for that list.
+ * Written in the lead province's file (the lead is that file's id).
+ */
+export const MemorandumDefSchema = Type.Object({
+  code: Code,
+  name: Name,
+  domains: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), { minItems: 1, uniqueItems: true, maxItems: 20, description: 'Key domains it covers; every list type it names is of one of them' }),
+  signatories: Type.Array(PlatformId, { minItems: 2, uniqueItems: true, maxItems: 50, description: 'Platforms (provinces) bound to each other; the lead among them' }),
+  listCodes: Type.Array(Code, { minItems: 1, uniqueItems: true, maxItems: 100, description: 'List types whose entries bind across the signatories' }),
+  measures: Type.Array(Code, { minItems: 1, uniqueItems: true, maxItems: 100, description: 'The measures the signatories bind each other to; any other measure of these lists stays information only outside the owner' }),
+  legalBasis: LegalBasis,
+  evidence: Type.Optional(Type.Object({
+    source: Type.String({ minLength: 1, maxLength: 500, description: 'Where the quote is, e.g. a magazine issue that has no document number' }),
+    quote: Type.String({ minLength: 1, maxLength: 2000, description: 'Verbatim from the source (checked against test/fixtures/seeds)' })
+  }, { additionalProperties: false })),
+  note: Type.Optional(Type.String({ maxLength: 2000 }))
+}, { additionalProperties: false })
+
 /**
  * `<config>/registries/<id>.json`: the national base (`national.json`) or one province's
  * supplement (`SH.json` …). A supplement may add catalogue items, list types and measures but
@@ -134,7 +159,8 @@ export const RegistryFileSchema = Type.Object({
   catalogue: Type.Array(CatalogueItemSchema, { default: [] }),
   listTypes: Type.Array(ListTypeDefSchema, { default: [] }),
   measures: Type.Array(MeasureDefSchema, { default: [] }),
-  decisionTypes: Type.Array(DecisionTypeDefSchema, { default: [] })
+  decisionTypes: Type.Array(DecisionTypeDefSchema, { default: [] }),
+  memoranda: Type.Array(MemorandumDefSchema, { default: [], description: 'Regional memoranda this province leads (合作备忘录); not in national.json' })
 }, { additionalProperties: false })
 
 /** One validated registry file. */
@@ -149,6 +175,8 @@ export type CatalogueItem = Static<typeof CatalogueItemSchema>
 export type MeasureDef = Static<typeof MeasureDefSchema>
 /** A decision type as written in a file. */
 export type DecisionTypeDef = Static<typeof DecisionTypeDefSchema>
+/** A memorandum as written in a file. */
+export type MemorandumDef = Static<typeof MemorandumDefSchema>
 /** A list type as written in a file. */
 export type ListTypeDef = Static<typeof ListTypeDefSchema>
 
@@ -177,8 +205,12 @@ export interface Registries {
   readonly measures: ReadonlyArray<Readonly<MeasureDef> & Defined>
   readonly catalogue: ReadonlyArray<Readonly<CatalogueItem> & Defined>
   readonly decisionTypes: ReadonlyArray<Readonly<DecisionTypeDef> & Defined>
+  /** Regional memoranda; `definedIn` is the lead province. */
+  readonly memoranda: ReadonlyArray<Readonly<MemorandumDef> & Defined>
   listType: (code: string) => RegisteredListType | undefined
   measure: (code: string) => (Readonly<MeasureDef> & Defined) | undefined
   catalogueItem: (field: string) => (Readonly<CatalogueItem> & Defined) | undefined
   decisionType: (code: string) => (Readonly<DecisionTypeDef> & Defined) | undefined
+  /** Memoranda naming list type `listCode`, in file order. */
+  memorandaFor: (listCode: string) => ReadonlyArray<Readonly<MemorandumDef> & Defined>
 }

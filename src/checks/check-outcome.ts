@@ -6,7 +6,7 @@ import { scrubIdNumbers } from '../identifiers/mask.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
-import { answeredEntries, readCheck, type CheckRow } from './check-store.js'
+import { consultedEntries, readCheck, type CheckRow } from './check-store.js'
 
 /**
  * The outcomes in the words Zhejiang reports them (seed 001, 信用浙江's account of 应查必查: 优先办理,
@@ -30,7 +30,7 @@ const ROLE_ZH: Record<string, string> = {
  */
 export function outcomeNotices (check: CheckRow, owner: string, outcome: CheckOutcomeNameV1, note: string | null): GatewayNoticeItemV1[] {
   const measures = (check.answered as { measures?: Array<{ code: string }> }).measures?.map((m) => m.code) ?? []
-  return answeredEntries(check)
+  return consultedEntries(check)
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => e.owner === owner)
     .map(({ e, i }) => {
@@ -69,7 +69,7 @@ export async function reportOutcome (pool: pg.Pool, keys: GatewayKeys, principal
       return { created: false, body: { checkId, outcome, reportedAt: (check.outcome_at as Date).toISOString(), notices: check.outcome_notices ?? [] } }
     }
     const at = new Date()
-    const owners = [...new Set(answeredEntries(check).map((e) => e.owner))].sort()
+    const owners = [...new Set(consultedEntries(check).map((e) => e.owner))].sort()
     const notices: Array<{ platform: string, jti: string }> = []
     for (const owner of owners) {
       const jti = await emitGatewayMessage(client, keys, {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { CheckAnswerV1, CheckOutcomeRequestV1, CheckOutcomeV1, CheckRecordV1, CheckRequestV1, CheckStatsV1 } from '../../contracts/check-v1.js'
+import { CheckAnswerV1, CheckOutcomeRequestV1, CheckOutcomeV1, CheckRecordV1, CheckRequestV1, CheckStatsV1, CheckVerificationAnswerV1 } from '../../contracts/check-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
 import type { Principal } from '../auth/bearer-auth.js'
@@ -10,6 +10,8 @@ import { checkRecord, readCheck } from './check-store.js'
 import { reportOutcome } from './check-outcome.js'
 import { checkStats } from './check-stats.js'
 import { monthStart, nextMonth } from '../quality/quality-routes.js'
+import { DEFAULT_SHARE_SCOPES } from '../delivery/share-scope.js'
+import type { ShareScope } from '../../config/registry-schema.js'
 
 export const CheckIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' }) })
 
@@ -34,7 +36,21 @@ const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Y
  * and outcome), `POST /v1/checks/{id}/outcome` (what the decision was) and `GET /v1/checks/stats`.
  */
 export async function checkRoutes (app: FastifyInstance): Promise<void> {
-  const deps: CheckDeps = { pool: app.pg, keys: app.gatewayKeys, digests: app.subjectDigests, registries: app.config.registries, platforms: app.config.platforms.map((p) => p.id) }
+  const platformScopes = (platform: string): readonly ShareScope[] => app.config.platforms.find((p) => p.id === platform)?.shareScopes ?? DEFAULT_SHARE_SCOPES
+  const deps: CheckDeps = {
+    pool: app.pg,
+    keys: app.gatewayKeys,
+    digests: app.subjectDigests,
+    registries: app.config.registries,
+    platforms: app.config.platforms.map((p) => p.id),
+    // A department system receives what its own config allows, never more than its home platform.
+    shareScopesOf: (asker) => {
+      const home = platformScopes(asker.platform)
+      if (asker.role !== 'checker') return home
+      const own: readonly ShareScope[] | undefined = (app.config.checkers ?? []).find((c) => c.id === asker.principal.split(':')[0])?.shareScopes
+      return own === undefined ? home : home.filter((s) => own.includes(s))
+    }
+  }
 
   app.post('/v1/checks', {
     preHandler: requireRoles(app, ['platform', 'checker']),
@@ -52,11 +68,16 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
         '`asResponsiblePerson` answers, apart, the current entries whose subject names the checked one among its responsible persons (legal representative, ' +
         'principal, actual controller, directly responsible: 落实到人, 国发〔2016〕33号 (十四)), each with `through` (roles held, the listed organisation\'s credit code), ' +
         'and the measures of them that bear on the decision and that the measures list extends to persons in that role; the receipt names them too ' +
-        '(`answered.asResponsiblePerson`): a subject found only so is not clean.',
+        '(`answered.asResponsiblePerson`): a subject found only so is not clean. ' +
+        'Each measure names, per entry, the basis on which it binds the ' +
+        'asker\'s province (`bases`: national list, own province, a regional memorandum — 合作备忘录 — or none: information only). ' +
+        '`mode`: where the catalogue keeps a field of a full answer from the asker (its share scopes), or the asker sends `mode: verification`, ' +
+        'the answer is a verification (可用不可见, 国办发〔2021〕52号 (六)): only the measures bearing on the decision, whether each applies, its basis ' +
+        'and the owning platforms to contact — no entry, count or flag (`asResponsiblePerson` likewise gives only its measures) — and the receipt signs `mode` and names no entry.',
       tags: ['checks'],
       security: [{ bearer: [] }],
       body: CheckRequestV1,
-      response: { 200: CheckAnswerV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
+      response: { 200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
     }
   }, async (request) => {
     const asker = askerOf(principalOf(request))

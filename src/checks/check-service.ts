@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
-import type { Registries } from '../../config/registry-schema.js'
-import { CHECK_RECEIPT_TYP, type CheckAnswerBodyV1, type CheckAnswerV1, type CheckAsResponsiblePersonV1, type CheckEntryV1, type CheckReceiptClaimsV1 } from '../../contracts/check-v1.js'
+import type { Registries, ShareScope } from '../../config/registry-schema.js'
+import {
+  CHECK_RECEIPT_TYP, type CheckAnswerBodyV1, type CheckAnswerV1, type CheckAsResponsiblePersonV1, type CheckEntryV1, type CheckModeV1,
+  type CheckReceiptClaimsV1, type CheckVerificationAnswerV1, type CheckVerificationBodyV1
+} from '../../contracts/check-v1.js'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
@@ -17,6 +20,7 @@ import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
 import { applicableMeasures } from './applicable-measures.js'
 import { canonicalDigest } from './canonical-json.js'
+import { checkMode, verifiedMeasures } from './check-mode.js'
 
 /** Who checks: a platform, or an authorised department system of a platform. */
 export interface CheckAsker {
@@ -33,6 +37,8 @@ export interface CheckDeps {
   digests: SubjectDigests
   registries: Registries | undefined
   platforms: string[]
+  /** The catalogue share scopes the asker may receive (its platform's, or its department system's). */
+  shareScopesOf: (asker: CheckAsker) => readonly ShareScope[]
 }
 
 export const CHECK_ROUTE = 'POST /v1/checks'
@@ -77,13 +83,16 @@ function asResponsiblePerson (registries: Registries, decisionType: string, rows
 
 /**
  * A check before deciding (应查必查, 国发〔2016〕33号 (十八)): every current entry of the subject
- * across the provinces, the measures bearing on the decision, and a receipt signed by the gateway
- * naming who asked, when, why, for which decision, and exactly what was answered. Entries naming
- * the subject as a responsible person of another are answered apart (`asResponsiblePerson`) and
- * counted in the receipt: such a subject is not clean. The lookup, its query-log record and the
- * stored check are one transaction: no answer without its record.
+ * across the provinces, the measures bearing on the decision with the basis on which each binds the
+ * asker's province, and a receipt signed by the gateway naming who asked, when, why, for which
+ * decision, in which mode, and exactly what was answered. Entries naming the subject as a
+ * responsible person of another are answered apart (`asResponsiblePerson`, 落实到人) and counted in
+ * the receipt: such a subject is not clean. Where the catalogue keeps a field of the answer from the
+ * asker (or the asker asks so), the check is answered in verification mode (可用不可见,
+ * 国办发〔2021〕52号 (六)): only the measures, their basis and the owners to contact. The lookup, its
+ * query-log record and the stored check are one transaction: no answer without its record.
  */
-export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subject: string, purpose: string, decisionType: string, department?: string | undefined }): Promise<CheckAnswerV1> {
+export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subject: string, purpose: string, decisionType: string, department?: string | undefined, mode?: CheckModeV1 | undefined }): Promise<CheckAnswerV1 | CheckVerificationAnswerV1> {
   const kind = classifySubjectId(req.subject)
   if (deps.registries?.decisionType(req.decisionType) === undefined) {
     throw new GatewayError('DECISION_TYPE_UNKNOWN', 'decisionType is not a decision type of the registries (see config/registries, decisionTypes)')
@@ -93,6 +102,7 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
   if (purpose === '') throw new GatewayError('PURPOSE_REQUIRED', 'purpose is required: say why the subject is checked')
   const department = asker.department ?? (req.department === undefined ? null : scrubIdNumbers(req.department.trim()))
   const masked = kind === 'person' ? maskIdNumber(req.subject) : req.subject
+  const decided = checkMode(registries, deps.shareScopesOf(asker), kind, req.mode)
   // Kept only inside the gateway (the query log, the stored check): answers and receipts never carry it.
   const subjectDigest = deps.digests.digest(req.subject)
   return await inTransaction(deps.pool, async (client) => {
@@ -102,43 +112,71 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length + through.length
     })
     const entries = rows.map(summarise)
-    const flags = subjectFlags(entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain })))
     const checkId = randomUUID()
     const checkedAt = new Date()
-    const body: CheckAnswerBodyV1 = {
+    const measures = applicableMeasures(registries, req.decisionType, entries, asker.platform)
+    const common = {
       checkId,
       checkedAt: checkedAt.toISOString(),
       asker: { principal: asker.principal, role: asker.role, platform: asker.platform, department },
       purpose,
       decisionType: req.decisionType,
-      subject: { id: masked, kind },
-      summary: {
-        black: entries.filter((e) => e.listType === 'black').length,
-        red: entries.filter((e) => e.listType === 'red').length,
-        keySupervision: entries.filter((e) => e.listType === 'key-supervision').length,
-        suspended: entries.filter((e) => e.status === 'suspended').length,
-        contradictions: flags.contradictions.length,
-        repeatListings: flags.repeatListings.length
-      },
-      entries,
-      asResponsiblePerson: asResponsiblePerson(registries, req.decisionType, through, asker.platform),
-      flags,
-      measures: applicableMeasures(registries, req.decisionType, entries, asker.platform),
-      coverage,
-      queryId
+      subject: { id: masked, kind }
     }
-    const answerDigest = canonicalDigest(body)
-    const answered: CheckReceiptClaimsV1['answered'] = {
-      entries: entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })),
-      measures: body.measures.map((m) => ({ code: m.code, applies: m.applies })),
-      contradictions: flags.contradictions.length,
-      asResponsiblePerson: {
-        entries: body.asResponsiblePerson.entries.map((e) => ({
-          owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType, roles: e.through.roles
-        })),
-        measures: body.asResponsiblePerson.measures.map((m) => ({ code: m.code, applies: m.applies }))
-      },
-      digest: answerDigest
+    const rp = asResponsiblePerson(registries, req.decisionType, through, asker.platform)
+    // The bases are covered by the answer's digest; the receipt's own list keeps its shape.
+    const signedMeasures = (list: Array<{ code: string, applies: boolean }>): CheckReceiptClaimsV1['answered']['measures'] =>
+      list.map((m) => ({ code: m.code, applies: m.applies }))
+    const consultedOwn = entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType }))
+    const consultedThrough = rp.entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType, roles: e.through.roles }))
+    let body: CheckAnswerBodyV1 | CheckVerificationBodyV1
+    let answered: CheckReceiptClaimsV1['answered']
+    if (decided.mode === 'verification') {
+      const verification: CheckVerificationBodyV1 = {
+        ...common,
+        mode: 'verification',
+        verification: { requested: decided.requested, withheldFields: decided.withheldFields },
+        measures: verifiedMeasures(measures, entries),
+        asResponsiblePerson: { measures: verifiedMeasures(rp.measures, rp.entries) },
+        coverage,
+        queryId
+      }
+      body = verification
+      const owners = [...verification.measures, ...verification.asResponsiblePerson.measures].flatMap((m) => m.owners)
+      answered = {
+        measures: signedMeasures(verification.measures),
+        owners: [...new Set(owners)].sort(),
+        asResponsiblePerson: { measures: signedMeasures(verification.asResponsiblePerson.measures) },
+        digest: canonicalDigest(body)
+      }
+    } else {
+      const flags = subjectFlags(entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain })))
+      const full: CheckAnswerBodyV1 = {
+        ...common,
+        mode: 'full',
+        summary: {
+          black: entries.filter((e) => e.listType === 'black').length,
+          red: entries.filter((e) => e.listType === 'red').length,
+          keySupervision: entries.filter((e) => e.listType === 'key-supervision').length,
+          suspended: entries.filter((e) => e.status === 'suspended').length,
+          contradictions: flags.contradictions.length,
+          repeatListings: flags.repeatListings.length
+        },
+        entries,
+        asResponsiblePerson: rp,
+        flags,
+        measures,
+        coverage,
+        queryId
+      }
+      body = full
+      answered = {
+        entries: consultedOwn,
+        measures: signedMeasures(measures),
+        contradictions: flags.contradictions.length,
+        asResponsiblePerson: { entries: consultedThrough, measures: signedMeasures(rp.measures) },
+        digest: canonicalDigest(body)
+      }
     }
     const claims: CheckReceiptClaimsV1 = {
       iss: GATEWAY_ID,
@@ -149,16 +187,18 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       purpose,
       decisionType: req.decisionType,
       subject: { masked, kind },
+      mode: decided.mode,
       answered,
       queryId
     }
     const receipt = await deps.keys.sign(claims, CHECK_RECEIPT_TYP)
     await client.query(
       `INSERT INTO checks (id, at, principal, role, platform, department, purpose, decision_type, subject_kind,
-                           subject_masked, subject_hash, query_id, answered, answer_digest, receipt)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+                           subject_masked, subject_hash, query_id, answered, answer_digest, receipt, mode, consulted)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [checkId, checkedAt, asker.principal, asker.role, asker.platform, department, purpose, req.decisionType, kind,
-        masked, subjectDigest, queryId, JSON.stringify(answered), answerDigest, receipt])
+        masked, subjectDigest, queryId, JSON.stringify(answered), answered.digest, receipt, decided.mode,
+        decided.mode === 'verification' ? JSON.stringify([...consultedOwn, ...consultedThrough]) : null])
     return { ...body, receipt }
   })
 }

@@ -11,7 +11,7 @@ const zeros = (): Record<string, number> => Object.fromEntries(CHECK_OUTCOMES.ma
 export async function checkStats (db: pg.Pool, from: Date | null, to: Date | null, labels: { from: string | null, to: string | null }): Promise<CheckStatsV1> {
   const { rows } = await db.query<{ platform: string, decision_type: string, outcome: string | null, n: string, with_entries: string }>(
     `SELECT platform, decision_type, outcome, count(*) AS n,
-            count(*) FILTER (WHERE jsonb_array_length(answered -> 'entries') > 0
+            count(*) FILTER (WHERE jsonb_array_length(COALESCE(consulted, answered -> 'entries')) > 0
                               OR jsonb_array_length(coalesce(answered #> '{asResponsiblePerson,entries}', '[]')) > 0) AS with_entries
      FROM checks WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
      GROUP BY 1, 2, 3`, [from, to])

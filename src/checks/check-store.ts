@@ -2,6 +2,17 @@ import type pg from 'pg'
 import type { CheckOutcomeNameV1, CheckRecordV1 } from '../../contracts/check-v1.js'
 import { isKeyedDigest } from '../privacy/subject-digests.js'
 
+/** An entry a check looked at, as stored. */
+export interface ConsultedEntry { owner: string, entryId: string, version: number, status: string, listType: string }
+
+/**
+ * The entries a stored check looked at, whatever its mode: the subject's own, then those found
+ * through a role it holds (落实到人), in the order the receipt names them.
+ */
+export function consultedEntries (r: Pick<CheckRow, 'answered' | 'consulted'>): ConsultedEntry[] {
+  return r.consulted ?? [...(r.answered.entries ?? []), ...(r.answered.asResponsiblePerson?.entries ?? [])]
+}
+
 /** A stored check row. */
 export interface CheckRow {
   id: string
@@ -16,24 +27,19 @@ export interface CheckRow {
   subject_masked: string
   subject_hash: string
   answered: {
-    entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string }>
-    /** Absent in checks stored before responsible persons were answered (migration 013). */
-    asResponsiblePerson?: { entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string, roles: string[] }> }
+    entries?: ConsultedEntry[]
+    /** Absent in checks stored before responsible persons were answered (migration 013); no entries in verification mode. */
+    asResponsiblePerson?: { entries?: Array<ConsultedEntry & { roles: string[] }> }
   }
+  mode: 'full' | 'verification'
+  /** Verification mode: the entries looked at, the subject's own and those found through a role (internal; the receipt names none). */
+  consulted: ConsultedEntry[] | null
   answer_digest: string
   receipt: string
   outcome: CheckOutcomeNameV1 | null
   outcome_at: Date | null
   outcome_note: string | null
   outcome_notices: Array<{ platform: string, jti: string }> | null
-}
-
-/**
- * Every entry a stored check answered: the subject's own, then those found through a role it
- * holds (落实到人), in the order the receipt names them.
- */
-export function answeredEntries (r: CheckRow): Array<{ owner: string, entryId: string, version: number, status: string, listType: string, roles?: string[] }> {
-  return [...r.answered.entries, ...(r.answered.asResponsiblePerson?.entries ?? [])]
 }
 
 /** One check by id (`FOR UPDATE` when about to record its outcome), or undefined. */
@@ -56,6 +62,7 @@ export function checkRecord (r: CheckRow, reader: string): CheckRecordV1 {
     purpose: r.purpose,
     decisionType: r.decision_type,
     subject: { masked: r.subject_masked, kind: r.subject_kind },
+    mode: r.mode,
     answered: r.answered,
     receipt: isKeyedDigest(r.subject_hash) || reader === r.principal ? r.receipt : null,
     outcome: r.outcome === null

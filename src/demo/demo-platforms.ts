@@ -13,6 +13,7 @@ import { publishAhNative } from '../simulators/ah-xml-publisher.js'
 import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import { publishJsNative } from '../simulators/js-batch-publisher.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { mintToken } from '../auth/mint-token.js'
 import { nativeKindOf } from '../../adapters/native-kinds.js'
 
 /** A simulated province as the scenario sees it, whatever protocol it speaks. */
@@ -29,6 +30,8 @@ export interface DemoPlatform {
   appliedCount: (jti: string) => number
   /** The gateway notices it received (mapped back to the contract), in arrival order. */
   notices: () => unknown[]
+  /** A short-lived bearer token of the platform, for its read calls (e.g. a check before deciding). */
+  readToken: () => Promise<string>
   /** Publishes a signed envelope into the gateway. */
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
   /**
@@ -68,6 +71,7 @@ async function withSigner (id: string, alg: SigningAlg, adapter: string, native:
     held: native.held,
     appliedCount: native.appliedCount,
     notices: native.notices,
+    readToken: async () => await mintToken({ kid: signer.kid, alg: signer.alg, key: signer.key }, id),
     publish: async (gw, input, serialisation = 'compact') => {
       const { jws, jti } = await signEnvelope(signer, input, serialisation)
       return { ...(await postEnvelope(gw, jws, serialisation)), jti, jws }

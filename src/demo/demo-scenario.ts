@@ -5,6 +5,7 @@ import { sampleEntry } from '../simulators/sample-entries.js'
 import { mintToken } from '../auth/mint-token.js'
 import type { DemoStep } from './step-table.js'
 import { runCoordinationScenario } from './coordination-scenario.js'
+import { runRegionalBasisStep } from './regional-basis-step.js'
 
 export interface ScenarioContext {
   gatewayUrl: string
@@ -154,6 +155,9 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   record('a late old version cannot bring it back', 'VERSION_CONFLICT', problemCode(late.body))
 
   await runCoordinationScenario(ctx, record, until)
+
+  // A provincial list binds outside its province on a regional memorandum (issue 13 item 2).
+  await runRegionalBasisStep(ctx, record)
 
   // Reconciliation: SH loses one of JS's entries behind the gateway's back; a run finds it, an
   // admin-approved heal re-sends it, a second run finds SH matching JS again.

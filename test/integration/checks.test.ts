@@ -145,7 +145,7 @@ t.test('identity numbers are masked in the answer, the receipt, the stored check
   t.equal(log.rows[0]?.subject_masked, masked)
 })
 
-t.test('a department system checks with its own key; provincial lists are information only outside their province', async (t) => {
+t.test('a department system checks with its own key; a provincial list binds outside its province only under a memorandum', async (t) => {
   const jwk = await generatePrivateJwk('ES256', 'hz-k1')
   const h = await startHarness(t, {
     checkers: [{ id: 'hz-amr-approval', name: '杭州市市场监督管理局 行政许可系统', platform: 'ZJ', departmentKind: 'market-regulation', jwks: { keys: [publicPart(jwk)] } }]
@@ -163,8 +163,10 @@ t.test('a department system checks with its own key; provincial lists are inform
   const res = await check(h, token, { subject: tourism.subject.creditCode, purpose: 'A级景区评定 申请 33', decisionType: 'grading-certification' })
   t.equal(res.status, 200)
   t.same(res.body.asker, { principal: 'hz-amr-approval:clerk-7', role: 'checker', platform: 'ZJ', department: '杭州市市场监督管理局 行政许可系统' })
+  // Until issue 13 item 2 this was information only in Zhejiang; the regional tourism memorandum (合作备忘录,
+  // 浙政办发〔2021〕29号 (五) 第26项) binds it there now. test/integration/check-basis.test.ts has the rule.
   t.same(res.body.measures.map((m) => [m.code, m.applies, m.notes]), [
-    ['sh-restrict-tourism-grading', false, [`SH:${tourism.entryId}: information only outside SH (a provincial list type)`]]
+    ['sh-restrict-tourism-grading', true, []]
   ])
   const inShanghai = await check(h, await h.platformToken('SH'), { subject: tourism.subject.creditCode, purpose: 'grading', decisionType: 'grading-certification', department: '上海市文化和旅游局' })
   t.same(inShanghai.body.measures.map((m) => [m.code, m.applies]), [['sh-restrict-tourism-grading', true]], 'at home the list binds')
