@@ -3,7 +3,7 @@ import type { CheckOutcomeNameV1, CheckRecordV1 } from '../../contracts/check-v1
 import { isKeyedDigest } from '../privacy/subject-digests.js'
 
 /** An entry a check looked at, as stored. */
-export interface ConsultedEntry { owner: string, entryId: string, version: number, status: string, listType: string }
+export interface ConsultedEntry { owner: string, entryId: string, version: number, status: string, listType: string, /** Roles of the checked subject, for an entry found through one (落实到人). */ roles?: string[] }
 
 /**
  * The entries a stored check looked at, whatever its mode: the subject's own, then those found
