@@ -4,6 +4,7 @@ import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
 import { sweepExpired } from './expiry-sweep.js'
 import { sweepOverdue } from './overdue-sweep.js'
 import { workflowDeps } from './workflow-deps.js'
+import { warnCalendarGaps } from './deadline-calendar.js'
 
 export interface CoordinationSweeps {
   /** Runs both sweeps now (tests, the demo, an operator): reminders sent and entries expired. */
@@ -25,6 +26,7 @@ const QUEUE = 'coordination'
  */
 export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => {
   const deps = workflowDeps(app)
+  warnCalendarGaps(app.log, deps.calendar, new Date())
   const runNow = async (at: Date = new Date()): Promise<{ reminders: number, expired: number }> => {
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)
