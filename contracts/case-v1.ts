@@ -16,6 +16,12 @@ export const CasePlatformV1 = Type.Object({
   corrections: Type.Integer()
 }, { title: 'CasePlatformV1' })
 
+/**
+ * The holiday calendar a working-day deadline rests on: `official`, `provisional` (a calendar file
+ * not yet the State Council's arrangement) or `none` (no calendar for its year: weekends only).
+ */
+export const DeadlineCalendarV1 = Type.Union([Type.Literal('official'), Type.Literal('provisional'), Type.Literal('none')], { title: 'DeadlineCalendarV1' })
+
 /** A joint punishment (or reward) case as a coordination job sees it. */
 export const CaseV1 = Type.Object({
   initiator: Type.String(),
@@ -30,6 +36,8 @@ export const CaseV1 = Type.Object({
   measures: Type.Array(Type.String()),
   respondBy: Type.String({ description: 'Working-day deadline for responses (24:00 CST)' }),
   feedbackBy: Type.String({ description: 'Working-day deadline for feedback (24:00 CST)' }),
+  deadlineCalendar: Type.Object({ respondBy: DeadlineCalendarV1, feedbackBy: DeadlineCalendarV1 },
+    { description: 'Per deadline, the holiday calendar of its year as loaded now: a provisional or missing one makes the working-day date uncertain' }),
   openObjection: Type.Union([Type.String(), Type.Null()]),
   removedBy: Type.Union([Type.String(), Type.Null()]),
   remediation: Type.Array(Type.Object({ platform: Type.String(), measures: Type.Array(Type.String()) })),

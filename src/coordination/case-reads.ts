@@ -2,6 +2,9 @@ import type pg from 'pg'
 import type { CaseDetailV1, CaseListV1, CaseV1 } from '../../contracts/case-v1.js'
 import type { CaseState } from '../punishment/case-states.js'
 import { platformState } from '../punishment/case-state-machine.js'
+import type { WorkingCalendar } from '../../config/calendar-schema.js'
+import { WEEKENDS_ONLY } from '../punishment/working-days.js'
+import { deadlineCalendar } from './deadline-calendar.js'
 
 interface CaseRow {
   initiator: string,
@@ -22,7 +25,7 @@ interface CaseRow {
 const COLUMNS = `initiator, case_id, mode, owner, entry_id, domain, state, overdue, to_char(respond_by, 'YYYY-MM-DD') AS respond_by,
   to_char(feedback_by, 'YYYY-MM-DD') AS feedback_by, jti, opened_at, updated_at`
 
-function toCase (r: CaseRow): CaseV1 {
+function toCase (r: CaseRow, cal: WorkingCalendar): CaseV1 {
   const s = r.state
   return {
     initiator: r.initiator,
@@ -37,6 +40,7 @@ function toCase (r: CaseRow): CaseV1 {
     measures: [...s.measures],
     respondBy: r.respond_by,
     feedbackBy: r.feedback_by,
+    deadlineCalendar: { respondBy: deadlineCalendar(r.respond_by, cal), feedbackBy: deadlineCalendar(r.feedback_by, cal) },
     openObjection: s.openObjection,
     removedBy: s.removedBy,
     remediation: s.remediation.map((n) => ({ platform: n.platform, measures: [...n.measures] })),
@@ -63,6 +67,8 @@ export interface CaseFilter {
   /** A platform sees the cases it initiated or implements; undefined: every case. */
   party?: string | undefined
   limit: number
+  /** The loaded holiday calendar, to flag deadlines in years without an official one (default: none). */
+  calendar?: WorkingCalendar | undefined
 }
 
 /** Cases, overdue first, then the most recently opened. */
@@ -73,16 +79,16 @@ export async function listCases (pool: pg.Pool, f: CaseFilter): Promise<CaseList
        AND ($3::text IS NULL OR initiator = $3 OR state->'implementers' ? $3)
      ORDER BY overdue DESC, opened_at DESC LIMIT $4`,
     [f.status ?? null, f.overdue ?? null, f.party ?? null, f.limit])
-  return { cases: rows.map(toCase) }
+  return { cases: rows.map((r) => toCase(r, f.calendar ?? WEEKENDS_ONLY)) }
 }
 
 /** One case with its history, or undefined (also when `party` is not part of it). */
-export async function readCase (pool: pg.Pool, initiator: string, caseId: string, party?: string): Promise<CaseDetailV1 | undefined> {
+export async function readCase (pool: pg.Pool, initiator: string, caseId: string, party?: string, calendar: WorkingCalendar = WEEKENDS_ONLY): Promise<CaseDetailV1 | undefined> {
   const { rows } = await pool.query<CaseRow>(`SELECT ${COLUMNS} FROM cases WHERE initiator = $1 AND case_id = $2`, [initiator, caseId])
   const row = rows[0]
   if (row === undefined) return undefined
   if (party !== undefined && party !== row.initiator && !row.state.implementers.includes(party)) return undefined
   const events = await pool.query<{ at: Date, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null }>(
     'SELECT at, platform, event, status, jti FROM case_events WHERE initiator = $1 AND case_id = $2 ORDER BY id', [initiator, caseId])
-  return { ...toCase(row), events: events.rows.map((e) => ({ ...e, at: e.at.toISOString() })) }
+  return { ...toCase(row, calendar), events: events.rows.map((e) => ({ ...e, at: e.at.toISOString() })) }
 }

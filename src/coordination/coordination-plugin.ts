@@ -6,6 +6,7 @@ import { sweepOverdue } from './overdue-sweep.js'
 import { sweepPersonalData } from './personal-data-sweep.js'
 import { sweepSubjectDeadlines } from './subject-deadline-sweep.js'
 import { workflowDeps } from './workflow-deps.js'
+import { warnCalendarGaps } from './deadline-calendar.js'
 
 export interface CoordinationSweeps {
   /**
@@ -36,6 +37,7 @@ const QUEUE = 'coordination'
  */
 export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => {
   const deps = workflowDeps(app)
+  warnCalendarGaps(app.log, deps.calendar, new Date())
   const runNow = async (at: Date = new Date()): Promise<SweepResult> => {
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)

@@ -48,7 +48,8 @@ export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
       status: q.status,
       overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
       limit: Number(q.limit ?? 100),
-      party: partyOf(request.principal)
+      party: partyOf(request.principal),
+      calendar: app.config.calendar
     })
   })
 
@@ -63,7 +64,7 @@ export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request) => {
     const { initiator, caseId } = request.params as { initiator: string, caseId: string }
-    const c = await readCase(app.pg, initiator, caseId, partyOf(request.principal))
+    const c = await readCase(app.pg, initiator, caseId, partyOf(request.principal), app.config.calendar)
     if (c === undefined) throw new GatewayError('NOT_FOUND', 'no such case (or not one this platform is party to)')
     return c
   })

@@ -14,6 +14,8 @@ export interface WorkflowDeps {
   platforms: () => string[]
   /** A platform's configured share scopes (undefined: the default). */
   shareScopesOf: (platform: string) => readonly ShareScope[] | undefined
+  /** A platform's administrative division code (`regionCode`), for who may initiate a case. */
+  regionOf?: (platform: string) => string | undefined
 }
 
 /** An accepted message, as the workflow sees it inside the ledger transaction. */
@@ -32,6 +34,7 @@ export function workflowDeps (app: FastifyInstance): WorkflowDeps {
     registries: app.config.registries,
     calendar: app.config.calendar ?? WEEKENDS_ONLY,
     platforms: () => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id),
-    shareScopesOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.shareScopes
+    shareScopesOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.shareScopes,
+    regionOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.regionCode
   }
 }

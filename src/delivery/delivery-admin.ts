@@ -18,11 +18,19 @@ export async function resendDelivery (pool: pg.Pool, deliveryId: string, princip
     if (row.status !== 'dead' && row.status !== 'delivered') {
       throw new GatewayError('DELIVERY_IN_PROGRESS', `the delivery is ${row.status}; only dead or delivered deliveries are resent`)
     }
-    await client.query(
-      `UPDATE deliveries SET status = 'queued', attempts = 0, last_error = NULL, delivered_at = NULL, receipt = NULL,
-         enqueued_at = NULL, enqueue_seq = enqueue_seq + 1, resends = resends + 1, updated_at = now() WHERE id = $1`, [deliveryId])
+    await requeueDelivery(client, deliveryId)
     await recordAdminAction(client, { principal, action: 'delivery.resend', target: deliveryId, detail: { previousStatus: row.status } })
-    await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
     return { id: deliveryId, status: 'queued' }
   })
+}
+
+/**
+ * Puts a dead or delivered delivery (locked by the caller) back in the outbox, in the caller's
+ * transaction: the same stored message (`envelopes.jws`), its attempts reset, earlier attempts kept.
+ */
+export async function requeueDelivery (client: pg.PoolClient, deliveryId: string): Promise<void> {
+  await client.query(
+    `UPDATE deliveries SET status = 'queued', attempts = 0, last_error = NULL, delivered_at = NULL, receipt = NULL,
+       enqueued_at = NULL, enqueue_seq = enqueue_seq + 1, resends = resends + 1, updated_at = now() WHERE id = $1`, [deliveryId])
+  await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
 }

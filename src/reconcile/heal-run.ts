@@ -5,13 +5,24 @@ import { GatewayError } from '../errors/gateway-error.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
+import { resendObjection, type ResentMessage, type ReviewItem } from './objection-resends.js'
 
 const MAX_ITEMS = 1000
 
 interface FindingRow { kind: FindingKindV1, entry_id: string, replica_version: number | null }
 interface OwnerRow { entry_id: string, version: number, status: string, list_code: string, data: unknown, removal: unknown }
 
-export interface HealResult { runId: string, jtis: string[], items: Record<string, number> }
+export interface HealResult {
+  runId: string
+  /** The messages the gateway issued for the heal. */
+  jtis: string[]
+  /** Items sent per kind, the resent objection messages' included. */
+  items: Record<string, number>
+  /** Platforms' own objection messages from the ledger, sent to the replica again (suspension mismatches). */
+  resent: ResentMessage[]
+  /** Suspension mismatches no real message can heal: for a person to review. */
+  review: ReviewItem[]
+}
 
 const today = (at: Date): string => at.toISOString().slice(0, 10)
 
@@ -23,9 +34,12 @@ const today = (at: Date): string => at.toISOString().slice(0, 10)
  * - extra, removed at the owner: the owner's removal again (`list.remove`);
  * - extra, never published by the owner: a `list.remove` one version above the replica's;
  *   held under another list: the owner's current entry or removal;
- * - suspension mismatch: `objection.open` (the owner has it suspended) or `objection.resolve`
- *   upheld (it does not), so measures follow the owner's state.
- * The approval is recorded in `admin_actions`; a run is healed once.
+ * - suspension mismatch: the real objection messages from the ledger, as their issuers signed them
+ *   (the opening of the open objection, or the owner's resolution of the last one: see
+ *   objection-resends.ts); where the ledger has none, the finding is returned for review, never
+ *   healed with an invented objection.
+ * The approval is recorded in `admin_actions` (with what was resent and what is left for review);
+ * a run is healed once.
  */
 export async function healRun (pool: pg.Pool, keys: GatewayKeys, runId: string, principal: string, at = new Date()): Promise<HealResult> {
   if (!/^\d{1,18}$/.test(runId)) throw new GatewayError('NOT_FOUND', 'no such reconciliation run')
@@ -45,6 +59,7 @@ export async function healRun (pool: pg.Pool, keys: GatewayKeys, runId: string, 
     const current = new Map(owned.map((r) => [r.entry_id, r]))
     const out = new Map<EnvelopeKindV1, unknown[]>()
     const add = (kind: EnvelopeKindV1, item: unknown): void => { out.set(kind, [...(out.get(kind) ?? []), item]) }
+    const suspensions: OwnerRow[] = []
     const resend = (row: OwnerRow): void => {
       if (row.status === 'removed') add('list.remove', row.removal)
       else add('list.upsert', row.data)
@@ -52,12 +67,7 @@ export async function healRun (pool: pg.Pool, keys: GatewayKeys, runId: string, 
     for (const f of findings) {
       const row = current.get(f.entry_id)
       if (f.kind === 'suspension-mismatch' && row !== undefined) {
-        const objectionId = `YRD-RECON-${runId}-${f.entry_id}`.slice(0, 64)
-        if (row.status === 'suspended') {
-          add('objection.open', { objectionId, entryId: f.entry_id, owner: run.owner, lodgedOn: today(at), grounds: `Reconciliation run ${runId}: the owner holds this entry suspended; measures are suspended until the owner resolves the objection.` })
-        } else {
-          add('objection.resolve', { objectionId, entryId: f.entry_id, owner: run.owner, outcome: 'upheld', resolvedOn: today(at), explanation: `Reconciliation run ${runId}: the owner does not hold this entry suspended; measures apply.` })
-        }
+        suspensions.push(row)
       } else if (row !== undefined) {
         resend(row)
       } else {
@@ -79,9 +89,18 @@ export async function healRun (pool: pg.Pool, keys: GatewayKeys, runId: string, 
         jtis.push(await emitGatewayMessage(client, keys, { kind, items: list.slice(i, i + MAX_ITEMS), destinations: [run.platform] }, at))
       }
     }
-    await client.query('UPDATE reconciliation_runs SET healed_at = $2, heal_jtis = $3 WHERE id = $1', [runId, at, jtis])
+    const resent: ResentMessage[] = []
+    const review: ReviewItem[] = []
+    for (const row of suspensions) {
+      const done = await resendObjection(client, run.owner, row.entry_id, row.status, run.platform, at)
+      if ('review' in done) review.push(done.review)
+      else resent.push(...done.resent.filter((m) => !resent.some((r) => r.iss === m.iss && r.jti === m.jti)))
+    }
+    for (const m of resent) items[m.kind] = (items[m.kind] ?? 0) + 1
+    const healJtis = [...jtis, ...resent.map((m) => m.jti).filter((j) => !jtis.includes(j))]
+    await client.query('UPDATE reconciliation_runs SET healed_at = $2, heal_jtis = $3 WHERE id = $1', [runId, at, healJtis])
     await client.query('INSERT INTO admin_actions (principal, action, target, detail) VALUES ($1, $2, $3, $4)',
-      [principal, 'reconciliation.heal', runId, { owner: run.owner, listCode: run.list_code, platform: run.platform, jtis, items }])
-    return { runId, jtis, items }
+      [principal, 'reconciliation.heal', runId, { owner: run.owner, listCode: run.list_code, platform: run.platform, jtis, items, resent, review }])
+    return { runId, jtis, items, resent, review }
   })
 }

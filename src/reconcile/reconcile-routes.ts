@@ -25,7 +25,17 @@ const RunRequest = Type.Object({
 const HealAnswer = Type.Object({
   runId: Type.String(),
   jtis: Type.Array(Type.String(), { description: 'The heal messages, tracked like any other at GET /v1/messages/{jti}' }),
-  items: Type.Record(Type.String(), Type.Integer(), { description: 'Items sent, per kind' })
+  items: Type.Record(Type.String(), Type.Integer(), { description: 'Items sent, per kind' }),
+  resent: Type.Array(Type.Object({
+    iss: Type.String(),
+    jti: Type.String(),
+    kind: Type.String(),
+    objectionId: Type.String(),
+    deliveryId: Type.String(),
+    action: Type.String({ description: 'requeued, queued (first delivery to this replica) or under-way' })
+  }), { description: 'Objection messages from the ledger sent again as their issuers signed them (suspension mismatches)' }),
+  review: Type.Array(Type.Object({ entryId: Type.String(), reason: Type.String() }),
+    { description: 'Suspension mismatches without a real objection message: left to a person, never healed with an invented objection' })
 })
 
 /**
@@ -120,7 +130,7 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
     preHandler: requireRoles(app, ['admin']),
     schema: {
       summary: 'Heal what a run found (admin approval)',
-      description: 'Re-sends to the replica, as ordinary tracked deliveries issued by the gateway, what is missing or stale (the owner\'s current entry), removals for what should be gone, and the suspension state where it differs. The approval is recorded in admin_actions; a run is healed once. Run a new reconciliation afterwards to confirm.',
+      description: 'Re-sends to the replica, as ordinary tracked deliveries issued by the gateway, what is missing or stale (the owner\'s current entry), removals for what should be gone, and, where the suspension differs, the real objection messages from the ledger as their issuers signed them (a mismatch without one is listed under `review`, never healed with an invented objection). The approval is recorded in admin_actions; a run is healed once. Run a new reconciliation afterwards to confirm.',
       tags: ['reconciliation'],
       security: [{ bearer: [] }],
       params: RunId,

@@ -42,7 +42,9 @@ export async function reconciliationDemoStep (app: FastifyInstance, opts: Reconc
   const end = Date.now() + (opts.waitMs ?? 15_000)
   for (;;) {
     const { rows } = await app.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE iss = $2 AND jti = ANY($1) AND status = 'delivered'", [heal.jtis, GATEWAY_ID])
-    if (rows[0]?.n === heal.jtis.length || Date.now() > end) break
+    // Objection messages resent from the ledger keep their own issuer: waited for by delivery id.
+    const resent = await app.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1::bigint[]) AND status = 'delivered'", [heal.resent.map((m) => m.deliveryId)])
+    if ((rows[0]?.n === heal.jtis.length && resent.rows[0]?.n === heal.resent.length) || Date.now() > end) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   const second = await runReconciliation(deps, scope, 'demo', 'demo')

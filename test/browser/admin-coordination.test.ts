@@ -24,7 +24,8 @@ t.test('the coordination cases in headless Chromium: overdue first, each provinc
   // SH's case, on time, opened later (so only "overdue first" puts JS's first).
   const other = sampleEntry('SH', '310000', 2)
   await accept(h, 'SH', 'list.upsert', [other])
-  await accept(h, 'SH', 'punishment.notice', [notice(other, 'C2')])
+  // Its feedback deadline falls in 2027, whose calendar (CN-2027) is provisional: marked.
+  await accept(h, 'SH', 'punishment.notice', [notice(other, 'C2', { feedbackBy: '2027-01-15' })])
   const password = 'correct horse battery staple'
   await createAccount(h.db, 'operator1', ['operator'], password)
   await createAccount(h.db, 'auditor1', ['auditor'], password)
@@ -53,6 +54,9 @@ t.test('the coordination cases in headless Chromium: overdue first, each provinc
     t.equal(await page.locator(`${c1} [data-testid=late-feedback]`).count(), 0, 'no feedback deadline passed yet')
     t.match(await page.innerText(`${c1} [data-testid=cell-AH]`), /部分反馈\s*响应逾期/)
     t.ok(await page.isVisible('[data-testid=case-SH-C2] [data-testid=cell-JS] [data-testid=pstate-pushed]'), 'JS has not answered SH\'s case')
+    t.equal(await page.innerText('[data-testid=case-SH-C2] [data-testid=calendar-feedbackBy]'), '暂定日历', 'a deadline in a year with a provisional calendar is marked')
+    t.equal(await page.locator('[data-testid=case-SH-C2] [data-testid=calendar-respondBy]').count(), 0, 'one in an official year is not')
+    t.equal(await page.locator(`${c1} .calendar-mark`).count(), 0, 'nor are JS\'s 2026 deadlines')
 
     // The statistics of the current year: two cases opened, one overdue.
     await page.waitForSelector('[data-testid=stats-total]')

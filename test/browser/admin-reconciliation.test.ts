@@ -95,6 +95,7 @@ t.test('reconciliation in headless Chromium: an operator runs it, opens a findin
     await page.click('[data-testid=heal-confirm]')
     await page.waitForSelector('[data-testid=heal-note]')
     t.match(await page.innerText('[data-testid=heal-note]'), /已发出 \d+ 条纠偏\/补发消息/, 'a heal is 纠偏/补发: 修复 is 信用修复')
+    t.match(await page.innerText('[data-testid=heal-note]'), /1 项暂停状态差异在账本中没有真实的异议消息.*SH-black-13/, 'the suspension no objection set is left for review, not healed')
     await page.waitForSelector('[data-testid=healed-at]')
     t.equal(await page.locator('[data-testid=heal-button]').count(), 0, 'a run is healed once: the button is gone')
     const jtis = await page.locator('[data-testid=heal-jtis] a').allInnerTexts()
@@ -106,6 +107,11 @@ t.test('reconciliation in headless Chromium: an operator runs it, opens a findin
     const actions = await h.db.query<{ principal: string, target: string }>("SELECT principal, target FROM admin_actions WHERE action = 'reconciliation.heal'")
     t.same(actions.rows, [{ principal: 'local:admin1', target: runId }], 'the approval is recorded under the admin\'s name')
     await b.screenshot('admin-reconciliation-healed')
+    // A person reviews the suspension left for review and has JS drop it at its own end.
+    const spurious = sim('JS').held.get('SH:SH-black-13')
+    if (spurious === undefined) throw new Error('JS holds SH-black-13')
+    const { suspended: _, ...reviewed } = spurious
+    sim('JS').held.set('SH:SH-black-13', reviewed)
 
     await page.click('[data-testid=nav-reconciliation]')
     await page.fill('[data-testid=run-now] input[name=owner]', 'SH')

@@ -34,8 +34,9 @@ t.test('a notice\'s subject is the ledger entry\'s: a foreign identity number or
 
 t.test('a notice may leave out what the ledger holds (a platform without identity numbers sends what it has)', async (t) => {
   const h = await startHarness(t)
-  const org = sampleEntry('JS', '320000', 1)
-  await accept(h, 'JS', 'list.upsert', [org])
+  // AH's own entry: only the owner initiates (国发〔2016〕33号 (十五)(十六), coordination-initiator.test.ts).
+  const org = sampleEntry('AH', '340000', 1)
+  await accept(h, 'AH', 'list.upsert', [org])
   const rp = org.subject.responsiblePersons?.[0]
   if (rp === undefined) throw new Error('the sample organisation has a responsible person')
   const { idNumber: _, ...withoutNumber } = rp

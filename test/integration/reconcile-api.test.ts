@@ -60,8 +60,9 @@ t.test('runs on demand, reports in JSON and CSV, heal approved by an admin, and 
   }
   const healed = await h.app.inject({ method: 'POST', url: `/v1/reconciliation/runs/${js.id}/heal`, headers: await auth('admin') })
   t.equal(healed.statusCode, 202)
-  const heal = healed.json() as { jtis: string[], items: Record<string, number> }
-  t.same(heal.items, { 'list.remove': 2, 'list.upsert': 3, 'objection.resolve': 1 }, 'removals for the extras, the owner\'s entry for missing, stale and edited, the suspension lifted')
+  const heal = healed.json() as { jtis: string[], items: Record<string, number>, review: Array<{ entryId: string }> }
+  t.same(heal.items, { 'list.remove': 2, 'list.upsert': 3 }, 'removals for the extras, the owner\'s entry for missing, stale and edited')
+  t.same(heal.review.map((r) => r.entryId), ['SH-black-13'], 'the suspension no objection set is left for review, not lifted by an invented objection')
   const action = await h.db.query("SELECT principal, target, detail FROM admin_actions WHERE action = 'reconciliation.heal'")
   t.equal(action.rows.length, 1, 'the approval is recorded')
   t.equal(action.rows[0].target, js.id)
@@ -76,9 +77,16 @@ t.test('runs on demand, reports in JSON and CSV, heal approved by an admin, and 
   t.equal(again.json().code, 'RUN_NOT_HEALABLE', 'a run is healed once')
 
   const after = await h.app.inject({ method: 'POST', url: '/v1/reconciliation/runs', headers: await auth('operator'), payload: { ...body, platform: 'JS' } })
-  t.same(after.json().runs[0].counts, {}, 'after heal and delivery, a second run finds nothing')
+  t.same(after.json().runs[0].counts, { 'suspension-mismatch': 1 }, 'after heal and delivery, a second run finds only what was left for review')
   t.notOk(sim('JS').held.get('SH:SH-black-21')?.removed !== true, 'the repaired entry is gone from JS again')
-  const nothing = await h.app.inject({ method: 'POST', url: `/v1/reconciliation/runs/${after.json().runs[0].id as string}/heal`, headers: await auth('admin') })
+  // A person reviews it and has JS drop the suspension at its own end; then the replica is clean.
+  const spurious = sim('JS').held.get('SH:SH-black-13')
+  if (spurious === undefined) throw new Error('JS holds SH-black-13')
+  const { suspended: _, ...reviewed } = spurious
+  sim('JS').held.set('SH:SH-black-13', reviewed)
+  const clean = await h.app.inject({ method: 'POST', url: '/v1/reconciliation/runs', headers: await auth('operator'), payload: { ...body, platform: 'JS' } })
+  t.same(clean.json().runs[0].counts, {}, 'after review, a run finds nothing')
+  const nothing = await h.app.inject({ method: 'POST', url: `/v1/reconciliation/runs/${clean.json().runs[0].id as string}/heal`, headers: await auth('admin') })
   t.equal(nothing.json().code, 'RUN_NOT_HEALABLE', 'nothing to heal in a clean run')
 
   const doc = (await h.app.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown>, components: { schemas: Record<string, unknown> } }

@@ -52,7 +52,6 @@ t.test('Anhui reconciled through its native export (ah-xml): in sync, then every
     adapter: 'ah-xml',
     seed: () => seedAhDrift(ah.entries, 'JS', '320000'),
     held: (key) => ah.entries.get(key),
-    liftedSuspension: false,
     messages: { delivered: 'delivered to SH, ZJ and AH', matches: 'AH matches the owner, field for field through its native records', healed: 'the heal reached Anhui in its own protocol' }
   })
 })

@@ -51,7 +51,6 @@ t.test('Jiangsu reconciled through its native export (js-batch): in sync, then e
     adapter: 'js-batch',
     seed: () => seedJsDrift(js.entries, 'SH', '310000'),
     held: (key) => js.entries.get(key),
-    liftedSuspension: false,
     messages: { delivered: 'delivered to JS, ZJ and AH', matches: 'JS matches the owner, field for field through its native rows', healed: 'the heal reached Jiangsu in its own protocol' }
   })
 })

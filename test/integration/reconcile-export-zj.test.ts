@@ -27,7 +27,6 @@ t.test('Zhejiang reconciled through its export (zj-pull): in sync, then every ki
     adapter: 'zj-pull',
     seed: () => seedDrift(zj.held, 'SH', '310000'),
     held: (key) => zj.held.get(key),
-    liftedSuspension: undefined,
     messages: { delivered: 'delivered to JS and AH, pulled by ZJ', matches: 'ZJ matches the owner, field for field', healed: 'ZJ pulled and acknowledged the heal' }
   })
 })

@@ -27,6 +27,12 @@ t.test('a native platform reconciled through its paged export (sh-rest): in sync
     const { rows } = await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE jti = ANY($1) AND status = 'delivered'", [heal.jtis])
     return rows[0]?.n === heal.jtis.length
   }), 'the heal reached Shanghai in its own protocol')
+  // The drift-13 suspension was set at SH with no objection in the ledger: left for review, never
+  // healed with an invented objection (reconcile-heal-objections.test.ts); a person has SH drop it.
+  t.same(heal.review.map((r) => r.entryId), ['JS-black-13'], 'the suspension no objection set is left for review')
+  const spurious = sh.entries.get('JS:JS-black-13')
+  if (spurious === undefined) throw new Error('SH holds JS-black-13')
+  sh.entries.set('JS:JS-black-13', { ...spurious, suspended: false })
   const after = await runReconciliation(deps, { owner: 'JS', listCode: LIST, platform: 'SH' }, 'api', 'test')
   t.same(after.findings, [], 'a second run through the export finds nothing')
   t.equal(sh.entries.get('JS:JS-black-21')?.removed, true, 'the repaired entry is removed at SH again')

@@ -2,7 +2,7 @@ import { api } from '../api'
 import { usePageLabels, type T } from '../i18n'
 import { formatTime, maskText } from '../mask'
 import { href } from '../router'
-import { LateMarks } from '../components/case-marks'
+import { Deadline, LateMarks } from '../components/case-marks'
 import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { withCaseLabels, type Case, type CaseEvent, type MeasureOutcome } from './case-labels'
@@ -113,8 +113,8 @@ function CaseDetailPage ({ params }: PageProps) {
             <dt>{t('mode')}</dt><dd>{t(`mode.${c.mode}`)}</dd>
             <dt>{t('domain')}</dt><dd>{c.domain}</dd>
             <dt>{t('entry')}</dt><dd>{c.owner}/{maskText(c.entryId)} v{c.entryVersion}</dd>
-            <dt>{t('respondBy')}</dt><dd data-testid='respond-by'>{c.respondBy}</dd>
-            <dt>{t('feedbackBy')}</dt><dd data-testid='feedback-by'>{c.feedbackBy}</dd>
+            <dt>{t('respondBy')}</dt><dd data-testid='respond-by'><Deadline c={c} which='respondBy' t={t} /></dd>
+            <dt>{t('feedbackBy')}</dt><dd data-testid='feedback-by'><Deadline c={c} which='feedbackBy' t={t} /></dd>
             <dt>{t('opened')}</dt><dd>{formatTime(c.openedAt)}</dd>
             <dt>{t('updated')}</dt><dd>{formatTime(c.updatedAt)}</dd>
             <dt>{t('notice')}</dt><dd><a href={href(`messages/${encodeURIComponent(c.jti)}`)}>{c.jti}</a></dd>

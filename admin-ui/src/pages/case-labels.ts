@@ -23,6 +23,8 @@ export interface Case {
   measures: string[]
   respondBy: string
   feedbackBy: string
+  /** Per deadline, the holiday calendar of its year: official, provisional or none. */
+  deadlineCalendar?: { respondBy: 'official' | 'provisional' | 'none', feedbackBy: 'official' | 'provisional' | 'none' }
   openObjection: string | null
   removedBy: string | null
   remediation: Array<{ platform: string, measures: string[] }>
@@ -68,6 +70,10 @@ export const caseLabels: Record<Lang, Labels> = {
     status: '状态',
     respondBy: '响应期限',
     feedbackBy: '反馈期限',
+    'calendar.provisional': '暂定日历',
+    'calendar.none': '无官方日历',
+    'calendarHint.provisional': '该年的节假日安排尚未正式公布，按暂定日历计算的工作日期限可能不准，请核对',
+    'calendarHint.none': '该年没有节假日日历，只按周末计算工作日，期限可能不准，请核对',
     opened: '发起时间'
   },
   en: {
@@ -95,6 +101,10 @@ export const caseLabels: Record<Lang, Labels> = {
     status: 'Status',
     respondBy: 'Respond by',
     feedbackBy: 'Feedback by',
+    'calendar.provisional': 'provisional calendar',
+    'calendar.none': 'no official calendar',
+    'calendarHint.provisional': 'The year\'s official holiday arrangement is not published yet: the working-day deadline was computed with a provisional calendar; check it',
+    'calendarHint.none': 'No holiday calendar for this year: only weekends count as rest days; check the deadline',
     opened: 'Opened'
   }
 }

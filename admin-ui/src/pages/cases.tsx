@@ -3,7 +3,7 @@ import { api, query } from '../api'
 import { usePageLabels } from '../i18n'
 import { formatTime, maskText } from '../mask'
 import { hashQuery, href, setHashQuery, useHash } from '../router'
-import { PlatformState } from '../components/case-marks'
+import { Deadline, PlatformState } from '../components/case-marks'
 import { CoordinationStatsTable, currentYear, statsLabels } from '../components/coordination-stats-table'
 import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
@@ -70,7 +70,7 @@ function CasesPage () {
                   <td>{c.domain}</td>
                   <td>{c.owner}/{maskText(c.entryId)} v{c.entryVersion}</td>
                   <td><Badge kind='case' value={c.status} t={t} />{c.overdue && <> <span class='late' data-testid='case-overdue'>{t('overdue')}</span></>}</td>
-                  <td>{c.respondBy}</td><td>{c.feedbackBy}</td>
+                  <td><Deadline c={c} which='respondBy' t={t} /></td><td><Deadline c={c} which='feedbackBy' t={t} /></td>
                   {provinces.map((p) => {
                     const part = c.platforms.find((x) => x.platform === p)
                     return (

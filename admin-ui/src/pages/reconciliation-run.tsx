@@ -32,6 +32,7 @@ const labels = withReconcileLabels({
     healConfirm: '确认纠偏/补发：向 {platform} 重新发送 {n} 项差异',
     cancel: '取消',
     healed_: '已发出 {n} 条纠偏/补发消息：{items}',
+    review_: '；{n} 项暂停状态差异在账本中没有真实的异议消息，未补发，待人工核查：{ids}',
     healNote: '纠偏/补发以普通投递发给副本平台；投递完成后请再对账一次确认。',
     shown: '显示 {shown} / {total} 项',
     'explain.extra-removed': '所有方已移出（信用修复、到期或撤销），副本仍在公示——危害最大。',
@@ -69,6 +70,7 @@ const labels = withReconcileLabels({
     healConfirm: 'Confirm: send {platform} what fixes these {n} findings',
     cancel: 'Cancel',
     healed_: '{n} heal message(s) sent: {items}',
+    review_: '; {n} suspension difference(s) without a real objection message in the ledger, not healed, for review: {ids}',
     healNote: 'Heals go to the replica as ordinary deliveries; reconcile again once they are delivered.',
     shown: 'showing {shown} of {total}',
     'explain.extra-removed': 'Removed at the owner (repair, expiry, revocation) but still published by the replica — the most harmful.',
@@ -111,8 +113,10 @@ function ReconciliationRunPage ({ params, session }: PageProps) {
   const [note, setNote] = useState<string | undefined>(undefined)
   const heal = async (): Promise<void> => {
     try {
-      const res = await api<{ jtis: string[], items: Record<string, number> }>(`/v1/reconciliation/runs/${encodeURIComponent(id)}/heal`, { method: 'POST' })
-      setNote(t('healed_', { n: res.jtis.length, items: Object.entries(res.items).map(([k, n]) => `${k} ×${n}`).join(', ') }))
+      const res = await api<{ jtis: string[], items: Record<string, number>, resent?: unknown[], review?: Array<{ entryId: string }> }>(`/v1/reconciliation/runs/${encodeURIComponent(id)}/heal`, { method: 'POST' })
+      const review = res.review ?? []
+      setNote(t('healed_', { n: res.jtis.length + (res.resent ?? []).length, items: Object.entries(res.items).map(([k, n]) => `${k} ×${n}`).join(', ') }) +
+        (review.length === 0 ? '' : t('review_', { n: review.length, ids: review.map((r) => r.entryId).join(', ') })))
       detail.reload()
     } catch (err) {
       setNote(`${t('error')}: ${(err as Error).message}`)
