@@ -50,6 +50,7 @@ t.test('国办发〔2021〕52号 (六): a department system that may not receive
     notes: []
   }], 'whether the measure applies, on what basis, and which platform to contact')
   for (const k of ['entries', 'summary', 'flags']) t.notOk(k in a, `no ${k} in a verification`)
+  t.same(Object.keys(a.asResponsiblePerson), ['measures'], '落实到人 (国发〔2016〕33号 (十四)) in a verification: measures only, no entry')
   for (const secret of [person.entryId, person.subject.name, person.decision.documentNumber, person.decision.authority, id]) {
     t.notOk(res.raw.includes(secret), `the answer does not carry ${secret === id ? 'the identity number' : secret}`)
   }
@@ -57,7 +58,8 @@ t.test('国办发〔2021〕52号 (六): a department system that may not receive
   const claims = claimsOf(a.receipt)
   t.equal(claims.mode, 'verification', 'the signed receipt records the mode')
   const answered = claims.answered as Record<string, unknown>
-  t.same(Object.keys(answered).sort(), ['digest', 'measures', 'owners'], 'the receipt names no entry')
+  t.same(Object.keys(answered).sort(), ['asResponsiblePerson', 'digest', 'measures', 'owners'], 'the receipt names no entry')
+  t.same(Object.keys(answered.asResponsiblePerson as object), ['measures'], 'nor does its 落实到人 part (国发〔2016〕33号 (十四)): measures only')
   t.same(answered.owners, ['ZJ'])
   const { receipt: _r, ...body } = JSON.parse(res.raw) as Record<string, unknown>
   t.equal(answered.digest, createHash('sha256').update(canonicalJson(body)).digest('base64url'), 'the digest covers the verification as received')
