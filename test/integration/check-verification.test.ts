@@ -50,7 +50,7 @@ t.test('国办发〔2021〕52号 (六): a department system that may not receive
     notes: []
   }], 'whether the measure applies, on what basis, and which platform to contact')
   for (const k of ['entries', 'summary', 'flags']) t.notOk(k in a, `no ${k} in a verification`)
-  t.same(Object.keys(a.asResponsiblePerson), ['measures'], '落实到人 (国发〔2016〕33号 (十四)) in a verification: measures only, no entry')
+  t.same(Object.keys(a.asResponsiblePerson as object), ['measures'], '落实到人 (国发〔2016〕33号 (十四)) in a verification: measures only, no entry')
   for (const secret of [person.entryId, person.subject.name, person.decision.documentNumber, person.decision.authority, id]) {
     t.notOk(res.raw.includes(secret), `the answer does not carry ${secret === id ? 'the identity number' : secret}`)
   }
