@@ -6,7 +6,8 @@ import type { CheckEntryV1, CheckMeasureV1 } from '../../contracts/check-v1.js'
  * given a subject's current entries: each entry's own measures (its list type's default measures
  * when it names none) whose registry definition lists the decision type. A measure stays in the
  * answer but does not apply for an entry under objection whose list type suspends measures
- * (国发〔2016〕33号 (二十二)), nor for an entry of a provincial list type outside its province
+ * (国发〔2016〕33号 (二十二)), nor for an entry not yet in force (pending: before its validFrom,
+ * 国发〔2016〕33号 (二十一)), nor for an entry of a provincial list type outside its province
  * (information only unless the asker's province has its own basis). Mandatory measures come first.
  */
 export function applicableMeasures (registries: Registries, decisionType: string, entries: readonly CheckEntryV1[], askerPlatform: string): CheckMeasureV1[] {
@@ -29,7 +30,9 @@ export function applicableMeasures (registries: Registries, decisionType: string
         notes: []
       }
       m.entries.push(ref)
-      if (e.status === 'suspended' && listType?.objection.measuresContinueDuringObjection !== true) {
+      if (e.status === 'pending') {
+        m.notes.push(`${ref}: not in force before ${e.validFrom} (国发〔2016〕33号 (二十一))`)
+      } else if (e.status === 'suspended' && listType?.objection.measuresContinueDuringObjection !== true) {
         m.notes.push(`${ref}: suspended during an objection (国发〔2016〕33号 (二十二))`)
       } else if (listType?.informationOnlyOutsideOwner === true && e.owner !== askerPlatform) {
         m.notes.push(`${ref}: information only outside ${e.owner} (a provincial list type)`)

@@ -13,6 +13,7 @@ import type { SubjectDigests } from '../privacy/subject-digests.js'
 import { currentEntries, type CurrentEntryRow } from '../subjects/subject-entries.js'
 import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
+import { chinaToday } from '../coordination/case-deadlines.js'
 import { applicableMeasures } from './applicable-measures.js'
 import { canonicalDigest } from './canonical-json.js'
 
@@ -35,7 +36,7 @@ export interface CheckDeps {
 
 export const CHECK_ROUTE = 'POST /v1/checks'
 
-function summarise (r: CurrentEntryRow): CheckEntryV1 {
+function summarise (r: CurrentEntryRow, today: string): CheckEntryV1 {
   const d = r.data as Partial<ListUpsertItemV1>
   const person = d.subject?.type === 'person'
   return {
@@ -45,7 +46,8 @@ function summarise (r: CurrentEntryRow): CheckEntryV1 {
     listType: r.list_type,
     listCode: r.list_code,
     domain: r.domain,
-    status: r.status,
+    // A listing takes effect from its start (国发〔2016〕33号 (二十一)): before validFrom it is pending.
+    status: r.status === 'active' && (d.validFrom ?? '') > today ? 'pending' : r.status,
     // A person's name is personal information too: shown only as its first character.
     subjectName: person ? `${Array.from(d.subject?.name ?? '')[0] ?? ''}**` : d.subject?.name ?? '',
     authority: d.decision?.authority ?? '',
@@ -81,7 +83,8 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
     const queryId = await recordQuery(client, {
       principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length
     })
-    const entries = rows.map(summarise)
+    const today = chinaToday(new Date())
+    const entries = rows.map((r) => summarise(r, today))
     const flags = subjectFlags(entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain })))
     const checkId = randomUUID()
     const checkedAt = new Date()
