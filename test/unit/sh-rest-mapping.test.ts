@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { GatewayNoticeTypeV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { RemovalReasonV1 } from '../../contracts/list-remove-item-v1.js'
-import { DecisionV1, ListTypeV1, SevereCategoryV1, type ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
+import { DecisionV1, ListTypeV1, NotificationV1, SevereCategoryV1, type ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
@@ -178,7 +178,8 @@ t.test('every code table is one-to-one and covers every contract value', async (
     actionType: literals(props(PunishmentNoticeItemV1, 'mode')),
     feedbackResult: literals(props(PunishmentFeedbackItemV1, 'outcome')),
     handleResult: literals(props(ObjectionResolveItemV1, 'outcome')),
-    noticeType: literals(GatewayNoticeTypeV1)
+    noticeType: literals(GatewayNoticeTypeV1),
+    noticeMode: literals(props(NotificationV1, 'channel'))
   }
   for (const [table, values] of Object.entries(expected)) {
     const codes: Record<string, string> = SH_CODE_TABLES[table as ShCodeTable]
