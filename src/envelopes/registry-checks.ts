@@ -38,7 +38,11 @@ export function checkRegistries (r: Registries, kind: string, iss: string, item:
     }
     const measures = Array.isArray(item.measures) ? item.measures as Array<{ code?: unknown }> : []
     measures.forEach((m, i) => { checkMeasure(r, iss, m.code, `/measures/${i}/code`, add) })
-    checkEntryMeasures(r, item.listType, measures, add)
+    // A measure the issuer may not use is MEASURE_UNKNOWN alone (blanked here, indices kept).
+    checkEntryMeasures(r, item.listType, measures.map((m) => {
+      const def = typeof m.code === 'string' ? r.measure(m.code) : undefined
+      return def !== undefined && usableBy(def.definedIn, iss) ? m : {}
+    }), add)
   } else if (kind === 'punishment.notice') {
     const measures = Array.isArray(item.measures) ? item.measures as unknown[] : []
     measures.forEach((m, i) => { checkMeasure(r, iss, m, `/measures/${i}`, add) })

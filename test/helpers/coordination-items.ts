@@ -16,10 +16,13 @@ export function courtEntry (owner: string, region: string, n: number): ListUpser
     domain: 'court',
     severeCategory: 'legal-obligation',
     repairable: false,
-    measures: [{ code: 'restrict-high-consumption', mandatory: true }]
+    measures: [{ code: 'restrict-high-consumption', mandatory: true }],
+    // Within the court list's 24 months (国发〔2016〕33号 (二十一)).
+    validUntil: '2028-03-14'
   }
 }
 
+/** A notice on `entry`, naming the measures the entry carries (国办发〔2020〕49号 (十)) unless `over` says otherwise. */
 export function notice (entry: ListUpsertItemV1, caseId: string, over: Partial<PunishmentNoticeItemV1> = {}): PunishmentNoticeItemV1 {
   return {
     caseId,
@@ -28,7 +31,7 @@ export function notice (entry: ListUpsertItemV1, caseId: string, over: Partial<P
     owner: entry.owner,
     initiatingDepartment: { name: '市场监督管理局' },
     subject: entry.subject,
-    measures: MEASURES,
+    measures: entry.measures.length > 0 ? entry.measures.map((m) => m.code) : MEASURES,
     respondBy: '2026-12-01',
     feedbackBy: '2026-12-15',
     ...over

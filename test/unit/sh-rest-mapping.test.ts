@@ -132,7 +132,9 @@ t.test('the native record uses Shanghai names, codes, dates and flags', async (t
     validStart: '20260315',
     repairFlag: '0',
     seriousType: '2',
-    validEnd: '20290314'
+    validEnd: '20290314',
+    noticeDate: '20260301',
+    noticeMode: '01'
   })
   const person = toNative('punishment.notice', full['punishment.notice']) as unknown as Record<string, unknown>
   t.same([person.creditSubjectType, person.certType, person.certNo, person.actionType], ['09', '01', ID, 'R'])
