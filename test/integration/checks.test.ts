@@ -118,7 +118,12 @@ t.test('a check during an objection shows the entry as suspended, and its measur
 
   // A court list keeps its measures during an objection (measuresContinueDuringObjection).
   const court: ListUpsertItemV1 = {
-    ...sampleEntry('SH', '310000', 5), listCode: 'court-dishonest-debtor', domain: 'court', severeCategory: 'legal-obligation', repairable: false, subject: black.subject,
+    ...sampleEntry('SH', '310000', 5),
+    listCode: 'court-dishonest-debtor',
+    domain: 'court',
+    severeCategory: 'legal-obligation',
+    repairable: false,
+    subject: black.subject,
     validUntil: '2028-03-14' // within the court list's maximum (国发〔2016〕33号 (二十一))
   }
   await publish(h, 'SH', [court])
