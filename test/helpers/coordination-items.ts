@@ -17,7 +17,7 @@ export function courtEntry (owner: string, region: string, n: number): ListUpser
     severeCategory: 'legal-obligation',
     repairable: false,
     measures: [{ code: 'restrict-high-consumption', mandatory: true }],
-    // Within the court list's 24 months (国发〔2016〕33号 (二十一)).
+    // A period of two years; the court list sets no fixed maximum (法发〔2020〕25号), validUntil stays optional.
     validUntil: '2028-03-14'
   }
 }

@@ -124,7 +124,7 @@ t.test('a check during an objection shows the entry as suspended, and its measur
     severeCategory: 'legal-obligation',
     repairable: false,
     subject: black.subject,
-    validUntil: '2028-03-14' // within the court list's maximum (国发〔2016〕33号 (二十一))
+    validUntil: '2028-03-14'
   }
   await publish(h, 'SH', [court])
   await h.db.query("UPDATE entries SET status = 'suspended' WHERE owner = 'SH'")
