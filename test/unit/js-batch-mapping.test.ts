@@ -89,7 +89,7 @@ t.test('every kind round-trips through a GB18030 batch file', async (t) => {
 
 t.test('absent optional fields stay absent, and an empty list is not an absent one', async (t) => {
   const min = fromNative(toNative('list.upsert', upsertMinimal())).item as ListUpsertItemV1
-  for (const key of ['severeCategory', 'validUntil']) t.notOk(key in min, `${key} absent`)
+  for (const key of ['severeCategory', 'validUntil', 'notification']) t.notOk(key in min, `${key} absent`)
   t.same(Object.keys(min.subject), ['type', 'name'])
   t.notOk('authorityCode' in min.decision)
   t.same(min.measures, [])
@@ -216,4 +216,13 @@ t.test('batch results: count, sequence and rejections', async (t) => {
   t.equal(invalid('{"batchId":"b","status":"DONE","rows":[{"seq":1,"result":"ACCEPTED","note":"n"}]}'), 'accepted')
   const rejected = invalid(`{"batchId":"b","status":"DONE","rows":[{"seq":2,"result":"REJECTED","reason":"身份证号码${ID}校验失败"},{"seq":1,"result":"ACCEPTED"},{"seq":3,"result":"REJECTED","reason":"统一社会信用代码校验失败"}]}`, 3)
   t.equal(rejected, `platform rejected 2 of 3 rows: row 2: 身份证号码${ID.slice(0, 4)}**********${ID.slice(14)}校验失败; row 3: 统一社会信用代码校验失败`)
+})
+
+t.test('告知 (国办发〔2020〕49号 (八)): 告知日期 and 告知方式 travel together', async (t) => {
+  const row = toNative('list.upsert', upsertFull())
+  t.same([row.告知日期, row.告知方式], ['20260301', '直接送达'], 'in Jiangsu\'s columns and labels')
+  const { 告知方式: _c, ...noChannel } = row
+  t.throws(() => fromNative(noChannel), /告知方式/, 'a date without its channel is not a 告知 record')
+  const { 告知日期: _d, ...noDate } = row
+  t.throws(() => fromNative(noDate), /告知日期/, 'nor a channel without its date')
 })

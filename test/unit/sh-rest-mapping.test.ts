@@ -293,3 +293,10 @@ t.test('endpoint: the records URL or the API root; health next to it unless conf
   const b = shRestUrls('https://credit.sh.example/', 'https://status.sh.example/ping')
   t.same([b.records.href, b.health.href], ['https://credit.sh.example/api/credit/v2/records', 'https://status.sh.example/ping'])
 })
+
+t.test('告知 (国办发〔2020〕49号 (八)): noticeDate and noticeMode travel together', async (t) => {
+  const native = toNative('list.upsert', full['list.upsert']) as unknown as Record<string, unknown>
+  const { noticeMode: _m, ...noMode } = native
+  t.match(refusal(() => fromNative(noMode)).message, /noticeMode/, 'a date without its channel is not a 告知 record')
+  t.match(refusal(() => fromNative({ ...native, noticeMode: '07' })).message, /unknown noticeMode code/, 'an unknown 告知方式 code is refused')
+})
