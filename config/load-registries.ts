@@ -1,9 +1,10 @@
 import { readdirSync, existsSync } from 'node:fs'
 import { join, basename } from 'node:path'
 import { ConfigError } from './config-error.js'
+import { effectFits } from './measure-effects.js'
 import { readJson, validated } from './read-config-file.js'
 import {
-  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type CatalogueItem, type DecisionTypeDef, type Defined, type MemorandumDef
+  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type MeasureEffect, type CatalogueItem, type DecisionTypeDef, type Defined, type MemorandumDef
 } from './registry-schema.js'
 
 interface Loaded { file: string, reg: RegistryFile }
@@ -24,7 +25,7 @@ function claim (seen: Map<string, string>, { file, reg }: Loaded, key: string, a
   seen.set(key, reg.id)
 }
 
-function checkListTypes ({ file, reg }: Loaded, measureOwner: ReadonlyMap<string, string>): void {
+function checkListTypes ({ file, reg }: Loaded, measureOwner: ReadonlyMap<string, string>, effectOf: ReadonlyMap<string, MeasureEffect>): void {
   reg.listTypes.forEach((lt, i) => {
     const at = `/listTypes/${i}`
     if (lt.listType === 'black' && lt.severeCategory === undefined) throw new ConfigError(file, `${at}/severeCategory`, 'a black list must name one of the four severe categories (国发〔2016〕33号 (九))')
@@ -35,6 +36,9 @@ function checkListTypes ({ file, reg }: Loaded, measureOwner: ReadonlyMap<string
       const owner = measureOwner.get(m)
       if (owner === undefined) throw new ConfigError(file, `${at}/defaultMeasures/${j}`, `unknown measure ${m}`)
       if (owner !== 'national' && owner !== reg.id) throw new ConfigError(file, `${at}/defaultMeasures/${j}`, `measure ${m} belongs to ${owner}.json; use a national measure or one of this file`)
+      const effect = effectOf.get(m)
+      // 过惩相当 (国办发〔2020〕49号 (十)): a list type's defaults fit it as an entry's own measures must.
+      if (effect !== undefined && !effectFits(lt.listType, effect)) throw new ConfigError(file, `${at}/defaultMeasures/${j}`, `measure ${m} is ${effect}: not for a ${lt.listType} list`)
     })
   })
 }
@@ -129,7 +133,8 @@ function merged (files: Loaded[]): Registries {
  * supplement per province (`SH.json` …), each checked against {@link RegistryFileSchema}. Then:
  * codes and catalogue fields are unique, no supplement redefines a national code (or another
  * province's), a black list names its severe category and no other list does, and a list type's
- * default measures exist in the national base or its own file, and so do a measure's decision types. Anything else throws a ConfigError
+ * default measures exist in the national base or its own file and fit its list type (by their
+ * `effect`, config/measure-effects.ts), and a measure's decision types exist likewise. Anything else throws a ConfigError
  * naming the file and field. Provincial list types default to `informationOnlyOutsideOwner: true`
  * (DOMAIN.md: a province's own legislation binds elsewhere only where the receiver has a basis), and
  * the basis is a memorandum (合作备忘录, `memoranda`) the lead province writes: see checkMemoranda.
@@ -156,7 +161,8 @@ export function loadRegistries (dir: string): Registries {
     l.reg.listTypes.forEach((lt, i) => { claim(listCodes, l, lt.code, `/listTypes/${i}/code`, 'list type') })
     l.reg.catalogue.forEach((c, i) => { claim(fields, l, c.field, `/catalogue/${i}/field`, 'catalogue field') })
   }
-  for (const l of files) checkListTypes(l, measureCodes)
+  const effects = new Map(files.flatMap((l) => l.reg.measures.map((m) => [m.code, m.effect] as const)))
+  for (const l of files) checkListTypes(l, measureCodes, effects)
   for (const l of files) checkDecisionTypes(l, decisionCodes)
   const listTypeInfo = new Map(files.flatMap(({ reg }) => reg.listTypes.map((lt) => [lt.code, { owner: reg.id, domain: lt.domain }] as const)))
   for (const l of files) checkMemoranda(l, listTypeInfo, measureCodes)

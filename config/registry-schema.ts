@@ -99,11 +99,23 @@ export const ResponsiblePersonsRuleSchema = Type.Object({
   legalBasis: LegalBasis
 }, { additionalProperties: false })
 
+/**
+ * What a measure does to the subject, which decides the list types it may be attached to (过惩相当,
+ * 国办发〔2020〕49号 (十); see config/measure-effects.ts): punitive (减损权益或增加义务, black lists
+ * only), supervisory (closer supervision, black and key-supervision lists) or incentive (red lists only).
+ */
+export const MeasureEffectSchema = Type.Union([
+  Type.Literal('punitive'),
+  Type.Literal('supervisory'),
+  Type.Literal('incentive')
+], { description: 'punitive: restricts rights or adds duties (black lists); supervisory: closer supervision (black and key-supervision lists); incentive: a reward (red lists)' })
+
 /** A measure of the measures list (措施清单, 国发〔2016〕33号 (二十), 国办发〔2020〕49号 (九)(十)). */
 export const MeasureDefSchema = Type.Object({
   code: Code,
   name: Name,
   kind: Type.Union([Type.Literal('mandatory'), Type.Literal('recommended')], { description: '强制性 or 推荐性' }),
+  effect: MeasureEffectSchema,
   legalBasis: LegalBasis,
   appliedBy: DepartmentKindSchema,
   decisionTypes: Type.Optional(Type.Array(Code, { uniqueItems: true, maxItems: 50, description: 'Decisions this measure bears on (decision types of this file or the national base): what a check before deciding (POST /v1/checks) answers for that decision type' })),
@@ -173,6 +185,8 @@ export type PublishScope = Static<typeof PublishScopeSchema>
 export type CatalogueItem = Static<typeof CatalogueItemSchema>
 /** A measure as written in a file. */
 export type MeasureDef = Static<typeof MeasureDefSchema>
+/** What a measure does: punitive, supervisory or incentive. */
+export type MeasureEffect = Static<typeof MeasureEffectSchema>
 /** A decision type as written in a file. */
 export type DecisionTypeDef = Static<typeof DecisionTypeDefSchema>
 /** A memorandum as written in a file. */

@@ -41,7 +41,10 @@ export const CheckEntryV1 = Type.Object({
   listType: Type.String({ description: 'black, red or key-supervision' }),
   listCode: Type.String(),
   domain: Type.String(),
-  status: Type.Union([Type.Literal('active'), Type.Literal('suspended')], { description: 'suspended: under objection, measures not applied meanwhile (国发〔2016〕33号 (二十二)) unless the list type says they continue' }),
+  status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('pending')], {
+    description: 'suspended: under objection, measures not applied meanwhile (国发〔2016〕33号 (二十二)) unless the list type says they continue; ' +
+      'pending: not in force before its validFrom (China Standard Time), no measure applies yet (国发〔2016〕33号 (二十一))'
+  }),
   subjectName: Type.String({ description: 'As the owner published it' }),
   authority: Type.String({ description: 'Deciding department' }),
   documentNumber: Type.String(),
@@ -85,7 +88,7 @@ export const CheckMeasureV1 = Type.Object({
   legalBasis: Type.String(),
   appliedBy: Type.String({ description: 'Kind of department that applies it' }),
   entries: Type.Array(Type.String(), { description: 'owner:entryId of each entry calling for it' }),
-  applies: Type.Boolean({ description: 'False when every entry calling for it is suspended or information only here' }),
+  applies: Type.Boolean({ description: 'False when every entry calling for it is suspended, not yet in force (pending) or information only here' }),
   notes: Type.Array(Type.String(), { description: 'Why it does not apply for some entries' }),
   bases: Type.Array(CheckMeasureBasisV1, { description: 'For each entry calling for it: why it binds the asker\'s province, or none' })
 }, { title: 'CheckMeasureV1', additionalProperties: false })

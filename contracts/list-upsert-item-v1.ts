@@ -35,6 +35,21 @@ export const DecisionV1 = Type.Object({
   decidedOn: DateV1
 }, { title: 'DecisionV1', additionalProperties: false })
 
+/**
+ * How the subject was told before the listing decision (告知, 国办发〔2020〕49号 (八): the facts, the
+ * basis and the subject's rights, before the decision). Required for black-list entries.
+ */
+export const NotificationV1 = Type.Object({
+  notifiedOn: DateV1,
+  channel: Type.Union([
+    Type.Literal('in-person'),
+    Type.Literal('post'),
+    Type.Literal('electronic'),
+    Type.Literal('public-announcement'),
+    Type.Literal('other')
+  ], { description: 'in-person: served directly (直接送达); post: by mail (邮寄送达); electronic: by electronic service (电子送达); public-announcement: by announcement (公告送达); other' })
+}, { title: 'NotificationV1', additionalProperties: false })
+
 /** A measure the entry calls for, from the measures list (措施清单). */
 export const EntryMeasureV1 = Type.Object({
   code: MeasureCodeV1,
@@ -45,7 +60,8 @@ export const EntryMeasureV1 = Type.Object({
 /**
  * `list.upsert` item: a list entry in full, as 国办发〔2020〕49号 (八) requires it to be stated —
  * facts (事由), legal basis (依据), measures (失信惩戒措施提示), exit conditions (移出条件和程序) and
- * remedies (救济措施) — with the deciding authority and document, validity period, version and owner.
+ * remedies (救济措施) — with the deciding authority and document, validity period, version and owner,
+ * and (required on black lists) how the subject was told before the decision (告知).
  * Only the owner (the platform that created the entry) may change it, and each change carries a
  * higher `version` than the one it replaces.
  */
@@ -66,6 +82,7 @@ export const ListUpsertItemV1 = Type.Object({
   remedies: TextV1(2000, 'Remedies open to the subject (救济措施)'),
   validFrom: DateV1,
   validUntil: Type.Optional(DateV1),
+  notification: Type.Optional(NotificationV1),
   repairable: Type.Boolean({ description: 'False where the list type rules out credit repair' })
 }, { $id: 'ListUpsertItemV1', additionalProperties: false })
 export type ListUpsertItemV1 = Static<typeof ListUpsertItemV1>

@@ -66,6 +66,15 @@ export const DOCUMENT_TYPE_CODES: CodeTable = {
   other: '99'
 }
 
+/** 告知方式 (GZFS, assumed), 告知 国办发〔2020〕49号 (八). */
+export const NOTICE_CHANNEL_CODES: CodeTable = {
+  'in-person': '01', // 直接送达
+  post: '02', // 邮寄送达
+  electronic: '03', // 电子送达
+  'public-announcement': '04', // 公告送达
+  other: '99'
+}
+
 /** 移出原因 (YCYY), 国办发〔2020〕49号 (十一)(十二); 05 and 06 for the court list (法发〔2020〕25号 20), assumed. */
 export const REMOVAL_REASON_CODES: CodeTable = {
   repair: '01', // 信用修复

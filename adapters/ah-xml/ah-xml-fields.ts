@@ -1,6 +1,6 @@
 import type { NativeKind } from '../native-kinds.js'
 import {
-  DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, NOTICE_TYPE_CODES, REMOVAL_REASON_CODES,
+  DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, NOTICE_CHANNEL_CODES, NOTICE_TYPE_CODES, REMOVAL_REASON_CODES,
   RESOLUTION_CODES, ROLE_CODES, SEVERE_CATEGORY_CODES, SUBJECT_TYPE_CODES, type CodeTable
 } from './ah-xml-codes.js'
 
@@ -57,6 +57,12 @@ const DECISION: readonly FieldSpec[] = [
   { code: 'JDRQ', key: 'decidedOn', type: 'date' }
 ]
 
+/** 告知信息 (GZXX, assumed): how the subject was told before the decision, 国办发〔2020〕49号 (八). */
+const NOTIFICATION: readonly FieldSpec[] = [
+  { code: 'GZRQ', key: 'notifiedOn', type: 'date' },
+  { code: 'GZFS', key: 'channel', type: 'enum', table: NOTICE_CHANNEL_CODES }
+]
+
 /** 惩戒（激励）措施 (CJCS), from the measures list, 国发〔2016〕33号 (二十). */
 const MEASURE: readonly FieldSpec[] = [
   { code: 'CSDM', key: 'code', type: 'text', max: 64 },
@@ -89,6 +95,7 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
     { code: 'JJTJ', key: 'remedies', type: 'text', max: 2000 },
     { code: 'YXQQ', key: 'validFrom', type: 'date' },
     { code: 'YXQZ', key: 'validUntil', type: 'date', optional: true },
+    { code: 'GZXX', key: 'notification', type: 'group', fields: NOTIFICATION, optional: true },
     { code: 'SFKXF', key: 'repairable', type: 'bool' }
   ],
   // 名单移出, 国办发〔2020〕49号 (十一).

@@ -70,6 +70,15 @@ export const DOCUMENT_TYPES = table('决定文书类型', {
   other: '其他'
 })
 
+/** 告知方式 (assumed): how the subject was told before the decision (告知, 国办发〔2020〕49号 (八)). */
+export const NOTICE_CHANNELS = table('告知方式', {
+  'in-person': '直接送达',
+  post: '邮寄送达',
+  electronic: '电子送达',
+  'public-announcement': '公告送达',
+  other: '其他'
+})
+
 /** 措施性质 inside the 惩戒措施 cell: mandatory (强制性) or recommended (推荐性). */
 export const MEASURE_NATURES = table('措施性质', { true: '强制', false: '推荐' })
 

@@ -7,7 +7,7 @@ import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedba
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
 import { AdapterError } from '../types.js'
 import {
-  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_TYPES, OBJECTION_OUTCOMES,
+  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES, OBJECTION_OUTCOMES,
   REMOVAL_REASONS, SEVERE_CATEGORIES, YES_NO
 } from './js-batch-codes.js'
 import type { JsRow } from './js-batch-columns.js'
@@ -22,7 +22,7 @@ export type JsItem = { [K in NativeKind]: { kind: K, item: ItemOf<K> } }[NativeK
 type Writer = (w: JsRowWriter, item: unknown) => void
 
 const KEYS: Record<NativeKind, readonly string[]> = {
-  'list.upsert': ['entryId', 'owner', 'version', 'listType', 'listCode', 'domain', 'severeCategory', 'subject', 'facts', 'legalBasis', 'decision', 'measures', 'exitConditions', 'remedies', 'validFrom', 'validUntil', 'repairable'],
+  'list.upsert': ['entryId', 'owner', 'version', 'listType', 'listCode', 'domain', 'severeCategory', 'subject', 'facts', 'legalBasis', 'decision', 'measures', 'exitConditions', 'remedies', 'validFrom', 'validUntil', 'notification', 'repairable'],
   'list.remove': ['entryId', 'owner', 'version', 'reason', 'basis', 'effectiveOn'],
   'punishment.notice': ['caseId', 'mode', 'entryId', 'owner', 'initiatingDepartment', 'subject', 'measures', 'respondBy', 'feedbackBy', 'note'],
   'punishment.feedback': ['caseId', 'initiator', 'department', 'outcome', 'measure', 'appliedOn', 'reason'],
@@ -63,6 +63,11 @@ const WRITERS: Record<NativeKind, Writer> = {
     w.text('救济途径', 'remedies', i.remedies)
     w.date('有效期起', 'validFrom', i.validFrom)
     w.date('有效期止', 'validUntil', i.validUntil, true)
+    if (i.notification !== undefined) {
+      const n = fieldsOf('notification', i.notification, ['notifiedOn', 'channel'])
+      w.date('告知日期', 'notification.notifiedOn', n.notifiedOn)
+      w.code('告知方式', NOTICE_CHANNELS, 'notification.channel', n.channel)
+    }
     if (typeof i.repairable !== 'boolean') throw new AdapterError('repairable must be a boolean', { retryable: false })
     w.code('可否修复', YES_NO, 'repairable', i.repairable)
   },
@@ -192,6 +197,10 @@ function listUpsert (r: JsRowReader): ListUpsertItemV1 {
   }
   put(item, 'severeCategory', r.optCode('严重失信类别', SEVERE_CATEGORIES))
   put(item, 'validUntil', r.optDate('有效期止'))
+  const notifiedOn = r.optDate('告知日期')
+  const channel = r.optCode('告知方式', NOTICE_CHANNELS)
+  // Both or neither: a date without its channel (or the reverse) is not a 告知 record.
+  if (notifiedOn !== undefined || channel !== undefined) item.notification = { notifiedOn: r.date('告知日期'), channel: r.code('告知方式', NOTICE_CHANNELS) }
   return item
 }
 

@@ -74,6 +74,14 @@ export const SH_CODE_TABLES = {
     corrected: '2',
     revoked: '3'
   },
+  /** 告知方式 (noticeMode, assumed): 直接送达、邮寄送达、电子送达、公告送达、其他 (告知, 国办发〔2020〕49号 (八)). */
+  noticeMode: {
+    'in-person': '01',
+    post: '02',
+    electronic: '03',
+    'public-announcement': '04',
+    other: '99'
+  },
   /** 通知类型 (noticeType) of a gateway notice: 催办、纠错、核查结果. */
   noticeType: {
     reminder: '01',

@@ -71,6 +71,10 @@ export function listUpsertToNative (e: ListUpsertItemV1, at = 'item'): ShCreditL
   if (e.severeCategory !== undefined) out.seriousType = encodeCode('seriousType', e.severeCategory, `${at}.severeCategory`)
   if (d.authorityCode !== undefined) out.decisionOrgCode = d.authorityCode
   if (e.validUntil !== undefined) out.validEnd = toShDate(e.validUntil)
+  if (e.notification !== undefined) {
+    out.noticeDate = toShDate(e.notification.notifiedOn)
+    out.noticeMode = encodeCode('noticeMode', e.notification.channel, `${at}.notification.channel`)
+  }
   return out
 }
 
@@ -219,6 +223,12 @@ function listUpsertFromNative (r: ShRecordReader): ListUpsertItemV1 {
   if (serious !== undefined) e.severeCategory = decodeCode('seriousType', serious, `${r.at}.seriousType`)
   const validEnd = r.optDate('validEnd')
   if (validEnd !== undefined) e.validUntil = validEnd
+  const noticeDate = r.optDate('noticeDate')
+  const noticeMode = r.optStr('noticeMode')
+  if (noticeDate !== undefined || noticeMode !== undefined) {
+    // Both or neither: a date without its channel (or the reverse) is not a 告知 record.
+    e.notification = { notifiedOn: r.date('noticeDate'), channel: decodeCode('noticeMode', r.str('noticeMode'), `${r.at}.noticeMode`) }
+  }
   return e
 }
 

@@ -60,6 +60,10 @@ export interface ShCreditList extends ShSubjectFields {
   reliefMeasure: string
   validStart: string
   validEnd?: string
+  /** 告知日期 (assumed): when the subject was told before the decision; with `noticeMode`. */
+  noticeDate?: string
+  /** 告知方式 (assumed), see sh-rest-codes.ts. */
+  noticeMode?: string
   repairFlag: ShFlag
 }
 

@@ -7,7 +7,8 @@ import { bindingBasis } from './binding-basis.js'
  * given a subject's current entries: each entry's own measures (its list type's default measures
  * when it names none) whose registry definition lists the decision type. A measure stays in the
  * answer but does not apply for an entry under objection whose list type suspends measures
- * (国发〔2016〕33号 (二十二)), nor where nothing binds it in the asker's province: a provincial list
+ * (国发〔2016〕33号 (二十二)), nor for an entry not yet in force (pending: before its validFrom,
+ * 国发〔2016〕33号 (二十一)), nor where nothing binds it in the asker's province: a provincial list
  * type outside its province binds only the measures a regional memorandum (合作备忘录, 浙政办发〔2021〕29号
  * (五) 第26项) signed by the owner and the asker names. Each measure says, per entry, on what basis it
  * binds (`bases`: national, own-province, memorandum, none). Mandatory measures come first.
@@ -38,7 +39,9 @@ export function applicableMeasures (registries: Registries, decisionType: string
         ? { entry: ref, kind: 'none', ref: null, name: null }
         : { entry: ref, kind: basis.kind, ref: basis.ref, name: basis.name }
       m.bases.push(stated)
-      if (e.status === 'suspended' && listType?.objection.measuresContinueDuringObjection !== true) {
+      if (e.status === 'pending') {
+        m.notes.push(`${ref}: not in force before ${e.validFrom} (国发〔2016〕33号 (二十一))`)
+      } else if (e.status === 'suspended' && listType?.objection.measuresContinueDuringObjection !== true) {
         m.notes.push(`${ref}: suspended during an objection (国发〔2016〕33号 (二十二))`)
       } else if (basis === undefined) {
         m.notes.push(`${ref}: information only outside ${e.owner} (a provincial list type; no memorandum signed by ${e.owner} and ${askerPlatform} binds ${code})`)

@@ -18,6 +18,7 @@ import { personMeasureCodes } from '../subjects/person-measures.js'
 import { responsibleEntries, type ResponsibleEntryRow } from '../subjects/responsible-entries.js'
 import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
+import { chinaToday } from '../coordination/case-deadlines.js'
 import { applicableMeasures } from './applicable-measures.js'
 import { canonicalDigest } from './canonical-json.js'
 import { checkMode, verifiedMeasures } from './check-mode.js'
@@ -43,7 +44,7 @@ export interface CheckDeps {
 
 export const CHECK_ROUTE = 'POST /v1/checks'
 
-function summarise (r: CurrentEntryRow): CheckEntryV1 {
+function summarise (r: CurrentEntryRow, today: string): CheckEntryV1 {
   const d = r.data as Partial<ListUpsertItemV1>
   const person = d.subject?.type === 'person'
   return {
@@ -53,7 +54,8 @@ function summarise (r: CurrentEntryRow): CheckEntryV1 {
     listType: r.list_type,
     listCode: r.list_code,
     domain: r.domain,
-    status: r.status,
+    // A listing takes effect from its start (国发〔2016〕33号 (二十一)): before validFrom it is pending.
+    status: r.status === 'active' && (d.validFrom ?? '') > today ? 'pending' : r.status,
     // A person's name is personal information too: shown only as its first character.
     subjectName: person ? `${Array.from(d.subject?.name ?? '')[0] ?? ''}**` : d.subject?.name ?? '',
     authority: d.decision?.authority ?? '',
@@ -71,8 +73,8 @@ function summarise (r: CurrentEntryRow): CheckEntryV1 {
  * the decision and reach a responsible person in that role (落实到人, 国发〔2016〕33号 (十四)). The
  * applicability rules (objection, provincial lists) are those of the subject's own entries.
  */
-function asResponsiblePerson (registries: Registries, decisionType: string, rows: readonly ResponsibleEntryRow[], askerPlatform: string): CheckAsResponsiblePersonV1 {
-  const entries = rows.map((r) => ({ ...summarise(r), through: r.through }))
+function asResponsiblePerson (registries: Registries, decisionType: string, rows: readonly ResponsibleEntryRow[], askerPlatform: string, today: string): CheckAsResponsiblePersonV1 {
+  const entries = rows.map((r) => ({ ...summarise(r, today), through: r.through }))
   const reaching = entries
     .map((e) => ({ ...e, measures: personMeasureCodes(registries, e.listCode, e.measures, e.through.roles) }))
     // An entry none of whose measures reaches persons must not fall back to its list type's defaults.
@@ -111,7 +113,8 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
     const queryId = await recordQuery(client, {
       principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length + through.length
     })
-    const entries = rows.map(summarise)
+    const today = chinaToday(new Date())
+    const entries = rows.map((r) => summarise(r, today))
     const checkId = randomUUID()
     const checkedAt = new Date()
     const measures = applicableMeasures(registries, req.decisionType, entries, asker.platform)
@@ -123,7 +126,7 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
       decisionType: req.decisionType,
       subject: { id: masked, kind }
     }
-    const rp = asResponsiblePerson(registries, req.decisionType, through, asker.platform)
+    const rp = asResponsiblePerson(registries, req.decisionType, through, asker.platform, today)
     // The bases are covered by the answer's digest; the receipt's own list keeps its shape.
     const signedMeasures = (list: Array<{ code: string, applies: boolean }>): CheckReceiptClaimsV1['answered']['measures'] =>
       list.map((m) => ({ code: m.code, applies: m.applies }))

@@ -11,7 +11,8 @@ const BATCH = 500
 /**
  * Removes every current entry whose `validUntil` has passed (China Standard Time): the gateway
  * issues a `list.remove` with reason `expiry` on the owner's behalf, a new version delivered to
- * every other platform and tracked until each has confirmed it; the entry's live cases are
+ * every platform, the owner included (it learns the new version from the gateway, not from a
+ * VERSION_CONFLICT), and tracked until each has confirmed it; the entry's live cases are
  * withdrawn. Rows are locked with SKIP LOCKED, so two gateways never remove one entry twice, and
  * an owner's concurrent update simply wins or loses on its version. Returns how many were removed.
  */
@@ -31,7 +32,7 @@ export async function sweepExpired (pool: pg.Pool, deps: WorkflowDeps, at: Date 
         byOwner.set(r.owner, items)
       }
       for (const [owner, items] of byOwner) {
-        const jti = await removeOnBehalf(client, deps, owner, items, at)
+        const jti = await removeOnBehalf(client, deps, owner, items, at, true)
         await afterRemoval(client, deps, owner, items, jti, at)
       }
       return rows.length

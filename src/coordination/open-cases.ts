@@ -6,17 +6,20 @@ import { bindingBasis } from '../checks/binding-basis.js'
 import { subjectMismatch } from './notice-subject.js'
 import { CaseTransitionError, openCase } from '../punishment/case-state-machine.js'
 import type { CaseState } from '../punishment/case-states.js'
-import { workingDeadline } from './case-deadlines.js'
+import { chinaToday, workingDeadline } from './case-deadlines.js'
+import { noticeMeasureErrors } from './notice-measures.js'
 import { recordEvent } from './case-store.js'
 import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 import { initiatorEntitled } from './initiator-entitled.js'
 
-interface EntryRow { status: string, list_type: string, list_code: string, domain: string, subject_id: string, version: number, subject: SubjectV1, authority_code: string | null }
+interface EntryRow { status: string, list_type: string, list_code: string, domain: string, subject_id: string, version: number, subject: SubjectV1, measures: Array<{ code: string }> | null, valid_from: string, authority_code: string | null }
 
 /**
  * `punishment.notice` opens one case per item (发起): the entry must be current and not under
- * objection, punishment rests on a black or key-supervision entry and reward on a red one, the
+ * objection and in force (from its validFrom), the notice names only measures the entry carries (its
+ * own, or its list type's defaults when it names none: 国办发〔2020〕49号 (十)), punishment rests on a
+ * black or key-supervision entry and reward on a red one, the
  * notice's subject is the entry's as the ledger holds it (it may leave fields out, never add or
  * change one: SUBJECT_MISMATCH), the initiator is entitled to initiate on the entry (the owner or a
  * platform of the deciding region: NOT_OWNER, see initiator-entitled.ts), and the case id is new
@@ -37,7 +40,7 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
   const others = deps.platforms().filter((p) => p !== msg.iss)
   for (const [index, item] of items.entries()) {
     const { rows } = await client.query<EntryRow>(
-      `SELECT status, list_type, list_code, domain, subject_id, version, data->'subject' AS subject,
+      `SELECT status, list_type, list_code, domain, subject_id, version, data->'subject' AS subject, data->'measures' AS measures, data->>'validFrom' AS valid_from,
        data->'decision'->>'authorityCode' AS authority_code FROM entries WHERE owner = $1 AND entry_id = $2`, [item.owner, item.entryId])
     const entry = rows[0]
     if (entry === undefined || entry.status === 'removed') {
@@ -49,6 +52,9 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
       continue
     }
     if (entry.status === 'suspended') errors.add(index, '/entryId', 'CASE_TRANSITION_INVALID', 'the entry is under objection: its measures are suspended')
+    // A listing takes effect from its start (国发〔2016〕33号 (二十一)): no measure before validFrom.
+    if (entry.valid_from > chinaToday(msg.at)) errors.add(index, '/entryId', 'CASE_TRANSITION_INVALID', `the entry is not in force before ${entry.valid_from} (validFrom): its measures do not apply yet`)
+    for (const e of noticeMeasureErrors(deps.registries, entry.list_code, entry.measures ?? [], item.measures)) errors.add(index, e.path, e.code, e.detail)
     const red = entry.list_type === 'red'
     if ((item.mode === 'reward') !== red) errors.add(index, '/mode', 'SCHEMA_INVALID', `a ${item.mode} case cannot rest on a ${entry.list_type} list entry`)
     if ((item.subject.creditCode ?? item.subject.idNumber) !== entry.subject_id) errors.add(index, '/subject', 'SUBJECT_MISMATCH', 'the subject is not the entry\'s subject')

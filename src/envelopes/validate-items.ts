@@ -71,9 +71,23 @@ function checkDates (c: ItemErrors, index: number, item: Record<string, unknown>
   }
 }
 
+/**
+ * 告知 (国办发〔2020〕49号 (八)): before deciding a black listing the authority tells the subject the
+ * facts, the basis and its rights, so a black entry records when and how, on or before the decision.
+ */
+function checkNotification (c: ItemErrors, index: number, entry: { listType: string, decision: { decidedOn: string }, notification?: { notifiedOn: string } }): void {
+  const n = entry.notification
+  if (n === undefined) {
+    if (entry.listType === 'black') c.add(index, '/notification', 'SCHEMA_INVALID', 'a black-list entry records how the subject was told before the decision (告知, 国办发〔2020〕49号 (八))')
+    return
+  }
+  if (!isRealDate(n.notifiedOn)) c.add(index, '/notification/notifiedOn', 'SCHEMA_INVALID', 'not a calendar date')
+  else if (n.notifiedOn > entry.decision.decidedOn) c.add(index, '/notification/notifiedOn', 'SCHEMA_INVALID', 'the subject is told before the decision (国办发〔2020〕49号 (八)): notifiedOn is after decision.decidedOn')
+}
+
 function checkSemantics (c: ItemErrors, kind: EnvelopeKindV1, index: number, item: Record<string, unknown>): void {
   if (kind === 'list.upsert') {
-    const entry = item as { listType: string, severeCategory?: string, subject: SubjectV1, validFrom: string, validUntil?: string, decision: { decidedOn: string, authorityCode?: string } }
+    const entry = item as { listType: string, severeCategory?: string, subject: SubjectV1, validFrom: string, validUntil?: string, decision: { decidedOn: string, authorityCode?: string }, notification?: { notifiedOn: string } }
     checkSubject(c, index, '/subject', entry.subject)
     if (entry.listType === 'black' && entry.severeCategory === undefined) {
       c.add(index, '/severeCategory', 'SCHEMA_INVALID', 'a black-list entry names one of the four severe categories (国发〔2016〕33号 (九))')
@@ -81,6 +95,7 @@ function checkSemantics (c: ItemErrors, kind: EnvelopeKindV1, index: number, ite
     checkDates(c, index, item, ['validFrom', 'validUntil'])
     if (!isRealDate(entry.decision.decidedOn)) c.add(index, '/decision/decidedOn', 'SCHEMA_INVALID', 'not a calendar date')
     if (entry.validUntil !== undefined && entry.validUntil < entry.validFrom) c.add(index, '/validUntil', 'SCHEMA_INVALID', 'validUntil is before validFrom')
+    checkNotification(c, index, entry)
     if (entry.decision.authorityCode !== undefined) {
       const problem = checkUscc(entry.decision.authorityCode)
       if (problem !== null) c.add(index, '/decision/authorityCode', 'USCC_INVALID', `unified social credit code invalid (${problem})`)

@@ -49,7 +49,7 @@ const JS_CODE_OF: Partial<Record<ErrorCode, string>> = {
 }
 
 /** Gateway codes whose refusal is about the rows: every row is REJECTED rather than the upload. */
-const ROW_LEVEL: ReadonlySet<string> = new Set(['SCHEMA_INVALID', 'USCC_INVALID', 'ID_NUMBER_INVALID', 'NOT_OWNER', 'ENTRY_UNKNOWN', 'VERSION_CONFLICT', 'SUBJECT_MISMATCH'])
+const ROW_LEVEL: ReadonlySet<string> = new Set(['SCHEMA_INVALID', 'USCC_INVALID', 'ID_NUMBER_INVALID', 'NOT_OWNER', 'ENTRY_UNKNOWN', 'VERSION_CONFLICT', 'SUBJECT_MISMATCH', 'MEASURE_KIND_MISMATCH', 'MEASURE_NOT_APPLICABLE', 'VALIDITY_OUT_OF_RANGE'])
 
 /** Every row REJECTED, each with its own reason or that of the batch: the envelope is all or nothing. */
 export function rejected (batchId: string, rows: number, err: GatewayError): JsInboundResult {

@@ -28,11 +28,26 @@ export function sampleIdNumber (region: string, n: number): string {
   return first17 + idNumberCheckCharacter(first17)
 }
 
+/**
+ * Measures fitting each list type, flagged as the measures list defines them (国发〔2016〕33号 (二十);
+ * 过惩相当, 国办发〔2020〕49号 (十)): punitive and supervisory on a black entry, supervision only on a
+ * key-supervision entry, incentives only on a red one.
+ */
+const MEASURES_BY_LIST_TYPE: Record<'black' | 'red' | 'key-supervision', ListUpsertItemV1['measures']> = {
+  black: [
+    { code: 'restrict-public-procurement', mandatory: true, description: '限制参与政府采购' },
+    { code: 'strict-supervision', mandatory: false }
+  ],
+  'key-supervision': [{ code: 'strict-supervision', mandatory: false }],
+  red: [{ code: 'fast-track-approval', mandatory: false }, { code: 'reduce-inspection-frequency', mandatory: false }]
+}
+
 const NAMES = ['华东食品有限公司', '长江环保科技有限公司', '江南旅游发展有限公司', '皖南质检设备有限公司', '申城药业股份有限公司']
 
 /**
- * A complete black-list entry as 国办发〔2020〕49号 (八) requires it, owned by `owner` and about an
- * enterprise (or, with `person`, a natural person) of `region`.
+ * A complete black-list entry as 国办发〔2020〕49号 (八) requires it (with the 告知 record), owned by
+ * `owner` and about an enterprise (or, with `person`, a natural person) of `region`; or a red or
+ * key-supervision entry with measures and a period that fit its list type.
  */
 export function sampleEntry (owner: string, region: string, n: number, opts: { person?: boolean, version?: number, listType?: 'black' | 'red' | 'key-supervision', tag?: string } = {}): ListUpsertItemV1 {
   const listType = opts.listType ?? 'black'
@@ -64,17 +79,20 @@ export function sampleEntry (owner: string, region: string, n: number, opts: { p
       documentNumber: `${owner}市监罚〔2026〕${100 + n}号`,
       decidedOn: '2026-03-15'
     },
-    measures: [
-      { code: 'restrict-public-procurement', mandatory: true, description: '限制参与政府采购' },
-      { code: 'strict-supervision', mandatory: false }
-    ],
+    measures: MEASURES_BY_LIST_TYPE[listType].map((m) => ({ ...m })),
     exitConditions: '惩戒期满且已履行处罚决定，可申请移出。',
     remedies: '可依法申请行政复议或提起行政诉讼，或向认定部门提出异议。',
     validFrom: '2026-03-15',
-    validUntil: '2029-03-14',
+    // Within the list type's bounds (国发〔2016〕33号 (二十一)): food-drug and red lists 36 months at most,
+    // the key-supervision list 24.
+    validUntil: listType === 'key-supervision' ? '2028-03-14' : '2029-03-14',
     repairable: true
   }
-  if (listType === 'black') entry.severeCategory = 'health-safety'
+  if (listType === 'black') {
+    entry.severeCategory = 'health-safety'
+    // 告知 before the decision (国办发〔2020〕49号 (八)).
+    entry.notification = { notifiedOn: '2026-03-01', channel: 'in-person' }
+  }
   return entry
 }
 

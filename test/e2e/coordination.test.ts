@@ -94,9 +94,11 @@ t.test('fields outside a platform\'s share scope never reach it', async (t) => {
 
 t.test('the scheduled sweep (a BullMQ job scheduler) removes an entry whose validity ended, everywhere', async (t) => {
   const { h, sim } = await startDeliverySetup(t, { settings: { coordinationSweepMs: 200 } })
-  const expired = { ...sampleEntry('JS', '320000', 1), validFrom: '2026-01-01', validUntil: '2026-01-31' }
+  // 13 months, within the list type's 12 to 36 (国发〔2016〕33号 (二十一)).
+  const expired = { ...sampleEntry('JS', '320000', 1), validFrom: '2025-01-01', validUntil: '2026-01-31' }
   await accept(h, 'JS', 'list.upsert', [expired])
   t.ok(await waitFor(() => ['SH', 'ZJ', 'AH'].every((id) => sim(id).held.get(`JS:${expired.entryId}`)?.removed === true), 15_000), 'removed at every replica without anyone asking')
+  t.ok(await waitFor(() => sim('JS').held.get(`JS:${expired.entryId}`)?.version === 2, 15_000), 'the owner JS is sent the removal too, with its new version')
   const e = await h.db.query("SELECT version, status, removal->>'reason' AS reason FROM entries")
   t.same(e.rows, [{ version: 2, status: 'removed', reason: 'expiry' }])
   const schedulers = await h.app.coordination.schedulers()

@@ -17,10 +17,13 @@ export function courtEntry (owner: string, region: string, n: number): ListUpser
     domain: 'court',
     severeCategory: 'legal-obligation',
     repairable: false,
-    measures: [{ code: 'restrict-high-consumption', mandatory: true }]
+    measures: [{ code: 'restrict-high-consumption', mandatory: true }],
+    // A period of two years; the court list sets no fixed maximum (法发〔2020〕25号), validUntil stays optional.
+    validUntil: '2028-03-14'
   }
 }
 
+/** A notice on `entry`, naming the measures the entry carries (国办发〔2020〕49号 (十)) unless `over` says otherwise. */
 export function notice (entry: ListUpsertItemV1, caseId: string, over: Partial<PunishmentNoticeItemV1> = {}): PunishmentNoticeItemV1 {
   return {
     caseId,
@@ -29,7 +32,7 @@ export function notice (entry: ListUpsertItemV1, caseId: string, over: Partial<P
     owner: entry.owner,
     initiatingDepartment: { name: '市场监督管理局' },
     subject: entry.subject,
-    measures: MEASURES,
+    measures: entry.measures.length > 0 ? entry.measures.map((m) => m.code) : MEASURES,
     respondBy: '2026-12-01',
     feedbackBy: '2026-12-15',
     ...over

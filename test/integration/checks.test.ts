@@ -8,6 +8,8 @@ import { importJWK, type CryptoKey } from 'jose'
 import { canonicalJson } from '../../src/checks/canonical-json.js'
 import { createHash } from 'node:crypto'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
+import { chinaToday } from '../../src/coordination/case-deadlines.js'
+import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 
 async function publish (h: Harness, iss: string, items: unknown[]): Promise<void> {
   const { jws } = await h.sign(iss, { kind: 'list.upsert', items })
@@ -116,7 +118,13 @@ t.test('a check during an objection shows the entry as suspended, and its measur
 
   // A court list keeps its measures during an objection (measuresContinueDuringObjection).
   const court: ListUpsertItemV1 = {
-    ...sampleEntry('SH', '310000', 5), listCode: 'court-dishonest-debtor', domain: 'court', severeCategory: 'legal-obligation', repairable: false, subject: black.subject
+    ...sampleEntry('SH', '310000', 5),
+    listCode: 'court-dishonest-debtor',
+    domain: 'court',
+    severeCategory: 'legal-obligation',
+    repairable: false,
+    subject: black.subject,
+    validUntil: '2028-03-14'
   }
   await publish(h, 'SH', [court])
   await h.db.query("UPDATE entries SET status = 'suspended' WHERE owner = 'SH'")
@@ -207,4 +215,26 @@ t.test('checks refused: no token, wrong role, bad subject, unknown decision type
   t.equal(docs.statusCode, 200)
   const paths = Object.keys((docs.json() as { paths: Record<string, unknown> }).paths)
   for (const p of ['/v1/checks', '/v1/checks/{id}', '/v1/checks/{id}/outcome', '/v1/checks/stats', '/v1/quality']) t.ok(paths.includes(p), `${p} documented`)
+})
+
+t.test('国发〔2016〕33号 (二十一): an entry not yet in force is answered as pending, and its measures do not apply', async (t) => {
+  const h = await startHarness(t)
+  // Relative to the day the test runs: one listing started long ago, the other starts in 30 days.
+  const validFrom = chinaToday(new Date(Date.now() + 30 * 86400_000))
+  const current = sampleEntry('SH', '310000', 1)
+  const future = { ...sampleEntry('JS', '320000', 1), subject: current.subject, validFrom, validUntil: dayBefore(addMonths(validFrom, 36)) }
+  await publish(h, 'SH', [current])
+  await publish(h, 'JS', [future])
+  const res = await check(h, await h.platformToken('AH'), { subject: current.subject.creditCode, purpose: 'tender 12', decisionType: 'public-procurement' })
+  t.equal(res.status, 200)
+  t.same(res.body.entries.map((e) => [e.owner, e.status]), [['JS', 'pending'], ['SH', 'active']])
+  t.same(res.body.measures.map((m) => [m.code, m.applies, m.notes]), [['restrict-public-procurement', true, [`JS:${future.entryId}: not in force before ${validFrom} (国发〔2016〕33号 (二十一))`]]],
+    'the current entry applies the measure; the pending one only notes when it will')
+  const alone = await check(h, await h.platformToken('AH'), { subject: current.subject.creditCode, purpose: 'tender 13', decisionType: 'routine-supervision' })
+  t.same(alone.body.measures.map((m) => [m.code, m.entries]), [['strict-supervision', [`JS:${future.entryId}`, `SH:${current.entryId}`]]])
+  await h.db.query("UPDATE entries SET status = 'removed' WHERE owner = 'SH'")
+  const onlyPending = await check(h, await h.platformToken('AH'), { subject: current.subject.creditCode, purpose: 'tender 14', decisionType: 'public-procurement' })
+  t.same(onlyPending.body.measures.map((m) => [m.code, m.applies]), [['restrict-public-procurement', false]], 'a pending entry alone applies nothing')
+  const claims = JSON.parse(Buffer.from(onlyPending.body.receipt.split('.')[1] as string, 'base64url').toString()) as { answered: { entries: Array<{ status: string }> } }
+  t.same(claims.answered.entries.map((e) => e.status), ['pending'], 'the receipt says pending too')
 })

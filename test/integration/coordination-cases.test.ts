@@ -1,5 +1,7 @@
 import t from 'tap'
 import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { chinaToday } from '../../src/coordination/case-deadlines.js'
+import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 import { startHarness } from '../helpers/harness.js'
 import { accept, feedback, MEASURES, notice, read, send } from '../helpers/coordination-items.js'
 
@@ -118,4 +120,32 @@ t.test('deadlines move to working days; the sweep marks late platforms once and 
   t.same(sh.feedback, { onTime: 0, late: 0, incomplete: 1 })
   const zj = stats.rows.find((r: { province: string }) => r.province === 'ZJ')
   t.same(zj.responses, { onTime: 0, late: 0, missing: 1 })
+})
+
+t.test('国办发〔2020〕49号 (十): a notice names only measures its entry carries (its own, or its list type\'s defaults)', async (t) => {
+  const h = await startHarness(t)
+  const entry = sampleEntry('JS', '320000', 1) // restrict-public-procurement, strict-supervision
+  const bare = { ...sampleEntry('JS', '320000', 2), measures: [] } // food-drug defaults apply
+  await accept(h, 'JS', 'list.upsert', [entry, bare])
+  const before = { cases: await h.count('cases'), envelopes: await h.count('envelopes'), deliveries: await h.count('deliveries') }
+  const beyond = await send(h, 'JS', 'punishment.notice', [notice(entry, 'C1', { measures: ['restrict-public-procurement', 'restrict-honours'] })])
+  t.equal(beyond.status, 422)
+  t.equal(beyond.body.code, 'MEASURE_NOT_APPLICABLE')
+  t.match(beyond.body.errors, [{ index: 0, path: '/measures/1', code: 'MEASURE_NOT_APPLICABLE' }], 'the measure the entry does not carry is named')
+  t.same({ cases: await h.count('cases'), envelopes: await h.count('envelopes'), deliveries: await h.count('deliveries') }, before, 'nothing of it stored')
+  await accept(h, 'JS', 'punishment.notice', [notice(bare, 'C2', { measures: ['restrict-honours', 'restrict-government-funding'] })])
+  t.same((await read(h, '/v1/cases/JS/C2')).body.measures, ['restrict-honours', 'restrict-government-funding'], 'an entry naming none carries its list type\'s defaults')
+})
+
+t.test('国发〔2016〕33号 (二十一): no case opens on an entry before its validFrom', async (t) => {
+  const h = await startHarness(t)
+  // Relative to the day the test runs: the listing starts in 30 days and lasts 36 months.
+  const validFrom = chinaToday(new Date(Date.now() + 30 * 86400_000))
+  const future = { ...sampleEntry('JS', '320000', 1), validFrom, validUntil: dayBefore(addMonths(validFrom, 36)) }
+  await accept(h, 'JS', 'list.upsert', [future])
+  const early = await send(h, 'JS', 'punishment.notice', [notice(future, 'C1')])
+  t.equal(early.status, 409)
+  t.equal(early.body.code, 'CASE_TRANSITION_INVALID')
+  t.match(early.body.errors, [{ path: '/entryId', detail: /not in force before/ }])
+  t.equal(await h.count('cases'), 0)
 })

@@ -108,7 +108,8 @@ t.test('court lists: measures continue during objection; not repairable; a revoc
 t.test('repair removes and withdraws the cases; the expiry job removes what ran out, once', async (t) => {
   const h = await startHarness(t)
   const repaired = sampleEntry('JS', '320000', 1)
-  const expiring = { ...sampleEntry('JS', '320000', 2), validUntil: '2026-06-30' }
+  // Ended on 2026-06-30, after 15 months: within the list type's 12 to 36 (国发〔2016〕33号 (二十一)).
+  const expiring = { ...sampleEntry('JS', '320000', 2), validFrom: '2025-03-15', validUntil: '2026-06-30' }
   const lasting = sampleEntry('JS', '320000', 3)
   await accept(h, 'JS', 'list.upsert', [repaired, expiring, lasting])
   await accept(h, 'JS', 'punishment.notice', [notice(repaired, 'C1'), notice(expiring, 'C2')])
@@ -128,6 +129,10 @@ t.test('repair removes and withdraws the cases; the expiry job removes what ran 
   ])
   t.equal((await read(h, '/v1/cases/JS/C2')).body.status, 'withdrawn')
   t.equal((await h.app.coordination.runNow()).expired, 0, 'removed once')
+  const sent = await h.db.query<{ destination: string }>(
+    `SELECT d.destination FROM deliveries d JOIN entries e ON d.iss = e.last_iss AND d.jti = e.last_jti
+     WHERE e.owner = 'JS' AND e.entry_id = $1 ORDER BY d.destination`, [expiring.entryId])
+  t.same(sent.rows.map((r) => r.destination), ['AH', 'JS', 'SH', 'ZJ'], 'the expiry removal goes to every platform, the owner JS included (it learns the new version)')
   const stale = await send(h, 'JS', 'list.upsert', [{ ...expiring, version: 2 }])
   t.equal(stale.body.code, 'VERSION_CONFLICT', 'the expiry is a new version: the owner continues above it')
 })

@@ -90,6 +90,11 @@ const CASES: Case[] = [
   { name: 'a list type not in the registry', status: 422, code: 'LIST_TYPE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), listCode: 'no-such-list' }]) },
   { name: 'another province\'s own list type', status: 422, code: 'LIST_TYPE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), listCode: 'zj-ecology-serious-violation', domain: 'ecology' }]) },
   { name: 'a measure not in the measures list', status: 422, code: 'MEASURE_UNKNOWN', make: async (h) => signed(h, [{ ...entry(), measures: [{ code: 'public-shaming', mandatory: true }] }]) },
+  // Issue 13 items 3, 4 and 7: the measures list, the listing period and 告知, at the HTTP boundary.
+  { name: '国办发〔2020〕49号 (九): a recommended measure sent as mandatory', status: 422, code: 'MEASURE_KIND_MISMATCH', make: async (h) => signed(h, [{ ...entry(), measures: [{ code: 'strict-supervision', mandatory: true }] }]) },
+  { name: '国办发〔2020〕49号 (十): a punitive measure on a red entry', status: 422, code: 'MEASURE_NOT_APPLICABLE', make: async (h) => signed(h, [{ ...sampleEntry('SH', '310000', 1, { listType: 'red' }), measures: [{ code: 'restrict-public-procurement', mandatory: true }] }]) },
+  { name: '国发〔2016〕33号 (二十一): a food-drug listing of ten years', status: 422, code: 'VALIDITY_OUT_OF_RANGE', make: async (h) => signed(h, [{ ...entry(), validUntil: '2036-03-14' }]) },
+  { name: '国办发〔2020〕49号 (八): a black entry without its 告知 record', status: 422, code: 'SCHEMA_INVALID', make: async (h) => { const { notification: _n, ...e } = entry(); return await signed(h, [e]) } },
   { name: 'changing another platform\'s entry', status: 403, code: 'NOT_OWNER', make: async (h) => signed(h, [sampleEntry('SH', '310000', 1)], 'list.upsert', 'JS') },
   { name: 'removing an unknown entry', status: 422, code: 'ENTRY_UNKNOWN', make: async (h) => signed(h, [{ entryId: 'SH-none', owner: 'SH', version: 2, reason: 'expiry', basis: '期满', effectiveOn: '2026-11-01' }], 'list.remove') },
   { name: 'an older version', status: 409, code: 'VERSION_CONFLICT', make: async (h) => signed(h, [sampleEntry('SH', '310000', 50, { version: 1 })]) },

@@ -18,7 +18,12 @@ const daysAgo = (n: number): string => {
   d.setUTCDate(d.getUTCDate() - n)
   return d.toISOString().slice(0, 10)
 }
-const decided = (e: ListUpsertItemV1, n: number): ListUpsertItemV1 => ({ ...e, decision: { ...e.decision, decidedOn: daysAgo(n) } })
+// The subject is told (告知, 国办发〔2020〕49号 (八)) on the day of the decision, whatever day that is.
+const decided = (e: ListUpsertItemV1, n: number): ListUpsertItemV1 => ({
+  ...e,
+  decision: { ...e.decision, decidedOn: daysAgo(n) },
+  ...(e.notification === undefined ? {} : { notification: { ...e.notification, notifiedOn: daysAgo(n) } })
+})
 const previousMonth = (m: string): string => {
   const [y, mo] = m.split('-').map(Number) as [number, number]
   return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`
@@ -44,9 +49,14 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
   const s3 = decided(sampleEntry('SH', '310000', 3, { person: true }), 2)
   const s4base = decided(sampleEntry('SH', '310000', 4), 100)
   // One credit code, two names: s4 reuses s1's code for another company; no measures, no period, no persons.
+  // No period is legal only on a list type without a fixed maximum (国发〔2016〕33号 (二十一)): the courts'.
   const { validUntil: _v, ...s4rest } = s4base
   const s4: ListUpsertItemV1 = {
     ...s4rest,
+    listCode: 'court-dishonest-debtor',
+    domain: 'court',
+    severeCategory: 'legal-obligation',
+    repairable: false,
     subject: { type: 'enterprise', name: '另一家贸易有限公司', creditCode: s1.subject.creditCode },
     decision: { ...s4base.decision, documentType: 'other' },
     measures: []

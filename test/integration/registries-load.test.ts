@@ -64,7 +64,7 @@ t.test('a registry that does not validate names the file and the field', async (
   const folder = join(dir, 'registries')
   t.throws(() => loadRegistries(dir), ConfigError, 'folder missing')
   mkdirSync(folder)
-  const measure = { code: 'm1', name: { zh: '措施', en: 'Measure' }, kind: 'mandatory', legalBasis: '国发〔2016〕33号 (二十)', appliedBy: 'finance' }
+  const measure = { code: 'm1', name: { zh: '措施', en: 'Measure' }, kind: 'mandatory', effect: 'punitive', legalBasis: '国发〔2016〕33号 (二十)', appliedBy: 'finance' }
   const black = {
     code: 'b1',
     name: { zh: '黑名单', en: 'Black' },
@@ -97,6 +97,10 @@ t.test('a registry that does not validate names the file and the field', async (
     ['a wrong publish scope', national, { ...sh, catalogue: [{ ...item, field: 'facts', publish: 'open' }] }, '/catalogue/0/publish', 'SH.json'],
     ['exit minimum above maximum', { ...national, listTypes: [{ ...black, exit: { minimumMonths: 40, maximumMonths: 36, conditions: 'x' } }] }, sh, '/listTypes/0/exit/minimumMonths', 'national.json'],
     ['id differs from the file name', national, { ...sh, id: 'JS' }, '/id', 'SH.json'],
+    // 过惩相当 (国办发〔2020〕49号 (十)): every measure states its effect, and list types' defaults fit it.
+    ['a measure without its effect', national, { ...sh, measures: [{ ...measure, code: 'sh-m', effect: undefined }] }, '/measures/0/effect', 'SH.json'],
+    ['a punitive default measure on a red list', { ...national, listTypes: [{ ...black, listType: 'red', severeCategory: undefined }] }, sh, '/listTypes/0/defaultMeasures/0', 'national.json'],
+    ['a punitive default measure on a key-supervision list', { ...national, listTypes: [{ ...black, listType: 'key-supervision', severeCategory: undefined }] }, sh, '/listTypes/0/defaultMeasures/0', 'national.json'],
     ['unknown field', national, { ...sh, extra: 1 }, '/extra', 'SH.json']
   ]
   for (const [what, nat, prov, field, fileEnd] of cases) {

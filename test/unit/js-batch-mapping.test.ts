@@ -89,7 +89,7 @@ t.test('every kind round-trips through a GB18030 batch file', async (t) => {
 
 t.test('absent optional fields stay absent, and an empty list is not an absent one', async (t) => {
   const min = fromNative(toNative('list.upsert', upsertMinimal())).item as ListUpsertItemV1
-  for (const key of ['severeCategory', 'validUntil']) t.notOk(key in min, `${key} absent`)
+  for (const key of ['severeCategory', 'validUntil', 'notification']) t.notOk(key in min, `${key} absent`)
   t.same(Object.keys(min.subject), ['type', 'name'])
   t.notOk('authorityCode' in min.decision)
   t.same(min.measures, [])
@@ -224,4 +224,13 @@ t.test('a responsible organisation\'s credit code travels both ways as 角色;�
   const item = { ...base, subject: { ...base.subject, responsiblePersons: [...(base.subject.responsiblePersons ?? []), org] } }
   t.strictSame(fromNative(toNative('list.upsert', item)), { kind: 'list.upsert', item })
   t.match(toNative('list.upsert', item).责任人, new RegExp(`\\|实际控制人;某控股集团有限公司;;${org.creditCode}$`))
+})
+
+t.test('告知 (国办发〔2020〕49号 (八)): 告知日期 and 告知方式 travel together', async (t) => {
+  const row = toNative('list.upsert', upsertFull())
+  t.same([row.告知日期, row.告知方式], ['20260301', '直接送达'], 'in Jiangsu\'s columns and labels')
+  const { 告知方式: _c, ...noChannel } = row
+  t.throws(() => fromNative(noChannel), /告知方式/, 'a date without its channel is not a 告知 record')
+  const { 告知日期: _d, ...noDate } = row
+  t.throws(() => fromNative(noDate), /告知日期/, 'nor a channel without its date')
 })

@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox'
 import type { NativeKind } from '../../adapters/native-kinds.js'
 import { GatewayNoticeTypeV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { RemovalReasonV1 } from '../../contracts/list-remove-item-v1.js'
-import { DecisionV1, ListTypeV1, SevereCategoryV1, type ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
+import { DecisionV1, ListTypeV1, NotificationV1, SevereCategoryV1, type ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
@@ -132,7 +132,9 @@ t.test('the native record uses Shanghai names, codes, dates and flags', async (t
     validStart: '20260315',
     repairFlag: '0',
     seriousType: '2',
-    validEnd: '20290314'
+    validEnd: '20290314',
+    noticeDate: '20260301',
+    noticeMode: '01'
   })
   const person = toNative('punishment.notice', full['punishment.notice']) as unknown as Record<string, unknown>
   t.same([person.creditSubjectType, person.certType, person.certNo, person.actionType], ['09', '01', ID, 'R'])
@@ -178,7 +180,8 @@ t.test('every code table is one-to-one and covers every contract value', async (
     actionType: literals(props(PunishmentNoticeItemV1, 'mode')),
     feedbackResult: literals(props(PunishmentFeedbackItemV1, 'outcome')),
     handleResult: literals(props(ObjectionResolveItemV1, 'outcome')),
-    noticeType: literals(GatewayNoticeTypeV1)
+    noticeType: literals(GatewayNoticeTypeV1),
+    noticeMode: literals(props(NotificationV1, 'channel'))
   }
   for (const [table, values] of Object.entries(expected)) {
     const codes: Record<string, string> = SH_CODE_TABLES[table as ShCodeTable]
@@ -297,4 +300,11 @@ t.test('a responsible organisation\'s credit code travels both ways as dutyUnifi
   const item = { ...entry, subject: { ...entry.subject, responsiblePersons: [...(entry.subject.responsiblePersons ?? []), { role: 'actual-controller' as const, name: '某控股集团有限公司', creditCode: controller }] } }
   t.strictSame(roundTrip('list.upsert', item), item)
   t.match(toNative('list.upsert', item), { dutyPersons: [{ dutyRole: 'FR' }, { dutyName: '某控股集团有限公司', dutyUnifiedCode: controller }] })
+})
+
+t.test('告知 (国办发〔2020〕49号 (八)): noticeDate and noticeMode travel together', async (t) => {
+  const native = toNative('list.upsert', full['list.upsert']) as unknown as Record<string, unknown>
+  const { noticeMode: _m, ...noMode } = native
+  t.match(refusal(() => fromNative(noMode)).message, /noticeMode/, 'a date without its channel is not a 告知 record')
+  t.match(refusal(() => fromNative({ ...native, noticeMode: '07' })).message, /unknown noticeMode code/, 'an unknown 告知方式 code is refused')
 })
