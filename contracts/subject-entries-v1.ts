@@ -9,7 +9,9 @@ export const SubjectEntryV1 = Type.Object({
   listType: Type.String(),
   listCode: Type.String(),
   domain: Type.String(),
-  status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('pending')], {
+    description: 'suspended: under objection; pending: before its validFrom (China Standard Time), not yet in force (国发〔2016〕33号 (二十一))'
+  }),
   updatedAt: Type.String(),
   entry: Type.Unknown({ description: 'The entry as its owner published it, identity numbers masked' })
 }, { title: 'SubjectEntryV1' })

@@ -16,6 +16,7 @@ import type { SubjectDigests } from '../privacy/subject-digests.js'
 import { currentEntries, type CurrentEntryRow } from '../subjects/subject-entries.js'
 import { personMeasureCodes } from '../subjects/person-measures.js'
 import { responsibleEntries, type ResponsibleEntryRow } from '../subjects/responsible-entries.js'
+import { shownStatus } from '../subjects/entry-status.js'
 import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
 import { chinaToday } from '../coordination/case-deadlines.js'
@@ -54,8 +55,7 @@ function summarise (r: CurrentEntryRow, today: string): CheckEntryV1 {
     listType: r.list_type,
     listCode: r.list_code,
     domain: r.domain,
-    // A listing takes effect from its start (国发〔2016〕33号 (二十一)): before validFrom it is pending.
-    status: r.status === 'active' && (d.validFrom ?? '') > today ? 'pending' : r.status,
+    status: shownStatus(r.status, d, today),
     // A person's name is personal information too: shown only as its first character.
     subjectName: person ? `${Array.from(d.subject?.name ?? '')[0] ?? ''}**` : d.subject?.name ?? '',
     authority: d.decision?.authority ?? '',

@@ -4,6 +4,8 @@ import { inTransaction } from '../ledger/pool.js'
 import { recordQuery } from '../ledger/query-log.js'
 import { maskIdNumber } from '../identifiers/mask.js'
 import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
+import { chinaToday } from '../coordination/case-deadlines.js'
+import { shownStatus } from './entry-status.js'
 import { subjectFlags } from './subject-flags.js'
 import type { Registries } from '../../config/registry-schema.js'
 import { personMeasureCodes } from './person-measures.js'
@@ -57,6 +59,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
       purpose: q.purpose,
       resultCount: rows.length + through.length
     })
+    const today = chinaToday(new Date())
     return {
       subject: { id: masked, kind: q.kind },
       entries: rows.map((r) => ({
@@ -66,7 +69,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
         listType: r.list_type,
         listCode: r.list_code,
         domain: r.domain,
-        status: r.status,
+        status: shownStatus(r.status, r.data, today),
         updatedAt: r.updated_at.toISOString(),
         entry: maskIdNumbersDeep(r.data)
       })),
@@ -77,7 +80,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
         listType: r.list_type,
         listCode: r.list_code,
         domain: r.domain,
-        status: r.status,
+        status: shownStatus(r.status, r.data, today),
         updatedAt: r.updated_at.toISOString(),
         entry: maskIdNumbersDeep(r.data),
         through: r.through,

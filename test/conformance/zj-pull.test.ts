@@ -51,12 +51,15 @@ t.test('ZJ pulls its deliveries from the feed and acknowledges them; every field
 t.test('every kind goes through the feed, applied once each, every field intact', async (t) => {
   const { h, zj } = await setup(t)
   const entry = sampleEntry('JS', '320000', 30)
+  const zjEntry = sampleEntry('ZJ', '330000', 31)
   // The workflow holds: feedback answers a case and goes to its initiator only, so ZJ initiates
-  // one case (its notice goes to the others, not to ZJ) and receives SH's feedback on it.
+  // one case on its own entry (国发〔2016〕33号 (十五)(十六): the identifying region initiates; its
+  // notice goes to the others, not to ZJ) and receives SH's feedback on it.
   const sent: Array<[string, string, unknown, boolean]> = [
     ['JS', 'list.upsert', entry, true],
     ['JS', 'punishment.notice', { caseId: 'c1', mode: 'punishment', entryId: entry.entryId, owner: 'JS', initiatingDepartment: { name: '江苏省市场监督管理局' }, subject: entry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }, true],
-    ['ZJ', 'punishment.notice', { caseId: 'z1', mode: 'punishment', entryId: entry.entryId, owner: 'JS', initiatingDepartment: { name: '浙江省市场监督管理局' }, subject: entry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }, false],
+    ['ZJ', 'list.upsert', zjEntry, false],
+    ['ZJ', 'punishment.notice', { caseId: 'z1', mode: 'punishment', entryId: zjEntry.entryId, owner: 'ZJ', initiatingDepartment: { name: '浙江省市场监督管理局' }, subject: zjEntry.subject, measures: ['restrict-public-procurement'], respondBy: '2026-12-01', feedbackBy: '2026-12-15' }, false],
     ['SH', 'punishment.feedback', { caseId: 'z1', initiator: 'ZJ', department: { name: '上海市财政局' }, outcome: 'applied', measure: 'restrict-public-procurement', appliedOn: '2026-11-25' }, true],
     ['SH', 'objection.open', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }, true],
     ['JS', 'objection.resolve', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }, true],

@@ -7,7 +7,9 @@ import type { RuntimeOptions } from '../../src/runtime/runtime-options.js'
 import { buildApp } from '../../src/app.js'
 import { gatewayKeysFrom } from '../../src/keys/signing-keys.js'
 
-const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as { config: GatewayConfig, runtime: RuntimeOptions, gatewayPrivateJwks: JWK[] }
+const revive = (_key: string, value: unknown): unknown =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { $set?: unknown }).$set) ? new Set((value as { $set: unknown[] }).$set) : value
+const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'), revive) as { config: GatewayConfig, runtime: RuntimeOptions, gatewayPrivateJwks: JWK[] }
 const app = await buildApp({ config: spec.config, runtime: spec.runtime, gatewayKeys: await gatewayKeysFrom(spec.gatewayPrivateJwks), workers: true })
 await app.ready()
 process.stdout.write('worker ready\n')

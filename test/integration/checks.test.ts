@@ -230,6 +230,9 @@ t.test('国发〔2016〕33号 (二十一): an entry not yet in force is answered
   t.same(res.body.entries.map((e) => [e.owner, e.status]), [['JS', 'pending'], ['SH', 'active']])
   t.same(res.body.measures.map((m) => [m.code, m.applies, m.notes]), [['restrict-public-procurement', true, [`JS:${future.entryId}: not in force before ${validFrom} (国发〔2016〕33号 (二十一))`]]],
     'the current entry applies the measure; the pending one only notes when it will')
+  const view = await h.app.inject({ url: `/v1/subjects/${current.subject.creditCode as string}/entries`, headers: { authorization: `Bearer ${await h.platformToken('AH')}`, 'x-query-purpose': 'x' } })
+  t.same((view.json() as { entries: Array<{ owner: string, status: string }> }).entries.map((e) => [e.owner, e.status]), [['JS', 'pending'], ['SH', 'active']],
+    'the subject view shows the entry not yet in force as pending too')
   const alone = await check(h, await h.platformToken('AH'), { subject: current.subject.creditCode, purpose: 'tender 13', decisionType: 'routine-supervision' })
   t.same(alone.body.measures.map((m) => [m.code, m.entries]), [['strict-supervision', [`JS:${future.entryId}`, `SH:${current.entryId}`]]])
   await h.db.query("UPDATE entries SET status = 'removed' WHERE owner = 'SH'")

@@ -10,7 +10,7 @@ t.test('浙政办发〔2021〕29号 (五) 第26项: a memorandum that does not h
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   const folder = join(dir, 'registries')
   mkdirSync(folder)
-  const measure = { code: 'm1', name: { zh: '措施', en: 'Measure' }, kind: 'mandatory', legalBasis: '国发〔2016〕33号 (二十)', appliedBy: 'finance' }
+  const measure = { code: 'm1', name: { zh: '措施', en: 'Measure' }, kind: 'mandatory', effect: 'punitive', legalBasis: '国发〔2016〕33号 (二十)', appliedBy: 'finance' }
   const black = {
     code: 'b1',
     name: { zh: '黑名单', en: 'Black' },
