@@ -6,8 +6,8 @@ import type { WorkflowDeps } from './workflow-deps.js'
 
 /**
  * What a removal means beyond the entry (its rows are already written in this transaction): a
- * repair of an entry that is not repairable (the entry says so, or its list type does) rejects the
- * envelope; the live cases resting on a removed entry are withdrawn; an objection or a repair
+ * repair of an entry that is not repairable (the entry says so, or its list type does), or a court
+ * list's exit (`fulfilled`, `court-deleted`) given for an entry of another list, rejects the envelope; the live cases resting on a removed entry are withdrawn; an objection or a repair
  * request still open on it has nothing left to decide and is closed as withdrawn.
  */
 export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], jti: string, at: Date): Promise<void> {
@@ -26,7 +26,17 @@ export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, o
       }
     }
   }
-  errors.throwIfAny((n) => `${n} item(s) cannot be removed by repair; the envelope was not accepted`)
+  const courtExits = items.flatMap((item, index) => item.reason === 'fulfilled' || item.reason === 'court-deleted' ? [{ item, index }] : [])
+  if (courtExits.length > 0) {
+    const { rows } = await client.query<{ entry_id: string, domain: string }>(
+      'SELECT entry_id, domain FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])', [owner, courtExits.map((r) => r.item.entryId)])
+    const domainOf = new Map(rows.map((r) => [r.entry_id, r.domain]))
+    for (const { item, index } of courtExits) {
+      // The court list's own exits (法发〔2020〕25号 (20)): performed or deleted by the court, not another list's.
+      if (domainOf.get(item.entryId) !== 'court') errors.add(index, '/reason', 'SCHEMA_INVALID', `${item.reason} is an exit of the courts' lists only (法发〔2020〕25号 (20))`)
+    }
+  }
+  errors.throwIfAny((n) => `${n} item(s) cannot be removed for the reason given; the envelope was not accepted`)
   const ids = items.map((i) => i.entryId)
   const { rows: withCases } = await client.query<{ entry_id: string }>(
     "SELECT DISTINCT entry_id FROM cases WHERE owner = $1 AND entry_id = ANY($2::text[]) AND status IN ('open', 'suspended')", [owner, ids])

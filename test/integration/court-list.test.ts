@@ -1,6 +1,7 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
 import { accept, courtEntry, notice, read, send } from '../helpers/coordination-items.js'
+import { sampleEntry } from '../../src/simulators/sample-entries.js'
 
 // The courts' 失信被执行人 list end to end (issue 13 item 9, 法发〔2020〕25号 (20)).
 
@@ -32,4 +33,18 @@ t.test('法发〔2020〕25号 (20): the court deletes an entry on its other grou
   ])
   const e = await h.db.query("SELECT entry_id, removal->>'reason' AS reason FROM entries ORDER BY entry_id")
   t.same(e.rows, [{ entry_id: deleted.entryId, reason: 'court-deleted' }, { entry_id: repaired.entryId, reason: 'repair' }])
+})
+
+t.test('法发〔2020〕25号 (20): fulfilled and court-deleted are the court lists\' exits only; another list\'s entry removed so is refused, nothing stored', async (t) => {
+  const h = await startHarness(t)
+  const entry = sampleEntry('SH', '310000', 4)
+  await accept(h, 'SH', 'list.upsert', [entry])
+  for (const reason of ['fulfilled', 'court-deleted'] as const) {
+    const res = await send(h, 'SH', 'list.remove', [{ entryId: entry.entryId, owner: 'SH', version: 2, reason, basis: '已履行', effectiveOn: '2026-11-22' }])
+    t.equal(res.status, 422, `${reason} refused for a ${entry.listCode} entry`)
+    t.equal(res.body.code, 'SCHEMA_INVALID')
+    t.match(JSON.stringify(res.body), /法发〔2020〕25号 \(20\)/, 'the refusal names the rule')
+  }
+  const e = await h.db.query('SELECT status, version FROM entries WHERE entry_id = $1', [entry.entryId])
+  t.same(e.rows, [{ status: 'active', version: 1 }], 'the entry is untouched')
 })
