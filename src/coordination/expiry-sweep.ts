@@ -32,7 +32,7 @@ export async function sweepExpired (pool: pg.Pool, deps: WorkflowDeps, at: Date 
         byOwner.set(r.owner, items)
       }
       for (const [owner, items] of byOwner) {
-        const jti = await removeOnBehalf(client, deps, owner, items, at, true)
+        const jti = await removeOnBehalf(client, deps, owner, items, at)
         await afterRemoval(client, deps, owner, items, jti, at)
       }
       return rows.length

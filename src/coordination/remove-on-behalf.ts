@@ -8,13 +8,14 @@ import type { WorkflowDeps } from './workflow-deps.js'
 /**
  * Removes entries of one owner on the gateway's initiative — an entry revoked as wrongful, an
  * entry whose validity ended — as a `list.remove` the gateway signs: a new version of each entry,
- * in the ledger and its history like the owner's own removal, delivered to every other platform
- * and tracked until each has confirmed it. With `toOwner` the owner is sent it too: a removal it did
- * not decide itself (an expiry) would otherwise reach it only as a VERSION_CONFLICT on its next change.
- * Returns the message id.
+ * in the ledger and its history like the owner's own removal, delivered to every platform and
+ * tracked until each has confirmed it. The owner is sent it too: the removal is a version the owner
+ * did not write (an expiry it did not decide; a revocation or a granted repair it decided but whose
+ * version the gateway chose), which it would otherwise learn only as a VERSION_CONFLICT on its next
+ * change. Returns the message id.
  */
-export async function removeOnBehalf (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date, toOwner = false): Promise<string> {
-  const destinations = deps.platforms().filter((p) => toOwner || p !== owner)
+export async function removeOnBehalf (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date): Promise<string> {
+  const destinations = deps.platforms()
   const jti = await emitGatewayMessage(client, deps.keys, { kind: 'list.remove', items, destinations }, at)
   await writeEntries(client, 'list.remove', owner, { iss: GATEWAY_ID, jti }, items, JSON.stringify({ items }), at)
   return jti

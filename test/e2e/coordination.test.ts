@@ -71,6 +71,7 @@ t.test('a revoked case reaches the platforms: removal everywhere, remediation to
     return (c.delivered ?? 0) > 0 && Object.keys(c).every((k) => k === 'delivered')
   }, 15_000), 'every message delivered')
   for (const id of ['SH', 'ZJ', 'AH']) t.equal(sim(id).held.get(`JS:${entry.entryId}`)?.removed, true, `${id} removed the entry`)
+  t.equal(sim('JS').applied.filter((a) => a.kind === 'list.remove').length, 1, 'the owner is sent the removal too: its version is the gateway\'s')
   const remediation = sim('SH').applied.filter((a) => a.kind === 'gateway.notice')
   t.equal(remediation.length, 1, 'SH, which applied the measures, got a remediation notice')
   t.equal(sim('AH').applied.filter((a) => a.kind === 'gateway.notice').length, 0, 'AH applied nothing and gets none')

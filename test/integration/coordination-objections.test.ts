@@ -75,8 +75,8 @@ t.test('revoked: removed everywhere as wrongful, cases revoked, remediation to w
   t.same(c.remediation, [{ platform: 'SH', measures: [MEASURES[0]] }])
   const gw = await h.db.query<{ kind: string, destination: string }>(
     "SELECT e.kind, d.destination FROM envelopes e JOIN deliveries d USING (jti) WHERE e.iss = 'YRD' ORDER BY e.kind, d.destination")
-  t.same(gw.rows.map((r) => `${r.kind}>${r.destination}`), ['gateway.notice>SH', 'list.remove>AH', 'list.remove>SH', 'list.remove>ZJ'],
-    'a removal the gateway issues reaches every replica; the remediation notice only the platform that applied a measure')
+  t.same(gw.rows.map((r) => `${r.kind}>${r.destination}`), ['gateway.notice>SH', 'list.remove>AH', 'list.remove>JS', 'list.remove>SH', 'list.remove>ZJ'],
+    'a removal the gateway issues reaches every replica and the owner (the version is the gateway\'s); the remediation notice only the platform that applied a measure')
   const tracking = (await read(h, `/v1/entries/JS/${entry.entryId}`)).body
   t.equal(tracking.lastChange.kind, 'list.remove')
   t.equal(tracking.lastChange.complete, false, 'tracked until every platform confirms')

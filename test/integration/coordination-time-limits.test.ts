@@ -121,11 +121,11 @@ t.test('国办发〔2020〕49号 (十一): a granted repair removes the entry, a
   t.match(e.rows[0], { status: 'removed', version: 2, removal: { reason: 'repair', effectiveOn: '2026-12-01' } })
   const removal = await h.db.query<{ destination: string }>(
     "SELECT d.destination FROM envelopes e JOIN deliveries d USING (jti) WHERE e.iss = 'YRD' AND e.kind = 'list.remove' ORDER BY d.destination")
-  t.same(removal.rows.map((r) => r.destination), ['AH', 'SH', 'ZJ'], 'the gateway\'s removal reaches every other platform')
+  t.same(removal.rows.map((r) => r.destination), ['AH', 'JS', 'SH', 'ZJ'], 'the gateway\'s removal reaches every platform, the owner too: it learns the version the gateway chose')
   const tracking = (await read(h, `/v1/entries/JS/${entry.entryId}`)).body
   t.equal(tracking.lastChange.kind, 'list.remove', 'tracked until every platform has confirmed it')
   t.match(tracking.repairs, [{ repairId: 'R1', status: 'granted', raisedBy: 'ZJ', decideBy: '2026-12-16', removal: { kind: 'list.remove', complete: false } }])
-  t.equal(tracking.repairs[0].removal.destinations.length, 3)
+  t.equal(tracking.repairs[0].removal.destinations.length, 4)
   const c = (await read(h, '/v1/cases/JS/C1')).body
   t.equal(c.status, 'withdrawn')
   t.equal(c.removedBy, 'repair')
