@@ -10,7 +10,6 @@ import { ahExportClient } from './ah-xml-export.js'
 import { ahKeys, ahXmlOptions } from './ah-xml-keys.js'
 import { toNative } from './ah-xml-mapping.js'
 import { judgeAnswer, parseReceipt } from './ah-xml-receipt.js'
-import { nativeKindOf } from '../native-kinds.js'
 
 /** Where the platform takes messages and answers health checks, when the config does not say. */
 export const RECEIVE_PATH = '/ahxy/gateway/receive'
@@ -44,7 +43,7 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       // Mapping first: a record the platform cannot hold fails here, before anything is sent.
-      const kind = nativeKindOf('ah-xml', d.kind)
+      const kind = d.kind
       const records = d.items.map((item, i) => toNative(kind, item, i))
       const XXID = nativeMessageId(d.origin, d.jti)
       const payloadXml = buildPayload({ XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })

@@ -15,7 +15,9 @@ export const KIND_CODES = {
   'punishment.feedback': 'CJFK', // 联合奖惩反馈
   'objection.open': 'YYSQ', // 异议申请
   'objection.resolve': 'YYCL', // 异议处理结果
-  'gateway.notice': 'WGTZ' // 网关通知
+  'gateway.notice': 'WGTZ', // 网关通知
+  'repair.request': 'XFSQ', // 信用修复申请 (assumed), 国办发〔2020〕49号 (十二)
+  'repair.decision': 'XFJD' // 信用修复决定 (assumed), 国办发〔2020〕49号 (十一)
 } as const satisfies Record<NativeKind, string>
 
 /** 消息类型 of the export for reconciliation: 名单导出 (the gateway's query) and its answer 名单导出结果. */
@@ -99,6 +101,9 @@ export const FEEDBACK_OUTCOME_CODES: CodeTable = {
 
 /** 异议处理结果 (CLJG), 国发〔2016〕33号 (二十二). */
 export const RESOLUTION_CODES: CodeTable = { upheld: '01', corrected: '02', revoked: '03' }
+
+/** 信用修复处理结果 (CLJG in a XFJD record, assumed), 国办发〔2020〕49号 (十一). */
+export const REPAIR_OUTCOME_CODES: CodeTable = { granted: '01', refused: '02' } // 准予修复 / 不予修复
 
 /** 通知类型 (TZLX) of a gateway notice. */
 export const NOTICE_TYPE_CODES: CodeTable = {

@@ -1,7 +1,7 @@
 import type { NativeKind } from '../native-kinds.js'
 import {
   DOCUMENT_TYPE_CODES, FEEDBACK_OUTCOME_CODES, LIST_TYPE_CODES, MODE_CODES, NOTICE_CHANNEL_CODES, NOTICE_TYPE_CODES, REMOVAL_REASON_CODES,
-  RESOLUTION_CODES, ROLE_CODES, SEVERE_CATEGORY_CODES, SUBJECT_TYPE_CODES, type CodeTable
+  REPAIR_OUTCOME_CODES, RESOLUTION_CODES, ROLE_CODES, SEVERE_CATEGORY_CODES, SUBJECT_TYPE_CODES, type CodeTable
 } from './ah-xml-codes.js'
 
 interface Base {
@@ -147,6 +147,23 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
     { code: 'CLRQ', key: 'resolvedOn', type: 'date' },
     { code: 'CLSM', key: 'explanation', type: 'text', max: 4000 },
     { code: 'GZBBH', key: 'correctedVersion', type: 'int', optional: true }
+  ],
+  // 信用修复申请 (assumed), forwarded to the entry's owner, 国办发〔2020〕49号 (十二).
+  'repair.request': [
+    { code: 'XFBH', key: 'repairId', type: 'text', max: 64 },
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: 'SQRQ', key: 'requestedOn', type: 'date' },
+    { code: 'XFLY', key: 'grounds', type: 'text', max: 4000 }
+  ],
+  // 信用修复决定 (assumed): the owner grants or refuses, 国办发〔2020〕49号 (十一).
+  'repair.decision': [
+    { code: 'XFBH', key: 'repairId', type: 'text', max: 64 },
+    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    { code: 'CLJG', key: 'outcome', type: 'enum', table: REPAIR_OUTCOME_CODES },
+    { code: 'CLRQ', key: 'decidedOn', type: 'date' },
+    { code: 'CLSM', key: 'reason', type: 'text', max: 4000 }
   ],
   // 网关通知: issued by the gateway only (催办、纠错、核查结果).
   'gateway.notice': [

@@ -28,7 +28,9 @@ export const DATA_TYPES = table<NativeKind>('数据类型', {
   'punishment.feedback': '04',
   'objection.open': '05',
   'objection.resolve': '06',
-  'gateway.notice': '07'
+  'gateway.notice': '07',
+  'repair.request': '08', // 信用修复申请 (assumed), 国办发〔2020〕49号 (十二)
+  'repair.decision': '09' // 信用修复决定 (assumed), 国办发〔2020〕49号 (十一)
 })
 
 /** 名单类型. */
@@ -106,6 +108,9 @@ export const FEEDBACK_OUTCOMES = table('反馈结果', {
 
 /** 处理结果 of an objection (国发〔2016〕33号 (二十二)). */
 export const OBJECTION_OUTCOMES = table('处理结果', { upheld: '维持', corrected: '更正', revoked: '撤销' })
+
+/** 修复结果 of a credit repair decision (assumed), 国办发〔2020〕49号 (十一). */
+export const REPAIR_OUTCOMES = table('修复结果', { granted: '准予修复', refused: '不予修复' })
 
 /** 通知类型 of a gateway notice (网关通知): 催办、纠错、核查结果. */
 export const NOTICE_TYPES = table('通知类型', { reminder: '催办', remediation: '纠错', 'check.outcome': '核查结果' })

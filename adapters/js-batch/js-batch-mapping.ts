@@ -5,16 +5,17 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
+import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { AdapterError } from '../types.js'
 import {
   CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES, OBJECTION_OUTCOMES,
-  REMOVAL_REASONS, SEVERE_CATEGORIES, YES_NO
+  REMOVAL_REASONS, REPAIR_OUTCOMES, SEVERE_CATEGORIES, YES_NO
 } from './js-batch-codes.js'
 import type { JsRow } from './js-batch-columns.js'
 import { JsRowReader } from './js-row-reader.js'
 import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
 import { fieldsOf, subjectFromNative, subjectToNative } from './js-subject-mapping.js'
-import { nativeKindOf, type NativeKind } from '../native-kinds.js'
+import type { NativeKind } from '../native-kinds.js'
 
 /** A contract item of any kind together with its kind. */
 export type JsItem = { [K in NativeKind]: { kind: K, item: ItemOf<K> } }[NativeKind]
@@ -28,7 +29,9 @@ const KEYS: Record<NativeKind, readonly string[]> = {
   'punishment.feedback': ['caseId', 'initiator', 'department', 'outcome', 'measure', 'appliedOn', 'reason'],
   'objection.open': ['objectionId', 'entryId', 'owner', 'lodgedOn', 'grounds'],
   'objection.resolve': ['objectionId', 'entryId', 'owner', 'outcome', 'resolvedOn', 'explanation', 'correctedVersion'],
-  'gateway.notice': ['noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome', 'measures', 'dueOn', 'text']
+  'gateway.notice': ['noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome', 'measures', 'dueOn', 'text'],
+  'repair.request': ['repairId', 'entryId', 'owner', 'requestedOn', 'grounds'],
+  'repair.decision': ['repairId', 'entryId', 'owner', 'outcome', 'decidedOn', 'reason']
 }
 
 const WRITERS: Record<NativeKind, Writer> = {
@@ -141,6 +144,23 @@ const WRITERS: Record<NativeKind, Writer> = {
     if (measures !== undefined) w.nested('惩戒措施', 'measures', measures.map((code, n) => [w.part(`measures[${n}]`, code)]), NONE_MARKER)
     w.date('办理期限', 'dueOn', i.dueOn, true)
     w.text('通知内容', 'text', i.text)
+  },
+  'repair.request': (w, value) => {
+    const i = fieldsOf('item', value, KEYS['repair.request'])
+    w.text('修复编号', 'repairId', i.repairId)
+    w.text('名单编号', 'entryId', i.entryId)
+    w.text('名单归属平台', 'owner', i.owner)
+    w.date('修复申请日期', 'requestedOn', i.requestedOn)
+    w.text('修复理由', 'grounds', i.grounds)
+  },
+  'repair.decision': (w, value) => {
+    const i = fieldsOf('item', value, KEYS['repair.decision'])
+    w.text('修复编号', 'repairId', i.repairId)
+    w.text('名单编号', 'entryId', i.entryId)
+    w.text('名单归属平台', 'owner', i.owner)
+    w.code('修复结果', REPAIR_OUTCOMES, 'outcome', i.outcome)
+    w.date('修复决定日期', 'decidedOn', i.decidedOn)
+    w.text('修复决定说明', 'reason', i.reason)
   }
 }
 
@@ -151,9 +171,8 @@ const WRITERS: Record<NativeKind, Writer> = {
  */
 export function toNative (kind: EnvelopeKindV1, item: unknown): JsRow {
   const w = new JsRowWriter()
-  const native = nativeKindOf('js-batch', kind)
-  w.code('数据类型', DATA_TYPES, 'kind', native)
-  WRITERS[native](w, item)
+  w.code('数据类型', DATA_TYPES, 'kind', kind)
+  WRITERS[kind](w, item)
   return w.row
 }
 
@@ -271,6 +290,14 @@ function gatewayNotice (r: JsRowReader): GatewayNoticeItemV1 {
   return item
 }
 
+function repairRequest (r: JsRowReader): RepairRequestItemV1 {
+  return { repairId: r.text('修复编号'), entryId: r.text('名单编号'), owner: r.text('名单归属平台'), requestedOn: r.date('修复申请日期'), grounds: r.text('修复理由') }
+}
+
+function repairDecision (r: JsRowReader): RepairDecisionItemV1 {
+  return { repairId: r.text('修复编号'), entryId: r.text('名单编号'), owner: r.text('名单归属平台'), outcome: r.code('修复结果', REPAIR_OUTCOMES), decidedOn: r.date('修复决定日期'), reason: r.text('修复决定说明') }
+}
+
 /**
  * Translates one native row back into its contract kind and item: what the platform holds, in
  * the contract's shape. Absent optional fields (empty cells) stay absent.
@@ -288,6 +315,8 @@ export function fromNative (row: JsRow): JsItem {
     case 'objection.open': result = { kind, item: objectionOpen(r) }; break
     case 'objection.resolve': result = { kind, item: objectionResolve(r) }; break
     case 'gateway.notice': result = { kind, item: gatewayNotice(r) }; break
+    case 'repair.request': result = { kind, item: repairRequest(r) }; break
+    case 'repair.decision': result = { kind, item: repairDecision(r) }; break
   }
   r.done()
   return result

@@ -8,7 +8,6 @@ import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
 import { shExportClient } from './sh-rest-export.js'
-import { nativeKindOf } from '../native-kinds.js'
 
 /** The adapter's name in platform config files (`"adapter": "sh-rest"`). */
 export const SH_REST_ADAPTER = 'sh-rest'
@@ -52,7 +51,7 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
     exportList: shExportClient(pool, apiRoot, { appKey, appSecret }, timeout),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
-      const kind = nativeKindOf(SH_REST_ADAPTER, d.kind)
+      const kind = d.kind
       const msgId = nativeMessageId(d.origin, d.jti)
       const message: ShRequestBody = {
         msgId,

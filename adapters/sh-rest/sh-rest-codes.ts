@@ -74,6 +74,11 @@ export const SH_CODE_TABLES = {
     corrected: '2',
     revoked: '3'
   },
+  /** 信用修复结果 (repairResult, assumed): 准予修复 1、不予修复 0 (国办发〔2020〕49号 (十一)). */
+  repairResult: {
+    granted: '1',
+    refused: '0'
+  },
   /** 告知方式 (noticeMode, assumed): 直接送达、邮寄送达、电子送达、公告送达、其他 (告知, 国办发〔2020〕49号 (八)). */
   noticeMode: {
     'in-person': '01',

@@ -5,7 +5,8 @@ import type { ShFlag } from './sh-rest-native.js'
  * Longest text Shanghai stores in each native field, in characters (Unicode code points). Most
  * match the contract; `creditSubjectName` (100) and the long narratives `listReason`,
  * `objectionReason` and `handleOpinion` (2,000) are shorter than the contract allows, so such
- * values cannot be sent to Shanghai and are refused rather than cut.
+ * values cannot be sent to Shanghai and are refused rather than cut. The credit-repair fields
+ * `repairReason` and `repairOpinion` (assumed) hold what the contract allows.
  */
 export const SH_TEXT_LIMITS = {
   creditSubjectName: 100,
@@ -27,6 +28,8 @@ export const SH_TEXT_LIMITS = {
   declineReason: 2000,
   objectionReason: 2000,
   handleOpinion: 2000,
+  repairReason: 4000,
+  repairOpinion: 4000,
   checkResult: 64,
   noticeContent: 2000
 } as const

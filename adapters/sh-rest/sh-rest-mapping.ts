@@ -7,11 +7,12 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
+import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { AdapterError } from '../types.js'
 import type { NativeKind } from '../native-kinds.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
-import type { ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShListRemoval, ShMeasure, ShObjection, ShObjectionResult, ShRecord, ShRecordType } from './sh-rest-native.js'
+import type { ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShListRemoval, ShMeasure, ShObjection, ShObjectionResult, ShRecord, ShRecordType, ShRepairApply, ShRepairResult } from './sh-rest-native.js'
 import { subjectFromNative, subjectToNative } from './sh-rest-subject.js'
 
 /** A contract item together with its kind. */
@@ -25,7 +26,9 @@ export const SH_RECORD_TYPES = {
   'punishment.feedback': 'feedback',
   'objection.open': 'objection',
   'objection.resolve': 'objectionResult',
-  'gateway.notice': 'gatewayNotice'
+  'gateway.notice': 'gatewayNotice',
+  'repair.request': 'repairApply',
+  'repair.decision': 'repairResult'
 } as const satisfies Record<NativeKind, ShRecordType>
 
 const checks = Object.fromEntries(
@@ -149,6 +152,29 @@ export function objectionResultToNative (o: ObjectionResolveItemV1, at = 'item')
   return out
 }
 
+export function repairApplyToNative (r: RepairRequestItemV1, at = 'item'): ShRepairApply {
+  return {
+    recordType: 'repairApply',
+    repairNo: r.repairId,
+    recordId: r.entryId,
+    ownerProvince: r.owner,
+    applyDate: toShDate(r.requestedOn),
+    repairReason: nativeText(r.grounds, 'repairReason', `${at}.grounds`)
+  }
+}
+
+export function repairResultToNative (r: RepairDecisionItemV1, at = 'item'): ShRepairResult {
+  return {
+    recordType: 'repairResult',
+    repairNo: r.repairId,
+    recordId: r.entryId,
+    ownerProvince: r.owner,
+    repairResult: encodeCode('repairResult', r.outcome, `${at}.outcome`),
+    handleDate: toShDate(r.decidedOn),
+    repairOpinion: nativeText(r.reason, 'repairOpinion', `${at}.reason`)
+  }
+}
+
 export function gatewayNoticeToNative (n: GatewayNoticeItemV1, at = 'item'): ShGatewayNotice {
   const out: ShGatewayNotice = {
     recordType: 'gatewayNotice',
@@ -183,6 +209,8 @@ export function toNative (kind: NativeKind, item: unknown, at = 'item'): ShRecor
     case 'objection.open': return objectionToNative(item as ObjectionOpenItemV1, at)
     case 'objection.resolve': return objectionResultToNative(item as ObjectionResolveItemV1, at)
     case 'gateway.notice': return gatewayNoticeToNative(item as GatewayNoticeItemV1, at)
+    case 'repair.request': return repairApplyToNative(item as RepairRequestItemV1, at)
+    case 'repair.decision': return repairResultToNative(item as RepairDecisionItemV1, at)
   }
 }
 
@@ -304,6 +332,27 @@ function objectionResultFromNative (r: ShRecordReader): ObjectionResolveItemV1 {
   return o
 }
 
+function repairApplyFromNative (r: ShRecordReader): RepairRequestItemV1 {
+  return {
+    repairId: r.str('repairNo'),
+    entryId: r.str('recordId'),
+    owner: r.str('ownerProvince'),
+    requestedOn: r.date('applyDate'),
+    grounds: nativeText(r.str('repairReason'), 'repairReason', `${r.at}.repairReason`)
+  }
+}
+
+function repairResultFromNative (r: ShRecordReader): RepairDecisionItemV1 {
+  return {
+    repairId: r.str('repairNo'),
+    entryId: r.str('recordId'),
+    owner: r.str('ownerProvince'),
+    outcome: decodeCode('repairResult', r.str('repairResult'), `${r.at}.repairResult`),
+    decidedOn: r.date('handleDate'),
+    reason: nativeText(r.str('repairOpinion'), 'repairOpinion', `${r.at}.repairOpinion`)
+  }
+}
+
 function gatewayNoticeFromNative (r: ShRecordReader): GatewayNoticeItemV1 {
   const n: GatewayNoticeItemV1 = {
     noticeId: r.str('noticeNo'),
@@ -340,6 +389,8 @@ function readItem (r: ShRecordReader): ShContractItem {
     case 'objection': return { kind: 'objection.open', item: objectionFromNative(r) }
     case 'objectionResult': return { kind: 'objection.resolve', item: objectionResultFromNative(r) }
     case 'gatewayNotice': return { kind: 'gateway.notice', item: gatewayNoticeFromNative(r) }
+    case 'repairApply': return { kind: 'repair.request', item: repairApplyFromNative(r) }
+    case 'repairResult': return { kind: 'repair.decision', item: repairResultFromNative(r) }
     default: throw new AdapterError(`${r.at}.recordType: unknown record type`, { retryable: false })
   }
 }

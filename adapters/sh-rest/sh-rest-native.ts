@@ -128,6 +128,27 @@ export interface ShObjectionResult {
   newRecordVersion?: number
 }
 
+/** A subject's application for credit repair, forwarded to the entry's owner (信用修复申请, assumed; 国办发〔2020〕49号 (十二)). */
+export interface ShRepairApply {
+  recordType: 'repairApply'
+  repairNo: string
+  recordId: string
+  ownerProvince: string
+  applyDate: string
+  repairReason: string
+}
+
+/** The owner's decision on a credit repair application (信用修复结果, assumed; 国办发〔2020〕49号 (十一)). */
+export interface ShRepairResult {
+  recordType: 'repairResult'
+  repairNo: string
+  recordId: string
+  ownerProvince: string
+  repairResult: string
+  handleDate: string
+  repairOpinion: string
+}
+
 /** A notice the gateway itself issues (网关通知): a reminder, a remediation notice, a check outcome. */
 export interface ShGatewayNotice {
   recordType: 'gatewayNotice'
@@ -145,5 +166,5 @@ export interface ShGatewayNotice {
   noticeContent: string
 }
 
-export type ShRecord = ShCreditList | ShListRemoval | ShJointPunishNotice | ShFeedback | ShObjection | ShObjectionResult | ShGatewayNotice
+export type ShRecord = ShCreditList | ShListRemoval | ShJointPunishNotice | ShFeedback | ShObjection | ShObjectionResult | ShGatewayNotice | ShRepairApply | ShRepairResult
 export type ShRecordType = ShRecord['recordType']

@@ -67,7 +67,9 @@ export const SH_MSG_TYPES = {
   'punishment.feedback': 'JOINT_PUNISH_FEEDBACK',
   'objection.open': 'OBJECTION_APPLY',
   'objection.resolve': 'OBJECTION_RESULT',
-  'gateway.notice': 'GATEWAY_NOTICE'
+  'gateway.notice': 'GATEWAY_NOTICE',
+  'repair.request': 'CREDIT_REPAIR_APPLY', // assumed, 国办发〔2020〕49号 (十二)
+  'repair.decision': 'CREDIT_REPAIR_RESULT' // assumed, 国办发〔2020〕49号 (十一)
 } as const satisfies Record<NativeKind, string>
 export type ShMsgType = (typeof SH_MSG_TYPES)[NativeKind]
 

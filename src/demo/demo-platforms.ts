@@ -14,7 +14,6 @@ import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import { publishJsNative } from '../simulators/js-batch-publisher.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { mintToken } from '../auth/mint-token.js'
-import { nativeKindOf } from '../../adapters/native-kinds.js'
 
 /** A simulated province as the scenario sees it, whatever protocol it speaks. */
 export interface DemoPlatform {
@@ -117,7 +116,7 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
   }
   const platforms = [
     await withSigner('SH', 'ES256', 'sh-rest', Object.assign(sh, { forget: (owner: string, entryId: string) => sh.entries.delete(`${owner}:${entryId}`) }), (p) => ({ ...p, endpoint: sh.endpoint, healthUrl: sh.healthUrl }), undefined, async (gw, kind, items) => {
-      const r = await publishShNative(gw, { appKey, appSecret, kind: nativeKindOf('sh-rest', kind), items })
+      const r = await publishShNative(gw, { appKey, appSecret, kind, items })
       return { accepted: r.answer.code === '0000' || r.answer.code === '3001', msgId: r.msgId, status: r.status, answer: r.answer }
     }),
     await withSigner('JS', 'EdDSA', 'js-batch', js, (p) => ({ ...p, endpoint: js.url, healthUrl: `${js.url}/jsxy/health` }), undefined, async (gw, kind, items) => {
@@ -129,7 +128,7 @@ export async function startProvinces (portOf: PortOf): Promise<{ platforms: Demo
       zj.startPolling(gw, 100)
     }),
     await withSigner('AH', 'EdDSA', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }), undefined, async (gw, kind, items) => {
-      const r = await publishAhNative(gw, { secrets: ahSecrets, kind: nativeKindOf('ah-xml', kind), items })
+      const r = await publishAhNative(gw, { secrets: ahSecrets, kind, items })
       return { accepted: r.receipt?.DM === '0000' || r.receipt?.DM === '0001', msgId: r.msgId, status: r.status, answer: r.receipt }
     })
   ]

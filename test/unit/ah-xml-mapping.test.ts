@@ -62,7 +62,9 @@ const full: Record<NativeKind, unknown> = {
     measures: ['restrict-public-procurement', 'strict-supervision'],
     dueOn: '2026-12-15',
     text: '核查结果：已限制其参与政府采购。'
-  }
+  },
+  'repair.request': { repairId: 'R-1', entryId: 'SH-black-1', owner: 'SH', requestedOn: '2026-11-20', grounds: '已缴清罚款并完成整改 <&> 𠮷' },
+  'repair.decision': { repairId: 'R-1', entryId: 'SH-black-1', owner: 'SH', outcome: 'granted', decidedOn: '2026-11-27', reason: '符合修复条件，准予修复' }
 }
 
 const minimal: Record<NativeKind, unknown> = {
@@ -75,7 +77,9 @@ const minimal: Record<NativeKind, unknown> = {
   'punishment.feedback': { caseId: 'c2', initiator: 'SH', department: { name: '江苏省财政厅' }, outcome: 'acknowledged' },
   'objection.open': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', lodgedOn: '2026-11-20', grounds: '😀' },
   'objection.resolve': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' },
-  'gateway.notice': { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' }
+  'gateway.notice': { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' },
+  'repair.request': { repairId: 'R-2', entryId: 'SH-black-2', owner: 'SH', requestedOn: '2026-11-20', grounds: '😀' },
+  'repair.decision': { repairId: 'R-2', entryId: 'SH-black-2', owner: 'SH', outcome: 'refused', decidedOn: '2026-11-27', reason: '未消除不良影响' }
 }
 
 t.test('known answers: SM3 (GB/T 32905-2016) and SM4 (GB/T 32907-2016)', async (t) => {
@@ -114,6 +118,22 @@ t.test('every kind round-trips with all optional fields absent, and they stay ab
     t.strictSame(back, item, kind)
     t.same(Object.keys(back as object).sort(), Object.keys(item as object).sort(), `${kind}: no key added`)
   }
+})
+
+t.test('国办发〔2020〕49号 (十一)(十二): repair.request and repair.decision are XFSQ / XFJD records in the platform\'s codes, every field both ways', async (t) => {
+  t.equal(KIND_CODES['repair.request'], 'XFSQ')
+  t.equal(KIND_CODES['repair.decision'], 'XFJD')
+  t.strictSame(toNative('repair.request', full['repair.request']), { XFBH: 'R-1', TMBH: 'SH-black-1', SJLY: 'SH', SQRQ: '20261120', XFLY: '已缴清罚款并完成整改 <&> 𠮷' })
+  t.strictSame(toNative('repair.decision', full['repair.decision']), { XFBH: 'R-1', TMBH: 'SH-black-1', SJLY: 'SH', CLJG: '01', CLRQ: '20261127', CLSM: '符合修复条件，准予修复' })
+  t.equal(toNative('repair.decision', minimal['repair.decision']).CLJG, '02', 'refused is 02')
+  for (const kind of ['repair.request', 'repair.decision'] as const) {
+    t.strictSame(roundTrip(kind, [full[kind], minimal[kind]]), [full[kind], minimal[kind]], `${kind} both ways through the payload XML`)
+  }
+  t.strictSame(fromNative('repair.request', { XFBH: 'R-3', TMBH: 'AH-1', SJLY: 'AH', SQRQ: '20261201', XFLY: '已整改' }),
+    { repairId: 'R-3', entryId: 'AH-1', owner: 'AH', requestedOn: '2026-12-01', grounds: '已整改' }, 'Anhui can send a request inbound')
+  t.match(refusal(() => fromNative('repair.decision', { XFBH: 'R-3', TMBH: 'AH-1', SJLY: 'AH', CLJG: '09', CLRQ: '20261201', CLSM: 'x' })).message, /CLJG has an unknown code/)
+  t.match(refusal(() => fromNative('repair.request', { XFBH: 'R-3', TMBH: 'AH-1', SJLY: 'AH', SQRQ: '20261201' })).message, /missing field JL.XFLY/)
+  t.match(refusal(() => toNative('repair.decision', { ...(full['repair.decision'] as object), outcome: 'maybe' })).message, /not a valid repair.decision item/)
 })
 
 t.test('a gateway notice is a WGTZ record in the platform\'s codes, and maps back', async (t) => {

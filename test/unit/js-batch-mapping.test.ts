@@ -71,7 +71,9 @@ const CASES: Array<[string, EnvelopeKindV1, unknown]> = [
   ['gateway.notice, an empty list of measures', 'gateway.notice', { noticeId: 'n3', noticeType: 'remediation', measures: [], text: '请纠正' }],
   ['gateway.notice, sample reminder', 'gateway.notice', sampleNotice(4, 'reminder')],
   ['gateway.notice, sample remediation', 'gateway.notice', sampleNotice(4, 'remediation')],
-  ['gateway.notice, sample check outcome', 'gateway.notice', sampleNotice(4, 'check.outcome')]
+  ['gateway.notice, sample check outcome', 'gateway.notice', sampleNotice(4, 'check.outcome')],
+  ['repair.request', 'repair.request', { repairId: 'R-1', entryId: 'JS-1', owner: 'JS', requestedOn: '2026-11-20', grounds: '已缴清罚款;完成整改|\\𠮷' }],
+  ['repair.decision', 'repair.decision', { repairId: 'R-1', entryId: 'JS-1', owner: 'JS', outcome: 'refused', decidedOn: '2026-11-27', reason: '未消除不良影响' }]
 ]
 
 t.test('every kind round-trips through a GB18030 batch file', async (t) => {
@@ -95,6 +97,19 @@ t.test('absent optional fields stay absent, and an empty list is not an absent o
   t.same(min.measures, [])
   t.equal(toNative('list.upsert', { ...upsertMinimal(), subject: { type: 'person', name: '某', responsiblePersons: [] } }).责任人, '无')
   t.equal(toNative('list.upsert', upsertMinimal()).责任人, undefined)
+})
+
+t.test('国办发〔2020〕49号 (十一)(十二): repair.request and repair.decision are 数据类型 08 / 09 in Jiangsu\'s columns and labels, every field both ways', async (t) => {
+  const request = { repairId: 'R-1', entryId: 'JS-1', owner: 'JS', requestedOn: '2026-11-20', grounds: '已缴清罚款并完成整改' }
+  const decision = { repairId: 'R-1', entryId: 'JS-1', owner: 'JS', outcome: 'granted', decidedOn: '2026-11-27', reason: '符合修复条件，准予修复' }
+  t.strictSame(toNative('repair.request', request), { 数据类型: '08', 修复编号: 'R-1', 名单编号: 'JS-1', 名单归属平台: 'JS', 修复申请日期: '20261120', 修复理由: '已缴清罚款并完成整改' })
+  t.strictSame(toNative('repair.decision', decision), { 数据类型: '09', 修复编号: 'R-1', 名单编号: 'JS-1', 名单归属平台: 'JS', 修复结果: '准予修复', 修复决定日期: '20261127', 修复决定说明: '符合修复条件，准予修复' })
+  t.equal(toNative('repair.decision', { ...decision, outcome: 'refused' }).修复结果, '不予修复')
+  const file = decodeBatchFile(encodeBatchFile('jti-r', 'ZJ', [toNative('repair.request', request), toNative('repair.decision', decision)]))
+  t.strictSame(file.rows.map((row) => fromNative(row)), [{ kind: 'repair.request', item: request }, { kind: 'repair.decision', item: decision }], 'both ways through a GB18030 batch file')
+  t.throws(() => fromNative({ ...toNative('repair.decision', decision), 修复结果: '同意' }), AdapterError, 'an unknown 修复结果 label is refused')
+  t.throws(() => fromNative({ ...toNative('repair.request', request), 修复理由: '' }), AdapterError, 'a missing 修复理由 is refused')
+  t.throws(() => toNative('repair.request', { ...request, extra: 1 }), AdapterError, 'an unknown field is refused')
 })
 
 t.test('a gateway notice is 数据类型 07, in Jiangsu\'s columns and labels', async (t) => {

@@ -7,6 +7,7 @@ import { DecisionV1, ListTypeV1, NotificationV1, SevereCategoryV1, type ListUpse
 import { ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
+import { RepairDecisionItemV1 } from '../../contracts/repair-items-v1.js'
 import { ResponsiblePersonV1, SubjectTypeV1 } from '../../contracts/subject-v1.js'
 import { readShAnswer, platformReason } from '../../adapters/sh-rest/sh-rest-answer.js'
 import { shRestUrls } from '../../adapters/sh-rest/sh-rest-adapter.js'
@@ -62,7 +63,9 @@ const full: Record<NativeKind, Record<string, unknown>> = {
   'punishment.feedback': { caseId: 'case-2026-1', initiator: 'SH', department: { name: '江苏省财政厅', code: 'JSCZT' }, outcome: 'declined', measure: 'restrict-public-procurement', appliedOn: '2026-11-25', reason: '本省无对应采购项目' },
   'objection.open': { objectionId: 'obj-1', entryId: 'SH-black-1', owner: 'SH', lodgedOn: '2026-11-20', grounds: '处罚决定已被复议撤销' },
   'objection.resolve': { objectionId: 'obj-1', entryId: 'SH-black-1', owner: 'SH', outcome: 'corrected', resolvedOn: '2026-11-22', explanation: '更正认定文书号', correctedVersion: 4 },
-  'gateway.notice': NOTICE_FULL
+  'gateway.notice': NOTICE_FULL,
+  'repair.request': { repairId: 'R-1', entryId: 'SH-black-1', owner: 'SH', requestedOn: '2026-11-20', grounds: '已缴清罚款并完成整改，𠮷' },
+  'repair.decision': { repairId: 'R-1', entryId: 'SH-black-1', owner: 'SH', outcome: 'granted', decidedOn: '2026-11-27', reason: '符合修复条件，准予修复' }
 }
 
 /** Only the required fields of every kind. */
@@ -76,7 +79,9 @@ const bare: Record<NativeKind, Record<string, unknown>> = {
   'punishment.feedback': { caseId: 'c2', initiator: 'SH', department: { name: '浙江省商务厅' }, outcome: 'acknowledged' },
   'objection.open': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', lodgedOn: '2026-11-20', grounds: '😀 不服' },
   'objection.resolve': { objectionId: 'o2', entryId: 'SH-black-2', owner: 'SH', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' },
-  'gateway.notice': { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' }
+  'gateway.notice': { noticeId: 'n2', noticeType: 'reminder', text: '𠮷 请按期响应' },
+  'repair.request': { repairId: 'R-2', entryId: 'SH-black-2', owner: 'SH', requestedOn: '2026-11-20', grounds: '😀' },
+  'repair.decision': { repairId: 'R-2', entryId: 'SH-black-2', owner: 'SH', outcome: 'refused', decidedOn: '2026-11-27', reason: '未消除不良影响' }
 }
 
 /** Through the wire and back: JSON in between, as the platform sees it. */
@@ -167,6 +172,27 @@ t.test('a gateway notice is a gatewayNotice record of msgType GATEWAY_NOTICE, in
   t.match(refusal(() => fromNative({ recordType: 'gatewayNotice', noticeNo: 'n4', noticeType: '09', noticeContent: 'x' })).message, /unknown noticeType code/, 'an unknown 通知类型 code is refused')
 })
 
+t.test('国办发〔2020〕49号 (十一)(十二): repair.request and repair.decision travel as CREDIT_REPAIR_APPLY / CREDIT_REPAIR_RESULT records, every field both ways', async (t) => {
+  t.equal(SH_MSG_TYPES['repair.request'], 'CREDIT_REPAIR_APPLY')
+  t.equal(SH_MSG_TYPES['repair.decision'], 'CREDIT_REPAIR_RESULT')
+  t.strictSame(toNative('repair.request', full['repair.request']), {
+    recordType: 'repairApply', repairNo: 'R-1', recordId: 'SH-black-1', ownerProvince: 'SH', applyDate: '20261120', repairReason: '已缴清罚款并完成整改，𠮷'
+  })
+  t.strictSame(toNative('repair.decision', full['repair.decision']), {
+    recordType: 'repairResult', repairNo: 'R-1', recordId: 'SH-black-1', ownerProvince: 'SH', repairResult: '1', handleDate: '20261127', repairOpinion: '符合修复条件，准予修复'
+  })
+  for (const kind of ['repair.request', 'repair.decision'] as const) {
+    t.strictSame(roundTrip(kind, full[kind]), full[kind], `${kind} both ways`)
+    t.strictSame(roundTrip(kind, bare[kind]), bare[kind], `${kind} (the other outcome) both ways`)
+  }
+  t.equal((toNative('repair.decision', bare['repair.decision']) as unknown as Record<string, unknown>).repairResult, '0', 'refused is 0')
+  t.strictSame(fromNative({ recordType: 'repairApply', repairNo: 'R-3', recordId: 'SH-1', ownerProvince: 'SH', applyDate: '20261201', repairReason: '已整改' }),
+    { kind: 'repair.request', item: { repairId: 'R-3', entryId: 'SH-1', owner: 'SH', requestedOn: '2026-12-01', grounds: '已整改' } }, 'Shanghai can send a request inbound')
+  t.match(refusal(() => fromNative({ recordType: 'repairResult', repairNo: 'R-3', recordId: 'SH-1', ownerProvince: 'SH', repairResult: '7', handleDate: '20261201', repairOpinion: 'x' })).message, /unknown repairResult code/, 'an unknown 修复结果 code is refused')
+  t.match(refusal(() => fromNative({ recordType: 'repairApply', repairNo: 'R-3', recordId: 'SH-1', ownerProvince: 'SH', applyDate: '20261201' })).message, /repairReason: required field missing/)
+  t.match(refusal(() => toNative('repair.request', { ...full['repair.request'], grounds: 'a\u0007b' })).message, /control character/, 'a control character is refused')
+})
+
 t.test('every code table is one-to-one and covers every contract value', async (t) => {
   const literals = (schema: TSchema): string[] => (schema.anyOf as Array<{ const: string }>).map((s) => s.const)
   const props = (schema: TSchema, key: string): TSchema => (schema.properties as Record<string, TSchema>)[key] as TSchema
@@ -181,7 +207,8 @@ t.test('every code table is one-to-one and covers every contract value', async (
     feedbackResult: literals(props(PunishmentFeedbackItemV1, 'outcome')),
     handleResult: literals(props(ObjectionResolveItemV1, 'outcome')),
     noticeType: literals(GatewayNoticeTypeV1),
-    noticeMode: literals(props(NotificationV1, 'channel'))
+    noticeMode: literals(props(NotificationV1, 'channel')),
+    repairResult: literals(props(RepairDecisionItemV1, 'outcome'))
   }
   for (const [table, values] of Object.entries(expected)) {
     const codes: Record<string, string> = SH_CODE_TABLES[table as ShCodeTable]

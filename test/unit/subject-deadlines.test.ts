@@ -5,9 +5,15 @@ import { defaultConfigDir } from '../../config/load-config.js'
 import { loadRegistries } from '../../config/load-registries.js'
 import { DEFAULT_OBJECTION_WORKING_DAYS, DEFAULT_REPAIR_WORKING_DAYS, earliestRepairOn, objectionAnswerBy, repairDecideBy } from '../../src/coordination/subject-deadlines.js'
 import { workingDaysBetween } from '../../src/punishment/working-days.js'
-import { nativeKindOf } from '../../adapters/native-kinds.js'
-import { toNative as jsToNative } from '../../adapters/js-batch/js-batch-mapping.js'
-import { AdapterError } from '../../adapters/types.js'
+import { NATIVE_KINDS } from '../../adapters/native-kinds.js'
+import { createJsBatchAdapter } from '../../adapters/js-batch/js-batch-adapter.js'
+import { fromNative as jsFromNative } from '../../adapters/js-batch/js-batch-mapping.js'
+import { SH_MSG_TYPES } from '../../adapters/sh-rest/sh-rest-protocol.js'
+import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
+import type { Delivery } from '../../adapters/types.js'
+import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
+import { ITEM_SCHEMAS } from '../../contracts/envelope-v1.js'
+import { startJsBatchSimulator } from '../../src/simulators/js-batch-simulator.js'
 
 const cal = loadCalendars(defaultConfigDir())
 const foodDrug = loadRegistries(defaultConfigDir()).listType('food-drug-serious-violation') as RegisteredListType
@@ -36,12 +42,27 @@ t.test('国办发〔2020〕49号 (十一): the earliest repair is validFrom plus
   t.equal(earliestRepairOn('2026-03-15', undefined), '2026-03-15', 'no minimum: from validFrom')
 })
 
-t.test('a native protocol without a message type for a repair kind fails the delivery permanently, naming the kind', async (t) => {
-  for (const kind of ['repair.request', 'repair.decision'] as const) {
-    const err = t.throws(() => nativeKindOf('sh-rest', kind)) as unknown
-    t.ok(err instanceof AdapterError && !err.retryable && /no message type for repair/.test(err.message), `${kind}: not retryable`)
-    const js = t.throws(() => jsToNative(kind, {})) as unknown
-    t.ok(js instanceof AdapterError && !js.retryable, `js-batch ${kind}: not retryable`)
-  }
-  t.equal(nativeKindOf('ah-xml', 'objection.open'), 'objection.open', 'the native kinds pass')
+t.test('国办发〔2020〕49号 (十一)(十二): every native protocol carries the repair kinds: a repair.request reaches a JS owner through its batch exchange and is applied', async (t) => {
+  t.same([...NATIVE_KINDS].sort(), Object.keys(ITEM_SCHEMAS).sort(), 'every contract kind has a native message type')
+  t.same([SH_MSG_TYPES['repair.request'], SH_MSG_TYPES['repair.decision'], KIND_CODES['repair.request'], KIND_CODES['repair.decision']],
+    ['CREDIT_REPAIR_APPLY', 'CREDIT_REPAIR_RESULT', 'XFSQ', 'XFJD'])
+  const sim = await startJsBatchSimulator({ token: 'repair-token' })
+  const adapter = createJsBatchAdapter({
+    platform: { id: 'JS', name: '江苏', regionCode: '320000', adapter: 'js-batch', endpoint: sim.url, enabled: true, delivery: DEFAULT_DELIVERY },
+    policy: { ...DEFAULT_DELIVERY, timeoutMs: 1500 },
+    sign: async () => { throw new Error('js-batch does not sign') },
+    secrets: { TOKEN: 'repair-token' }
+  })
+  t.teardown(async () => { await adapter.close(); await sim.close() })
+  const request = { repairId: 'R1', entryId: 'JS-black-1', owner: 'JS', requestedOn: '2026-11-25', grounds: '已缴清罚款并完成整改' }
+  const decision = { repairId: 'R1', entryId: 'JS-black-1', owner: 'JS', outcome: 'refused', decidedOn: '2026-12-01', reason: '未消除不良影响' }
+  const delivery = (n: number, kind: Delivery['kind'], item: unknown): Delivery => ({
+    deliveryId: String(n), jti: `repair-${process.pid}-${n}`, kind, origin: 'ZJ', originDigest: 'A'.repeat(43), resends: 0, destination: 'JS', items: [item], receivedAt: '2026-11-25T02:00:00.000Z'
+  })
+  const receipt = await adapter.deliver(delivery(1, 'repair.request', request))
+  t.match(receipt.evidence, { status: 'DONE', rows: [{ seq: 1, result: 'ACCEPTED' }] }, 'Jiangsu accepts the row')
+  t.equal(sim.appliedCount('repair-' + String(process.pid) + '-1'), 1, 'and applies it')
+  t.same(sim.records.map((r) => jsFromNative(r.row)), [{ kind: 'repair.request', item: request }], 'as the request, every field intact')
+  await adapter.deliver(delivery(2, 'repair.decision', decision))
+  t.same(sim.records.map((r) => jsFromNative(r.row).kind), ['repair.request', 'repair.decision'], 'a decision travels too (to the platform that forwarded the request)')
 })
