@@ -60,29 +60,22 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
       resultCount: rows.length + through.length
     })
     const today = chinaToday(new Date())
+    const shown = (r: CurrentEntryRow): SubjectEntriesV1['entries'][number] => ({
+      owner: r.owner,
+      entryId: r.entry_id,
+      version: r.version,
+      listType: r.list_type,
+      listCode: r.list_code,
+      domain: r.domain,
+      status: shownStatus(r.status, r.data, today),
+      updatedAt: r.updated_at.toISOString(),
+      entry: maskIdNumbersDeep(r.data)
+    })
     return {
       subject: { id: masked, kind: q.kind },
-      entries: rows.map((r) => ({
-        owner: r.owner,
-        entryId: r.entry_id,
-        version: r.version,
-        listType: r.list_type,
-        listCode: r.list_code,
-        domain: r.domain,
-        status: shownStatus(r.status, r.data, today),
-        updatedAt: r.updated_at.toISOString(),
-        entry: maskIdNumbersDeep(r.data)
-      })),
+      entries: rows.map(shown),
       asResponsiblePerson: through.map((r) => ({
-        owner: r.owner,
-        entryId: r.entry_id,
-        version: r.version,
-        listType: r.list_type,
-        listCode: r.list_code,
-        domain: r.domain,
-        status: shownStatus(r.status, r.data, today),
-        updatedAt: r.updated_at.toISOString(),
-        entry: maskIdNumbersDeep(r.data),
+        ...shown(r),
         through: r.through,
         personMeasures: personMeasureCodes(registries, r.list_code, ((r.data as { measures?: Array<{ code: string }> }).measures ?? []).map((m) => m.code), r.through.roles)
       })),
