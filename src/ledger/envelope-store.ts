@@ -1,11 +1,7 @@
 import type pg from 'pg'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
-import { inTransaction } from './pool.js'
 import { writeEntries } from './entry-writes.js'
-import { insertOutbox } from './gateway-messages.js'
-import { applyWorkflow } from '../coordination/apply-workflow.js'
-import type { WorkflowDeps } from '../coordination/workflow-deps.js'
 
 export interface EnvelopeRecord {
   jti: string
@@ -18,8 +14,6 @@ export interface EnvelopeRecord {
   payloadText: string
   receipt: string
   receivedAt: Date
-  /** Platforms that should receive the message: one outbox row each. */
-  destinations: string[]
 }
 
 export type CommitOutcome =
@@ -27,35 +21,34 @@ export type CommitOutcome =
   | { outcome: 'replay', receipt: string }
 
 /**
- * Commits an accepted envelope in one transaction: the raw JWS and its receipt, the entries and
- * their history, the coordination workflow (cases, objections, removals), and one outbox row per
- * destination. The envelope row goes first so that two
- * submissions of one (iss, jti) serialise on its primary key: exactly one commits, the other sees
- * it. Message ids are the issuer's own: another issuer's message under the same jti is no conflict.
+ * Stores an accepted envelope in the caller's transaction: the raw JWS and its receipt, then its
+ * entries and their history. The envelope row goes first so that two submissions of one (iss, jti)
+ * serialise on its primary key: exactly one stores it, the other sees it (a replay, or
+ * JTI_CONFLICT for other bytes). Message ids are the issuer's own: another issuer's message under
+ * the same jti is no conflict.
  */
-export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord, workflow?: WorkflowDeps): Promise<CommitOutcome> {
-  return await inTransaction(pool, async (client) => {
-    const inserted = await client.query(
-      `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (iss, jti) DO NOTHING`,
-      [rec.jti, rec.iss, rec.kind, rec.digest, rec.jws, rec.items.length, rec.receipt, rec.receivedAt])
-    if (inserted.rowCount === 0) {
-      const { rows } = await client.query<{ digest: string, receipt: string }>(
-        'SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [rec.iss, rec.jti])
-      const prior = rows[0]
-      if (prior === undefined) throw new GatewayError('UNAVAILABLE', 'concurrent submission; try again', { retryable: true })
-      if (prior.digest !== rec.digest) throw new GatewayError('JTI_CONFLICT', 'this jti was already used for a different envelope')
-      return { outcome: 'replay', receipt: prior.receipt }
+export async function storeEnvelope (client: pg.PoolClient, rec: EnvelopeRecord): Promise<CommitOutcome> {
+  const inserted = await client.query(
+    `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (iss, jti) DO NOTHING`,
+    [rec.jti, rec.iss, rec.kind, rec.digest, rec.jws, rec.items.length, rec.receipt, rec.receivedAt])
+  if (inserted.rowCount === 0) {
+    const { rows } = await client.query<{ digest: string, receipt: string }>(
+      'SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [rec.iss, rec.jti])
+    const prior = rows[0]
+    if (prior === undefined) {
+      throw new GatewayError('UNAVAILABLE', 'concurrent submission; try again', { retryable: true })
     }
-    if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
-      await writeEntries(client, rec.kind, rec.iss, rec, rec.items as Array<{ entryId: string, version: number }>, rec.payloadText, rec.receivedAt)
+    if (prior.digest !== rec.digest) {
+      throw new GatewayError('JTI_CONFLICT', 'this jti was already used for a different envelope')
     }
-    const destinations = workflow === undefined
-      ? rec.destinations
-      : await applyWorkflow(client, workflow, { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }) ?? rec.destinations
-    await insertOutbox(client, rec.iss, rec.jti, destinations, rec.receivedAt)
-    return { outcome: 'accepted' }
-  })
+    return { outcome: 'replay', receipt: prior.receipt }
+  }
+  if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
+    const items = rec.items as Array<{ entryId: string, version: number }>
+    await writeEntries(client, rec.kind, rec.iss, rec, items, rec.payloadText, rec.receivedAt)
+  }
+  return { outcome: 'accepted' }
 }
 
 /** Looks up a prior envelope's digest and receipt (for replays once the cache has forgotten). */

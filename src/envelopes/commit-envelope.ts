@@ -1,0 +1,34 @@
+import type pg from 'pg'
+import { applyWorkflow } from '../coordination/apply-workflow.js'
+import type { WorkflowDeps } from '../coordination/workflow-deps.js'
+import { storeEnvelope, type CommitOutcome, type EnvelopeRecord } from '../ledger/envelope-store.js'
+import { insertOutbox } from '../ledger/gateway-messages.js'
+import { inTransaction } from '../ledger/pool.js'
+
+/** An accepted envelope and where it goes. */
+export interface AcceptedEnvelope extends EnvelopeRecord {
+  /** Platforms that should receive the message: one outbox row each. */
+  destinations: string[]
+}
+
+/**
+ * Commits an accepted envelope in one transaction: the ledger stores the envelope and its
+ * entries, the coordination workflow (cases, objections, removals) acts on the same client and may
+ * name the destinations, and the ledger writes one outbox row per destination. The ledger and the
+ * workflow are peers here, so whatever either refuses rolls the whole envelope back; a replay
+ * stops after the envelope row (nothing is applied twice).
+ */
+export async function commitEnvelope (
+  pool: pg.Pool, rec: AcceptedEnvelope, workflow?: WorkflowDeps
+): Promise<CommitOutcome> {
+  return await inTransaction(pool, async (client) => {
+    const stored = await storeEnvelope(client, rec)
+    if (stored.outcome === 'replay') return stored
+    const message = { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }
+    const destinations = workflow === undefined
+      ? rec.destinations
+      : await applyWorkflow(client, workflow, message) ?? rec.destinations
+    await insertOutbox(client, rec.iss, rec.jti, destinations, rec.receivedAt)
+    return stored
+  })
+}
