@@ -2,7 +2,7 @@ import type pg from 'pg'
 import { GatewayError } from '../errors/gateway-error.js'
 import { inTransaction } from '../ledger/pool.js'
 import { recordAdminAction } from '../audit/admin-action-log.js'
-import { OUTBOX_CHANNEL } from './outbox-relay.js'
+import { OUTBOX_CHANNEL } from '../ledger/outbox-channel.js'
 
 /**
  * Resends a delivery (dead, or delivered when a replica must get it again): back to `queued`

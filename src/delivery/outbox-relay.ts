@@ -1,9 +1,9 @@
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { inTransaction } from '../ledger/pool.js'
+import { OUTBOX_CHANNEL } from '../ledger/outbox-channel.js'
 import { jobIdOf, type DeliveryQueues } from './delivery-queues.js'
 
-export const OUTBOX_CHANNEL = 'yrd_outbox'
 const BATCH = 500
 const ADD_TIMEOUT_MS = 10_000
 

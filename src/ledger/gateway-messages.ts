@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import { ENVELOPE_TYP, GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
-import { OUTBOX_CHANNEL } from '../delivery/outbox-relay.js'
+import { OUTBOX_CHANNEL } from './outbox-channel.js'
 
 /**
  * One outbox row per destination for message (`iss`, `jti`), in the caller's transaction, and a
