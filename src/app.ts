@@ -12,6 +12,7 @@ import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
+import { queuesPlugin } from './plugins/queues.js'
 import { metricsPlugin } from './plugins/metrics-plugin.js'
 import { scrubAnswersPlugin } from './privacy/scrub-answers.js'
 import { installErrorHandler } from './errors/error-handler.js'
@@ -93,6 +94,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(scrubAnswersPlugin)
   await app.register(postgresPlugin)
   await app.register(redisPlugin)
+  await app.register(queuesPlugin)
   await app.register(metricsPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })

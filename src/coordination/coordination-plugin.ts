@@ -1,6 +1,4 @@
 import fp from 'fastify-plugin'
-import { Queue, Worker } from 'bullmq'
-import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
 import { sweepExpired } from './expiry-sweep.js'
 import { sweepOverdue } from './overdue-sweep.js'
 import { sweepPersonalData } from './personal-data-sweep.js'
@@ -28,6 +26,9 @@ declare module 'fastify' {
 
 const QUEUE = 'coordination'
 
+/** A scheduler tick carries nothing: every run sweeps whatever is due. */
+type SweepJob = Record<string, never>
+
 /**
  * The scheduled side of coordination: a BullMQ job scheduler (a repeatable job, one per Redis
  * prefix however many gateways run) fires every `coordinationSweepMs`; a worker finds overdue
@@ -49,21 +50,19 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
     app.decorate('coordination', { runNow, schedulers: async () => 0 })
     return
   }
-  const connection = bullConnection(app.runtime.redisUrl)
-  const prefix = bullPrefix(app.runtime.redisPrefix)
-  const queue = new Queue(QUEUE, { connection, prefix })
+  const queue = app.queues.queue<SweepJob, SweepResult>(QUEUE)
   await queue.upsertJobScheduler('coordination-sweep', { every: app.config.settings.coordinationSweepMs }, {
     name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 }
   })
   app.decorate('coordination', { runNow, schedulers: async () => await queue.getJobSchedulersCount() })
-  const worker = new Worker(QUEUE, async () => {
+  const worker = app.queues.worker<SweepJob, SweepResult>(QUEUE, async () => {
     const done = await runNow()
     if (Object.values(done).some((n) => n > 0)) app.log.info(done, 'coordination sweep')
     return done
-  }, { connection, prefix, concurrency: 1 })
+  }, { concurrency: 1 })
   worker.on('failed', (_job, err) => { app.log.warn({ err: err.message }, 'coordination sweep failed') })
   app.addHook('onClose', async () => {
     await worker.close()
     await queue.close()
   })
-})
+}, { name: 'gw-coordination', dependencies: ['gw-context', 'gw-postgres', 'gw-queues'] })

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { ADAPTERS, adapterFactory } from '../../adapters/registry.js'
 import { ConfigError } from '../../config/load-config.js'
 import { platformSecrets } from '../runtime/platform-secrets.js'
-import { bullConnection, bullPrefix, DeliveryQueues, type DeliveryJobData } from './delivery-queues.js'
+import { DeliveryQueues, type DeliveryJobData, type DeliveryResult } from './delivery-queues.js'
 import { OutboxRelay } from './outbox-relay.js'
 import { DeliverySweeper } from './delivery-sweeper.js'
 import { HealthMonitor } from './health-monitor.js'
@@ -23,7 +23,7 @@ export interface DeliveryRuntime {
    * the native inbound routes authenticate a platform with the same secrets its adapter uses.
    */
   secrets: ReadonlyMap<string, Readonly<Record<string, string>>>
-  workers: Array<Worker<DeliveryJobData>>
+  workers: Array<Worker<DeliveryJobData, DeliveryResult>>
 }
 
 declare module 'fastify' {
@@ -54,9 +54,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     if (p === undefined) throw new Error(`no platform ${id}`)
     return p.delivery
   }
-  const connection = bullConnection(app.runtime.redisUrl)
-  const prefix = bullPrefix(app.runtime.redisPrefix)
-  const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
+  const queues = new DeliveryQueues(platforms.map((p) => p.id), app.queues)
   const secrets = new Map<string, Readonly<Record<string, string>>>(platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }]))
   const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {} })]))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
@@ -99,12 +97,12 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     }
   }
 
-  const workers: Array<Worker<DeliveryJobData>> = []
+  const workers: Array<Worker<DeliveryJobData, DeliveryResult>> = []
   if (opts.workers) {
     await health.start()
     for (const p of platforms.filter((x) => !isPull(x.id))) {
       workers.push(createDeliveryWorker({ pool: app.pg, adapter: adapters.get(p.id) as PlatformAdapter, policy: p.delivery, health, events, log: app.log, registries: app.config.registries, shareScopes: p.shareScopes },
-        p.id, connection, prefix, app.config.settings.jobLockMs))
+        p.id, app.queues, app.config.settings.jobLockMs))
     }
     await relay.start()
     sweeper.start()
@@ -119,4 +117,4 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     await queues.close()
     await Promise.all([...adapters.values()].map(async (a) => { await a.close() }))
   })
-}, { name: 'gw-delivery', dependencies: ['gw-context', 'gw-postgres', 'gw-metrics'] })
+}, { name: 'gw-delivery', dependencies: ['gw-context', 'gw-postgres', 'gw-metrics', 'gw-queues'] })

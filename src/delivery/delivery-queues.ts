@@ -1,38 +1,27 @@
-import { Queue } from 'bullmq'
-import type { RedisOptions } from 'ioredis'
-
-/** BullMQ wants a connection that never gives up on a request: it retries itself. */
-export function bullConnection (redisUrl: string): RedisOptions {
-  const u = new URL(redisUrl)
-  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0
-  return {
-    host: u.hostname,
-    port: Number(u.port === '' ? 6379 : u.port),
-    username: u.username === '' ? undefined : decodeURIComponent(u.username),
-    password: u.password === '' ? undefined : decodeURIComponent(u.password),
-    db,
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-    retryStrategy: (times: number) => Math.min(times * 200, 2000)
-  }
-}
+import type { Queue } from 'bullmq'
+import type { QueueConnections } from '../plugins/queues.js'
 
 export const queueName = (platform: string): string => `deliver-${platform}`
-export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}:bull`
 /** A queue job's id: one per (delivery, enqueue), so a resend or a re-enqueue is a new job. */
 export const jobIdOf = (deliveryId: string, seq: number): string => `d${deliveryId}-${seq}`
 
 export interface DeliveryJobData { deliveryId: string }
 
+/** What a delivery job returns: what became of the attempt. */
+export type DeliveryResult = 'delivered' | 'superseded' | 'nothing to do'
+
 /** One queue per destination platform. */
 export class DeliveryQueues {
-  readonly queues = new Map<string, Queue<DeliveryJobData>>()
+  readonly queues = new Map<string, Queue<DeliveryJobData, DeliveryResult>>()
 
-  constructor (platforms: string[], connection: RedisOptions, readonly prefix: string) {
-    for (const p of platforms) this.queues.set(p, new Queue<DeliveryJobData>(queueName(p), { connection, prefix }))
+  readonly prefix: string
+
+  constructor (platforms: string[], connections: QueueConnections) {
+    this.prefix = connections.prefix
+    for (const p of platforms) this.queues.set(p, connections.queue<DeliveryJobData, DeliveryResult>(queueName(p)))
   }
 
-  get (platform: string): Queue<DeliveryJobData> | undefined {
+  get (platform: string): Queue<DeliveryJobData, DeliveryResult> | undefined {
     return this.queues.get(platform)
   }
 

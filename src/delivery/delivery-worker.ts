@@ -1,16 +1,16 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
-import type { RedisOptions } from 'ioredis'
+import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq'
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { AdapterError, type PlatformAdapter } from '../../adapters/types.js'
 import { jitteredBackoff } from './backoff.js'
-import { queueName, type DeliveryJobData } from './delivery-queues.js'
+import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
 import { objectionToWaitFor } from './objection-order.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
+import type { QueueConnections } from '../plugins/queues.js'
 
 export interface DeliveryEvents {
   attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number) => void
@@ -43,7 +43,9 @@ async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string
  * delivery dead with the reason. When the platform is unreachable and its health check fails,
  * the queue is paused and the job waits without having used up an attempt.
  */
-export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobData>, token: string | undefined): Promise<string> {
+export async function processDelivery (
+  deps: WorkerDeps, job: Job<DeliveryJobData, DeliveryResult>, token: string | undefined
+): Promise<DeliveryResult> {
   const started = await startAttempt(deps.pool, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
@@ -80,10 +82,12 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
 }
 
 /** The BullMQ worker of one destination platform. */
-export function createDeliveryWorker (deps: WorkerDeps, platform: string, connection: RedisOptions, prefix: string, lockMs: number): Worker<DeliveryJobData> {
-  const worker = new Worker<DeliveryJobData>(queueName(platform), async (job, token) => await processDelivery(deps, job, token), {
-    connection,
-    prefix,
+export function createDeliveryWorker (
+  deps: WorkerDeps, platform: string, queues: QueueConnections, lockMs: number
+): Worker<DeliveryJobData, DeliveryResult> {
+  const run = async (job: Job<DeliveryJobData, DeliveryResult>, token?: string): Promise<DeliveryResult> =>
+    await processDelivery(deps, job, token)
+  const worker = queues.worker(queueName(platform), run, {
     concurrency: deps.policy.concurrency,
     limiter: { max: deps.policy.rateLimit.max, duration: deps.policy.rateLimit.durationMs },
     lockDuration: lockMs,

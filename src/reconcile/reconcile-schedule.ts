@@ -1,12 +1,12 @@
 import fp from 'fastify-plugin'
-import { Queue, Worker, type Job } from 'bullmq'
-import { bullConnection, bullPrefix } from '../delivery/delivery-queues.js'
 import { knownLists, runReconciliation } from './reconcile-service.js'
 import { replicaPlatforms } from './replica-platforms.js'
 
 export const RECONCILE_QUEUE = 'reconcile'
 
 interface RunJob { owner: string, listCode: string, platform: string }
+/** The scheduler's `tick` carries no list: it queues one `run` per list and replica platform. */
+interface TickJob { owner?: undefined }
 
 export interface ReconcileScheduleOptions {
   /** Run the scheduler and its worker in this process (as the delivery workers). */
@@ -22,12 +22,10 @@ export interface ReconcileScheduleOptions {
 export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, opts) => {
   const every = app.config.settings.reconcileIntervalMs
   if (!opts.workers || every === 0) return
-  const connection = bullConnection(app.runtime.redisUrl)
-  const prefix = bullPrefix(app.runtime.redisPrefix)
-  const queue = new Queue(RECONCILE_QUEUE, { connection, prefix })
+  const queue = app.queues.queue<TickJob | RunJob, void>(RECONCILE_QUEUE)
   await queue.upsertJobScheduler('reconcile-every-list', { every }, { name: 'tick', data: {} })
   const deps = { pool: app.pg, adapters: app.delivery.adapters }
-  const worker = new Worker(RECONCILE_QUEUE, async (job: Job) => {
+  const worker = app.queues.worker<TickJob | RunJob, void>(RECONCILE_QUEUE, async (job) => {
     if (job.name === 'tick') {
       for (const list of await knownLists(app.pg)) {
         for (const platform of replicaPlatforms(app.config, list.owner)) {
@@ -40,13 +38,16 @@ export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, 
       }
       return
     }
-    const data = job.data as RunJob
+    const data = job.data
+    if (data.owner === undefined) throw new Error(`reconcile job ${job.name} names no list`)
     const run = await runReconciliation(deps, data, 'schedule', 'schedule')
-    app.log.info({ run: run.id, owner: data.owner, listCode: data.listCode, platform: data.platform, status: run.status, findings: run.findings.length }, 'scheduled reconciliation')
-  }, { connection, prefix, concurrency: 1, lockDuration: Math.max(app.config.settings.jobLockMs, 120_000) })
+    const { owner, listCode, platform } = data
+    app.log.info({ run: run.id, owner, listCode, platform, status: run.status, findings: run.findings.length },
+      'scheduled reconciliation')
+  }, { concurrency: 1, lockDuration: Math.max(app.config.settings.jobLockMs, 120_000) })
   worker.on('error', (err) => { app.log.warn({ err }, 'reconciliation worker') })
   app.addHook('onClose', async () => {
     await worker.close()
     await queue.close()
   })
-}, { name: 'gw-reconcile-schedule', dependencies: ['gw-delivery'] })
+}, { name: 'gw-reconcile-schedule', dependencies: ['gw-delivery', 'gw-queues'] })
