@@ -1,5 +1,6 @@
 import type { DeliveryPolicy, PlatformConfig } from '../config/config-schema.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+import type { ItemErrorV1 } from '../contracts/problem-v1.js'
 import type { ReconcileAnswerV1, WireElementV1 } from '../contracts/reconcile-v1.js'
 
 /**
@@ -85,6 +86,169 @@ export interface PlatformAdapter {
 
 /** Signs a payload as the gateway (compact JWS); adapters never hold the key itself. */
 export type GatewaySign = (payload: object, typ: string) => Promise<string>
+
+/**
+ * The inbound side of a native adapter: the routes through which its platform publishes into the
+ * gateway in its own protocol, mounted by src/native under `/v1/native/<ID>`. The adapter owns the
+ * protocol (paths, headers, authentication, parsing, answers in the platform's codes); the gateway
+ * supplies acceptance, the security log and its stores through {@link InboundIngest}.
+ */
+export interface NativeInbound {
+  /** The raw body every route of the group reads: media types (parsed as bytes) and most bytes. */
+  body: { types: readonly string[], limit: number }
+  routes: readonly InboundRoute[]
+  /** The native code answered to an address over its failed-authentication limit (HTTP 429). */
+  rateLimitedCode: string
+  /** Gateway codes that count as a failed authentication (default: signature, issuer, token, key). */
+  authFailureCodes?: ReadonlySet<string>
+  /** Gateway codes whose refusal is not written to the security log (not a refused publication). */
+  unlogged?: ReadonlySet<string>
+  /** Write the first refusal of an address's blocked minute to the security log (else none). */
+  logFirstBlocked?: boolean
+  /** Ask Node to close a connection refused before its body was read (the body is not drained). */
+  closeUnreadBody?: boolean
+  /** A refusal in the platform's own format; `messageId` is the id the request claimed, if read. */
+  refusal: (problem: InboundProblem, messageId: string | undefined) => InboundAnswer
+}
+
+/** One native inbound route. POST routes read the group's raw body; GET routes none. */
+export interface InboundRoute {
+  method: 'GET' | 'POST'
+  /** Under `/v1/native/<ID>`, with `:name` parameters. */
+  path: string
+  /** How the platform proves itself here (documented on the route; the gateway's roles do not apply). */
+  access: string
+  summary: string
+  description?: string
+  consumes?: readonly string[]
+  /** Checks on the headers alone, before a byte of the body is read (an unknown sender costs nothing more). */
+  onHeaders?: (request: InboundRequest, ingest: InboundIngest) => void
+  handle: (request: InboundRequest, ingest: InboundIngest) => Promise<InboundAnswer>
+}
+
+/** A request to a native route, as the adapter sees it (one object per request, from headers to handler). */
+export interface InboundRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly params: Readonly<Record<string, string>>
+  /** The bytes received (POST routes; empty when the request had none). */
+  readonly body: Buffer
+}
+
+/** What a native route answers: HTTP status, media type and body (an object is sent as JSON). */
+export interface InboundAnswer { status: number, type: string, body: string | object }
+
+/** How the gateway authenticated a native message. */
+export type NativeAuth = 'hmac-sha256' | 'sm4-sm3' | 'sm4-sm3-hmac' | 'token'
+
+/** A native message, authenticated and mapped to contract items, for the gateway to accept. */
+export interface InboundMessage {
+  auth: NativeAuth
+  /** The platform's own message id: becomes the envelope's jti. */
+  msgId: string
+  kind: EnvelopeKindV1
+  items: unknown[]
+}
+
+/** A refusal as the gateway judged it: its code and status, and the adapter's native code if it named one. */
+export interface InboundProblem {
+  code: string
+  status: number
+  message: string
+  nativeCode?: string | undefined
+  errors?: readonly ItemErrorV1[] | undefined
+}
+
+/** How large a JSON body may be, in shape (see src/native/native-body-limits.ts). */
+export interface JsonShapeLimits {
+  /** Most nested arrays and objects open at once. */
+  maxDepth: number
+  /** Most values (array elements and object members, counted by their separators, plus containers). */
+  maxValues: number
+  /** Most bytes of one string as sent (quotes and escapes included). */
+  maxStringBytes: number
+}
+
+/** How large an RFC 4180 CSV body may be, in shape. */
+export interface CsvShapeLimits {
+  /** Most records (lines outside quotes), a header row included. */
+  maxRecords: number
+  /** Most fields in one record. */
+  maxFields: number
+  /** Most bytes of the field at `index` as sent (quotes and doubled quotes included). */
+  maxFieldBytes: (index: number) => number
+}
+
+/**
+ * The gateway's side of one native request, supplied by src/native: acceptance exactly as for a
+ * JWS envelope, the security log, and the stores a protocol needs.
+ */
+export interface InboundIngest {
+  /** Records the id the message claims (security log, and handed to `refusal`). */
+  messageId: (id: string) => void
+  /**
+   * Records that the request proved its platform (HMAC, MAC, token): refusals from then on are
+   * charged to the platform in the quality report, earlier ones count as unattributed.
+   */
+  authenticated: () => void
+  /** Attests the authenticated message and accepts it (or refuses it whole) like any envelope. */
+  accept: (message: InboundMessage) => Promise<{ duplicate: boolean, items: number, receipt: string }>
+  /** How the gateway judges an error: a refusal's code, or INTERNAL for anything else. */
+  problemOf: (err: unknown) => InboundProblem
+  /** Writes the security-log line of a refusal the route answers as a result rather than an error. */
+  refused: (err: unknown) => Promise<void>
+  /**
+   * Maps every native record, collecting each failure as an item error: a record that does not
+   * map is an invalid item, and the message is refused whole (SCHEMA_INVALID).
+   */
+  mapRecords: <T>(records: readonly T[], map: (record: T, index: number) => unknown) => unknown[]
+  /** Why a JSON body exceeds the limits, or undefined: to run before parsing it. */
+  jsonShapeProblem: (body: Uint8Array, limits: JsonShapeLimits) => string | undefined
+  /** Why a CSV body exceeds the limits, or undefined: to run before parsing it. */
+  csvShapeProblem: (body: Uint8Array, limits: CsvShapeLimits) => string | undefined
+  /** True when the nonce is new for the platform (now taken for `ttlSeconds`), false when it was used. */
+  claimNonce: (nonce: string, ttlSeconds: number) => Promise<boolean>
+  /** Keeps a result the platform may ask for later (shared by every gateway instance). */
+  rememberResult: (id: string, result: object, ttlSeconds: number) => Promise<void>
+  /** A result kept by `rememberResult`, if still there. */
+  findResult: (id: string) => Promise<object | undefined>
+  /** The ledger's record of a message the platform published under `msgId`, if accepted. */
+  findAccepted: (msgId: string) => Promise<{ items: number, receipt: string } | undefined>
+}
+
+/** What an inbound factory gets: its platform's config, its secrets, and the gateway's body cap. */
+export interface InboundContext {
+  platform: PlatformConfig
+  secrets: Readonly<Record<string, string>>
+  /** The gateway's `bodyLimitBytes`: no native route reads more. */
+  maxBodyBytes: number
+}
+
+export type InboundFactory = (ctx: InboundContext) => NativeInbound
+
+/**
+ * A refusal in the platform's own words: `code` is the gateway's (security log, metrics),
+ * `nativeCode` what the platform is answered (none: the adapter's answer for the gateway code).
+ */
+export class InboundRefusal extends Error {
+  readonly code: InboundRefusalCode
+  readonly nativeCode: string | undefined
+
+  constructor (
+    code: InboundRefusalCode, nativeCode: string | undefined, detail: string, options: { cause?: unknown } = {}
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'InboundRefusal'
+    this.code = code
+    this.nativeCode = nativeCode
+  }
+}
+
+/** The gateway codes a native route refuses with (each one of src/errors' codes). */
+export type InboundRefusalCode =
+  | 'ENVELOPE_MALFORMED' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'UNAUTHORIZED' | 'SIGNATURE_INVALID'
+  | 'ISSUER_UNKNOWN' | 'ENVELOPE_EXPIRED' | 'FORBIDDEN' | 'NOT_FOUND' | 'RATE_LIMITED'
 
 /**
  * What an adapter factory gets: its platform's config, the gateway's signer, and the secrets the

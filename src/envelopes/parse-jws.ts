@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { FlattenedJwsV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
-import { jsonShapeProblem, type JsonShapeLimits } from '../native/native-body-limits.js'
+import type { JsonShapeLimits } from '../../adapters/types.js'
+import { jsonShapeProblem } from '../native/native-body-limits.js'
 
 /** The three parts of a JWS, whichever serialisation it came in. */
 export interface JwsParts {

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto'
 import { GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeClaimsV1, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
-import type { GatewaySign } from '../../adapters/types.js'
+import type { GatewaySign, NativeAuth } from '../../adapters/types.js'
 import type { TrustedEnvelope } from '../envelopes/ingest-service.js'
 
 /** The `typ` of the JWS the gateway signs over what it received natively. */
 export const ATTESTED_TYP = 'yrd-attested+jwt'
-
-/** How the gateway authenticated a native message. */
-export type NativeAuth = 'hmac-sha256' | 'sm4-sm3' | 'sm4-sm3-hmac' | 'token'
 
 /** A native message, authenticated and mapped to contract items, not yet validated. */
 export interface NativeMessage {

@@ -12,15 +12,7 @@
  * structural.
  */
 
-/** How large a JSON body may be, in shape. */
-export interface JsonShapeLimits {
-  /** Most nested arrays and objects open at once. */
-  maxDepth: number
-  /** Most values (array elements and object members, counted by their separators, plus containers). */
-  maxValues: number
-  /** Most bytes of one string as sent (quotes and escapes included). */
-  maxStringBytes: number
-}
+import type { CsvShapeLimits, JsonShapeLimits } from '../../adapters/types.js'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -58,16 +50,6 @@ export function jsonShapeProblem (bytes: Uint8Array, limits: JsonShapeLimits): s
   }
   if (inString && bytes.length - stringStart > limits.maxStringBytes) return `a string of more than ${limits.maxStringBytes} bytes`
   return undefined
-}
-
-/** How large an RFC 4180 CSV body may be, in shape. */
-export interface CsvShapeLimits {
-  /** Most records (lines outside quotes), a header row included. */
-  maxRecords: number
-  /** Most fields in one record. */
-  maxFields: number
-  /** Most bytes of the field at `index` as sent (quotes and doubled quotes included). */
-  maxFieldBytes: (index: number) => number
 }
 
 /** Why `bytes` (CSV) exceeds `limits`, or undefined. Malformed CSV is left to the parser. */

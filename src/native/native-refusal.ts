@@ -1,4 +1,5 @@
-import { GATEWAY_ONLY_KINDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
+import { InboundRefusal } from '../../adapters/types.js'
+import { toGatewayError } from '../errors/error-handler.js'
 import { GatewayError, type ErrorCode, type GatewayErrorOptions } from '../errors/gateway-error.js'
 
 /**
@@ -17,10 +18,13 @@ export class NativeRefusal extends GatewayError {
 }
 
 /**
- * Refuses (FORBIDDEN, answered with the platform's `nativeCode`) a native message of a kind only
- * the gateway issues, before any of its records is read: a platform never publishes a
- * `gateway.notice`. `what` names the kind in the platform's own terms.
+ * The gateway's judgement of anything a native route throws: an adapter's refusal keeps its
+ * native code (or is a plain refusal when it names none), the rest as on every other route.
  */
-export function refuseGatewayOnly (kind: EnvelopeKindV1, nativeCode: string, what: string): void {
-  if (GATEWAY_ONLY_KINDS.has(kind)) throw new NativeRefusal('FORBIDDEN', nativeCode, `${what} (${kind}) is issued by the gateway only; a platform may not send it`)
+export function toNativeError (err: unknown): GatewayError {
+  if (!(err instanceof InboundRefusal)) return toGatewayError(err)
+  const options = err.cause === undefined ? {} : { cause: err.cause }
+  return err.nativeCode === undefined
+    ? new GatewayError(err.code, err.message, options)
+    : new NativeRefusal(err.code, err.nativeCode, err.message, options)
 }

@@ -13,14 +13,16 @@ export class NonceStore {
   constructor (
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly ttlSeconds: number,
     private readonly log: NonceLogger
   ) {}
 
-  /** True when the nonce is new for this platform (and is now taken), false when it was used. */
-  async claim (platform: string, nonce: string): Promise<boolean> {
+  /**
+   * True when the nonce is new for this platform (and is now taken for `ttlSeconds`: as long as its
+   * request's timestamp could be accepted), false when it was used.
+   */
+  async claim (platform: string, nonce: string, ttlSeconds: number): Promise<boolean> {
     try {
-      const set = await this.redis.set(`${this.prefix}:nonce:${platform}:${nonce}`, '1', 'EX', this.ttlSeconds, 'NX')
+      const set = await this.redis.set(`${this.prefix}:nonce:${platform}:${nonce}`, '1', 'EX', ttlSeconds, 'NX')
       return set === 'OK'
     } catch (err) {
       this.log.warn({ platform, err: (err as Error).message }, 'nonce store unavailable; nonce not checked')
