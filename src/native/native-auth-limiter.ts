@@ -11,10 +11,10 @@ export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(['SIGNATURE_INVAL
  * gateway instance), in a window of a minute from the first failure, and tells a route to refuse
  * an address that reached `maxPerMinute` before it reads the body: guessing a key or probing a
  * protocol costs a minute per `maxPerMinute` tries. Every native route group has it (see
- * native-routes.ts). Only failures count,
- * so a platform's own traffic is never slowed by an attacker elsewhere; an attacker
- * sharing the platform's address can block it for the rest of a minute, the price of counting by
- * address. When Redis is down the limit is not applied, with a warning (like the nonce store).
+ * native-routes.ts). Only failures count, so a platform's own traffic is never slowed by an
+ * attacker elsewhere; an attacker sharing the platform's address can block it for the rest of a
+ * minute, the price of counting by address. When Redis is down the limit is not applied, with a
+ * warning (like the nonce store).
  */
 export class NativeAuthLimiter {
   constructor (
