@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AcceptedV1 } from '../../contracts/receipt-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { toGatewayError } from '../errors/error-handler.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { recordSecurityEvent } from '../ledger/security-log.js'
 import { digestOf, type JwsSerialisation } from './parse-jws.js'
 import { EnvelopeVerifier, type Claimed } from './verify-envelope.js'
@@ -64,7 +65,11 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: AcceptedV1, 202: AcceptedV1, ...problems }
     }
   }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const body = request.body as Buffer
+    const body = request.body
+    // Only a request without a body reaches here unparsed: no content type, no bytes, no envelope.
+    if (!Buffer.isBuffer(body)) {
+      throw new GatewayError('ENVELOPE_MALFORMED', 'no body: send the JWS as application/jose or application/jose+json')
+    }
     const serialisation: JwsSerialisation = (request.headers['content-type'] ?? '').startsWith(FLATTENED) ? 'flattened' : 'compact'
     const claimed: Claimed = { digest: digestOf(body) }
     request.envelopeClaimed = claimed
