@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AcceptedV1 } from '../../contracts/receipt-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { toGatewayError } from '../errors/error-handler.js'
@@ -19,7 +19,7 @@ declare module 'fastify' {
 const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 409: ProblemV1, 413: ProblemV1, 415: ProblemV1, 422: ProblemV1, 503: ProblemV1 }
 
 /** `POST /v1/envelopes`: the one way in for every message from a platform. */
-export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
+export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bodyLimit = app.config.settings.bodyLimitBytes
   app.removeAllContentTypeParsers()
   for (const type of [COMPACT, FLATTENED]) {
@@ -64,7 +64,7 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       consumes: [COMPACT, FLATTENED],
       response: { 200: AcceptedV1, 202: AcceptedV1, ...problems }
     }
-  }, async (request: FastifyRequest, reply: FastifyReply) => {
+  }, async (request, reply) => {
     const body = request.body
     // Only a request without a body reaches here unparsed: no content type, no bytes, no envelope.
     if (!Buffer.isBuffer(body)) {
