@@ -10,6 +10,7 @@ import { ReconcileAnswerV1, ReconcileExportPageV1, ReconcileExportQueryV1, Recon
 import type { GatewayKeys } from './keys/signing-keys.js'
 import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
+import { queryCoercingCompiler } from './plugins/query-coercing-compiler.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
 import { queuesPlugin } from './plugins/queues.js'
@@ -84,9 +85,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // Every other route takes small JSON: an 8 MiB body there would only be parser work before any
     // authentication. POST /v1/envelopes takes bodyLimitBytes, each native route its own limit.
     bodyLimit: Math.min(JSON_ROUTE_BODY_LIMIT, opts.config.settings.bodyLimitBytes),
-    trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } }
+    trustProxy: false
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(queryCoercingCompiler())
 
   app.decorateRequest('principal', null)
   await app.register(contextPlugin, { config: opts.config, runtime: opts.runtime, gatewayKeys: opts.gatewayKeys })

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { AdminActionPageV1, AuditVerifyV1, MessageDetailV1, MessageSearchV1, OverviewV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
 import { DeliveryStatusV1 } from '../../contracts/message-status-v1.js'
@@ -9,16 +10,14 @@ import { GatewayError } from '../errors/gateway-error.js'
 import { readPurpose } from '../subjects/subject-routes.js'
 import { readAdminActions, readQueryLog, type QueryLogFilter } from './audit-queries.js'
 import { searchQueryLogBySubject, type SubjectSearch } from './query-log-search.js'
-import { messageDetail, searchMessages, type MessageQuery } from './message-search.js'
+import { messageDetail, searchMessages } from './message-search.js'
 import { platformOverview } from './platform-overview.js'
 import { MessageIssuerQuery } from '../messages/message-routes.js'
 import { writeCsv } from '../privacy/csv-writer.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const Seq = Type.String({ pattern: '^\\d{1,18}$' })
-// Query strings are not coerced (ajv coerceTypes is off): numbers arrive as digits.
-const Limit = Type.String({ pattern: '^([1-9]\\d{0,1}|[1-4]\\d{2}|500)$', description: '1 to 500 (default 100)' })
-const limitOf = (raw: string | undefined): number => raw === undefined ? 100 : Number(raw)
+const Limit = Type.Integer({ minimum: 1, maximum: 500, description: '1 to 500 (default 100)' })
 const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
 const OPS = ['admin', 'operator', 'auditor'] as const
 
@@ -43,7 +42,7 @@ const SearchPurpose = Type.Object({ 'x-query-purpose': Type.Optional(Type.String
  * search and detail, and for auditors the query log (with CSV export), the admin actions and the
  * audit chains' verification. Resending stays `POST /v1/deliveries/{id}/resend`.
  */
-export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
+export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   type LogQuery = Omit<QueryLogFilter, 'limit' | 'subjectDigests'> & { subject?: string }
   // A filter by subject goes through the limited, recorded search; the rest read the log as it is.
   const queryLog = async (request: FastifyRequest, route: SubjectSearch['route'], q: LogQuery, limit: number): Promise<QueryLogPageV1> => {
@@ -64,13 +63,15 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Each platform\'s health, queue depth and deliveries; delivery lag over time',
       tags: ['admin'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ minutes: Type.Optional(Type.String({ pattern: '^\\d{1,5}$', description: 'The lag chart\'s window in minutes, 5 to 10,080 (default 60)' })) }),
+      querystring: Type.Object({
+        minutes: Type.Optional(Type.Integer({
+          minimum: 5, maximum: 10_080, description: 'The lag chart\'s window in minutes, 5 to 10,080 (default 60)'
+        }))
+      }),
       response: { 200: OverviewV1, ...problems }
     }
   }, async (request) => {
-    const minutes = Number((request.query as { minutes?: string }).minutes ?? 60)
-    if (minutes < 5 || minutes > 10_080) throw new GatewayError('BAD_REQUEST', 'minutes is 5 to 10,080')
-    return await platformOverview(app, minutes)
+    return await platformOverview(app, request.query.minutes ?? 60)
   })
 
   app.get('/v1/admin/messages', {
@@ -91,8 +92,8 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: MessageSearchV1, ...problems }
     }
   }, async (request) => {
-    const q = request.query as Omit<MessageQuery, 'limit'> & { limit?: string }
-    return await searchMessages(app.pg, { ...q, limit: limitOf(q.limit) })
+    const q = request.query
+    return await searchMessages(app.pg, { ...q, limit: q.limit ?? 100 })
   })
 
   app.get('/v1/admin/messages/:jti', {
@@ -106,7 +107,7 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: MessageDetailV1, ...problems, 404: ProblemV1 }
     }
   }, async (request) => {
-    return await messageDetail(app.pg, (request.params as { jti: string }).jti, (request.query as { issuer?: string }).issuer)
+    return await messageDetail(app.pg, request.params.jti, request.query.issuer)
   })
 
   app.get('/v1/admin/query-log', {
@@ -121,8 +122,8 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: QueryLogPageV1, ...problems, 422: ProblemV1, 429: ProblemV1 }
     }
   }, async (request) => {
-    const { limit, ...q } = request.query as LogQuery & { limit?: string }
-    return await queryLog(request, 'GET /v1/admin/query-log', q, limitOf(limit))
+    const { limit, ...q } = request.query
+    return await queryLog(request, 'GET /v1/admin/query-log', q, limit ?? 100)
   })
 
   app.get('/v1/admin/query-log.csv', {
@@ -135,7 +136,7 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       headers: SearchPurpose
     }
   }, async (request, reply) => {
-    const q = request.query as LogQuery
+    const q = request.query
     const page = await queryLog(request, 'GET /v1/admin/query-log.csv', q, 100_000)
     const principal = request.principal?.id ?? 'unknown'
     await recordAdminAction(app.pg, { principal, action: 'query-log.export', target: 'query_log', detail: { filter: { ...q, subject: q.subject === undefined ? undefined : 'given' }, rows: page.rows.length } })
@@ -156,8 +157,8 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: AdminActionPageV1, ...problems }
     }
   }, async (request) => {
-    const q = request.query as { principal?: string, action?: string, before?: string, limit?: string }
-    return await readAdminActions(app.pg, { ...q, limit: limitOf(q.limit) })
+    const q = request.query
+    return await readAdminActions(app.pg, { ...q, limit: q.limit ?? 100 })
   })
 
   app.get('/v1/admin/audit/verify', {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { GatewayError } from '../errors/gateway-error.js'
 
@@ -38,7 +38,7 @@ function loadAssets (dir: string): Map<string, Asset> {
  * forbids both); everything it shows comes from the role-checked APIs, and each page of the
  * dashboard declares the roles it is for (admin-ui/src/pages/).
  */
-export async function dashboardRoutes (app: FastifyInstance, opts: { dir?: string } = {}): Promise<void> {
+export const dashboardRoutes: FastifyPluginAsyncTypebox<{ dir?: string }> = async (app, opts) => {
   const dir = opts.dir ?? dashboardDir()
   const indexFile = join(dir, 'index.html')
   const index = existsSync(indexFile) ? readFileSync(indexFile) : undefined
@@ -55,7 +55,7 @@ export async function dashboardRoutes (app: FastifyInstance, opts: { dir?: strin
     config: { access: { public: 'the dashboard\'s scripts and styles' } },
     schema: { summary: 'The dashboard\'s assets', tags: ['admin'], hide: true, params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9._-]{1,200}$' }) }) }
   }, async (request, reply) => {
-    const asset = assets.get((request.params as { file: string }).file)
+    const asset = assets.get(request.params.file)
     if (asset === undefined) throw new GatewayError('NOT_FOUND', 'no such asset')
     return await reply.type(asset.type).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body)
   })

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyReply } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { LoginV1, SessionV1, type SessionV1 as Session } from '../../contracts/admin-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { recordAdminAction } from '../audit/admin-action-log.js'
@@ -15,7 +16,7 @@ const ADMIN_ROLES = ['admin', 'operator', 'auditor'] as const
  * `GET` says who is logged in and hands the CSRF token to the page; `DELETE` logs out. Logins,
  * failed logins and logouts are admin actions (hash-chained).
  */
-export async function sessionRoutes (app: FastifyInstance): Promise<void> {
+export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.config.settings
   const setCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number): void => {
     reply.setCookie(SESSION_COOKIE, value, { signed: value !== '', httpOnly: true, sameSite: 'strict', secure: app.runtime.production, path: '/', maxAge: maxAgeSeconds })
@@ -38,7 +39,7 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: SessionV1, 400: ProblemV1, 401: ProblemV1, 429: ProblemV1 }
     }
   }, async (request, reply): Promise<Session> => {
-    const { username, password } = request.body as LoginV1
+    const { username, password } = request.body
     const account = await checkLogin(app.pg, username, password)
     if (account === undefined) {
       await recordAdminAction(app.pg, { principal: 'anonymous', action: 'login.failed', target: `local:${username.slice(0, 64)}`, detail: { remote: request.ip } })

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CheckAnswerV1, CheckOutcomeRequestV1, CheckOutcomeV1, CheckRecordV1, CheckRequestV1, CheckStatsV1, CheckVerificationAnswerV1 } from '../../contracts/check-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
@@ -35,7 +36,7 @@ const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Y
  * `POST /v1/checks` (check before deciding), `GET /v1/checks/{id}` (the stored check, its receipt
  * and outcome), `POST /v1/checks/{id}/outcome` (what the decision was) and `GET /v1/checks/stats`.
  */
-export async function checkRoutes (app: FastifyInstance): Promise<void> {
+export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const platformScopes = (platform: string): readonly ShareScope[] => app.config.platforms.find((p) => p.id === platform)?.shareScopes ?? DEFAULT_SHARE_SCOPES
   const deps: CheckDeps = {
     pool: app.pg,
@@ -81,7 +82,7 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request) => {
     const asker = askerOf(principalOf(request))
-    return await runCheck(deps, asker, request.body as CheckRequestV1)
+    return await runCheck(deps, asker, request.body)
   })
 
   app.get('/v1/checks/:id', {
@@ -97,7 +98,7 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request) => {
     const p = principalOf(request)
-    const row = await readCheck(app.pg, (request.params as { id: string }).id)
+    const row = await readCheck(app.pg, request.params.id)
     const admin = p.roles.some((r) => r === 'admin' || r === 'operator' || r === 'auditor')
     if (row === undefined) throw new GatewayError('NOT_FOUND', 'no such check')
     if (!admin && row.principal !== p.id) throw new GatewayError('FORBIDDEN', 'only the principal that checked, and admin roles, may read a check')
@@ -121,8 +122,8 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request, reply) => {
     const p = principalOf(request)
-    const body = request.body as CheckOutcomeRequestV1
-    const result = await reportOutcome(app.pg, app.gatewayKeys, p.id, (request.params as { id: string }).id, body.outcome, body.note)
+    const body = request.body
+    const result = await reportOutcome(app.pg, app.gatewayKeys, p.id, request.params.id, body.outcome, body.note)
     return await reply.code(result.created ? 201 : 200).send(result.body)
   })
 
@@ -138,7 +139,7 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: CheckStatsV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request) => {
-    const q = request.query as { from?: string, to?: string }
+    const q = request.query
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw new GatewayError('BAD_REQUEST', 'from is after to')
     return await checkStats(app.pg, q.from === undefined ? null : monthStart(q.from), q.to === undefined ? null : monthStart(nextMonth(q.to)),
       { from: q.from ?? null, to: q.to ?? null })

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CaseDetailV1, CaseListV1 } from '../../contracts/case-v1.js'
 import { CoordinationStatsV1 } from '../../contracts/coordination-stats-v1.js'
@@ -25,7 +25,7 @@ function partyOf (principal: { platform: string | undefined, roles: string[] } |
  * entry's propagation (suspensions and removals tracked until every platform confirmed) and the
  * statistics per month, domain and province.
  */
-export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
+export const coordinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const readers = requireRoles(app, ['platform', 'admin', 'operator', 'auditor'])
 
   app.get('/v1/cases', {
@@ -38,16 +38,16 @@ export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
       querystring: Type.Object({
         status: Type.Optional(Type.Union(['open', 'suspended', 'closed', 'revoked', 'withdrawn'].map((s) => Type.Literal(s)))),
         overdue: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-        limit: Type.Optional(Type.String({ pattern: '^([1-9]\\d?|[1-4]\\d\\d|500)$', description: '1 to 500 (default 100)' }))
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '1 to 500 (default 100)' }))
       }),
       response: { 200: CaseListV1, ...problems }
     }
   }, async (request) => {
-    const q = request.query as { status?: string, overdue?: 'true' | 'false', limit?: string }
+    const q = request.query
     return await listCases(app.pg, {
       status: q.status,
       overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
-      limit: Number(q.limit ?? 100),
+      limit: q.limit ?? 100,
       party: partyOf(request.principal),
       calendar: app.config.calendar
     })
@@ -63,7 +63,7 @@ export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: CaseDetailV1, ...problems }
     }
   }, async (request) => {
-    const { initiator, caseId } = request.params as { initiator: string, caseId: string }
+    const { initiator, caseId } = request.params
     const c = await readCase(app.pg, initiator, caseId, partyOf(request.principal), app.config.calendar)
     if (c === undefined) throw new GatewayError('NOT_FOUND', 'no such case (or not one this platform is party to)')
     return c
@@ -80,7 +80,7 @@ export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: EntryTrackingV1, ...problems }
     }
   }, async (request) => {
-    const { owner, entryId } = request.params as { owner: string, entryId: string }
+    const { owner, entryId } = request.params
     partyOf(request.principal)
     const e = await entryTracking(app.pg, owner, entryId)
     if (e === undefined) throw new GatewayError('NOT_FOUND', 'no such entry')
@@ -98,7 +98,7 @@ export async function coordinationRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: CoordinationStatsV1, ...problems }
     }
   }, async (request) => {
-    const { from, to } = request.query as { from: string, to: string }
+    const { from, to } = request.query
     if (from > to) throw new GatewayError('BAD_REQUEST', 'from is after to')
     return await coordinationStats(app.pg, from, to)
   })

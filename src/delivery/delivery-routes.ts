@@ -1,21 +1,22 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { DeliveryListV1, DeliveryStatusV1, type DeliveryListV1 as DeliveryList } from '../../contracts/message-status-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { resendDelivery } from './delivery-admin.js'
-import { QueryInt, readQueryInt } from '../plugins/query-int.js'
 
 const Query = Type.Object({
   status: Type.Optional(DeliveryStatusV1),
   platform: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })),
   before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Return deliveries with a smaller id (paging)' })),
-  limit: Type.Optional(QueryInt(1, 500, 'Most deliveries to return, default 100'))
+  limit: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 500, description: 'Most deliveries to return, default 100 (1 to 500)'
+  }))
 })
 
 /** `GET /v1/deliveries` (listing, e.g. the dead ones of a platform) and `POST /v1/deliveries/{id}/resend`. */
-export async function deliveryRoutes (app: FastifyInstance): Promise<void> {
+export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/deliveries', {
     preHandler: requireRoles(app, ['admin', 'operator', 'auditor']),
     schema: {
@@ -26,8 +27,8 @@ export async function deliveryRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: DeliveryListV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request): Promise<DeliveryList> => {
-    const q = request.query as { status?: string, platform?: string, before?: string, limit?: string }
-    const limit = readQueryInt(q.limit, 'limit', 1, 500, 100)
+    const q = request.query
+    const limit = q.limit ?? 100
     const { rows } = await app.pg.query<{ id: string, jti: string, iss: string, kind: string, destination: string, status: DeliveryList['deliveries'][number]['status'], attempts: number, resends: number, last_error: string | null, created_at: Date, updated_at: Date }>(
       `SELECT d.id, d.jti, e.iss, e.kind, d.destination, d.status, d.attempts, d.resends, d.last_error, d.created_at, d.updated_at
        FROM deliveries d JOIN envelopes e USING (iss, jti)
@@ -62,7 +63,7 @@ export async function deliveryRoutes (app: FastifyInstance): Promise<void> {
       response: { 202: Type.Object({ id: Type.String(), status: Type.String() }), 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
     }
   }, async (request, reply) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const principal = request.principal
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     const result = await resendDelivery(app.pg, id, principal.id)

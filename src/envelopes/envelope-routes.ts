@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AcceptedV1 } from '../../contracts/receipt-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { toGatewayError } from '../errors/error-handler.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { recordSecurityEvent } from '../ledger/security-log.js'
 import { digestOf, type JwsSerialisation } from './parse-jws.js'
 import { EnvelopeVerifier, type Claimed } from './verify-envelope.js'
@@ -18,7 +19,7 @@ declare module 'fastify' {
 const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 409: ProblemV1, 413: ProblemV1, 415: ProblemV1, 422: ProblemV1, 503: ProblemV1 }
 
 /** `POST /v1/envelopes`: the one way in for every message from a platform. */
-export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
+export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bodyLimit = app.config.settings.bodyLimitBytes
   app.removeAllContentTypeParsers()
   for (const type of [COMPACT, FLATTENED]) {
@@ -63,8 +64,12 @@ export async function envelopeRoutes (app: FastifyInstance): Promise<void> {
       consumes: [COMPACT, FLATTENED],
       response: { 200: AcceptedV1, 202: AcceptedV1, ...problems }
     }
-  }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const body = request.body as Buffer
+  }, async (request, reply) => {
+    const body = request.body
+    // Only a request without a body reaches here unparsed: no content type, no bytes, no envelope.
+    if (!Buffer.isBuffer(body)) {
+      throw new GatewayError('ENVELOPE_MALFORMED', 'no body: send the JWS as application/jose or application/jose+json')
+    }
     const serialisation: JwsSerialisation = (request.headers['content-type'] ?? '').startsWith(FLATTENED) ? 'flattened' : 'compact'
     const claimed: Claimed = { digest: digestOf(body) }
     request.envelopeClaimed = claimed

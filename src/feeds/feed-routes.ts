@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { requireRoles } from '../auth/require-roles.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { acknowledge, readFeed } from './feed-store.js'
 import { applyShareScope } from '../delivery/share-scope.js'
-import { QueryInt, readQueryInt } from '../plugins/query-int.js'
 
 const Platform = Type.Object({ platform: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) })
 const FeedPage = Type.Object({
@@ -28,7 +27,7 @@ const AckBody = Type.Object({
  * fetch their deliveries instead of receiving pushes. Only the platform itself reads and
  * acknowledges its feed.
  */
-export async function feedRoutes (app: FastifyInstance): Promise<void> {
+export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const ownFeed = (platform: string, caller: string | undefined): void => {
     if (!app.delivery.adapters.get(platform)?.capabilities.pull) throw new GatewayError('NOT_FOUND', `${platform} has no feed (its deliveries are pushed)`)
     if (caller !== platform) throw new GatewayError('FORBIDDEN', 'only the platform itself reads and acknowledges its feed')
@@ -42,16 +41,22 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
       tags: ['feeds'],
       security: [{ bearer: [] }],
       params: Platform,
-      querystring: Type.Object({ after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', default: '0' })), limit: Type.Optional(QueryInt(1, 1000, 'Most deliveries to offer (at most feedPageSize)')) }),
+      querystring: Type.Object({
+        after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', default: '0' })),
+        limit: Type.Optional(Type.Integer({
+          minimum: 1, maximum: 1000, description: 'Most deliveries to offer (at most feedPageSize) (1 to 1000)'
+        }))
+      }),
       response: { 200: FeedPage, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
   }, async (request) => {
-    const { platform } = request.params as { platform: string }
+    const { platform } = request.params
     ownFeed(platform, request.principal?.platform)
-    const q = request.query as { after?: string, limit?: string }
+    const q = request.query
     const s = app.config.settings
     const scopes = app.config.platforms.find((p) => p.id === platform)?.shareScopes
-    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(readQueryInt(q.limit, 'limit', 1, 1000, s.feedPageSize), s.feedPageSize), s.feedRedeliverMs,
+    const limit = Math.min(q.limit ?? s.feedPageSize, s.feedPageSize)
+    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', limit, s.feedRedeliverMs,
       (d) => applyShareScope(d, app.config.registries, scopes))
   })
 
@@ -66,8 +71,8 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: Type.Object({ acknowledged: Type.Array(Type.String()), unknown: Type.Array(Type.String()) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
   }, async (request) => {
-    const { platform } = request.params as { platform: string }
+    const { platform } = request.params
     ownFeed(platform, request.principal?.platform)
-    return await acknowledge(app.pg, platform, (request.body as { acks: Array<{ deliveryId: string, jti: string }> }).acks)
+    return await acknowledge(app.pg, platform, request.body.acks)
   })
 }

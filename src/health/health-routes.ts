@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { metricsRoute } from './operations-access.js'
 
@@ -7,7 +7,7 @@ const withTimeout = async <T>(p: Promise<T>, ms: number): Promise<T> => await Pr
 ])
 
 /** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off) and the gateway's JWKS. */
-export async function healthRoutes (app: FastifyInstance): Promise<void> {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
     config: { access: { public: 'liveness probe' } },
     schema: { summary: 'Liveness', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { MessageStatusV1 } from '../../contracts/message-status-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
@@ -12,7 +12,7 @@ export const MessageIssuerQuery = Type.Object({
 }, { additionalProperties: false })
 
 /** `GET /v1/messages/{jti}`: per-destination delivery status of one message. */
-export async function messageRoutes (app: FastifyInstance): Promise<void> {
+export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/messages/:jti', {
     preHandler: requireRoles(app, ['platform', 'admin', 'operator', 'auditor']),
     schema: {
@@ -26,8 +26,8 @@ export async function messageRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: MessageStatusV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
   }, async (request) => {
-    const { jti } = request.params as { jti: string }
-    const { issuer } = request.query as { issuer?: string }
+    const { jti } = request.params
+    const { issuer } = request.query
     return await findMessage(app.pg, jti, { issuer, platform: request.principal?.platform })
   })
 }

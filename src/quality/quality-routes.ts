@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { QualityReportV1 } from '../../contracts/quality-report-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
@@ -32,7 +32,7 @@ const addMonths = (month: string, n: number): string => {
 }
 
 /** `GET /v1/quality`: data quality per source platform and month, JSON or CSV. */
-export async function qualityRoutes (app: FastifyInstance): Promise<void> {
+export const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const platforms = app.config.platforms.map((p) => p.id)
   const calendar = app.config.calendar ?? WEEKENDS_ONLY
   const domains = [...new Set((app.config.registries?.listTypes ?? []).map((l) => l.domain).filter((d) => d !== '*'))]
@@ -57,10 +57,15 @@ export async function qualityRoutes (app: FastifyInstance): Promise<void> {
         platform: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })),
         format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')]))
       }, { additionalProperties: false }),
-      response: { 200: QualityReportV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
+      response: {
+        200: { content: { 'application/json': { schema: QualityReportV1 }, 'text/csv': { schema: Type.String() } } },
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1
+      }
     }
   }, async (request, reply) => {
-    const q = request.query as { from?: string, to?: string, platform?: string, format?: 'json' | 'csv' }
+    const q = request.query
     const to = q.to ?? currentMonth()
     const from = q.from ?? addMonths(to, -11)
     const months = monthsBetween(from, to).length

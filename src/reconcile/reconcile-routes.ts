@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { RunDetailV1, RunSummaryV1, type RunSummaryV1 as RunSummary } from '../../contracts/reconcile-v1.js'
@@ -9,7 +9,6 @@ import { runCsv } from './run-csv.js'
 import { replicaPlatforms } from './replica-platforms.js'
 import { runReconciliation } from './reconcile-service.js'
 import { listRuns, readRun } from './run-store.js'
-import { QueryInt, readQueryInt } from '../plugins/query-int.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const ListCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })
@@ -42,7 +41,7 @@ const HealAnswer = Type.Object({
  * Reconciliation reports and actions: runs on demand, every run and its findings (JSON or CSV),
  * and heal after an admin's approval. Findings name subjects with identity numbers masked.
  */
-export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
+export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = { pool: app.pg, adapters: app.delivery.adapters }
 
   app.get('/v1/reconciliation/runs', {
@@ -57,13 +56,15 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
         listCode: Type.Optional(ListCode),
         platform: Type.Optional(PlatformId),
         before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Runs with a smaller id (paging)' })),
-        limit: Type.Optional(QueryInt(1, 500, 'Most runs to return, default 50'))
+        limit: Type.Optional(Type.Integer({
+          minimum: 1, maximum: 500, description: 'Most runs to return, default 50 (1 to 500)'
+        }))
       }),
       response: { 200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request) => {
-    const q = request.query as { owner?: string, listCode?: string, platform?: string, before?: string, limit?: string }
-    const limit = readQueryInt(q.limit, 'limit', 1, 500, 50)
+    const q = request.query
+    const limit = q.limit ?? 50
     const runs = await listRuns(app.pg, { ...q, limit })
     return { runs, nextBefore: runs.length === limit ? runs[runs.length - 1]?.id ?? null : null }
   })
@@ -78,15 +79,25 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
       params: RunId,
       querystring: Type.Object({
         format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-        offset: Type.Optional(QueryInt(0, 100000, 'Findings to skip, default 0')),
-        limit: Type.Optional(QueryInt(1, 100000, 'Most findings to return, default 100000'))
+        offset: Type.Optional(Type.Integer({
+          minimum: 0, maximum: 100000, description: 'Findings to skip, default 0 (0 to 100000)'
+        })),
+        limit: Type.Optional(Type.Integer({
+          minimum: 1, maximum: 100000, description: 'Most findings to return, default 100000 (1 to 100000)'
+        }))
       }),
-      response: { 200: RunDetailV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
+      response: {
+        200: { content: { 'application/json': { schema: RunDetailV1 }, 'text/csv': { schema: Type.String() } } },
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1
+      }
     }
   }, async (request, reply) => {
-    const { id } = request.params as { id: string }
-    const q = request.query as { format?: 'json' | 'csv', offset?: string, limit?: string }
-    const detail = await readRun(app.pg, id, { offset: readQueryInt(q.offset, 'offset', 0, 100000, 0), limit: readQueryInt(q.limit, 'limit', 1, 100000, 100000) })
+    const { id } = request.params
+    const q = request.query
+    const detail = await readRun(app.pg, id, { offset: q.offset ?? 0, limit: q.limit ?? 100000 })
     if (detail === undefined) throw new GatewayError('NOT_FOUND', 'no such reconciliation run')
     const wantsCsv = q.format === 'csv' || (q.format === undefined && (request.headers.accept ?? '').includes('text/csv'))
     if (wantsCsv) {
@@ -110,7 +121,7 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
       response: { 201: Type.Object({ runs: Type.Array(RunSummaryV1) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request, reply) => {
-    const body = request.body as { owner: string, listCode: string, platform?: string, method?: 'range' | 'export' }
+    const body = request.body
     const principal = request.principal
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     const platforms = body.platform === undefined ? replicaPlatforms(app.config, body.owner) : [body.platform]
@@ -137,7 +148,7 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
       response: { 202: HealAnswer, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
     }
   }, async (request, reply) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const principal = request.principal
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     const result = await healRun(app.pg, app.gatewayKeys, id, principal.id)

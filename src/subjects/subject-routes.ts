@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { SubjectEntriesV1 } from '../../contracts/subject-entries-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
@@ -28,7 +28,7 @@ export function readPurpose (raw: string | string[] | undefined): string {
 }
 
 /** `GET /v1/subjects/{id}/entries`: a subject's current entries across lists and platforms. */
-export async function subjectRoutes (app: FastifyInstance): Promise<void> {
+export const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/subjects/:id/entries', {
     preHandler: requireRoles(app, ['platform', 'admin', 'operator']),
     schema: {
@@ -45,7 +45,7 @@ export async function subjectRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: SubjectEntriesV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
     }
   }, async (request) => {
-    const { id } = request.params as { id: string }
+    const { id } = request.params
     const purpose = readPurpose(request.headers['x-query-purpose'])
     const kind = classifySubjectId(id)
     const principal = request.principal

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { PlatformIdV1, LocalIdV1 } from '../../contracts/common-v1.js'
@@ -14,19 +14,18 @@ import { consistencyProof, inclusionProof, requireLog } from './proof-service.js
 import { mayReadContent, type ScopeSource } from './salt-entitlement.js'
 
 const READERS = ['platform', 'admin', 'operator', 'auditor'] as const
-const Size = (description: string) => Type.String({ pattern: '^[0-9]{1,15}$', description })
+const Size = (description: string) => Type.Integer({ minimum: 0, maximum: 999_999_999_999_999, description })
 const LogParams = Type.Object({ owner: PlatformIdV1, listCode: ListCodeV1 })
 const TAGS = ['transparency']
 const security = [{ bearer: [] }]
 const errors = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
-const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s))
 
 /**
  * `/v1/transparency/logs/...`: each list's (owner + listCode) append-only log of entry changes,
  * its signed checkpoints, and the RFC 6962 proofs a platform checks them with (`credit-gw
  * verify-proof`, or any RFC 6962 verifier).
  */
-export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
+export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const read = requireRoles(app, [...READERS])
   const scopes: ScopeSource = {
     get registries () { return app.config.registries },
@@ -69,7 +68,7 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: CheckpointV1, ...errors }
     }
   }, async (request) => {
-    const { owner, listCode } = request.params as { owner: string, listCode: string }
+    const { owner, listCode } = request.params
     const cp = await latestCheckpoint(app.pg, (await requireLog(app.pg, owner, listCode)).id)
     if (cp === undefined) throw new GatewayError('NOT_FOUND', `no checkpoint signed yet for ${owner}/${listCode}`)
     return cp
@@ -84,14 +83,14 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
       params: LogParams,
       querystring: Type.Object({
         before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Return checkpoints with a smaller id (paging)' })),
-        limit: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9]\\d|[1-4]\\d\\d|500)$', description: '1 to 500 (default 100)' }))
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '1 to 500 (default 100)' }))
       }),
       response: { 200: CheckpointListV1, ...errors }
     }
   }, async (request): Promise<CheckpointList> => {
-    const { owner, listCode } = request.params as { owner: string, listCode: string }
-    const q = request.query as { before?: string, limit?: string }
-    const limit = num(q.limit) ?? 100
+    const { owner, listCode } = request.params
+    const q = request.query
+    const limit = q.limit ?? 100
     const list = await listCheckpoints(app.pg, (await requireLog(app.pg, owner, listCode)).id, q.before, limit)
     return { checkpoints: list, nextBefore: list.length === limit ? list[list.length - 1]?.id ?? null : null }
   })
@@ -107,7 +106,7 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
       response: { 201: CheckpointV1, ...errors }
     }
   }, async (request, reply) => {
-    const { owner, listCode } = request.params as { owner: string, listCode: string }
+    const { owner, listCode } = request.params
     await app.transparency.sequencer.drain(true)
     const cp = await signCheckpoint(app.pg, app.gatewayKeys, owner, listCode)
     if (cp === undefined) throw new GatewayError('NOT_FOUND', `no log for list ${owner}/${listCode}`)
@@ -127,15 +126,16 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
       params: LogParams,
       querystring: Type.Object({
         entryId: LocalIdV1,
-        version: Type.String({ pattern: '^[1-9]\\d{0,9}$' }),
+        version: Type.Integer({ minimum: 1, maximum: 9_999_999_999 }),
         treeSize: Type.Optional(Size('Tree size to prove against (default: the newest checkpoint\'s)'))
       }),
       response: { 200: InclusionProofV1, ...errors }
     }
   }, async (request) => {
-    const { owner, listCode } = request.params as { owner: string, listCode: string }
-    const q = request.query as { entryId: string, version: string, treeSize?: string }
-    return await inclusionProof(app.pg, owner, listCode, q.entryId, Number(q.version), num(q.treeSize), (o, m) => { request.log.error(o, m) },
+    const { owner, listCode } = request.params
+    const q = request.query
+    return await inclusionProof(app.pg, owner, listCode, q.entryId, q.version, q.treeSize,
+      (o, m) => { request.log.error(o, m) },
       (action, item) => mayReadContent(request.principal, owner, action, item, scopes))
   })
 
@@ -154,8 +154,8 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: ConsistencyProofV1, ...errors }
     }
   }, async (request) => {
-    const { owner, listCode } = request.params as { owner: string, listCode: string }
-    const q = request.query as { first: string, second?: string }
-    return await consistencyProof(app.pg, owner, listCode, Number(q.first), num(q.second))
+    const { owner, listCode } = request.params
+    const q = request.query
+    return await consistencyProof(app.pg, owner, listCode, q.first, q.second)
   })
 }

@@ -139,3 +139,12 @@ t.test('item errors name the index and path of every invalid item', async (t) =>
   t.same((res.body.errors as Array<{ index: number, path: string, code: string }>).map((e) => [e.index, e.path, e.code]), [[2, '/subject/creditCode', 'USCC_INVALID']])
   t.equal(await h.count('entries'), 0, 'accepted whole or not at all')
 })
+
+t.test('a POST without a body or content type is ENVELOPE_MALFORMED, not an internal error', async (t) => {
+  const h = await startHarness(t)
+  const res = await h.app.inject({ method: 'POST', url: '/v1/envelopes' })
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().code, 'ENVELOPE_MALFORMED')
+  const log = await h.db.query('SELECT code, status FROM security_log')
+  t.same(log.rows, [{ code: 'ENVELOPE_MALFORMED', status: 400 }], 'one security-log line')
+})

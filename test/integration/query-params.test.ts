@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
 
-// Query values are text and the gateway validates without coercion: numeric parameters are digit strings.
+// Query values are text: the validator coerces them for the query string only, into integers with bounds.
 t.test('numeric query parameters are read from the query string, and out-of-range ones refused', async (t) => {
   const h = await startHarness(t)
   const auth = { authorization: `Bearer ${await h.adminToken('operator')}` }
