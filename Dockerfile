@@ -9,6 +9,8 @@ COPY contracts ./contracts
 COPY adapters ./adapters
 COPY config ./config
 COPY src ./src
+COPY sim ./sim
+COPY demo ./demo
 COPY test ./test
 COPY bench ./bench
 COPY admin-ui ./admin-ui

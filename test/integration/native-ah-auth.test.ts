@@ -7,8 +7,8 @@ import { ahKeys, newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
 import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
-import { postAhMessage, sealAhPublication } from '../../src/simulators/ah-xml-publisher.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { postAhMessage, sealAhPublication } from '../../sim/ah-xml-publisher.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 
 /** A gateway whose AH platform speaks ah-xml with `secrets`, in legacy mode when asked. */

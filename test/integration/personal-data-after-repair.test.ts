@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { dropSuperseded, messageItems, startAttempt } from '../../src/delivery/delivery-store.js'
 import { classifyFindings } from '../../src/reconcile/classify-findings.js'
 import { closeRun, openRun, readRun } from '../../src/reconcile/run-store.js'

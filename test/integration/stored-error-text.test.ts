@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
 import { accept } from '../helpers/coordination-items.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { recordFailed, startAttempt } from '../../src/delivery/delivery-store.js'
 import { recordSecurityEvent } from '../../src/ledger/security-log.js'
 

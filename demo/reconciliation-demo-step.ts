@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import { healRun } from './heal-run.js'
-import { runReconciliation } from './reconcile-service.js'
+import { GATEWAY_ID } from '../contracts/envelope-v1.js'
+import { healRun } from '../src/reconcile/heal-run.js'
+import { runReconciliation } from '../src/reconcile/reconcile-service.js'
 
 export interface ReconciliationDemoOptions {
   owner: string
