@@ -51,7 +51,8 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
     const q = request.query as { after?: string, limit?: string }
     const s = app.config.settings
     const scopes = app.config.platforms.find((p) => p.id === platform)?.shareScopes
-    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', Math.min(readQueryInt(q.limit, 'limit', 1, 1000, s.feedPageSize), s.feedPageSize), s.feedRedeliverMs,
+    const limit = Math.min(readQueryInt(q.limit, 'limit', 1, 1000, s.feedPageSize), s.feedPageSize)
+    return await readFeed(app.pg, app.messageItems, app.gatewayKeys, platform, q.after ?? '0', limit, s.feedRedeliverMs,
       (d) => applyShareScope(d, app.config.registries, scopes))
   })
 
@@ -68,6 +69,7 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { platform } = request.params as { platform: string }
     ownFeed(platform, request.principal?.platform)
-    return await acknowledge(app.pg, platform, (request.body as { acks: Array<{ deliveryId: string, jti: string }> }).acks)
+    const { acks } = request.body as { acks: Array<{ deliveryId: string, jti: string }> }
+    return await acknowledge(app.pg, app.messageItems, platform, acks)
   })
 }
