@@ -14,7 +14,7 @@ export interface ScenarioContext {
   admin: { iss: string, kid: string, alg: string, key: CryptoKey }
   /** Distinguishes this run's entries from earlier runs' on the same ledger. */
   tag: string
-  /** Reconciles one list against one replica after `drift`, heals, reconciles again (src/reconcile/reconciliation-demo-step.ts). */
+  /** Reconciles one list against one replica after `drift`, heals, reconciles again (reconciliation-demo-step.ts). */
   reconcile?: (opts: { owner: string, listCode: string, platform: string, drift: () => void }) => Promise<{ held: boolean, detail: string }>
 }
 
