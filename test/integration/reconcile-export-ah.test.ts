@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
+import { newAhSecrets } from '../../sim/ah-xml-secrets.js'
 import t from 'tap'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
 import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
