@@ -9,12 +9,15 @@ COPY contracts ./contracts
 COPY adapters ./adapters
 COPY config ./config
 COPY src ./src
+COPY sim ./sim
+COPY demo ./demo
 COPY test ./test
 COPY bench ./bench
 COPY admin-ui ./admin-ui
 RUN npx tsc -p tsconfig.json && npm run build:admin && npm prune --omit=dev
 
 # Runtime stage: production dependencies, compiled code, SQL migrations and config defaults only.
+# Never dist/sim or dist/demo (test/integration/production-image.test.ts reads this list).
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 WORKDIR /app

@@ -23,7 +23,7 @@ import { mintToken } from '../src/auth/mint-token.js'
 import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../src/keys/signing-keys.js'
 import { platformSigner } from '../src/envelopes/sign-envelope.js'
 import { migrate } from '../src/ledger/migrate.js'
-import { sampleEntry, sampleUscc } from '../src/simulators/sample-entries.js'
+import { sampleEntry, sampleUscc } from '../sim/sample-entries.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
 import { DATABASE_URL, runInScratch, PROVINCES } from './bench-scratch.js'
 

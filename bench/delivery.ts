@@ -27,8 +27,8 @@ import { platformSigner, signEnvelope, type PlatformSigner } from '../src/envelo
 import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../src/keys/signing-keys.js'
 import { migrate } from '../src/ledger/migrate.js'
 import { createPool } from '../src/ledger/pool.js'
-import { sampleEntry } from '../src/simulators/sample-entries.js'
-import { startSimulatedPlatform, type SimulatedPlatform } from '../src/simulators/platform-simulator.js'
+import { sampleEntry } from '../sim/sample-entries.js'
+import { startSimulatedPlatform, type SimulatedPlatform } from '../sim/platform-simulator.js'
 import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
 import { DATABASE_URL, REDIS_URL, runInScratch, PROVINCES } from './bench-scratch.js'
 

@@ -16,7 +16,7 @@ import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../src/keys/sig
 import { migrate } from '../src/ledger/migrate.js'
 import { foldDeltas } from '../src/reconcile/ledger-fold.js'
 import { runReconciliation, type RunResult } from '../src/reconcile/reconcile-service.js'
-import { startSimulatedPlatform, type HeldEntry } from '../src/simulators/platform-simulator.js'
+import { startSimulatedPlatform, type HeldEntry } from '../sim/platform-simulator.js'
 import { benchLine, positiveIntFromEnv, round } from './bench-util.js'
 import { DATABASE_URL, runInScratch } from './bench-scratch.js'
 

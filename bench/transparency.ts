@@ -12,9 +12,9 @@
  */
 import { performance } from 'node:perf_hooks'
 import { migrate } from '../src/ledger/migrate.js'
-import { sampleEntry } from '../src/simulators/sample-entries.js'
+import { sampleEntry } from '../sim/sample-entries.js'
 import { leafBytes, leafOfHistory } from '../src/transparency/change-leaf.js'
-import { MemoryTree } from '../src/transparency/merkle-tree.js'
+import { MemoryTree } from '../sim/memory-tree.js'
 import { Sequencer } from '../src/transparency/sequencer.js'
 import { consistencyProof, inclusionProof } from '../src/transparency/proof-service.js'
 import { signCheckpoint } from '../src/transparency/checkpoint-store.js'

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { JWK } from 'jose'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, importJWK, type CryptoKey } from 'jose'
@@ -9,7 +9,6 @@ import { startGateway, closeOnSignals } from './server.js'
 import { generatePrivateJwk, algOfJwk, type SigningAlg } from './keys/signing-keys.js'
 import { platformSigner, signEnvelope } from './envelopes/sign-envelope.js'
 import { mintToken } from './auth/mint-token.js'
-import { runDemo } from './demo/run-demo.js'
 import { createPool } from './ledger/pool.js'
 import { resendDelivery } from './delivery/delivery-admin.js'
 import { reconcileFromCli } from './reconcile/reconcile-cli.js'
@@ -20,6 +19,22 @@ import { verifyAuditCommand } from './audit/verify-audit-command.js'
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
 const fail = (msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(2) }
+
+/** What `demo/run-demo.ts` exports; named here so production code holds no reference to demo/. */
+interface DemoModule { runDemo: (opts: { once: boolean }) => Promise<number> }
+
+/**
+ * The demo ships in a checkout only (demo/ is built but never copied into the production image), so
+ * it is loaded on demand and the image answers without it.
+ */
+async function loadDemo (): Promise<DemoModule> {
+  const demo = new URL('../demo/run-demo.js', import.meta.url)
+  if (!existsSync(demo)) {
+    return fail('the demo is not part of this installation (the production image ships the gateway only); ' +
+      'run `npm run demo` from a checkout')
+  }
+  return await import(demo.href) as DemoModule
+}
 
 const program = new Command('credit-gw')
   .description('Yangtze River Delta credit gateway: signed envelope exchange between provincial credit platforms')
@@ -34,7 +49,7 @@ program.command('serve').description('start the gateway (HTTP API, delivery work
 program.command('demo').description('start the gateway with four simulated provincial platforms and run the scenario')
   .option('--once', 'run the scenario once, print its steps and exit (non-zero if a step did not hold)')
   .action(async (opts: { once?: boolean }) => {
-    const code = await runDemo({ once: opts.once === true })
+    const code = await (await loadDemo()).runDemo({ once: opts.once === true })
     process.exit(code)
   })
 

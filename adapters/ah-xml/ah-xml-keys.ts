@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { PlatformConfig } from '../../config/config-schema.js'
-import { MAC_KEY_BYTES, parseMacKey, parseSm4Key, SM4_BLOCK_BYTES } from './ah-xml-crypto.js'
+import { parseMacKey, parseSm4Key } from './ah-xml-crypto.js'
 
 /** The keys of one direction: SM4 to encrypt, SM3-HMAC to authenticate (none in legacy mode). */
 export interface AhDirectionKeys { enc: Buffer, mac: Buffer | undefined }
@@ -50,9 +49,3 @@ export function ahKeys (secrets: Readonly<Record<string, string>>, platformId: s
 
 /** The same keys seen from the platform's side: what the gateway sends out, it receives in. */
 export const mirrored = (k: AhKeys): AhKeys => ({ legacy: k.legacy, out: k.in, in: k.out })
-
-/** Fresh random secrets in the gateway's names, for simulators, the demo and tests. */
-export function newAhSecrets (): Record<string, string> {
-  const hex = (n: number): string => randomBytes(n).toString('hex')
-  return { SM4_KEY_OUT: hex(SM4_BLOCK_BYTES), SM4_KEY_IN: hex(SM4_BLOCK_BYTES), MAC_KEY_OUT: hex(MAC_KEY_BYTES), MAC_KEY_IN: hex(MAC_KEY_BYTES) }
-}

@@ -43,7 +43,12 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)
     const deadlines = await sweepSubjectDeadlines(app.pg, deps, at)
-    const erased = await sweepPersonalData({ pool: app.pg, digests: app.subjectDigests, retentionDays: app.config.settings.personalDataRetentionDays }, at)
+    const erased = await sweepPersonalData({
+      pool: app.pg,
+      digests: app.subjectDigests,
+      messageItems: app.messageItems,
+      retentionDays: app.config.settings.personalDataRetentionDays
+    }, at)
     return { reminders, expired, ...deadlines, erased }
   }
   if (!opts.workers) {

@@ -5,6 +5,7 @@ import { inTransaction } from '../ledger/pool.js'
 import { erasePersonalData } from '../privacy/erase-personal-data.js'
 import { SHIELDED_REMOVAL_REASONS } from '../privacy/personal-fields.js'
 import type { SubjectDigests } from '../privacy/subject-digests.js'
+import type { MessageItems } from '../delivery/message-items.js'
 
 const BATCH = 200
 const DAY_MS = 86_400_000
@@ -12,6 +13,7 @@ const DAY_MS = 86_400_000
 export interface PersonalDataSweepDeps {
   pool: pg.Pool
   digests: SubjectDigests
+  messageItems: MessageItems
   /** settings.personalDataRetentionDays */
   retentionDays: number
 }
@@ -37,7 +39,7 @@ export async function sweepPersonalData (deps: PersonalDataSweepDeps, at: Date =
          ORDER BY updated_at, owner, entry_id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`, [SHIELDED_REMOVAL_REASONS, cutoff])
       if (rows.length === 0) return 0
       const entries = rows.map((r) => ({ owner: r.owner, entryId: r.entry_id }))
-      await erasePersonalData(client, entries, { at, digests: deps.digests })
+      await erasePersonalData(client, entries, { at, digests: deps.digests, messageItems: deps.messageItems })
       await recordAdminAction(client, {
         principal: GATEWAY_ID,
         action: 'personal-data.erase',

@@ -101,8 +101,17 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   if (opts.workers) {
     await health.start()
     for (const p of platforms.filter((x) => !isPull(x.id))) {
-      workers.push(createDeliveryWorker({ pool: app.pg, adapter: adapters.get(p.id) as PlatformAdapter, policy: p.delivery, health, events, log: app.log, registries: app.config.registries, shareScopes: p.shareScopes },
-        p.id, app.queues, app.config.settings.jobLockMs))
+      workers.push(createDeliveryWorker({
+        pool: app.pg,
+        messageItems: app.messageItems,
+        adapter: adapters.get(p.id) as PlatformAdapter,
+        policy: p.delivery,
+        health,
+        events,
+        log: app.log,
+        registries: app.config.registries,
+        shareScopes: p.shareScopes
+      }, p.id, app.queues, app.config.settings.jobLockMs))
     }
     await relay.start()
     sweeper.start()

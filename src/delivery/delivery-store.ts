@@ -4,6 +4,7 @@ import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
 import { dropShielded } from '../privacy/shield-removed.js'
 import { storedPayload } from '../privacy/shielded-envelope.js'
+import type { MessageItems } from './message-items.js'
 
 /** A delivery as a worker starts an attempt on it. */
 export interface StartedAttempt {
@@ -17,26 +18,10 @@ const LIST_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove'])
 // Compact, flattened or shielded (personal fields erased: see shielded-envelope.ts).
 const payloadItems = (jws: string): unknown[] => storedPayload(jws).items
 
-// A message goes to several destinations: its items are decoded once per process, not per delivery.
-const ITEMS_CACHE_SIZE = 256
-const itemsCache = new Map<string, unknown[]>()
-
-/** The items of message (`iss`, `jti`) as its issuer sent them (decoded once per process, then cached). */
+/** The items of message (`iss`, `jti`) as its issuer sent them, read from the ledger (see MessageItems). */
 export async function messageItems (pool: pg.Pool | pg.PoolClient, iss: string, jti: string): Promise<unknown[]> {
-  // A platform id has no ':' (PlatformIdV1): the key names one message.
-  const key = `${iss}:${jti}`
-  const cached = itemsCache.get(key)
-  if (cached !== undefined) return cached
   const { rows } = await pool.query<{ jws: string }>('SELECT jws FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
-  const items = payloadItems(rows[0]?.jws ?? '')
-  if (itemsCache.size >= ITEMS_CACHE_SIZE) itemsCache.delete(itemsCache.keys().next().value as string)
-  itemsCache.set(key, items)
-  return items
-}
-
-/** Forgets the cached items of a message whose stored envelope was shielded (this process only). */
-export function forgetMessageItems (iss: string, jti: string): void {
-  itemsCache.delete(`${iss}:${jti}`)
+  return payloadItems(rows[0]?.jws ?? '')
 }
 
 // One statement (one round trip, one commit): count the attempt, record it, read the message.
@@ -54,7 +39,9 @@ FROM d CROSS JOIN a JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti`
  * Starts an attempt: marks the delivery `delivering`, counts the attempt and records it. Returns
  * undefined when there is nothing to do (already delivered or dead: a duplicate job is harmless).
  */
-export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<StartedAttempt | undefined> {
+export async function startAttempt (
+  pool: pg.Pool, items: MessageItems, deliveryId: string
+): Promise<StartedAttempt | undefined> {
   const { rows } = await pool.query<{ id: string, jti: string, destination: string, attempts: number, resends: number, attempt_id: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(START, [deliveryId])
   const row = rows[0]
   if (row === undefined) return undefined
@@ -68,7 +55,7 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
       origin: row.iss,
       originDigest: row.digest,
       destination: row.destination,
-      items: await messageItems(pool, row.iss, row.jti),
+      items: await items.of(pool, row.iss, row.jti),
       receivedAt: row.received_at.toISOString(),
       resends: row.resends
     }

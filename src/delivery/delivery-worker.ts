@@ -7,6 +7,7 @@ import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
 import { objectionToWaitFor } from './objection-order.js'
+import type { MessageItems } from './message-items.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
@@ -18,6 +19,8 @@ export interface DeliveryEvents {
 
 export interface WorkerDeps {
   pool: pg.Pool
+  /** The app's cache of message items (a message goes to several destinations). */
+  messageItems: MessageItems
   adapter: PlatformAdapter
   policy: DeliveryPolicy
   health: HealthMonitor
@@ -46,10 +49,10 @@ async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string
 export async function processDelivery (
   deps: WorkerDeps, job: Job<DeliveryJobData, DeliveryResult>, token: string | undefined
 ): Promise<DeliveryResult> {
-  const started = await startAttempt(deps.pool, job.data.deliveryId)
+  const started = await startAttempt(deps.pool, deps.messageItems, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
-  const waitFor = await objectionToWaitFor(deps.pool, started.delivery)
+  const waitFor = await objectionToWaitFor(deps.pool, started.delivery, deps.messageItems)
   if (waitFor !== undefined && token !== undefined) {
     await giveBack(deps, started.delivery.deliveryId, started.attemptId, `waiting: the objection on entry ${waitFor} must reach ${platform} first`)
     await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)

@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import type { Delivery } from '../../adapters/types.js'
-import { messageItems } from './delivery-store.js'
+import type { MessageItems } from './message-items.js'
 
 /** Kinds whose items name entries by `owner` and `entryId`. */
 const ENTRY_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove', 'punishment.notice', 'gateway.notice', 'objection.resolve'])
@@ -20,9 +20,11 @@ WHERE d.destination = $1 AND d.id <> $2 AND d.status IN ('queued', 'delivering',
  * lifts a suspension before it holds what the resolution names. A dead delivery no longer holds
  * anything back (it is visible and resent by an operator).
  */
-export async function objectionToWaitFor (pool: pg.Pool, d: Delivery): Promise<string | undefined> {
+export async function objectionToWaitFor (
+  pool: pg.Pool, d: Delivery, items: MessageItems
+): Promise<string | undefined> {
   if (!ENTRY_KINDS.has(d.kind)) return undefined
-  if (d.kind === 'objection.resolve') return await earlierAboutEntry(pool, d)
+  if (d.kind === 'objection.resolve') return await earlierAboutEntry(pool, d, items)
   const { rows } = await pool.query<{ owner: string, entry_id: string }>(PENDING, [d.destination, d.deliveryId])
   if (rows.length === 0) return undefined
   const mine = new Set((d.items as Array<{ owner?: string, entryId?: string }>).map((i) => `${i.owner ?? d.origin}/${i.entryId ?? ''}`))
@@ -34,14 +36,14 @@ const keysOf = (items: unknown[], origin: string): string[] =>
   (items as Array<{ owner?: string, entryId?: string }>).map((i) => `${i.owner ?? origin}/${i.entryId ?? ''}`)
 
 /** An earlier unfinished delivery to the same destination about an entry of this resolution (rare: looked up directly). */
-async function earlierAboutEntry (pool: pg.Pool, d: Delivery): Promise<string | undefined> {
+async function earlierAboutEntry (pool: pg.Pool, d: Delivery, items: MessageItems): Promise<string | undefined> {
   const mine = new Set(keysOf(d.items, d.origin))
   const { rows } = await pool.query<{ jti: string, iss: string }>(
     `SELECT d.jti, d.iss FROM deliveries d
      WHERE d.destination = $1 AND d.id < $2 AND d.status IN ('queued', 'delivering', 'retrying') ORDER BY d.id LIMIT 1000`,
     [d.destination, d.deliveryId])
   for (const r of rows) {
-    const hit = keysOf(await messageItems(pool, r.iss, r.jti), r.iss).find((k) => mine.has(k))
+    const hit = keysOf(await items.of(pool, r.iss, r.jti), r.iss).find((k) => mine.has(k))
     if (hit !== undefined) return hit
   }
   return undefined

@@ -56,7 +56,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const s = app.config.settings
     const scopes = app.config.platforms.find((p) => p.id === platform)?.shareScopes
     const limit = Math.min(q.limit ?? s.feedPageSize, s.feedPageSize)
-    return await readFeed(app.pg, app.gatewayKeys, platform, q.after ?? '0', limit, s.feedRedeliverMs,
+    return await readFeed(app.pg, app.messageItems, app.gatewayKeys, platform, q.after ?? '0', limit, s.feedRedeliverMs,
       (d) => applyShareScope(d, app.config.registries, scopes))
   })
 
@@ -73,6 +73,6 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { platform } = request.params
     ownFeed(platform, request.principal?.platform)
-    return await acknowledge(app.pg, platform, request.body.acks)
+    return await acknowledge(app.pg, app.messageItems, platform, request.body.acks)
   })
 }

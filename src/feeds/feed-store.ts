@@ -3,7 +3,8 @@ import type { Delivery } from '../../adapters/types.js'
 import { ENVELOPE_TYP, GATEWAY_ID, MAX_LIFETIME_SECONDS, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
-import { dropSuperseded, messageItems, nothingSentEvidence } from '../delivery/delivery-store.js'
+import { dropSuperseded, nothingSentEvidence } from '../delivery/delivery-store.js'
+import type { MessageItems } from '../delivery/message-items.js'
 import { scopeEvidence, type ScopedDelivery } from '../delivery/share-scope.js'
 
 /** One offered delivery: `cursor` orders the feed; `jws` is signed by the gateway like a push. */
@@ -23,7 +24,11 @@ export interface FeedItem {
  * recorded on the offer (and becomes part of the receipt at the acknowledgement); a delivery left
  * with nothing to send because of it is not offered but recorded delivered with that evidence.
  */
-export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: string, after: string, limit: number, redeliverMs: number, shape: (d: Delivery) => ScopedDelivery = (d) => ({ delivery: d, withheld: [], withheldFields: [] })): Promise<{ items: FeedItem[], next: string }> {
+export async function readFeed (
+  pool: pg.Pool, messageItems: MessageItems, keys: GatewayKeys, platform: string, after: string, limit: number,
+  redeliverMs: number,
+  shape: (d: Delivery) => ScopedDelivery = (d) => ({ delivery: d, withheld: [], withheldFields: [] })
+): Promise<{ items: FeedItem[], next: string }> {
   const offered = await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(
       `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.received_at
@@ -43,7 +48,15 @@ export async function readFeed (pool: pg.Pool, keys: GatewayKeys, platform: stri
   const items: FeedItem[] = []
   for (const r of offered) {
     const scoped = shape(await dropSuperseded(pool, {
-      deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, originDigest: r.digest, destination: platform, items: await messageItems(pool, r.iss, r.jti), receivedAt: r.received_at.toISOString(), resends: 0
+      deliveryId: r.id,
+      jti: r.jti,
+      kind: r.kind,
+      origin: r.iss,
+      originDigest: r.digest,
+      destination: platform,
+      items: await messageItems.of(pool, r.iss, r.jti),
+      receivedAt: r.received_at.toISOString(),
+      resends: 0
     }))
     const d = scoped.delivery
     const kept = scopeEvidence(scoped)
@@ -78,7 +91,9 @@ export interface Ack { deliveryId: string, jti: string }
  * Acknowledged deliveries are delivered (the ack kept as the receipt, the replica's versions
  * remembered); an ack of something already delivered is harmless; anything else is reported back.
  */
-export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[]): Promise<{ acknowledged: string[], unknown: string[] }> {
+export async function acknowledge (
+  pool: pg.Pool, messageItems: MessageItems, platform: string, acks: Ack[]
+): Promise<{ acknowledged: string[], unknown: string[] }> {
   return await inTransaction(pool, async (client) => {
     const acknowledged: string[] = []
     const unknown: string[] = []
@@ -106,7 +121,7 @@ export async function acknowledge (pool: pg.Pool, platform: string, acks: Ack[])
            SELECT $1, coalesce(x->>'owner', $2), x->>'entryId', (x->>'version')::int, now() FROM jsonb_array_elements($3::jsonb) AS x
            ON CONFLICT (destination, owner, entry_id) DO UPDATE
              SET version = GREATEST(replica_versions.version, EXCLUDED.version), confirmed_at = EXCLUDED.confirmed_at`,
-          [platform, row.iss, JSON.stringify(await messageItems(client, row.iss, ack.jti))])
+          [platform, row.iss, JSON.stringify(await messageItems.of(client, row.iss, ack.jti))])
       }
     }
     return { acknowledged, unknown }

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { forgetMessageItems } from '../delivery/delivery-store.js'
+import type { MessageItems } from '../delivery/message-items.js'
 import { dataHashOf } from '../transparency/change-leaf.js'
 import { erasePersonalFields, isErased } from './personal-fields.js'
 import { shieldEnvelope } from './shielded-envelope.js'
@@ -12,6 +12,8 @@ export interface ErasureContext {
   at: Date
   /** Keyed digests: a person's identity number is replaced by its digest, never an unkeyed hash. */
   digests: SubjectDigests
+  /** The app's cache of message items: a shielded envelope's items are read again. */
+  messageItems: MessageItems
 }
 
 /**
@@ -85,7 +87,7 @@ const eraseEnvelopes: PersonalDataEraser = async (client, entries, ctx) => {
       return erased.has(`${i.owner ?? r.iss}\u0000${i.entryId ?? ''}`) ? erasePersonalFields(item, ctx.at) : item
     }, ctx.at)
     await client.query('UPDATE envelopes SET jws = $3 WHERE iss = $1 AND jti = $2', [r.iss, r.jti, jws])
-    forgetMessageItems(r.iss, r.jti)
+    ctx.messageItems.forget(r.iss, r.jti)
   }
 }
 

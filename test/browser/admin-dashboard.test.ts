@@ -1,7 +1,7 @@
 import t from 'tap'
 import { copyFile, mkdir } from 'node:fs/promises'
 import { createAccount } from '../../src/auth/admin-accounts.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { urlOf } from '../helpers/harness.js'
 import { fetchInPage, logIn, openBrowser } from './admin-browser.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createAccount } from '../../src/auth/admin-accounts.js'
-import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber } from '../../sim/sample-entries.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { urlOf } from '../helpers/harness.js'
 import { LIST, publishOwnerList, seedDrift } from '../helpers/reconcile-drift.js'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createAccount } from '../../src/auth/admin-accounts.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, urlOf } from '../helpers/harness.js'
 import { logIn, openBrowser } from './admin-browser.js'
 

@@ -1,7 +1,7 @@
 import type { Test } from 'tap'
 import { AdapterError, type Delivery, type PlatformAdapter } from '../../adapters/types.js'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import { sampleEntry, sampleNotice } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleNotice } from '../../sim/sample-entries.js'
 
 /** What the conformance suite needs of an adapter under test and the platform behind it. */
 export interface ConformanceTarget {

@@ -2,8 +2,8 @@ import t from 'tap'
 import { createYrdPushAdapter } from '../../adapters/yrd-push/yrd-push-adapter.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { gatewayKeysFrom, generatePrivateJwk } from '../../src/keys/signing-keys.js'
-import { startSimulatedPlatform } from '../../src/simulators/platform-simulator.js'
-import { noticesOf } from '../../src/simulators/replica-state.js'
+import { startSimulatedPlatform } from '../../sim/platform-simulator.js'
+import { noticesOf } from '../../sim/replica-state.js'
 import { adapterConformance } from './adapter-conformance.js'
 
 adapterConformance(t, 'yrd-push', async () => {

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { noticesOf } from '../../src/simulators/replica-state.js'
-import { sampleEntry, sampleNotice } from '../../src/simulators/sample-entries.js'
-import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
-import { startPullPlatform, type PullPlatform } from '../../src/simulators/zj-pull-simulator.js'
+import { noticesOf } from '../../sim/replica-state.js'
+import { sampleEntry, sampleNotice } from '../../sim/sample-entries.js'
+import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
+import { startPullPlatform, type PullPlatform } from '../../sim/zj-pull-simulator.js'
 import { FAST_POLICY, issueNotices, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { decodeJwt } from 'jose'
 import { startDeliverySetup, waitFor } from '../helpers/delivery-setup.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
-import { noticesOf } from '../../src/simulators/replica-state.js'
+import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
+import { noticesOf } from '../../sim/replica-state.js'
 import { Value } from '@sinclair/typebox/value'
 import { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 

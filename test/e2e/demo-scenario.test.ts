@@ -1,9 +1,9 @@
 import t from 'tap'
 import { urlOf, PROVINCES } from '../helpers/harness.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
-import { runScenario } from '../../src/demo/demo-scenario.js'
-import { renderSteps } from '../../src/demo/step-table.js'
-import { reconciliationDemoStep } from '../../src/reconcile/reconciliation-demo-step.js'
+import { runScenario } from '../../demo/demo-scenario.js'
+import { renderSteps } from '../../demo/step-table.js'
+import { reconciliationDemoStep } from '../../demo/reconciliation-demo-step.js'
 
 t.test('the demo scenario holds end to end: the gateway and four provinces, each in its own protocol', async (t) => {
   const { h, platforms } = await startNativeGateway(t)

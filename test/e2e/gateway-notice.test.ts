@@ -2,7 +2,7 @@ import t from 'tap'
 import { urlOf } from '../helpers/harness.js'
 import { issueNotices, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
-import { sampleNotice } from '../../src/simulators/sample-entries.js'
+import { sampleNotice } from '../../sim/sample-entries.js'
 
 t.test('a gateway notice reaches all four provinces, each in its own protocol, every field intact; none can send one back', async (t) => {
   const { h, platforms } = await startNativeGateway(t)

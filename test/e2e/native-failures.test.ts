@@ -2,7 +2,7 @@ import t from 'tap'
 import { urlOf } from '../helpers/harness.js'
 import { statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 t.test('each native platform failing in its own way, through the whole gateway: retried, or dead with its reason, and recovered', async (t) => {
   const { h, platforms } = await startNativeGateway(t, { feedRedeliverMs: 300 })

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { urlOf, PROVINCES } from '../helpers/harness.js'
 import { statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 // Issue 12 item 7, outbound: the native adapters sent the bare jti as the destination's message id
 // (SH msgId, AH XXID, JS batchId) and those platforms drop a repeated id as a duplicate, so two

@@ -2,9 +2,9 @@ import t, { type Test } from 'tap'
 import { urlOf, PROVINCES } from '../helpers/harness.js'
 import { waitFor } from '../helpers/delivery-setup.js'
 import { startNativeGateway } from '../helpers/native-setup.js'
-import { sampleEntry, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleUscc } from '../../sim/sample-entries.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import type { DemoPlatform } from '../../src/demo/demo-platforms.js'
+import type { DemoPlatform } from '../../demo/demo-platforms.js'
 
 /** An entry with every optional field present and names no ASCII-only system would survive. */
 function fullEntry (owner: string, region: string, n: number, tag: string): ListUpsertItemV1 {

@@ -3,7 +3,7 @@ import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-i
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import type { Harness } from './harness.js'
 
 export const MEASURES = ['restrict-public-procurement', 'strict-supervision']

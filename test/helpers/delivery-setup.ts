@@ -2,7 +2,7 @@ import { DEFAULT_DELIVERY, type DeliveryPolicy } from '../../config/config-schem
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { emitGatewayMessage } from '../../src/ledger/gateway-messages.js'
 import { inTransaction } from '../../src/ledger/pool.js'
-import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
+import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { PROVINCES, startHarness, urlOf, type Harness, type HarnessOptions } from './harness.js'
 
 /** Fast retry policy for tests: failures and recoveries within a second. */

@@ -1,5 +1,5 @@
 import type { GatewaySettings } from '../../config/config-schema.js'
-import { startProvinces, type DemoPlatform } from '../../src/demo/demo-platforms.js'
+import { startProvinces, type DemoPlatform } from '../../demo/demo-platforms.js'
 import { FAST_POLICY } from './delivery-setup.js'
 import { startHarness, urlOf, type Harness } from './harness.js'
 

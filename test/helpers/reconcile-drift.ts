@@ -1,5 +1,5 @@
-import type { HeldEntry } from '../../src/simulators/replica-state.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import type { HeldEntry } from '../../sim/replica-state.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import type { Harness } from './harness.js'
 
 export const LIST = 'food-drug-serious-violation'

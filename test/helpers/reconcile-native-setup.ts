@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import type { PlatformConfig } from '../../config/config-schema.js'
-import { startSimulatedPlatform, type SimulatedPlatform } from '../../src/simulators/platform-simulator.js'
+import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { healRun } from '../../src/reconcile/heal-run.js'
 import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
 import { FAST_POLICY, statusCounts, waitFor } from './delivery-setup.js'

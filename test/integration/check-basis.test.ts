@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept, notice, read, send } from '../helpers/coordination-items.js'
 

@@ -4,7 +4,7 @@ import { importJWK, type CryptoKey } from 'jose'
 import { canonicalJson } from '../../src/checks/canonical-json.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { mintToken } from '../../src/auth/mint-token.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept } from '../helpers/coordination-items.js'
 

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader, type JWK } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import { importJWK, type CryptoKey } from 'jose'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { chinaToday } from '../../src/coordination/case-deadlines.js'
 import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 import { startHarness } from '../helpers/harness.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleEntry, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleUscc } from '../../sim/sample-entries.js'
 import { startHarness } from '../helpers/harness.js'
 import { accept, notice, read, send } from '../helpers/coordination-items.js'
 

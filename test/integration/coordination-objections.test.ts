@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept, courtEntry, feedback, MEASURES, notice, objection, read, resolution, send } from '../helpers/coordination-items.js'
 

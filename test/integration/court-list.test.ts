@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
 import { accept, courtEntry, notice, read, send } from '../helpers/coordination-items.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 // The courts' 失信被执行人 list end to end (issue 13 item 9, 法发〔2020〕25号 (20)).
 

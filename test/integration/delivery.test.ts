@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import type { Harness } from '../helpers/harness.js'
 

@@ -45,7 +45,7 @@ t.test('hostile envelopes and JSON bodies are refused in < 1 s while /healthz an
 })
 
 t.test('a legitimate envelope of 1,000 items still goes through', async (t) => {
-  const { sampleEntry } = await import('../../src/simulators/sample-entries.js')
+  const { sampleEntry } = await import('../../sim/sample-entries.js')
   const h = await startHarness(t)
   const items = Array.from({ length: 1000 }, (_, i) => sampleEntry('SH', '310000', i + 1, { person: i % 2 === 0 }))
   for (const serialisation of ['compact', 'flattened'] as const) {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { compactVerify, createLocalJWKSet } from 'jose'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { emitGatewayMessage } from '../../src/ledger/gateway-messages.js'
 import { inTransaction } from '../../src/ledger/pool.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { startHarness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { digestOf } from '../../src/envelopes/parse-jws.js'
 
 t.test('an accepted envelope is committed whole: envelope, entries, history, one outbox row per other platform', async (t) => {

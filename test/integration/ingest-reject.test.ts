@@ -1,7 +1,7 @@
 import t from 'tap'
 import { CompactSign, SignJWT, generateKeyPair } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber, sampleNotice } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice } from '../../sim/sample-entries.js'
 
 const now = (): number => Math.floor(Date.now() / 1000)
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')

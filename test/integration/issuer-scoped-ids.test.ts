@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
-import { publishShNative } from '../../src/simulators/sh-rest-publisher.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
+import { publishShNative } from '../../sim/sh-rest-publisher.js'
 import { Sequencer } from '../../src/transparency/sequencer.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 

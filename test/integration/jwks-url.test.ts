@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import { startHarness } from '../helpers/harness.js'
 import { generatePrivateJwk, publicPart, type PublicJwk } from '../../src/keys/signing-keys.js'
 import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { ConfigError } from '../../config/config-error.js'
 import { startupError } from '../helpers/startup-error.js'
 

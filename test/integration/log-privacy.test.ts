@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 t.test('identity numbers never reach the logs: not from URLs, envelopes, errors or headers', async (t) => {
   const lines: string[] = []

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
-import { postAhMessage, sealAhPublication } from '../../src/simulators/ah-xml-publisher.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { newAhSecrets } from '../../sim/ah-xml-secrets.js'
+import { postAhMessage, sealAhPublication } from '../../sim/ah-xml-publisher.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 
 const secrets = newAhSecrets()

@@ -115,9 +115,9 @@ t.test('Jiangsu\'s route: hostile batches refused in < 1 s, /healthz answering m
 })
 
 t.test('a legitimate publication still goes through both routes after the checks', async (t) => {
-  const { publishShNative } = await import('../../src/simulators/sh-rest-publisher.js')
-  const { publishJsNative } = await import('../../src/simulators/js-batch-publisher.js')
-  const { sampleEntry } = await import('../../src/simulators/sample-entries.js')
+  const { publishShNative } = await import('../../sim/sh-rest-publisher.js')
+  const { publishJsNative } = await import('../../sim/js-batch-publisher.js')
+  const { sampleEntry } = await import('../../sim/sample-entries.js')
   const h = await start(t)
   const gw = urlOf(h)
   const sh = await publishShNative(gw, { appKey, appSecret, kind: 'list.upsert', items: [sampleEntry('SH', '310000', 1, { person: true })] })

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { newAhSecrets } from '../../adapters/ah-xml/ah-xml-keys.js'
+import { newAhSecrets } from '../../sim/ah-xml-secrets.js'
 import t from 'tap'
 import { startHarness, urlOf } from '../helpers/harness.js'
-import { sampleNotice } from '../../src/simulators/sample-entries.js'
-import { publishShNative } from '../../src/simulators/sh-rest-publisher.js'
-import { publishAhNative } from '../../src/simulators/ah-xml-publisher.js'
-import { publishJsNative } from '../../src/simulators/js-batch-publisher.js'
+import { sampleNotice } from '../../sim/sample-entries.js'
+import { publishShNative } from '../../sim/sh-rest-publisher.js'
+import { publishAhNative } from '../../sim/ah-xml-publisher.js'
+import { publishJsNative } from '../../sim/js-batch-publisher.js'
 
 const appKey = 'sh-app'
 const appSecret = randomBytes(24).toString('base64url')

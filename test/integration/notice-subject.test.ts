@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { startHarness } from '../helpers/harness.js'
 import { accept, notice, send } from '../helpers/coordination-items.js'
 

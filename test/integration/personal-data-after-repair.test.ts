@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
-import { dropSuperseded, messageItems, startAttempt } from '../../src/delivery/delivery-store.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
+import { dropSuperseded, startAttempt } from '../../src/delivery/delivery-store.js'
 import { classifyFindings } from '../../src/reconcile/classify-findings.js'
 import { closeRun, openRun, readRun } from '../../src/reconcile/run-store.js'
 import { verifyProof } from '../../src/transparency/verify-proof.js'
@@ -57,7 +57,7 @@ t.test('国办发〔2020〕49号 (十一): after a repair removal, no delivery, 
   const { rows } = await h.db.query<{ id: string, destination: string }>("SELECT id, destination FROM deliveries WHERE jti = $1 AND destination IN ('ZJ', 'JS') ORDER BY destination", [upsert])
   t.equal(rows.length, 2)
   for (const r of rows) {
-    const started = await startAttempt(h.app.pg, r.id)
+    const started = await startAttempt(h.app.pg, h.app.messageItems, r.id)
     if (started === undefined) throw new Error('no attempt')
     const sent = await dropSuperseded(h.app.pg, started.delivery)
     const text = JSON.stringify(sent.items)
@@ -132,7 +132,7 @@ t.test('国办发〔2020〕49号 (十一): after the retention the clear persona
   t.equal(o?.subject_id, org.subject.creditCode, 'nor its credit code')
   t.same(o?.data.subject.responsiblePersons, [{ role: 'legal-representative' }], 'a responsible person keeps the role only')
   t.equal(k?.subject_id, kept.subject.idNumber, 'an entry still listed is untouched')
-  const items = await messageItems(h.app.pg, 'SH', upsert) as Person[]
+  const items = await h.app.messageItems.of(h.app.pg, 'SH', upsert) as Person[]
   t.equal(items[2]?.subject.idNumber, kept.subject.idNumber, 'the shielded envelope still delivers the entry still listed')
   t.equal(items.length, 3)
   const { rows: env } = await h.db.query<{ jws: string, digest: string }>('SELECT jws, digest FROM envelopes WHERE jti = $1', [upsert])
@@ -162,7 +162,7 @@ t.test('国办发〔2020〕49号 (十一): an entry removed at the end of its pe
   const ended = new Date(`${person.validUntil as string}T16:00:00.000Z`) // 00:00 CST the day after validUntil
   t.match(await h.app.coordination.runNow(ended), { expired: 1, erased: 0 }, 'expired by the sweep, not erased yet')
   const { rows } = await h.db.query<{ id: string }>("SELECT id FROM deliveries WHERE jti = $1 AND destination = 'JS'", [upsert])
-  const started = await startAttempt(h.app.pg, rows[0]?.id as string)
+  const started = await startAttempt(h.app.pg, h.app.messageItems, rows[0]?.id as string)
   t.same((await dropSuperseded(h.app.pg, started?.delivery as NonNullable<typeof started>['delivery'])).items, [], 'a pending upsert of the expired entry is no longer sent')
   t.equal((await h.app.coordination.runNow(new Date(ended.getTime() + 31 * DAY))).erased, 1, 'erased after the retention')
   for (const clear of [person.subject.idNumber, person.subject.name]) t.same(await tablesHolding(h, clear), [], 'no table holds a personal field in clear')

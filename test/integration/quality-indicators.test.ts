@@ -1,7 +1,7 @@
 import t from 'tap'
 import { parse } from 'csv-parse/sync'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 
 // The indicators of 浙政办发〔2021〕29号 (indicator table: 公共信用信息数据归集合规率 ≥ 98%, 约束性;

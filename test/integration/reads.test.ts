@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 
 async function publish (h: Harness, iss: string, items: unknown[]): Promise<string> {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { LIST, publishOwnerList, seedDrift } from '../helpers/reconcile-drift.js'
-import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber } from '../../sim/sample-entries.js'
 
 t.test('runs on demand, reports in JSON and CSV, heal approved by an admin, and a second run finds nothing', async (t) => {
   const { h, sim } = await startDeliverySetup(t)

@@ -7,7 +7,7 @@ import { reconcileFromCli } from '../../src/reconcile/reconcile-cli.js'
 import { DATABASE_URL } from '../helpers/harness.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { LIST, publishOwnerList, seedDrift } from '../helpers/reconcile-drift.js'
-import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber } from '../../sim/sample-entries.js'
 
 t.test('credit-gw reconcile: runs every replica of a list with the gateway\'s config and key, stores the runs, exits 1 on drift', async (t) => {
   const { h, sim, sims } = await startDeliverySetup(t)

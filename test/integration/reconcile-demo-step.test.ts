@@ -1,5 +1,5 @@
 import t from 'tap'
-import { reconciliationDemoStep } from '../../src/reconcile/reconciliation-demo-step.js'
+import { reconciliationDemoStep } from '../../demo/reconciliation-demo-step.js'
 import { statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { LIST, publishOwnerList } from '../helpers/reconcile-drift.js'
 import { startShNativeSetup } from '../helpers/reconcile-native.js'

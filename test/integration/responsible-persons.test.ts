@@ -2,7 +2,7 @@ import t from 'tap'
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleUscc } from '../../sim/sample-entries.js'
 import { canonicalJson } from '../../src/checks/canonical-json.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 

@@ -2,7 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept, feedback, notice, objection } from '../helpers/coordination-items.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { idNumberCheckCharacter } from '../../src/identifiers/id-number.js'
 
 /** A valid identity number from generated parts (any region prefix, a real birth date, any sequence). */

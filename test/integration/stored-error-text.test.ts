@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
 import { accept } from '../helpers/coordination-items.js'
-import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { recordFailed, startAttempt } from '../../src/delivery/delivery-store.js'
 import { recordSecurityEvent } from '../../src/ledger/security-log.js'
 
@@ -13,7 +13,7 @@ t.test('error text is stored masked, and masked before it is cut, whoever writes
   const jti = await accept(h, 'SH', 'list.upsert', [sampleEntry('SH', '310000', 1)])
   const { rows } = await h.db.query<{ id: string }>('SELECT id FROM deliveries WHERE jti = $1 ORDER BY id LIMIT 1', [jti])
   const deliveryId = rows[0]?.id ?? ''
-  const started = await startAttempt(h.db, deliveryId)
+  const started = await startAttempt(h.db, h.app.messageItems, deliveryId)
   if (started === undefined) throw new Error('no attempt started')
   // A platform's wording quoting a number, and again right where the stored text is cut (1000 characters).
   const wording = `证件号码${ID}；${'拒'.repeat(966)}${ID}不符`

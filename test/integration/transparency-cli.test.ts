@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import type { CheckpointV1, ConsistencyProofV1, InclusionProofV1 } from '../../contracts/transparency-v1.js'
 

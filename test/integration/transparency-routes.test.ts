@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { leafBytes, leafOfHistory, type HistoryRow } from '../../src/transparency/change-leaf.js'
 import { leafHash, nodesCompletedBy, rangeHash, type NodeId } from '../../src/transparency/merkle-tree.js'
 import { verifyProof } from '../../src/transparency/verify-proof.js'

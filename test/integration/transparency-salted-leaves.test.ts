@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { dataHashOf } from '../../src/transparency/change-leaf.js'
 import { verifyProof } from '../../src/transparency/verify-proof.js'
 import type { InclusionProofV1 } from '../../contracts/transparency-v1.js'

@@ -1,10 +1,10 @@
 import t from 'tap'
 import pg from 'pg'
 import { startHarness, DATABASE_URL, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { Sequencer } from '../../src/transparency/sequencer.js'
 import { leafBytes, leafOfHistory, type HistoryRow } from '../../src/transparency/change-leaf.js'
-import { MemoryTree } from '../../src/transparency/merkle-tree.js'
+import { MemoryTree } from '../../sim/memory-tree.js'
 
 async function publish (h: Harness, iss: string, kind: 'list.upsert' | 'list.remove', items: unknown[]): Promise<number> {
   const { jws } = await h.sign(iss, { kind, items })

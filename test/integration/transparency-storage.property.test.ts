@@ -1,10 +1,10 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { startHarness } from '../helpers/harness.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { Sequencer } from '../../src/transparency/sequencer.js'
 import { leafBytes, leafOfHistory, type HistoryRow } from '../../src/transparency/change-leaf.js'
-import { MemoryTree } from '../../src/transparency/merkle-tree.js'
+import { MemoryTree } from '../../sim/memory-tree.js'
 import { consistencyProof, inclusionProof } from '../../src/transparency/proof-service.js'
 
 // "Proofs served from the stored leaves and subtree hashes are exactly the proofs of the whole

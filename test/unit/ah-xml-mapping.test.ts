@@ -9,7 +9,7 @@ import { parseSm4Key, sm3Hex, sm4CbcDecrypt, sm4CbcEncrypt } from '../../adapter
 import { AhRefusal, beijingTime, buildPayload, openPayload, parsePayload, readMessage, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
 import { fromNative, toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, judgeAnswer, maskIdNumbers } from '../../adapters/ah-xml/ah-xml-receipt.js'
-import { sampleEntry, sampleIdNumber, sampleNotice } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice } from '../../sim/sample-entries.js'
 
 /** Through the real wire format: records → payload XML → parsed → contract items. */
 function roundTrip (kind: NativeKind, items: unknown[]): unknown[] {

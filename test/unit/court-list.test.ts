@@ -4,7 +4,7 @@ import { loadRegistries } from '../../config/load-registries.js'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { validateItems } from '../../src/envelopes/validate-items.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { loadSeedDocuments, paragraphTexts, parseCitations } from '../helpers/policy-citations.js'
 
 // The courts' 失信被执行人 list (issue 13 item 9), against 法发〔2020〕25号 (test/fixtures/seeds/fafa-2020-25.txt).

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { parse } from 'csv-parse/sync'
 import { csvCell, writeCsv } from '../../src/privacy/csv-writer.js'
-import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber } from '../../sim/sample-entries.js'
 
 t.test('a cell a spreadsheet would run as a formula is written as text', async (t) => {
   for (const formula of ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '  =1', '＝1+1']) {

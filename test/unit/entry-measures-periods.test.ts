@@ -6,7 +6,7 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { validateItems } from '../../src/envelopes/validate-items.js'
 import { addMonths, checkValidityPeriod, dayBefore } from '../../src/envelopes/validity-period.js'
 import { GatewayError, type ErrorCode } from '../../src/errors/gateway-error.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 // Issue 13 items 3, 4 and 7 (告知): the rules an entry's measures, period and notification follow.
 // Dates are fixed: nothing here depends on the day the test runs.

@@ -10,7 +10,7 @@ import { EnvelopeVerifier, type VerifiedEnvelope } from '../../src/envelopes/ver
 import { GatewayError, type ErrorCode } from '../../src/errors/gateway-error.js'
 import type { KeyDirectory } from '../../src/keys/platform-keys.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 // "Random mutations of a valid envelope are never accepted unless the signature still verifies."
 

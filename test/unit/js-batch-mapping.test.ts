@@ -9,7 +9,7 @@ import { fromNative, toNative } from '../../adapters/js-batch/js-batch-mapping.j
 import { checkBatchDone, readBatchStatus } from '../../adapters/js-batch/js-batch-result.js'
 import { assertGb18030, gb18030 } from '../../adapters/js-batch/gb18030-text.js'
 import { AdapterError } from '../../adapters/types.js'
-import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../sim/sample-entries.js'
 
 const ID = sampleIdNumber('320000', 3)
 const OBJECTION_OPEN = { objectionId: 'o1', entryId: 'JS-1', owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }

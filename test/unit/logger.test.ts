@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { pino, type Logger } from 'pino'
 import { maskIdNumber } from '../../src/identifiers/mask.js'
 import { loggerOptions } from '../../src/logging/logger-options.js'
-import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber } from '../../sim/sample-entries.js'
 
 const BEARER = 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJTSCJ9.c2VjcmV0LXRva2VuLXNpZ25hdHVyZQ'
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { MemoryTree } from '../../src/transparency/merkle-tree.js'
+import { MemoryTree } from '../../sim/memory-tree.js'
 import { ProofError, verifyConsistency, verifyInclusion } from '../../src/transparency/merkle-verify.js'
 import { leafHash } from '../../src/transparency/merkle-tree.js'
 

@@ -3,7 +3,7 @@ import { csvShapeProblem, jsonShapeProblem } from '../../src/native/native-body-
 import { encodeBatchFile } from '../../adapters/js-batch/js-batch-file.js'
 import { JS_HEADER } from '../../adapters/js-batch/js-batch-columns.js'
 import { toNative } from '../../adapters/js-batch/js-batch-mapping.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 const json = (s: string): Buffer => Buffer.from(s, 'utf8')
 const limits = { maxDepth: 3, maxValues: 10, maxStringBytes: 12 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleIdNumber } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber } from '../../sim/sample-entries.js'
 import { scrubPlatformText } from '../../adapters/js-batch/js-batch-result.js'
 import { platformReason, readShAnswer } from '../../adapters/sh-rest/sh-rest-answer.js'
 import { buildReceipt, judgeAnswer } from '../../adapters/ah-xml/ah-xml-receipt.js'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 import { erasePersonalFields, isErased, isShieldedRemoval } from '../../src/privacy/personal-fields.js'
 import { shieldEnvelope, storedPayload } from '../../src/privacy/shielded-envelope.js'
 

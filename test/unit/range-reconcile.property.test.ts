@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { compareElements } from '../../src/reconcile/compare-elements.js'
 import { addElement, emptyFingerprint, hashElement, HEX, type Element, type HashedElement } from '../../src/reconcile/element-hash.js'
 import { rangeReconcile, type OwnerList } from '../../src/reconcile/range-reconcile.js'
-import { answerQuery } from '../../src/reconcile/replica-answer.js'
+import { answerQuery } from '../../sim/replica-answer.js'
 
 /** The owner's list in memory, answering like the ledger (bucket sums or elements). */
 function ownerList (elements: HashedElement[]): OwnerList {

@@ -4,7 +4,7 @@ import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 import { idNumberCheckCharacter } from '../../src/identifiers/id-number.js'
 import { scrubAnswerText, scrubJsonText } from '../../src/privacy/scrub-answers.js'
 import { storedErrorText } from '../../src/privacy/stored-error-text.js'
-import { sampleIdNumber, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleIdNumber, sampleUscc } from '../../sim/sample-entries.js'
 
 const ID = sampleIdNumber('330100', 17)
 const MASKED = `${ID.slice(0, 4)}**********${ID.slice(14)}`

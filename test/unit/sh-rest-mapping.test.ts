@@ -16,7 +16,7 @@ import { fromNative, toNative } from '../../adapters/sh-rest/sh-rest-mapping.js'
 import { SH_MSG_TYPES } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest, shNonce, shSignature, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
 import { AdapterError } from '../../adapters/types.js'
-import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../sim/sample-entries.js'
 
 const ID = sampleIdNumber('310000', 42)
 const ORG = sampleUscc('310000', 42)

@@ -4,7 +4,7 @@ import type { Registries } from '../../config/registry-schema.js'
 import { loadRegistries } from '../../config/load-registries.js'
 import { defaultConfigDir } from '../../config/load-config.js'
 import { applyShareScope, mayIdentify, withheldFields } from '../../src/delivery/share-scope.js'
-import { sampleEntry } from '../../src/simulators/sample-entries.js'
+import { sampleEntry } from '../../sim/sample-entries.js'
 
 const national = loadRegistries(defaultConfigDir())
 const delivery = (items: unknown[], kind: Delivery['kind'] = 'list.upsert'): Delivery => ({

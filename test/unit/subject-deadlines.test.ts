@@ -13,7 +13,7 @@ import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
 import type { Delivery } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { ITEM_SCHEMAS } from '../../contracts/envelope-v1.js'
-import { startJsBatchSimulator } from '../../src/simulators/js-batch-simulator.js'
+import { startJsBatchSimulator } from '../../sim/js-batch-simulator.js'
 
 const cal = loadCalendars(defaultConfigDir())
 const foodDrug = loadRegistries(defaultConfigDir()).listType('food-drug-serious-violation') as RegisteredListType

@@ -6,7 +6,7 @@ import { GatewayError } from '../../src/errors/gateway-error.js'
 import { DIVISION_SOURCE, matchDivision } from '../../src/identifiers/division-codes.js'
 import { checkUscc, orgCodeCheckCharacter, usccCheckCharacter } from '../../src/identifiers/uscc.js'
 import { REGISTRATION_AUTHORITIES, usccFitsSubjectType } from '../../src/identifiers/uscc-categories.js'
-import { sampleEntry, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleUscc } from '../../sim/sample-entries.js'
 
 // What positions 1–8 of a unified social credit code mean (issue 13 item 10): GB 32100-2015's
 // registration authority and organisation category, and the GB/T 2260 division of the registering

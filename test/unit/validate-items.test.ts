@@ -8,7 +8,7 @@ import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-i
 import { validateItems } from '../../src/envelopes/validate-items.js'
 import { GatewayError, type ErrorCode } from '../../src/errors/gateway-error.js'
 import { USCC_CHARSET } from '../../src/identifiers/uscc.js'
-import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../src/simulators/sample-entries.js'
+import { sampleEntry, sampleIdNumber, sampleNotice, sampleUscc } from '../../sim/sample-entries.js'
 
 // --- fixtures: one valid item of each kind -------------------------------------------------------
 

@@ -1,14 +1,14 @@
 import { importJWK, type CryptoKey } from 'jose'
-import { loadConfig } from '../../config/load-config.js'
-import type { GatewayConfig } from '../../config/config-schema.js'
-import { generatePrivateJwk, loadGatewayKeys, publicPart } from '../keys/signing-keys.js'
-import { runtimeFromEnv } from '../runtime/runtime-options.js'
-import { startGateway, closeOnSignals } from '../server.js'
+import { loadConfig } from '../config/load-config.js'
+import type { GatewayConfig } from '../config/config-schema.js'
+import { generatePrivateJwk, loadGatewayKeys, publicPart } from '../src/keys/signing-keys.js'
+import { runtimeFromEnv } from '../src/runtime/runtime-options.js'
+import { startGateway, closeOnSignals } from '../src/server.js'
 import { startProvinces } from './demo-platforms.js'
 import { runScenario } from './demo-scenario.js'
 import { renderSteps } from './step-table.js'
-import { reconciliationDemoStep } from '../reconcile/reconciliation-demo-step.js'
-import { demoAccounts } from '../admin/demo-accounts.js'
+import { reconciliationDemoStep } from './reconciliation-demo-step.js'
+import { demoAccounts } from './demo-accounts.js'
 
 const portOf = (url: string | undefined): number => (url === undefined ? 0 : Number(new URL(url).port))
 

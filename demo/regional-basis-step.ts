@@ -1,6 +1,6 @@
 import type { DemoPlatform } from './demo-platforms.js'
 import type { ScenarioContext } from './demo-scenario.js'
-import { sampleEntry } from '../simulators/sample-entries.js'
+import { sampleEntry } from '../sim/sample-entries.js'
 
 type Record = (step: string, expected: string, got: string) => void
 

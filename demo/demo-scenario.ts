@@ -1,8 +1,8 @@
 import { compactVerify, createLocalJWKSet, type CryptoKey } from 'jose'
 import type { DemoPlatform } from './demo-platforms.js'
-import { postEnvelope } from '../simulators/platform-simulator.js'
-import { sampleEntry } from '../simulators/sample-entries.js'
-import { mintToken } from '../auth/mint-token.js'
+import { postEnvelope } from '../sim/platform-simulator.js'
+import { sampleEntry } from '../sim/sample-entries.js'
+import { mintToken } from '../src/auth/mint-token.js'
 import type { DemoStep } from './step-table.js'
 import { runCoordinationScenario } from './coordination-scenario.js'
 import { runRegionalBasisStep } from './regional-basis-step.js'
@@ -14,7 +14,7 @@ export interface ScenarioContext {
   admin: { iss: string, kid: string, alg: string, key: CryptoKey }
   /** Distinguishes this run's entries from earlier runs' on the same ledger. */
   tag: string
-  /** Reconciles one list against one replica after `drift`, heals, reconciles again (src/reconcile/reconciliation-demo-step.ts). */
+  /** Reconciles one list against one replica after `drift`, heals, reconciles again (reconciliation-demo-step.ts). */
   reconcile?: (opts: { owner: string, listCode: string, platform: string, drift: () => void }) => Promise<{ held: boolean, detail: string }>
 }
 

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import type { NativeKind } from '../../adapters/native-kinds.js'
-import { RECEIVE_PATH } from '../../adapters/ah-xml/ah-xml-adapter.js'
-import { KIND_CODES } from '../../adapters/ah-xml/ah-xml-codes.js'
-import { beijingTime, buildPayload, sealMessage } from '../../adapters/ah-xml/ah-xml-envelope.js'
-import { ahKeys } from '../../adapters/ah-xml/ah-xml-keys.js'
-import { toNative } from '../../adapters/ah-xml/ah-xml-mapping.js'
-import { parseReceipt, type AhReceipt } from '../../adapters/ah-xml/ah-xml-receipt.js'
+import { GATEWAY_ID } from '../contracts/envelope-v1.js'
+import type { NativeKind } from '../adapters/native-kinds.js'
+import { RECEIVE_PATH } from '../adapters/ah-xml/ah-xml-adapter.js'
+import { KIND_CODES } from '../adapters/ah-xml/ah-xml-codes.js'
+import { beijingTime, buildPayload, sealMessage } from '../adapters/ah-xml/ah-xml-envelope.js'
+import { ahKeys } from '../adapters/ah-xml/ah-xml-keys.js'
+import { toNative } from '../adapters/ah-xml/ah-xml-mapping.js'
+import { parseReceipt, type AhReceipt } from '../adapters/ah-xml/ah-xml-receipt.js'
 
 /** What Anhui sends to publish: the agreed keys (as the gateway names them) and the items (mapped to its records). */
 export interface AhPublication {

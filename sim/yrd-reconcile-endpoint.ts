@@ -1,8 +1,8 @@
 import { compactVerify, type JWTVerifyGetKey } from 'jose'
-import { RECONCILE_TYP } from '../../contracts/reconcile-v1.js'
-import { answerQuery } from '../reconcile/replica-answer.js'
-import { ReplicaElementCache } from '../reconcile/replica-elements.js'
-import { ExportSessions } from '../reconcile/replica-export.js'
+import { RECONCILE_TYP } from '../contracts/reconcile-v1.js'
+import { answerQuery } from './replica-answer.js'
+import { ReplicaElementCache } from './replica-elements.js'
+import { ExportSessions } from './replica-export.js'
 import type { HeldEntry } from './replica-state.js'
 
 const caches = new WeakMap<Map<string, HeldEntry>, { elements: ReplicaElementCache<HeldEntry>, exports: ExportSessions }>()

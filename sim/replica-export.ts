@@ -1,5 +1,5 @@
-import type { WireElementV1 } from '../../contracts/reconcile-v1.js'
-import type { HashedElement } from './element-hash.js'
+import type { WireElementV1 } from '../contracts/reconcile-v1.js'
+import type { HashedElement } from '../src/reconcile/element-hash.js'
 import { toWire } from './replica-answer.js'
 
 /**

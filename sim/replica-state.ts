@@ -1,4 +1,4 @@
-import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
+import type { GatewayNoticeItemV1 } from '../contracts/gateway-notice-item-v1.js'
 
 /** One change a simulated platform applied (the evidence that nothing was applied twice). */
 export interface AppliedChange {

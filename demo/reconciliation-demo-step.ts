@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import { healRun } from './heal-run.js'
-import { runReconciliation } from './reconcile-service.js'
+import { GATEWAY_ID } from '../contracts/envelope-v1.js'
+import { healRun } from '../src/reconcile/heal-run.js'
+import { runReconciliation } from '../src/reconcile/reconcile-service.js'
 
 export interface ReconciliationDemoOptions {
   owner: string
@@ -24,7 +24,7 @@ export interface ReconciliationDemoOutcome {
 }
 
 /**
- * A demo step (for src/demo/demo-scenario.ts): seeds drift in a replica through `drift`, reconciles,
+ * A demo step (for demo-scenario.ts): seeds drift in a replica through `drift`, reconciles,
  * heals as an admin would approve it (recorded in admin_actions under `demo`), waits for the heal's
  * deliveries, reconciles again and says whether the replica matches the owner once more.
  */

@@ -1,7 +1,7 @@
 import type { DemoPlatform } from './demo-platforms.js'
 import type { ScenarioContext } from './demo-scenario.js'
-import { sampleEntry } from '../simulators/sample-entries.js'
-import { mintToken } from '../auth/mint-token.js'
+import { sampleEntry } from '../sim/sample-entries.js'
+import { mintToken } from '../src/auth/mint-token.js'
 
 type Record = (step: string, expected: string, got: string) => void
 type Until = (check: () => boolean | Promise<boolean>, ms: number) => Promise<boolean>

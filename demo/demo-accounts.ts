@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { createAccount, setPassword, type AdminRole } from '../auth/admin-accounts.js'
+import { createAccount, setPassword, type AdminRole } from '../src/auth/admin-accounts.js'
 
 /**
  * The demo's dashboard accounts, one per role, each with a fresh one-time password (set again on

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
-import { generatePrivateJwk, publicPart, type SigningAlg } from '../keys/signing-keys.js'
-import { platformSigner, signEnvelope } from '../envelopes/sign-envelope.js'
-import { mintToken } from '../auth/mint-token.js'
+import { generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
+import { platformSigner, signEnvelope } from '../src/envelopes/sign-envelope.js'
+import { mintToken } from '../src/auth/mint-token.js'
 import { postEnvelope, type SimulatedPlatform } from './platform-simulator.js'
 import { applyToReplica, newReplicaState, type IncomingMessageClaims } from './replica-state.js'
 import { listenRestartable } from './restartable-server.js'
-import { ZJ_EXPORT_PATH, ZJ_EXPORT_TYP, type ZjExportPage } from '../../adapters/zj-pull/zj-pull-export.js'
+import { ZJ_EXPORT_PATH, ZJ_EXPORT_TYP, type ZjExportPage } from '../adapters/zj-pull/zj-pull-export.js'
 
 /** How the pull platform misbehaves: it stops polling, or applies without acknowledging. */
 export type PullFailureMode = 'none' | 'no-ack' | 'duplicate-ack'

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
-import { batchSm3, encodeBatchFile } from '../../adapters/js-batch/js-batch-file.js'
-import { toNative } from '../../adapters/js-batch/js-batch-mapping.js'
-import type { JsRowResult } from '../../adapters/js-batch/js-batch-result.js'
+import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+import { batchSm3, encodeBatchFile } from '../adapters/js-batch/js-batch-file.js'
+import { toNative } from '../adapters/js-batch/js-batch-mapping.js'
+import type { JsRowResult } from '../adapters/js-batch/js-batch-result.js'
 
 /** What Jiangsu uploads: its token, and either items or the exact bytes of an earlier batch. */
 export interface JsPublication {

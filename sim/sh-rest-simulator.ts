@@ -1,17 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
-import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
-import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { fromNative, SH_RECORD_TYPES, type ShContractItem } from '../../adapters/sh-rest/sh-rest-mapping.js'
-import type { ShCreditList, ShListRemoval, ShRecord } from '../../adapters/sh-rest/sh-rest-native.js'
+import type { GatewayNoticeItemV1 } from '../contracts/gateway-notice-item-v1.js'
+import type { ListRemoveItemV1 } from '../contracts/list-remove-item-v1.js'
+import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
+import { fromNative, SH_RECORD_TYPES, type ShContractItem } from '../adapters/sh-rest/sh-rest-mapping.js'
+import type { ShCreditList, ShListRemoval, ShRecord } from '../adapters/sh-rest/sh-rest-native.js'
 import {
   SH_CODE_MESSAGES, SH_CODES, SH_EXPORT_PATH, SH_HEADERS, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, SH_TIMESTAMP_WINDOW_MS,
   type ShCode, type ShRejectedRecord, type ShResponse
-} from '../../adapters/sh-rest/sh-rest-protocol.js'
-import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
+} from '../adapters/sh-rest/sh-rest-protocol.js'
+import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../adapters/sh-rest/sh-rest-signature.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
-import { jtiOfNativeId } from '../../adapters/native-message-id.js'
+import { jtiOfNativeId } from '../adapters/native-message-id.js'
 
 /**
  * How the simulated Shanghai platform misbehaves. Besides the modes every simulator has,

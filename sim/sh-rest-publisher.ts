@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { NativeKind } from '../../adapters/native-kinds.js'
-import { toNative } from '../../adapters/sh-rest/sh-rest-mapping.js'
-import { SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody, type ShResponse } from '../../adapters/sh-rest/sh-rest-protocol.js'
-import { shAuthHeaders } from '../../adapters/sh-rest/sh-rest-signature.js'
+import type { NativeKind } from '../adapters/native-kinds.js'
+import { toNative } from '../adapters/sh-rest/sh-rest-mapping.js'
+import { SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody, type ShResponse } from '../adapters/sh-rest/sh-rest-protocol.js'
+import { shAuthHeaders } from '../adapters/sh-rest/sh-rest-signature.js'
 
 /** What Shanghai sends to publish: its app credentials, and either items or exact bytes to resend. */
 export interface ShPublication {

@@ -1,4 +1,4 @@
-import { contentHashOf, hashElement, type ElementStatus, type HashedElement } from './element-hash.js'
+import { contentHashOf, hashElement, type ElementStatus, type HashedElement } from '../src/reconcile/element-hash.js'
 
 /** One entry as a replica holds it, in the contract's shape (native replicas map theirs back). */
 export interface ReplicaEntryView {

@@ -1,5 +1,5 @@
-import type { ReconcileAnswerV1, WireElementV1 } from '../../contracts/reconcile-v1.js'
-import { addFingerprint, emptyFingerprint, fingerprintOf, fingerprintText, HEX, KEY_HEX, toFingerprint, type Fingerprint, type HashedElement } from './element-hash.js'
+import type { ReconcileAnswerV1, WireElementV1 } from '../contracts/reconcile-v1.js'
+import { addFingerprint, emptyFingerprint, fingerprintOf, fingerprintText, HEX, KEY_HEX, toFingerprint, type Fingerprint, type HashedElement } from '../src/reconcile/element-hash.js'
 
 export const toWire = (e: HashedElement): WireElementV1 => [e.entryId, e.version, e.status, e.contentHash]
 

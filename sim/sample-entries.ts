@@ -1,7 +1,7 @@
-import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
-import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { idNumberCheckCharacter } from '../identifiers/id-number.js'
-import { orgCodeCheckCharacter, usccCheckCharacter, USCC_CHARSET } from '../identifiers/uscc.js'
+import type { GatewayNoticeItemV1 } from '../contracts/gateway-notice-item-v1.js'
+import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
+import { idNumberCheckCharacter } from '../src/identifiers/id-number.js'
+import { orgCodeCheckCharacter, usccCheckCharacter, USCC_CHARSET } from '../src/identifiers/uscc.js'
 
 /**
  * A valid unified social credit code registered in `region` (a GB/T 2260 division), derived from
