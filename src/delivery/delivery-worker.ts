@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { FastifyBaseLogger } from 'fastify'
 import type { RedisOptions } from 'ioredis'
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
@@ -22,7 +23,7 @@ export interface WorkerDeps {
   policy: DeliveryPolicy
   health: HealthMonitor
   events: DeliveryEvents
-  log: { warn: (obj: object, msg: string) => void }
+  log: FastifyBaseLogger
   /** The catalogue whose share scopes decide which fields leave for this platform. */
   registries?: Registries | undefined
   /** The share scopes this platform is authorised for (default: all but owner-only). */
@@ -47,6 +48,8 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
   const started = await startAttempt(deps.pool, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
+  const { deliveryId, origin: iss, jti } = started.delivery
+  const log = deps.log.child({ platform, deliveryId, iss, jti })
   const waitFor = await objectionToWaitFor(deps.pool, started.delivery)
   if (waitFor !== undefined && token !== undefined) {
     await giveBack(deps, started.delivery.deliveryId, started.attemptId, `waiting: the objection on entry ${waitFor} must reach ${platform} first`)
@@ -73,6 +76,7 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
       throw new DelayedError()
     }
     await recordFailed(deps.pool, started, failure.message, final)
+    if (!final) log.debug({ err: failure, attempt: started.attempt }, 'delivery attempt failed; retrying')
     deps.events.attempt(platform, final ? 'dead' : 'retrying')
     if (final) throw new UnrecoverableError(failure.message)
     throw failure
@@ -92,6 +96,7 @@ export function createDeliveryWorker (deps: WorkerDeps, platform: string, connec
     maxStalledCount: 1000,
     settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs) }
   })
-  worker.on('error', (err) => { deps.log.warn({ platform, err: err.message }, 'delivery worker error') })
+  const log = deps.log.child({ platform })
+  worker.on('error', (err) => { log.warn({ err }, 'delivery worker error') })
   return worker
 }

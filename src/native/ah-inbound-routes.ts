@@ -88,7 +88,7 @@ export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: s
   app.setErrorHandler(async (error, request, reply) => {
     const err = toGatewayError(asNative(error))
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
-    else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
+    else request.log.info({ err, platform, code: err.code }, 'native request refused')
     ingest.claim(request, platform)
     if (AUTH_FAILURE_CODES.has(err.code)) await limiter.failed(platform, request.ip)
     // One security-log line per blocked window, not one per request an attacker sends.

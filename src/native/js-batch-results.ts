@@ -36,7 +36,7 @@ export class JsBatchResults {
     try {
       await this.redis.set(this.key(platform, result.batchId), JSON.stringify(result), 'EX', this.ttlSeconds)
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message }, 'batch result store unavailable; result kept in the ledger only if accepted')
+      this.log.warn({ platform, err }, 'batch result store unavailable; result kept in the ledger only if accepted')
     }
   }
 
@@ -45,7 +45,7 @@ export class JsBatchResults {
     try {
       cached = await this.redis.get(this.key(platform, batchId))
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message }, 'batch result store unavailable; asking the ledger')
+      this.log.warn({ platform, err }, 'batch result store unavailable; asking the ledger')
     }
     if (cached !== null) return JSON.parse(cached) as JsInboundResult
     const { rows } = await this.pool.query<{ iss: string, item_count: number, receipt: string }>(

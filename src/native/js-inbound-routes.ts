@@ -94,7 +94,7 @@ export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: s
     // Only the token counts: an SM3 mismatch comes from a caller that holds it.
     if (err.code === 'UNAUTHORIZED') await limiter.failed(platform, request.ip)
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
-    else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
+    else request.log.info({ err, platform, code: err.code }, 'native request refused')
     ingest.claim(request, platform)
     // A result asked for a batch the gateway does not have is not a refused publication; a
     // rate-limited request writes nothing (the limit is there to stop the flood, security log included).

@@ -102,7 +102,7 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
     const err = toGatewayError(error)
     if (AUTH_FAILURE_CODES.has(err.code)) await limiter.failed(platform, request.ip)
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
-    else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
+    else request.log.info({ err, platform, code: err.code }, 'native request refused')
     ingest.claim(request, platform)
     // A rate-limited request writes nothing: the limit is there to stop the flood, security log included.
     if (err.code !== 'RATE_LIMITED') await ingest.refused(request, err)

@@ -45,6 +45,8 @@ export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, 
     app.log.info({ run: run.id, owner: data.owner, listCode: data.listCode, platform: data.platform, status: run.status, findings: run.findings.length }, 'scheduled reconciliation')
   }, { connection, prefix, concurrency: 1, lockDuration: Math.max(app.config.settings.jobLockMs, 120_000) })
   worker.on('error', (err) => { app.log.warn({ err }, 'reconciliation worker') })
+  // A run's job id names its list and platform (run-<owner>-<list>-<platform>-<tick>).
+  worker.on('failed', (job, err) => { app.log.warn({ err, jobId: job?.id }, 'scheduled reconciliation failed') })
   app.addHook('onClose', async () => {
     await worker.close()
     await queue.close()
