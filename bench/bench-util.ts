@@ -45,7 +45,7 @@ export async function runConcurrently<T> (inputs: readonly T[], concurrency: num
   return durations
 }
 
-/** The last line every bench prints (CONTRACT.md "Benchmarks"): `{"bench":"<name>", ...figures}`. */
+/** The last line every bench prints (docs/protocol.md#benchmarks): `{"bench":"<name>", ...figures}`. */
 export function benchLine (name: string, figures: Record<string, number | string>): string {
   return JSON.stringify({ bench: name, ...figures })
 }

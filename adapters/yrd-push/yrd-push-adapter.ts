@@ -9,7 +9,7 @@ import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
 
 /**
- * The reference push protocol (CONTRACT.md "Reference push protocol"): each delivery is a compact
+ * The reference push protocol (docs/protocol.md#reference-push-protocol): each delivery is a compact
  * JWS signed by the gateway (iss YRD, aud the platform) POSTed to the platform's endpoint; the
  * platform answers 2xx with `{ jti, digest }`, digest being the SHA-256 of the exact JWS it got.
  * 5xx, 408, 429 and network failures are retried; any other 4xx or an invalid receipt is permanent.

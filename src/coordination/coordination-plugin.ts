@@ -40,8 +40,8 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
   const deps = workflowDeps(app)
   warnCalendarGaps(app.log, deps.calendar, new Date())
   const runNow = async (at: Date = new Date()): Promise<SweepResult> => {
-    const expired = await sweepExpired(app.pg, deps, at)
-    const reminders = await sweepOverdue(app.pg, deps, at)
+    const expired = await sweepExpired(app.pg, deps, at, app.log)
+    const reminders = await sweepOverdue(app.pg, deps, at, app.log)
     const deadlines = await sweepSubjectDeadlines(app.pg, deps, at)
     const erased = await sweepPersonalData({
       pool: app.pg,
@@ -65,7 +65,7 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
     if (Object.values(done).some((n) => n > 0)) app.log.info(done, 'coordination sweep')
     return done
   }, { concurrency: 1 })
-  worker.on('failed', (_job, err) => { app.log.warn({ err: err.message }, 'coordination sweep failed') })
+  worker.on('failed', (_job, err) => { app.log.warn({ err }, 'coordination sweep failed') })
   app.addHook('onClose', async () => {
     await worker.close()
     await queue.close()

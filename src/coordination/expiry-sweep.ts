@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import { inTransaction } from '../ledger/pool.js'
@@ -16,7 +17,9 @@ const BATCH = 500
  * withdrawn. Rows are locked with SKIP LOCKED, so two gateways never remove one entry twice, and
  * an owner's concurrent update simply wins or loses on its version. Returns how many were removed.
  */
-export async function sweepExpired (pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date()): Promise<number> {
+export async function sweepExpired (
+  pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date(), log?: FastifyBaseLogger
+): Promise<number> {
   const today = chinaToday(at)
   let removed = 0
   for (;;) {
@@ -34,6 +37,7 @@ export async function sweepExpired (pool: pg.Pool, deps: WorkflowDeps, at: Date 
       for (const [owner, items] of byOwner) {
         const jti = await removeOnBehalf(client, deps, owner, items, at)
         await afterRemoval(client, deps, owner, items, jti, at)
+        log?.info({ platform: owner, jti, entries: items.length }, 'expired entries removed')
       }
       return rows.length
     })

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import type { CaseState } from '../punishment/case-states.js'
@@ -44,7 +45,9 @@ function reminder (c: LiveCase, which: 'response' | 'feedback'): GatewayNoticeIt
  * Safe to run from several gateways at once: each case is locked and skipped when another run
  * holds it. Returns the number of reminders sent.
  */
-export async function sweepOverdue (pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date()): Promise<number> {
+export async function sweepOverdue (
+  pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date(), log?: FastifyBaseLogger
+): Promise<number> {
   const { rows } = await pool.query<{ initiator: string, case_id: string }>(
     "SELECT initiator, case_id FROM cases WHERE status IN ('open', 'suspended') AND least(respond_by, feedback_by) < $1::date ORDER BY opened_at LIMIT 5000",
     [chinaToday(at)])
@@ -56,6 +59,7 @@ export async function sweepOverdue (pool: pg.Pool, deps: WorkflowDeps, at: Date 
          FROM cases WHERE initiator = $1 AND case_id = $2 AND status IN ('open', 'suspended') FOR UPDATE SKIP LOCKED`, [initiator, caseId])
       const c = locked.rows[0]
       if (c === undefined) return 0
+      const caseLog = log?.child({ caseId, initiator })
       let state = c.state
       let n = 0
       for (const platform of state.implementers) {
@@ -64,6 +68,7 @@ export async function sweepOverdue (pool: pg.Pool, deps: WorkflowDeps, at: Date 
           state = step(state, event)
           await saveCase(client, { initiator, caseId, state }, event, null, at, platform)
           await emitGatewayMessage(client, deps.keys, { kind: 'gateway.notice', items: [reminder(c, which)], destinations: [platform] }, at)
+          caseLog?.info({ platform, which }, 'case deadline passed: reminder sent')
           n++
         }
       }

@@ -23,7 +23,7 @@ export class DeliverySweeper {
     this.timer = setInterval(() => {
       if (this.running !== undefined) return
       this.running = this.sweep().catch((err: unknown) => {
-        this.warn({ err: (err as Error).message }, 'delivery sweep failed')
+        this.warn({ err }, 'delivery sweep failed')
         return 0
       }).finally(() => { this.running = undefined })
     }, this.intervalMs)

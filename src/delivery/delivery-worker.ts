@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq'
+import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { AdapterError, type PlatformAdapter } from '../../adapters/types.js'
@@ -25,7 +26,7 @@ export interface WorkerDeps {
   policy: DeliveryPolicy
   health: HealthMonitor
   events: DeliveryEvents
-  log: { warn: (obj: object, msg: string) => void }
+  log: FastifyBaseLogger
   /** The catalogue whose share scopes decide which fields leave for this platform. */
   registries?: Registries | undefined
   /** The share scopes this platform is authorised for (default: all but owner-only). */
@@ -52,6 +53,8 @@ export async function processDelivery (
   const started = await startAttempt(deps.pool, deps.messageItems, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
+  const { deliveryId, origin: iss, jti } = started.delivery
+  const log = deps.log.child({ platform, deliveryId, iss, jti })
   const waitFor = await objectionToWaitFor(deps.pool, started.delivery, deps.messageItems)
   if (waitFor !== undefined && token !== undefined) {
     await giveBack(deps, started.delivery.deliveryId, started.attemptId, `waiting: the objection on entry ${waitFor} must reach ${platform} first`)
@@ -78,6 +81,7 @@ export async function processDelivery (
       throw new DelayedError()
     }
     await recordFailed(deps.pool, started, failure.message, final)
+    if (!final) log.debug({ err: failure, attempt: started.attempt }, 'delivery attempt failed; retrying')
     deps.events.attempt(platform, final ? 'dead' : 'retrying')
     if (final) throw new UnrecoverableError(failure.message)
     throw failure
@@ -99,6 +103,7 @@ export function createDeliveryWorker (
     maxStalledCount: 1000,
     settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs) }
   })
-  worker.on('error', (err) => { deps.log.warn({ platform, err: err.message }, 'delivery worker error') })
+  const log = deps.log.child({ platform })
+  worker.on('error', (err) => { log.warn({ err }, 'delivery worker error') })
   return worker
 }

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { inTransaction } from '../ledger/pool.js'
@@ -15,11 +16,6 @@ async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer)
   }
-}
-
-export interface RelayLogger {
-  warn: (obj: object, msg: string) => void
-  debug: (obj: object, msg: string) => void
 }
 
 /**
@@ -43,7 +39,7 @@ export class OutboxRelay {
     /** Platforms that pull: their rows are put on the feed (marked relayed) without a queue job. */
     private readonly isPull: (platform: string) => boolean,
     private readonly intervalMs: number,
-    private readonly log: RelayLogger
+    private readonly log: FastifyBaseLogger
   ) {}
 
   async start (): Promise<void> {
@@ -53,7 +49,7 @@ export class OutboxRelay {
       this.listener.on('error', () => undefined)
       await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`)
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'outbox relay: LISTEN failed; polling only')
+      this.log.warn({ err }, 'outbox relay: LISTEN failed; polling only')
     }
     this.timer = setInterval(() => { this.kick() }, this.intervalMs)
     this.kick()
@@ -74,7 +70,7 @@ export class OutboxRelay {
     try {
       while (!this.stopped && await this.runOnce() === BATCH) { /* more rows wait */ }
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'outbox relay: queue unavailable; rows wait in the outbox')
+      this.log.warn({ err }, 'outbox relay: queue unavailable; rows wait in the outbox')
     }
   }
 

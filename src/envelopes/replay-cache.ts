@@ -30,7 +30,7 @@ export class ReplayCache {
     try {
       value = await this.redis.get(this.key(iss, jti))
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'replay cache unavailable; relying on the ledger')
+      this.log.warn({ err }, 'replay cache unavailable; relying on the ledger')
       return undefined
     }
     if (value === null) return undefined
@@ -43,7 +43,7 @@ export class ReplayCache {
     try {
       await this.redis.set(this.key(iss, jti), `${digest} ${receipt}`, 'EX', this.ttlSeconds)
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'replay cache unavailable; relying on the ledger')
+      this.log.warn({ err }, 'replay cache unavailable; relying on the ledger')
     }
   }
 }

@@ -47,7 +47,7 @@ function joseToGateway (err: unknown): GatewayError {
 }
 
 /**
- * Verifies an envelope as CONTRACT.md "Envelopes" states it, cheapest and least trusting checks
+ * Verifies an envelope as docs/protocol.md#envelopes states it, cheapest and least trusting checks
  * first: the alg allow-list and `typ` before any key is looked up, the issuer before the
  * signature, the claims only once the signature holds.
  */

@@ -32,7 +32,7 @@ export function installErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler(async (err, request, reply) => {
     const gwErr = toGatewayError(err)
     if (gwErr.status >= 500) request.log.error({ err, code: gwErr.code }, 'request failed')
-    else request.log.info({ code: gwErr.code, detail: gwErr.message }, 'request refused')
+    else request.log.info({ err: gwErr, code: gwErr.code }, 'request refused')
     return await reply.code(gwErr.status).type('application/problem+json').send(toProblem(gwErr, request.url))
   })
   app.setNotFoundHandler(async (request, reply) => {

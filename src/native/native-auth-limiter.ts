@@ -40,7 +40,7 @@ export class NativeAuthLimiter {
       const first = await this.redis.set(`${key}:told`, '1', 'EX', 60, 'NX')
       return { blocked: true, first: first === 'OK' }
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message }, 'native auth limiter unavailable; limit not applied')
+      this.log.warn({ platform, err }, 'native auth limiter unavailable; limit not applied')
       return { blocked: false, first: false }
     }
   }
@@ -52,7 +52,7 @@ export class NativeAuthLimiter {
       // The window starts with the first failure (EXPIRE NX): later failures do not prolong it.
       await this.redis.multi().incr(key).expire(key, 60, 'NX').exec()
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message }, 'native auth limiter unavailable; failure not counted')
+      this.log.warn({ platform, err }, 'native auth limiter unavailable; failure not counted')
     }
   }
 }

@@ -27,7 +27,7 @@ export class NativeResults {
     try {
       await this.redis.set(this.key(platform, id), JSON.stringify(result), 'EX', ttlSeconds)
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message },
+      this.log.warn({ platform, err },
         'batch result store unavailable; result kept in the ledger only if accepted')
     }
   }
@@ -37,7 +37,7 @@ export class NativeResults {
     try {
       cached = await this.redis.get(this.key(platform, id))
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message }, 'batch result store unavailable; asking the ledger')
+      this.log.warn({ platform, err }, 'batch result store unavailable; asking the ledger')
     }
     const result: unknown = cached === null ? undefined : JSON.parse(cached)
     return typeof result === 'object' && result !== null ? result : undefined

@@ -110,7 +110,7 @@ const nativeGroup: FastifyPluginAsyncTypebox<NativeGroupOptions> = async (app, o
     const err = toNativeError(error)
     if (authFailures.has(err.code)) await limiter.failed(platform, request.ip)
     if (err.status >= 500) request.log.error({ err: error, platform, code: err.code }, 'native request failed')
-    else request.log.info({ platform, code: err.code, detail: err.message }, 'native request refused')
+    else request.log.info({ err, platform, code: err.code }, 'native request refused')
     ingest.claim(request, platform)
     // A rate-limited request writes nothing (the limit is there to stop the flood, security log
     // included), or, where the adapter asks, one line per blocked window.

@@ -25,7 +25,7 @@ export class NonceStore {
       const set = await this.redis.set(`${this.prefix}:nonce:${platform}:${nonce}`, '1', 'EX', ttlSeconds, 'NX')
       return set === 'OK'
     } catch (err) {
-      this.log.warn({ platform, err: (err as Error).message }, 'nonce store unavailable; nonce not checked')
+      this.log.warn({ platform, err }, 'nonce store unavailable; nonce not checked')
       return true
     }
   }

@@ -16,7 +16,7 @@ export const redisPlugin = fp(async (app) => {
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 200, 2000)
   })
-  redis.on('error', (err) => { app.log.debug({ err: err.message }, 'redis connection error') })
+  redis.on('error', (err) => { app.log.debug({ err }, 'redis connection error') })
   await new Promise<void>((resolve) => {
     const done = (): void => { clearTimeout(timer); resolve() }
     const timer = setTimeout(() => {

@@ -46,6 +46,8 @@ export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, 
       'scheduled reconciliation')
   }, { concurrency: 1, lockDuration: Math.max(app.config.settings.jobLockMs, 120_000) })
   worker.on('error', (err) => { app.log.warn({ err }, 'reconciliation worker') })
+  // A run's job id names its list and platform (run-<owner>-<list>-<platform>-<tick>).
+  worker.on('failed', (job, err) => { app.log.warn({ err, jobId: job?.id }, 'scheduled reconciliation failed') })
   app.addHook('onClose', async () => {
     await worker.close()
     await queue.close()

@@ -37,7 +37,7 @@ export class TransparencySchedule {
   private run (what: string, fn: () => Promise<unknown>): void {
     if (this.running.has(what)) return
     this.running.set(what, fn().catch((err: unknown) => {
-      this.warn({ err: (err as Error).message }, `transparency ${what} failed`)
+      this.warn({ err }, `transparency ${what} failed`)
     }).finally(() => { this.running.delete(what) }))
   }
 

@@ -176,3 +176,19 @@ t.test('logging an object that holds a URL instance does not throw', async (t) =
   t.doesNotThrow(() => { log.info({ delivery: { target: new URL('https://js.example/push') } }, 'delivering') }, 'nested URL')
   t.ok((await output()).includes('delivering'), 'the lines were written')
 })
+
+t.test('an error logged as { err } from a child logger keeps its stack and cause, masked', async (t) => {
+  const [a, b] = [freshId(), freshId()]
+  const { log, output } = capture()
+  const cause = new Error(`platform answered 500 for ${a}`)
+  const err = new Error(`delivery of an entry about ${b} failed`, { cause })
+  log.child({ platform: 'JS', deliveryId: '42', jti: 'SH-0001' }).warn({ err }, 'delivery attempt failed')
+  const out = await output()
+  assertClean(t, out, [a, b], 'err with a cause', { masked: [a, b] })
+  const [rec] = records(out)
+  t.has(rec, { platform: 'JS', deliveryId: '42', jti: 'SH-0001', msg: 'delivery attempt failed' }, 'the bindings on the line')
+  const logged = rec?.err as { type?: string, message?: string, stack?: string } | undefined
+  t.equal(logged?.type, 'Error')
+  t.match(logged?.message, /failed: platform answered 500/, 'the cause\'s message follows the error\'s')
+  t.match(logged?.stack, /caused by: Error: platform answered 500/, 'the stack keeps the cause\'s')
+})

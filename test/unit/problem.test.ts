@@ -6,7 +6,7 @@ import { PROBLEM_TYPE_BASE, toProblem } from '../../src/errors/problem.js'
 
 const problemCheck = TypeCompiler.Compile(ProblemV1)
 
-// CONTRACT.md "Errors": every code it names, with its status.
+// docs/protocol.md#errors: every code the contract names, with its status.
 const CONTRACT_CODES: ReadonlyArray<[ErrorCode, number]> = [
   ['ENVELOPE_MALFORMED', 400],
   ['SIGNATURE_INVALID', 401],
