@@ -21,7 +21,7 @@ import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
 import { chinaToday } from '../coordination/case-deadlines.js'
 import { applicableMeasures } from './applicable-measures.js'
-import { canonicalDigest } from './canonical-json.js'
+import { canonicalDigest } from '../canonical/canonical-json.js'
 import { checkMode, verifiedMeasures } from './check-mode.js'
 
 /** Who checks: a platform, or an authorised department system of a platform. */

@@ -5,7 +5,7 @@ import { sampleEntry, sampleIdNumber } from '../../src/simulators/sample-entries
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import { importJWK, type CryptoKey } from 'jose'
-import { canonicalJson } from '../../src/checks/canonical-json.js'
+import { canonicalJson } from '../../src/canonical/canonical-json.js'
 import { createHash } from 'node:crypto'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { chinaToday } from '../../src/coordination/case-deadlines.js'
