@@ -43,6 +43,7 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
     digests: app.subjectDigests,
     registries: app.config.registries,
     platforms: app.config.platforms.map((p) => p.id),
+    now: app.clock,
     // A department system receives what its own config allows, never more than its home platform.
     shareScopesOf: (asker) => {
       const home = platformScopes(asker.platform)

@@ -52,6 +52,6 @@ export async function subjectRoutes (app: FastifyInstance): Promise<void> {
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     return await subjectEntries(app.pg, {
       subjectId: id, subjectDigest: app.subjectDigests.digest(id), kind, principal: principal.id, role: principal.roles.join(','), purpose
-    }, app.config.platforms.map((p) => p.id), app.config.registries)
+    }, app.config.platforms.map((p) => p.id), app.config.registries, app.clock())
   })
 }
