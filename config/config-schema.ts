@@ -1,7 +1,13 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
 import type { Registries } from './registry-schema.js'
 import type { CheckerIssuerConfig } from './checker-schema.js'
 import type { WorkingCalendar } from './calendar-schema.js'
+
+/** What the schema's `default`s make of an empty object: the one place a default is written. */
+function defaultsOf<T extends TSchema> (schema: T): Static<T> {
+  return Value.Default(schema, {}) as Static<T>
+}
 
 const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' })
 
@@ -26,19 +32,17 @@ export const DeliveryPolicy = Type.Object({
   baseDelayMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 1000, description: 'First retry delay; doubles each attempt, with jitter' }),
   maxDelayMs: Type.Integer({ minimum: 10, maximum: 86_400_000, default: 300_000, description: 'Cap of the retry delay' }),
   timeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000, description: 'Per-request timeout' }),
-  concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4, description: 'Deliveries to the platform at once' }),
   rateLimit: Type.Object({
-    max: Type.Integer({ minimum: 1, default: 50 }),
-    durationMs: Type.Integer({ minimum: 10, default: 1000 })
+    max: Type.Integer({ minimum: 1, default: 50, description: 'At most this many deliveries per durationMs' }),
+    durationMs: Type.Integer({ minimum: 10, default: 1000, description: 'The window of rateLimit.max' })
   }, { default: {}, description: 'At most max deliveries per durationMs' }),
   healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' })
 }, { default: {}, additionalProperties: false })
 export type DeliveryPolicy = Static<typeof DeliveryPolicy>
 
-/** The defaults of DeliveryPolicy, for configs built in code. */
-export const DEFAULT_DELIVERY: DeliveryPolicy = {
-  attempts: 20, baseDelayMs: 1000, maxDelayMs: 300_000, timeoutMs: 10_000, concurrency: 4, rateLimit: { max: 50, durationMs: 1000 }, healthIntervalMs: 5000
-}
+/** The defaults of DeliveryPolicy (the schema's), for configs built in code. */
+export const DEFAULT_DELIVERY: DeliveryPolicy = defaultsOf(DeliveryPolicy)
 
 /** `<config>/platforms/<ID>.json`: one provincial (or other) platform. */
 export const PlatformConfig = Type.Object({
@@ -79,11 +83,33 @@ export const AdminsFile = Type.Object({
 
 /** `<config>/gateway.json`: the gateway's own settings. */
 export const GatewaySettings = Type.Object({
-  clockSkewSeconds: Type.Integer({ minimum: 0, maximum: 300, default: 60 }),
-  bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 8 * 1024 * 1024 }),
-  readTokenMaxLifetimeSeconds: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
-  jwksCacheSeconds: Type.Integer({ minimum: 0, maximum: 86400, default: 600 }),
-  jwksRefetchCooldownSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  clockSkewSeconds: Type.Integer({
+    minimum: 0,
+    maximum: 300,
+    default: 60,
+    description: 'Tolerance for the clocks of issuers (a token\'s or envelope\'s iat, exp, nbf)'
+  }),
+  bodyLimitBytes: Type.Integer({
+    minimum: 1024,
+    maximum: 64 * 1024 * 1024,
+    default: 8 * 1024 * 1024,
+    description: 'Largest body POST /v1/envelopes takes'
+  }),
+  readTokenMaxLifetimeSeconds: Type.Integer({
+    minimum: 60,
+    maximum: 3600,
+    default: 900,
+    description: 'Longest a bearer token may live (exp at most this long after iat)'
+  }),
+  jwksCacheSeconds: Type.Integer({
+    minimum: 0, maximum: 86400, default: 600, description: 'How long a key set fetched from a jwksUrl is kept'
+  }),
+  jwksRefetchCooldownSeconds: Type.Integer({
+    minimum: 0,
+    maximum: 3600,
+    default: 30,
+    description: 'A key set is fetched again for an unknown kid at most once per this long'
+  }),
   relayIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500, description: 'How often the outbox relay polls (it also wakes on NOTIFY)' }),
   sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
@@ -106,33 +132,8 @@ export const GatewaySettings = Type.Object({
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
-/** The defaults of GatewaySettings, for configs built in code (tests, benches). */
-export const DEFAULT_SETTINGS: GatewaySettings = {
-  clockSkewSeconds: 60,
-  bodyLimitBytes: 8 * 1024 * 1024,
-  readTokenMaxLifetimeSeconds: 900,
-  jwksCacheSeconds: 600,
-  jwksRefetchCooldownSeconds: 30,
-  relayIntervalMs: 500,
-  sweepIntervalMs: 30_000,
-  jobLockMs: 30_000,
-  feedRedeliverMs: 60_000,
-  feedPageSize: 100,
-  coordinationSweepMs: 60_000,
-  personalDataRetentionDays: 30,
-  transparencySequenceIntervalMs: 1000,
-  checkpointIntervalMs: 60_000,
-  sessionIdleMinutes: 30,
-  sessionMaxHours: 12,
-  loginRateLimitPerMinute: 10,
-  apiRateLimitPerMinute: 6000,
-  subjectSearchRateLimitPerMinute: 10,
-  reconcileIntervalMs: 21_600_000,
-  nativeAuthFailuresPerMinute: 20,
-  jwksHttpHosts: [],
-  metricsAccess: 'public',
-  docsAccess: 'public'
-}
+/** The defaults of GatewaySettings (the schema's), for configs built in code (tests, benches). */
+export const DEFAULT_SETTINGS: GatewaySettings = defaultsOf(GatewaySettings)
 
 /** Everything the config folder holds, validated. */
 export interface GatewayConfig {

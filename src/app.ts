@@ -53,6 +53,8 @@ export interface AppOptions {
   workers?: boolean
   /** Adapter secrets per platform given in code (the demo); otherwise from `GW_<ID>_<NAME>`. */
   platformSecrets?: Readonly<Record<string, Readonly<Record<string, string>>>>
+  /** The clock checks and subject views read (default: the system's); tests fix it. */
+  clock?: () => Date
 }
 
 const DESCRIPTION = `Gateway through which the public credit platforms of Shanghai (SH), Jiangsu (JS), Zhejiang (ZJ)
@@ -90,7 +92,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(queryCoercingCompiler())
 
   app.decorateRequest('principal', null)
-  await app.register(contextPlugin, { config: opts.config, runtime: opts.runtime, gatewayKeys: opts.gatewayKeys })
+  await app.register(contextPlugin, {
+    config: opts.config, runtime: opts.runtime, gatewayKeys: opts.gatewayKeys, clock: opts.clock
+  })
   // First, so that every answer (routes, errors, 404s) passes the identity-number scrubber.
   await app.register(scrubAnswersPlugin)
   await app.register(postgresPlugin)

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { OverviewV1 } from '../../contracts/admin-v1.js'
+import { withTimeout } from '../runtime/with-timeout.js'
 
 type PlatformOverview = OverviewV1['platforms'][number]
 
-const within = async <T>(p: Promise<T>, ms: number, fallback: T): Promise<T> => await Promise.race([
-  p.catch(() => fallback),
-  new Promise<T>((resolve) => { setTimeout(() => { resolve(fallback) }, ms).unref() })
-])
+/** `p`'s value, or `fallback` if it fails or takes longer than `ms`: the overview shows what it has. */
+const within = async <T>(p: Promise<T>, ms: number, fallback: T): Promise<T> =>
+  await withTimeout(p, ms, 'overview source').catch(() => fallback)
 
 /** Buckets for the lag chart: about 60 points over the window. */
 export function bucketSecondsFor (windowMinutes: number): number {

@@ -44,6 +44,7 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     digests: app.subjectDigests,
     registries: app.config.registries,
     platforms: app.config.platforms.map((p) => p.id),
+    now: app.clock,
     // A department system receives what its own config allows, never more than its home platform.
     shareScopesOf: (asker) => {
       const home = platformScopes(asker.platform)

@@ -21,7 +21,7 @@ import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
 import { chinaToday } from '../coordination/case-deadlines.js'
 import { applicableMeasures } from './applicable-measures.js'
-import { canonicalDigest } from './canonical-json.js'
+import { canonicalDigest } from '../canonical/canonical-json.js'
 import { checkMode, verifiedMeasures } from './check-mode.js'
 
 /** Who checks: a platform, or an authorised department system of a platform. */
@@ -41,6 +41,8 @@ export interface CheckDeps {
   platforms: string[]
   /** The catalogue share scopes the asker may receive (its platform's, or its department system's). */
   shareScopesOf: (asker: CheckAsker) => readonly ShareScope[]
+  /** When a check is answered: its `checkedAt`, and the day that decides whether an entry is in force yet. */
+  now: () => Date
 }
 
 export const CHECK_ROUTE = 'POST /v1/checks'
@@ -113,10 +115,10 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
     const queryId = await recordQuery(client, {
       principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length + through.length
     })
-    const today = chinaToday(new Date())
+    const checkedAt = deps.now()
+    const today = chinaToday(checkedAt)
     const entries = rows.map((r) => summarise(r, today))
     const checkId = randomUUID()
-    const checkedAt = new Date()
     const measures = applicableMeasures(registries, req.decisionType, entries, asker.platform)
     const common = {
       checkId,

@@ -4,19 +4,10 @@ import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { inTransaction } from '../ledger/pool.js'
 import { OUTBOX_CHANNEL } from '../ledger/outbox-channel.js'
 import { jobIdOf, type DeliveryQueues } from './delivery-queues.js'
+import { withTimeout } from '../runtime/with-timeout.js'
 
 const BATCH = 500
 const ADD_TIMEOUT_MS = 10_000
-
-async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`queue did not answer within ${ms} ms`)) }, ms) })
-  try {
-    return await Promise.race([p, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 /**
  * Moves outbox rows (deliveries not yet handed to a queue) into their destination's queue. Rows
@@ -104,7 +95,7 @@ export class OutboxRelay {
             removeOnComplete: true,
             removeOnFail: { age: 7 * 24 * 3600 }
           }
-        }))), ADD_TIMEOUT_MS)
+        }))), ADD_TIMEOUT_MS, 'queue')
         relayed.push(...list.map((r) => r.id))
       }
       if (relayed.length > 0) await client.query('UPDATE deliveries SET enqueued_at = now() WHERE id = ANY($1::bigint[])', [relayed])

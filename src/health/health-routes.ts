@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { metricsRoute } from './operations-access.js'
-
-const withTimeout = async <T>(p: Promise<T>, ms: number): Promise<T> => await Promise.race([
-  p, new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error('timeout')) }, ms).unref())
-])
+import { withTimeout } from '../runtime/with-timeout.js'
 
 /** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off) and the gateway's JWKS. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,8 +17,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { summary: 'Readiness: Redis and the database reachable', tags: ['operations'], response: { 200: Ready, 503: Ready } }
   }, async (_request, reply) => {
     const [redis, database] = await Promise.all([
-      withTimeout(app.redis.ping(), 1000).then(() => 'ok' as const, () => 'down' as const),
-      withTimeout(app.pg.query('SELECT 1'), 2000).then(() => 'ok' as const, () => 'down' as const)
+      withTimeout(app.redis.ping(), 1000, 'redis').then(() => 'ok' as const, () => 'down' as const),
+      withTimeout(app.pg.query('SELECT 1'), 2000, 'database').then(() => 'ok' as const, () => 'down' as const)
     ])
     const ok = redis === 'ok' && database === 'ok'
     return await reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'down', redis, database })

@@ -15,11 +15,20 @@ export function createPool (databaseUrl: string, schema: string, max = 10): pg.P
   return pool
 }
 
+/** How a transaction begins; the default is PostgreSQL's (READ COMMITTED, read-write). */
+export interface TransactionMode {
+  isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE'
+  readOnly?: boolean
+}
+
 /** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
-export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>,
+  mode: TransactionMode = {}): Promise<T> {
+  const begin = 'BEGIN' + (mode.isolation === undefined ? '' : ` ISOLATION LEVEL ${mode.isolation}`) +
+    (mode.readOnly === true ? ' READ ONLY' : '')
   const client = await pool.connect()
   try {
-    await client.query('BEGIN')
+    await client.query(begin)
     const result = await fn(client)
     await client.query('COMMIT')
     return result

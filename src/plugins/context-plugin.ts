@@ -14,6 +14,8 @@ declare module 'fastify' {
     gatewayKeys: GatewayKeys
     keyDirectory: KeyDirectory
     subjectDigests: SubjectDigests
+    /** The gateway's clock, for what depends on today's date (an entry not yet in force, a check's time). */
+    clock: () => Date
   }
 }
 
@@ -21,6 +23,8 @@ export interface ContextOptions {
   config: GatewayConfig
   runtime: RuntimeOptions
   gatewayKeys: GatewayKeys
+  /** Defaults to the system clock; tests fix it so that no answer depends on the day they run. */
+  clock?: () => Date
 }
 
 /** The validated config, the runtime options and the keys (signing, identifier digests): what every other plugin reads. */
@@ -32,5 +36,6 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
   app.decorate('runtime', opts.runtime)
   app.decorate('gatewayKeys', opts.gatewayKeys)
   app.decorate('keyDirectory', buildKeyDirectory(opts.config))
+  app.decorate('clock', opts.clock ?? (() => new Date()))
   app.decorate('subjectDigests', loadSubjectDigests({ raw: opts.runtime.idHashKeys, production: opts.runtime.production, warn: (msg) => { app.log.warn(msg) } }))
 }, { name: 'gw-context', fastify: '5.x' })

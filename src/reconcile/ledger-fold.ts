@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { inTransaction } from '../ledger/pool.js'
 
 const M = '4611686018427387904' // 2^62
 const LIVE = "('active', 'suspended')"
@@ -15,9 +16,7 @@ const ELEMENT_HASH = "encode(sha256(convert_to(owner || ':' || entry_id || E'\\n
  * size of a list. Returns the number of entries folded.
  */
 export async function foldDeltas (pool: pg.Pool): Promise<number> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+  const folded = await inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('yrd-recon-fold'))")
     await client.query(`CREATE TEMP TABLE recon_fold (owner text, entry_id text, list_code text, version integer, status text,
       content_hash text, key_hash bytea, x1 bigint, x2 bigint) ON COMMIT DROP`)
@@ -32,10 +31,7 @@ export async function foldDeltas (pool: pg.Pool): Promise<number> {
       SELECT owner, entry_id, list_code, version, status, content_hash, decode(md5(owner || ':' || entry_id), 'hex'),
              ${SLICE('h', 1)}, ${SLICE('h', 17)}
       FROM hashed`)
-    if (rowCount === 0) {
-      await client.query('COMMIT')
-      return 0
-    }
+    if (rowCount === 0) return 0
     await client.query(`
       INSERT INTO recon_buckets (owner, list_code, bucket, n, s1, s2)
       SELECT owner, list_code, bucket, sum(sign),
@@ -58,14 +54,9 @@ export async function foldDeltas (pool: pg.Pool): Promise<number> {
       SELECT owner, entry_id, list_code, key_hash, version, status, content_hash, x1, x2 FROM recon_fold WHERE status IN ${LIVE}
       ON CONFLICT (owner, entry_id) DO UPDATE SET list_code = EXCLUDED.list_code, key_hash = EXCLUDED.key_hash,
         version = EXCLUDED.version, status = EXCLUDED.status, content_hash = EXCLUDED.content_hash, x1 = EXCLUDED.x1, x2 = EXCLUDED.x2`)
-    await client.query('COMMIT')
-    // A large fold (an initial load) changes the table's shape: give the planner fresh statistics.
-    if ((rowCount ?? 0) > 50_000) await client.query('ANALYZE recon_elements, recon_buckets')
     return rowCount ?? 0
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+  })
+  // A large fold (an initial load) changes the table's shape: give the planner fresh statistics.
+  if (folded > 50_000) await pool.query('ANALYZE recon_elements, recon_buckets')
+  return folded
 }

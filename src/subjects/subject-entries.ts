@@ -45,7 +45,8 @@ export async function currentEntries (client: pg.PoolClient, subjectId: string, 
  * (落实到人, 国发〔2016〕33号 (十四)) with the measures that reach it in that role. The lookup and
  * its query-log record are one transaction: no answer without its record.
  */
-export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms: string[], registries?: Registries): Promise<SubjectEntriesV1> {
+export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms: string[], registries?: Registries,
+  at: Date = new Date()): Promise<SubjectEntriesV1> {
   return await inTransaction(pool, async (client) => {
     const { rows, coverage } = await currentEntries(client, q.subjectId, platforms)
     const through = await responsibleEntries(client, q.subjectId, q.kind)
@@ -59,7 +60,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
       purpose: q.purpose,
       resultCount: rows.length + through.length
     })
-    const today = chinaToday(new Date())
+    const today = chinaToday(at)
     const shown = (r: CurrentEntryRow): SubjectEntriesV1['entries'][number] => ({
       owner: r.owner,
       entryId: r.entry_id,

@@ -52,6 +52,6 @@ export const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
     return await subjectEntries(app.pg, {
       subjectId: id, subjectDigest: app.subjectDigests.digest(id), kind, principal: principal.id, role: principal.roles.join(','), purpose
-    }, app.config.platforms.map((p) => p.id), app.config.registries)
+    }, app.config.platforms.map((p) => p.id), app.config.registries, app.clock())
   })
 }

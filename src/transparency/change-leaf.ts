@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { canonicalJson } from '../canonical/canonical-json.js'
 
 /**
  * One change of one entry, as a leaf of its list's log. Every field is what the gateway
@@ -30,37 +31,6 @@ export interface ChangeLeaf {
   jti: string
   /** When the ledger recorded it: ISO 8601 UTC with milliseconds, e.g. 2026-11-23T08:00:00.000Z. */
   recordedAt: string
-}
-
-/**
- * RFC 8785 JSON Canonicalization Scheme for JSON values: object members sorted by their names'
- * UTF-16 code units, no whitespace, strings and numbers serialised as ECMAScript JSON.stringify
- * does (which RFC 8785 adopts).
- */
-export function canonicalJson (value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('JSON has no NaN or Infinity')
-    return JSON.stringify(value)
-  }
-  // Plain loops and concatenation: this runs for every change the sequencer appends.
-  if (Array.isArray(value)) {
-    let out = '['
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i])
-    return out + ']'
-  }
-  if (typeof value === 'object') {
-    const obj = value as Record<string, unknown>
-    const keys = Object.keys(obj).sort()
-    let out = '{'
-    for (const k of keys) {
-      const member = obj[k]
-      if (member === undefined) continue
-      out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(member)
-    }
-    return out + '}'
-  }
-  throw new TypeError(`not a JSON value: ${typeof value}`)
 }
 
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { importJWK, type CryptoKey } from 'jose'
-import { canonicalJson } from '../../src/checks/canonical-json.js'
+import { canonicalJson } from '../../src/canonical/canonical-json.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import { sampleEntry } from '../../sim/sample-entries.js'

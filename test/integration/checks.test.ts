@@ -5,10 +5,9 @@ import { sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import { importJWK, type CryptoKey } from 'jose'
-import { canonicalJson } from '../../src/checks/canonical-json.js'
+import { canonicalJson } from '../../src/canonical/canonical-json.js'
 import { createHash } from 'node:crypto'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { chinaToday } from '../../src/coordination/case-deadlines.js'
 import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 
 async function publish (h: Harness, iss: string, items: unknown[]): Promise<void> {
@@ -218,9 +217,10 @@ t.test('checks refused: no token, wrong role, bad subject, unknown decision type
 })
 
 t.test('国发〔2016〕33号 (二十一): an entry not yet in force is answered as pending, and its measures do not apply', async (t) => {
-  const h = await startHarness(t)
-  // Relative to the day the test runs: one listing started long ago, the other starts in 30 days.
-  const validFrom = chinaToday(new Date(Date.now() + 30 * 86400_000))
+  // The gateway's clock fixed on 1 April 2026 (China Standard Time): one listing started on 15 March
+  // (sampleEntry's validFrom), the other starts on 1 May.
+  const h = await startHarness(t, { clock: () => new Date('2026-04-01T10:00:00+08:00') })
+  const validFrom = '2026-05-01'
   const current = sampleEntry('SH', '310000', 1)
   const future = { ...sampleEntry('JS', '320000', 1), subject: current.subject, validFrom, validUntil: dayBefore(addMonths(validFrom, 36)) }
   await publish(h, 'SH', [current])

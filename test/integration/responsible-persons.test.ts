@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { sampleEntry, sampleIdNumber, sampleUscc } from '../../sim/sample-entries.js'
-import { canonicalJson } from '../../src/checks/canonical-json.js'
+import { canonicalJson } from '../../src/canonical/canonical-json.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 
 // 落实到人: a person who is the legal representative, principal or actual controller of a listed

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { canonicalJson, dataHashOf, leafBytes, leafOfHistory, type ChangeLeaf } from '../../src/transparency/change-leaf.js'
+import { canonicalJson } from '../../src/canonical/canonical-json.js'
+import { dataHashOf, leafBytes, leafOfHistory, type ChangeLeaf } from '../../src/transparency/change-leaf.js'
 import { leafHash } from '../../src/transparency/merkle-tree.js'
 
 // The leaf encoding a platform recomputes (README, "Checkpoints and proofs"). The example's

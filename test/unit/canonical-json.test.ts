@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { canonicalDigest, canonicalJson } from '../../src/checks/canonical-json.js'
+import { canonicalDigest, canonicalJson } from '../../src/canonical/canonical-json.js'
 
 t.test('canonical JSON: keys sorted at every depth, no whitespace, arrays in order', async (t) => {
   t.equal(canonicalJson({ b: 1, a: [{ d: null, c: '税' }], e: true }), '{"a":[{"c":"税","d":null}],"b":1,"e":true}')
