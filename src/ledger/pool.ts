@@ -15,11 +15,14 @@ export function createPool (databaseUrl: string, schema: string, max = 10): pg.P
   return pool
 }
 
-/** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
-export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in one transaction: committed if it returns, rolled back if it throws. `begin` opens it,
+ * for a transaction that needs another isolation level or access mode than the default.
+ */
+export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect()
   try {
-    await client.query('BEGIN')
+    await client.query(begin)
     const result = await fn(client)
     await client.query('COMMIT')
     return result

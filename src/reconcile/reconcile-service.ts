@@ -6,6 +6,7 @@ import { compareElements, fromWire, type Difference } from './compare-elements.j
 import { contentHashOf, type Element } from './element-hash.js'
 import { LedgerList } from './ledger-fingerprints.js'
 import { foldDeltas } from './ledger-fold.js'
+import { inTransaction } from '../ledger/pool.js'
 import { rangeReconcile } from './range-reconcile.js'
 import { closeRun, openRun, type RunTrigger } from './run-store.js'
 import { checkExportPage, checkReplicaAnswer } from './replica-ids.js'
@@ -78,12 +79,9 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
   try {
     stats.folded = await foldDeltas(deps.pool)
     stats.foldMs = Math.round(performance.now() - started)
-    const client = await deps.pool.connect()
-    let differences: Difference[]
-    let elementsRead = 0
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    const { differences, elementsRead } = await inTransaction(deps.pool, async (client) => {
       const list = new LedgerList(client, scope.owner, scope.listCode)
+      let differences: Difference[]
       if (method === 'range') {
         const reconcile = adapter.reconcile
         if (reconcile === undefined) throw new Error('no range reconciliation')
@@ -100,14 +98,8 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
       } else {
         differences = await viaExport(list, adapter, scope, stats)
       }
-      elementsRead = list.elementsRead
-      await client.query('COMMIT')
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw err
-    } finally {
-      client.release()
-    }
+      return { differences, elementsRead: list.elementsRead }
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
     stats.ownerElementsRead = elementsRead
     stats.compareMs = Math.round(performance.now() - started) - stats.foldMs
     const classifyStarted = performance.now()

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import { SHIELDED_REMOVAL_REASONS } from '../privacy/personal-fields.js'
 import type { FindingV1, RunDetailV1, RunSummaryV1 } from '../../contracts/reconcile-v1.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
+import { inTransaction } from '../ledger/pool.js'
 
 export type RunTrigger = 'api' | 'cli' | 'schedule' | 'demo' | 'bench'
 
@@ -57,9 +58,7 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
 }): Promise<void> {
   const counts: Record<string, number> = {}
   for (const f of outcome.findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+  await inTransaction(pool, async (client) => {
     const kept = outcome.findings.slice(0, MAX_STORED_FINDINGS)
     for (let i = 0; i < kept.length; i += 2000) {
       const chunk = kept.slice(i, i + 2000)
@@ -72,13 +71,7 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
     await client.query(
       'UPDATE reconciliation_runs SET status = $2, method = $3, counts = $4, stats = $5, error = $6, finished_at = now() WHERE id = $1',
       [id, outcome.status, outcome.method, counts, { ...outcome.stats, findingsStored: kept.length }, outcome.error === undefined ? null : storedErrorText(outcome.error)])
-    await client.query('COMMIT')
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw err
-  } finally {
-    client.release()
-  }
+  })
 }
 
 export async function listRuns (db: pg.Pool, q: { owner?: string, listCode?: string, platform?: string, before?: string, limit: number }): Promise<RunSummaryV1[]> {
