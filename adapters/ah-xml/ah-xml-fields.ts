@@ -75,6 +75,7 @@ const department = (prefix: string): readonly FieldSpec[] => [
   { code: `${prefix}DM`, key: 'code', type: 'text', max: 64, optional: true }
 ]
 
+/** The entry a record is about and the platform that owns it. */
 const ENTRY_REF: readonly FieldSpec[] = [
   { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
   { code: 'SJLY', key: 'owner', type: 'text', max: 16 }
@@ -107,8 +108,7 @@ const answerFields = (id: FieldSpec, outcomes: CodeTable, decidedOn: string, rea
 export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> = {
   // 名单发布: the entry in full, 国办发〔2020〕49号 (八).
   'list.upsert': [
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    ...ENTRY_REF,
     { code: 'BBH', key: 'version', type: 'int' },
     { code: 'MDLX', key: 'listType', type: 'enum', table: LIST_TYPE_CODES },
     { code: 'MDDM', key: 'listCode', type: 'text', max: 64 },
@@ -128,8 +128,7 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
   ],
   // 名单移出, 国办发〔2020〕49号 (十一).
   'list.remove': [
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    ...ENTRY_REF,
     { code: 'BBH', key: 'version', type: 'int' },
     { code: 'YCYY', key: 'reason', type: 'enum', table: REMOVAL_REASON_CODES },
     { code: 'YCYJ', key: 'basis', type: 'text', max: 2000 },
@@ -139,8 +138,7 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
   'punishment.notice': [
     { code: 'AJBH', key: 'caseId', type: 'text', max: 64 },
     { code: 'JCLX', key: 'mode', type: 'enum', table: MODE_CODES },
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    ...ENTRY_REF,
     { code: '', key: 'initiatingDepartment', type: 'flat', fields: department('FQBM') },
     { code: 'XYZT', key: 'subject', type: 'group', fields: SUBJECT },
     { code: 'CSLB', key: 'measures', type: 'code-list', item: 'CSDM', max: 64 },
