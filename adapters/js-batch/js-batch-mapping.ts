@@ -24,7 +24,10 @@ const KEYS: Record<Exclude<NativeKind, FlatKind>, readonly string[]> = {
   'list.upsert': ['entryId', 'owner', 'version', 'listType', 'listCode', 'domain', 'severeCategory', 'subject', 'facts', 'legalBasis', 'decision', 'measures', 'exitConditions', 'remedies', 'validFrom', 'validUntil', 'notification', 'repairable'],
   'punishment.notice': ['caseId', 'mode', 'entryId', 'owner', 'initiatingDepartment', 'subject', 'measures', 'respondBy', 'feedbackBy', 'note'],
   'punishment.feedback': ['caseId', 'initiator', 'department', 'outcome', 'measure', 'appliedOn', 'reason'],
-  'gateway.notice': ['noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome', 'measures', 'dueOn', 'text']
+  'gateway.notice': [
+    'noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome',
+    'measures', 'dueOn', 'text'
+  ]
 }
 
 const WRITERS: Record<Exclude<NativeKind, FlatKind>, Writer> = {

@@ -37,7 +37,10 @@ function answerCells<T extends { entryId: string, owner: string }> (
   id: Named<keyof T & string>, outcome: Named<keyof T & string> & { table: CodeTable<string> },
   decidedOn: Named<keyof T & string>, reason: Named<keyof T & string>
 ): CellsOf<T> {
-  return [{ ...id, type: 'text' }, ...ENTRY_REF, { ...outcome, type: 'code' }, { ...decidedOn, type: 'date' }, { ...reason, type: 'text' }]
+  return [
+    { ...id, type: 'text' }, ...ENTRY_REF,
+    { ...outcome, type: 'code' }, { ...decidedOn, type: 'date' }, { ...reason, type: 'text' }
+  ]
 }
 
 const OBJECTION_ID = { column: '异议编号', key: 'objectionId' } as const
@@ -52,14 +55,18 @@ export const FLAT_CELLS: { readonly [K in FlatKind]: CellsOf<ItemOf<K>> } = {
     { column: '移出依据', key: 'basis', type: 'text' },
     { column: '移出日期', key: 'effectiveOn', type: 'date' }
   ],
-  'objection.open': applicationCells<ItemOf<'objection.open'>>(OBJECTION_ID, { column: '异议提出日期', key: 'lodgedOn' }, { column: '异议理由', key: 'grounds' }),
+  'objection.open': applicationCells<ItemOf<'objection.open'>>(OBJECTION_ID,
+    { column: '异议提出日期', key: 'lodgedOn' }, { column: '异议理由', key: 'grounds' }),
   'objection.resolve': [
-    ...answerCells<ItemOf<'objection.resolve'>>(OBJECTION_ID, { column: '处理结果', key: 'outcome', table: OBJECTION_OUTCOMES },
+    ...answerCells<ItemOf<'objection.resolve'>>(OBJECTION_ID,
+      { column: '处理结果', key: 'outcome', table: OBJECTION_OUTCOMES },
       { column: '处理日期', key: 'resolvedOn' }, { column: '处理说明', key: 'explanation' }),
     { column: '更正版本号', key: 'correctedVersion', type: 'int', optional: true }
   ],
-  'repair.request': applicationCells<ItemOf<'repair.request'>>(REPAIR_ID, { column: '修复申请日期', key: 'requestedOn' }, { column: '修复理由', key: 'grounds' }),
-  'repair.decision': answerCells<ItemOf<'repair.decision'>>(REPAIR_ID, { column: '修复结果', key: 'outcome', table: REPAIR_OUTCOMES },
+  'repair.request': applicationCells<ItemOf<'repair.request'>>(REPAIR_ID,
+    { column: '修复申请日期', key: 'requestedOn' }, { column: '修复理由', key: 'grounds' }),
+  'repair.decision': answerCells<ItemOf<'repair.decision'>>(REPAIR_ID,
+    { column: '修复结果', key: 'outcome', table: REPAIR_OUTCOMES },
     { column: '修复决定日期', key: 'decidedOn' }, { column: '修复决定说明', key: 'reason' })
 }
 

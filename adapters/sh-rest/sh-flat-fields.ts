@@ -41,7 +41,10 @@ function applicationFields<T extends { entryId: string, owner: string }> (
 function answerFields<T extends { entryId: string, owner: string }> (
   id: Named<Key<T>>, outcome: Named<Key<T>, ShCodeTable>, decidedOn: Named<Key<T>>, reason: Named<Key<T>, ShTextField>
 ): FieldsOf<T> {
-  return [{ ...id, type: 'str' }, ...ENTRY_REF, { ...outcome, type: 'code' }, { ...decidedOn, type: 'date' }, { ...reason, type: 'text' }]
+  return [
+    { ...id, type: 'str' }, ...ENTRY_REF,
+    { ...outcome, type: 'code' }, { ...decidedOn, type: 'date' }, { ...reason, type: 'text' }
+  ]
 }
 
 const OBJECTION_NO = { native: 'objectionNo', key: 'objectionId' } as const
@@ -82,7 +85,9 @@ function nativeValue (f: ShFlatField, value: unknown, at: string): unknown {
 }
 
 /** A flat contract item (already checked against its schema) → its native record. */
-export function flatToNative (recordType: ShRecordType, fields: readonly ShFlatField[], item: object, at: string): ShRecord {
+export function flatToNative (
+  recordType: ShRecordType, fields: readonly ShFlatField[], item: object, at: string
+): ShRecord {
   const values: Readonly<Record<string, unknown>> = { ...item }
   const out: Record<string, unknown> = { recordType }
   for (const f of fields) {

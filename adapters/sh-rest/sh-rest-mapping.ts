@@ -9,7 +9,9 @@ import { AdapterError } from '../types.js'
 import type { NativeKind } from '../native-kinds.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
-import type { ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShMeasure, ShRecord, ShRecordType } from './sh-rest-native.js'
+import type {
+  ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShMeasure, ShRecord, ShRecordType
+} from './sh-rest-native.js'
 import { flatFromNative, flatToNative, isShFlat, SH_FLAT_FIELDS } from './sh-flat-fields.js'
 import { subjectFromNative, subjectToNative } from './sh-rest-subject.js'
 

@@ -19,7 +19,9 @@ export function createPool (databaseUrl: string, schema: string, max = 10): pg.P
  * Runs `fn` in one transaction: committed if it returns, rolled back if it throws. `begin` opens it,
  * for a transaction that needs another isolation level or access mode than the default.
  */
-export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+export async function inTransaction<T> (
+  pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'
+): Promise<T> {
   const client = await pool.connect()
   try {
     await client.query(begin)

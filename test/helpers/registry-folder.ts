@@ -22,7 +22,9 @@ export function registryFolder (t: Teardown, prefix: string): RegistryFolder {
   return {
     dir,
     folder,
-    write: (file, value) => { writeFileSync(join(folder, file), typeof value === 'string' ? value : JSON.stringify(value)) },
+    write: (file, value) => {
+      writeFileSync(join(folder, file), typeof value === 'string' ? value : JSON.stringify(value))
+    },
     reset: () => { for (const f of readdirSync(folder)) rmSync(join(folder, f)) }
   }
 }

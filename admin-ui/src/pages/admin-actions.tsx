@@ -16,7 +16,8 @@ const labels = {
 function AdminActionsPage () {
   const t = usePageLabels(labels)
   const [before, setBefore] = useState<string | undefined>(undefined)
-  const page = useLoad(async () => await api<AdminActionPageV1>(`/v1/admin/actions${query({ before, limit: 100 })}`), before ?? '')
+  const page = useLoad(
+    async () => await api<AdminActionPageV1>(`/v1/admin/actions${query({ before, limit: 100 })}`), before ?? '')
   return (
     <div>
       <header class='page-head'><h1>{t('heading')}</h1><button type='button' onClick={() => { page.reload() }}>{t('refresh')}</button></header>

@@ -23,7 +23,9 @@ function MessagesPage () {
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<typeof FIELDS[number], string>
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
-  const result = useLoad(async () => await api<MessageSearchV1>(`/v1/admin/messages${query({ ...filters, before, limit: 50 })}`), `${hash}|${before ?? ''}`)
+  const result = useLoad(
+    async () => await api<MessageSearchV1>(`/v1/admin/messages${query({ ...filters, before, limit: 50 })}`),
+    `${hash}|${before ?? ''}`)
   const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
   return (
     <div>

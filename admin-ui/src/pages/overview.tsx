@@ -111,7 +111,8 @@ export function DeadDeliveries ({ session, t, platform }: { session: Session, t:
 function OverviewPage ({ session }: PageProps) {
   const t = usePageLabels(labels)
   const [minutes, setMinutes] = useState(60)
-  const overview = useLoad(async () => await api<OverviewV1>(`/v1/admin/overview?minutes=${minutes}`), String(minutes), 15_000)
+  const overview = useLoad(
+    async () => await api<OverviewV1>(`/v1/admin/overview?minutes=${minutes}`), String(minutes), 15_000)
   const o = overview.data
   return (
     <div>
