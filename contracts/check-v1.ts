@@ -80,13 +80,18 @@ export const CheckMeasureBasisV1 = Type.Object({
 }, { title: 'CheckMeasureBasisV1', additionalProperties: false })
 export type CheckMeasureBasisV1 = Static<typeof CheckMeasureBasisV1>
 
-/** A measure of the measures list that bears on the decision asked about. */
-export const CheckMeasureV1 = Type.Object({
+/** A measure as the measures list describes it: what both a full and a verification answer show of it. */
+const measureOfList = {
   code: Type.String(),
   name: Type.Object({ zh: Type.String(), en: Type.String() }),
   kind: Type.Union([Type.Literal('mandatory'), Type.Literal('recommended')]),
   legalBasis: Type.String(),
-  appliedBy: Type.String({ description: 'Kind of department that applies it' }),
+  appliedBy: Type.String({ description: 'Kind of department that applies it' })
+}
+
+/** A measure of the measures list that bears on the decision asked about. */
+export const CheckMeasureV1 = Type.Object({
+  ...measureOfList,
   entries: Type.Array(Type.String(), { description: 'owner:entryId of each entry calling for it' }),
   applies: Type.Boolean({ description: 'False when every entry calling for it is suspended, not yet in force (pending) or information only here' }),
   notes: Type.Array(Type.String(), { description: 'Why it does not apply for some entries' }),
@@ -129,14 +134,19 @@ const CheckCoverageV1 = Type.Array(Type.Object({
   lastReceivedAt: Type.Union([Type.String(), Type.Null()])
 }, { additionalProperties: false }), { description: '"No entry" is not "clean" where a source has sent nothing' })
 
-/** The answer a check gets, without its receipt: what the receipt's `answered.digest` covers. */
-export const CheckAnswerBodyV1 = Type.Object({
+/** Who checked whom, when and why: how both a full and a verification answer begin. */
+const answerHead = {
   checkId: Type.String(),
   checkedAt: InstantV1,
   asker: CheckAskerV1,
   purpose: Type.String(),
   decisionType: Type.String(),
-  subject: CheckSubjectV1,
+  subject: CheckSubjectV1
+}
+
+/** The answer a check gets, without its receipt: what the receipt's `answered.digest` covers. */
+export const CheckAnswerBodyV1 = Type.Object({
+  ...answerHead,
   mode: Type.Literal('full'),
   summary: Type.Object({
     black: Type.Integer(),
@@ -157,11 +167,7 @@ export type CheckAnswerBodyV1 = Static<typeof CheckAnswerBodyV1>
 
 /** A measure as a verification answer gives it: no entry, only the owners to contact. */
 export const CheckVerifiedMeasureV1 = Type.Object({
-  code: Type.String(),
-  name: Type.Object({ zh: Type.String(), en: Type.String() }),
-  kind: Type.Union([Type.Literal('mandatory'), Type.Literal('recommended')]),
-  legalBasis: Type.String(),
-  appliedBy: Type.String({ description: 'Kind of department that applies it' }),
+  ...measureOfList,
   applies: Type.Boolean(),
   owners: Type.Array(Type.String(), { description: 'Platforms whose entries call for it: whom to contact for the record (with the subject\'s authorisation)' }),
   bases: Type.Array(CheckMeasureBasisV1, { description: 'Per owner: why it binds the asker\'s province, or none' }),
@@ -176,12 +182,7 @@ export type CheckVerifiedMeasureV1 = Static<typeof CheckVerifiedMeasureV1>
  * no measure bears on this decision, not that the subject is on no list.
  */
 export const CheckVerificationBodyV1 = Type.Object({
-  checkId: Type.String(),
-  checkedAt: InstantV1,
-  asker: CheckAskerV1,
-  purpose: Type.String(),
-  decisionType: Type.String(),
-  subject: CheckSubjectV1,
+  ...answerHead,
   mode: Type.Literal('verification'),
   verification: Type.Object({
     requested: Type.Boolean({ description: 'The asker asked for verification itself' }),
@@ -211,15 +212,8 @@ export const CheckVerificationAnswerV1 = Type.Composite([CheckVerificationBodyV1
 })], { $id: 'CheckVerificationAnswerV1', additionalProperties: false })
 export type CheckVerificationAnswerV1 = Static<typeof CheckVerificationAnswerV1>
 
-/**
- * The payload of a check receipt: the gateway's signed statement that this principal checked this
- * subject, for this purpose and decision, at this time, and was answered exactly this. `answered.digest`
- * is the SHA-256 (base64url) of the canonical JSON (keys sorted, no whitespace) of the answer
- * without its `receipt`; the caller recomputes it from the answer it kept.
- */
-export const CheckReceiptClaimsV1 = Type.Object({
-  iss: Type.Literal('YRD'),
-  iat: Type.Integer(),
+/** The check as its receipt signs it (and a stored check shows it): who checked whom, when, why and how. */
+const checkSigned = {
   checkId: Type.String(),
   checkedAt: InstantV1,
   asker: Type.Object({
@@ -231,7 +225,19 @@ export const CheckReceiptClaimsV1 = Type.Object({
   purpose: Type.String(),
   decisionType: Type.String(),
   subject: Type.Object({ masked: Type.String(), kind: Type.String() }),
-  mode: Type.Optional(CheckModeV1),
+  mode: Type.Optional(CheckModeV1)
+}
+
+/**
+ * The payload of a check receipt: the gateway's signed statement that this principal checked this
+ * subject, for this purpose and decision, at this time, and was answered exactly this. `answered.digest`
+ * is the SHA-256 (base64url) of the canonical JSON (keys sorted, no whitespace) of the answer
+ * without its `receipt`; the caller recomputes it from the answer it kept.
+ */
+export const CheckReceiptClaimsV1 = Type.Object({
+  iss: Type.Literal('YRD'),
+  iat: Type.Integer(),
+  ...checkSigned,
   answered: Type.Object({
     entries: Type.Optional(Type.Array(Type.Object({ owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String() }), {
       description: 'Full mode only: a verification receipt names no entry'
@@ -290,18 +296,7 @@ export type CheckStatsV1 = Static<typeof CheckStatsV1>
 
 /** Answer to `GET /v1/checks/{id}`: a stored check, as evidence (no entry content). */
 export const CheckRecordV1 = Type.Object({
-  checkId: Type.String(),
-  checkedAt: InstantV1,
-  asker: Type.Object({
-    principal: Type.String(),
-    role: Type.String(),
-    platform: Type.String(),
-    department: Type.Union([Type.String(), Type.Null()])
-  }),
-  purpose: Type.String(),
-  decisionType: Type.String(),
-  subject: Type.Object({ masked: Type.String(), kind: Type.String() }),
-  mode: Type.Optional(CheckModeV1),
+  ...checkSigned,
   answered: Type.Unknown({ description: 'As signed in the receipt: entries (owner, entryId, version, status, listType), measures, contradictions, asResponsiblePerson (entries found through a role, with the roles, and their measures), digest' }),
   receipt: Type.Union([Type.String(), Type.Null()], {
     description: 'The signed receipt. null for a check stored before identifier digests were keyed, read by anyone but the principal that checked: ' +

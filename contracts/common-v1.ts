@@ -43,3 +43,9 @@ export const MeasureCodeV1 = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
   description: 'Code of a measure in the measures list'
 })
+
+/**
+ * The entry an application about it (objection, credit repair) or the owner's answer is about: the
+ * properties such an item carries after its own id.
+ */
+export const EntryRefV1 = { entryId: LocalIdV1, owner: PlatformIdV1 }

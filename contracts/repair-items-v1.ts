@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { DateV1, LocalIdV1, PlatformIdV1, TextV1 } from './common-v1.js'
+import { DateV1, EntryRefV1, LocalIdV1, TextV1 } from './common-v1.js'
 
 /**
  * `repair.request` item: a subject applied for credit repair (信用修复) of an entry at the platform
@@ -10,8 +10,7 @@ import { DateV1, LocalIdV1, PlatformIdV1, TextV1 } from './common-v1.js'
  */
 export const RepairRequestItemV1 = Type.Object({
   repairId: LocalIdV1,
-  entryId: LocalIdV1,
-  owner: PlatformIdV1,
+  ...EntryRefV1,
   requestedOn: DateV1,
   grounds: TextV1(4000, 'How the subject corrected the conduct and removed its effects (纠正失信行为、消除不良影响)')
 }, { $id: 'RepairRequestItemV1', additionalProperties: false })
@@ -25,8 +24,7 @@ export type RepairRequestItemV1 = Static<typeof RepairRequestItemV1>
  */
 export const RepairDecisionItemV1 = Type.Object({
   repairId: LocalIdV1,
-  entryId: LocalIdV1,
-  owner: PlatformIdV1,
+  ...EntryRefV1,
   outcome: Type.Union([Type.Literal('granted'), Type.Literal('refused')]),
   decidedOn: DateV1,
   reason: TextV1(4000, 'Why the repair was granted or refused')

@@ -75,12 +75,40 @@ const department = (prefix: string): readonly FieldSpec[] => [
   { code: `${prefix}DM`, key: 'code', type: 'text', max: 64, optional: true }
 ]
 
+/** The entry a record is about and the platform that owns it. */
+const ENTRY_REF: readonly FieldSpec[] = [
+  { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
+  { code: 'SJLY', key: 'owner', type: 'text', max: 16 }
+]
+
+const OBJECTION_NO: FieldSpec = { code: 'YYBH', key: 'objectionId', type: 'text', max: 64 }
+const REPAIR_NO: FieldSpec = { code: 'XFBH', key: 'repairId', type: 'text', max: 64 }
+
+/**
+ * An application about an entry, forwarded to its owner (异议申请, 信用修复申请): its number, the
+ * entry, the date it was lodged (SQRQ) and its grounds. Each kind names these in its own words.
+ */
+const applicationFields = (id: FieldSpec, lodgedOn: string, groundsCode: string): readonly FieldSpec[] => [
+  id,
+  ...ENTRY_REF,
+  { code: 'SQRQ', key: lodgedOn, type: 'date' },
+  { code: groundsCode, key: 'grounds', type: 'text', max: 4000 }
+]
+
+/** The owner's answer to such an application: its number, the entry, 处理结果, 处理日期 and 处理说明. */
+const answerFields = (id: FieldSpec, outcomes: CodeTable, decidedOn: string, reason: string): readonly FieldSpec[] => [
+  id,
+  ...ENTRY_REF,
+  { code: 'CLJG', key: 'outcome', type: 'enum', table: outcomes },
+  { code: 'CLRQ', key: decidedOn, type: 'date' },
+  { code: 'CLSM', key: reason, type: 'text', max: 4000 }
+]
+
 /** The record layout of each message type. */
 export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> = {
   // 名单发布: the entry in full, 国办发〔2020〕49号 (八).
   'list.upsert': [
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    ...ENTRY_REF,
     { code: 'BBH', key: 'version', type: 'int' },
     { code: 'MDLX', key: 'listType', type: 'enum', table: LIST_TYPE_CODES },
     { code: 'MDDM', key: 'listCode', type: 'text', max: 64 },
@@ -100,8 +128,7 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
   ],
   // 名单移出, 国办发〔2020〕49号 (十一).
   'list.remove': [
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    ...ENTRY_REF,
     { code: 'BBH', key: 'version', type: 'int' },
     { code: 'YCYY', key: 'reason', type: 'enum', table: REMOVAL_REASON_CODES },
     { code: 'YCYJ', key: 'basis', type: 'text', max: 2000 },
@@ -111,8 +138,7 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
   'punishment.notice': [
     { code: 'AJBH', key: 'caseId', type: 'text', max: 64 },
     { code: 'JCLX', key: 'mode', type: 'enum', table: MODE_CODES },
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
+    ...ENTRY_REF,
     { code: '', key: 'initiatingDepartment', type: 'flat', fields: department('FQBM') },
     { code: 'XYZT', key: 'subject', type: 'group', fields: SUBJECT },
     { code: 'CSLB', key: 'measures', type: 'code-list', item: 'CSDM', max: 64 },
@@ -131,40 +157,16 @@ export const RECORD_FIELDS: Readonly<Record<NativeKind, readonly FieldSpec[]>> =
     { code: 'LY', key: 'reason', type: 'text', max: 2000, optional: true }
   ],
   // 异议申请, 国发〔2016〕33号 (二十二).
-  'objection.open': [
-    { code: 'YYBH', key: 'objectionId', type: 'text', max: 64 },
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
-    { code: 'SQRQ', key: 'lodgedOn', type: 'date' },
-    { code: 'YYNR', key: 'grounds', type: 'text', max: 4000 }
-  ],
+  'objection.open': applicationFields(OBJECTION_NO, 'lodgedOn', 'YYNR'),
   // 异议处理结果.
   'objection.resolve': [
-    { code: 'YYBH', key: 'objectionId', type: 'text', max: 64 },
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
-    { code: 'CLJG', key: 'outcome', type: 'enum', table: RESOLUTION_CODES },
-    { code: 'CLRQ', key: 'resolvedOn', type: 'date' },
-    { code: 'CLSM', key: 'explanation', type: 'text', max: 4000 },
+    ...answerFields(OBJECTION_NO, RESOLUTION_CODES, 'resolvedOn', 'explanation'),
     { code: 'GZBBH', key: 'correctedVersion', type: 'int', optional: true }
   ],
   // 信用修复申请 (assumed), forwarded to the entry's owner, 国办发〔2020〕49号 (十二).
-  'repair.request': [
-    { code: 'XFBH', key: 'repairId', type: 'text', max: 64 },
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
-    { code: 'SQRQ', key: 'requestedOn', type: 'date' },
-    { code: 'XFLY', key: 'grounds', type: 'text', max: 4000 }
-  ],
+  'repair.request': applicationFields(REPAIR_NO, 'requestedOn', 'XFLY'),
   // 信用修复决定 (assumed): the owner grants or refuses, 国办发〔2020〕49号 (十一).
-  'repair.decision': [
-    { code: 'XFBH', key: 'repairId', type: 'text', max: 64 },
-    { code: 'TMBH', key: 'entryId', type: 'text', max: 64 },
-    { code: 'SJLY', key: 'owner', type: 'text', max: 16 },
-    { code: 'CLJG', key: 'outcome', type: 'enum', table: REPAIR_OUTCOME_CODES },
-    { code: 'CLRQ', key: 'decidedOn', type: 'date' },
-    { code: 'CLSM', key: 'reason', type: 'text', max: 4000 }
-  ],
+  'repair.decision': answerFields(REPAIR_NO, REPAIR_OUTCOME_CODES, 'decidedOn', 'reason'),
   // 网关通知: issued by the gateway only (催办、纠错、核查结果).
   'gateway.notice': [
     { code: 'TZBH', key: 'noticeId', type: 'text', max: 64 },

@@ -1,20 +1,18 @@
 import type { EnvelopeKindV1, ItemOf } from '../../contracts/envelope-v1.js'
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
-import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
-import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { AdapterError } from '../types.js'
 import {
-  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES, OBJECTION_OUTCOMES,
-  REMOVAL_REASONS, REPAIR_OUTCOMES, SEVERE_CATEGORIES, YES_NO
+  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES,
+  SEVERE_CATEGORIES, YES_NO
 } from './js-batch-codes.js'
 import type { JsRow } from './js-batch-columns.js'
 import { JsRowReader } from './js-row-reader.js'
 import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
 import { fieldsOf, subjectFromNative, subjectToNative } from './js-subject-mapping.js'
+import { FLAT_CELLS, isFlat, readFlat, writeFlat, type FlatKind } from './js-flat-cells.js'
 import type { NativeKind } from '../native-kinds.js'
 
 /** A contract item of any kind together with its kind. */
@@ -22,19 +20,17 @@ export type JsItem = { [K in NativeKind]: { kind: K, item: ItemOf<K> } }[NativeK
 
 type Writer = (w: JsRowWriter, item: unknown) => void
 
-const KEYS: Record<NativeKind, readonly string[]> = {
+const KEYS: Record<Exclude<NativeKind, FlatKind>, readonly string[]> = {
   'list.upsert': ['entryId', 'owner', 'version', 'listType', 'listCode', 'domain', 'severeCategory', 'subject', 'facts', 'legalBasis', 'decision', 'measures', 'exitConditions', 'remedies', 'validFrom', 'validUntil', 'notification', 'repairable'],
-  'list.remove': ['entryId', 'owner', 'version', 'reason', 'basis', 'effectiveOn'],
   'punishment.notice': ['caseId', 'mode', 'entryId', 'owner', 'initiatingDepartment', 'subject', 'measures', 'respondBy', 'feedbackBy', 'note'],
   'punishment.feedback': ['caseId', 'initiator', 'department', 'outcome', 'measure', 'appliedOn', 'reason'],
-  'objection.open': ['objectionId', 'entryId', 'owner', 'lodgedOn', 'grounds'],
-  'objection.resolve': ['objectionId', 'entryId', 'owner', 'outcome', 'resolvedOn', 'explanation', 'correctedVersion'],
-  'gateway.notice': ['noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome', 'measures', 'dueOn', 'text'],
-  'repair.request': ['repairId', 'entryId', 'owner', 'requestedOn', 'grounds'],
-  'repair.decision': ['repairId', 'entryId', 'owner', 'outcome', 'decidedOn', 'reason']
+  'gateway.notice': [
+    'noticeId', 'noticeType', 'caseId', 'initiator', 'entryId', 'owner', 'objectionId', 'checkId', 'outcome',
+    'measures', 'dueOn', 'text'
+  ]
 }
 
-const WRITERS: Record<NativeKind, Writer> = {
+const WRITERS: Record<Exclude<NativeKind, FlatKind>, Writer> = {
   'list.upsert': (w, value) => {
     const i = fieldsOf('item', value, KEYS['list.upsert'])
     w.text('名单编号', 'entryId', i.entryId)
@@ -74,15 +70,6 @@ const WRITERS: Record<NativeKind, Writer> = {
     if (typeof i.repairable !== 'boolean') throw new AdapterError('repairable must be a boolean', { retryable: false })
     w.code('可否修复', YES_NO, 'repairable', i.repairable)
   },
-  'list.remove': (w, value) => {
-    const i = fieldsOf('item', value, KEYS['list.remove'])
-    w.text('名单编号', 'entryId', i.entryId)
-    w.text('名单归属平台', 'owner', i.owner)
-    w.int('版本号', 'version', i.version)
-    w.code('移出原因', REMOVAL_REASONS, 'reason', i.reason)
-    w.text('移出依据', 'basis', i.basis)
-    w.date('移出日期', 'effectiveOn', i.effectiveOn)
-  },
   'punishment.notice': (w, value) => {
     const i = fieldsOf('item', value, KEYS['punishment.notice'])
     w.text('案件编号', 'caseId', i.caseId)
@@ -110,24 +97,6 @@ const WRITERS: Record<NativeKind, Writer> = {
     w.date('执行日期', 'appliedOn', i.appliedOn, true)
     w.text('反馈说明', 'reason', i.reason, true)
   },
-  'objection.open': (w, value) => {
-    const i = fieldsOf('item', value, KEYS['objection.open'])
-    w.text('异议编号', 'objectionId', i.objectionId)
-    w.text('名单编号', 'entryId', i.entryId)
-    w.text('名单归属平台', 'owner', i.owner)
-    w.date('异议提出日期', 'lodgedOn', i.lodgedOn)
-    w.text('异议理由', 'grounds', i.grounds)
-  },
-  'objection.resolve': (w, value) => {
-    const i = fieldsOf('item', value, KEYS['objection.resolve'])
-    w.text('异议编号', 'objectionId', i.objectionId)
-    w.text('名单编号', 'entryId', i.entryId)
-    w.text('名单归属平台', 'owner', i.owner)
-    w.code('处理结果', OBJECTION_OUTCOMES, 'outcome', i.outcome)
-    w.date('处理日期', 'resolvedOn', i.resolvedOn)
-    w.text('处理说明', 'explanation', i.explanation)
-    w.int('更正版本号', 'correctedVersion', i.correctedVersion, true)
-  },
   'gateway.notice': (w, value) => {
     const i = fieldsOf('item', value, KEYS['gateway.notice'])
     w.text('通知编号', 'noticeId', i.noticeId)
@@ -144,23 +113,6 @@ const WRITERS: Record<NativeKind, Writer> = {
     if (measures !== undefined) w.nested('惩戒措施', 'measures', measures.map((code, n) => [w.part(`measures[${n}]`, code)]), NONE_MARKER)
     w.date('办理期限', 'dueOn', i.dueOn, true)
     w.text('通知内容', 'text', i.text)
-  },
-  'repair.request': (w, value) => {
-    const i = fieldsOf('item', value, KEYS['repair.request'])
-    w.text('修复编号', 'repairId', i.repairId)
-    w.text('名单编号', 'entryId', i.entryId)
-    w.text('名单归属平台', 'owner', i.owner)
-    w.date('修复申请日期', 'requestedOn', i.requestedOn)
-    w.text('修复理由', 'grounds', i.grounds)
-  },
-  'repair.decision': (w, value) => {
-    const i = fieldsOf('item', value, KEYS['repair.decision'])
-    w.text('修复编号', 'repairId', i.repairId)
-    w.text('名单编号', 'entryId', i.entryId)
-    w.text('名单归属平台', 'owner', i.owner)
-    w.code('修复结果', REPAIR_OUTCOMES, 'outcome', i.outcome)
-    w.date('修复决定日期', 'decidedOn', i.decidedOn)
-    w.text('修复决定说明', 'reason', i.reason)
   }
 }
 
@@ -172,7 +124,8 @@ const WRITERS: Record<NativeKind, Writer> = {
 export function toNative (kind: EnvelopeKindV1, item: unknown): JsRow {
   const w = new JsRowWriter()
   w.code('数据类型', DATA_TYPES, 'kind', kind)
-  WRITERS[kind](w, item)
+  if (isFlat(kind)) writeFlat(w, FLAT_CELLS[kind], item)
+  else WRITERS[kind](w, item)
   return w.row
 }
 
@@ -223,10 +176,6 @@ function listUpsert (r: JsRowReader): ListUpsertItemV1 {
   return item
 }
 
-function listRemove (r: JsRowReader): ListRemoveItemV1 {
-  return { entryId: r.text('名单编号'), owner: r.text('名单归属平台'), version: r.int('版本号'), reason: r.code('移出原因', REMOVAL_REASONS), basis: r.text('移出依据'), effectiveOn: r.date('移出日期') }
-}
-
 function punishmentNotice (r: JsRowReader): PunishmentNoticeItemV1 {
   const initiatingDepartment: PunishmentNoticeItemV1['initiatingDepartment'] = { name: r.text('发起部门') }
   put(initiatingDepartment, 'code', r.optText('发起部门代码'))
@@ -258,16 +207,6 @@ function punishmentFeedback (r: JsRowReader): PunishmentFeedbackItemV1 {
   return item
 }
 
-function objectionOpen (r: JsRowReader): ObjectionOpenItemV1 {
-  return { objectionId: r.text('异议编号'), entryId: r.text('名单编号'), owner: r.text('名单归属平台'), lodgedOn: r.date('异议提出日期'), grounds: r.text('异议理由') }
-}
-
-function objectionResolve (r: JsRowReader): ObjectionResolveItemV1 {
-  const item: ObjectionResolveItemV1 = { objectionId: r.text('异议编号'), entryId: r.text('名单编号'), owner: r.text('名单归属平台'), outcome: r.code('处理结果', OBJECTION_OUTCOMES), resolvedOn: r.date('处理日期'), explanation: r.text('处理说明') }
-  put(item, 'correctedVersion', r.optInt('更正版本号'))
-  return item
-}
-
 function gatewayNotice (r: JsRowReader): GatewayNoticeItemV1 {
   const item: GatewayNoticeItemV1 = { noticeId: r.text('通知编号'), noticeType: r.code('通知类型', NOTICE_TYPES), text: r.text('通知内容') }
   put(item, 'caseId', r.optText('案件编号'))
@@ -290,14 +229,6 @@ function gatewayNotice (r: JsRowReader): GatewayNoticeItemV1 {
   return item
 }
 
-function repairRequest (r: JsRowReader): RepairRequestItemV1 {
-  return { repairId: r.text('修复编号'), entryId: r.text('名单编号'), owner: r.text('名单归属平台'), requestedOn: r.date('修复申请日期'), grounds: r.text('修复理由') }
-}
-
-function repairDecision (r: JsRowReader): RepairDecisionItemV1 {
-  return { repairId: r.text('修复编号'), entryId: r.text('名单编号'), owner: r.text('名单归属平台'), outcome: r.code('修复结果', REPAIR_OUTCOMES), decidedOn: r.date('修复决定日期'), reason: r.text('修复决定说明') }
-}
-
 /**
  * Translates one native row back into its contract kind and item: what the platform holds, in
  * the contract's shape. Absent optional fields (empty cells) stay absent.
@@ -309,14 +240,14 @@ export function fromNative (row: JsRow): JsItem {
   let result: JsItem
   switch (kind) {
     case 'list.upsert': result = { kind, item: listUpsert(r) }; break
-    case 'list.remove': result = { kind, item: listRemove(r) }; break
+    case 'list.remove': result = { kind, item: readFlat(r, kind) }; break
     case 'punishment.notice': result = { kind, item: punishmentNotice(r) }; break
     case 'punishment.feedback': result = { kind, item: punishmentFeedback(r) }; break
-    case 'objection.open': result = { kind, item: objectionOpen(r) }; break
-    case 'objection.resolve': result = { kind, item: objectionResolve(r) }; break
+    case 'objection.open': result = { kind, item: readFlat(r, kind) }; break
+    case 'objection.resolve': result = { kind, item: readFlat(r, kind) }; break
     case 'gateway.notice': result = { kind, item: gatewayNotice(r) }; break
-    case 'repair.request': result = { kind, item: repairRequest(r) }; break
-    case 'repair.decision': result = { kind, item: repairDecision(r) }; break
+    case 'repair.request': result = { kind, item: readFlat(r, kind) }; break
+    case 'repair.decision': result = { kind, item: readFlat(r, kind) }; break
   }
   r.done()
   return result

@@ -2,17 +2,17 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { TSchema } from '@sinclair/typebox'
 import { ITEM_SCHEMAS, type EnvelopeKindV1, type ItemOf } from '../../contracts/envelope-v1.js'
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
-import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
-import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { AdapterError } from '../types.js'
 import type { NativeKind } from '../native-kinds.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
-import type { ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShListRemoval, ShMeasure, ShObjection, ShObjectionResult, ShRecord, ShRecordType, ShRepairApply, ShRepairResult } from './sh-rest-native.js'
+import type {
+  ShCreditList, ShFeedback, ShGatewayNotice, ShJointPunishNotice, ShMeasure, ShRecord, ShRecordType
+} from './sh-rest-native.js'
+import { flatFromNative, flatToNative, isShFlat, SH_FLAT_FIELDS } from './sh-flat-fields.js'
 import { subjectFromNative, subjectToNative } from './sh-rest-subject.js'
 
 /** A contract item together with its kind. */
@@ -81,18 +81,6 @@ export function listUpsertToNative (e: ListUpsertItemV1, at = 'item'): ShCreditL
   return out
 }
 
-export function listRemoveToNative (e: ListRemoveItemV1, at = 'item'): ShListRemoval {
-  return {
-    recordType: 'listRemoval',
-    recordId: e.entryId,
-    ownerProvince: e.owner,
-    recordVersion: e.version,
-    removeReason: encodeCode('removeReason', e.reason, `${at}.reason`),
-    removeBasis: nativeText(e.basis, 'removeBasis', `${at}.basis`),
-    removeDate: toShDate(e.effectiveOn)
-  }
-}
-
 export function noticeToNative (n: PunishmentNoticeItemV1, at = 'item'): ShJointPunishNotice {
   const out: ShJointPunishNotice = {
     recordType: 'jointPunishNotice',
@@ -127,54 +115,6 @@ export function feedbackToNative (f: PunishmentFeedbackItemV1, at = 'item'): ShF
   return out
 }
 
-export function objectionToNative (o: ObjectionOpenItemV1, at = 'item'): ShObjection {
-  return {
-    recordType: 'objection',
-    objectionNo: o.objectionId,
-    recordId: o.entryId,
-    ownerProvince: o.owner,
-    applyDate: toShDate(o.lodgedOn),
-    objectionReason: nativeText(o.grounds, 'objectionReason', `${at}.grounds`)
-  }
-}
-
-export function objectionResultToNative (o: ObjectionResolveItemV1, at = 'item'): ShObjectionResult {
-  const out: ShObjectionResult = {
-    recordType: 'objectionResult',
-    objectionNo: o.objectionId,
-    recordId: o.entryId,
-    ownerProvince: o.owner,
-    handleResult: encodeCode('handleResult', o.outcome, `${at}.outcome`),
-    handleDate: toShDate(o.resolvedOn),
-    handleOpinion: nativeText(o.explanation, 'handleOpinion', `${at}.explanation`)
-  }
-  if (o.correctedVersion !== undefined) out.newRecordVersion = o.correctedVersion
-  return out
-}
-
-export function repairApplyToNative (r: RepairRequestItemV1, at = 'item'): ShRepairApply {
-  return {
-    recordType: 'repairApply',
-    repairNo: r.repairId,
-    recordId: r.entryId,
-    ownerProvince: r.owner,
-    applyDate: toShDate(r.requestedOn),
-    repairReason: nativeText(r.grounds, 'repairReason', `${at}.grounds`)
-  }
-}
-
-export function repairResultToNative (r: RepairDecisionItemV1, at = 'item'): ShRepairResult {
-  return {
-    recordType: 'repairResult',
-    repairNo: r.repairId,
-    recordId: r.entryId,
-    ownerProvince: r.owner,
-    repairResult: encodeCode('repairResult', r.outcome, `${at}.outcome`),
-    handleDate: toShDate(r.decidedOn),
-    repairOpinion: nativeText(r.reason, 'repairOpinion', `${at}.reason`)
-  }
-}
-
 export function gatewayNoticeToNative (n: GatewayNoticeItemV1, at = 'item'): ShGatewayNotice {
   const out: ShGatewayNotice = {
     recordType: 'gatewayNotice',
@@ -201,16 +141,12 @@ export function gatewayNoticeToNative (n: GatewayNoticeItemV1, at = 'item'): ShG
  */
 export function toNative (kind: NativeKind, item: unknown, at = 'item'): ShRecord {
   assertContract(kind, item, at)
+  if (isShFlat(kind)) return flatToNative(SH_RECORD_TYPES[kind], SH_FLAT_FIELDS[kind], item as object, at)
   switch (kind) {
     case 'list.upsert': return listUpsertToNative(item as ListUpsertItemV1, at)
-    case 'list.remove': return listRemoveToNative(item as ListRemoveItemV1, at)
     case 'punishment.notice': return noticeToNative(item as PunishmentNoticeItemV1, at)
     case 'punishment.feedback': return feedbackToNative(item as PunishmentFeedbackItemV1, at)
-    case 'objection.open': return objectionToNative(item as ObjectionOpenItemV1, at)
-    case 'objection.resolve': return objectionResultToNative(item as ObjectionResolveItemV1, at)
     case 'gateway.notice': return gatewayNoticeToNative(item as GatewayNoticeItemV1, at)
-    case 'repair.request': return repairApplyToNative(item as RepairRequestItemV1, at)
-    case 'repair.decision': return repairResultToNative(item as RepairDecisionItemV1, at)
   }
 }
 
@@ -260,17 +196,6 @@ function listUpsertFromNative (r: ShRecordReader): ListUpsertItemV1 {
   return e
 }
 
-function listRemoveFromNative (r: ShRecordReader): ListRemoveItemV1 {
-  return {
-    entryId: r.str('recordId'),
-    owner: r.str('ownerProvince'),
-    version: r.int('recordVersion'),
-    reason: decodeCode('removeReason', r.str('removeReason'), `${r.at}.removeReason`),
-    basis: nativeText(r.str('removeBasis'), 'removeBasis', `${r.at}.removeBasis`),
-    effectiveOn: r.date('removeDate')
-  }
-}
-
 function noticeFromNative (r: ShRecordReader): PunishmentNoticeItemV1 {
   const n: PunishmentNoticeItemV1 = {
     caseId: r.str('caseNo'),
@@ -308,51 +233,6 @@ function feedbackFromNative (r: ShRecordReader): PunishmentFeedbackItemV1 {
   return f
 }
 
-function objectionFromNative (r: ShRecordReader): ObjectionOpenItemV1 {
-  return {
-    objectionId: r.str('objectionNo'),
-    entryId: r.str('recordId'),
-    owner: r.str('ownerProvince'),
-    lodgedOn: r.date('applyDate'),
-    grounds: nativeText(r.str('objectionReason'), 'objectionReason', `${r.at}.objectionReason`)
-  }
-}
-
-function objectionResultFromNative (r: ShRecordReader): ObjectionResolveItemV1 {
-  const o: ObjectionResolveItemV1 = {
-    objectionId: r.str('objectionNo'),
-    entryId: r.str('recordId'),
-    owner: r.str('ownerProvince'),
-    outcome: decodeCode('handleResult', r.str('handleResult'), `${r.at}.handleResult`),
-    resolvedOn: r.date('handleDate'),
-    explanation: nativeText(r.str('handleOpinion'), 'handleOpinion', `${r.at}.handleOpinion`)
-  }
-  const corrected = r.optInt('newRecordVersion')
-  if (corrected !== undefined) o.correctedVersion = corrected
-  return o
-}
-
-function repairApplyFromNative (r: ShRecordReader): RepairRequestItemV1 {
-  return {
-    repairId: r.str('repairNo'),
-    entryId: r.str('recordId'),
-    owner: r.str('ownerProvince'),
-    requestedOn: r.date('applyDate'),
-    grounds: nativeText(r.str('repairReason'), 'repairReason', `${r.at}.repairReason`)
-  }
-}
-
-function repairResultFromNative (r: ShRecordReader): RepairDecisionItemV1 {
-  return {
-    repairId: r.str('repairNo'),
-    entryId: r.str('recordId'),
-    owner: r.str('ownerProvince'),
-    outcome: decodeCode('repairResult', r.str('repairResult'), `${r.at}.repairResult`),
-    decidedOn: r.date('handleDate'),
-    reason: nativeText(r.str('repairOpinion'), 'repairOpinion', `${r.at}.repairOpinion`)
-  }
-}
-
 function gatewayNoticeFromNative (r: ShRecordReader): GatewayNoticeItemV1 {
   const n: GatewayNoticeItemV1 = {
     noticeId: r.str('noticeNo'),
@@ -383,14 +263,14 @@ function readItem (r: ShRecordReader): ShContractItem {
   const type = r.str('recordType')
   switch (type) {
     case 'creditList': return { kind: 'list.upsert', item: listUpsertFromNative(r) }
-    case 'listRemoval': return { kind: 'list.remove', item: listRemoveFromNative(r) }
+    case 'listRemoval': return { kind: 'list.remove', item: flatFromNative(r, 'list.remove') }
     case 'jointPunishNotice': return { kind: 'punishment.notice', item: noticeFromNative(r) }
     case 'feedback': return { kind: 'punishment.feedback', item: feedbackFromNative(r) }
-    case 'objection': return { kind: 'objection.open', item: objectionFromNative(r) }
-    case 'objectionResult': return { kind: 'objection.resolve', item: objectionResultFromNative(r) }
+    case 'objection': return { kind: 'objection.open', item: flatFromNative(r, 'objection.open') }
+    case 'objectionResult': return { kind: 'objection.resolve', item: flatFromNative(r, 'objection.resolve') }
     case 'gatewayNotice': return { kind: 'gateway.notice', item: gatewayNoticeFromNative(r) }
-    case 'repairApply': return { kind: 'repair.request', item: repairApplyFromNative(r) }
-    case 'repairResult': return { kind: 'repair.decision', item: repairResultFromNative(r) }
+    case 'repairApply': return { kind: 'repair.request', item: flatFromNative(r, 'repair.request') }
+    case 'repairResult': return { kind: 'repair.decision', item: flatFromNative(r, 'repair.decision') }
     default: throw new AdapterError(`${r.at}.recordType: unknown record type`, { retryable: false })
   }
 }

@@ -1,14 +1,8 @@
 /** The dashboard's one way to the gateway: same origin, the session cookie, the CSRF token on state changes. */
+import type { SessionV1 } from '../../contracts/admin-v1.js'
 
-export type Role = 'admin' | 'operator' | 'auditor' | 'platform'
-
-export interface Session {
-  principal: string
-  roles: Role[]
-  via: 'session' | 'bearer'
-  csrfToken: string | null
-  expiresAt: string | null
-}
+export type Session = SessionV1
+export type Role = SessionV1['roles'][number]
 
 export class ApiError extends Error {
   constructor (readonly status: number, readonly code: string, detail: string) {

@@ -13,10 +13,9 @@ import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
 import { recordQuery } from '../ledger/query-log.js'
 import type { SubjectDigests } from '../privacy/subject-digests.js'
-import { currentEntries, type CurrentEntryRow } from '../subjects/subject-entries.js'
+import { currentEntries, entryHead, type CurrentEntryRow } from '../subjects/subject-entries.js'
 import { personMeasureCodes } from '../subjects/person-measures.js'
 import { responsibleEntries, type ResponsibleEntryRow } from '../subjects/responsible-entries.js'
-import { shownStatus } from '../subjects/entry-status.js'
 import { subjectFlags } from '../subjects/subject-flags.js'
 import { classifySubjectId } from '../subjects/subject-routes.js'
 import { chinaToday } from '../coordination/case-deadlines.js'
@@ -51,13 +50,7 @@ function summarise (r: CurrentEntryRow, today: string): CheckEntryV1 {
   const d = r.data as Partial<ListUpsertItemV1>
   const person = d.subject?.type === 'person'
   return {
-    owner: r.owner,
-    entryId: r.entry_id,
-    version: r.version,
-    listType: r.list_type,
-    listCode: r.list_code,
-    domain: r.domain,
-    status: shownStatus(r.status, d, today),
+    ...entryHead(r, today),
     // A person's name is personal information too: shown only as its first character.
     subjectName: person ? `${Array.from(d.subject?.name ?? '')[0] ?? ''}**` : d.subject?.name ?? '',
     authority: d.decision?.authority ?? '',

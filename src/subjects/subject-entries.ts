@@ -5,7 +5,7 @@ import { recordQuery } from '../ledger/query-log.js'
 import { maskIdNumber } from '../identifiers/mask.js'
 import { maskIdNumbersDeep } from '../privacy/mask-entry.js'
 import { chinaToday } from '../coordination/case-deadlines.js'
-import { shownStatus } from './entry-status.js'
+import { shownStatus, type ShownEntryStatus } from './entry-status.js'
 import { subjectFlags } from './subject-flags.js'
 import type { Registries } from '../../config/registry-schema.js'
 import { personMeasureCodes } from './person-measures.js'
@@ -23,6 +23,29 @@ export interface SubjectQuery {
 
 /** One current entry row of a subject. */
 export interface CurrentEntryRow { owner: string, entry_id: string, version: number, list_type: string, list_code: string, domain: string, status: 'active' | 'suspended', updated_at: Date, data: unknown }
+
+/** How every view of a current entry (the subject's entries, a check's summary) begins: its name and today's status. */
+export interface EntryHead {
+  owner: string
+  entryId: string
+  version: number
+  listType: string
+  listCode: string
+  domain: string
+  status: ShownEntryStatus
+}
+
+export function entryHead (r: CurrentEntryRow, today: string): EntryHead {
+  return {
+    owner: r.owner,
+    entryId: r.entry_id,
+    version: r.version,
+    listType: r.list_type,
+    listCode: r.list_code,
+    domain: r.domain,
+    status: shownStatus(r.status, r.data, today)
+  }
+}
 
 /**
  * The current (not removed) entries of one subject, in (owner, entryId) order, and when each
@@ -62,13 +85,7 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
     })
     const today = chinaToday(at)
     const shown = (r: CurrentEntryRow): SubjectEntriesV1['entries'][number] => ({
-      owner: r.owner,
-      entryId: r.entry_id,
-      version: r.version,
-      listType: r.list_type,
-      listCode: r.list_code,
-      domain: r.domain,
-      status: shownStatus(r.status, r.data, today),
+      ...entryHead(r, today),
       updatedAt: r.updated_at.toISOString(),
       entry: maskIdNumbersDeep(r.data)
     })

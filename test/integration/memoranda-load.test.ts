@@ -1,34 +1,18 @@
 import t from 'tap'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
 import { loadRegistries } from '../../config/load-registries.js'
 import { expectConfigError } from '../helpers/config-error-expectation.js'
+import { registryFolder, validBlackListType, validMeasure } from '../helpers/registry-folder.js'
 
 t.test('浙政办发〔2021〕29号 (五) 第26项: a memorandum that does not hold together stops start-up, naming the file and the field', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gwmemo-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const folder = join(dir, 'registries')
+  const { dir, folder, write, reset } = registryFolder(t, 'gwmemo-')
   mkdirSync(folder)
-  const measure = { code: 'm1', name: { zh: '措施', en: 'Measure' }, kind: 'mandatory', effect: 'punitive', legalBasis: '国发〔2016〕33号 (二十)', appliedBy: 'finance' }
-  const black = {
-    code: 'b1',
-    name: { zh: '黑名单', en: 'Black' },
-    listType: 'black',
-    domain: 'tourism',
-    legalBasis: '国发〔2016〕33号 (九)',
-    severeCategory: 'market-order',
-    exit: { minimumMonths: 12, maximumMonths: 36, conditions: '期满移出' },
-    repairable: true,
-    objection: { measuresContinueDuringObjection: false },
-    defaultMeasures: ['m1']
-  }
+  const measure = validMeasure
+  const black = validBlackListType('tourism', 'market-order')
   const memo = { code: 'memo1', name: { zh: '备忘录', en: 'Memorandum' }, domains: ['tourism'], signatories: ['SH', 'ZJ'], listCodes: ['sh1'], measures: ['sh-m'], legalBasis: '浙政办发〔2021〕29号 (五)' }
   const national = { id: 'national', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [black], measures: [measure] }
   const sh = { id: 'SH', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [{ ...black, code: 'sh1', defaultMeasures: ['sh-m'] }], measures: [{ ...measure, code: 'sh-m' }], memoranda: [memo] }
   const zj = { id: 'ZJ', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [{ ...black, code: 'zj1', domain: 'ecology', defaultMeasures: ['zj-m'] }], measures: [{ ...measure, code: 'zj-m' }] }
-  const write = (file: string, value: unknown): void => { writeFileSync(join(folder, file), JSON.stringify(value)) }
-  const reset = (): void => { for (const f of readdirSync(folder)) rmSync(join(folder, f)) }
 
   write('national.json', national)
   write('SH.json', sh)

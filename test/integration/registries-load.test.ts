@@ -1,6 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { TypeGuard, type TSchema } from '@sinclair/typebox'
 import { loadRegistries } from '../../config/load-registries.js'
@@ -8,6 +7,7 @@ import { defaultConfigDir, ConfigError } from '../../config/load-config.js'
 import { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { expectConfigError } from '../helpers/config-error-expectation.js'
+import { registryFolder, validBlackListType, validMeasure } from '../helpers/registry-folder.js'
 
 /** Field paths of a contract, dot-separated, arrays transparent. */
 function fieldsOf (schema: TSchema, prefix = ''): string[] {
@@ -59,29 +59,14 @@ t.test('every code the sample entries use resolves', async (t) => {
 })
 
 t.test('a registry that does not validate names the file and the field', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gwreg-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const folder = join(dir, 'registries')
+  const { dir, folder, write, reset } = registryFolder(t, 'gwreg-')
   t.throws(() => loadRegistries(dir), ConfigError, 'folder missing')
   mkdirSync(folder)
-  const measure = { code: 'm1', name: { zh: '措施', en: 'Measure' }, kind: 'mandatory', effect: 'punitive', legalBasis: '国发〔2016〕33号 (二十)', appliedBy: 'finance' }
-  const black = {
-    code: 'b1',
-    name: { zh: '黑名单', en: 'Black' },
-    listType: 'black',
-    domain: 'food-drug',
-    legalBasis: '国发〔2016〕33号 (九)',
-    severeCategory: 'health-safety',
-    exit: { minimumMonths: 12, maximumMonths: 36, conditions: '期满移出' },
-    repairable: true,
-    objection: { measuresContinueDuringObjection: false },
-    defaultMeasures: ['m1']
-  }
+  const measure = validMeasure
+  const black = validBlackListType('food-drug', 'health-safety')
   const item = { field: 'subject.name', name: { zh: '主体名称', en: 'Subject name' }, legalBasis: '国办发〔2020〕49号 (三)', share: 'all-platforms', publish: 'public' }
   const national = { id: 'national', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', catalogue: [item], listTypes: [black], measures: [measure] }
   const sh = { id: 'SH', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [{ ...black, code: 'sh1' }], measures: [{ ...measure, code: 'sh-m' }] }
-  const write = (file: string, value: unknown): void => { writeFileSync(join(folder, file), typeof value === 'string' ? value : JSON.stringify(value)) }
-  const reset = (): void => { for (const f of readdirSync(folder)) rmSync(join(folder, f)) }
   const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadRegistries(dir), field, fileEnd, what) }
   expectError('', 'national.json', 'no national base')
   const cases: Array<[string, unknown, unknown, string, string]> = [

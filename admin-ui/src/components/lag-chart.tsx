@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'preact/hooks'
 import UPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import type { OverviewV1 } from '../../../contracts/admin-v1.js'
 
-export interface LagPoint { t: number, platform: string, avgSeconds: number, maxSeconds: number, delivered: number }
+export type LagPoint = OverviewV1['lag']['points'][number]
 
 const COLOURS = ['#1f6feb', '#d97706', '#16a34a', '#c026d3', '#dc2626', '#0891b2']
 

@@ -6,8 +6,7 @@ import { ChainStatus } from '../components/chain-status'
 import { ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import type { PageDef } from './page'
-
-interface ActionRow { seq: string, at: string, principal: string, action: string, target: string, detail: unknown }
+import type { AdminActionPageV1 } from '../../../contracts/admin-v1.js'
 
 const labels = {
   zh: { heading: '操作审计', intro: '每一次管理操作（重发、纠偏/补发、审批、登录、导出）均不可更改地记入哈希链。', principal: '操作人', action: '操作', target: '对象', detail: '详情', chainOk: '哈希链完整：{rows} 条，链头 {hash}…', chainBroken: '哈希链在第 {seq} 条断开：{reason}' },
@@ -17,7 +16,8 @@ const labels = {
 function AdminActionsPage () {
   const t = usePageLabels(labels)
   const [before, setBefore] = useState<string | undefined>(undefined)
-  const page = useLoad(async () => await api<{ rows: ActionRow[], nextBefore: string | null }>(`/v1/admin/actions${query({ before, limit: 100 })}`), before ?? '')
+  const page = useLoad(
+    async () => await api<AdminActionPageV1>(`/v1/admin/actions${query({ before, limit: 100 })}`), before ?? '')
   return (
     <div>
       <header class='page-head'><h1>{t('heading')}</h1><button type='button' onClick={() => { page.reload() }}>{t('refresh')}</button></header>

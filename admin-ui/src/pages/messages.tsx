@@ -6,8 +6,7 @@ import { hashQuery, href, setHashQuery, useHash } from '../router'
 import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { OPS, type PageDef } from './page'
-
-interface MessageSummary { jti: string, iss: string, kind: string, items: number, receivedAt: string, statuses: Record<string, number> }
+import type { MessageSearchV1 } from '../../../contracts/admin-v1.js'
 
 const labels = {
   zh: { heading: '消息查询', jti: '消息编号（前缀）', origin: '来源平台', destination: '目的平台', status: '投递状态', any: '全部', kind: '类型', items: '条目数', received: '接收时间', deliveries: '各目的地状态', empty: '没有符合条件的消息' },
@@ -24,7 +23,9 @@ function MessagesPage () {
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<typeof FIELDS[number], string>
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
-  const result = useLoad(async () => await api<{ messages: MessageSummary[], nextBefore: string | null }>(`/v1/admin/messages${query({ ...filters, before, limit: 50 })}`), `${hash}|${before ?? ''}`)
+  const result = useLoad(
+    async () => await api<MessageSearchV1>(`/v1/admin/messages${query({ ...filters, before, limit: 50 })}`),
+    `${hash}|${before ?? ''}`)
   const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
   return (
     <div>

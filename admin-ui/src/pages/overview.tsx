@@ -3,25 +3,15 @@ import { api, query, type Session } from '../api'
 import { usePageLabels, type T } from '../i18n'
 import { formatSeconds, formatTime, maskText } from '../mask'
 import { href } from '../router'
-import { LagChart, type LagPoint } from '../components/lag-chart'
+import { LagChart } from '../components/lag-chart'
 import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { can, OPS, type PageDef, type PageProps } from './page'
+import type { OverviewV1 } from '../../../contracts/admin-v1.js'
+import type { DeliveryListV1 } from '../../../contracts/message-status-v1.js'
 
-interface PlatformOverview {
-  id: string
-  name: string
-  adapter: string
-  health: string
-  healthDetail: string | null
-  pull: boolean
-  queue: Record<string, number>
-  deliveries: Record<string, number>
-  dead: number
-  oldestPendingSeconds: number | null
-}
-interface Overview { generatedAt: string, platforms: PlatformOverview[], lag: { bucketSeconds: number, since: string, points: LagPoint[] } }
-interface DeliveryRow { deliveryId: string, jti: string, origin: string, kind: string, platform: string, attempts: number, resends: number, lastError: string | null, updatedAt: string }
+type PlatformOverview = OverviewV1['platforms'][number]
+type DeliveryRow = DeliveryListV1['deliveries'][number]
 
 const labels = {
   zh: {
@@ -121,7 +111,8 @@ export function DeadDeliveries ({ session, t, platform }: { session: Session, t:
 function OverviewPage ({ session }: PageProps) {
   const t = usePageLabels(labels)
   const [minutes, setMinutes] = useState(60)
-  const overview = useLoad(async () => await api<Overview>(`/v1/admin/overview?minutes=${minutes}`), String(minutes), 15_000)
+  const overview = useLoad(
+    async () => await api<OverviewV1>(`/v1/admin/overview?minutes=${minutes}`), String(minutes), 15_000)
   const o = overview.data
   return (
     <div>

@@ -7,8 +7,7 @@ import { ChainStatus } from '../components/chain-status'
 import { ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import type { PageDef } from './page'
-
-interface QueryLogRow { seq: string, at: string, principal: string, role: string, route: string, subjectMasked: string, purpose: string, resultCount: number }
+import type { QueryLogPageV1 } from '../../../contracts/admin-v1.js'
 
 const labels = {
   zh: {
@@ -55,7 +54,9 @@ function QueryLogPage () {
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
   const apiFilters = { principal: filters.principal, subject: filters.subject, from: iso(filters.from), to: iso(filters.to) }
-  const log = useLoad(async () => await api<{ rows: QueryLogRow[], nextBefore: string | null }>(`/v1/admin/query-log${query({ ...apiFilters, before, limit: 100 })}`), `${hash}|${before ?? ''}`)
+  const log = useLoad(
+    async () => await api<QueryLogPageV1>(`/v1/admin/query-log${query({ ...apiFilters, before, limit: 100 })}`),
+    `${hash}|${before ?? ''}`)
   const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
   return (
     <div>

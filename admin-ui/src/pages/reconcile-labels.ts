@@ -1,38 +1,13 @@
+import type { FindingV1, RunDetailV1, RunSummaryV1 } from '../../../contracts/reconcile-v1.js'
 import type { Labels, Lang } from '../i18n'
 
 /** What the reconciliation pages share: the API's shapes (contracts/reconcile-v1.ts) and their labels. */
 export const FINDING_KINDS = ['extra-removed', 'extra-unknown', 'missing', 'stale', 'content-mismatch', 'suspension-mismatch'] as const
 export const FINDING_CAUSES = ['delivery-dead', 'delivery-pending', 'never-delivered', 'delivered-then-lost', 'edited-at-replica', 'unknown'] as const
 
-export interface Finding {
-  kind: typeof FINDING_KINDS[number]
-  entryId: string
-  ownerVersion: number | null
-  ownerStatus: string | null
-  replicaVersion: number | null
-  replicaStatus: string | null
-  cause: typeof FINDING_CAUSES[number]
-  detail: string | null
-  subject: string | null
-}
-export interface Run {
-  id: string
-  owner: string
-  listCode: string
-  platform: string
-  trigger: string
-  requestedBy: string
-  method: string | null
-  status: 'running' | 'done' | 'failed' | 'unsupported'
-  startedAt: string
-  finishedAt: string | null
-  counts: Record<string, number>
-  stats: Record<string, number>
-  error: string | null
-  healedAt: string | null
-  healJtis: string[] | null
-}
-export interface RunDetail { run: Run, findings: Finding[], findingsTotal: number }
+export type Finding = FindingV1
+export type Run = RunSummaryV1
+export type RunDetail = RunDetailV1
 
 /** Most harmful first (the server's order too). */
 export const byHarm = (a: Finding, b: Finding): number => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind)
