@@ -8,7 +8,7 @@ import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contract
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
 import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 import type { NativeKind } from '../native-kinds.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
@@ -40,7 +40,7 @@ function assertContract (kind: EnvelopeKindV1, item: unknown, at: string): void 
   const check = checks[kind]
   if (check.Check(item)) return
   const first = check.Errors(item).First()
-  throw new AdapterError(`${at}${first?.path.replaceAll('/', '.') ?? ''}: not a valid ${kind} item (${first?.message ?? 'schema'})`, { retryable: false })
+  throw unmappable(`${at}${first?.path.replaceAll('/', '.') ?? ''}: not a valid ${kind} item (${first?.message ?? 'schema'})`)
 }
 
 export function listUpsertToNative (e: ListUpsertItemV1, at = 'item'): ShCreditList {
@@ -391,7 +391,7 @@ function readItem (r: ShRecordReader): ShContractItem {
     case 'gatewayNotice': return { kind: 'gateway.notice', item: gatewayNoticeFromNative(r) }
     case 'repairApply': return { kind: 'repair.request', item: repairApplyFromNative(r) }
     case 'repairResult': return { kind: 'repair.decision', item: repairResultFromNative(r) }
-    default: throw new AdapterError(`${r.at}.recordType: unknown record type`, { retryable: false })
+    default: throw unmappable(`${r.at}.recordType: unknown record type`)
   }
 }
 

@@ -63,7 +63,7 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
   } catch (err) {
-    const failure = err instanceof AdapterError ? err : new AdapterError((err as Error).message, { retryable: true, cause: err })
+    const failure = err instanceof AdapterError ? err : new AdapterError((err as Error).message, { code: 'ADAPTER_INTERNAL', retryable: true, cause: err })
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
     if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
       // Paused: give the attempt back and wait; the job runs again once the queue resumes.
