@@ -98,7 +98,8 @@ export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Deliv
 }
 
 const DELIVERED = `WITH d AS (
-  UPDATE deliveries SET status = 'delivered', last_error = NULL, last_error_code = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
+  UPDATE deliveries SET status = 'delivered', last_error = NULL, last_error_code = NULL, receipt = $2, delivered_at = now(),
+    updated_at = now() WHERE id = $1
 ), a AS (
   UPDATE delivery_attempts SET finished_at = now(), outcome = $4, sent_digest = $5, receipt = $6 WHERE id = $3
 )
@@ -139,6 +140,9 @@ UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $3
  * Records a failed attempt with its cause (`code`, an AdapterError code); `final` makes the
  * delivery dead, otherwise it is retrying.
  */
-export async function recordFailed (pool: pg.Pool, started: StartedAttempt, error: string, final: boolean, code: AdapterErrorCode): Promise<void> {
-  await pool.query(FAILED, [started.delivery.deliveryId, final ? 'dead' : 'retrying', storedErrorText(error), started.attemptId, code])
+export async function recordFailed (
+  pool: pg.Pool, started: StartedAttempt, error: string, final: boolean, code: AdapterErrorCode
+): Promise<void> {
+  const status = final ? 'dead' : 'retrying'
+  await pool.query(FAILED, [started.delivery.deliveryId, status, storedErrorText(error), started.attemptId, code])
 }

@@ -14,7 +14,9 @@ import { storedErrorText } from '../privacy/stored-error-text.js'
 
 export interface DeliveryEvents {
   /** `code` is why an attempt failed (retrying, dead). */
-  attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode) => void
+  attempt: (
+    platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
+  ) => void
 }
 
 export interface WorkerDeps {
@@ -31,10 +33,12 @@ export interface WorkerDeps {
 }
 
 /** An attempt that did not count: the delivery waits (retrying) without using one up. */
-async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string, given: string, code: AdapterErrorCode | null = null): Promise<void> {
+async function giveBack (
+  deps: WorkerDeps, deliveryId: string, attemptId: string, given: string, code: AdapterErrorCode | null = null
+): Promise<void> {
   const reason = storedErrorText(given)
-  await deps.pool.query(`UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, last_error_code = $3, updated_at = now()
-    WHERE id = $1`, [deliveryId, reason, code])
+  await deps.pool.query(`UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, last_error_code = $3,
+    updated_at = now() WHERE id = $1`, [deliveryId, reason, code])
   await deps.pool.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1", [attemptId, `${reason} (not counted)`])
 }
 
@@ -65,11 +69,14 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
   } catch (err) {
-    const failure = err instanceof AdapterError ? err : new AdapterError((err as Error).message, { code: 'ADAPTER_INTERNAL', retryable: true, cause: err })
+    const failure = err instanceof AdapterError
+      ? err
+      : new AdapterError((err as Error).message, { code: 'ADAPTER_INTERNAL', retryable: true, cause: err })
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
     if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
       // Paused: give the attempt back and wait; the job runs again once the queue resumes.
-      await giveBack(deps, started.delivery.deliveryId, started.attemptId, `${failure.message} (platform down: queue paused)`, failure.code)
+      const paused = `${failure.message} (platform down: queue paused)`
+      await giveBack(deps, started.delivery.deliveryId, started.attemptId, paused, failure.code)
       deps.events.attempt(platform, 'paused')
       await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
       throw new DelayedError()
@@ -77,8 +84,8 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     await recordFailed(deps.pool, started, failure.message, final, failure.code)
     deps.events.attempt(platform, final ? 'dead' : 'retrying', undefined, failure.code)
     if (final) {
-      deps.log.warn({ platform, deliveryId: started.delivery.deliveryId, jti: started.delivery.jti, code: failure.code, err: failure },
-        'delivery dead')
+      const { deliveryId, jti } = started.delivery
+      deps.log.warn({ platform, deliveryId, jti, code: failure.code, err: failure }, 'delivery dead')
       throw new UnrecoverableError(failure.message)
     }
     throw failure
