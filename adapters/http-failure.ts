@@ -1,6 +1,6 @@
 import { request, errors as undiciErrors, type Dispatcher, type Pool } from 'undici'
 import type { DeliveryPolicy } from '../config/config-schema.js'
-import { AdapterError, type AdapterHealth } from './types.js'
+import { AdapterError, type AdapterErrorCode, type AdapterHealth } from './types.js'
 
 /**
  * A request that never got an answer: a timeout (undici's or an AbortSignal's) or a connection
@@ -14,7 +14,19 @@ export function networkError (err: unknown, platform?: string): AdapterError {
   const code = (err as { code?: string }).code ?? ''
   const who = platform === undefined ? '' : `${platform} `
   return new AdapterError(timeout ? `${who}timed out` : `${who}unreachable (${code !== '' ? code : String((err as Error).message)})`,
-    { retryable: true, unreachable: true, cause: err })
+    { code: timeout ? 'ADAPTER_TIMEOUT' : 'ADAPTER_UNREACHABLE', retryable: true, unreachable: true, cause: err })
+}
+
+/** 5xx, 408 and 429: the platform may take the same request later. */
+export const retryableStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429
+
+/**
+ * The cause of an HTTP answer that is not a success: the platform refused the gateway's credentials
+ * (401, 403), could not take the request now (5xx, 408, 429), or refused it.
+ */
+export function statusCode (status: number): AdapterErrorCode {
+  if (status === 401 || status === 403) return 'ADAPTER_AUTH'
+  return retryableStatus(status) ? 'ADAPTER_UNAVAILABLE' : 'ADAPTER_REFUSED'
 }
 
 /** Connection-pool options every adapter uses for its platform: timeouts from the delivery policy. */

@@ -264,16 +264,63 @@ export interface AdapterContext {
 
 export type AdapterFactory = (ctx: AdapterContext) => PlatformAdapter
 
+/**
+ * Why an adapter call failed, a closed list (as undici's `UND_ERR_*`): metrics, dead deliveries
+ * and the dashboard group by it, never by message text, so a new code is a contract change.
+ */
+export const ADAPTER_ERROR_CODES = {
+  /** No answer in time (undici's or the attempt's timeout). */
+  ADAPTER_TIMEOUT: 'no answer in time',
+  /** No connection: refused, reset, DNS. */
+  ADAPTER_UNREACHABLE: 'platform unreachable',
+  /** The platform answered that it cannot take the message now (5xx, 408, 429, busy). */
+  ADAPTER_UNAVAILABLE: 'platform busy or failing',
+  /** The platform refused the gateway's credentials, signature, timestamp or key. */
+  ADAPTER_AUTH: 'credentials refused',
+  /** The platform refused the message (4xx, a refusal code of its protocol). */
+  ADAPTER_REFUSED: 'message refused',
+  /** The platform took some records of the message and refused others. */
+  ADAPTER_PARTIAL: 'records partly refused',
+  /** The acknowledgement does not acknowledge what was sent (not one, or another message, digest, count). */
+  ADAPTER_INVALID_RECEIPT: 'invalid acknowledgement',
+  /** An export or reconciliation answer that is not what was asked for or is unreadable. */
+  ADAPTER_INVALID_ANSWER: 'invalid answer',
+  /** An item the platform's format cannot carry: refused before anything is sent. */
+  ADAPTER_UNMAPPABLE: 'item not representable',
+  /** The platform still processes the message (or lost it): asked again later. */
+  ADAPTER_PENDING: 'still processing',
+  /** The adapter does not do this (a pull platform is never pushed to). */
+  ADAPTER_UNSUPPORTED: 'not supported by the platform',
+  /** A failure of the gateway itself during an attempt (not the adapter's nor the platform's). */
+  ADAPTER_INTERNAL: 'gateway failure'
+} as const satisfies Record<string, string>
+
+export type AdapterErrorCode = keyof typeof ADAPTER_ERROR_CODES
+
+export interface AdapterErrorOptions {
+  code: AdapterErrorCode
+  retryable: boolean
+  /** True when the platform could not be reached at all (connection refused, timeout). */
+  unreachable?: boolean
+  cause?: unknown
+}
+
 /** A failed delivery attempt. `retryable: false` sends the delivery straight to dead. */
 export class AdapterError extends Error {
+  readonly code: AdapterErrorCode
   readonly retryable: boolean
   /** True when the platform could not be reached at all (connection refused, timeout). */
   readonly unreachable: boolean
 
-  constructor (message: string, opts: { retryable: boolean, unreachable?: boolean, cause?: unknown }) {
+  constructor (message: string, opts: AdapterErrorOptions) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.name = 'AdapterError'
+    this.code = opts.code
     this.retryable = opts.retryable
     this.unreachable = opts.unreachable ?? false
   }
 }
+
+/** A value the platform's format cannot carry: permanent, since sending it again can never succeed. */
+export const unmappable = (message: string, cause?: unknown): AdapterError =>
+  new AdapterError(message, { code: 'ADAPTER_UNMAPPABLE', retryable: false, cause })

@@ -12,6 +12,14 @@ export type DeliveryStatusV1 = Static<typeof DeliveryStatusV1>
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
 
+/** Why the last attempt failed, as a code (not the platform's wording): what dead deliveries are grouped by. */
+const LastErrorCode = Nullable(Type.String({
+  pattern: '^ADAPTER_[A-Z_]{1,40}$',
+  description: 'Cause of lastError, one of the adapters\' closed list (ADAPTER_TIMEOUT, ADAPTER_UNREACHABLE, ' +
+    'ADAPTER_UNAVAILABLE, ADAPTER_AUTH, ADAPTER_REFUSED, ADAPTER_PARTIAL, ADAPTER_INVALID_RECEIPT, ADAPTER_UNMAPPABLE, ' +
+    'ADAPTER_PENDING, ADAPTER_UNSUPPORTED, ADAPTER_INTERNAL, …); null without an error or from before codes were kept'
+}))
+
 /** Where one message stands for one destination platform. */
 export const DestinationStatusV1 = Type.Object({
   deliveryId: Type.String({ description: 'Id for GET /v1/deliveries and POST /v1/deliveries/{id}/resend' }),
@@ -19,6 +27,7 @@ export const DestinationStatusV1 = Type.Object({
   status: DeliveryStatusV1,
   attempts: Type.Integer({ minimum: 0 }),
   lastError: Nullable(Type.String()),
+  lastErrorCode: LastErrorCode,
   createdAt: Type.String(),
   updatedAt: Type.String(),
   deliveredAt: Nullable(Type.String()),
@@ -48,6 +57,7 @@ export const DeliveryRowV1 = Type.Object({
   attempts: Type.Integer(),
   resends: Type.Integer(),
   lastError: Nullable(Type.String()),
+  lastErrorCode: LastErrorCode,
   createdAt: Type.String(),
   updatedAt: Type.String()
 }, { title: 'DeliveryRowV1' })

@@ -3,6 +3,7 @@ import { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { nativeMessageId } from '../native-message-id.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
@@ -53,21 +54,13 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
         key: keys.out.enc,
         macKey: keys.out.mac
       })
-      let status: number
-      let text: string
-      try {
-        const res = await pool.request({
-          method: 'POST',
-          path: endpoint.pathname + endpoint.search,
-          headers: { 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml', 'x-yrd-delivery': d.deliveryId },
-          body,
-          signal: AbortSignal.timeout(timeout)
-        })
-        status = res.statusCode
-        text = await res.body.text()
-      } catch (err) {
-        throw networkError(err, 'AH')
-      }
+      const { status, text } = await platformRequest(pool, {
+        method: 'POST',
+        path: endpoint.pathname + endpoint.search,
+        headers: { 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml', 'x-yrd-delivery': d.deliveryId },
+        body,
+        timeoutMs: timeout
+      }, 'AH')
       const evidence = judgeAnswer(status, text, { XXID, ZY: digest })
       return { evidence, sentDigest: createHash('sha256').update(body).digest('base64url') }
     },

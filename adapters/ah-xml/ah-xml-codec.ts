@@ -1,13 +1,19 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
+import { RESULT_CODES, type AhResultCode } from './ah-xml-codes.js'
 
 /** An element of the Anhui interface: named children, each text, an element, or repeated. */
 export interface AhElement { [code: string]: AhValue }
 /** A child's content: text, a nested element, or a repeated element (repeated text or elements). */
 export type AhValue = string | AhElement | string[] | AhElement[]
 
-/** The XML itself is unusable: not well-formed, a forbidden construct, a character XML cannot carry. */
+/**
+ * The XML itself is unusable: not well-formed, a forbidden construct, a character XML cannot carry.
+ * Its code is the one the platform answers such a message with (E100, 报文格式错误).
+ */
 export class AhXmlSyntaxError extends Error {
+  readonly code: AhResultCode = RESULT_CODES.MALFORMED
+
   constructor (message: string) {
     super(message)
     this.name = 'AhXmlSyntaxError'

@@ -133,6 +133,7 @@ export const RESULT_CODES = {
   PARTIAL: 'E202', // 部分记录未通过校验
   BUSY: 'E500' // 系统繁忙，请稍后重试
 } as const
+export type AhResultCode = (typeof RESULT_CODES)[keyof typeof RESULT_CODES]
 
 /** The platform's wording of each result code, as its receipts carry it in XX. */
 export const RESULT_TEXT: Readonly<Record<string, string>> = {

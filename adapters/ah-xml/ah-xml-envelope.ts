@@ -1,4 +1,4 @@
-import { AUTH_FAILED_CODE, AUTH_FAILED_DETAIL, EXPORT_CODES, LEGACY_PROTOCOL_VERSION, PROTOCOL_VERSION, RESULT_CODES, kindOfCode } from './ah-xml-codes.js'
+import { AUTH_FAILED_CODE, AUTH_FAILED_DETAIL, EXPORT_CODES, LEGACY_PROTOCOL_VERSION, PROTOCOL_VERSION, RESULT_CODES, kindOfCode, type AhResultCode } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
 import { hmacSm3, macEquals, newIv, sm3Hex, sm4CbcDecrypt, sm4CbcEncrypt } from './ah-xml-crypto.js'
 import { repeatablePaths } from './ah-xml-fields.js'
@@ -11,8 +11,8 @@ export const PAYLOAD_ROOT = 'SJB'
 
 /** The platform refuses a message with one of its result codes (see RESULT_CODES). */
 export class AhRefusal extends Error {
-  readonly code: string
-  constructor (code: string, message: string) {
+  readonly code: AhResultCode
+  constructor (code: AhResultCode, message: string) {
     super(message)
     this.name = 'AhRefusal'
     this.code = code

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto'
 import type { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { AdapterError, type ExportedEntry, type ExportPage, type ListScope, type ReconcileExchange } from '../types.js'
-import { networkError } from '../http-failure.js'
+import { statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { EXPORT_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
 import { AhRefusal, beijingTime, openPayload, readMessage, sealMessage } from './ah-xml-envelope.js'
 import { repeatablePaths } from './ah-xml-fields.js'
 import type { AhKeys } from './ah-xml-keys.js'
 import { fromNative } from './ah-xml-mapping.js'
-import { maskIdNumbers, parseReceipt } from './ah-xml-receipt.js'
+import { ahRefusalCode, maskIdNumbers, parseReceipt } from './ah-xml-receipt.js'
 
 /** Where the platform answers export queries, next to where it receives messages. */
 export const EXPORT_PATH = '/ahxy/gateway/export'
@@ -26,6 +27,9 @@ export interface AhExportItem { ZTBZ: '0' | '1', JL: AhElement }
 
 /** 导出结果: ZS entries in all, XYB the cursor of the next page (empty after the last). */
 export interface AhExportPage { XXID: string, ZS: string, XYB: string, items: AhExportItem[] }
+
+const invalid = (message: string, cause?: unknown): AdapterError =>
+  new AdapterError(message, { code: 'ADAPTER_INVALID_ANSWER', retryable: false, cause })
 
 const QUERY_KEYS = ['XXID', 'SJLY', 'MDDM', 'YB', 'MYTS'] as const
 const PAGE_ARRAYS = new Set([`${PAGE_ROOT}.TM`, ...repeatablePaths(`${PAGE_ROOT}.TM.JL`)])
@@ -65,7 +69,7 @@ function parseExportPage (xml: string): AhExportPage {
     const jl = e.JL
     return { ZTBZ: e.ZTBZ === '1' ? '1' : '0', JL: typeof jl === 'object' && !Array.isArray(jl) ? jl : {} }
   })
-  if (text('JLS') !== String(items.length)) throw new AdapterError(`export page: ${PAGE_ROOT}.JLS does not match its TM entries`, { retryable: false })
+  if (text('JLS') !== String(items.length)) throw invalid(`export page: ${PAGE_ROOT}.JLS does not match its TM entries`)
   return { XXID: text('XXID'), ZS: text('ZS'), XYB: text('XYB'), items }
 }
 
@@ -81,36 +85,29 @@ export function ahExportClient (pool: Pool, path: string, keys: AhKeys, destinat
     const XXID = randomUUID()
     const query = buildExportQuery({ XXID, SJLY: scope.owner, MDDM: scope.listCode, YB: after, MYTS: String(Math.min(limit, 10_000)) })
     const { body } = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() }, payloadXml: query, key: keys.out.enc, macKey: keys.out.mac })
-    let status: number
-    let text: string
-    try {
-      const res = await pool.request({
-        method: 'POST',
-        path,
-        headers: { 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml' },
-        body,
-        signal: AbortSignal.timeout(Math.max(timeoutMs, 60_000))
-      })
-      status = res.statusCode
-      text = await res.body.text()
-    } catch (err) {
-      throw networkError(err, 'AH')
-    }
+    const { status, text } = await platformRequest(pool, {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml' },
+      body,
+      timeoutMs: Math.max(timeoutMs, 60_000)
+    }, 'AH')
     const receipt = parseReceipt(text)
     if (receipt !== undefined || status !== 200) {
       const why = receipt === undefined ? '' : `, ${receipt.DM} ${maskIdNumbers(receipt.XX)}`
-      throw new AdapterError(`AH refused the export (HTTP ${status}${why})`, { retryable: status >= 500 || /^E5\d\d$/.test(receipt?.DM ?? '') })
+      const code = receipt === undefined ? statusCode(status) : ahRefusalCode(receipt.DM)
+      throw new AdapterError(`AH refused the export (HTTP ${status}${why})`, { code, retryable: status >= 500 || /^E5\d\d$/.test(receipt?.DM ?? '') })
     }
     let page: AhExportPage
     try {
       const msg = readMessage(text)
-      if (msg.header.XXLX !== EXPORT_CODES.answer || msg.header.XXID !== XXID) throw new AdapterError('export answer: BT.XXLX or BT.XXID does not answer the query', { retryable: false })
+      if (msg.header.XXLX !== EXPORT_CODES.answer || msg.header.XXID !== XXID) throw invalid('export answer: BT.XXLX or BT.XXID does not answer the query')
       page = parseExportPage(openPayload(msg, keys.in))
     } catch (err) {
-      if (err instanceof AhRefusal || err instanceof AhXmlSyntaxError) throw new AdapterError(`export answer unreadable: ${err.message}`, { retryable: false })
+      if (err instanceof AhRefusal || err instanceof AhXmlSyntaxError) throw invalid(`export answer unreadable: ${err.message}`, err)
       throw err
     }
-    if (page.XXID !== XXID) throw new AdapterError('export answer: DCJG.XXID does not answer the query', { retryable: false })
+    if (page.XXID !== XXID) throw invalid('export answer: DCJG.XXID does not answer the query')
     const entries: ExportedEntry[] = page.items.map(({ ZTBZ, JL }, i) => {
       const item = fromNative('list.upsert', JL, i + 1)
       return { owner: item.owner, entryId: item.entryId, version: item.version, suspended: ZTBZ === '1', item }

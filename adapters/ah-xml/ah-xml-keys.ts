@@ -1,3 +1,4 @@
+import { ConfigError } from '../../config/config-error.js'
 import type { PlatformConfig } from '../../config/config-schema.js'
 import { parseMacKey, parseSm4Key } from './ah-xml-crypto.js'
 
@@ -29,21 +30,25 @@ export function ahXmlOptions (p: PlatformConfig): AhXmlOptions {
  */
 export function ahKeys (secrets: Readonly<Record<string, string>>, platformId: string, legacy: boolean): AhKeys {
   const env = (name: string): string => `${name} (environment GW_${platformId}_${name})`
-  const outName = secrets.SM4_KEY_OUT === undefined && secrets.SM4_KEY !== undefined ? 'SM4_KEY' : 'SM4_KEY_OUT'
-  const encOut = parseSm4Key(secrets[outName], env(outName))
-  const encIn = parseSm4Key(secrets.SM4_KEY_IN, env('SM4_KEY_IN'))
-  if (encIn.equals(encOut)) throw new Error(`ah-xml: ${env('SM4_KEY_IN')} must differ from ${env(outName)}: one key per direction`)
-  if (legacy) return { legacy, out: { enc: encOut, mac: undefined }, in: { enc: encIn, mac: undefined } }
-  const mac = (name: string): Buffer => {
+  // Missing or malformed, named by its environment variable (the value itself is never shown).
+  const secretError = (name: string, reason: string): ConfigError => new ConfigError('environment', `GW_${platformId}_${name}`,
+    reason, secrets[name] === undefined || secrets[name] === '' ? 'SECRET_MISSING' : 'SECRET_INVALID')
+  const key = (name: string, parse: (hex: string | undefined, what: string) => Buffer, why = ''): Buffer => {
     try {
-      return parseMacKey(secrets[name], env(name))
+      return parse(secrets[name], env(name))
     } catch (err) {
-      throw new Error(`${(err as Error).message}; only a platform configured with "ahXml": { "legacyCbc": true } (the weaker protocol 1.0) goes without`)
+      throw secretError(name, `${(err as Error).message}${why}`)
     }
   }
-  const macOut = mac('MAC_KEY_OUT')
-  const macIn = mac('MAC_KEY_IN')
-  if (macIn.equals(macOut)) throw new Error(`ah-xml: ${env('MAC_KEY_IN')} must differ from ${env('MAC_KEY_OUT')}: one key per direction`)
+  const outName = secrets.SM4_KEY_OUT === undefined && secrets.SM4_KEY !== undefined ? 'SM4_KEY' : 'SM4_KEY_OUT'
+  const encOut = key(outName, parseSm4Key)
+  const encIn = key('SM4_KEY_IN', parseSm4Key)
+  if (encIn.equals(encOut)) throw secretError('SM4_KEY_IN', `ah-xml: ${env('SM4_KEY_IN')} must differ from ${env(outName)}: one key per direction`)
+  if (legacy) return { legacy, out: { enc: encOut, mac: undefined }, in: { enc: encIn, mac: undefined } }
+  const legacyOnly = '; only a platform configured with "ahXml": { "legacyCbc": true } (the weaker protocol 1.0) goes without'
+  const macOut = key('MAC_KEY_OUT', parseMacKey, legacyOnly)
+  const macIn = key('MAC_KEY_IN', parseMacKey, legacyOnly)
+  if (macIn.equals(macOut)) throw secretError('MAC_KEY_IN', `ah-xml: ${env('MAC_KEY_IN')} must differ from ${env('MAC_KEY_OUT')}: one key per direction`)
   return { legacy, out: { enc: encOut, mac: macOut }, in: { enc: encIn, mac: macIn } }
 }
 

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { ITEM_SCHEMAS, type EnvelopeKindV1, type ItemOf } from '../../contracts/envelope-v1.js'
-import { AdapterError } from '../types.js'
+import { AdapterError, unmappable } from '../types.js'
 import { ID_CARD_TYPE, NO, YES } from './ah-xml-codes.js'
 import { codePoints, xmlCharProblem, type AhElement, type AhValue } from './ah-xml-codec.js'
 import { RECORD_FIELDS, type FieldSpec } from './ah-xml-fields.js'
@@ -15,7 +15,7 @@ const checks = Object.fromEntries(
 type Plain = Record<string, unknown>
 
 // Messages name the field and the rule, never the value: identity numbers must not reach logs.
-const refuse = (message: string): AdapterError => new AdapterError(message, { retryable: false })
+const refuse = (message: string): AdapterError => unmappable(message)
 
 /** The first schema violation of `value`, as a path and a rule (TypeBox's messages carry no values). */
 function schemaProblem (kind: EnvelopeKindV1, value: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
-import { AdapterError } from '../types.js'
+import { AdapterError, type AdapterErrorCode } from '../types.js'
+import { statusCode } from '../http-failure.js'
 import { RESULT_CODES, RESULT_TEXT, isAccepted, isBusy } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
 
@@ -73,6 +74,15 @@ const reason = (r: AhReceipt): string => {
   return maskIdNumbers(records.length > 0 ? `${base}: ${records.join('; ')}` : base).slice(0, 500)
 }
 
+const AUTH_CODES: ReadonlySet<string> = new Set([RESULT_CODES.DIGEST_MISMATCH, RESULT_CODES.DECRYPTION_FAILED, RESULT_CODES.PARTY_UNKNOWN])
+
+/** The cause of a result code of Anhui's: the gateway's keys or identity, a busy platform, or the message. */
+export function ahRefusalCode (dm: string): AdapterErrorCode {
+  if (AUTH_CODES.has(dm)) return 'ADAPTER_AUTH'
+  if (isBusy(dm)) return 'ADAPTER_UNAVAILABLE'
+  return dm === RESULT_CODES.PARTIAL ? 'ADAPTER_PARTIAL' : 'ADAPTER_REFUSED'
+}
+
 /**
  * Judges the platform's answer to one message: the receipt as evidence when it took the message
  * (0000, or 0001 for a message it already had) and echoes the XXID and the ZY that was sent;
@@ -83,18 +93,21 @@ const reason = (r: AhReceipt): string => {
 export function judgeAnswer (status: number, text: string, sent: { XXID: string, ZY: string }): Record<string, unknown> {
   const r = parseReceipt(text)
   const httpRetryable = status >= 500 || status === 408 || status === 429
+  const invalid = (what: string): AdapterError => new AdapterError(`invalid receipt: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
   if (r === undefined) {
-    if (httpRetryable) throw new AdapterError(`AH answered HTTP ${status}`, { retryable: true })
-    if (status >= 200 && status < 300) throw new AdapterError('invalid receipt: not an FHJG receipt with a DM', { retryable: false })
-    throw new AdapterError(`AH refused the message (HTTP ${status})`, { retryable: false })
+    if (httpRetryable) throw new AdapterError(`AH answered HTTP ${status}`, { code: 'ADAPTER_UNAVAILABLE', retryable: true })
+    if (status >= 200 && status < 300) throw invalid('not an FHJG receipt with a DM')
+    throw new AdapterError(`AH refused the message (HTTP ${status})`, { code: statusCode(status), retryable: false })
   }
-  if (isBusy(r.DM) || httpRetryable) throw new AdapterError(`AH is busy (HTTP ${status}, ${reason(r)})`, { retryable: true })
+  if (isBusy(r.DM) || httpRetryable) {
+    throw new AdapterError(`AH is busy (HTTP ${status}, ${reason(r)})`, { code: 'ADAPTER_UNAVAILABLE', retryable: true })
+  }
   if (!isAccepted(r.DM)) {
     const what = r.DM === RESULT_CODES.PARTIAL ? 'refused part of the message' : 'refused the message'
-    throw new AdapterError(`AH ${what} (HTTP ${status}, ${reason(r)})`, { retryable: false })
+    throw new AdapterError(`AH ${what} (HTTP ${status}, ${reason(r)})`, { code: ahRefusalCode(r.DM), retryable: false })
   }
-  if (status < 200 || status >= 300) throw new AdapterError(`invalid receipt: ${r.DM} with HTTP ${status}`, { retryable: false })
-  if (r.XXID !== sent.XXID) throw new AdapterError('invalid receipt: XXID does not match the message sent', { retryable: false })
-  if (r.ZY?.toLowerCase() !== sent.ZY) throw new AdapterError('invalid receipt: ZY does not echo the digest sent', { retryable: false })
+  if (status < 200 || status >= 300) throw invalid(`${r.DM} with HTTP ${status}`)
+  if (r.XXID !== sent.XXID) throw invalid('XXID does not match the message sent')
+  if (r.ZY?.toLowerCase() !== sent.ZY) throw invalid('ZY does not echo the digest sent')
   return { platformFormat: 'ah-xml', ...r, duplicate: r.DM === RESULT_CODES.DUPLICATE, httpStatus: status }
 }

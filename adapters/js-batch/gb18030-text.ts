@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 
 /** The encoding of every Jiangsu batch file (GB 18030-2022, as iconv-lite implements it). */
 export const JS_ENCODING = 'gb18030'
@@ -21,12 +21,12 @@ export function gb18030 (text: string): Buffer {
 export function assertGb18030 (text: string, where: string): void {
   const lone = LONE_SURROGATE.exec(text)
   if (lone !== null) {
-    throw new AdapterError(`${where}: a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} cannot be encoded in GB18030`, { retryable: false })
+    throw unmappable(`${where}: a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()} cannot be encoded in GB18030`)
   }
   if (iconv.decode(gb18030(text), JS_ENCODING) === text) return
   for (const ch of text) {
     if (iconv.decode(gb18030(ch), JS_ENCODING) !== ch) {
-      throw new AdapterError(`${where}: U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase()} does not survive GB18030`, { retryable: false })
+      throw unmappable(`${where}: U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase()} does not survive GB18030`)
     }
   }
 }

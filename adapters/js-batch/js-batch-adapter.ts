@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
-import { httpHealth, networkError, poolOptions } from '../http-failure.js'
+import { ConfigError } from '../../config/config-error.js'
+import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import type { JsRow } from './js-batch-columns.js'
 import { jsExportClient } from './js-batch-export.js'
@@ -20,9 +22,8 @@ interface Answer { status: number, text: string }
 /** 5xx, 408 and 429 may pass later; any other refusal is the platform's final word. */
 function refusal (what: string, answer: Answer): AdapterError {
   const body = readErrorBody(answer.text)
-  const retryable = answer.status >= 500 || answer.status === 408 || answer.status === 429
   const message = `${what}: platform answered ${answer.status} ${body.code}: ${scrubPlatformText(body.message)}`
-  return new AdapterError(message, { retryable })
+  return new AdapterError(message, { code: statusCode(answer.status), retryable: retryableStatus(answer.status) })
 }
 
 /** Translates the items, naming the item (1-based, = 记录序号) a refusal is about. */
@@ -31,7 +32,9 @@ function rowsOf (d: Delivery): JsRow[] {
     try {
       return toNative(d.kind, item)
     } catch (err) {
-      if (err instanceof AdapterError) throw new AdapterError(`item ${i + 1} cannot be sent to the batch interface: ${err.message}`, { retryable: false, cause: err })
+      if (err instanceof AdapterError) {
+        throw new AdapterError(`item ${i + 1} cannot be sent to the batch interface: ${err.message}`, { code: err.code, retryable: false, cause: err })
+      }
       throw err
     }
   })
@@ -52,7 +55,8 @@ function rowsOf (d: Delivery): JsRow[] {
 export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
   const secret = ctx.secrets.TOKEN
   if (secret === undefined || secret === '') {
-    throw new Error(`js-batch adapter for platform ${ctx.platform.id} needs the secret TOKEN (environment variable GW_${ctx.platform.id}_TOKEN)`)
+    throw new ConfigError('environment', `GW_${ctx.platform.id}_TOKEN`,
+      `js-batch adapter for platform ${ctx.platform.id} needs the secret TOKEN (environment variable GW_${ctx.platform.id}_TOKEN)`, 'SECRET_MISSING')
   }
   const token: string = secret
   const base = new URL(ctx.platform.endpoint)
@@ -62,12 +66,8 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
   const healthUrl = new URL(ctx.platform.healthUrl ?? `${base.origin}${prefix}/jsxy/health`)
 
   async function call (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
-    try {
-      const res = await pool.request({ method, path, headers, body, signal: AbortSignal.timeout(timeout) })
-      return { status: res.statusCode, text: await res.body.text() }
-    } catch (err) {
-      throw networkError(err)
-    }
+    const { status, text } = await platformRequest(pool, { method, path, headers, body, timeoutMs: timeout })
+    return { status, text }
   }
 
   async function upload (batchId: string, file: Buffer): Promise<JsBatchStatus> {
@@ -85,7 +85,10 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
 
   async function result (batchId: string): Promise<JsBatchStatus> {
     const answer = await call('GET', `${prefix}/jsxy/batch/${encodeURIComponent(batchId)}/result`, { 'x-js-token': token })
-    if (answer.status === 404) throw new AdapterError('batch result: the platform no longer knows the batch (BATCH_NOT_FOUND); it will be uploaded again', { retryable: true })
+    if (answer.status === 404) {
+      throw new AdapterError('batch result: the platform no longer knows the batch (BATCH_NOT_FOUND); it will be uploaded again',
+        { code: 'ADAPTER_PENDING', retryable: true })
+    }
     if (answer.status < 200 || answer.status >= 300) throw refusal('batch result', answer)
     return readBatchStatus(answer.text, batchId)
   }
@@ -105,7 +108,9 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
       const bound = timeout * POLL_BOUND_FACTOR
       const deadline = Date.now() + bound
       while (status.status !== 'DONE') {
-        if (Date.now() >= deadline) throw new AdapterError(`batch still ${status.status} after ${bound} ms; it will be asked for again`, { retryable: true })
+        if (Date.now() >= deadline) {
+          throw new AdapterError(`batch still ${status.status} after ${bound} ms; it will be asked for again`, { code: 'ADAPTER_PENDING', retryable: true })
+        }
         await sleep(Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())))
         status = await result(batchId)
       }

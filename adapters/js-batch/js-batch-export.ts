@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Pool } from 'undici'
 import { AdapterError, type ExportedEntry, type ExportPage, type ListScope, type ReconcileExchange } from '../types.js'
-import { networkError } from '../http-failure.js'
+import { retryableStatus, statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { JS_HEADER, JS_MAX_ROWS, type JsRow } from './js-batch-columns.js'
 import { batchSm3, decodeBatchFile, encodeBatchFile, JsBatchFileError } from './js-batch-file.js'
 import { gb18030 } from './gb18030-text.js'
@@ -28,6 +29,8 @@ export function encodeExportFile (exportId: string, owner: string, rows: readonl
   return rows.length === 0 ? gb18030(`${JS_HEADER.join(',')}\r\n`) : encodeBatchFile(exportId, owner, rows)
 }
 
+const invalid = (message: string): AdapterError => new AdapterError(message, { code: 'ADAPTER_INVALID_ANSWER', retryable: false })
+
 function decodeExportFile (bytes: Buffer, exportId: string): JsRow[] {
   if (bytes.equals(encodeExportFile(exportId, 'X', []))) return []
   const file = decodeBatchFile(bytes)
@@ -46,34 +49,30 @@ export function jsExportClient (pool: Pool, prefix: string, token: string, timeo
     const exportId = `EXPORT-${randomUUID()}`
     const query = new URLSearchParams({ owner: scope.owner, listCode: scope.listCode, cursor: after, limit: String(Math.min(limit, JS_MAX_ROWS)) })
     const path = `${prefix}${JS_EXPORT_PATH}?${query.toString()}`
-    let status: number
-    let headers: Record<string, string | string[] | undefined>
-    let body: Buffer
-    try {
-      const res = await pool.request({ method: 'GET', path, headers: { 'x-js-token': token, [JS_EXPORT_HEADERS.exportId]: exportId }, signal: AbortSignal.timeout(Math.max(timeoutMs, 60_000)) })
-      status = res.statusCode
-      headers = res.headers
-      body = Buffer.from(await res.body.arrayBuffer())
-    } catch (err) {
-      throw networkError(err, 'JS')
-    }
+    const { status, headers, bytes: body } = await platformRequest(pool, {
+      method: 'GET',
+      path,
+      headers: { 'x-js-token': token, [JS_EXPORT_HEADERS.exportId]: exportId },
+      timeoutMs: Math.max(timeoutMs, 60_000)
+    }, 'JS')
     if (status !== 200) {
       const e = readErrorBody(body.toString('utf8'))
-      throw new AdapterError(`export refused: platform answered ${status} ${e.code}: ${scrubPlatformText(e.message)}`, { retryable: status >= 500 || status === 408 || status === 429 })
+      throw new AdapterError(`export refused: platform answered ${status} ${e.code}: ${scrubPlatformText(e.message)}`,
+        { code: statusCode(status), retryable: retryableStatus(status) })
     }
     const header = (name: string): string => { const v = headers[name]; return typeof v === 'string' ? v : '' }
-    if (header('x-js-content-sm3') !== batchSm3(body)) throw new AdapterError('export file: X-JS-Content-SM3 does not match the file', { retryable: false })
+    if (header('x-js-content-sm3') !== batchSm3(body)) throw invalid('export file: X-JS-Content-SM3 does not match the file')
     let rows: JsRow[]
     try {
       rows = decodeExportFile(body, exportId)
     } catch (err) {
-      if (err instanceof JsBatchFileError) throw new AdapterError(`export file unreadable: ${err.code} ${err.message}`, { retryable: false })
+      if (err instanceof JsBatchFileError) throw invalid(`export file unreadable: ${err.code} ${err.message}`)
       throw err
     }
     const suspended = new Set(header(JS_EXPORT_HEADERS.suspended).split(',').filter((s) => s !== ''))
     const entries: ExportedEntry[] = rows.map((row, i) => {
       const parsed = fromNative(row)
-      if (parsed.kind !== 'list.upsert') throw new AdapterError(`export file: row ${i + 1} is not a 名单 row (数据类型 01)`, { retryable: false })
+      if (parsed.kind !== 'list.upsert') throw invalid(`export file: row ${i + 1} is not a 名单 row (数据类型 01)`)
       const { item } = parsed
       return { owner: item.owner, entryId: item.entryId, version: item.version, suspended: suspended.has(String(i + 1)), item }
     })

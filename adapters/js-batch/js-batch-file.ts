@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 import { JS_HEADER, JS_MAX_ROWS, type JsRow } from './js-batch-columns.js'
 import { decodeGb18030, gb18030 } from './gb18030-text.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
@@ -38,9 +38,9 @@ export function batchSm3 (bytes: Buffer): string {
  * only on the arguments, so a retried delivery uploads the same file.
  */
 export function encodeBatchFile (batchId: string, origin: string, rows: readonly JsRow[]): Buffer {
-  if (!PRINTABLE_ASCII.test(batchId)) throw new AdapterError('批次号 must be 1 to 128 printable ASCII characters', { retryable: false })
-  if (!PRINTABLE_ASCII.test(origin) || origin.length > 16) throw new AdapterError('数据来源省份 (origin) must be a platform id', { retryable: false })
-  if (rows.length === 0 || rows.length > JS_MAX_ROWS) throw new AdapterError(`a batch carries 1 to ${JS_MAX_ROWS} rows, not ${rows.length}`, { retryable: false })
+  if (!PRINTABLE_ASCII.test(batchId)) throw unmappable('批次号 must be 1 to 128 printable ASCII characters')
+  if (!PRINTABLE_ASCII.test(origin) || origin.length > 16) throw unmappable('数据来源省份 (origin) must be a platform id')
+  if (rows.length === 0 || rows.length > JS_MAX_ROWS) throw unmappable(`a batch carries 1 to ${JS_MAX_ROWS} rows, not ${rows.length}`)
   const records = rows.map((row, i) => {
     const full: JsRow = { ...row, 批次号: batchId, 记录序号: String(i + 1), 数据来源省份: origin }
     return JS_HEADER.map((column) => full[column] ?? '')

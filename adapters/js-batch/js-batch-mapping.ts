@@ -3,7 +3,7 @@ import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 import {
   CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES,
   SEVERE_CATEGORIES, YES_NO
@@ -53,7 +53,7 @@ const WRITERS: Record<Exclude<NativeKind, FlatKind>, Writer> = {
     w.nested('惩戒措施', 'measures', (w.list('measures', i.measures) ?? []).map((measure, n) => {
       const field = `measures[${n}]`
       const m = fieldsOf(field, measure, ['code', 'mandatory', 'description'])
-      if (typeof m.mandatory !== 'boolean') throw new AdapterError(`${field}.mandatory must be a boolean`, { retryable: false })
+      if (typeof m.mandatory !== 'boolean') throw unmappable(`${field}.mandatory must be a boolean`)
       const parts = [w.part(`${field}.code`, m.code), w.label(MEASURE_NATURES, `${field}.mandatory`, m.mandatory)]
       if (m.description !== undefined) parts.push(w.part(`${field}.description`, m.description))
       return parts
@@ -67,7 +67,7 @@ const WRITERS: Record<Exclude<NativeKind, FlatKind>, Writer> = {
       w.date('告知日期', 'notification.notifiedOn', n.notifiedOn)
       w.code('告知方式', NOTICE_CHANNELS, 'notification.channel', n.channel)
     }
-    if (typeof i.repairable !== 'boolean') throw new AdapterError('repairable must be a boolean', { retryable: false })
+    if (typeof i.repairable !== 'boolean') throw unmappable('repairable must be a boolean')
     w.code('可否修复', YES_NO, 'repairable', i.repairable)
   },
   'punishment.notice': (w, value) => {
@@ -156,7 +156,7 @@ function listUpsert (r: JsRowReader): ListUpsertItemV1 {
     measures: r.nested('惩戒措施').map((parts) => {
       const [code, nature, description, ...rest] = parts
       if (code === undefined || code === '' || nature === undefined || description === '' || rest.length > 0) {
-        throw new AdapterError('惩戒措施 holds a record that is not 措施代码;强制|推荐[;措施说明]', { retryable: false })
+        throw unmappable('惩戒措施 holds a record that is not 措施代码;强制|推荐[;措施说明]')
       }
       const measure: ListUpsertItemV1['measures'][number] = { code, mandatory: JsRowReader.code(MEASURE_NATURES, nature) === 'true' }
       put(measure, 'description', description)
@@ -187,7 +187,7 @@ function punishmentNotice (r: JsRowReader): PunishmentNoticeItemV1 {
     initiatingDepartment,
     subject: subjectFromNative(r),
     measures: r.nested('惩戒措施').map((parts) => {
-      if (parts.length !== 1 || parts[0] === undefined || parts[0] === '') throw new AdapterError('惩戒措施 holds a record that is not one 措施代码', { retryable: false })
+      if (parts.length !== 1 || parts[0] === undefined || parts[0] === '') throw unmappable('惩戒措施 holds a record that is not one 措施代码')
       return parts[0]
     }),
     respondBy: r.date('响应期限'),
@@ -221,7 +221,7 @@ function gatewayNotice (r: JsRowReader): GatewayNoticeItemV1 {
     item.measures = measures === NONE_MARKER
       ? []
       : r.nested('惩戒措施').map((parts) => {
-        if (parts.length !== 1 || parts[0] === undefined || parts[0] === '') throw new AdapterError('惩戒措施 holds a record that is not one 措施代码', { retryable: false })
+        if (parts.length !== 1 || parts[0] === undefined || parts[0] === '') throw unmappable('惩戒措施 holds a record that is not one 措施代码')
         return parts[0]
       })
   }

@@ -31,7 +31,8 @@ export function scrubPlatformText (text: string, max = 200): string {
   return scrubIdNumbers(text).slice(0, max)
 }
 
-const invalid = (what: string): AdapterError => new AdapterError(`invalid batch result: ${what}`, { retryable: false })
+const invalid = (what: string): AdapterError =>
+  new AdapterError(`invalid batch result: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
 
 /**
  * Reads an upload acknowledgement or a result, refusing (permanently) anything that is not one
@@ -77,7 +78,8 @@ export function checkBatchDone (rows: readonly JsRowResult[], sent: number): voi
   const rejected = rows.filter((row) => row.result === 'REJECTED').sort((a, b) => a.seq - b.seq)
   if (rejected.length === 0) return
   const detail = rejected.map((row) => `row ${row.seq}: ${scrubPlatformText(row.reason ?? '')}`).join('; ')
-  throw new AdapterError(`platform rejected ${rejected.length} of ${sent} rows: ${detail}`, { retryable: false })
+  throw new AdapterError(`platform rejected ${rejected.length} of ${sent} rows: ${detail}`,
+    { code: rejected.length === sent ? 'ADAPTER_REFUSED' : 'ADAPTER_PARTIAL', retryable: false })
 }
 
 /** Reads a native error body for a message, whatever the platform sent. */

@@ -1,4 +1,4 @@
-import { AdapterError } from '../types.js'
+import { AdapterError, unmappable } from '../types.js'
 import type { CodeTable } from './js-batch-codes.js'
 import { JS_HEADER, type JsColumn, type JsRow } from './js-batch-columns.js'
 import { ESCAPE, PART_SEPARATOR, RECORD_SEPARATOR } from './js-row-writer.js'
@@ -9,7 +9,7 @@ const INT = /^[1-9]\d{0,9}$/
 /** Columns every row fills whatever its kind: the batch's, not the item's. */
 export const ENVELOPE_COLUMNS: ReadonlySet<JsColumn> = new Set(['批次号', '记录序号', '数据类型', '数据来源省份'])
 
-const refuse = (message: string): AdapterError => new AdapterError(message, { retryable: false })
+const refuse = (message: string): AdapterError => unmappable(message)
 
 /** Splits a nested cell into records of parts, undoing the `\` escapes of {@link joinNested}. */
 export function splitNested (cell: string): string[][] {

@@ -1,4 +1,4 @@
-import { AdapterError } from '../types.js'
+import { AdapterError, unmappable } from '../types.js'
 import type { CodeTable } from './js-batch-codes.js'
 import { JS_COLUMN_BYTES, type JsColumn, type JsRow } from './js-batch-columns.js'
 import { assertGb18030, gb18030 } from './gb18030-text.js'
@@ -20,7 +20,7 @@ export function joinNested (records: ReadonlyArray<readonly string[]>): string {
   return records.map((parts) => parts.map(escapePart).join(PART_SEPARATOR)).join(RECORD_SEPARATOR)
 }
 
-const refuse = (message: string): AdapterError => new AdapterError(message, { retryable: false })
+const refuse = (message: string): AdapterError => unmappable(message)
 
 /**
  * Builds one native row from a contract item, refusing (permanently) every value the batch

@@ -1,5 +1,5 @@
 import type { SubjectV1 } from '../../contracts/subject-v1.js'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 import { PERSON_ROLES, SUBJECT_TYPES } from './js-batch-codes.js'
 import { JsRowReader } from './js-row-reader.js'
 import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
@@ -9,10 +9,10 @@ import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
  * batch format has no column for (it would be lost silently otherwise).
  */
 export function fieldsOf (field: string, value: unknown, known: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AdapterError(`${field} must be an object`, { retryable: false })
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw unmappable(`${field} must be an object`)
   const fields = value as Record<string, unknown>
   const extra = Object.keys(fields).find((k) => !known.includes(k) && fields[k] !== undefined)
-  if (extra !== undefined) throw new AdapterError(`${field}.${extra.slice(0, 64)} has no column in the batch format`, { retryable: false })
+  if (extra !== undefined) throw unmappable(`${field}.${extra.slice(0, 64)} has no column in the batch format`)
   return fields
 }
 
@@ -54,7 +54,7 @@ export function subjectFromNative (r: JsRowReader): SubjectV1 {
     subject.responsiblePersons = r.nested('责任人').map((parts) => {
       const [role, name, id, code, ...rest] = parts
       if (role === undefined || name === undefined || name === '' || (id === '' && (code === undefined || code === '')) || code === '' || rest.length > 0) {
-        throw new AdapterError('责任人 holds a record that is not 角色;姓名[;身份证号码] or 角色;名称;;统一社会信用代码', { retryable: false })
+        throw unmappable('责任人 holds a record that is not 角色;姓名[;身份证号码] or 角色;名称;;统一社会信用代码')
       }
       const person: NonNullable<SubjectV1['responsiblePersons']>[number] = { role: JsRowReader.code(PERSON_ROLES, role), name }
       if (id !== undefined && id !== '') person.idNumber = id

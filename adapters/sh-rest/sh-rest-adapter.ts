@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import { Pool, request } from 'undici'
 import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import { ConfigError } from '../../config/config-error.js'
 import { networkError, poolOptions } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { nativeMessageId } from '../native-message-id.js'
 import { readShAnswer } from './sh-rest-answer.js'
 import { toNative } from './sh-rest-mapping.js'
@@ -37,7 +39,9 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
   const appKey = ctx.secrets.APP_KEY ?? ''
   const appSecret = ctx.secrets.APP_SECRET ?? ''
   if (appKey === '' || appSecret === '') {
-    throw new Error(`${SH_REST_ADAPTER} adapter for platform ${id}: secrets APP_KEY and APP_SECRET are required (set GW_${id}_APP_KEY and GW_${id}_APP_SECRET)`)
+    const missing = [appKey === '' ? `GW_${id}_APP_KEY` : '', appSecret === '' ? `GW_${id}_APP_SECRET` : ''].filter((v) => v !== '')
+    throw new ConfigError('environment', missing.join(', '), `${SH_REST_ADAPTER} adapter for platform ${id}: secrets APP_KEY and APP_SECRET ` +
+      `are required (set GW_${id}_APP_KEY and GW_${id}_APP_SECRET)`, 'SECRET_MISSING')
   }
   const urls = shRestUrls(ctx.platform.endpoint, ctx.platform.healthUrl)
   const path = urls.records.pathname + urls.records.search
@@ -63,21 +67,13 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
       const body = Buffer.from(JSON.stringify(message), 'utf8')
       // Signed here, per attempt: a retry is a new request with its own timestamp and nonce.
       const auth = shAuthHeaders({ appKey, appSecret, method: 'POST', path, body })
-      let status: number
-      let text: string
-      try {
-        const res = await pool.request({
-          method: 'POST',
-          path,
-          headers: { 'content-type': 'application/json; charset=utf-8', ...auth },
-          body,
-          signal: AbortSignal.timeout(timeout)
-        })
-        status = res.statusCode
-        text = await res.body.text()
-      } catch (err) {
-        throw networkError(err)
-      }
+      const { status, text } = await platformRequest(pool, {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json; charset=utf-8', ...auth },
+        body,
+        timeoutMs: timeout
+      })
       const answer = readShAnswer(status, text, { platform: id, msgId, records: message.records.length, bodyDigest: shBodyDigest(body) })
       return {
         evidence: { ...answer, nonce: auth['x-sh-nonce'], timestamp: auth['x-sh-timestamp'] },

@@ -1,6 +1,17 @@
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
-import { AdapterError } from '../types.js'
+import { AdapterError, type AdapterErrorCode } from '../types.js'
+import { statusCode } from '../http-failure.js'
 import { SH_CODES, SH_RETRYABLE_CODES, type ShResponse } from './sh-rest-protocol.js'
+
+const AUTH_CODES: ReadonlySet<string> = new Set([SH_CODES.appKeyUnknown, SH_CODES.signatureInvalid, SH_CODES.timestampStale, SH_CODES.nonceReused])
+
+/** The cause of a refusal code of Shanghai's: the gateway's credentials, a busy platform, or the message. */
+export function shRefusalCode (code: unknown): AdapterErrorCode {
+  if (typeof code === 'string' && AUTH_CODES.has(code)) return 'ADAPTER_AUTH'
+  if (code === SH_CODES.busy) return 'ADAPTER_UNAVAILABLE'
+  if (code === SH_CODES.partialReject) return 'ADAPTER_PARTIAL'
+  return 'ADAPTER_REFUSED'
+}
 
 /**
  * The platform's own wording, made safe for a delivery's "last error": identity-number-shaped runs
@@ -45,32 +56,36 @@ export function readShAnswer (status: number, text: string, x: ShExpectation): S
   const answer = parse(text)
   const native = answer === undefined ? '' : ` ${answer.code} ${platformReason(answer.message)}`
   if (status >= 500 || status === 408 || status === 429) {
-    throw new AdapterError(`platform ${x.platform} answered HTTP ${status}${native}`, { retryable: true })
+    throw new AdapterError(`platform ${x.platform} answered HTTP ${status}${native}`, { code: 'ADAPTER_UNAVAILABLE', retryable: true })
   }
   if (status < 200 || status >= 300) {
     const detail = answer === undefined ? platformReason(text).slice(0, 200) : native.trim()
-    throw new AdapterError(`platform ${x.platform} refused the request (HTTP ${status}): ${detail}`, { retryable: false })
+    const code = answer !== undefined && shRefusalCode(answer.code) === 'ADAPTER_AUTH' ? 'ADAPTER_AUTH' : statusCode(status)
+    throw new AdapterError(`platform ${x.platform} refused the request (HTTP ${status}): ${detail}`, { code, retryable: false })
   }
-  if (answer === undefined) throw new AdapterError(`invalid acknowledgement from ${x.platform}: not a JSON {code, message}`, { retryable: false })
+  const invalid = (what: string): AdapterError =>
+    new AdapterError(`invalid acknowledgement from ${x.platform}: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
+  if (answer === undefined) throw invalid('not a JSON {code, message}')
   const data = answer.data ?? {}
   if (answer.code === SH_CODES.ok) {
-    if (data.msgId !== x.msgId) throw new AdapterError(`invalid acknowledgement from ${x.platform}: msgId does not match`, { retryable: false })
-    if (data.accepted !== x.records) throw new AdapterError(`invalid acknowledgement from ${x.platform}: accepted ${String(data.accepted)} of ${x.records} records`, { retryable: false })
-    if (data.bodyDigest !== x.bodyDigest) throw new AdapterError(`invalid acknowledgement from ${x.platform}: bodyDigest does not match what was sent`, { retryable: false })
+    if (data.msgId !== x.msgId) throw invalid('msgId does not match')
+    if (data.accepted !== x.records) throw invalid(`accepted ${String(data.accepted)} of ${x.records} records`)
+    if (data.bodyDigest !== x.bodyDigest) throw invalid('bodyDigest does not match what was sent')
     return answer
   }
   const rejected = Array.isArray(data.rejected) ? data.rejected : []
   // 3001 repeats the first outcome: a message once partly refused stays refused.
   if (answer.code === SH_CODES.partialReject || (answer.code === SH_CODES.duplicate && rejected.length > 0)) {
     const which = rejected.slice(0, 10).map((r) => `records[${Number(r.index)}] ${platformReason(String(r.code))} ${platformReason(String(r.reason))}`)
-    throw new AdapterError(`platform ${x.platform} accepted ${String(data.accepted)} of ${x.records} records:${native}; ${which.join('; ')}`, { retryable: false })
+    throw new AdapterError(`platform ${x.platform} accepted ${String(data.accepted)} of ${x.records} records:${native}; ${which.join('; ')}`,
+      { code: 'ADAPTER_PARTIAL', retryable: false })
   }
   if (answer.code === SH_CODES.duplicate) {
-    if (data.msgId !== x.msgId) throw new AdapterError(`invalid acknowledgement from ${x.platform}: duplicate of another msgId`, { retryable: false })
+    if (data.msgId !== x.msgId) throw invalid('duplicate of another msgId')
     return answer
   }
   if (SH_RETRYABLE_CODES.has(answer.code)) {
-    throw new AdapterError(`platform ${x.platform} refused the request for now:${native}`, { retryable: true })
+    throw new AdapterError(`platform ${x.platform} refused the request for now:${native}`, { code: shRefusalCode(answer.code), retryable: true })
   }
-  throw new AdapterError(`platform ${x.platform} refused the message:${native}`, { retryable: false })
+  throw new AdapterError(`platform ${x.platform} refused the message:${native}`, { code: shRefusalCode(answer.code), retryable: false })
 }

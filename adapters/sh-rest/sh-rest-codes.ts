@@ -1,4 +1,4 @@
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 
 /**
  * Shanghai's code tables, contract value → native code. Each table is one-to-one, so a code maps
@@ -102,7 +102,7 @@ export type ShCodeTable = keyof Tables
 export function encodeCode<T extends ShCodeTable> (table: T, value: keyof Tables[T] & string, field: string): string {
   const codes: Readonly<Record<string, string>> = SH_CODE_TABLES[table]
   const code = codes[value]
-  if (code === undefined) throw new AdapterError(`${field}: Shanghai has no ${table} code for "${value}"`, { retryable: false })
+  if (code === undefined) throw unmappable(`${field}: Shanghai has no ${table} code for "${value}"`)
   return code
 }
 
@@ -114,7 +114,7 @@ export function decodeCode<T extends ShCodeTable> (table: T, code: string, field
   }
   // Only a short code is quoted: a misplaced identity number must not end up in a message.
   const shown = /^[0-9A-Z]{1,6}$/.test(code) ? ` "${code}"` : ''
-  throw new AdapterError(`${field}: unknown ${table} code${shown}`, { retryable: false })
+  throw unmappable(`${field}: unknown ${table} code${shown}`)
 }
 
 /** The identity document type Shanghai uses for a resident identity number (居民身份证). */

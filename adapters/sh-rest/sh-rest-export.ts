@@ -1,7 +1,9 @@
 import type { Pool } from 'undici'
 import { AdapterError, type ExportedEntry, type ExportPage, type ListScope, type ReconcileExchange } from '../types.js'
-import { networkError } from '../http-failure.js'
+import { statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { fromNative } from './sh-rest-mapping.js'
+import { shRefusalCode } from './sh-rest-answer.js'
 import { SH_CODES, SH_EXPORT_PATH, type ShExportPage, type ShResponse } from './sh-rest-protocol.js'
 import { shAuthHeaders } from './sh-rest-signature.js'
 
@@ -15,19 +17,17 @@ export function shExportClient (pool: Pool, base: string, creds: { appKey: strin
     const query = new URLSearchParams({ ownerProvince: scope.owner, listTypeCode: scope.listCode, pageNo: String(pageNo), pageSize: String(Math.min(limit, 10_000)) })
     const path = `${base}${SH_EXPORT_PATH}?${query.toString()}`
     const auth = shAuthHeaders({ ...creds, method: 'GET', path, body: '' })
-    let status: number
-    let text: string
-    try {
-      const res = await pool.request({ method: 'GET', path, headers: auth, signal: AbortSignal.timeout(Math.max(timeoutMs, 60_000)) })
-      status = res.statusCode
-      text = await res.body.text()
-    } catch (err) {
-      throw networkError(err)
-    }
+    const { status, text } = await platformRequest(pool, { method: 'GET', path, headers: auth, timeoutMs: Math.max(timeoutMs, 60_000) })
     let answer: ShResponse & { data?: ShExportPage }
-    try { answer = JSON.parse(text) as ShResponse & { data?: ShExportPage } } catch { throw new AdapterError(`export answered HTTP ${status}, not JSON`, { retryable: status >= 500 }) }
+    try {
+      answer = JSON.parse(text) as ShResponse & { data?: ShExportPage }
+    } catch {
+      throw new AdapterError(`export answered HTTP ${status}, not JSON`,
+        { code: status === 200 ? 'ADAPTER_INVALID_ANSWER' : statusCode(status), retryable: status >= 500 })
+    }
     if (status !== 200 || answer.code !== SH_CODES.ok || answer.data === undefined || !Array.isArray(answer.data.items)) {
-      throw new AdapterError(`export refused: HTTP ${status}, code ${String(answer.code)}`, { retryable: status >= 500 })
+      const code = status !== 200 ? statusCode(status) : answer.code === SH_CODES.ok ? 'ADAPTER_INVALID_ANSWER' : shRefusalCode(answer.code)
+      throw new AdapterError(`export refused: HTTP ${status}, code ${String(answer.code)}`, { code, retryable: status >= 500 })
     }
     const entries: ExportedEntry[] = answer.data.items.map(({ suspendFlag, record }, i) => {
       const { item } = fromNative(record, `items[${i}].record`) as { item: { entryId: string, owner: string, version: number } }

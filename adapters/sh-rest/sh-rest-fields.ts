@@ -1,4 +1,4 @@
-import { AdapterError } from '../types.js'
+import { AdapterError, unmappable } from '../types.js'
 import type { ShFlag } from './sh-rest-native.js'
 
 /**
@@ -52,12 +52,12 @@ function hasControlCharacter (value: string): boolean {
  * names the field and the limit, never the value, which may be personal information.
  */
 export function nativeText (value: string, field: ShTextField, at: string): string {
-  if (LONE_SURROGATE.test(value)) throw new AdapterError(`${at}: contains a lone surrogate, which UTF-8 cannot carry`, { retryable: false })
-  if (hasControlCharacter(value)) throw new AdapterError(`${at}: contains a control character, which Shanghai's ${field} refuses`, { retryable: false })
+  if (LONE_SURROGATE.test(value)) throw unmappable(`${at}: contains a lone surrogate, which UTF-8 cannot carry`)
+  if (hasControlCharacter(value)) throw unmappable(`${at}: contains a control character, which Shanghai's ${field} refuses`)
   const max = SH_TEXT_LIMITS[field]
   let length = 0
   for (const _ of value) length++ // eslint-disable-line @typescript-eslint/no-unused-vars
-  if (length > max) throw new AdapterError(`${at}: ${length} characters, Shanghai's ${field} holds at most ${max}`, { retryable: false })
+  if (length > max) throw unmappable(`${at}: ${length} characters, Shanghai's ${field} holds at most ${max}`)
   return value
 }
 
@@ -68,7 +68,7 @@ export function toShDate (date: string): string {
 
 /** Shanghai's `yyyyMMdd` → contract date `YYYY-MM-DD`. */
 export function fromShDate (date: string, at: string): string {
-  if (!/^\d{8}$/.test(date)) throw new AdapterError(`${at}: not a yyyyMMdd date`, { retryable: false })
+  if (!/^\d{8}$/.test(date)) throw unmappable(`${at}: not a yyyyMMdd date`)
   return `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`
 }
 
@@ -150,5 +150,5 @@ export class ShRecordReader {
   }
 }
 
-const invalid = (at: string, expected: string): AdapterError => new AdapterError(`${at}: expected ${expected}`, { retryable: false })
-const missing = (at: string): AdapterError => new AdapterError(`${at}: required field missing`, { retryable: false })
+const invalid = (at: string, expected: string): AdapterError => unmappable(`${at}: expected ${expected}`)
+const missing = (at: string): AdapterError => unmappable(`${at}: required field missing`)

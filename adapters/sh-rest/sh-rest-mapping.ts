@@ -5,7 +5,7 @@ import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedback-item-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 import type { NativeKind } from '../native-kinds.js'
 import { decodeCode, encodeCode } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader, toShDate, toShFlag } from './sh-rest-fields.js'
@@ -40,7 +40,7 @@ function assertContract (kind: EnvelopeKindV1, item: unknown, at: string): void 
   const check = checks[kind]
   if (check.Check(item)) return
   const first = check.Errors(item).First()
-  throw new AdapterError(`${at}${first?.path.replaceAll('/', '.') ?? ''}: not a valid ${kind} item (${first?.message ?? 'schema'})`, { retryable: false })
+  throw unmappable(`${at}${first?.path.replaceAll('/', '.') ?? ''}: not a valid ${kind} item (${first?.message ?? 'schema'})`)
 }
 
 export function listUpsertToNative (e: ListUpsertItemV1, at = 'item'): ShCreditList {
@@ -271,7 +271,7 @@ function readItem (r: ShRecordReader): ShContractItem {
     case 'gatewayNotice': return { kind: 'gateway.notice', item: gatewayNoticeFromNative(r) }
     case 'repairApply': return { kind: 'repair.request', item: flatFromNative(r, 'repair.request') }
     case 'repairResult': return { kind: 'repair.decision', item: flatFromNative(r, 'repair.decision') }
-    default: throw new AdapterError(`${r.at}.recordType: unknown record type`, { retryable: false })
+    default: throw unmappable(`${r.at}.recordType: unknown record type`)
   }
 }
 

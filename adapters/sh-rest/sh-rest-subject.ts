@@ -1,5 +1,5 @@
 import type { SubjectV1 } from '../../contracts/subject-v1.js'
-import { AdapterError } from '../types.js'
+import { unmappable } from '../types.js'
 import { decodeCode, encodeCode, SH_CERT_TYPE_ID_CARD } from './sh-rest-codes.js'
 import { nativeText, ShRecordReader } from './sh-rest-fields.js'
 import type { ShDutyPerson, ShSubjectFields } from './sh-rest-native.js'
@@ -43,10 +43,10 @@ export function subjectFromNative (r: ShRecordReader): SubjectV1 {
   const certType = r.optStr('certType')
   const certNo = r.optStr('certNo')
   if ((certType === undefined) !== (certNo === undefined)) {
-    throw new AdapterError(`${r.at}: certType and certNo go together`, { retryable: false })
+    throw unmappable(`${r.at}: certType and certNo go together`)
   }
   if (certNo !== undefined) {
-    if (certType !== SH_CERT_TYPE_ID_CARD) throw new AdapterError(`${r.at}.certType: only "01" (居民身份证) is exchanged`, { retryable: false })
+    if (certType !== SH_CERT_TYPE_ID_CARD) throw unmappable(`${r.at}.certType: only "01" (居民身份证) is exchanged`)
     subject.idNumber = certNo
   }
   const duty = r.optArray('dutyPersons')

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { Pool } from 'undici'
 import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
-import { httpHealth, networkError, poolOptions } from '../http-failure.js'
+import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
@@ -41,32 +42,29 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
         originDigest: d.originDigest
       }, ENVELOPE_TYP)
       const sent = digest(jws)
-      let status: number
-      let text: string
-      try {
-        const res = await pool.request({
-          method: 'POST',
-          path: endpoint.pathname + endpoint.search,
-          headers: { 'content-type': 'application/jose', 'x-yrd-delivery': d.deliveryId },
-          body: jws,
-          signal: AbortSignal.timeout(timeout)
-        })
-        status = res.statusCode
-        text = await res.body.text()
-      } catch (err) {
-        throw networkError(err)
+      const { status, text } = await platformRequest(pool, {
+        method: 'POST',
+        path: endpoint.pathname + endpoint.search,
+        headers: { 'content-type': 'application/jose', 'x-yrd-delivery': d.deliveryId },
+        body: jws,
+        timeoutMs: timeout
+      })
+      if (retryableStatus(status)) throw new AdapterError(`platform answered ${status}`, { code: 'ADAPTER_UNAVAILABLE', retryable: true })
+      if (status < 200 || status >= 300) {
+        throw new AdapterError(`platform refused the delivery (${status}): ${scrubIdNumbers(text).slice(0, 200)}`,
+          { code: statusCode(status), retryable: false })
       }
-      if (status >= 500 || status === 408 || status === 429) throw new AdapterError(`platform answered ${status}`, { retryable: true })
-      if (status < 200 || status >= 300) throw new AdapterError(`platform refused the delivery (${status}): ${scrubIdNumbers(text).slice(0, 200)}`, { retryable: false })
       let receipt: unknown
       try {
         receipt = JSON.parse(text)
       } catch {
-        throw new AdapterError('invalid receipt: not JSON', { retryable: false })
+        throw new AdapterError('invalid receipt: not JSON', { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
       }
       const r = receipt as { jti?: unknown, digest?: unknown }
-      if (r.jti !== d.jti) throw new AdapterError('invalid receipt: jti does not match', { retryable: false })
-      if (r.digest !== sent) throw new AdapterError('invalid receipt: digest does not match what was sent', { retryable: false })
+      const invalid = (what: string): AdapterError =>
+        new AdapterError(`invalid receipt: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
+      if (r.jti !== d.jti) throw invalid('jti does not match')
+      if (r.digest !== sent) throw invalid('digest does not match what was sent')
       return { evidence: receipt as Record<string, unknown>, sentDigest: sent }
     },
 

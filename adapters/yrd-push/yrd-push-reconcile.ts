@@ -4,12 +4,14 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { RECONCILE_TYP, ReconcileAnswerV1, ReconcileExportPageV1, type ReconcileExportPageV1 as ExportPageWire } from '../../contracts/reconcile-v1.js'
 import { AdapterError, type GatewaySign, type ListScope, type ReconcileExchange } from '../types.js'
-import { networkError } from '../http-failure.js'
+import { statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 const LIFETIME_SECONDS = 120
 const ANSWER = TypeCompiler.Compile(ReconcileAnswerV1)
 const EXPORT_PAGE = TypeCompiler.Compile(ReconcileExportPageV1)
+const invalid = (message: string): AdapterError => new AdapterError(message, { code: 'ADAPTER_INVALID_ANSWER', retryable: false })
 
 /**
  * The reconciliation endpoint of the reference protocol: the sibling `reconcile` of the delivery
@@ -26,36 +28,31 @@ export function yrdReconcileClient (pool: Pool, endpoint: URL, platform: string,
   async function exchange (claims: Record<string, unknown>): Promise<{ body: unknown, bytesSent: number, bytesReceived: number }> {
     const iat = Math.floor(Date.now() / 1000)
     const jws = await sign({ iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...claims }, RECONCILE_TYP)
-    let status: number
-    let text: string
-    try {
-      const res = await pool.request({
-        method: 'POST',
-        path: url.pathname + url.search,
-        headers: { 'content-type': 'application/jose' },
-        body: jws,
-        signal: AbortSignal.timeout(Math.max(timeoutMs, 60_000))
-      })
-      status = res.statusCode
-      text = await res.body.text()
-    } catch (err) {
-      throw networkError(err)
+    const { status, text } = await platformRequest(pool, {
+      method: 'POST',
+      path: url.pathname + url.search,
+      headers: { 'content-type': 'application/jose' },
+      body: jws,
+      timeoutMs: Math.max(timeoutMs, 60_000)
+    })
+    if (status < 200 || status >= 300) {
+      throw new AdapterError(`platform answered ${status} to reconciliation: ${scrubIdNumbers(text).slice(0, 200)}`,
+        { code: statusCode(status), retryable: status >= 500 })
     }
-    if (status < 200 || status >= 300) throw new AdapterError(`platform answered ${status} to reconciliation: ${scrubIdNumbers(text).slice(0, 200)}`, { retryable: status >= 500 })
     let body: unknown
-    try { body = JSON.parse(text) } catch { throw new AdapterError('reconciliation answer is not JSON', { retryable: false }) }
+    try { body = JSON.parse(text) } catch { throw invalid('reconciliation answer is not JSON') }
     return { body, bytesSent: Buffer.byteLength(jws), bytesReceived: Buffer.byteLength(text) }
   }
 
   return {
     async reconcile (scope, ranges, maxElements) {
       const { body, bytesSent, bytesReceived } = await exchange({ kind: 'reconcile.query', owner: scope.owner, listCode: scope.listCode, maxElements, ranges })
-      if (!ANSWER.Check(body)) throw new AdapterError('reconciliation answer does not match ReconcileAnswerV1', { retryable: false })
+      if (!ANSWER.Check(body)) throw invalid('reconciliation answer does not match ReconcileAnswerV1')
       return { answer: body, bytesSent, bytesReceived }
     },
     async exportList (scope, after, limit) {
       const { body, bytesSent, bytesReceived } = await exchange({ kind: 'reconcile.export', owner: scope.owner, listCode: scope.listCode, after, limit })
-      if (!EXPORT_PAGE.Check(body)) throw new AdapterError('export page does not match ReconcileExportPageV1', { retryable: false })
+      if (!EXPORT_PAGE.Check(body)) throw invalid('export page does not match ReconcileExportPageV1')
       return { answer: body, bytesSent, bytesReceived }
     }
   }

@@ -19,7 +19,8 @@ export function createZjPullAdapter (ctx: AdapterContext): PlatformAdapter {
     capabilities: { pull: true, export: true },
     exportList: zjExportClient(pool, ctx.platform.id, ctx.sign, ctx.policy.timeoutMs),
     async deliver () {
-      throw new AdapterError(`${ctx.platform.id} pulls its deliveries from the feed; nothing is pushed`, { retryable: false })
+      throw new AdapterError(`${ctx.platform.id} pulls its deliveries from the feed; nothing is pushed`,
+        { code: 'ADAPTER_UNSUPPORTED', retryable: false })
     },
     // The platform comes to the gateway: whether it is up shows in how recently it polled.
     async health () { return { state: 'unknown' } },

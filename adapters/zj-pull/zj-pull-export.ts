@@ -5,7 +5,8 @@ import type { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { AdapterError, type ExportPage, type GatewaySign, type ListScope, type ReconcileExchange } from '../types.js'
-import { networkError } from '../http-failure.js'
+import { retryableStatus, statusCode } from '../http-failure.js'
+import { platformRequest } from '../platform-request.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 /** Where Zhejiang serves its export, on the origin of the platform's `endpoint`. */
@@ -28,6 +29,7 @@ export const ZjExportPageSchema = Type.Object({
 })
 export type ZjExportPage = Static<typeof ZjExportPageSchema>
 const PAGE = TypeCompiler.Compile(ZjExportPageSchema)
+const invalid = (message: string): AdapterError => new AdapterError(message, { code: 'ADAPTER_INVALID_ANSWER', retryable: false })
 
 /**
  * Pulls one page of Zhejiang's export for reconciliation (README, "Export"): a GET on the
@@ -42,22 +44,22 @@ export function zjExportClient (pool: Pool, platform: string, sign: GatewaySign,
     const query = { owner: scope.owner, listCode: scope.listCode, after, limit: Math.min(limit, 10_000) }
     const token = await sign({ iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...query }, ZJ_EXPORT_TYP)
     const path = `${ZJ_EXPORT_PATH}?${new URLSearchParams({ ...query, limit: String(query.limit) }).toString()}`
-    let status: number
-    let text: string
-    try {
-      const res = await pool.request({ method: 'GET', path, headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(Math.max(timeoutMs, 60_000)) })
-      status = res.statusCode
-      text = await res.body.text()
-    } catch (err) {
-      throw networkError(err, platform)
+    const { status, text } = await platformRequest(pool, {
+      method: 'GET',
+      path,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      timeoutMs: Math.max(timeoutMs, 60_000)
+    }, platform)
+    if (status !== 200) {
+      throw new AdapterError(`${platform} refused the export: HTTP ${status} ${scrubIdNumbers(text).slice(0, 200)}`,
+        { code: statusCode(status), retryable: retryableStatus(status) })
     }
-    if (status !== 200) throw new AdapterError(`${platform} refused the export: HTTP ${status} ${scrubIdNumbers(text).slice(0, 200)}`, { retryable: status >= 500 || status === 408 || status === 429 })
     let body: unknown
-    try { body = JSON.parse(text) } catch { throw new AdapterError('export page is not JSON', { retryable: false }) }
-    if (!PAGE.Check(body)) throw new AdapterError('export page does not match the ZJ export schema', { retryable: false })
+    try { body = JSON.parse(text) } catch { throw invalid('export page is not JSON') }
+    if (!PAGE.Check(body)) throw invalid('export page does not match the ZJ export schema')
     const entries = body.items.map((e) => {
       if (e.item.entryId !== e.entryId || e.item.owner !== e.owner || e.item.version !== e.version) {
-        throw new AdapterError(`export page: entry ${e.entryId} disagrees with its item`, { retryable: false })
+        throw invalid(`export page: entry ${e.entryId} disagrees with its item`)
       }
       return { owner: e.owner, entryId: e.entryId, version: e.version, suspended: e.suspended, item: e.item }
     })

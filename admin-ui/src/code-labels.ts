@@ -4,7 +4,8 @@ import type { Labels, Lang } from './i18n'
  * The one label table for the codes the API sends and the dashboard shows: message kinds, check
  * outcomes, list types, domains. The words are the official ones: check outcomes as Zhejiang reports them
  * (seed 001, 应查必查: 优先办理 / 不予办理 / 从严办理 / 纳入重点监管名单, src/checks/check-outcome.ts), the black list
- * as 严重失信主体名单 (国办发〔2020〕49号 (八)). A code without a label is shown as it is.
+ * as 严重失信主体名单 (国办发〔2020〕49号 (八)); why a delivery failed (`cause.`, adapters' ADAPTER_ERROR_CODES).
+ * A code without a label is shown as it is.
  */
 export const CODE_LABELS: Record<Lang, Labels> = {
   zh: {
@@ -31,7 +32,19 @@ export const CODE_LABELS: Record<Lang, Labels> = {
     'domain.ecology': '生态环境',
     'domain.tourism': '旅游',
     'domain.product-quality': '产品质量',
-    'domain.court': '法院（失信被执行人）'
+    'domain.court': '法院（失信被执行人）',
+    'cause.ADAPTER_TIMEOUT': '超时未应答',
+    'cause.ADAPTER_UNREACHABLE': '无法连接',
+    'cause.ADAPTER_UNAVAILABLE': '对方繁忙或故障',
+    'cause.ADAPTER_AUTH': '认证被拒',
+    'cause.ADAPTER_REFUSED': '报文被拒收',
+    'cause.ADAPTER_PARTIAL': '部分记录被拒',
+    'cause.ADAPTER_INVALID_RECEIPT': '回执无效',
+    'cause.ADAPTER_INVALID_ANSWER': '应答无效',
+    'cause.ADAPTER_UNMAPPABLE': '条目无法转换',
+    'cause.ADAPTER_PENDING': '对方仍在处理',
+    'cause.ADAPTER_UNSUPPORTED': '对方不支持',
+    'cause.ADAPTER_INTERNAL': '网关内部错误'
   },
   en: {
     'kind.list.upsert': 'list entry added or changed',
@@ -57,12 +70,24 @@ export const CODE_LABELS: Record<Lang, Labels> = {
     'domain.ecology': 'ecology',
     'domain.tourism': 'tourism',
     'domain.product-quality': 'product quality',
-    'domain.court': 'courts (judgment defaulters)'
+    'domain.court': 'courts (judgment defaulters)',
+    'cause.ADAPTER_TIMEOUT': 'no answer in time',
+    'cause.ADAPTER_UNREACHABLE': 'unreachable',
+    'cause.ADAPTER_UNAVAILABLE': 'platform busy or failing',
+    'cause.ADAPTER_AUTH': 'credentials refused',
+    'cause.ADAPTER_REFUSED': 'message refused',
+    'cause.ADAPTER_PARTIAL': 'records partly refused',
+    'cause.ADAPTER_INVALID_RECEIPT': 'invalid acknowledgement',
+    'cause.ADAPTER_INVALID_ANSWER': 'invalid answer',
+    'cause.ADAPTER_UNMAPPABLE': 'item not representable',
+    'cause.ADAPTER_PENDING': 'still processing',
+    'cause.ADAPTER_UNSUPPORTED': 'not supported by the platform',
+    'cause.ADAPTER_INTERNAL': 'gateway failure'
   }
 }
 
 /** The groups of codes the table labels. */
-export type CodeGroup = 'kind' | 'outcome' | 'listType' | 'domain'
+export type CodeGroup = 'kind' | 'outcome' | 'listType' | 'domain' | 'cause'
 
 /** A code's label in `lang`, or the code itself where the table has none. */
 export function codeLabel (lang: Lang, group: CodeGroup, code: string): string {

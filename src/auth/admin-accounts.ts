@@ -12,8 +12,15 @@ export interface AdminAccount {
   disabled: boolean
 }
 
+/** Why an account command was refused, a closed list: invalid input, an existing or an unknown account. */
+export type AccountErrorCode = 'ACCOUNT_INVALID' | 'ACCOUNT_EXISTS' | 'ACCOUNT_UNKNOWN'
+
 export class AccountError extends Error {
   override name = 'AccountError'
+
+  constructor (message: string, readonly code: AccountErrorCode = 'ACCOUNT_INVALID') {
+    super(message)
+  }
 }
 
 function checkRoles (roles: string[]): AdminRole[] {
@@ -34,7 +41,7 @@ export async function createAccount (pool: pg.Pool, username: string, roles: str
   if (problem !== undefined) throw new AccountError(problem)
   const { rowCount } = await pool.query('INSERT INTO admin_users (username, password_hash, roles) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
     [username, await hashPassword(chosen), valid])
-  if (rowCount === 0) throw new AccountError(`account ${username} exists (use set-password)`)
+  if (rowCount === 0) throw new AccountError(`account ${username} exists (use set-password)`, 'ACCOUNT_EXISTS')
   return { password: password === undefined ? chosen : undefined }
 }
 
@@ -44,7 +51,7 @@ export async function setPassword (pool: pg.Pool, username: string, password?: s
   const problem = passwordProblem(chosen)
   if (problem !== undefined) throw new AccountError(problem)
   const { rowCount } = await pool.query('UPDATE admin_users SET password_hash = $2, updated_at = now() WHERE username = $1', [username, await hashPassword(chosen)])
-  if (rowCount === 0) throw new AccountError(`no account ${username}`)
+  if (rowCount === 0) throw new AccountError(`no account ${username}`, 'ACCOUNT_UNKNOWN')
   await pool.query('DELETE FROM admin_sessions WHERE username = $1', [username])
   return { password: password === undefined ? chosen : undefined }
 }
@@ -52,7 +59,7 @@ export async function setPassword (pool: pg.Pool, username: string, password?: s
 /** Disables (or enables) an account; disabling ends its sessions. */
 export async function setDisabled (pool: pg.Pool, username: string, disabled: boolean): Promise<void> {
   const { rowCount } = await pool.query('UPDATE admin_users SET disabled = $2, updated_at = now() WHERE username = $1', [username, disabled])
-  if (rowCount === 0) throw new AccountError(`no account ${username}`)
+  if (rowCount === 0) throw new AccountError(`no account ${username}`, 'ACCOUNT_UNKNOWN')
   if (disabled) await pool.query('DELETE FROM admin_sessions WHERE username = $1', [username])
 }
 

@@ -30,7 +30,7 @@ export async function resendDelivery (pool: pg.Pool, deliveryId: string, princip
  */
 export async function requeueDelivery (client: pg.PoolClient, deliveryId: string): Promise<void> {
   await client.query(
-    `UPDATE deliveries SET status = 'queued', attempts = 0, last_error = NULL, delivered_at = NULL, receipt = NULL,
+    `UPDATE deliveries SET status = 'queued', attempts = 0, last_error = NULL, last_error_code = NULL, delivered_at = NULL, receipt = NULL,
        enqueued_at = NULL, enqueue_seq = enqueue_seq + 1, resends = resends + 1, updated_at = now() WHERE id = $1`, [deliveryId])
   await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
 }

@@ -64,6 +64,13 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
 
   const registers = [app.metrics.registry]
   const attempts = new Counter({ name: 'gw_delivery_attempts_total', help: 'Delivery attempts by destination and outcome', labelNames: ['platform', 'outcome'], registers })
+  // Labelled by the AdapterError code: a closed list (ADAPTER_ERROR_CODES), never the message.
+  const failures = new Counter({
+    name: 'gw_delivery_failures_total',
+    help: 'Failed delivery attempts by destination, outcome (retrying, dead) and cause code',
+    labelNames: ['platform', 'outcome', 'code'],
+    registers
+  })
   const lag = new Histogram({ name: 'gw_delivery_lag_seconds', help: 'Time from acceptance to the destination\'s receipt', labelNames: ['platform'], registers, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600] })
   // Read at scrape time from the queues and the ledger.
   new Gauge({ // eslint-disable-line no-new
@@ -90,9 +97,23 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
       for (const r of rows) this.set({ platform: r.destination, status: r.status }, Number(r.n))
     }
   })
+  new Gauge({ // eslint-disable-line no-new
+    name: 'gw_dead_deliveries',
+    help: 'Dead deliveries in the ledger per destination and cause code (NONE: died before codes were kept)',
+    labelNames: ['platform', 'code'],
+    registers,
+    async collect () {
+      this.reset()
+      const { rows } = await app.pg.query<{ destination: string, code: string, n: string }>(
+        `SELECT destination, coalesce(last_error_code, 'NONE') AS code, count(*) AS n
+         FROM deliveries WHERE status = 'dead' GROUP BY 1, 2`)
+      for (const r of rows) this.set({ platform: r.destination, code: r.code }, Number(r.n))
+    }
+  })
   const events: DeliveryEvents = {
-    attempt: (platform, outcome, lagSeconds) => {
+    attempt: (platform, outcome, lagSeconds, code) => {
       attempts.inc({ platform, outcome })
+      if (code !== undefined) failures.inc({ platform, outcome, code })
       if (lagSeconds !== undefined && (outcome === 'delivered' || outcome === 'superseded')) lag.observe({ platform }, lagSeconds)
     }
   }

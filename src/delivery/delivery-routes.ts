@@ -29,8 +29,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request): Promise<DeliveryList> => {
     const q = request.query
     const limit = q.limit ?? 100
-    const { rows } = await app.pg.query<{ id: string, jti: string, iss: string, kind: string, destination: string, status: DeliveryList['deliveries'][number]['status'], attempts: number, resends: number, last_error: string | null, created_at: Date, updated_at: Date }>(
-      `SELECT d.id, d.jti, e.iss, e.kind, d.destination, d.status, d.attempts, d.resends, d.last_error, d.created_at, d.updated_at
+    const { rows } = await app.pg.query<{ id: string, jti: string, iss: string, kind: string, destination: string, status: DeliveryList['deliveries'][number]['status'], attempts: number, resends: number, last_error: string | null, last_error_code: string | null, created_at: Date, updated_at: Date }>(
+      `SELECT d.id, d.jti, e.iss, e.kind, d.destination, d.status, d.attempts, d.resends, d.last_error, d.last_error_code,
+         d.created_at, d.updated_at
        FROM deliveries d JOIN envelopes e USING (iss, jti)
        WHERE ($1::text IS NULL OR d.status = $1) AND ($2::text IS NULL OR d.destination = $2) AND ($3::bigint IS NULL OR d.id < $3)
        ORDER BY d.id DESC LIMIT $4`, [q.status ?? null, q.platform ?? null, q.before ?? null, limit])
@@ -45,6 +46,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         attempts: r.attempts,
         resends: r.resends,
         lastError: r.last_error,
+        lastErrorCode: r.last_error_code,
         createdAt: r.created_at.toISOString(),
         updatedAt: r.updated_at.toISOString()
       })),

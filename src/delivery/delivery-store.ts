@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Delivery, DeliveryReceipt } from '../../adapters/types.js'
+import type { AdapterErrorCode, Delivery, DeliveryReceipt } from '../../adapters/types.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
 import { dropShielded } from '../privacy/shield-removed.js'
@@ -85,7 +85,8 @@ export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Deliv
 }
 
 const DELIVERED = `WITH d AS (
-  UPDATE deliveries SET status = 'delivered', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
+  UPDATE deliveries SET status = 'delivered', last_error = NULL, last_error_code = NULL, receipt = $2, delivered_at = now(),
+    updated_at = now() WHERE id = $1
 ), a AS (
   UPDATE delivery_attempts SET finished_at = now(), outcome = $4, sent_digest = $5, receipt = $6 WHERE id = $3
 )
@@ -118,11 +119,17 @@ export async function recordDelivered (pool: pg.Pool, started: StartedAttempt, d
 }
 
 const FAILED = `WITH d AS (
-  UPDATE deliveries SET status = $2, last_error = $3, updated_at = now() WHERE id = $1
+  UPDATE deliveries SET status = $2, last_error = $3, last_error_code = $5, updated_at = now() WHERE id = $1
 )
 UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $3 WHERE id = $4`
 
-/** Records a failed attempt; `final` makes the delivery dead, otherwise it is retrying. */
-export async function recordFailed (pool: pg.Pool, started: StartedAttempt, error: string, final: boolean): Promise<void> {
-  await pool.query(FAILED, [started.delivery.deliveryId, final ? 'dead' : 'retrying', storedErrorText(error), started.attemptId])
+/**
+ * Records a failed attempt with its cause (`code`, an AdapterError code); `final` makes the
+ * delivery dead, otherwise it is retrying.
+ */
+export async function recordFailed (
+  pool: pg.Pool, started: StartedAttempt, error: string, final: boolean, code: AdapterErrorCode
+): Promise<void> {
+  const status = final ? 'dead' : 'retrying'
+  await pool.query(FAILED, [started.delivery.deliveryId, status, storedErrorText(error), started.attemptId, code])
 }

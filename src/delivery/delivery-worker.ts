@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
-import { AdapterError, type PlatformAdapter } from '../../adapters/types.js'
+import { AdapterError, type AdapterErrorCode, type PlatformAdapter } from '../../adapters/types.js'
 import { jitteredBackoff } from './backoff.js'
 import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
@@ -15,7 +15,10 @@ import { storedErrorText } from '../privacy/stored-error-text.js'
 import type { QueueConnections } from '../plugins/queues.js'
 
 export interface DeliveryEvents {
-  attempt: (platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number) => void
+  /** `code` is why an attempt failed (retrying, dead). */
+  attempt: (
+    platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
+  ) => void
 }
 
 export interface WorkerDeps {
@@ -34,9 +37,12 @@ export interface WorkerDeps {
 }
 
 /** An attempt that did not count: the delivery waits (retrying) without using one up. */
-async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string, given: string): Promise<void> {
+async function giveBack (
+  deps: WorkerDeps, deliveryId: string, attemptId: string, given: string, code: AdapterErrorCode | null = null
+): Promise<void> {
   const reason = storedErrorText(given)
-  await deps.pool.query("UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, updated_at = now() WHERE id = $1", [deliveryId, reason])
+  await deps.pool.query(`UPDATE deliveries SET status = 'retrying', attempts = attempts - 1, last_error = $2, last_error_code = $3,
+    updated_at = now() WHERE id = $1`, [deliveryId, reason, code])
   await deps.pool.query("UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $2 WHERE id = $1", [attemptId, `${reason} (not counted)`])
 }
 
@@ -71,19 +77,25 @@ export async function processDelivery (
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
   } catch (err) {
-    const failure = err instanceof AdapterError ? err : new AdapterError((err as Error).message, { retryable: true, cause: err })
+    const failure = err instanceof AdapterError
+      ? err
+      : new AdapterError((err as Error).message, { code: 'ADAPTER_INTERNAL', retryable: true, cause: err })
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
     if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
       // Paused: give the attempt back and wait; the job runs again once the queue resumes.
-      await giveBack(deps, started.delivery.deliveryId, started.attemptId, `${failure.message} (platform down: queue paused)`)
+      const paused = `${failure.message} (platform down: queue paused)`
+      await giveBack(deps, started.delivery.deliveryId, started.attemptId, paused, failure.code)
       deps.events.attempt(platform, 'paused')
       await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
       throw new DelayedError()
     }
-    await recordFailed(deps.pool, started, failure.message, final)
+    await recordFailed(deps.pool, started, failure.message, final, failure.code)
+    deps.events.attempt(platform, final ? 'dead' : 'retrying', undefined, failure.code)
     if (!final) log.debug({ err: failure, attempt: started.attempt }, 'delivery attempt failed; retrying')
-    deps.events.attempt(platform, final ? 'dead' : 'retrying')
-    if (final) throw new UnrecoverableError(failure.message)
+    if (final) {
+      log.warn({ code: failure.code, err: failure }, 'delivery dead')
+      throw new UnrecoverableError(failure.message)
+    }
     throw failure
   }
 }

@@ -78,7 +78,7 @@ export async function readFeed (
 async function recordWithheldWhole (pool: pg.Pool, deliveryId: string, evidence: Record<string, unknown>): Promise<void> {
   await pool.query(
     `WITH d AS (
-       UPDATE deliveries SET status = 'delivered', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
+       UPDATE deliveries SET status = 'delivered', last_error = NULL, last_error_code = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
      )
      UPDATE delivery_attempts SET finished_at = now(), outcome = 'superseded', receipt = $2
      WHERE id = (SELECT max(id) FROM delivery_attempts WHERE delivery_id = $1)`, [deliveryId, evidence])
@@ -110,7 +110,7 @@ export async function acknowledge (
       if (row.status === 'delivered') continue
       const evidence = { ...(row.offered ?? {}), ack: true, jti: ack.jti, at: new Date().toISOString() }
       await client.query(
-        'UPDATE deliveries SET status = \'delivered\', last_error = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1',
+        'UPDATE deliveries SET status = \'delivered\', last_error = NULL, last_error_code = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1',
         [row.id, evidence])
       await client.query(
         `UPDATE delivery_attempts SET finished_at = now(), outcome = 'delivered', receipt = $2

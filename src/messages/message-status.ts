@@ -11,8 +11,19 @@ export async function messageStatus (pool: pg.Pool, iss: string, jti: string): P
     'SELECT jti, iss, kind, digest, received_at, item_count FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   const e = env.rows[0]
   if (e === undefined) return undefined
-  const d = await pool.query<{ id: string, destination: string, status: MessageStatusV1['destinations'][number]['status'], attempts: number, last_error: string | null, created_at: Date, updated_at: Date, delivered_at: Date | null, receipt: unknown }>(
-    `SELECT id, destination, status, attempts, last_error, created_at, updated_at, delivered_at, receipt
+  const d = await pool.query<{
+    id: string
+    destination: string
+    status: MessageStatusV1['destinations'][number]['status']
+    attempts: number,
+    last_error: string | null
+    last_error_code: string | null
+    created_at: Date
+    updated_at: Date
+    delivered_at: Date | null
+    receipt: unknown
+  }>(
+    `SELECT id, destination, status, attempts, last_error, last_error_code, created_at, updated_at, delivered_at, receipt
      FROM deliveries WHERE iss = $1 AND jti = $2 ORDER BY destination`, [iss, jti])
   return {
     jti: e.jti,
@@ -27,6 +38,7 @@ export async function messageStatus (pool: pg.Pool, iss: string, jti: string): P
       status: r.status,
       attempts: r.attempts,
       lastError: r.last_error,
+      lastErrorCode: r.last_error_code,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
       deliveredAt: iso(r.delivered_at),

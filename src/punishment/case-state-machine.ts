@@ -1,5 +1,6 @@
 import type { PlatformIdV1 } from '../../contracts/common-v1.js'
 import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-item-v1.js'
+import { GatewayError } from '../errors/gateway-error.js'
 import { eventKey, isPlatformEvent, platformEventKey, type CaseEvent, type FeedbackEvent, type PlatformEvent } from './case-events.js'
 import {
   ALLOWED,
@@ -24,19 +25,13 @@ export type CaseTransitionRule =
   | 'objection-mismatch'
   | 'version-not-newer'
 
-/**
- * An illegal case transition. Not a GatewayError because `CASE_TRANSITION_INVALID` is not (yet) in
- * its code list; it carries the same `code`, `status` and `retryable` so the wiring can map it.
- */
-export class CaseTransitionError extends Error {
-  readonly code = 'CASE_TRANSITION_INVALID'
-  readonly status = 409
-  readonly retryable = false
+/** An illegal case transition: the gateway's CASE_TRANSITION_INVALID (409, not retryable), with the rule broken. */
+export class CaseTransitionError extends GatewayError {
   readonly rule: CaseTransitionRule
   readonly caseId: string
 
   constructor (rule: CaseTransitionRule, caseId: string, detail: string) {
-    super(`case ${caseId}: ${detail}`)
+    super('CASE_TRANSITION_INVALID', `case ${caseId}: ${detail}`, { retryable: false })
     this.name = 'CaseTransitionError'
     this.rule = rule
     this.caseId = caseId

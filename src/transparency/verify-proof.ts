@@ -7,7 +7,7 @@ import {
 } from '../../contracts/transparency-v1.js'
 import { dataHashOf, leafBytes } from './change-leaf.js'
 import { leafHash } from './merkle-tree.js'
-import { ProofError, verifyConsistency, verifyInclusion } from './merkle-verify.js'
+import { ProofError, verifyConsistency, verifyInclusion, type ProofErrorCode } from './merkle-verify.js'
 
 // Offline verification for platforms (and `credit-gw verify-proof`): trusts nothing but the
 // gateway's published keys.
@@ -29,7 +29,7 @@ export function keysFrom (source: JwksSource): JWTVerifyGetKey {
   try {
     parsed = JSON.parse(readFileSync(source, 'utf8'))
   } catch (err) {
-    throw new ProofError(`cannot read the JWK Set ${source}: ${(err as Error).message}`)
+    throw new ProofError(`cannot read the JWK Set ${source}: ${(err as Error).message}`, 'KEYS_UNREADABLE')
   }
   return createLocalJWKSet(parsed as JSONWebKeySet)
 }
@@ -46,21 +46,21 @@ export async function verifyCheckpoint (jws: string, keys: JWTVerifyGetKey): Pro
     payload = r.payload
     kid = r.protectedHeader.kid
   } catch (err) {
-    throw new ProofError(`checkpoint signature does not verify against the gateway's keys: ${(err as Error).message}`)
+    throw new ProofError(`checkpoint signature does not verify against the gateway's keys: ${(err as Error).message}`, 'CHECKPOINT_INVALID')
   }
   let claims: unknown
   try {
     claims = JSON.parse(new TextDecoder().decode(payload))
   } catch {
-    throw new ProofError('checkpoint payload is not JSON')
+    throw new ProofError('checkpoint payload is not JSON', 'CHECKPOINT_INVALID')
   }
-  if (!Value.Check(CheckpointClaimsV1, claims)) throw new ProofError('checkpoint claims do not match CheckpointClaimsV1')
+  if (!Value.Check(CheckpointClaimsV1, claims)) throw new ProofError('checkpoint claims do not match CheckpointClaimsV1', 'CHECKPOINT_INVALID')
   return { claims, kid, root: fromB64u(claims.rootHash) }
 }
 
 function sameLog (cp: VerifiedCheckpoint, owner: string, listCode: string, what: string): void {
   if (cp.claims.owner !== owner || cp.claims.listCode !== listCode) {
-    throw new ProofError(`${what} is for ${owner}/${listCode}, the checkpoint for ${cp.claims.log}`)
+    throw new ProofError(`${what} is for ${owner}/${listCode}, the checkpoint for ${cp.claims.log}`, 'PROOF_MALFORMED')
   }
 }
 
@@ -70,20 +70,20 @@ function sameLog (cp: VerifiedCheckpoint, owner: string, listCode: string, what:
  * leaf with the proof's `salt`.
  */
 export function checkInclusion (cp: VerifiedCheckpoint, proof: InclusionProof, item?: unknown): void {
-  if (!Value.Check(InclusionProofV1, proof)) throw new ProofError('inclusion proof does not match InclusionProofV1')
+  if (!Value.Check(InclusionProofV1, proof)) throw new ProofError('inclusion proof does not match InclusionProofV1', 'PROOF_MALFORMED')
   sameLog(cp, proof.owner, proof.listCode, 'the inclusion proof')
-  if (proof.leaf.owner !== proof.owner || proof.leaf.listCode !== proof.listCode) throw new ProofError('the leaf belongs to another list')
-  if (proof.treeSize !== cp.claims.treeSize) throw new ProofError(`the proof is for tree size ${proof.treeSize}, the checkpoint signs size ${cp.claims.treeSize}`)
+  if (proof.leaf.owner !== proof.owner || proof.leaf.listCode !== proof.listCode) throw new ProofError('the leaf belongs to another list', 'PROOF_MALFORMED')
+  if (proof.treeSize !== cp.claims.treeSize) throw new ProofError(`the proof is for tree size ${proof.treeSize}, the checkpoint signs size ${cp.claims.treeSize}`, 'PROOF_MALFORMED')
   if (item !== undefined) {
     const i = item as { entryId?: unknown, version?: unknown }
-    if (i.entryId !== proof.leaf.entryId || i.version !== proof.leaf.version) throw new ProofError('the item is another entry or version than the leaf')
+    if (i.entryId !== proof.leaf.entryId || i.version !== proof.leaf.version) throw new ProofError('the item is another entry or version than the leaf', 'PROOF_MISMATCH')
     let salt: Buffer | undefined
     if (proof.leaf.v === 2) {
       // A v2 leaf's dataHash is salted: only a caller entitled to the whole item was given the salt.
-      if (proof.salt === undefined) throw new ProofError('the leaf is v2 (salted dataHash) and the proof carries no salt: the content cannot be checked (only the entry\'s owner and platforms that receive the whole item get the salt); check the leaf\'s inclusion without the item')
+      if (proof.salt === undefined) throw new ProofError('the leaf is v2 (salted dataHash) and the proof carries no salt: the content cannot be checked (only the entry\'s owner and platforms that receive the whole item get the salt); check the leaf\'s inclusion without the item', 'PROOF_MALFORMED')
       salt = fromB64u(proof.salt)
     }
-    if (dataHashOf(item, salt) !== proof.leaf.dataHash) throw new ProofError('the item\'s content does not hash to the leaf\'s dataHash')
+    if (dataHashOf(item, salt) !== proof.leaf.dataHash) throw new ProofError('the item\'s content does not hash to the leaf\'s dataHash', 'PROOF_MISMATCH')
   }
   // The leaf hash is recomputed from the leaf, never taken from the answer.
   verifyInclusion(proof.leafIndex, proof.treeSize, leafHash(leafBytes(proof.leaf)), proof.auditPath.map(fromB64u), cp.root)
@@ -91,11 +91,11 @@ export function checkInclusion (cp: VerifiedCheckpoint, proof: InclusionProof, i
 
 /** Checks that the newer checkpoint's tree extends the older one's unchanged. */
 export function checkConsistency (older: VerifiedCheckpoint, newer: VerifiedCheckpoint, proof: ConsistencyProof): void {
-  if (!Value.Check(ConsistencyProofV1, proof)) throw new ProofError('consistency proof does not match ConsistencyProofV1')
+  if (!Value.Check(ConsistencyProofV1, proof)) throw new ProofError('consistency proof does not match ConsistencyProofV1', 'PROOF_MALFORMED')
   sameLog(older, proof.owner, proof.listCode, 'the consistency proof')
   sameLog(newer, proof.owner, proof.listCode, 'the consistency proof')
   if (proof.first !== older.claims.treeSize || proof.second !== newer.claims.treeSize) {
-    throw new ProofError(`the proof is from size ${proof.first} to ${proof.second}, the checkpoints sign ${older.claims.treeSize} and ${newer.claims.treeSize}`)
+    throw new ProofError(`the proof is from size ${proof.first} to ${proof.second}, the checkpoints sign ${older.claims.treeSize} and ${newer.claims.treeSize}`, 'PROOF_MALFORMED')
   }
   verifyConsistency(proof.first, proof.second, older.root, newer.root, proof.proof.map(fromB64u))
 }
@@ -113,7 +113,7 @@ export interface VerifyProofInput {
   oldCheckpoint?: string
 }
 
-export type VerifyProofResult = { ok: true, message: string, checkpoint: CheckpointClaims } | { ok: false, message: string }
+export type VerifyProofResult = { ok: true, message: string, checkpoint: CheckpointClaims } | { ok: false, message: string, code?: ProofErrorCode }
 
 /** Everything `credit-gw verify-proof` checks, as a function: never throws, says what held or what failed. */
 export async function verifyProof (input: VerifyProofInput): Promise<VerifyProofResult> {
@@ -126,14 +126,14 @@ export async function verifyProof (input: VerifyProofInput): Promise<VerifyProof
       said.push(`version ${input.inclusion.leaf.version} of ${input.inclusion.leaf.entryId} is leaf ${input.inclusion.leafIndex} of it${input.item === undefined ? '' : ', with the given content'}`)
     }
     if (input.consistency !== undefined) {
-      if (input.oldCheckpoint === undefined) throw new ProofError('a consistency proof needs the older checkpoint')
+      if (input.oldCheckpoint === undefined) throw new ProofError('a consistency proof needs the older checkpoint', 'PROOF_MALFORMED')
       const old = await verifyCheckpoint(input.oldCheckpoint, keys)
       checkConsistency(old, cp, input.consistency)
       said.push(`it extends the checkpoint of size ${old.claims.treeSize} (${old.claims.issuedAt}) without rewriting it`)
     }
     return { ok: true, message: said.join('; '), checkpoint: cp.claims }
   } catch (err) {
-    if (err instanceof ProofError) return { ok: false, message: err.message }
+    if (err instanceof ProofError) return { ok: false, message: err.message, code: err.code }
     return { ok: false, message: `cannot verify: ${(err as Error).message}` }
   }
 }

@@ -43,6 +43,8 @@ t.test('the dashboard in headless Chromium: admin resends a dead delivery, audit
     t.match(await page.textContent('[data-testid=platform-AH]'), /失败投递\s*3/, 'AH has three dead deliveries')
     t.ok(await page.isVisible('[data-testid=lag-chart] canvas'), 'the lag chart is drawn')
     t.equal(await page.locator('[data-testid=dead-deliveries] tbody tr').count(), 3, 'the dead deliveries are listed')
+    t.match(await page.textContent('[data-testid=dead-causes]'), /报文被拒收\s*3/, 'grouped by cause: three refused messages')
+    t.equal(await page.locator('[data-testid=dead-deliveries] [data-testid=cause][title=ADAPTER_REFUSED]').count(), 3, 'each row names its cause code')
     const overviewShot = await b.screenshot('admin-overview')
     if (process.env.UPDATE_DOCS_SCREENSHOT === '1') { await mkdir('docs', { recursive: true }); await copyFile(overviewShot, 'docs/admin-overview.png') }
 

@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import { AdapterError, type Delivery, type PlatformAdapter } from '../../adapters/types.js'
+import { AdapterError, type AdapterErrorCode, type Delivery, type PlatformAdapter } from '../../adapters/types.js'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { sampleEntry, sampleNotice } from '../../sim/sample-entries.js'
 
@@ -76,7 +76,7 @@ async function failure (p: Promise<unknown>): Promise<AdapterError | undefined> 
     await p
     return undefined
   } catch (err) {
-    return err instanceof AdapterError ? err : new AdapterError(`not an AdapterError: ${String(err)}`, { retryable: true })
+    return err instanceof AdapterError ? err : new AdapterError(`not an AdapterError: ${String(err)}`, { code: 'ADAPTER_INTERNAL', retryable: true })
   }
 }
 
@@ -140,20 +140,23 @@ export function adapterConformance (t: Test, name: string, makeTarget: () => Pro
     })
 
     await t.test('classifies failures: retryable or permanent', async (t) => {
-      const expectations: Array<[Parameters<ConformanceTarget['fail']>[0], boolean, boolean]> = [
-        ['error-500', true, false], ['hang', true, true], ['reject-400', false, false], ['invalid-receipt', false, false]
+      const expectations: Array<[Parameters<ConformanceTarget['fail']>[0], boolean, boolean, AdapterErrorCode]> = [
+        ['error-500', true, false, 'ADAPTER_UNAVAILABLE'], ['hang', true, true, 'ADAPTER_TIMEOUT'],
+        ['reject-400', false, false, 'ADAPTER_REFUSED'], ['invalid-receipt', false, false, 'ADAPTER_INVALID_RECEIPT']
       ]
-      for (const [mode, retryable, unreachable] of expectations) {
+      for (const [mode, retryable, unreachable, code] of expectations) {
         target.fail(mode)
         const err = await failure(adapter.deliver(delivery(dest, 'list.upsert', [sampleEntry('SH', '310000', 40)])))
         t.ok(err, `${mode}: fails`)
         t.equal(err?.retryable, retryable, `${mode}: retryable ${String(retryable)}`)
         if (unreachable) t.equal(err?.unreachable, true, `${mode}: unreachable`)
+        t.equal(err?.code, code, `${mode}: code ${code}`)
       }
       target.fail('none')
       await target.stop()
       const down = await failure(adapter.deliver(delivery(dest, 'list.upsert', [sampleEntry('SH', '310000', 41)])))
       t.same([down?.retryable, down?.unreachable], [true, true], 'platform down: retryable, unreachable')
+      t.equal(down?.code, 'ADAPTER_UNREACHABLE', 'platform down: code ADAPTER_UNREACHABLE')
       t.equal((await adapter.health()).state, 'down', 'health says down')
       await target.restart()
       t.equal((await adapter.health()).state, 'up', 'health says up again')

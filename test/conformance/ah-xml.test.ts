@@ -38,6 +38,8 @@ t.test('ah-xml: the native protocol', async (t) => {
 
   await t.test('refuses to start without usable keys, one per direction', async (t) => {
     t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_OUT: '' }), /SM4_KEY_OUT .*is required/)
+    t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_OUT: '' }), { name: 'ConfigError', code: 'SECRET_MISSING', field: 'GW_AH_SM4_KEY_OUT' })
+    t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_IN: 'not-hex' }), { code: 'SECRET_INVALID', field: 'GW_AH_SM4_KEY_IN' })
     t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_IN: 'not-hex' }), /SM4_KEY_IN .*32 hex characters/)
     t.throws(() => adapterFor(sim, { ...secrets, SM4_KEY_IN: secrets.SM4_KEY_OUT ?? '' }), /must differ/)
     t.throws(() => adapterFor(sim, { ...secrets, MAC_KEY_OUT: undefined as unknown as string }), /MAC_KEY_OUT .*is required.*legacyCbc/)

@@ -32,6 +32,7 @@ t.test('js-batch: the native protocol', async (t) => {
 
   await t.test('refuses to start without the TOKEN secret', async (t) => {
     t.throws(() => createJsBatchAdapter(context(sim.url, {})), /needs the secret TOKEN \(environment variable GW_JS_TOKEN\)/)
+    t.throws(() => createJsBatchAdapter(context(sim.url, {})), { name: 'ConfigError', code: 'SECRET_MISSING', field: 'GW_JS_TOKEN' })
   })
 
   await t.test('a wrong token is a permanent refusal with the platform code', async (t) => {

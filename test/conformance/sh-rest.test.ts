@@ -133,6 +133,7 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
   await t.test('refuses to start without APP_KEY and APP_SECRET', async (t) => {
     t.throws(() => createShRestAdapter(contextFor(sim, {})), /APP_KEY and APP_SECRET are required/)
     t.throws(() => createShRestAdapter(contextFor(sim, { APP_KEY })), /GW_SH_APP_SECRET/)
+    t.throws(() => createShRestAdapter(contextFor(sim, { APP_KEY })), { name: 'ConfigError', code: 'SECRET_MISSING', field: 'GW_SH_APP_SECRET' })
   })
 
   await t.test('an item Shanghai cannot store is refused before sending, not retryable', async (t) => {

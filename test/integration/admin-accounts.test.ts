@@ -18,6 +18,8 @@ t.test('accounts: scrypt hashes, one-time passwords, bad input refused, password
   t.equal(await checkLogin(h.db, 'ops.li', 'wrong-password-x'), undefined)
   await t.rejects(createAccount(h.db, 'ops.li', ['operator']), /account ops.li exists/, 'a username once')
   await t.rejects(createAccount(h.db, 'x2', ['root']), /roles must be among admin, operator, auditor/)
+  await t.rejects(createAccount(h.db, 'ops.li', ['operator']), { code: 'ACCOUNT_EXISTS' }, 'a username once: code')
+  await t.rejects(createAccount(h.db, 'x2', ['root']), { code: 'ACCOUNT_INVALID' }, 'unknown role: code')
   await t.rejects(createAccount(h.db, 'Bad Name', ['admin']), /username must match/)
   await t.rejects(createAccount(h.db, 'short', ['admin'], 'short'), /at least 12 characters/)
 

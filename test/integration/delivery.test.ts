@@ -73,7 +73,8 @@ t.test('a platform answering 500 or hanging past the timeout is retried until it
 })
 
 t.test('garbage, a wrong receipt or a 4xx make a delivery dead at once, with the reason; resend brings it back', async (t) => {
-  const { h, sim } = await startDeliverySetup(t)
+  const lines: string[] = []
+  const { h, sim } = await startDeliverySetup(t, { logStream: { write: (line) => { lines.push(...line.split('\n').filter((l) => l !== '')) } } })
   sim('SH').failure = 'garbage'
   sim('JS').failure = 'wrong-receipt'
   sim('ZJ').failure = 'reject-400'
@@ -84,10 +85,20 @@ t.test('garbage, a wrong receipt or a 4xx make a delivery dead at once, with the
   t.match(dead.rows[0]?.last_error, /digest does not match/)
   t.match(dead.rows[1]?.last_error, /not JSON/)
   t.match(dead.rows[2]?.last_error, /refused the delivery \(400\)/)
+  const causes = await h.db.query('SELECT destination, last_error_code FROM deliveries ORDER BY destination')
+  const expected = [['JS', 'ADAPTER_INVALID_RECEIPT'], ['SH', 'ADAPTER_INVALID_RECEIPT'], ['ZJ', 'ADAPTER_REFUSED']]
+  t.same(causes.rows.map((r) => [r.destination, r.last_error_code]), expected, 'each dead delivery keeps its cause as a code')
+  const deadLog = lines.map((l) => JSON.parse(l) as { level: number, msg: string, platform: string, code: string })
+    .filter((l) => l.msg === 'delivery dead').map((l) => [l.platform, l.code, l.level]).sort()
+  t.same(deadLog, expected.map((e) => [...e, 40]), 'a dead delivery is logged at warn with its cause code')
+  const metrics = (await h.app.inject({ url: '/metrics' })).body
+  t.match(metrics, /gw_delivery_failures_total\{platform="ZJ",outcome="dead",code="ADAPTER_REFUSED"\} 1/, 'failures counted by cause code')
+  t.match(metrics, /gw_dead_deliveries\{platform="SH",code="ADAPTER_INVALID_RECEIPT"\} 1/, 'dead deliveries by cause code')
 
   const admin = await h.adminToken('admin')
   const listing = (await h.app.inject({ url: '/v1/deliveries?status=dead&platform=ZJ', headers: { authorization: `Bearer ${admin}` } })).json()
   t.same(listing.deliveries.map((d: { platform: string, status: string }) => [d.platform, d.status]), [['ZJ', 'dead']])
+  t.same(listing.deliveries.map((d: { lastErrorCode: string | null }) => d.lastErrorCode), ['ADAPTER_REFUSED'], 'the listing names the cause')
   const zj = listing.deliveries[0].deliveryId as string
 
   const auditor = await h.adminToken('auditor')

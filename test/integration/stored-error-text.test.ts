@@ -17,11 +17,12 @@ t.test('error text is stored masked, and masked before it is cut, whoever writes
   if (started === undefined) throw new Error('no attempt started')
   // A platform's wording quoting a number, and again right where the stored text is cut (1000 characters).
   const wording = `证件号码${ID}；${'拒'.repeat(966)}${ID}不符`
-  await recordFailed(h.db, started, wording, true)
-  const stored = await h.db.query<{ last_error: string, error: string }>(
-    'SELECT d.last_error, a.error FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id WHERE d.id = $1', [deliveryId])
+  await recordFailed(h.db, started, wording, true, 'ADAPTER_REFUSED')
+  const stored = await h.db.query<{ last_error: string, error: string, last_error_code: string }>(
+    'SELECT d.last_error, d.last_error_code, a.error FROM deliveries d JOIN delivery_attempts a ON a.delivery_id = d.id WHERE d.id = $1', [deliveryId])
   t.notOk(shows(stored.rows[0]?.last_error ?? ID), 'deliveries.last_error')
   t.notOk(shows(stored.rows[0]?.error ?? ID), 'delivery_attempts.error')
+  t.equal(stored.rows[0]?.last_error_code, 'ADAPTER_REFUSED', 'the cause is kept as its code beside the text')
   t.notOk(shows((await h.app.inject({ url: `/v1/messages/${jti}`, headers: { authorization: `Bearer ${await h.adminToken('admin')}` } })).body), 'and so not in GET /v1/messages/{jti}')
 
   await recordSecurityEvent(h.db, { code: 'SCHEMA_INVALID', status: 422, authenticated: true, detail: `${'x'.repeat(490)}${ID}` })

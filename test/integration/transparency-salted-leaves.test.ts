@@ -56,6 +56,7 @@ t.test('a platform without identity numbers cannot brute-force a masked number a
   const noSalt = await verifyProof({ jwks, checkpoint: proof.checkpoint as string, inclusion: proof, item })
   t.equal(noSalt.ok, false)
   t.match(noSalt.message, /no salt/, 'verifying content without the salt says why it cannot')
+  t.match(noSalt, { code: 'PROOF_MALFORMED' }, 'and with a code')
   t.ok((await verifyProof({ jwks, checkpoint: proof.checkpoint as string, inclusion: proof })).ok, 'JS still verifies the leaf\'s inclusion')
 
   // The owner gets the salt and recomputes the leaf's content; so does a platform that receives the whole item.

@@ -12,7 +12,10 @@ t.test('the bounded reader reads data-only XML as the parser does', async (t) =>
 })
 
 t.test('the bounded reader refuses what the interface never sends, and stops at its limits', async (t) => {
-  const syntax = (xml: string, what: string): void => { t.throws(() => scanXml(xml, 'R', limits), AhXmlSyntaxError, what) }
+  const syntax = (xml: string, what: string): void => {
+    t.throws(() => scanXml(xml, 'R', limits), AhXmlSyntaxError, what)
+    t.throws(() => scanXml(xml, 'R', limits), { code: 'E100' }, `${what}: E100`)
+  }
   syntax('<R><A x="1">1</A></R>', 'attributes')
   syntax('<R><!-- c --></R>', 'comments')
   syntax('<!DOCTYPE R><R></R>', 'DOCTYPE')

@@ -176,6 +176,8 @@ t.test('edge cases of verify_test.go', async (t) => {
   t.throws(() => { verifyConsistency(1, 0, SOME_HASH, EMPTY_TREE, []) }, ProofError, 'time travel to the past')
   t.throws(() => { verifyConsistency(1, 2, SOME_HASH, EMPTY_TREE, []) }, ProofError, 'empty proof')
   t.throws(() => { verifyConsistency(1, 1, EMPTY_TREE, SOME_HASH, []) }, ProofError, 'equal sizes, different roots')
+  t.throws(() => { verifyConsistency(1, 1, EMPTY_TREE, SOME_HASH, []) }, { code: 'HISTORY_REWRITTEN' }, 'equal sizes, different roots: code')
+  t.throws(() => { verifyConsistency(1, 0, SOME_HASH, EMPTY_TREE, []) }, { code: 'PROOF_MALFORMED' }, 'time travel: code')
   t.throws(() => { verifyConsistency(1, 1, EMPTY_TREE, EMPTY_TREE, [EMPTY_TREE]) }, ProofError, 'equal sizes, proof not empty')
   for (const [index, size] of [[0, 0], [1, 0], [2, 1]] as const) {
     t.throws(() => { verifyInclusion(index, size, SOME_HASH, [], EMPTY_TREE) }, ProofError, `leaf ${index} in ${size}`)
@@ -183,4 +185,6 @@ t.test('edge cases of verify_test.go', async (t) => {
   const single = leafHash(Buffer.from('data'))
   t.doesNotThrow(() => { verifyInclusion(0, 1, single, [], single) }, 'a one-leaf tree: root = leaf hash')
   t.throws(() => { verifyInclusion(0, 1, single, [], Buffer.alloc(0)) }, ProofError, 'wrong hash size')
+  t.throws(() => { verifyInclusion(0, 1, single, [], Buffer.alloc(0)) }, { code: 'PROOF_MALFORMED' }, 'wrong hash size: code')
+  t.throws(() => { verifyInclusion(0, 1, single, [], SOME_HASH) }, { code: 'PROOF_MISMATCH' }, 'another root: code')
 })

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, query, type Session } from '../api'
-import { usePageLabels, type T } from '../i18n'
+import { useCodeLabel, usePageLabels, type T } from '../i18n'
 import { formatSeconds, formatTime, maskText } from '../mask'
 import { href } from '../router'
 import { LagChart } from '../components/lag-chart'
@@ -29,6 +29,9 @@ const labels = {
     destination: '目的地',
     attempts: '尝试次数',
     lastError: '最后错误',
+    cause: '原因',
+    byCause: '按原因',
+    noCause: '未记录',
     noDead: '没有失败的投递',
     updated: '更新于 {t}'
   },
@@ -47,6 +50,9 @@ const labels = {
     destination: 'Destination',
     attempts: 'Attempts',
     lastError: 'Last error',
+    cause: 'Cause',
+    byCause: 'By cause',
+    noCause: 'not recorded',
     noDead: 'No dead deliveries',
     updated: 'Updated {t}'
   }
@@ -82,6 +88,10 @@ export function DeadDeliveries ({ session, t, platform }: { session: Session, t:
     }
   }
   const rows = dead.data?.deliveries ?? []
+  const label = useCodeLabel()
+  const cause = (code: string | null): string => code === null ? t('noCause') : label('cause', code)
+  // Grouped by the code, never by the text: the platform's wording differs from one failure to the next.
+  const causes = [...rows.reduce((n, d) => n.set(d.lastErrorCode, (n.get(d.lastErrorCode) ?? 0) + 1), new Map<string | null, number>())]
   return (
     <section class='card wide'>
       <h2>{t('deadHeading')}</h2>
@@ -89,20 +99,34 @@ export function DeadDeliveries ({ session, t, platform }: { session: Session, t:
       {rows.length === 0 && !dead.loading
         ? <p class='muted'>{t('noDead')}</p>
         : (
-          <table data-testid='dead-deliveries'>
-            <thead><tr><th>{t('message')}</th><th>{t('origin')}</th><th>{t('destination')}</th><th>{t('attempts')}</th><th>{t('lastError')}</th><th>{t('time')}</th><th /></tr></thead>
-            <tbody>
-              {rows.map((d) => (
-                <tr key={d.deliveryId} data-testid={`dead-${d.deliveryId}`}>
-                  <td><a href={href(`messages/${encodeURIComponent(d.jti)}`)}>{d.jti}</a></td>
-                  <td>{d.origin}</td><td>{d.platform}</td><td>{d.attempts}</td>
-                  <td class='error-text'>{maskText(d.lastError ?? '')}</td>
-                  <td>{formatTime(d.updatedAt)}</td>
-                  <td>{done[d.deliveryId] ?? (can(session, ['admin']) && <button type='button' onClick={() => { resend(d.deliveryId).catch(() => undefined) }}>{t('resend')}</button>)}</td>
+          <>
+            <p data-testid='dead-causes'>{t('byCause')}:{' '}
+              {causes.map(([code, n]) => <span key={code ?? ''} class='cause' data-cause={code ?? ''}>{cause(code)} {n} </span>)}
+            </p>
+            <table data-testid='dead-deliveries'>
+              <thead>
+                <tr>
+                  <th>{t('message')}</th><th>{t('origin')}</th><th>{t('destination')}</th><th>{t('attempts')}</th>
+                  <th>{t('cause')}</th><th>{t('lastError')}</th><th>{t('time')}</th><th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((d) => (
+                  <tr key={d.deliveryId} data-testid={`dead-${d.deliveryId}`}>
+                    <td><a href={href(`messages/${encodeURIComponent(d.jti)}`)}>{d.jti}</a></td>
+                    <td>{d.origin}</td><td>{d.platform}</td><td>{d.attempts}</td>
+                    <td data-testid='cause' title={d.lastErrorCode ?? ''}>{cause(d.lastErrorCode)}</td>
+                    <td class='error-text'>{maskText(d.lastError ?? '')}</td>
+                    <td>{formatTime(d.updatedAt)}</td>
+                    <td>
+                      {done[d.deliveryId] ?? (can(session, ['admin']) &&
+                        <button type='button' onClick={() => { resend(d.deliveryId).catch(() => undefined) }}>{t('resend')}</button>)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
           )}
     </section>
   )
