@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
+import type pg from 'pg'
 import { Pool as HttpPool } from 'undici'
 import { GatewaySettings, PlatformConfig, type GatewayConfig } from '../config/config-schema.js'
 import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
@@ -144,7 +144,7 @@ async function countOf (pool: pg.Pool, table: string): Promise<number> {
 }
 
 async function main (): Promise<void> {
-  await runInScratch('ingest', POOL_SIZE, async ({ schema, prefix, db, runtime, onCleanup }) => {
+  await runInScratch('ingest', POOL_SIZE, async ({ schema, db, runtime, onCleanup }) => {
     const runTag = randomBytes(3).toString('hex')
 
     const platforms = await makePlatforms()

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import type { AdapterContext, AdapterHealth, Delivery, DeliveryReceipt, PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { nativeMessageId } from '../native-message-id.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'

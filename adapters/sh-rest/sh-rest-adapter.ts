@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Pool, request } from 'undici'
-import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import type { AdapterContext, AdapterHealth, Delivery, DeliveryReceipt, PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { nativeMessageId } from '../native-message-id.js'
 import { readShAnswer } from './sh-rest-answer.js'
