@@ -74,11 +74,15 @@ async function phase (run: () => Promise<number[]>): Promise<PhaseResult> {
 async function makePlatforms (): Promise<Array<Platform & { publicJwk: ReturnType<typeof publicPart> }>> {
   return await Promise.all(PROVINCES.map(async (p) => {
     const privateJwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-bench-k1`)
-    return { id: p.id, region: p.region, signer: await platformSigner(p.id, privateJwk), publicJwk: publicPart(privateJwk) }
+    return {
+      id: p.id, region: p.region, signer: await platformSigner(p.id, privateJwk), publicJwk: publicPart(privateJwk)
+    }
   }))
 }
 
-function configOf (platforms: Array<{ id: string, region: string, publicJwk: ReturnType<typeof publicPart> }>): GatewayConfig {
+function configOf (
+  platforms: Array<{ id: string, region: string, publicJwk: ReturnType<typeof publicPart> }>
+): GatewayConfig {
   return {
     dir: '(bench)',
     settings: validated(GatewaySettings, {}, '(bench config)'),
@@ -185,7 +189,8 @@ async function main (): Promise<void> {
     const rawRows = await countOf(db, 'raw_entries')
     const expectedEntries = (WARMUP + ENVELOPES) * ITEMS
     const expectedDeliveries = (WARMUP + ENVELOPES) * (PROVINCES.length - 1)
-    if (entries !== expectedEntries || history !== expectedEntries || deliveries !== expectedDeliveries || rawRows !== expectedEntries) {
+    if (entries !== expectedEntries || history !== expectedEntries || deliveries !== expectedDeliveries ||
+      rawRows !== expectedEntries) {
       throw new Error(`unexpected row counts: entries ${entries}, history ${history}, deliveries ${deliveries}, raw ${rawRows} ` +
         `(expected ${expectedEntries} / ${expectedEntries} / ${expectedDeliveries} / ${expectedEntries})`)
     }

@@ -37,7 +37,15 @@ export type DeliveryPolicy = Static<typeof DeliveryPolicy>
 
 /** The defaults of DeliveryPolicy, for configs built in code. */
 export const DEFAULT_DELIVERY: DeliveryPolicy = {
-  attempts: 20, baseDelayMs: 1000, maxDelayMs: 300_000, timeoutMs: 10_000, concurrency: 4, rateLimit: { max: 50, durationMs: 1000 }, healthIntervalMs: 5000
+  attempts: 20,
+  baseDelayMs: 1000,
+  maxDelayMs: 300_000,
+  timeoutMs: 10_000,
+  concurrency: 4,
+  rateLimit: {
+    max: 50, durationMs: 1000
+  },
+  healthIntervalMs: 5000
 }
 
 /** `<config>/platforms/<ID>.json`: one provincial (or other) platform. */

@@ -46,7 +46,9 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
       const kind = d.kind
       const records = d.items.map((item, i) => toNative(kind, item, i))
       const XXID = nativeMessageId(d.origin, d.jti)
-      const payloadXml = buildPayload({ XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })
+      const payloadXml = buildPayload(
+        { XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records }
+      )
       const { body, digest } = sealMessage({
         header: { XXID, XXLX: KIND_CODES[kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
         payloadXml,

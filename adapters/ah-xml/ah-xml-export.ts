@@ -54,7 +54,16 @@ export function parseExportQuery (xml: string): AhExportQuery {
 }
 
 export const buildExportPage = (p: AhExportPage): string =>
-  buildXml(PAGE_ROOT, { XXID: p.XXID, ZS: p.ZS, XYB: p.XYB, JLS: String(p.items.length), TM: p.items.map((i) => ({ ZTBZ: i.ZTBZ, JL: i.JL })) })
+  buildXml(
+    PAGE_ROOT,
+    {
+      XXID: p.XXID,
+      ZS: p.ZS,
+      XYB: p.XYB,
+      JLS: String(p.items.length),
+      TM: p.items.map((i) => ({ ZTBZ: i.ZTBZ, JL: i.JL }))
+    }
+  )
 
 function parseExportPage (xml: string): AhExportPage {
   const el = parseXml(xml, PAGE_ROOT, PAGE_ARRAYS)
@@ -79,8 +88,17 @@ function parseExportPage (xml: string): AhExportPage {
 export function ahExportClient (pool: Pool, path: string, keys: AhKeys, destination: string, timeoutMs: number) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const XXID = randomUUID()
-    const query = buildExportQuery({ XXID, SJLY: scope.owner, MDDM: scope.listCode, YB: after, MYTS: String(Math.min(limit, 10_000)) })
-    const { body } = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() }, payloadXml: query, key: keys.out.enc, macKey: keys.out.mac })
+    const query = buildExportQuery(
+      { XXID, SJLY: scope.owner, MDDM: scope.listCode, YB: after, MYTS: String(Math.min(limit, 10_000)) }
+    )
+    const { body } = sealMessage(
+      {
+        header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() },
+        payloadXml: query,
+        key: keys.out.enc,
+        macKey: keys.out.mac
+      }
+    )
     let status: number
     let text: string
     try {

@@ -19,7 +19,10 @@ export interface AhXmlOptions { legacyCbc: boolean, inboundBodyLimitBytes: numbe
 export const DEFAULT_INBOUND_BODY_LIMIT = 4 * 1024 * 1024
 
 export function ahXmlOptions (p: PlatformConfig): AhXmlOptions {
-  return { legacyCbc: p.ahXml?.legacyCbc === true, inboundBodyLimitBytes: p.ahXml?.inboundBodyLimitBytes ?? DEFAULT_INBOUND_BODY_LIMIT }
+  return {
+    legacyCbc: p.ahXml?.legacyCbc === true,
+    inboundBodyLimitBytes: p.ahXml?.inboundBodyLimitBytes ?? DEFAULT_INBOUND_BODY_LIMIT
+  }
 }
 
 /**
@@ -54,5 +57,10 @@ export const mirrored = (k: AhKeys): AhKeys => ({ legacy: k.legacy, out: k.in, i
 /** Fresh random secrets in the gateway's names, for simulators, the demo and tests. */
 export function newAhSecrets (): Record<string, string> {
   const hex = (n: number): string => randomBytes(n).toString('hex')
-  return { SM4_KEY_OUT: hex(SM4_BLOCK_BYTES), SM4_KEY_IN: hex(SM4_BLOCK_BYTES), MAC_KEY_OUT: hex(MAC_KEY_BYTES), MAC_KEY_IN: hex(MAC_KEY_BYTES) }
+  return {
+    SM4_KEY_OUT: hex(SM4_BLOCK_BYTES),
+    SM4_KEY_IN: hex(SM4_BLOCK_BYTES),
+    MAC_KEY_OUT: hex(MAC_KEY_BYTES),
+    MAC_KEY_IN: hex(MAC_KEY_BYTES)
+  }
 }

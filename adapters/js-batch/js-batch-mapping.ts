@@ -8,7 +8,8 @@ import type { PunishmentNoticeItemV1 } from '../../contracts/punishment-notice-i
 import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { AdapterError } from '../types.js'
 import {
-  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES, OBJECTION_OUTCOMES,
+  CASE_MODES, DATA_TYPES, DOCUMENT_TYPES, FEEDBACK_OUTCOMES, LIST_TYPES, MEASURE_NATURES, NOTICE_CHANNELS, NOTICE_TYPES,
+  OBJECTION_OUTCOMES,
   REMOVAL_REASONS, REPAIR_OUTCOMES, SEVERE_CATEGORIES, YES_NO
 } from './js-batch-codes.js'
 import type { JsRow } from './js-batch-columns.js'

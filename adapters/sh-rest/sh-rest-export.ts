@@ -9,10 +9,19 @@ import { shAuthHeaders } from './sh-rest-signature.js'
  * Pulls one page of Shanghai's export (`GET /api/credit/v2/records/export`) and maps each record
  * back to the contract's item, for reconciliation. The cursor is the next page number.
  */
-export function shExportClient (pool: Pool, base: string, creds: { appKey: string, appSecret: string }, timeoutMs: number) {
+export function shExportClient (
+  pool: Pool, base: string, creds: { appKey: string, appSecret: string }, timeoutMs: number
+) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const pageNo = after === '' ? 1 : Number(after)
-    const query = new URLSearchParams({ ownerProvince: scope.owner, listTypeCode: scope.listCode, pageNo: String(pageNo), pageSize: String(Math.min(limit, 10_000)) })
+    const query = new URLSearchParams(
+      {
+        ownerProvince: scope.owner,
+        listTypeCode: scope.listCode,
+        pageNo: String(pageNo),
+        pageSize: String(Math.min(limit, 10_000))
+      }
+    )
     const path = `${base}${SH_EXPORT_PATH}?${query.toString()}`
     const auth = shAuthHeaders({ ...creds, method: 'GET', path, body: '' })
     let status: number
@@ -26,7 +35,9 @@ export function shExportClient (pool: Pool, base: string, creds: { appKey: strin
     }
     let answer: ShResponse & { data?: ShExportPage }
     try { answer = JSON.parse(text) as ShResponse & { data?: ShExportPage } } catch { throw new AdapterError(`export answered HTTP ${status}, not JSON`, { retryable: status >= 500 }) }
-    if (status !== 200 || answer.code !== SH_CODES.ok || answer.data === undefined || !Array.isArray(answer.data.items)) {
+    if (
+      status !== 200 || answer.code !== SH_CODES.ok || answer.data === undefined || !Array.isArray(answer.data.items)
+    ) {
       throw new AdapterError(`export refused: HTTP ${status}, code ${String(answer.code)}`, { retryable: status >= 500 })
     }
     const entries: ExportedEntry[] = answer.data.items.map(({ suspendFlag, record }, i) => {

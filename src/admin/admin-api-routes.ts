@@ -106,7 +106,9 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: MessageDetailV1, ...problems, 404: ProblemV1 }
     }
   }, async (request) => {
-    return await messageDetail(app.pg, (request.params as { jti: string }).jti, (request.query as { issuer?: string }).issuer)
+    return await messageDetail(
+      app.pg, (request.params as { jti: string }).jti, (request.query as { issuer?: string }).issuer
+    )
   })
 
   app.get('/v1/admin/query-log', {
@@ -139,8 +141,10 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
     const page = await queryLog(request, 'GET /v1/admin/query-log.csv', q, 100_000)
     const principal = request.principal?.id ?? 'unknown'
     await recordAdminAction(app.pg, { principal, action: 'query-log.export', target: 'query_log', detail: { filter: { ...q, subject: q.subject === undefined ? undefined : 'given' }, rows: page.rows.length } })
-    const csv = writeCsv(page.rows.map((r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount]),
-      { header: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'], bom: true })
+    const csv = writeCsv(page.rows.map(
+      (r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount]
+    ),
+    { header: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'], bom: true })
     return await reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="query-log-${new Date().toISOString().slice(0, 10)}.csv"`)
       .send(csv)
@@ -152,7 +156,14 @@ export async function adminApiRoutes (app: FastifyInstance): Promise<void> {
       summary: 'Admin actions (resend, heal, approve, login, export…), newest first',
       tags: ['admin'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ principal: Type.Optional(Type.String({ maxLength: 200 })), action: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Seq), limit: Type.Optional(Limit) }),
+      querystring: Type.Object(
+        {
+          principal: Type.Optional(Type.String({ maxLength: 200 })),
+          action: Type.Optional(Type.String({ maxLength: 64 })),
+          before: Type.Optional(Seq),
+          limit: Type.Optional(Limit)
+        }
+      ),
       response: { 200: AdminActionPageV1, ...problems }
     }
   }, async (request) => {

@@ -36,7 +36,9 @@ const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Y
  * and outcome), `POST /v1/checks/{id}/outcome` (what the decision was) and `GET /v1/checks/stats`.
  */
 export async function checkRoutes (app: FastifyInstance): Promise<void> {
-  const platformScopes = (platform: string): readonly ShareScope[] => app.config.platforms.find((p) => p.id === platform)?.shareScopes ?? DEFAULT_SHARE_SCOPES
+  const platformScopes = (platform: string): readonly ShareScope[] => app.config.platforms.find(
+    (p) => p.id === platform
+  )?.shareScopes ?? DEFAULT_SHARE_SCOPES
   const deps: CheckDeps = {
     pool: app.pg,
     keys: app.gatewayKeys,
@@ -77,7 +79,13 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
       tags: ['checks'],
       security: [{ bearer: [] }],
       body: CheckRequestV1,
-      response: { 200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
+      response: {
+        200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]),
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        422: ProblemV1
+      }
     }
   }, async (request) => {
     const asker = askerOf(principalOf(request))
@@ -117,12 +125,22 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
       params: CheckIdParams,
       body: CheckOutcomeRequestV1,
-      response: { 200: CheckOutcomeV1, 201: CheckOutcomeV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
+      response: {
+        200: CheckOutcomeV1,
+        201: CheckOutcomeV1,
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1,
+        409: ProblemV1
+      }
     }
   }, async (request, reply) => {
     const p = principalOf(request)
     const body = request.body as CheckOutcomeRequestV1
-    const result = await reportOutcome(app.pg, app.gatewayKeys, p.id, (request.params as { id: string }).id, body.outcome, body.note)
+    const result = await reportOutcome(
+      app.pg, app.gatewayKeys, p.id, (request.params as { id: string }).id, body.outcome, body.note
+    )
     return await reply.code(result.created ? 201 : 200).send(result.body)
   })
 
@@ -134,13 +152,23 @@ export async function checkRoutes (app: FastifyInstance): Promise<void> {
         'reported an outcome, and the count of each outcome — overall, per asking province and per decision type.',
       tags: ['checks'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ from: Type.Optional(Month), to: Type.Optional(Month) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { from: Type.Optional(Month), to: Type.Optional(Month) }, { additionalProperties: false }
+      ),
       response: { 200: CheckStatsV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request) => {
     const q = request.query as { from?: string, to?: string }
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw new GatewayError('BAD_REQUEST', 'from is after to')
-    return await checkStats(app.pg, q.from === undefined ? null : monthStart(q.from), q.to === undefined ? null : monthStart(nextMonth(q.to)),
-      { from: q.from ?? null, to: q.to ?? null })
+    return await checkStats(app.pg, q.from === undefined
+      ? null
+      : monthStart(
+        q.from
+      ), q.to === undefined
+      ? null
+      : monthStart(
+        nextMonth(q.to)
+      ),
+    { from: q.from ?? null, to: q.to ?? null })
   })
 }

@@ -20,7 +20,9 @@ export interface CoordinationSweeps {
 }
 
 /** What one run of the coordination sweeps did. */
-export interface SweepResult { reminders: number, expired: number, objectionsOverdue: number, repairsOverdue: number, erased: number }
+export interface SweepResult {
+  reminders: number, expired: number, objectionsOverdue: number, repairsOverdue: number, erased: number
+}
 
 declare module 'fastify' {
   interface FastifyInstance { coordination: CoordinationSweeps }
@@ -42,7 +44,9 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
     const expired = await sweepExpired(app.pg, deps, at)
     const reminders = await sweepOverdue(app.pg, deps, at)
     const deadlines = await sweepSubjectDeadlines(app.pg, deps, at)
-    const erased = await sweepPersonalData({ pool: app.pg, digests: app.subjectDigests, retentionDays: app.config.settings.personalDataRetentionDays }, at)
+    const erased = await sweepPersonalData(
+      { pool: app.pg, digests: app.subjectDigests, retentionDays: app.config.settings.personalDataRetentionDays }, at
+    )
     return { reminders, expired, ...deadlines, erased }
   }
   if (!opts.workers) {

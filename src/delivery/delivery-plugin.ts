@@ -57,12 +57,30 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const connection = bullConnection(app.runtime.redisUrl)
   const prefix = bullPrefix(app.runtime.redisPrefix)
   const queues = new DeliveryQueues(platforms.map((p) => p.id), connection, prefix)
-  const secrets = new Map<string, Readonly<Record<string, string>>>(platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }]))
-  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {} })]))
+  const secrets = new Map<string, Readonly<Record<string, string>>>(
+    platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }])
+  )
+  const adapters = new Map<string, PlatformAdapter>(
+    platforms.map(
+      (p) => [
+        p.id,
+        adapterFactory(p.adapter)(
+          { platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {} }
+        )
+      ]
+    )
+  )
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
   const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)
-  const sweeper = new DeliverySweeper(app.pg, queues, isPull, app.config.settings.sweepIntervalMs, () => { relay.kick() }, (o, m) => { app.log.warn(o, m) })
+  const sweeper = new DeliverySweeper(
+    app.pg,
+    queues,
+    isPull,
+    app.config.settings.sweepIntervalMs,
+    () => { relay.kick() },
+    (o, m) => { app.log.warn(o, m) }
+  )
 
   const registers = [app.metrics.registry]
   const attempts = new Counter({ name: 'gw_delivery_attempts_total', help: 'Delivery attempts by destination and outcome', labelNames: ['platform', 'outcome'], registers })
@@ -103,8 +121,17 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   if (opts.workers) {
     await health.start()
     for (const p of platforms.filter((x) => !isPull(x.id))) {
-      workers.push(createDeliveryWorker({ pool: app.pg, adapter: adapters.get(p.id) as PlatformAdapter, policy: p.delivery, health, events, log: app.log, registries: app.config.registries, shareScopes: p.shareScopes },
-        p.id, connection, prefix, app.config.settings.jobLockMs))
+      workers.push(createDeliveryWorker({
+        pool: app.pg,
+        adapter: adapters.get(p.id) as PlatformAdapter,
+        policy: p.delivery,
+        health,
+        events,
+        log: app.log,
+        registries: app.config.registries,
+        shareScopes: p.shareScopes
+      },
+      p.id, connection, prefix, app.config.settings.jobLockMs))
     }
     await relay.start()
     sweeper.start()

@@ -59,7 +59,13 @@ export async function deliveryRoutes (app: FastifyInstance): Promise<void> {
       tags: ['deliveries'],
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ pattern: '^\\d{1,18}$' }) }),
-      response: { 202: Type.Object({ id: Type.String(), status: Type.String() }), 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
+      response: {
+        202: Type.Object({ id: Type.String(), status: Type.String() }),
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1,
+        409: ProblemV1
+      }
     }
   }, async (request, reply) => {
     const { id } = request.params as { id: string }

@@ -55,7 +55,18 @@ FROM d CROSS JOIN a JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti`
  * undefined when there is nothing to do (already delivered or dead: a duplicate job is harmless).
  */
 export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<StartedAttempt | undefined> {
-  const { rows } = await pool.query<{ id: string, jti: string, destination: string, attempts: number, resends: number, attempt_id: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(START, [deliveryId])
+  const { rows } = await pool.query<{
+    id: string,
+    jti: string,
+    destination: string,
+    attempts: number,
+    resends: number,
+    attempt_id: string,
+    kind: EnvelopeKindV1,
+    iss: string,
+    digest: string,
+    received_at: Date
+  }>(START, [deliveryId])
   const row = rows[0]
   if (row === undefined) return undefined
   return {
@@ -78,7 +89,8 @@ export async function startAttempt (pool: pg.Pool, deliveryId: string): Promise<
 /**
  * Drops items about entries removed since by repair, expiry or revocation (their personal fields
  * are no longer sent: see shield-removed.ts), and list items the destination is known to hold in
- * a newer version: a retried v1 must never overwrite a delivered v2. The same version is sent again (a resend, a crash): destinations
+ * a newer version: a retried v1 must never overwrite a delivered v2. The same version is sent again (a resend, a
+ * crash): destinations
  * treat it as a duplicate.
  */
 export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
@@ -120,7 +132,13 @@ export function nothingSentEvidence (kept: { withheld?: string[] } = {}): Record
  * versions the replica now holds. `kept` is what the share scope kept back, for a delivery that
  * sent nothing (a receipt carries it already).
  */
-export async function recordDelivered (pool: pg.Pool, started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined, kept: { withheld?: string[] } = {}): Promise<void> {
+export async function recordDelivered (
+  pool: pg.Pool,
+  started: StartedAttempt,
+  delivered: Delivery,
+  receipt: DeliveryReceipt | undefined,
+  kept: { withheld?: string[] } = {}
+): Promise<void> {
   const versions = LIST_KINDS.has(delivered.kind) ? delivered.items : []
   const nothing = receipt === undefined ? nothingSentEvidence(kept) : undefined
   await pool.query(DELIVERED, [
@@ -136,6 +154,8 @@ const FAILED = `WITH d AS (
 UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $3 WHERE id = $4`
 
 /** Records a failed attempt; `final` makes the delivery dead, otherwise it is retrying. */
-export async function recordFailed (pool: pg.Pool, started: StartedAttempt, error: string, final: boolean): Promise<void> {
+export async function recordFailed (
+  pool: pg.Pool, started: StartedAttempt, error: string, final: boolean
+): Promise<void> {
   await pool.query(FAILED, [started.delivery.deliveryId, final ? 'dead' : 'retrying', storedErrorText(error), started.attemptId])
 }

@@ -38,12 +38,15 @@ async function giveBack (deps: WorkerDeps, deliveryId: string, attemptId: string
 
 /**
  * Runs one attempt of one delivery. A message about an entry whose objection has not reached the
- * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy: retryable ones are retried with
+ * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy:
+ * retryable ones are retried with
  * jittered backoff until `attempts` is reached, permanent ones (and the last attempt) make the
  * delivery dead with the reason. When the platform is unreachable and its health check fails,
  * the queue is paused and the job waits without having used up an attempt.
  */
-export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobData>, token: string | undefined): Promise<string> {
+export async function processDelivery (
+  deps: WorkerDeps, job: Job<DeliveryJobData>, token: string | undefined
+): Promise<string> {
   const started = await startAttempt(deps.pool, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
@@ -63,7 +66,11 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
   } catch (err) {
-    const failure = err instanceof AdapterError ? err : new AdapterError((err as Error).message, { retryable: true, cause: err })
+    const failure = err instanceof AdapterError
+      ? err
+      : new AdapterError(
+        (err as Error).message, { retryable: true, cause: err }
+      )
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
     if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
       // Paused: give the attempt back and wait; the job runs again once the queue resumes.
@@ -80,8 +87,12 @@ export async function processDelivery (deps: WorkerDeps, job: Job<DeliveryJobDat
 }
 
 /** The BullMQ worker of one destination platform. */
-export function createDeliveryWorker (deps: WorkerDeps, platform: string, connection: RedisOptions, prefix: string, lockMs: number): Worker<DeliveryJobData> {
-  const worker = new Worker<DeliveryJobData>(queueName(platform), async (job, token) => await processDelivery(deps, job, token), {
+export function createDeliveryWorker (
+  deps: WorkerDeps, platform: string, connection: RedisOptions, prefix: string, lockMs: number
+): Worker<DeliveryJobData> {
+  const worker = new Worker<DeliveryJobData>(queueName(platform), async (job, token) => await processDelivery(
+    deps, job, token
+  ), {
     connection,
     prefix,
     concurrency: deps.policy.concurrency,
@@ -90,7 +101,11 @@ export function createDeliveryWorker (deps: WorkerDeps, platform: string, connec
     stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
     // A crashed worker must not make a delivery dead: stalled jobs are simply run again.
     maxStalledCount: 1000,
-    settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs) }
+    settings: {
+      backoffStrategy: (attemptsMade: number) => jitteredBackoff(
+        attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs
+      )
+    }
   })
   worker.on('error', (err) => { deps.log.warn({ platform, err: err.message }, 'delivery worker error') })
   return worker

@@ -63,11 +63,19 @@ export async function feedRoutes (app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
       params: Platform,
       body: AckBody,
-      response: { 200: Type.Object({ acknowledged: Type.Array(Type.String()), unknown: Type.Array(Type.String()) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
+      response: {
+        200: Type.Object({ acknowledged: Type.Array(Type.String()), unknown: Type.Array(Type.String()) }),
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1
+      }
     }
   }, async (request) => {
     const { platform } = request.params as { platform: string }
     ownFeed(platform, request.principal?.platform)
-    return await acknowledge(app.pg, platform, (request.body as { acks: Array<{ deliveryId: string, jti: string }> }).acks)
+    return await acknowledge(
+      app.pg, platform, (request.body as { acks: Array<{ deliveryId: string, jti: string }> }).acks
+    )
   })
 }

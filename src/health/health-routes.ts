@@ -6,7 +6,8 @@ const withTimeout = async <T>(p: Promise<T>, ms: number): Promise<T> => await Pr
   p, new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error('timeout')) }, ms).unref())
 ])
 
-/** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off) and the gateway's JWKS. */
+/** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off) and the
+ * gateway's JWKS. */
 export async function healthRoutes (app: FastifyInstance): Promise<void> {
   app.get('/healthz', {
     config: { access: { public: 'liveness probe' } },

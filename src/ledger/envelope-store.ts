@@ -33,7 +33,9 @@ export type CommitOutcome =
  * submissions of one (iss, jti) serialise on its primary key: exactly one commits, the other sees
  * it. Message ids are the issuer's own: another issuer's message under the same jti is no conflict.
  */
-export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord, workflow?: WorkflowDeps): Promise<CommitOutcome> {
+export async function commitEnvelope (
+  pool: pg.Pool, rec: EnvelopeRecord, workflow?: WorkflowDeps
+): Promise<CommitOutcome> {
   return await inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
@@ -48,18 +50,30 @@ export async function commitEnvelope (pool: pg.Pool, rec: EnvelopeRecord, workfl
       return { outcome: 'replay', receipt: prior.receipt }
     }
     if (rec.kind === 'list.upsert' || rec.kind === 'list.remove') {
-      await writeEntries(client, rec.kind, rec.iss, rec, rec.items as Array<{ entryId: string, version: number }>, rec.payloadText, rec.receivedAt)
+      await writeEntries(
+        client,
+        rec.kind,
+        rec.iss,
+        rec,
+        rec.items as Array<{ entryId: string, version: number }>,
+        rec.payloadText,
+        rec.receivedAt
+      )
     }
     const destinations = workflow === undefined
       ? rec.destinations
-      : await applyWorkflow(client, workflow, { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }) ?? rec.destinations
+      : await applyWorkflow(
+        client, workflow, { jti: rec.jti, iss: rec.iss, kind: rec.kind, items: rec.items, at: rec.receivedAt }
+      ) ?? rec.destinations
     await insertOutbox(client, rec.iss, rec.jti, destinations, rec.receivedAt)
     return { outcome: 'accepted' }
   })
 }
 
 /** Looks up a prior envelope's digest and receipt (for replays once the cache has forgotten). */
-export async function findEnvelope (pool: pg.Pool, iss: string, jti: string): Promise<{ digest: string, receipt: string } | undefined> {
+export async function findEnvelope (
+  pool: pg.Pool, iss: string, jti: string
+): Promise<{ digest: string, receipt: string } | undefined> {
   const { rows } = await pool.query<{ digest: string, receipt: string }>('SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   return rows[0]
 }

@@ -46,7 +46,13 @@ export function ahRefusalOf (err: GatewayError, xxid: string | undefined): { sta
     const status = err.code === 'RATE_LIMITED' ? 429 : err.status === 503 ? 503 : 500
     return { status, xml: buildXml(RECEIPT_ROOT, { DM: RESULT_CODES.BUSY, XX: `${RESULT_TEXT[RESULT_CODES.BUSY] ?? ''}: [${err.code}]`, CLSJ: beijingTime() }) }
   }
-  const dm = err instanceof NativeRefusal ? err.nativeCode : MESSAGE_LEVEL.has(err.code) ? RESULT_CODES.MALFORMED : RESULT_CODES.FIELD_INVALID
+  const dm = err instanceof NativeRefusal
+    ? err.nativeCode
+    : MESSAGE_LEVEL.has(
+      err.code
+    )
+      ? RESULT_CODES.MALFORMED
+      : RESULT_CODES.FIELD_INVALID
   const content: AhElement = { DM: dm, XX: `${RESULT_TEXT[dm] ?? ''}: [${err.code}] ${err.message}` }
   if (xxid !== undefined) content.XXID = xxid
   // A message that does not authenticate gets one answer, byte for byte, whatever failed: no time either.
@@ -68,7 +74,9 @@ export function ahRefusalOf (err: GatewayError, xxid: string | undefined): { sta
  * (1,000 records) before it is parsed. The answer is an FHJG receipt in Anhui's codes, carrying
  * the gateway's signed receipt in `HZ`.
  */
-export async function ahInboundRoutes (app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }): Promise<void> {
+export async function ahInboundRoutes (
+  app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }
+): Promise<void> {
   const { platform, ingest } = opts
   const config = app.config.platforms.find((p) => p.id === platform)
   if (config === undefined) throw new Error(`ah-xml: no configuration for platform ${platform}`)

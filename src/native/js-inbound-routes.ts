@@ -78,7 +78,9 @@ const sha = (s: string): Buffer => createHash('sha256').update(s).digest()
  * already `DONE`) and keeps the result: ACCEPTED for every row when the envelope is accepted,
  * every row REJECTED with its reason when not.
  */
-export async function jsInboundRoutes (app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }): Promise<void> {
+export async function jsInboundRoutes (
+  app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }
+): Promise<void> {
   const { platform, ingest } = opts
   const tokenHash = sha(opts.secrets.TOKEN ?? '')
   const hasToken = (opts.secrets.TOKEN ?? '') !== ''

@@ -10,7 +10,8 @@ export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(['SIGNATURE_INVAL
  * Counts failed native authentications per platform and client address in Redis (shared by every
  * gateway instance), in a window of a minute from the first failure, and tells a route to refuse
  * an address that reached `maxPerMinute` before it reads the body: guessing a key or probing a
- * protocol costs a minute per `maxPerMinute` tries. Any native route can use it (see ah-inbound-routes.ts). Only failures
+ * protocol costs a minute per `maxPerMinute` tries. Any native route can use it (see ah-inbound-routes.ts). Only
+ * failures
  * count, so a platform's own traffic is never slowed by an attacker elsewhere; an attacker
  * sharing the platform's address can block it for the rest of a minute, the price of counting by
  * address. When Redis is down the limit is not applied, with a warning (like the nonce store).

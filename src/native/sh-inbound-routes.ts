@@ -3,7 +3,8 @@ import type { NativeKind } from '../../adapters/native-kinds.js'
 import { SH_REST_ADAPTER } from '../../adapters/sh-rest/sh-rest-adapter.js'
 import { fromNative, SH_RECORD_TYPES } from '../../adapters/sh-rest/sh-rest-mapping.js'
 import {
-  SH_CODE_MESSAGES, SH_CODES, SH_HEADERS, SH_MSG_TYPES, SH_RECORDS_PATH, SH_TIMESTAMP_WINDOW_MS, type ShCode, type ShResponse
+  SH_CODE_MESSAGES, SH_CODES, SH_HEADERS, SH_MSG_TYPES, SH_RECORDS_PATH, SH_TIMESTAMP_WINDOW_MS, type ShCode,
+  type ShResponse
 } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../../adapters/sh-rest/sh-rest-signature.js'
 import { toGatewayError } from '../errors/error-handler.js'
@@ -40,11 +41,21 @@ const AUTH_CODES: Readonly<Record<string, ShCode>> = {
 }
 
 /** How a refusal reads in Shanghai's vocabulary: business outcomes with HTTP 200, system failures 5xx. */
-export function shAnswerOf (err: GatewayError, msgId: string | undefined): { status: number, body: ShResponse & { data?: Record<string, unknown> } } {
-  if (err.status >= 500) return { status: err.status === 503 ? 503 : 500, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy] } }
+export function shAnswerOf (err: GatewayError, msgId: string | undefined): {
+  status: number, body: ShResponse & { data?: Record<string, unknown> }
+} {
+  if (err.status >= 500) {
+    return {
+      status: err.status === 503 ? 503 : 500, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy] }
+    }
+  }
   // Too many requests from the address: "busy, try later" is Shanghai's word for it, with HTTP's own status.
   if (err.code === 'RATE_LIMITED') return { status: 429, body: { code: SH_CODES.busy, message: SH_CODE_MESSAGES[SH_CODES.busy], data: { gatewayCode: err.code } } }
-  const code: ShCode = err instanceof NativeRefusal ? err.nativeCode as ShCode : AUTH_CODES[err.code] ?? SH_CODES.fieldInvalid
+  const code: ShCode = err instanceof NativeRefusal
+    ? err.nativeCode as ShCode
+    : AUTH_CODES[
+      err.code
+    ] ?? SH_CODES.fieldInvalid
   const message = code === SH_CODES.fieldInvalid ? `${SH_CODE_MESSAGES[code]}: ${err.message}` : SH_CODE_MESSAGES[code]
   const data: Record<string, unknown> = { gatewayCode: err.code }
   if (msgId !== undefined) data.msgId = msgId
@@ -86,12 +97,16 @@ function readShMessage (platform: string, body: Buffer, onMsgId: (msgId: string)
  * gateway, and is answered in its own codes. Checks, in the platform's own order: app key (1000),
  * timestamp window (1002), signature (1001), nonce (1003, remembered only once the signature holds).
  */
-export async function shInboundRoutes (app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }): Promise<void> {
+export async function shInboundRoutes (
+  app: FastifyInstance, opts: { platform: string, secrets: Readonly<Record<string, string>>, ingest: NativeIngest }
+): Promise<void> {
   const { platform, ingest } = opts
   const appKey = opts.secrets.APP_KEY ?? ''
   const appSecret = opts.secrets.APP_SECRET ?? ''
   const bodyLimit = Math.min(app.config.settings.bodyLimitBytes, SH_INBOUND_BODY_LIMIT)
-  const nonces = new NonceStore(app.redis, app.runtime.redisPrefix, Math.ceil(2 * SH_TIMESTAMP_WINDOW_MS / 1000), app.log)
+  const nonces = new NonceStore(
+    app.redis, app.runtime.redisPrefix, Math.ceil(2 * SH_TIMESTAMP_WINDOW_MS / 1000), app.log
+  )
   const msgIds = new WeakMap<FastifyRequest, string>()
 
   app.removeAllContentTypeParsers()
@@ -111,7 +126,8 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
     return await reply.code(answer.status).type('application/json; charset=utf-8').send(answer.body)
   })
 
-  /** What the headers alone can tell (media type, app key, timestamp, nonce and signature present): checked before the body is read. */
+  /** What the headers alone can tell (media type, app key, timestamp, nonce and signature present): checked before the
+   * body is read. */
   function authHeaders (request: FastifyRequest): { timestamp: string, nonce: string, signature: string } {
     const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
     if (type !== 'application/json') throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'only application/json')
@@ -132,7 +148,9 @@ export async function shInboundRoutes (app: FastifyInstance, opts: { platform: s
   /** The signature over the body, then the nonce: the body is parsed only after both hold. */
   async function authenticate (request: FastifyRequest, body: Buffer): Promise<void> {
     const { timestamp, nonce, signature } = authHeaders(request)
-    const expected = shSignature(appSecret, shStringToSign(request.method, request.url, timestamp, nonce, shBodyDigest(body)))
+    const expected = shSignature(
+      appSecret, shStringToSign(request.method, request.url, timestamp, nonce, shBodyDigest(body))
+    )
     if (!shSignatureEquals(expected, signature)) throw new NativeRefusal('SIGNATURE_INVALID', SH_CODES.signatureInvalid, 'HMAC-SHA256 signature does not verify')
     if (!await nonces.claim(platform, nonce)) throw new NativeRefusal('SIGNATURE_INVALID', SH_CODES.nonceReused, 'nonce already used (a replayed request)')
   }

@@ -10,7 +10,9 @@ export const QueryInt = (min: number, max: number, description: string) =>
   Type.String({ pattern: '^\\d{1,9}$', description: `${description} (${min} to ${max})` })
 
 /** Reads a QueryInt: the default when absent, BAD_REQUEST when out of range. */
-export function readQueryInt (value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+export function readQueryInt (
+  value: string | undefined, name: string, min: number, max: number, fallback: number
+): number {
   if (value === undefined) return fallback
   const n = Number(value)
   if (n < min || n > max) throw new GatewayError('BAD_REQUEST', `${name} must be from ${min} to ${max}`)

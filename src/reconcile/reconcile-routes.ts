@@ -59,7 +59,12 @@ export async function reconcileRoutes (app: FastifyInstance): Promise<void> {
         before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Runs with a smaller id (paging)' })),
         limit: Type.Optional(QueryInt(1, 500, 'Most runs to return, default 50'))
       }),
-      response: { 200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
+      response: {
+        200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }),
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1
+      }
     }
   }, async (request) => {
     const q = request.query as { owner?: string, listCode?: string, platform?: string, before?: string, limit?: string }

@@ -44,7 +44,9 @@ const summaryOf = (r: RunRow): RunSummaryV1 => ({
   healJtis: r.heal_jtis
 })
 
-export async function openRun (pool: pg.Pool, scope: { owner: string, listCode: string, platform: string }, trigger: RunTrigger, requestedBy: string): Promise<string> {
+export async function openRun (
+  pool: pg.Pool, scope: { owner: string, listCode: string, platform: string }, trigger: RunTrigger, requestedBy: string
+): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO reconciliation_runs (owner, list_code, platform, trigger, requested_by, status, started_at)
      VALUES ($1, $2, $3, $4, $5, 'running', now()) RETURNING id`, [scope.owner, scope.listCode, scope.platform, trigger, requestedBy])
@@ -71,7 +73,14 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
     }
     await client.query(
       'UPDATE reconciliation_runs SET status = $2, method = $3, counts = $4, stats = $5, error = $6, finished_at = now() WHERE id = $1',
-      [id, outcome.status, outcome.method, counts, { ...outcome.stats, findingsStored: kept.length }, outcome.error === undefined ? null : storedErrorText(outcome.error)])
+      [
+        id,
+        outcome.status,
+        outcome.method,
+        counts,
+        { ...outcome.stats, findingsStored: kept.length },
+        outcome.error === undefined ? null : storedErrorText(outcome.error)
+      ])
     await client.query('COMMIT')
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {})
@@ -81,7 +90,9 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
   }
 }
 
-export async function listRuns (db: pg.Pool, q: { owner?: string, listCode?: string, platform?: string, before?: string, limit: number }): Promise<RunSummaryV1[]> {
+export async function listRuns (
+  db: pg.Pool, q: { owner?: string, listCode?: string, platform?: string, before?: string, limit: number }
+): Promise<RunSummaryV1[]> {
   const { rows } = await db.query<RunRow>(
     `SELECT * FROM reconciliation_runs
      WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR list_code = $2) AND ($3::text IS NULL OR platform = $3)
@@ -102,7 +113,9 @@ interface FindingRow {
   subject_masked: string | null
 }
 
-export async function readRun (db: pg.Pool, id: string, page: { offset: number, limit: number } = { offset: 0, limit: MAX_STORED_FINDINGS }): Promise<RunDetailV1 | undefined> {
+export async function readRun (
+  db: pg.Pool, id: string, page: { offset: number, limit: number } = { offset: 0, limit: MAX_STORED_FINDINGS }
+): Promise<RunDetailV1 | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined
   const { rows } = await db.query<RunRow>('SELECT * FROM reconciliation_runs WHERE id = $1', [id])
   const run = rows[0]

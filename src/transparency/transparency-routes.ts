@@ -135,8 +135,10 @@ export async function transparencyRoutes (app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { owner, listCode } = request.params as { owner: string, listCode: string }
     const q = request.query as { entryId: string, version: string, treeSize?: string }
-    return await inclusionProof(app.pg, owner, listCode, q.entryId, Number(q.version), num(q.treeSize), (o, m) => { request.log.error(o, m) },
-      (action, item) => mayReadContent(request.principal, owner, action, item, scopes))
+    return await inclusionProof(app.pg, owner, listCode, q.entryId, Number(q.version), num(q.treeSize), (o, m) => {
+      request.log.error(o, m)
+    },
+    (action, item) => mayReadContent(request.principal, owner, action, item, scopes))
   })
 
   app.get('/v1/transparency/logs/:owner/:listCode/consistency', {

@@ -133,7 +133,16 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const gatewayPrivateJwks = [await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')]
   const gatewayKeys = await gatewayKeysFrom(gatewayPrivateJwks)
   await migrate(DATABASE_URL, schema)
-  const app = await buildApp({ config, runtime, gatewayKeys, logStream: opts.logStream, workers: opts.workers ?? false, platformSecrets: opts.platformSecrets })
+  const app = await buildApp(
+    {
+      config,
+      runtime,
+      gatewayKeys,
+      logStream: opts.logStream,
+      workers: opts.workers ?? false,
+      platformSecrets: opts.platformSecrets
+    }
+  )
   if (opts.listen === true) await app.listen({ host: '127.0.0.1', port: 0 })
   else await app.ready()
   // A queue still connecting when a short test closes the app makes ioredis report "Connection is

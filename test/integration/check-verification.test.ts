@@ -12,7 +12,9 @@ import { accept } from '../helpers/coordination-items.js'
 // is offered as a verification — whether measures bearing on its decision apply, on what basis, and
 // whom to contact — never the entries. The catalogue's share scopes decide per field and asker.
 
-async function post (h: Harness, token: string, payload: Record<string, unknown>): Promise<{ status: number, body: Record<string, unknown>, raw: string }> {
+async function post (h: Harness, token: string, payload: Record<string, unknown>): Promise<{
+  status: number, body: Record<string, unknown>, raw: string
+}> {
   const res = await h.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${token}` }, payload })
   return { status: res.statusCode, body: res.json(), raw: res.body }
 }
@@ -52,7 +54,9 @@ t.test('国办发〔2021〕52号 (六): a department system that may not receive
   }], 'whether the measure applies, on what basis, and which platform to contact')
   for (const k of ['entries', 'summary', 'flags']) t.notOk(k in a, `no ${k} in a verification`)
   t.same(Object.keys(a.asResponsiblePerson as object), ['measures'], '落实到人 (国发〔2016〕33号 (十四)) in a verification: measures only, no entry')
-  for (const secret of [person.entryId, person.subject.name, person.decision.documentNumber, person.decision.authority, id]) {
+  for (
+    const secret of [person.entryId, person.subject.name, person.decision.documentNumber, person.decision.authority, id]
+  ) {
     t.notOk(res.raw.includes(secret), `the answer does not carry ${secret === id ? 'the identity number' : secret}`)
   }
 

@@ -82,7 +82,9 @@ t.test('a registry that does not validate names the file and the field', async (
   const sh = { id: 'SH', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [{ ...black, code: 'sh1' }], measures: [{ ...measure, code: 'sh-m' }] }
   const write = (file: string, value: unknown): void => { writeFileSync(join(folder, file), typeof value === 'string' ? value : JSON.stringify(value)) }
   const reset = (): void => { for (const f of readdirSync(folder)) rmSync(join(folder, f)) }
-  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadRegistries(dir), field, fileEnd, what) }
+  const expectError = (field: string, fileEnd: string, what: string): void => {
+    expectConfigError(t, () => loadRegistries(dir), field, fileEnd, what)
+  }
   expectError('', 'national.json', 'no national base')
   const cases: Array<[string, unknown, unknown, string, string]> = [
     ['not JSON', '{ nope', sh, '', 'national.json'],

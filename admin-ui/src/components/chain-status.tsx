@@ -2,7 +2,13 @@ import { api } from '../api'
 import type { T } from '../i18n'
 import { useLoad } from './use-load'
 
-interface Chain { table: string, rows: number, ok: boolean, head: { seq: string, hash: string } | null, firstBroken: { seq: string, reason: string } | null }
+interface Chain {
+  table: string,
+  rows: number,
+  ok: boolean,
+  head: { seq: string, hash: string } | null,
+  firstBroken: { seq: string, reason: string } | null
+}
 
 /** Whether the audit hash chain of `table` is intact (GET /v1/admin/audit/verify). */
 export function ChainStatus ({ table, t }: { table: string, t: T }) {

@@ -6,7 +6,14 @@ import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { can, OPS, type PageDef, type PageProps } from './page'
 
-interface Attempt { attempt: number, startedAt: string, finishedAt: string | null, outcome: string | null, error: string | null, receipt: unknown }
+interface Attempt {
+  attempt: number,
+  startedAt: string,
+  finishedAt: string | null,
+  outcome: string | null,
+  error: string | null,
+  receipt: unknown
+}
 interface Destination {
   deliveryId: string
   platform: string
@@ -19,7 +26,9 @@ interface Destination {
   receipt: unknown
   attemptLog: Attempt[]
 }
-interface Detail { jti: string, iss: string, kind: string, digest: string, receivedAt: string, items: number, destinations: Destination[] }
+interface Detail {
+  jti: string, iss: string, kind: string, digest: string, receivedAt: string, items: number, destinations: Destination[]
+}
 
 const labels = {
   zh: { heading: '消息详情', origin: '来源平台', kind: '类型', items: '条目数', digest: '摘要', received: '接收时间', destination: '目的地', status: '状态', attempts: '尝试', resends: '重发次数', lastError: '最后错误', delivered: '送达时间', receipt: '回执', attemptLog: '投递记录', outcome: '结果', started: '开始', finished: '结束' },

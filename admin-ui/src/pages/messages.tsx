@@ -7,7 +7,9 @@ import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { OPS, type PageDef } from './page'
 
-interface MessageSummary { jti: string, iss: string, kind: string, items: number, receivedAt: string, statuses: Record<string, number> }
+interface MessageSummary {
+  jti: string, iss: string, kind: string, items: number, receivedAt: string, statuses: Record<string, number>
+}
 
 const labels = {
   zh: { heading: '消息查询', jti: '消息编号（前缀）', origin: '来源平台', destination: '目的平台', status: '投递状态', any: '全部', kind: '类型', items: '条目数', received: '接收时间', deliveries: '各目的地状态', empty: '没有符合条件的消息' },
@@ -25,7 +27,9 @@ function MessagesPage () {
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
   const result = useLoad(async () => await api<{ messages: MessageSummary[], nextBefore: string | null }>(`/v1/admin/messages${query({ ...filters, before, limit: 50 })}`), `${hash}|${before ?? ''}`)
-  const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
+  const field = (name: typeof FIELDS[number]) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value })
+  }
   return (
     <div>
       <header class='page-head'><h1>{t('heading')}</h1></header>

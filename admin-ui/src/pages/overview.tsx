@@ -20,8 +20,20 @@ interface PlatformOverview {
   dead: number
   oldestPendingSeconds: number | null
 }
-interface Overview { generatedAt: string, platforms: PlatformOverview[], lag: { bucketSeconds: number, since: string, points: LagPoint[] } }
-interface DeliveryRow { deliveryId: string, jti: string, origin: string, kind: string, platform: string, attempts: number, resends: number, lastError: string | null, updatedAt: string }
+interface Overview {
+  generatedAt: string, platforms: PlatformOverview[], lag: { bucketSeconds: number, since: string, points: LagPoint[] }
+}
+interface DeliveryRow {
+  deliveryId: string,
+  jti: string,
+  origin: string,
+  kind: string,
+  platform: string,
+  attempts: number,
+  resends: number,
+  lastError: string | null,
+  updatedAt: string
+}
 
 const labels = {
   zh: {
@@ -63,7 +75,9 @@ const labels = {
 }
 
 /** Jobs still to run (failed jobs are dead deliveries, counted apart). */
-const queueDepth = (q: Record<string, number>): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
+const queueDepth = (
+  q: Record<string, number>
+): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
 
 function PlatformCard ({ p, t }: { p: PlatformOverview, t: T }) {
   return (

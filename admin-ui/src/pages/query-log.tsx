@@ -8,7 +8,16 @@ import { ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import type { PageDef } from './page'
 
-interface QueryLogRow { seq: string, at: string, principal: string, role: string, route: string, subjectMasked: string, purpose: string, resultCount: number }
+interface QueryLogRow {
+  seq: string,
+  at: string,
+  principal: string,
+  role: string,
+  route: string,
+  subjectMasked: string,
+  purpose: string,
+  resultCount: number
+}
 
 const labels = {
   zh: {
@@ -54,9 +63,13 @@ function QueryLogPage () {
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<typeof FIELDS[number], string>
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
-  const apiFilters = { principal: filters.principal, subject: filters.subject, from: iso(filters.from), to: iso(filters.to) }
+  const apiFilters = {
+    principal: filters.principal, subject: filters.subject, from: iso(filters.from), to: iso(filters.to)
+  }
   const log = useLoad(async () => await api<{ rows: QueryLogRow[], nextBefore: string | null }>(`/v1/admin/query-log${query({ ...apiFilters, before, limit: 100 })}`), `${hash}|${before ?? ''}`)
-  const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
+  const field = (name: typeof FIELDS[number]) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value })
+  }
   return (
     <div>
       <header class='page-head'>
