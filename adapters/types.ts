@@ -79,7 +79,9 @@ export interface PlatformAdapter {
   health: () => Promise<AdapterHealth>
   close: () => Promise<void>
   /** Range reconciliation (adapters/README.md, "Reconciliation"), where the platform speaks it. */
-  reconcile?: (scope: ListScope, ranges: Array<[string, string]>, maxElements: number) => Promise<ReconcileExchange<ReconcileAnswerV1>>
+  reconcile?: (
+    scope: ListScope, ranges: Array<[string, string]>, maxElements: number
+  ) => Promise<ReconcileExchange<ReconcileAnswerV1>>
   /** One page of the platform's paged export of a list (`capabilities.export`). */
   exportList?: (scope: ListScope, after: string, limit: number) => Promise<ReconcileExchange<ExportPage>>
 }

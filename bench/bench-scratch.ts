@@ -34,7 +34,9 @@ const uniqueName = (prefix: string): string => `${prefix}_${process.pid}_${rando
  * Runs a bench in a fresh schema and Redis prefix, and removes both afterwards — on success, on
  * failure and on Ctrl-C — then exits (1 if the bench failed).
  */
-export async function runInScratch (name: string, poolSize: number, body: (s: Scratch) => Promise<void>): Promise<never> {
+export async function runInScratch (
+  name: string, poolSize: number, body: (s: Scratch) => Promise<void>
+): Promise<never> {
   const schema = uniqueName('bench')
   const prefix = uniqueName('bench')
   const cleanups: Array<() => Promise<unknown>> = []

@@ -24,7 +24,9 @@ export function round (x: number, digits = 0): number {
 }
 
 /** Runs `task` over `inputs` with at most `concurrency` in flight; returns each task's duration in ms. */
-export async function runConcurrently<T> (inputs: readonly T[], concurrency: number, task: (input: T, index: number) => Promise<void>): Promise<number[]> {
+export async function runConcurrently<T> (
+  inputs: readonly T[], concurrency: number, task: (input: T, index: number) => Promise<void>
+): Promise<number[]> {
   const durations: number[] = new Array<number>(inputs.length).fill(0)
   let next = 0
   let failed = false

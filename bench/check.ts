@@ -123,12 +123,16 @@ async function main (): Promise<void> {
 
     // The same subjects for both paths, spread over the whole table.
     const subjects = ENTRIES / 2
-    const pick = (n: number, salt: number): string[] => Array.from({ length: n }, (_, k) => codeOf(((k + salt) * 7919 * 104729) % subjects))
+    const pick = (n: number, salt: number): string[] => Array.from(
+      { length: n }, (_, k) => codeOf(((k + salt) * 7919 * 104729) % subjects)
+    )
     const warm = pick(WARMUP, 1)
     const sample = pick(CHECKS, 100_003)
 
     let entriesAnswered = 0
-    const checkAll = async (codes: string[]): Promise<PhaseResult> => await phase(async () => await runConcurrently(codes, CONCURRENCY, async (code) => {
+    const checkAll = async (
+      codes: string[]
+    ): Promise<PhaseResult> => await phase(async () => await runConcurrently(codes, CONCURRENCY, async (code) => {
       const res = await http.request({
         method: 'POST',
         path: '/v1/checks',
@@ -140,7 +144,9 @@ async function main (): Promise<void> {
       entriesAnswered += (JSON.parse(text) as { entries: unknown[] }).entries.length
     }))
     let rowsFound = 0
-    const lookupAll = async (codes: string[]): Promise<PhaseResult> => await phase(async () => await runConcurrently(codes, CONCURRENCY, async (code) => {
+    const lookupAll = async (
+      codes: string[]
+    ): Promise<PhaseResult> => await phase(async () => await runConcurrently(codes, CONCURRENCY, async (code) => {
       const r = await db.query(LOOKUP, [code])
       rowsFound += r.rows.length
     }))

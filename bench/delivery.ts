@@ -72,7 +72,8 @@ async function post (http: HttpPool, env: Prepared): Promise<number> {
   return Date.now()
 }
 
-/** What the destinations saw of a set of messages: first receipt per peer, and how often each was received and applied. */
+/** What the destinations saw of a set of messages: first receipt per peer, and how often each was received and applied.
+ */
 class Receipts {
   private readonly cursors: number[]
   private readonly appliedCounts: Array<Map<string, number>>
@@ -113,7 +114,9 @@ class Receipts {
       for (const r of sim.received) if (wanted.has(r.jti) && !m.has(r.jti)) m.set(r.jti, Date.parse(r.at))
       return m
     })
-    const duplicateReceipts = this.sims.reduce((n, sim) => n + sim.received.filter((r) => wanted.has(r.jti)).length, 0) - jtis.length * this.sims.length
+    const duplicateReceipts = this.sims.reduce(
+      (n, sim) => n + sim.received.filter((r) => wanted.has(r.jti)).length, 0
+    ) - jtis.length * this.sims.length
     const last = new Map<string, number>()
     const anomalies: string[] = []
     for (const jti of jtis) {
@@ -129,7 +132,9 @@ class Receipts {
 }
 
 /** Open loop: envelope i leaves at start + i/RATE s whether or not the earlier ones were answered. */
-async function publishSteady (http: HttpPool, envs: Prepared[], rate: number): Promise<{ accepted: Map<string, number>, failures: string[], maxLateMs: number }> {
+async function publishSteady (http: HttpPool, envs: Prepared[], rate: number): Promise<{
+  accepted: Map<string, number>, failures: string[], maxLateMs: number
+}> {
   const accepted = new Map<string, number>()
   const failures: string[] = []
   const inflight: Array<Promise<void>> = []
@@ -147,7 +152,9 @@ async function publishSteady (http: HttpPool, envs: Prepared[], rate: number): P
 }
 
 /** Waits until the ledger has no unfinished delivery (the gateway is idle again). */
-async function waitLedgerIdle (db: ReturnType<typeof createPool>, timeoutMs = DRAIN_TIMEOUT_MS): Promise<Record<string, number>> {
+async function waitLedgerIdle (
+  db: ReturnType<typeof createPool>, timeoutMs = DRAIN_TIMEOUT_MS
+): Promise<Record<string, number>> {
   const end = Date.now() + timeoutMs
   for (;;) {
     const { rows } = await db.query<{ status: string, n: string }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status')
@@ -228,7 +235,9 @@ async function baselineBurst (redisPrefix: string, envs: Prepared[], label: stri
       await Promise.all(queues.map(async (q) => { await q.resume() }))
     }
     const timer = new AbortController()
-    const timedOut = await Promise.race([done.then(() => false), sleep(DRAIN_TIMEOUT_MS, true, { signal: timer.signal }).catch(() => false)])
+    const timedOut = await Promise.race(
+      [done.then(() => false), sleep(DRAIN_TIMEOUT_MS, true, { signal: timer.signal }).catch(() => false)]
+    )
     timer.abort()
     if (timedOut) throw new Error(`baseline processed ${processed} of ${total} jobs`)
     return { seconds: (last - started) / 1000, jobs: total }
@@ -243,7 +252,8 @@ async function main (): Promise<void> {
     const runTag = randomBytes(3).toString('hex')
     const out = (line: string): void => { process.stdout.write(line + '\n') }
 
-    // The bench holds the platforms' publishing keys; the simulators only receive (their own keys stay out of the config).
+    // The bench holds the platforms' publishing keys; the simulators only receive (their own keys stay out of the
+    // config).
     const publishers = new Map<string, { signer: PlatformSigner, publicJwk: ReturnType<typeof publicPart> }>()
     for (const p of PROVINCES) {
       const jwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-bench-k1`)
@@ -320,7 +330,8 @@ async function main (): Promise<void> {
     const steadyStatus = await waitLedgerIdle(db)
     const stages = await stageBreakdown(db, steadyJtis)
 
-    // Phase 2: saturation, as fast as the gateway accepts with 8 in flight; the gateway then idles before the baseline runs.
+    // Phase 2: saturation, as fast as the gateway accepts with 8 in flight; the gateway then idles before the baseline
+    // runs.
     out(`saturation: ${BURST} envelopes, ${BURST_CONCURRENCY} in flight…`)
     const burstAccepted: number[] = []
     // How many requests wait for one of the gateway's PostgreSQL connections: a pointer to where time goes.
@@ -380,7 +391,9 @@ async function main (): Promise<void> {
 
     const untouched = sims.get(PUBLISHER)?.received.length ?? 0
     const anomalies = [...sSum.anomalies, ...bSum.anomalies, ...qSum.anomalies]
-    const undelivered = (steadyJtis.length - sSum.last.size) + (burstJtis.length - bSum.last.size) + (backlogJtis.length - qSum.last.size)
+    const undelivered = (steadyJtis.length - sSum.last.size) + (burstJtis.length - bSum.last.size) + (
+      backlogJtis.length - qSum.last.size
+    )
     const poolWaitingMean = poolWaiting.reduce((a, b) => a + b, 0) / Math.max(1, poolWaiting.length)
     const p50 = percentile(latencies, 50)
     const p99 = percentile(latencies, 99)
@@ -406,7 +419,8 @@ async function main (): Promise<void> {
       `ledger:  steady ${JSON.stringify(steadyStatus)}, after saturation ${JSON.stringify(burstStatus)}, after backlog ${JSON.stringify(backlogStatus)}; ` +
         `repeated receipts (retries) ${sSum.duplicateReceipts + bSum.duplicateReceipts + qSum.duplicateReceipts}; publisher received ${untouched}`
     ].join('\n'))
-    if (!steadyComplete || !burstComplete || !backlogComplete || anomalies.length > 0 || undelivered > 0 || st.failures.length > 0 || untouched > 0) {
+    if (!steadyComplete || !burstComplete || !backlogComplete || anomalies.length > 0 || undelivered > 0 ||
+      st.failures.length > 0 || untouched > 0) {
       process.stderr.write(`\n!!!!! WARNING: delivery was not exactly-once to every peer: ${undelivered} envelope(s) missing a receipt, ` +
         `${st.failures.length} refused, ${anomalies.length} anomalies, ${untouched} delivered back to the publisher\n` +
         [...st.failures, ...anomalies].slice(0, 10).map((a) => `!!!!!   ${a}\n`).join('') + '\n')

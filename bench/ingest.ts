@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import pg from 'pg'
+import type pg from 'pg'
 import { Pool as HttpPool } from 'undici'
 import { GatewaySettings, PlatformConfig, type GatewayConfig } from '../config/config-schema.js'
 import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
@@ -74,11 +74,15 @@ async function phase (run: () => Promise<number[]>): Promise<PhaseResult> {
 async function makePlatforms (): Promise<Array<Platform & { publicJwk: ReturnType<typeof publicPart> }>> {
   return await Promise.all(PROVINCES.map(async (p) => {
     const privateJwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-bench-k1`)
-    return { id: p.id, region: p.region, signer: await platformSigner(p.id, privateJwk), publicJwk: publicPart(privateJwk) }
+    return {
+      id: p.id, region: p.region, signer: await platformSigner(p.id, privateJwk), publicJwk: publicPart(privateJwk)
+    }
   }))
 }
 
-function configOf (platforms: Array<{ id: string, region: string, publicJwk: ReturnType<typeof publicPart> }>): GatewayConfig {
+function configOf (
+  platforms: Array<{ id: string, region: string, publicJwk: ReturnType<typeof publicPart> }>
+): GatewayConfig {
   return {
     dir: '(bench)',
     settings: validated(GatewaySettings, {}, '(bench config)'),
@@ -144,7 +148,7 @@ async function countOf (pool: pg.Pool, table: string): Promise<number> {
 }
 
 async function main (): Promise<void> {
-  await runInScratch('ingest', POOL_SIZE, async ({ schema, prefix, db, runtime, onCleanup }) => {
+  await runInScratch('ingest', POOL_SIZE, async ({ schema, db, runtime, onCleanup }) => {
     const runTag = randomBytes(3).toString('hex')
 
     const platforms = await makePlatforms()
@@ -185,7 +189,8 @@ async function main (): Promise<void> {
     const rawRows = await countOf(db, 'raw_entries')
     const expectedEntries = (WARMUP + ENVELOPES) * ITEMS
     const expectedDeliveries = (WARMUP + ENVELOPES) * (PROVINCES.length - 1)
-    if (entries !== expectedEntries || history !== expectedEntries || deliveries !== expectedDeliveries || rawRows !== expectedEntries) {
+    if (entries !== expectedEntries || history !== expectedEntries || deliveries !== expectedDeliveries ||
+      rawRows !== expectedEntries) {
       throw new Error(`unexpected row counts: entries ${entries}, history ${history}, deliveries ${deliveries}, raw ${rawRows} ` +
         `(expected ${expectedEntries} / ${expectedEntries} / ${expectedDeliveries} / ${expectedEntries})`)
     }

@@ -124,7 +124,9 @@ await runInScratch('reconcile', 4, async (s) => {
   const d100 = at(100)
   out(`goals at ${ENTRIES.toLocaleString('en')} entries: 100 differences under 1% of the export's bytes (${round(100 * d100.range.bytes / d100.exp.bytes, 3)}%) and under 5 s (${round(d100.range.ms / 1000, 2)} s); ` +
     `0 differences one round trip (${at(0).range.roundTrips}) under 1 KB (${at(0).range.bytes} bytes)`)
-  const line: Record<string, number | string> = { entries: ENTRIES, loadSeconds: round(loadMs / 1000, 1), firstFoldSeconds: round(foldMs / 1000, 1) }
+  const line: Record<string, number | string> = {
+    entries: ENTRIES, loadSeconds: round(loadMs / 1000, 1), firstFoldSeconds: round(foldMs / 1000, 1)
+  }
   for (const n of [0, 100, 10_000]) {
     const r = at(n)
     line[`d${n}Bytes`] = r.range.bytes

@@ -11,7 +11,9 @@ import { issuerIdProblem } from './issuer-id.js'
  * not be a platform's or an admin issuer's (a token's `iss` must name one party), nor hold a `:`
  * (see issuer-id.ts).
  */
-export function loadCheckers (dir: string, platformIds: readonly string[], adminIds: readonly string[]): CheckerIssuerConfig[] {
+export function loadCheckers (
+  dir: string, platformIds: readonly string[], adminIds: readonly string[]
+): CheckerIssuerConfig[] {
   const file = join(dir, 'checkers.json')
   if (!existsSync(file)) return []
   const checkers = validated(CheckersFileSchema, readJson(file), file).issuers

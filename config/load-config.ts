@@ -60,7 +60,15 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
   const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
   const calendar = existsSync(join(dir, 'calendars')) ? loadCalendars(dir) : undefined
-  return { dir, platforms, admins, settings, ...(registries === undefined ? {} : { registries }), ...(calendar === undefined ? {} : { calendar }), checkers }
+  return {
+    dir,
+    platforms,
+    admins,
+    settings,
+    ...(registries === undefined ? {} : { registries }),
+    ...(calendar === undefined ? {} : { calendar }),
+    checkers
+  }
 }
 
 export { ConfigError }

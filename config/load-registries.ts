@@ -4,7 +4,8 @@ import { ConfigError } from './config-error.js'
 import { effectFits } from './measure-effects.js'
 import { readJson, validated } from './read-config-file.js'
 import {
-  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type MeasureEffect, type CatalogueItem, type DecisionTypeDef, type Defined, type MemorandumDef
+  RegistryFileSchema, type RegistryFile, type Registries, type RegisteredListType, type MeasureDef, type MeasureEffect,
+  type CatalogueItem, type DecisionTypeDef, type Defined, type MemorandumDef
 } from './registry-schema.js'
 
 interface Loaded { file: string, reg: RegistryFile }
@@ -25,7 +26,9 @@ function claim (seen: Map<string, string>, { file, reg }: Loaded, key: string, a
   seen.set(key, reg.id)
 }
 
-function checkListTypes ({ file, reg }: Loaded, measureOwner: ReadonlyMap<string, string>, effectOf: ReadonlyMap<string, MeasureEffect>): void {
+function checkListTypes (
+  { file, reg }: Loaded, measureOwner: ReadonlyMap<string, string>, effectOf: ReadonlyMap<string, MeasureEffect>
+): void {
   reg.listTypes.forEach((lt, i) => {
     const at = `/listTypes/${i}`
     if (lt.listType === 'black' && lt.severeCategory === undefined) throw new ConfigError(file, `${at}/severeCategory`, 'a black list must name one of the four severe categories (国发〔2016〕33号 (九))')
@@ -61,7 +64,11 @@ function checkDecisionTypes ({ file, reg }: Loaded, decisionOwner: ReadonlyMap<s
  * signatory's file. A provincial list type binds outside its province only through one: `false` for
  * `informationOnlyOutsideOwner` in a provincial file is refused (issue 13 item 2).
  */
-function checkMemoranda ({ file, reg }: Loaded, listTypes: ReadonlyMap<string, { owner: string, domain: string }>, measureOwner: ReadonlyMap<string, string>): void {
+function checkMemoranda (
+  { file, reg }: Loaded,
+  listTypes: ReadonlyMap<string, { owner: string, domain: string }>,
+  measureOwner: ReadonlyMap<string, string>
+): void {
   if (reg.id !== 'national') {
     reg.listTypes.forEach((lt, i) => {
       if (lt.informationOnlyOutsideOwner === false) throw new ConfigError(file, `/listTypes/${i}/informationOnlyOutsideOwner`, 'a provincial list type binds outside its province only through a memorandum (memoranda): name it there instead')
@@ -101,7 +108,11 @@ function merged (files: Loaded[]): Registries {
   const memoranda: Array<MemorandumDef & Defined> = []
   for (const { reg } of files) {
     const provincial = reg.id !== 'national'
-    for (const lt of reg.listTypes) listTypes.push({ ...lt, informationOnlyOutsideOwner: lt.informationOnlyOutsideOwner ?? provincial, definedIn: reg.id })
+    for (const lt of reg.listTypes) {
+      listTypes.push(
+        { ...lt, informationOnlyOutsideOwner: lt.informationOnlyOutsideOwner ?? provincial, definedIn: reg.id }
+      )
+    }
     for (const m of reg.measures) measures.push({ ...m, definedIn: reg.id })
     for (const c of reg.catalogue) catalogue.push({ ...c, definedIn: reg.id })
     for (const d of reg.decisionTypes) decisionTypes.push({ ...d, definedIn: reg.id })
@@ -134,7 +145,8 @@ function merged (files: Loaded[]): Registries {
  * codes and catalogue fields are unique, no supplement redefines a national code (or another
  * province's), a black list names its severe category and no other list does, and a list type's
  * default measures exist in the national base or its own file and fit its list type (by their
- * `effect`, config/measure-effects.ts), and a measure's decision types exist likewise. Anything else throws a ConfigError
+ * `effect`, config/measure-effects.ts), and a measure's decision types exist likewise. Anything else throws a
+ * ConfigError
  * naming the file and field. Provincial list types default to `informationOnlyOutsideOwner: true`
  * (DOMAIN.md: a province's own legislation binds elsewhere only where the receiver has a basis), and
  * the basis is a memorandum (合作备忘录, `memoranda`) the lead province writes: see checkMemoranda.
@@ -164,7 +176,9 @@ export function loadRegistries (dir: string): Registries {
   const effects = new Map(files.flatMap((l) => l.reg.measures.map((m) => [m.code, m.effect] as const)))
   for (const l of files) checkListTypes(l, measureCodes, effects)
   for (const l of files) checkDecisionTypes(l, decisionCodes)
-  const listTypeInfo = new Map(files.flatMap(({ reg }) => reg.listTypes.map((lt) => [lt.code, { owner: reg.id, domain: lt.domain }] as const)))
+  const listTypeInfo = new Map(
+    files.flatMap(({ reg }) => reg.listTypes.map((lt) => [lt.code, { owner: reg.id, domain: lt.domain }] as const))
+  )
   for (const l of files) checkMemoranda(l, listTypeInfo, measureCodes)
   return merged(files)
 }

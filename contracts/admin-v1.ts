@@ -88,7 +88,9 @@ export const MessageDetailV1 = Type.Object({
   digest: Type.String(),
   receivedAt: Type.String(),
   items: Type.Integer(),
-  destinations: Type.Array(Type.Intersect([DestinationStatusV1, Type.Object({ resends: Type.Integer(), attemptLog: Type.Array(AttemptV1) })]))
+  destinations: Type.Array(
+    Type.Intersect([DestinationStatusV1, Type.Object({ resends: Type.Integer(), attemptLog: Type.Array(AttemptV1) })])
+  )
 }, { $id: 'MessageDetailV1' })
 export type MessageDetailV1 = Static<typeof MessageDetailV1>
 

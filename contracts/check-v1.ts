@@ -239,7 +239,15 @@ export const CheckReceiptClaimsV1 = Type.Object({
   iat: Type.Integer(),
   ...checkSigned,
   answered: Type.Object({
-    entries: Type.Optional(Type.Array(Type.Object({ owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String() }), {
+    entries: Type.Optional(Type.Array(Type.Object(
+      {
+        owner: Type.String(),
+        entryId: Type.String(),
+        version: Type.Integer(),
+        status: Type.String(),
+        listType: Type.String()
+      }
+    ), {
       description: 'Full mode only: a verification receipt names no entry'
     })),
     measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() }), { description: 'Each measure\'s basis is in the answer, covered by `digest`' }),
@@ -247,7 +255,12 @@ export const CheckReceiptClaimsV1 = Type.Object({
     contradictions: Type.Optional(Type.Integer({ description: 'Full mode only' })),
     asResponsiblePerson: Type.Optional(Type.Object({
       entries: Type.Optional(Type.Array(Type.Object({
-        owner: Type.String(), entryId: Type.String(), version: Type.Integer(), status: Type.String(), listType: Type.String(), roles: Type.Array(Type.String())
+        owner: Type.String(),
+        entryId: Type.String(),
+        version: Type.Integer(),
+        status: Type.String(),
+        listType: Type.String(),
+        roles: Type.Array(Type.String())
       }), { description: 'Full mode only: a verification receipt names no entry' })),
       measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() }))
     }, { description: 'Entries found through a role of the subject (落实到人) and the measures reaching it in that role; absent only in receipts made before the gateway answered them' })),

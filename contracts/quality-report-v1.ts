@@ -58,7 +58,9 @@ export const QualityRowV1 = Type.Object({
     target: Type.Number({ description: 'The binding target: at least 0.98 (公共信用信息数据归集合规率, 浙政办发〔2021〕29号 indicator table, 约束性)' }),
     meetsTarget: Type.Union([Type.Boolean(), Type.Null()])
   }, { additionalProperties: false, description: '归集合规率: the share of entries first received this month that arrived complete and on time' }),
-  domains: Type.Record(Type.String(), Type.Object({ upserts: Count, removals: Count }, { additionalProperties: false }), {
+  domains: Type.Record(Type.String(), Type.Object(
+    { upserts: Count, removals: Count }, { additionalProperties: false }
+  ), {
     description: 'List items accepted this month per domain (coverage per domain: a domain a source sent nothing for is absent)'
   }),
   contradictions: Type.Object({

@@ -28,7 +28,8 @@ export const ResponsibleThroughV1 = Type.Object({
 }, { title: 'ResponsibleThroughV1', additionalProperties: false })
 export type ResponsibleThroughV1 = Static<typeof ResponsibleThroughV1>
 
-/** An entry the subject view finds through a role: the entry, how, and the measures that reach the subject in that role. */
+/** An entry the subject view finds through a role: the entry, how, and the measures that reach the subject in that
+ * role. */
 export const SubjectThroughEntryV1 = Type.Composite([SubjectEntryV1, Type.Object({
   through: ResponsibleThroughV1,
   personMeasures: Type.Array(Type.String(), {

@@ -51,7 +51,9 @@ export const TransparencyLogV1 = Type.Object({
   treeSize: Type.Integer({ minimum: 0 }),
   rootHash: Type.Union([HashV1, Type.Null()]),
   updatedAt: InstantV1,
-  latestCheckpoint: Type.Union([Type.Object({ id: Type.String(), treeSize: Type.Integer(), signedAt: InstantV1 }), Type.Null()])
+  latestCheckpoint: Type.Union(
+    [Type.Object({ id: Type.String(), treeSize: Type.Integer(), signedAt: InstantV1 }), Type.Null()]
+  )
 }, { title: 'TransparencyLogV1' })
 
 export const TransparencyLogListV1 = Type.Object({ logs: Type.Array(TransparencyLogV1) }, { $id: 'TransparencyLogListV1' })

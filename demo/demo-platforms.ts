@@ -47,7 +47,8 @@ export interface DemoPlatform {
   stop: () => Promise<void>
   restart: () => Promise<void>
   close: () => Promise<void>
-  /** Drops an entry from the platform's own storage behind the gateway's back (drift, for reconciliation); false if it held none. */
+  /** Drops an entry from the platform's own storage behind the gateway's back (drift, for reconciliation); false if it
+   * held none. */
   forget?: (owner: string, entryId: string) => boolean
 }
 
@@ -94,7 +95,9 @@ export type PortOf = (id: string) => number
  * GB18030 CSV batches (`js-batch`), Zhejiang pulling the feed (`zj-pull`), Anhui SM4-encrypted XML
  * (`ah-xml`). Returns them with the adapter secrets the gateway needs (made up for this run).
  */
-export async function startProvinces (portOf: PortOf): Promise<{ platforms: DemoPlatform[], secrets: Record<string, Record<string, string>> }> {
+export async function startProvinces (portOf: PortOf): Promise<{
+  platforms: DemoPlatform[], secrets: Record<string, Record<string, string>>
+}> {
   const appKey = 'yrd-gateway'
   const appSecret = randomBytes(24).toString('base64url')
   const token = randomBytes(24).toString('base64url')

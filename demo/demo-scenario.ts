@@ -40,7 +40,9 @@ async function until (check: () => boolean | Promise<boolean>, ms: number): Prom
  */
 export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const steps: DemoStep[] = []
-  const record = (step: string, expected: string, got: string): void => { steps.push({ step, expected, got, ok: expected === got }) }
+  const record = (step: string, expected: string, got: string): void => {
+    steps.push({ step, expected, got, ok: expected === got })
+  }
   const gw = ctx.gatewayUrl
   const jwks = createLocalJWKSet(await (await fetch(`${gw}/.well-known/jwks.json`)).json() as Parameters<typeof createLocalJWKSet>[0])
   for (const p of ctx.platforms) p.connect(gw)
@@ -49,7 +51,10 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
 
   const published: Array<{ platform: DemoPlatform, jws: string, jti: string, receipt: string }> = []
   for (const [i, p] of ctx.platforms.entries()) {
-    const items = [sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 1, { tag: ctx.tag }), sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 2, { person: i === 0, tag: ctx.tag })]
+    const items = [
+      sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 1, { tag: ctx.tag }),
+      sampleEntry(p.id, ctx.regionOf(p.id), i * 10 + 2, { person: i === 0, tag: ctx.tag })
+    ]
     const res = await p.publish(gw, { kind: 'list.upsert', items }, i % 2 === 0 ? 'compact' : 'flattened')
     const receipt = String((res.body as { receipt?: unknown }).receipt ?? '')
     record(`${p.id} publishes 2 black-list entries (delivered over ${p.adapter})`, '202', String(res.status))
@@ -118,7 +123,9 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const representative = stale.subject.responsiblePersons?.[0]?.idNumber ?? ''
   const throughRole = async (): Promise<string> => {
     const res = await fetch(`${gw}/v1/subjects/${representative}/entries`, { headers: { authorization: `Bearer ${token}`, 'x-query-purpose': encodeURIComponent('演示：法定代表人任职审查') } })
-    const body = await res.json() as { entries?: unknown[], asResponsiblePerson?: Array<{ entryId: string, through: { roles: string[] } }> }
+    const body = await res.json() as {
+      entries?: unknown[], asResponsiblePerson?: Array<{ entryId: string, through: { roles: string[] } }>
+    }
     const via = (body.asResponsiblePerson ?? []).filter((e) => e.entryId === stale.entryId).map((e) => e.through.roles.join('+'))
     return `${body.entries?.length ?? 0} own, ${via.length === 0 ? 'not found through it' : `through it as ${via.join(',')}`}`
   }
@@ -129,14 +136,21 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
 
   const down = ctx.platforms[ctx.platforms.length - 1] as DemoPlatform
   await down.stop()
-  const during = [sampleEntry(owner.id, ctx.regionOf(owner.id), 7, { tag: ctx.tag }), sampleEntry(owner.id, ctx.regionOf(owner.id), 8, { tag: ctx.tag })]
+  const during = [
+    sampleEntry(owner.id, ctx.regionOf(owner.id), 7, { tag: ctx.tag }),
+    sampleEntry(owner.id, ctx.regionOf(owner.id), 8, { tag: ctx.tag })
+  ]
   const outage = await owner.publish(gw, { kind: 'list.upsert', items: during })
   const downStatus = async (): Promise<string> => (await statusOf(outage.jti)).find((d) => d.platform === down.id)?.status ?? 'none'
   await until(async () => (await downStatus()) === 'retrying', 10_000)
   record(`${down.id} goes down: its copy waits`, 'retrying', await downStatus())
   await down.restart()
   await until(() => during.every((e) => holds(down, owner.id, e.entryId)), 30_000)
-  const appliedOnce = down.appliedCount(outage.jti) === 1 ? during.filter((e) => holds(down, owner.id, e.entryId)).length : 0
+  const appliedOnce = down.appliedCount(outage.jti) === 1
+    ? during.filter(
+      (e) => holds(down, owner.id, e.entryId)
+    ).length
+    : 0
   record(`${down.id} comes back: the waiting copy arrives once`, '2 of 2 applied once', `${appliedOnce} of 2 applied once`)
 
   const removal = await owner.publish(gw, {

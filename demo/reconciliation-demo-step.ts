@@ -28,7 +28,9 @@ export interface ReconciliationDemoOutcome {
  * heals as an admin would approve it (recorded in admin_actions under `demo`), waits for the heal's
  * deliveries, reconciles again and says whether the replica matches the owner once more.
  */
-export async function reconciliationDemoStep (app: FastifyInstance, opts: ReconciliationDemoOptions): Promise<ReconciliationDemoOutcome> {
+export async function reconciliationDemoStep (
+  app: FastifyInstance, opts: ReconciliationDemoOptions
+): Promise<ReconciliationDemoOutcome> {
   const deps = { pool: app.pg, adapters: app.delivery.adapters }
   const scope = { owner: opts.owner, listCode: opts.listCode, platform: opts.platform }
   await opts.drift()

@@ -33,13 +33,19 @@ export async function runRegionalBasisStep (ctx: ScenarioContext, record: Record
     subject: tourism.subject
   }
   const listed = [(await sh.publish(gw, { kind: 'list.upsert', items: [tourism] })).status, (await js.publish(gw, { kind: 'list.upsert', items: [supervised] })).status]
-  const check = async (p: DemoPlatform, decisionType: string): Promise<Array<{ code: string, applies: boolean, bases: Array<{ kind: string, ref: string | null }> }>> => {
+  const check = async (p: DemoPlatform, decisionType: string): Promise<Array<{
+    code: string, applies: boolean, bases: Array<{ kind: string, ref: string | null }>
+  }>> => {
     const res = await fetch(`${gw}/v1/checks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await p.readToken()}`, 'content-type': 'application/json' },
       body: JSON.stringify({ subject: tourism.subject.creditCode, purpose: '演示：A级旅游景区评定申请', decisionType, department: '浙江省文化和旅游厅' })
     })
-    return ((await res.json()) as { measures?: Array<{ code: string, applies: boolean, bases: Array<{ kind: string, ref: string | null }> }> }).measures ?? []
+    return (
+      (await res.json()) as {
+        measures?: Array<{ code: string, applies: boolean, bases: Array<{ kind: string, ref: string | null }> }>
+      }
+    ).measures ?? []
   }
   const describe = (ms: Awaited<ReturnType<typeof check>>): string =>
     ms.map((m) => `${m.code} ${m.applies ? 'applies' : 'information only'} (${m.bases.map((b) => b.ref ?? b.kind).join(', ')})`).join('; ')

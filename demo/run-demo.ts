@@ -20,7 +20,9 @@ const portOf = (url: string | undefined): number => (url === undefined ? 0 : Num
 export async function runDemo (opts: { once: boolean }): Promise<number> {
   const runtime = { ...runtimeFromEnv(), logLevel: process.env.LOG_LEVEL ?? 'warn' }
   const fileConfig = loadConfig()
-  const { platforms, secrets } = await startProvinces((id) => portOf(fileConfig.platforms.find((p) => p.id === id)?.endpoint))
+  const { platforms, secrets } = await startProvinces(
+    (id) => portOf(fileConfig.platforms.find((p) => p.id === id)?.endpoint)
+  )
   // The demo's own admin issuer, known only to this process.
   const adminJwk = await generatePrivateJwk('ES256', 'demo-admin-key')
   const config: GatewayConfig = {
@@ -28,7 +30,9 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
     platforms: fileConfig.platforms.map((p) => platforms.find((s) => s.id === p.id)?.configure(p) ?? p),
     admins: [...fileConfig.admins, { id: 'demo-admin', roles: ['admin'], jwks: { keys: [publicPart(adminJwk)] } }]
   }
-  const gatewayKeys = await loadGatewayKeys({ file: runtime.signingKeyFile, production: runtime.production, warn: () => undefined })
+  const gatewayKeys = await loadGatewayKeys(
+    { file: runtime.signingKeyFile, production: runtime.production, warn: () => undefined }
+  )
   const gw = await startGateway({ config, runtime, gatewayKeys, platformSecrets: secrets })
   const closeAll = async (): Promise<void> => {
     await gw.close()

@@ -11,7 +11,8 @@ import { parseReceipt, type AhReceipt } from '../adapters/ah-xml/ah-xml-receipt.
 /** What Anhui sends to publish: the agreed keys (as the gateway names them) and the items (mapped to its records). */
 export interface AhPublication {
   platform?: string
-  /** The gateway's secrets for the platform: the platform seals with what the gateway opens with (`SM4_KEY_IN`, `MAC_KEY_IN`). */
+  /** The gateway's secrets for the platform: the platform seals with what the gateway opens with (`SM4_KEY_IN`,
+   * `MAC_KEY_IN`). */
   secrets: Readonly<Record<string, string>>
   /** Seal in the legacy protocol 1.0 (no MAC). */
   legacy?: boolean
@@ -20,7 +21,9 @@ export interface AhPublication {
   msgId?: string
 }
 
-export interface AhPublishResult { status: number, receipt: (AhReceipt & { HZ?: string }) | undefined, text: string, msgId: string }
+export interface AhPublishResult {
+  status: number, receipt: (AhReceipt & { HZ?: string }) | undefined, text: string, msgId: string
+}
 
 /**
  * Anhui's AHXY message for its own records, as the platform builds it: FSF itself, JSF YRD,
@@ -41,7 +44,14 @@ export function sealAhPublication (p: AhPublication): { msgId: string, body: str
     records
   })
   const keys = ahKeys(p.secrets, platform, p.legacy === true).in
-  const { body, digest } = sealMessage({ header: { XXID: msgId, XXLX: KIND_CODES[p.kind], FSF: platform, JSF: GATEWAY_ID, SJ: beijingTime() }, payloadXml, key: keys.enc, macKey: keys.mac })
+  const { body, digest } = sealMessage(
+    {
+      header: { XXID: msgId, XXLX: KIND_CODES[p.kind], FSF: platform, JSF: GATEWAY_ID, SJ: beijingTime() },
+      payloadXml,
+      key: keys.enc,
+      macKey: keys.mac
+    }
+  )
   return { msgId, body, digest }
 }
 
@@ -51,7 +61,11 @@ export async function postAhMessage (gatewayUrl: string, platform: string, body:
   const text = await res.text()
   const receipt = parseReceipt(text) as AhPublishResult['receipt']
   const hz = /<HZ>([^<]*)<\/HZ>/.exec(text)?.[1]
-  return { status: res.status, receipt: receipt === undefined ? undefined : { ...receipt, ...(hz === undefined ? {} : { HZ: hz }) }, text }
+  return {
+    status: res.status,
+    receipt: receipt === undefined ? undefined : { ...receipt, ...(hz === undefined ? {} : { HZ: hz }) },
+    text
+  }
 }
 
 /** Publishes into the gateway the way Anhui's platform sends to any peer. */

@@ -48,7 +48,8 @@ export interface AhXmlSimulator {
   records: Array<{ XXID: string, XXLX: string, record: AhElement }>
   /** Every message received and the result code it was answered with. */
   received: Array<{ at: string, XXID?: string, DM: string }>
-  /** The jti of every message applied (its XXID less the `<origin>.`: jtiOfNativeId), once per time it was applied (a duplicate is not). */
+  /** The jti of every message applied (its XXID less the `<origin>.`: jtiOfNativeId), once per time it was applied (a
+   * duplicate is not). */
   messagesApplied: string[]
   /** An entry mapped back to the contract's shape (the removed entry keeps its last content). */
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
@@ -67,7 +68,8 @@ const refusal = (code: string, message: string, extra: Partial<AhReceipt> = {}):
 
 /** How the simulated platform is started: the keys as the gateway's config names them (ah-xml-keys.ts). */
 export interface AhSimulatorOptions {
-  /** The gateway's secrets for this platform (`SM4_KEY_OUT`, `SM4_KEY_IN`, `MAC_KEY_OUT`, `MAC_KEY_IN`): the platform holds them mirrored. */
+  /** The gateway's secrets for this platform (`SM4_KEY_OUT`, `SM4_KEY_IN`, `MAC_KEY_OUT`, `MAC_KEY_IN`): the platform
+   * holds them mirrored. */
   secrets: Readonly<Record<string, string>>
   /** Speak the legacy protocol 1.0 (no MAC), as the gateway does with `ahXml.legacyCbc`. */
   legacy?: boolean
@@ -148,12 +150,21 @@ export async function startAhXmlSimulator (opts: AhSimulatorOptions): Promise<Ah
       if (XXLX !== EXPORT_CODES.query) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, `BT.XXLX must be ${EXPORT_CODES.query} here`)
       const q = parseExportQuery(openPayload(msg, keys.in))
       if (q.XXID !== XXID) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'DCCX.XXID differs from BT')
-      const live = [...sim.entries.values()].filter((e) => !e.removed && e.record !== undefined && e.record.SJLY === q.SJLY && e.record.MDDM === q.MDDM)
+      const live = [...sim.entries.values()].filter(
+        (e) => !e.removed && e.record !== undefined && e.record.SJLY === q.SJLY && e.record.MDDM === q.MDDM
+      )
       const from = q.YB === '' ? 0 : Number(q.YB)
       const end = from + Number(q.MYTS)
       const items = live.slice(from, end).map((e) => ({ ZTBZ: e.suspended === true ? '1' as const : '0' as const, JL: e.record ?? {} }))
       const payloadXml = buildExportPage({ XXID, ZS: String(live.length), XYB: end < live.length ? String(end) : '', items })
-      const sealed = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.answer, FSF: id, JSF: FSF, SJ: beijingTime() }, payloadXml, key: keys.out.enc, macKey: keys.out.mac })
+      const sealed = sealMessage(
+        {
+          header: { XXID, XXLX: EXPORT_CODES.answer, FSF: id, JSF: FSF, SJ: beijingTime() },
+          payloadXml,
+          key: keys.out.enc,
+          macKey: keys.out.mac
+        }
+      )
       return [200, sealed.body]
     } catch (err) {
       if (err instanceof AhRefusal) return [400, buildReceipt(refusal(err.code, err.message))]
@@ -221,7 +232,9 @@ export async function startAhXmlSimulator (opts: AhSimulatorOptions): Promise<Ah
 
   const server: Server = createServer((req, res) => {
     const send = (status: number, receipt: AhReceipt): void => {
-      sim.received.push({ at: new Date().toISOString(), DM: receipt.DM, ...(receipt.XXID === undefined ? {} : { XXID: receipt.XXID }) })
+      sim.received.push(
+        { at: new Date().toISOString(), DM: receipt.DM, ...(receipt.XXID === undefined ? {} : { XXID: receipt.XXID }) }
+      )
       res.writeHead(status, { 'content-type': 'application/xml; charset=utf-8' }).end(buildReceipt(receipt))
     }
     const path = (req.url ?? '').split('?')[0]

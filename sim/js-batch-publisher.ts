@@ -15,7 +15,15 @@ export interface JsPublication {
 }
 
 /** The gateway's answer: `{ batchId, status, rows, receipt?, duplicate? }` or `{ code, message }`. */
-export interface JsPublishAnswer { batchId?: string, status?: string, rows?: JsRowResult[], receipt?: string, duplicate?: boolean, code?: string, message?: string }
+export interface JsPublishAnswer {
+  batchId?: string,
+  status?: string,
+  rows?: JsRowResult[],
+  receipt?: string,
+  duplicate?: boolean,
+  code?: string,
+  message?: string
+}
 
 export interface JsPublishResult { status: number, answer: JsPublishAnswer, batchId: string, body: Buffer }
 

@@ -40,7 +40,8 @@ export interface JsHeldEntry {
   suspended?: boolean
 }
 
-/** The simulated Jiangsu credit platform (信用江苏) and its batch interface, as this project assumes it (adapters/js-batch/README.md). */
+/** The simulated Jiangsu credit platform (信用江苏) and its batch interface, as this project assumes it
+ * (adapters/js-batch/README.md). */
 export interface JsBatchSimulator {
   url: string
   failure: JsBatchFailureMode
@@ -51,7 +52,8 @@ export interface JsBatchSimulator {
   entries: Map<string, JsHeldEntry>
   /** Every accepted row of another kind (notices, feedback, objections), in arrival order. */
   records: Array<{ batchId: string, seq: number, row: JsRow }>
-  /** The jti of every batch applied (its batch id less the `<origin>.`: jtiOfNativeId), once per time it was applied. */
+  /** The jti of every batch applied (its batch id less the `<origin>.`: jtiOfNativeId), once per time it was applied.
+   */
   messagesApplied: string[]
   held: (owner: string, entryId: string) => { item: unknown, removed: boolean } | undefined
   /** The gateway notices applied (数据类型 07), mapped back to the contract's shape, in arrival order. */
@@ -78,7 +80,10 @@ const sha = (s: string): Buffer => createHash('sha256').update(s).digest()
 
 /** The identifier checks the platform runs on a row before it applies it; a reason, or undefined. */
 function identifierProblem (parsed: JsItem): string | undefined {
-  const item = parsed.item as { subject?: { creditCode?: string, idNumber?: string, responsiblePersons?: Array<{ idNumber?: string }> }, decision?: { authorityCode?: string } }
+  const item = parsed.item as {
+    subject?: { creditCode?: string, idNumber?: string, responsiblePersons?: Array<{ idNumber?: string }> },
+    decision?: { authorityCode?: string }
+  }
   const s = item.subject
   if (s?.creditCode !== undefined && checkUscc(s.creditCode) !== null) return '统一社会信用代码校验失败'
   if (s?.idNumber !== undefined && checkIdNumber(s.idNumber) !== null) return '身份证号码校验失败'
@@ -138,7 +143,11 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
       const key = `${parsed.item.owner}:${parsed.item.entryId}`
       const current = sim.entries.get(key)
       // Versions never go back; the same version again restores the owner's content (a reconciliation heal).
-      if (current !== undefined && (current.version > parsed.item.version || (current.version === parsed.item.version && current.removed))) {
+      if (
+        current !== undefined && (
+          current.version > parsed.item.version || (current.version === parsed.item.version && current.removed)
+        )
+      ) {
         return { seq, result: 'ACCEPTED', note: '版本号不高于平台现有版本，未更新' }
       }
       const held: JsHeldEntry = { version: parsed.item.version, removed: parsed.kind === 'list.remove', row }

@@ -58,7 +58,9 @@ export async function postEnvelope (gatewayUrl: string, jws: string, serialisati
   return { status: res.status, body }
 }
 
-export async function startSimulatedPlatform (opts: { id: string, port?: number, host?: string, alg?: SigningAlg }): Promise<SimulatedPlatform> {
+export async function startSimulatedPlatform (
+  opts: { id: string, port?: number, host?: string, alg?: SigningAlg }
+): Promise<SimulatedPlatform> {
   const privateJwk = await generatePrivateJwk(opts.alg ?? 'ES256', `${opts.id.toLowerCase()}-key-1`)
   const signer = await platformSigner(opts.id, privateJwk)
   const jwks = { keys: [publicPart(privateJwk)] }
@@ -88,7 +90,9 @@ export async function startSimulatedPlatform (opts: { id: string, port?: number,
     close: async () => { await sim.stop() }
   }
 
-  async function onDelivery (req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void): Promise<void> {
+  async function onDelivery (
+    req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void
+  ): Promise<void> {
     const body = await readBody(req)
     if (body === undefined) { send(413, { error: 'body too large' }); return }
     const jws = body.toString('utf8')

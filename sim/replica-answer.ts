@@ -18,7 +18,9 @@ const bucketRange = (prefix: string): [number, number] =>
  * or split finer. A range whose fingerprint equals the gateway's is a match; otherwise the
  * platform sends its elements there if they are few, or the fingerprints of the 16 sub-ranges.
  */
-export function answerQuery (elements: Iterable<HashedElement>, ranges: ReadonlyArray<readonly [string, string]>, maxElements: number): ReconcileAnswerV1 {
+export function answerQuery (
+  elements: Iterable<HashedElement>, ranges: ReadonlyArray<readonly [string, string]>, maxElements: number
+): ReconcileAnswerV1 {
   const all = Array.isArray(elements) ? elements as HashedElement[] : [...elements]
   const sums = new Float64Array(BUCKETS * 5)
   const bucket = new Int32Array(all.length)
@@ -81,7 +83,11 @@ export function answerQuery (elements: Iterable<HashedElement>, ranges: Readonly
     for (const prefix of needMembers) {
       const [lo, hi] = bucketRange(prefix)
       const members: HashedElement[] = []
-      for (let b = lo; b <= hi; b++) for (const e of byBucket.get(b) ?? []) if (e.keyHash.startsWith(prefix)) members.push(e)
+      for (let b = lo; b <= hi; b++) {
+        for (
+          const e of byBucket.get(b) ?? []
+        ) if (e.keyHash.startsWith(prefix)) members.push(e)
+      }
       const fp = fingerprintOf(members)
       if (fingerprintText(fp) === theirsOf.get(prefix)) answer.match.push(prefix)
       else if (members.length <= maxElements || prefix.length >= KEY_HEX) answer.elements[prefix] = members.map(toWire)

@@ -40,7 +40,14 @@ export class ReplicaElementCache<R extends object> {
     } else {
       const status: ElementStatus = v.suspended ? 'suspended' : 'active'
       const listCode = String((v.item as { listCode?: unknown } | null)?.listCode ?? '')
-      fresh = { stamp, owner: v.owner, listCode, element: hashElement(v.owner, { entryId: v.entryId, version: v.version, status, contentHash: contentHashOf(v.item) }) }
+      fresh = {
+        stamp,
+        owner: v.owner,
+        listCode,
+        element: hashElement(
+          v.owner, { entryId: v.entryId, version: v.version, status, contentHash: contentHashOf(v.item) }
+        )
+      }
     }
     this.cache.set(record, fresh)
     return fresh

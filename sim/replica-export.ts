@@ -11,7 +11,9 @@ export class ExportSessions {
   private readonly snapshots = new Map<string, { elements: WireElementV1[], at: number }>()
   private seq = 0
 
-  page (elements: () => Iterable<HashedElement>, after: string, limit: number): { elements: WireElementV1[], next: string | null } {
+  page (
+    elements: () => Iterable<HashedElement>, after: string, limit: number
+  ): { elements: WireElementV1[], next: string | null } {
     const now = Date.now()
     for (const [k, s] of this.snapshots) if (now - s.at > 10 * 60_000) this.snapshots.delete(k)
     let id: string

@@ -27,7 +27,8 @@ export interface ReplicaState {
   applied: AppliedChange[]
   /** The jti of every message applied, once per time it was applied (a duplicate is not). */
   messagesApplied: string[]
-  /** Every message applied, as `origin jti`: message ids are per issuer, so a duplicate is the same jti from the same origin. */
+  /** Every message applied, as `origin jti`: message ids are per issuer, so a duplicate is the same jti from the same
+   * origin. */
   appliedIds: Set<string>
 }
 
@@ -38,11 +39,14 @@ export interface IncomingMessageClaims {
   items: Array<Record<string, unknown>>
 }
 
-export const newReplicaState = (): ReplicaState => ({ held: new Map(), applied: [], messagesApplied: [], appliedIds: new Set() })
+export const newReplicaState = (): ReplicaState => (
+  { held: new Map(), applied: [], messagesApplied: [], appliedIds: new Set() }
+)
 
 /**
  * Applies a message as a well-behaved platform does: a jti already applied from the same origin is
- * a duplicate and changes nothing (another platform's message under the same jti is not); a list change applies only if its version is not older than the one held (the
+ * a duplicate and changes nothing (another platform's message under the same jti is not); a list change applies only if
+ * its version is not older than the one held (the
  * same version again restores the owner's content, as a reconciliation heal sends it); an
  * objection suspends the entry until it is resolved.
  */

@@ -19,7 +19,9 @@ export interface ShPublication {
   nonce?: string
 }
 
-export interface ShPublishResult { status: number, answer: ShResponse & { data?: Record<string, unknown> }, msgId: string, body: Buffer }
+export interface ShPublishResult {
+  status: number, answer: ShResponse & { data?: Record<string, unknown> }, msgId: string, body: Buffer
+}
 
 /** Shanghai's request body for its own records, as the platform builds it. */
 export function shPublicationBody (platform: string, msgId: string, kind: NativeKind, items: unknown[]): Buffer {

@@ -5,7 +5,8 @@ import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
 import { fromNative, SH_RECORD_TYPES, type ShContractItem } from '../adapters/sh-rest/sh-rest-mapping.js'
 import type { ShCreditList, ShListRemoval, ShRecord } from '../adapters/sh-rest/sh-rest-native.js'
 import {
-  SH_CODE_MESSAGES, SH_CODES, SH_EXPORT_PATH, SH_HEADERS, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, SH_TIMESTAMP_WINDOW_MS,
+  SH_CODE_MESSAGES, SH_CODES, SH_EXPORT_PATH, SH_HEADERS, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH,
+  SH_TIMESTAMP_WINDOW_MS,
   type ShCode, type ShRejectedRecord, type ShResponse
 } from '../adapters/sh-rest/sh-rest-protocol.js'
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../adapters/sh-rest/sh-rest-signature.js'
@@ -69,7 +70,8 @@ export interface ShRestSimulator {
   held: (owner: string, entryId: string) => { item: ListUpsertItemV1 | ListRemoveItemV1, removed: boolean } | undefined
   /** The gateway notices applied (gatewayNotice records), mapped back to the contract's shape, in arrival order. */
   notices: () => GatewayNoticeItemV1[]
-  /** How many times a message with this jti was applied (its msgId less the `<origin>.`; a duplicate is not applied again). */
+  /** How many times a message with this jti was applied (its msgId less the `<origin>.`; a duplicate is not applied
+   * again). */
   appliedCount: (jti: string) => number
   stop: () => Promise<void>
   restart: () => Promise<void>
@@ -89,7 +91,9 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return typeof v === 'string' && v !== '' ? v : undefined
 }
 
-export async function startShRestSimulator (opts: { apps: Readonly<Record<string, string>>, id?: string, port?: number, host?: string }): Promise<ShRestSimulator> {
+export async function startShRestSimulator (
+  opts: { apps: Readonly<Record<string, string>>, id?: string, port?: number, host?: string }
+): Promise<ShRestSimulator> {
   const host = opts.host ?? '127.0.0.1'
   const nonces = new Map<string, number>()
   const outcomes = new Map<string, MessageOutcome>()
@@ -140,12 +144,16 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
   }
 
   /** Checks the message and every record; nothing is stored unless all records read. */
-  function read (body: Buffer): { msgId: string, sourceProvince: string, items: Array<{ record: ShRecord, item: ShContractItem }> } {
+  function read (body: Buffer): {
+    msgId: string, sourceProvince: string, items: Array<{ record: ShRecord, item: ShContractItem }>
+  } {
     let msg: unknown
     try { msg = JSON.parse(body.toString('utf8')) } catch { throw new Refusal(SH_CODES.fieldInvalid, '报文不是合法的 JSON') }
     const m = (typeof msg === 'object' && msg !== null ? msg : {}) as Record<string, unknown>
     if (typeof m.msgId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(m.msgId)) throw new Refusal(SH_CODES.fieldInvalid, 'msgId')
-    const kind = Object.entries(SH_MSG_TYPES).find(([, t]) => t === m.msgType)?.[0] as keyof typeof SH_MSG_TYPES | undefined
+    const kind = Object.entries(SH_MSG_TYPES).find(
+      ([, t]) => t === m.msgType
+    )?.[0] as keyof typeof SH_MSG_TYPES | undefined
     if (kind === undefined) throw new Refusal(SH_CODES.fieldInvalid, 'msgType')
     if (typeof m.sourceProvince !== 'string' || !/^[A-Z][A-Z0-9]{1,15}$/.test(m.sourceProvince)) throw new Refusal(SH_CODES.fieldInvalid, 'sourceProvince')
     if (!Array.isArray(m.records) || m.records.length === 0 || m.records.length > 1000) throw new Refusal(SH_CODES.fieldInvalid, 'records')
@@ -171,7 +179,11 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     const key = `${record.ownerProvince}:${record.recordId}`
     const current = sim.entries.get(key)
     // Never go back in versions; the same version again restores the owner's content (a reconciliation heal).
-    if (current !== undefined && (current.version > record.recordVersion || (current.version === record.recordVersion && current.removed))) return
+    if (
+      current !== undefined && (
+        current.version > record.recordVersion || (current.version === record.recordVersion && current.removed)
+      )
+    ) return
     const held: ShHeldEntry = { owner: record.ownerProvince, entryId: record.recordId, version: record.recordVersion, removed: record.recordType === 'listRemoval', latest: record }
     if (current?.suspended !== undefined) held.suspended = current.suspended
     sim.entries.set(key, held)
@@ -187,7 +199,12 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     const live = [...sim.entries.values()].filter((e) => !e.removed && e.owner === q.get('ownerProvince') &&
       e.latest.recordType === 'creditList' && e.latest.listTypeCode === q.get('listTypeCode'))
     const items = live.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => ({ suspendFlag: e.suspended === true ? '1' : '0', record: e.latest }))
-    send(200, { code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { pageNo, pageSize, total: live.length, items } } as unknown as ShResponse)
+    send(
+      200,
+      {
+        code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { pageNo, pageSize, total: live.length, items }
+      } as unknown as ShResponse
+    )
   }
 
   /** Applies a message once per msgId; a repeat is answered 3001 with the first outcome. */
@@ -199,17 +216,29 @@ export async function startShRestSimulator (opts: { apps: Readonly<Record<string
     }
     const rejected: ShRejectedRecord[] = sim.failure === 'partial-reject' ? [{ index: 0, code: 'E203', reason: '主体名称与登记信息不符' }] : []
     items.forEach(({ record }, i) => { if (!rejected.some((r) => r.index === i)) store(sourceProvince, record) })
-    const outcome: MessageOutcome = { accepted: items.length - rejected.length, bodyDigest: shBodyDigest(body), rejected }
+    const outcome: MessageOutcome = {
+      accepted: items.length - rejected.length, bodyDigest: shBodyDigest(body), rejected
+    }
     outcomes.set(msgId, outcome)
     applied.push(jtiOfNativeId(sourceProvince, msgId))
-    if (rejected.length > 0) return { code: SH_CODES.partialReject, message: SH_CODE_MESSAGES[SH_CODES.partialReject], data: { msgId, ...outcome } }
-    const ok: ShResponse = { code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { msgId, accepted: outcome.accepted, bodyDigest: outcome.bodyDigest } }
+    if (rejected.length > 0) {
+      return {
+        code: SH_CODES.partialReject, message: SH_CODE_MESSAGES[SH_CODES.partialReject], data: { msgId, ...outcome }
+      }
+    }
+    const ok: ShResponse = {
+      code: SH_CODES.ok,
+      message: SH_CODE_MESSAGES[SH_CODES.ok],
+      data: { msgId, accepted: outcome.accepted, bodyDigest: outcome.bodyDigest }
+    }
     if (sim.failure === 'invalid-receipt') return { ...ok, data: { ...ok.data, bodyDigest: shBodyDigest('something else') } }
     if (sim.failure === 'duplicate') return process(body)
     return ok
   }
 
-  async function onRecords (req: IncomingMessage, send: (status: number, body: ShResponse) => void, log: ShRequestLog): Promise<void> {
+  async function onRecords (
+    req: IncomingMessage, send: (status: number, body: ShResponse) => void, log: ShRequestLog
+  ): Promise<void> {
     const body = await readBody(req, BODY_LIMIT)
     if (sim.failure === 'hang') return // never answers; the client times out
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))

@@ -5,7 +5,9 @@ import { ReplicaElementCache } from './replica-elements.js'
 import { ExportSessions } from './replica-export.js'
 import type { HeldEntry } from './replica-state.js'
 
-const caches = new WeakMap<Map<string, HeldEntry>, { elements: ReplicaElementCache<HeldEntry>, exports: ExportSessions }>()
+const caches = new WeakMap<Map<string, HeldEntry>, {
+  elements: ReplicaElementCache<HeldEntry>, exports: ExportSessions
+}>()
 
 /** What a reference-protocol replica answers on its reconciliation endpoint, per holdings map. */
 function stateOf (held: Map<string, HeldEntry>): { elements: ReplicaElementCache<HeldEntry>, exports: ExportSessions } {
@@ -13,7 +15,16 @@ function stateOf (held: Map<string, HeldEntry>): { elements: ReplicaElementCache
   if (s === undefined) {
     s = {
       elements: new ReplicaElementCache<HeldEntry>(
-        (h) => ({ owner: h.owner, entryId: h.entryId, version: h.version, removed: h.removed, suspended: h.suspended === true, item: h.item }),
+        (h) => (
+          {
+            owner: h.owner,
+            entryId: h.entryId,
+            version: h.version,
+            removed: h.removed,
+            suspended: h.suspended === true,
+            item: h.item
+          }
+        ),
         (h) => [h.version, h.removed, h.suspended === true, h.item],
         (h, s) => h.version === s[0] && h.removed === s[1] && (h.suspended === true) === s[2] && h.item === s[3]),
       exports: new ExportSessions()
@@ -28,7 +39,9 @@ function stateOf (held: Map<string, HeldEntry>): { elements: ReplicaElementCache
  * "Reconciliation") over a replica's holdings: verifies the gateway's signature, `typ` and
  * `aud`, then answers a `reconcile.query` (range fingerprints) or a `reconcile.export` (a page).
  */
-export async function answerYrdReconcile (platform: string, held: Map<string, HeldEntry>, gatewayKeys: JWTVerifyGetKey, jws: string): Promise<{ status: number, body: unknown }> {
+export async function answerYrdReconcile (
+  platform: string, held: Map<string, HeldEntry>, gatewayKeys: JWTVerifyGetKey, jws: string
+): Promise<{ status: number, body: unknown }> {
   let claims: Record<string, unknown>
   try {
     const { payload, protectedHeader } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
@@ -45,7 +58,12 @@ export async function answerYrdReconcile (platform: string, held: Map<string, He
   const state = stateOf(held)
   if (claims.kind === 'reconcile.query' && Array.isArray(claims.ranges)) {
     const ranges = claims.ranges as Array<[string, string]>
-    return { status: 200, body: answerQuery(state.elements.elements(held.values(), owner, listCode), ranges, Number(claims.maxElements ?? 32)) }
+    return {
+      status: 200,
+      body: answerQuery(
+        state.elements.elements(held.values(), owner, listCode), ranges, Number(claims.maxElements ?? 32)
+      )
+    }
   }
   if (claims.kind === 'reconcile.export') {
     try {

@@ -63,9 +63,13 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
     const limit = Number(q.get('limit') ?? '1000')
     if (claims.owner !== owner || claims.listCode !== listCode || claims.after !== after || claims.limit !== limit) return { status: 401, body: { error: 'token does not cover this query' } }
     if (!/^\d{0,9}$/.test(after) || !Number.isInteger(limit) || limit < 1 || limit > 10_000) return { status: 400, body: { error: 'after must be an offset, limit 1 to 10000' } }
-    const live = [...sim.held.values()].filter((e) => !e.removed && e.owner === owner && (e.item as { listCode?: unknown }).listCode === listCode)
+    const live = [...sim.held.values()].filter(
+      (e) => !e.removed && e.owner === owner && (e.item as { listCode?: unknown }).listCode === listCode
+    )
     const from = after === '' ? 0 : Number(after)
-    const items = live.slice(from, from + limit).map((e) => ({ entryId: e.entryId, owner: e.owner, version: e.version, suspended: e.suspended === true, item: e.item }))
+    const items = live.slice(from, from + limit).map(
+      (e) => ({ entryId: e.entryId, owner: e.owner, version: e.version, suspended: e.suspended === true, item: e.item })
+    )
     const end = from + items.length
     const page = { items, total: live.length, next: end < live.length ? String(end) : null } as unknown as ZjExportPage
     return { status: 200, body: page }

@@ -83,7 +83,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false
       ? false
-      : { ...loggerOptions(opts.runtime.logLevel), ...(opts.logStream === undefined ? {} : { stream: opts.logStream }) },
+      : {
+          ...loggerOptions(opts.runtime.logLevel), ...(opts.logStream === undefined ? {} : { stream: opts.logStream })
+        },
     // Every other route takes small JSON: an 8 MiB body there would only be parser work before any
     // authentication. POST /v1/envelopes takes bodyLimitBytes, each native route its own limit.
     bodyLimit: Math.min(JSON_ROUTE_BODY_LIMIT, opts.config.settings.bodyLimitBytes),

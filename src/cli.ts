@@ -104,7 +104,9 @@ program.command('sign').description('sign an envelope as a platform (prints the 
   .requiredOption('--items <file>', 'JSON file holding the items array')
   .option('--jti <jti>', 'message id (default: random)')
   .option('--flattened', 'flattened JSON serialisation instead of compact')
-  .action(async (opts: { key: string, iss: string, kind: EnvelopeKindV1, items: string, jti?: string, flattened?: boolean }) => {
+  .action(async (
+    opts: { key: string, iss: string, kind: EnvelopeKindV1, items: string, jti?: string, flattened?: boolean }
+  ) => {
     const items = readJson(opts.items)
     if (!Array.isArray(items)) fail('--items must hold a JSON array')
     const signer = await platformSigner(opts.iss, readJson(opts.key) as JWK)
@@ -120,7 +122,11 @@ program.command('token').description('mint a short-lived bearer token for the re
   .action(async (opts: { key: string, iss: string, sub?: string, lifetime: string }) => {
     const jwk = readJson(opts.key) as JWK
     const alg = algOfJwk(jwk)
-    const token = await mintToken({ kid: String(jwk.kid), alg, key: await importJWK(jwk, alg) as CryptoKey }, opts.iss, { sub: opts.sub, lifetimeSeconds: Number(opts.lifetime) })
+    const token = await mintToken(
+      { kid: String(jwk.kid), alg, key: await importJWK(jwk, alg) as CryptoKey },
+      opts.iss,
+      { sub: opts.sub, lifetimeSeconds: Number(opts.lifetime) }
+    )
     process.stdout.write(token + '\n')
   })
 
@@ -146,7 +152,11 @@ program.command('verify-proof').description('verify a signed checkpoint and an i
   .option('--item <file>', 'the entry\'s item as published or received: its content must be what the leaf commits to (a v2 leaf needs the proof\'s salt)')
   .option('--consistency <file>', 'a consistency proof answer (GET /v1/transparency/logs/{owner}/{listCode}/consistency)')
   .option('--old-checkpoint <jwsOrFile>', 'the older checkpoint you stored (with --consistency)')
-  .action(async (opts: { jwks: string, checkpoint?: string, inclusion?: string, item?: string, consistency?: string, oldCheckpoint?: string }) => {
+  .action(async (
+    opts: {
+      jwks: string, checkpoint?: string, inclusion?: string, item?: string, consistency?: string, oldCheckpoint?: string
+    }
+  ) => {
     const result = await runVerifyProof(opts)
     if (result.ok) process.stdout.write(`valid: ${result.message}\n`)
     else process.stderr.write(`credit-gw: proof does not hold: ${result.message}\n`)

@@ -30,7 +30,9 @@ export async function startGateway (opts: StartOptions = {}): Promise<RunningGat
     warn: (msg) => { process.emitWarning(msg) }
   })
   await migrate(runtime.databaseUrl, runtime.dbSchema)
-  const app = await buildApp({ config, runtime, gatewayKeys, logger: opts.logger, platformSecrets: opts.platformSecrets })
+  const app = await buildApp(
+    { config, runtime, gatewayKeys, logger: opts.logger, platformSecrets: opts.platformSecrets }
+  )
   await app.listen({ host: runtime.host, port: runtime.port })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : runtime.port

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Pool } from 'undici'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
-import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
+import type { AdapterContext, AdapterHealth, Delivery, DeliveryReceipt, PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
 import { nativeMessageId } from '../native-message-id.js'
@@ -47,7 +47,9 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
       const kind = d.kind
       const records = d.items.map((item, i) => toNative(kind, item, i))
       const XXID = nativeMessageId(d.origin, d.jti)
-      const payloadXml = buildPayload({ XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records })
+      const payloadXml = buildPayload(
+        { XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records }
+      )
       const { body, digest } = sealMessage({
         header: { XXID, XXLX: KIND_CODES[kind], FSF: GATEWAY_ID, JSF: d.destination, SJ: beijingTime() },
         payloadXml,

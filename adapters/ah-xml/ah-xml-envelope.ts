@@ -60,14 +60,18 @@ const PAYLOAD_ARRAYS = new Set([`${PAYLOAD_ROOT}.JL`, ...repeatablePaths(`${PAYL
 
 /** The payload's XML. Deterministic for a delivery, so its digest is the same on every retry. */
 export function buildPayload (p: AhPayload): string {
-  const content: AhElement = { XXID: p.XXID, XXLX: p.XXLX, YSF: p.YSF, YSZY: p.YSZY, JSSJ: p.JSSJ, JLS: String(p.records.length), JL: p.records }
+  const content: AhElement = {
+    XXID: p.XXID, XXLX: p.XXLX, YSF: p.YSF, YSZY: p.YSZY, JSSJ: p.JSSJ, JLS: String(p.records.length), JL: p.records
+  }
   return buildXml(PAYLOAD_ROOT, content)
 }
 
 /** Reads a decrypted payload; E100 when it is not one, E104 when its record count is wrong. */
 export function parsePayload (xml: string): AhPayload {
   const el = parseOr(xml, PAYLOAD_ROOT, PAYLOAD_ARRAYS)
-  const fields = Object.fromEntries(PAYLOAD_KEYS.map((k) => [k, requireText(el, k, PAYLOAD_ROOT)])) as Record<(typeof PAYLOAD_KEYS)[number], string>
+  const fields = Object.fromEntries(
+    PAYLOAD_KEYS.map((k) => [k, requireText(el, k, PAYLOAD_ROOT)])
+  ) as Record<(typeof PAYLOAD_KEYS)[number], string>
   const jl = el.JL
   const records = Array.isArray(jl) ? jl.map((r) => typeof r === 'string' ? {} : r) : []
   if (records.length === 0) throw new AhRefusal(RESULT_CODES.MALFORMED, 'SJB holds no JL record')
@@ -77,7 +81,9 @@ export function parsePayload (xml: string): AhPayload {
 
 /** The bytes the SM3-HMAC (RZM) covers: every header field, then the ciphertext and ZY, each length-prefixed. */
 export function macInput (header: AhHeader, ciphertext: Uint8Array, digest: string): Buffer[] {
-  const field = (b: Uint8Array): Buffer[] => { const n = Buffer.alloc(4); n.writeUInt32BE(b.length); return [n, Buffer.from(b)] }
+  const field = (b: Uint8Array): Buffer[] => {
+    const n = Buffer.alloc(4); n.writeUInt32BE(b.length); return [n, Buffer.from(b)]
+  }
   return [Buffer.from('AHXY-RZM\n', 'utf8'), ...HEADER_KEYS.flatMap((k) => field(Buffer.from(header[k], 'utf8'))), ...field(ciphertext), ...field(Buffer.from(digest, 'utf8'))]
 }
 
@@ -106,7 +112,9 @@ export function sealMessage (opts: {
 export interface OpenedMessage { header: AhHeader, ciphertext: Buffer, digest: string, mac?: Buffer | undefined }
 
 /** The envelope has a fixed shape: a handful of short fields and ZT, bounded by the body limit. */
-const messageLimits = (maxBytes: number): ScanLimits => ({ maxElements: 16, maxDepth: 3, maxText: 256, maxTextOf: { ZT: Math.ceil(maxBytes * 4 / 3) + 4 }, rawTextOf: RAW })
+const messageLimits = (maxBytes: number): ScanLimits => (
+  { maxElements: 16, maxDepth: 3, maxText: 256, maxTextOf: { ZT: Math.ceil(maxBytes * 4 / 3) + 4 }, rawTextOf: RAW }
+)
 const RAW: ReadonlySet<string> = new Set(['ZT'])
 
 /**
@@ -191,7 +199,9 @@ export function openPayload (msg: OpenedMessage, keys: AhDirectionKeys): string 
 }
 
 /** Bounds of a decrypted payload, checked before it is parsed: 1,000 records, each of a sane size. */
-export const PAYLOAD_LIMITS: ScanLimits = { maxElements: 200_000, maxDepth: 8, maxText: 32_768, maxCountOf: { JL: 1000 } }
+export const PAYLOAD_LIMITS: ScanLimits = {
+  maxElements: 200_000, maxDepth: 8, maxText: 32_768, maxCountOf: { JL: 1000 }
+}
 
 /**
  * Checks a payload against `limits` with the bounded reader before the full parse: AhXmlTooLarge

@@ -58,7 +58,16 @@ export function parseExportQuery (xml: string): AhExportQuery {
 }
 
 export const buildExportPage = (p: AhExportPage): string =>
-  buildXml(PAGE_ROOT, { XXID: p.XXID, ZS: p.ZS, XYB: p.XYB, JLS: String(p.items.length), TM: p.items.map((i) => ({ ZTBZ: i.ZTBZ, JL: i.JL })) })
+  buildXml(
+    PAGE_ROOT,
+    {
+      XXID: p.XXID,
+      ZS: p.ZS,
+      XYB: p.XYB,
+      JLS: String(p.items.length),
+      TM: p.items.map((i) => ({ ZTBZ: i.ZTBZ, JL: i.JL }))
+    }
+  )
 
 function parseExportPage (xml: string): AhExportPage {
   const el = parseXml(xml, PAGE_ROOT, PAGE_ARRAYS)

@@ -19,7 +19,10 @@ export interface AhXmlOptions { legacyCbc: boolean, inboundBodyLimitBytes: numbe
 export const DEFAULT_INBOUND_BODY_LIMIT = 4 * 1024 * 1024
 
 export function ahXmlOptions (p: PlatformConfig): AhXmlOptions {
-  return { legacyCbc: p.ahXml?.legacyCbc === true, inboundBodyLimitBytes: p.ahXml?.inboundBodyLimitBytes ?? DEFAULT_INBOUND_BODY_LIMIT }
+  return {
+    legacyCbc: p.ahXml?.legacyCbc === true,
+    inboundBodyLimitBytes: p.ahXml?.inboundBodyLimitBytes ?? DEFAULT_INBOUND_BODY_LIMIT
+  }
 }
 
 /**

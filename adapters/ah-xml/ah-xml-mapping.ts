@@ -105,7 +105,9 @@ function text (value: AhValue | undefined, where: string): string {
   return value
 }
 
-function readFields (fields: readonly FieldSpec[], el: AhElement, at: string, out: Plain, known = codesOf(fields)): Plain {
+function readFields (
+  fields: readonly FieldSpec[], el: AhElement, at: string, out: Plain, known = codesOf(fields)
+): Plain {
   for (const code of Object.keys(el)) if (!known.has(code)) throw refuse(`unknown field ${at}${code}`)
   for (const f of fields) {
     if (f.type === 'flat') {

@@ -37,7 +37,11 @@ export function buildReceipt (r: AhReceipt): string {
   if (r.XXID !== undefined) content.XXID = r.XXID
   if (r.ZY !== undefined) content.ZY = r.ZY
   if (r.CLSJ !== undefined) content.CLSJ = r.CLSJ
-  if (r.CWLB !== undefined && r.CWLB.length > 0) content.CWLB = { CW: r.CWLB.map((e) => ({ XH: e.XH, DM: e.DM, XX: e.XX })) }
+  if (r.CWLB !== undefined && r.CWLB.length > 0) {
+    content.CWLB = {
+      CW: r.CWLB.map((e) => ({ XH: e.XH, DM: e.DM, XX: e.XX }))
+    }
+  }
   return buildXml(RECEIPT_ROOT, content)
 }
 
@@ -90,7 +94,9 @@ export function ahRefusalCode (dm: string): AdapterErrorCode {
  * platform's other codes are permanent refusals, and so is any 2xx answer that is not a valid,
  * matching receipt. The platform's reason travels in the message, identity numbers masked.
  */
-export function judgeAnswer (status: number, text: string, sent: { XXID: string, ZY: string }): Record<string, unknown> {
+export function judgeAnswer (
+  status: number, text: string, sent: { XXID: string, ZY: string }
+): Record<string, unknown> {
   const r = parseReceipt(text)
   const httpRetryable = status >= 500 || status === 408 || status === 429
   const invalid = (what: string): AdapterError => new AdapterError(`invalid receipt: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })

@@ -47,7 +47,9 @@ function decodeExportFile (bytes: Buffer, exportId: string): JsRow[] {
 export function jsExportClient (pool: Pool, prefix: string, token: string, timeoutMs: number) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const exportId = `EXPORT-${randomUUID()}`
-    const query = new URLSearchParams({ owner: scope.owner, listCode: scope.listCode, cursor: after, limit: String(Math.min(limit, JS_MAX_ROWS)) })
+    const query = new URLSearchParams(
+      { owner: scope.owner, listCode: scope.listCode, cursor: after, limit: String(Math.min(limit, JS_MAX_ROWS)) }
+    )
     const path = `${prefix}${JS_EXPORT_PATH}?${query.toString()}`
     const { status, headers, bytes: body } = await platformRequest(pool, {
       method: 'GET',
@@ -74,7 +76,9 @@ export function jsExportClient (pool: Pool, prefix: string, token: string, timeo
       const parsed = fromNative(row)
       if (parsed.kind !== 'list.upsert') throw invalid(`export file: row ${i + 1} is not a 名单 row (数据类型 01)`)
       const { item } = parsed
-      return { owner: item.owner, entryId: item.entryId, version: item.version, suspended: suspended.has(String(i + 1)), item }
+      return {
+        owner: item.owner, entryId: item.entryId, version: item.version, suspended: suspended.has(String(i + 1)), item
+      }
     })
     const next = header(JS_EXPORT_HEADERS.next)
     return {

@@ -58,7 +58,9 @@ export function decodeBatchFile (bytes: Buffer): JsBatchFile {
   if (text === undefined) throw new JsBatchFileError('ENCODING_INVALID', '文件不是有效的GB18030编码')
   let records: string[][]
   try {
-    records = parse(text, { bom: false, relax_quotes: false, relax_column_count: false, skip_empty_lines: false }) as string[][]
+    records = parse(
+      text, { bom: false, relax_quotes: false, relax_column_count: false, skip_empty_lines: false }
+    ) as string[][]
   } catch (err) {
     throw new JsBatchFileError('FILE_INVALID', `CSV格式错误: ${scrubIdNumbers((err as Error).message).slice(0, 120)}`)
   }

@@ -77,7 +77,9 @@ export class JsRowWriter {
     return label
   }
 
-  code<T extends string> (column: JsColumn, table: CodeTable<T>, field: string, value: unknown, optional = false): void {
+  code<T extends string> (
+    column: JsColumn, table: CodeTable<T>, field: string, value: unknown, optional = false
+  ): void {
     if (this.present(field, value, optional)) this.put(column, field, this.label(table, field, value))
   }
 

@@ -2,7 +2,7 @@ import type { SubjectV1 } from '../../contracts/subject-v1.js'
 import { unmappable } from '../types.js'
 import { PERSON_ROLES, SUBJECT_TYPES } from './js-batch-codes.js'
 import { JsRowReader } from './js-row-reader.js'
-import { JsRowWriter, NONE_MARKER } from './js-row-writer.js'
+import { type JsRowWriter, NONE_MARKER } from './js-row-writer.js'
 
 /**
  * The fields of a contract object, refusing anything that is not an object or carries a field the

@@ -30,7 +30,8 @@ export function shRestUrls (endpoint: string, healthUrl?: string): { records: UR
 /**
  * Shanghai's REST/JSON interface (see README.md): each delivery becomes one signed
  * `POST /api/credit/v2/records` with `<origin>.<jti>` as `msgId` (see native-message-id.ts), the
- * same on every retry, so the platform drops duplicates but not another issuer's message. Every attempt is signed afresh (new timestamp, new nonce): the platform refuses a
+ * same on every retry, so the platform drops duplicates but not another issuer's message. Every attempt is signed
+ * afresh (new timestamp, new nonce): the platform refuses a
  * reused nonce or a timestamp more than 5 minutes off. Needs secrets `APP_KEY` and `APP_SECRET`
  * (environment `GW_<ID>_APP_KEY`, `GW_<ID>_APP_SECRET`).
  */

@@ -11,10 +11,19 @@ import { shAuthHeaders } from './sh-rest-signature.js'
  * Pulls one page of Shanghai's export (`GET /api/credit/v2/records/export`) and maps each record
  * back to the contract's item, for reconciliation. The cursor is the next page number.
  */
-export function shExportClient (pool: Pool, base: string, creds: { appKey: string, appSecret: string }, timeoutMs: number) {
+export function shExportClient (
+  pool: Pool, base: string, creds: { appKey: string, appSecret: string }, timeoutMs: number
+) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const pageNo = after === '' ? 1 : Number(after)
-    const query = new URLSearchParams({ ownerProvince: scope.owner, listTypeCode: scope.listCode, pageNo: String(pageNo), pageSize: String(Math.min(limit, 10_000)) })
+    const query = new URLSearchParams(
+      {
+        ownerProvince: scope.owner,
+        listTypeCode: scope.listCode,
+        pageNo: String(pageNo),
+        pageSize: String(Math.min(limit, 10_000))
+      }
+    )
     const path = `${base}${SH_EXPORT_PATH}?${query.toString()}`
     const auth = shAuthHeaders({ ...creds, method: 'GET', path, body: '' })
     const { status, text } = await platformRequest(pool, { method: 'GET', path, headers: auth, timeoutMs: Math.max(timeoutMs, 60_000) })

@@ -166,5 +166,6 @@ export interface ShGatewayNotice {
   noticeContent: string
 }
 
-export type ShRecord = ShCreditList | ShListRemoval | ShJointPunishNotice | ShFeedback | ShObjection | ShObjectionResult | ShGatewayNotice | ShRepairApply | ShRepairResult
+export type ShRecord = ShCreditList | ShListRemoval | ShJointPunishNotice | ShFeedback | ShObjection |
+  ShObjectionResult | ShGatewayNotice | ShRepairApply | ShRepairResult
 export type ShRecordType = ShRecord['recordType']

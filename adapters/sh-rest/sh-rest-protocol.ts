@@ -57,7 +57,9 @@ export const SH_CODE_MESSAGES: Readonly<Record<ShCode, string>> = {
  * Codes worth another attempt later: a busy platform, or a timestamp or nonce refusal, which a new
  * attempt (fresh timestamp, fresh nonce) may pass once clocks agree again.
  */
-export const SH_RETRYABLE_CODES: ReadonlySet<string> = new Set([SH_CODES.timestampStale, SH_CODES.nonceReused, SH_CODES.busy])
+export const SH_RETRYABLE_CODES: ReadonlySet<string> = new Set(
+  [SH_CODES.timestampStale, SH_CODES.nonceReused, SH_CODES.busy]
+)
 
 /** Shanghai's message types, one per contract kind. */
 export const SH_MSG_TYPES = {

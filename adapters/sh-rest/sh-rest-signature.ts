@@ -10,7 +10,9 @@ export function shBodyDigest (body: string | Uint8Array): string {
  * The string Shanghai signs: method, path (with its query), timestamp (ms), nonce and body digest,
  * one per line, no trailing newline.
  */
-export function shStringToSign (method: string, path: string, timestamp: string, nonce: string, bodyDigest: string): string {
+export function shStringToSign (
+  method: string, path: string, timestamp: string, nonce: string, bodyDigest: string
+): string {
   return [method.toUpperCase(), path, timestamp, nonce, bodyDigest].join('\n')
 }
 

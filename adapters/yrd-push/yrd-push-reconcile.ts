@@ -19,13 +19,19 @@ const invalid = (message: string): AdapterError => new AdapterError(message, { c
  * the gateway (`typ` `yrd-reconcile+jwt`, `aud` the platform), so a platform shows what it holds
  * only to the gateway; the answer is JSON.
  */
-export function yrdReconcileClient (pool: Pool, endpoint: URL, platform: string, sign: GatewaySign, timeoutMs: number): {
-  reconcile: (scope: ListScope, ranges: Array<[string, string]>, maxElements: number) => Promise<ReconcileExchange<ReconcileAnswerV1>>
-  exportList: (scope: ListScope, after: string, limit: number) => Promise<ReconcileExchange<ExportPageWire>>
-} {
+export function yrdReconcileClient (
+  pool: Pool, endpoint: URL, platform: string, sign: GatewaySign, timeoutMs: number
+): {
+    reconcile: (
+      scope: ListScope, ranges: Array<[string, string]>, maxElements: number
+    ) => Promise<ReconcileExchange<ReconcileAnswerV1>>
+    exportList: (scope: ListScope, after: string, limit: number) => Promise<ReconcileExchange<ExportPageWire>>
+  } {
   const url = new URL('reconcile', endpoint)
 
-  async function exchange (claims: Record<string, unknown>): Promise<{ body: unknown, bytesSent: number, bytesReceived: number }> {
+  async function exchange (claims: Record<string, unknown>): Promise<{
+    body: unknown, bytesSent: number, bytesReceived: number
+  }> {
     const iat = Math.floor(Date.now() / 1000)
     const jws = await sign({ iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...claims }, RECONCILE_TYP)
     const { status, text } = await platformRequest(pool, {

@@ -42,7 +42,9 @@ export function zjExportClient (pool: Pool, platform: string, sign: GatewaySign,
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const iat = Math.floor(Date.now() / 1000)
     const query = { owner: scope.owner, listCode: scope.listCode, after, limit: Math.min(limit, 10_000) }
-    const token = await sign({ iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...query }, ZJ_EXPORT_TYP)
+    const token = await sign(
+      { iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...query }, ZJ_EXPORT_TYP
+    )
     const path = `${ZJ_EXPORT_PATH}?${new URLSearchParams({ ...query, limit: String(query.limit) }).toString()}`
     const { status, text } = await platformRequest(pool, {
       method: 'GET',
@@ -63,6 +65,10 @@ export function zjExportClient (pool: Pool, platform: string, sign: GatewaySign,
       }
       return { owner: e.owner, entryId: e.entryId, version: e.version, suspended: e.suspended, item: e.item }
     })
-    return { answer: { entries, next: body.next }, bytesSent: Buffer.byteLength(path) + Buffer.byteLength(token) + 200, bytesReceived: Buffer.byteLength(text) }
+    return {
+      answer: { entries, next: body.next },
+      bytesSent: Buffer.byteLength(path) + Buffer.byteLength(token) + 200,
+      bytesReceived: Buffer.byteLength(text)
+    }
   }
 }

@@ -140,8 +140,10 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const page = await queryLog(request, 'GET /v1/admin/query-log.csv', q, 100_000)
     const principal = request.principal?.id ?? 'unknown'
     await recordAdminAction(app.pg, { principal, action: 'query-log.export', target: 'query_log', detail: { filter: { ...q, subject: q.subject === undefined ? undefined : 'given' }, rows: page.rows.length } })
-    const csv = writeCsv(page.rows.map((r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount]),
-      { header: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'], bom: true })
+    const csv = writeCsv(page.rows.map(
+      (r) => [r.seq, r.at, r.principal, r.role, r.route, r.subjectMasked, r.purpose, r.resultCount]
+    ),
+    { header: ['seq', 'at', 'principal', 'role', 'route', 'subject_masked', 'purpose', 'result_count'], bom: true })
     return await reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="query-log-${new Date().toISOString().slice(0, 10)}.csv"`)
       .send(csv)
@@ -153,7 +155,14 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Admin actions (resend, heal, approve, login, export…), newest first',
       tags: ['admin'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ principal: Type.Optional(Type.String({ maxLength: 200 })), action: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Seq), limit: Type.Optional(Limit) }),
+      querystring: Type.Object(
+        {
+          principal: Type.Optional(Type.String({ maxLength: 200 })),
+          action: Type.Optional(Type.String({ maxLength: 64 })),
+          before: Type.Optional(Seq),
+          limit: Type.Optional(Limit)
+        }
+      ),
       response: { 200: AdminActionPageV1, ...problems }
     }
   }, async (request) => {

@@ -24,18 +24,24 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
   const { rows: counts } = await app.pg.query<{ destination: string, status: string, n: string, oldest: Date | null }>(
     `SELECT destination, status, count(*) AS n, min(created_at) FILTER (WHERE status NOT IN ('delivered', 'dead')) AS oldest
      FROM deliveries GROUP BY destination, status`)
-  const platforms: PlatformOverview[] = await Promise.all(app.config.platforms.filter((p) => p.enabled).map(async (p) => {
+  const platforms: PlatformOverview[] = await Promise.all(app.config.platforms.filter(
+    (p) => p.enabled
+  ).map(async (p) => {
     const adapter = app.delivery.adapters.get(p.id)
     const queue = app.delivery.queues.get(p.id)
     const pull = adapter?.capabilities.pull === true
-    const paused = app.delivery.health.isPaused(p.id) || (queue !== undefined && !pull && await within(queue.isPaused(), 1000, false))
+    const paused = app.delivery.health.isPaused(p.id) || (
+      queue !== undefined && !pull && await within(queue.isPaused(), 1000, false)
+    )
     const health = paused
       ? { state: 'paused' as const, detail: 'queue paused: the platform was found down; resumes by itself' }
       : adapter === undefined ? { state: 'unknown' as const, detail: null } : await within(adapter.health(), 1500, { state: 'unknown' as const, detail: 'health check timed out' })
     const queueCounts = queue === undefined || pull ? {} : await within(queue.getJobCounts('wait', 'active', 'delayed', 'paused', 'failed'), 1000, {})
     const mine = counts.filter((c) => c.destination === p.id)
     const deliveries = Object.fromEntries(mine.map((c) => [c.status, Number(c.n)]))
-    const oldest = mine.map((c) => c.oldest).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0]
+    const oldest = mine.map((c) => c.oldest).filter((d): d is Date => d !== null).sort(
+      (a, b) => a.getTime() - b.getTime()
+    )[0]
     return {
       id: p.id,
       name: p.name,
@@ -62,7 +68,11 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
     lag: {
       bucketSeconds: bucket,
       since: since.toISOString(),
-      points: lag.map((r) => ({ t: Number(r.t), platform: r.destination, delivered: Number(r.n), avgSeconds: r.avg, maxSeconds: r.max }))
+      points: lag.map(
+        (r) => (
+          { t: Number(r.t), platform: r.destination, delivered: Number(r.n), avgSeconds: r.avg, maxSeconds: r.max }
+        )
+      )
     }
   }
 }

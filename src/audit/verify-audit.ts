@@ -9,9 +9,22 @@ interface ChainRow { id: string, seq: string, at: Date, prev_hash: string, hash:
 async function readBatch (pool: pg.Pool | pg.PoolClient, table: ChainTable, afterSeq: string): Promise<ChainRow[]> {
   // Every field as text, as the trigger encoded it (result_count as an integer's text, detail as jsonb text).
   const fields = CHAINS[table].map((f) => `${f}::text`).join(', ')
-  const { rows } = await pool.query<Record<string, string | null> & { id: string, seq: string, at: Date, prev_hash: string, hash: string }>(
+  const { rows } = await pool.query<Record<string, string | null> & {
+    id: string, seq: string, at: Date, prev_hash: string, hash: string
+  }>(
     `SELECT id::text AS id, seq::text AS seq, at, prev_hash, hash, ${fields} FROM ${table} t WHERE t.seq > $1::bigint ORDER BY t.seq LIMIT ${BATCH}`, [afterSeq])
-  return rows.map((r) => ({ id: r.id, seq: r.seq, at: r.at, prev_hash: r.prev_hash, hash: r.hash, values: CHAINS[table].map((f) => r[f] ?? null) }))
+  return rows.map(
+    (r) => (
+      {
+        id: r.id,
+        seq: r.seq,
+        at: r.at,
+        prev_hash: r.prev_hash,
+        hash: r.hash,
+        values: CHAINS[table].map((f) => r[f] ?? null)
+      }
+    )
+  )
 }
 
 /**
@@ -28,7 +41,9 @@ export async function verifyChain (pool: pg.Pool | pg.PoolClient, table: ChainTa
   for (;;) {
     const batch = await readBatch(pool, table, last?.seq ?? '0')
     for (const row of batch) {
-      const broken = (reason: string): ChainReportV1 => ({ table, rows: count, ok: false, head: null, firstBroken: { seq: row.seq, id: row.id, reason } })
+      const broken = (reason: string): ChainReportV1 => (
+        { table, rows: count, ok: false, head: null, firstBroken: { seq: row.seq, id: row.id, reason } }
+      )
       if (BigInt(row.seq) !== expectedSeq) return broken(`seq ${row.seq} follows ${expectedSeq - 1n}: row(s) missing`)
       if (row.prev_hash !== prevHash) return broken('prev_hash is not the hash of the row before')
       if (chainHash(prevHash, canonicalRow(row.seq, row.at, row.values)) !== row.hash) return broken('hash does not match the row: it was changed')
@@ -39,7 +54,13 @@ export async function verifyChain (pool: pg.Pool | pg.PoolClient, table: ChainTa
     }
     if (batch.length < BATCH) break
   }
-  return { table, rows: count, ok: true, head: last === undefined ? null : { seq: last.seq, hash: last.hash }, firstBroken: null }
+  return {
+    table,
+    rows: count,
+    ok: true,
+    head: last === undefined ? null : { seq: last.seq, hash: last.hash },
+    firstBroken: null
+  }
 }
 
 /** Both chains: the query log and the admin actions. */

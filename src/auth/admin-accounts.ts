@@ -33,7 +33,9 @@ function checkRoles (roles: string[]): AdminRole[] {
  * Creates a local admin account. Without a password, a one-time password is generated and
  * returned (show it once; only its scrypt hash is stored).
  */
-export async function createAccount (pool: pg.Pool, username: string, roles: string[], password?: string): Promise<{ password: string | undefined }> {
+export async function createAccount (
+  pool: pg.Pool, username: string, roles: string[], password?: string
+): Promise<{ password: string | undefined }> {
   if (!new RegExp(USERNAME_PATTERN).test(username)) throw new AccountError(`username must match ${USERNAME_PATTERN}`)
   const valid = checkRoles(roles)
   const chosen = password ?? generatePassword()
@@ -46,7 +48,9 @@ export async function createAccount (pool: pg.Pool, username: string, roles: str
 }
 
 /** Sets a new password (generated when none is given) and ends the account's sessions. */
-export async function setPassword (pool: pg.Pool, username: string, password?: string): Promise<{ password: string | undefined }> {
+export async function setPassword (
+  pool: pg.Pool, username: string, password?: string
+): Promise<{ password: string | undefined }> {
   const chosen = password ?? generatePassword()
   const problem = passwordProblem(chosen)
   if (problem !== undefined) throw new AccountError(problem)
@@ -72,7 +76,9 @@ export async function listAccounts (pool: pg.Pool): Promise<AdminAccount[]> {
  * The account if the password is right and the account enabled. An unknown user costs the same
  * scrypt work as a known one, so timing does not tell which usernames exist.
  */
-export async function checkLogin (pool: pg.Pool, username: string, password: string): Promise<AdminAccount | undefined> {
+export async function checkLogin (
+  pool: pg.Pool, username: string, password: string
+): Promise<AdminAccount | undefined> {
   const { rows } = await pool.query<AdminAccount & { password_hash: string }>(
     'SELECT username, roles, disabled, password_hash FROM admin_users WHERE username = $1', [username])
   const row = rows[0]

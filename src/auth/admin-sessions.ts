@@ -16,7 +16,9 @@ export interface AdminSession {
 
 const hashId = (id: string): string => createHash('sha256').update(id).digest('hex')
 
-export async function createSession (pool: pg.Pool, username: string, maxHours: number): Promise<{ id: string, csrfToken: string, expiresAt: Date }> {
+export async function createSession (
+  pool: pg.Pool, username: string, maxHours: number
+): Promise<{ id: string, csrfToken: string, expiresAt: Date }> {
   const id = randomBytes(32).toString('base64url')
   const csrfToken = randomBytes(32).toString('base64url')
   const { rows } = await pool.query<{ expires_at: Date }>(
@@ -31,7 +33,9 @@ export async function createSession (pool: pg.Pool, username: string, maxHours: 
  * change applies at once. Touches `seen_at` (at most once a minute, to spare writes).
  */
 export async function findSession (pool: pg.Pool, id: string, idleMinutes: number): Promise<AdminSession | undefined> {
-  const { rows } = await pool.query<{ username: string, roles: AdminRole[], csrf_token: string, expires_at: Date, stale: boolean }>(
+  const { rows } = await pool.query<{
+    username: string, roles: AdminRole[], csrf_token: string, expires_at: Date, stale: boolean
+  }>(
     `SELECT s.username, u.roles, s.csrf_token, s.expires_at, s.seen_at < now() - interval '1 minute' AS stale
      FROM admin_sessions s JOIN admin_users u USING (username)
      WHERE s.id_hash = $1 AND s.expires_at > now() AND s.seen_at > now() - make_interval(mins => $2) AND NOT u.disabled`,

@@ -55,7 +55,9 @@ export function adminUserCommand (): Command {
     .option('--password-stdin', 'read the password from standard input')
     .action(async (username: string, opts: { passwordStdin?: boolean }) => {
       await withPool(async (pool) => {
-        const { password } = await setPassword(pool, username, opts.passwordStdin === true ? await readStdinPassword() : undefined)
+        const { password } = await setPassword(
+          pool, username, opts.passwordStdin === true ? await readStdinPassword() : undefined
+        )
         await recordAdminAction(pool, { principal: by, action: 'account.set-password', target: `local:${username}` })
         process.stdout.write(`password of ${username} set\n`)
         printPassword(username, password)

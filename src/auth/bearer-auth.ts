@@ -39,7 +39,9 @@ const bearerTyps = new Set(BEARER_TYPS.map(normaliseTyp))
  * `maxLifetimeSeconds` ago, `exp` at most that long after `iat`, `nbf` honoured, each with
  * `clockSkewSeconds` of tolerance (so `exp` ≤ now + lifetime + skew).
  */
-export async function authenticate (request: FastifyRequest, keys: KeyDirectory, maxLifetimeSeconds: number, clockSkewSeconds: number): Promise<Principal> {
+export async function authenticate (
+  request: FastifyRequest, keys: KeyDirectory, maxLifetimeSeconds: number, clockSkewSeconds: number
+): Promise<Principal> {
   const header = request.headers.authorization
   if (header === undefined || !header.startsWith('Bearer ')) throw unauthorized('Authorization: Bearer <JWT> required')
   const token = header.slice(7).trim()

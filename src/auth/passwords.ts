@@ -27,7 +27,9 @@ export async function verifyPassword (password: string, stored: string): Promise
   const [N, r, p] = parts.slice(1, 4).map(Number)
   const salt = Buffer.from(parts[4] ?? '', 'base64url')
   const expected = Buffer.from(parts[5] ?? '', 'base64url')
-  if (N === undefined || r === undefined || p === undefined || !Number.isInteger(N) || expected.length === 0) return false
+  if (
+    N === undefined || r === undefined || p === undefined || !Number.isInteger(N) || expected.length === 0
+  ) return false
   const key = await scryptAsync(password, salt, expected.length, { N, r, p })
   return timingSafeEqual(key, expected)
 }

@@ -39,12 +39,21 @@ export function authorize (app: FastifyInstance, roles: Role[]): (request: Fasti
 }
 
 function declaredRoles (route: RouteOptions): Role[] | undefined {
-  const handlers = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]
+  const handlers = route.preHandler === undefined
+    ? []
+    : Array.isArray(
+      route.preHandler
+    )
+      ? route.preHandler
+      : [route.preHandler]
   return handlers.map((h) => (h as Marked)[ROLES_MARK]).find((r) => r !== undefined)
 }
 
-/** The access a route declares: its `config.access`, the roles of its requireRoles preHandler, or its plugin prefix's. */
-export function accessOf (route: RouteOptions, prefixes: readonly PrefixAccess[] = PLUGIN_PREFIXES): RouteAccess | undefined {
+/** The access a route declares: its `config.access`, the roles of its requireRoles preHandler, or its plugin prefix's.
+ */
+export function accessOf (
+  route: RouteOptions, prefixes: readonly PrefixAccess[] = PLUGIN_PREFIXES
+): RouteAccess | undefined {
   const config = route.config as { access?: RouteAccess } | undefined
   if (config?.access !== undefined) return config.access
   const roles = declaredRoles(route)
@@ -79,7 +88,13 @@ export function installRouteAccess (app: FastifyInstance, prefixes: readonly Pre
     for (const method of methods) table.push({ method, url: route.url, access })
     if ('roles' in access) {
       const check: onRequestAsyncHookHandler = authorize(app, access.roles)
-      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
+      const existing = route.onRequest === undefined
+        ? []
+        : Array.isArray(
+          route.onRequest
+        )
+          ? route.onRequest
+          : [route.onRequest]
       route.onRequest = [check, ...existing]
     }
   })

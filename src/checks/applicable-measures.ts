@@ -13,7 +13,9 @@ import { bindingBasis } from './binding-basis.js'
  * (五) 第26项) signed by the owner and the asker names. Each measure says, per entry, on what basis it
  * binds (`bases`: national, own-province, memorandum, none). Mandatory measures come first.
  */
-export function applicableMeasures (registries: Registries, decisionType: string, entries: readonly CheckEntryV1[], askerPlatform: string): CheckMeasureV1[] {
+export function applicableMeasures (
+  registries: Registries, decisionType: string, entries: readonly CheckEntryV1[], askerPlatform: string
+): CheckMeasureV1[] {
   const byCode = new Map<string, CheckMeasureV1>()
   for (const e of entries) {
     const ref = `${e.owner}:${e.entryId}`

@@ -21,7 +21,9 @@ export interface BindingBasis {
  * the measure (DOMAIN.md: "model the basis, do not assume it"). A list type the registries do not
  * know binds nowhere but at home.
  */
-export function bindingBasis (registries: Registries, listCode: string, owner: string, platform: string, measure: string): BindingBasis | undefined {
+export function bindingBasis (
+  registries: Registries, listCode: string, owner: string, platform: string, measure: string
+): BindingBasis | undefined {
   const listType = registries.listType(listCode)
   if (listType !== undefined && !listType.informationOnlyOutsideOwner) return { kind: 'national', ref: listCode, name: listType.name.zh }
   if (platform === owner) return { kind: 'own-province', ref: listCode, name: listType?.name.zh ?? listCode }

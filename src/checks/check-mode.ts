@@ -50,7 +50,9 @@ export function checkMode (registries: Registries, scopes: readonly ShareScope[]
  * The measures of a full answer as a verification answer gives them: the entries become their
  * owners (whom to contact), each basis and note is stated per owner, never per entry.
  */
-export function verifiedMeasures (measures: readonly CheckMeasureV1[], entries: readonly CheckEntryV1[]): CheckVerifiedMeasureV1[] {
+export function verifiedMeasures (
+  measures: readonly CheckMeasureV1[], entries: readonly CheckEntryV1[]
+): CheckVerifiedMeasureV1[] {
   const ownerOf = new Map(entries.map((e) => [`${e.owner}:${e.entryId}`, e.owner]))
   return measures.map((m) => {
     const owner = (ref: string): string => ownerOf.get(ref) ?? ref.split(':')[0] ?? ''

@@ -28,7 +28,9 @@ const ROLE_ZH: Record<string, string> = {
  * One notice item per entry of `owner` in the answer, those found through a role of the checked
  * subject (落实到人) included: the owner learns what its listing led to.
  */
-export function outcomeNotices (check: CheckRow, owner: string, outcome: CheckOutcomeNameV1, note: string | null): GatewayNoticeItemV1[] {
+export function outcomeNotices (
+  check: CheckRow, owner: string, outcome: CheckOutcomeNameV1, note: string | null
+): GatewayNoticeItemV1[] {
   const measures = (check.answered as { measures?: Array<{ code: string }> }).measures?.map((m) => m.code) ?? []
   return consultedEntries(check)
     .map((e, i) => ({ e, i }))
@@ -58,7 +60,14 @@ export function outcomeNotices (check: CheckRow, owner: string, outcome: CheckOu
  * the answer a gateway notice (`check.outcome`) through the ordinary delivery pipeline. Only the
  * principal that checked may report.
  */
-export async function reportOutcome (pool: pg.Pool, keys: GatewayKeys, principal: string, checkId: string, outcome: CheckOutcomeNameV1, rawNote: string | undefined): Promise<{ created: boolean, body: CheckOutcomeV1 }> {
+export async function reportOutcome (
+  pool: pg.Pool,
+  keys: GatewayKeys,
+  principal: string,
+  checkId: string,
+  outcome: CheckOutcomeNameV1,
+  rawNote: string | undefined
+): Promise<{ created: boolean, body: CheckOutcomeV1 }> {
   const note = rawNote === undefined ? null : scrubIdNumbers(rawNote.trim())
   return await inTransaction(pool, async (client) => {
     const check = await readCheck(client, checkId, true)
@@ -66,7 +75,12 @@ export async function reportOutcome (pool: pg.Pool, keys: GatewayKeys, principal
     if (check.principal !== principal) throw new GatewayError('FORBIDDEN', 'only the principal that checked may report its outcome')
     if (check.outcome !== null) {
       if (check.outcome !== outcome) throw new GatewayError('CHECK_OUTCOME_CONFLICT', `the outcome ${check.outcome} was already reported for this check`)
-      return { created: false, body: { checkId, outcome, reportedAt: (check.outcome_at as Date).toISOString(), notices: check.outcome_notices ?? [] } }
+      return {
+        created: false,
+        body: {
+          checkId, outcome, reportedAt: (check.outcome_at as Date).toISOString(), notices: check.outcome_notices ?? []
+        }
+      }
     }
     const at = new Date()
     const owners = [...new Set(consultedEntries(check).map((e) => e.owner))].sort()

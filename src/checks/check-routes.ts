@@ -79,7 +79,13 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['checks'],
       security: [{ bearer: [] }],
       body: CheckRequestV1,
-      response: { 200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }
+      response: {
+        200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]),
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        422: ProblemV1
+      }
     }
   }, async (request) => {
     const asker = askerOf(principalOf(request))
@@ -119,7 +125,15 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       security: [{ bearer: [] }],
       params: CheckIdParams,
       body: CheckOutcomeRequestV1,
-      response: { 200: CheckOutcomeV1, 201: CheckOutcomeV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
+      response: {
+        200: CheckOutcomeV1,
+        201: CheckOutcomeV1,
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1,
+        409: ProblemV1
+      }
     }
   }, async (request, reply) => {
     const p = principalOf(request)
@@ -136,13 +150,23 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'reported an outcome, and the count of each outcome — overall, per asking province and per decision type.',
       tags: ['checks'],
       security: [{ bearer: [] }],
-      querystring: Type.Object({ from: Type.Optional(Month), to: Type.Optional(Month) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { from: Type.Optional(Month), to: Type.Optional(Month) }, { additionalProperties: false }
+      ),
       response: { 200: CheckStatsV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (request) => {
     const q = request.query
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw new GatewayError('BAD_REQUEST', 'from is after to')
-    return await checkStats(app.pg, q.from === undefined ? null : monthStart(q.from), q.to === undefined ? null : monthStart(nextMonth(q.to)),
-      { from: q.from ?? null, to: q.to ?? null })
+    return await checkStats(app.pg, q.from === undefined
+      ? null
+      : monthStart(
+        q.from
+      ), q.to === undefined
+      ? null
+      : monthStart(
+        nextMonth(q.to)
+      ),
+    { from: q.from ?? null, to: q.to ?? null })
   })
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import {
-  CHECK_RECEIPT_TYP, type CheckAnswerBodyV1, type CheckAnswerV1, type CheckAsResponsiblePersonV1, type CheckEntryV1, type CheckModeV1,
+  CHECK_RECEIPT_TYP, type CheckAnswerBodyV1, type CheckAnswerV1, type CheckAsResponsiblePersonV1, type CheckEntryV1,
+  type CheckModeV1,
   type CheckReceiptClaimsV1, type CheckVerificationAnswerV1, type CheckVerificationBodyV1
 } from '../../contracts/check-v1.js'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
@@ -68,7 +69,13 @@ function summarise (r: CurrentEntryRow, today: string): CheckEntryV1 {
  * the decision and reach a responsible person in that role (落实到人, 国发〔2016〕33号 (十四)). The
  * applicability rules (objection, provincial lists) are those of the subject's own entries.
  */
-function asResponsiblePerson (registries: Registries, decisionType: string, rows: readonly ResponsibleEntryRow[], askerPlatform: string, today: string): CheckAsResponsiblePersonV1 {
+function asResponsiblePerson (
+  registries: Registries,
+  decisionType: string,
+  rows: readonly ResponsibleEntryRow[],
+  askerPlatform: string,
+  today: string
+): CheckAsResponsiblePersonV1 {
   const entries = rows.map((r) => ({ ...summarise(r, today), through: r.through }))
   const reaching = entries
     .map((e) => ({ ...e, measures: personMeasureCodes(registries, e.listCode, e.measures, e.through.roles) }))
@@ -89,7 +96,17 @@ function asResponsiblePerson (registries: Registries, decisionType: string, rows
  * 国办发〔2021〕52号 (六)): only the measures, their basis and the owners to contact. The lookup, its
  * query-log record and the stored check are one transaction: no answer without its record.
  */
-export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subject: string, purpose: string, decisionType: string, department?: string | undefined, mode?: CheckModeV1 | undefined }): Promise<CheckAnswerV1 | CheckVerificationAnswerV1> {
+export async function runCheck (
+  deps: CheckDeps,
+  asker: CheckAsker,
+  req: {
+    subject: string,
+    purpose: string,
+    decisionType: string,
+    department?: string | undefined,
+    mode?: CheckModeV1 | undefined
+  }
+): Promise<CheckAnswerV1 | CheckVerificationAnswerV1> {
   const kind = classifySubjectId(req.subject)
   if (deps.registries?.decisionType(req.decisionType) === undefined) {
     throw new GatewayError('DECISION_TYPE_UNKNOWN', 'decisionType is not a decision type of the registries (see config/registries, decisionTypes)')
@@ -106,7 +123,13 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
     const { rows, coverage } = await currentEntries(client, req.subject, deps.platforms)
     const through = await responsibleEntries(client, req.subject, kind)
     const queryId = await recordQuery(client, {
-      principal: asker.principal, role: asker.role, route: CHECK_ROUTE, subjectDigest, subjectMasked: masked, purpose, resultCount: rows.length + through.length
+      principal: asker.principal,
+      role: asker.role,
+      route: CHECK_ROUTE,
+      subjectDigest,
+      subjectMasked: masked,
+      purpose,
+      resultCount: rows.length + through.length
     })
     const checkedAt = deps.now()
     const today = chinaToday(checkedAt)
@@ -125,8 +148,21 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
     // The bases are covered by the answer's digest; the receipt's own list keeps its shape.
     const signedMeasures = (list: Array<{ code: string, applies: boolean }>): CheckReceiptClaimsV1['answered']['measures'] =>
       list.map((m) => ({ code: m.code, applies: m.applies }))
-    const consultedOwn = entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType }))
-    const consultedThrough = rp.entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType, roles: e.through.roles }))
+    const consultedOwn = entries.map(
+      (e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })
+    )
+    const consultedThrough = rp.entries.map(
+      (e) => (
+        {
+          owner: e.owner,
+          entryId: e.entryId,
+          version: e.version,
+          status: e.status,
+          listType: e.listType,
+          roles: e.through.roles
+        }
+      )
+    )
     let body: CheckAnswerBodyV1 | CheckVerificationBodyV1
     let answered: CheckReceiptClaimsV1['answered']
     if (decided.mode === 'verification') {
@@ -148,7 +184,9 @@ export async function runCheck (deps: CheckDeps, asker: CheckAsker, req: { subje
         digest: canonicalDigest(body)
       }
     } else {
-      const flags = subjectFlags(entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain })))
+      const flags = subjectFlags(
+        entries.map((e) => ({ owner: e.owner, entryId: e.entryId, listType: e.listType, domain: e.domain }))
+      )
       const full: CheckAnswerBodyV1 = {
         ...common,
         mode: 'full',

@@ -8,14 +8,27 @@ const zeros = (): Record<string, number> => Object.fromEntries(CHECK_OUTCOMES.ma
  * fast-tracked, 773 refused, …), overall, per asking province and per decision type, for checks
  * made in [from, to) when given.
  */
-export async function checkStats (db: pg.Pool, from: Date | null, to: Date | null, labels: { from: string | null, to: string | null }): Promise<CheckStatsV1> {
-  const { rows } = await db.query<{ platform: string, decision_type: string, outcome: string | null, n: string, with_entries: string }>(
+export async function checkStats (
+  db: pg.Pool, from: Date | null, to: Date | null, labels: { from: string | null, to: string | null }
+): Promise<CheckStatsV1> {
+  const { rows } = await db.query<{
+    platform: string, decision_type: string, outcome: string | null, n: string, with_entries: string
+  }>(
     `SELECT platform, decision_type, outcome, count(*) AS n,
             count(*) FILTER (WHERE jsonb_array_length(COALESCE(consulted, answered -> 'entries')) > 0
                               OR jsonb_array_length(coalesce(answered #> '{asResponsiblePerson,entries}', '[]')) > 0) AS with_entries
      FROM checks WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
      GROUP BY 1, 2, 3`, [from, to])
-  const stats: CheckStatsV1 = { from: labels.from, to: labels.to, checks: 0, withEntries: 0, withOutcome: 0, byOutcome: zeros(), byPlatform: [], byDecisionType: [] }
+  const stats: CheckStatsV1 = {
+    from: labels.from,
+    to: labels.to,
+    checks: 0,
+    withEntries: 0,
+    withOutcome: 0,
+    byOutcome: zeros(),
+    byPlatform: [],
+    byDecisionType: []
+  }
   const platforms = new Map<string, CheckStatsV1['byPlatform'][number]>()
   const decisions = new Map<string, CheckStatsV1['byDecisionType'][number]>()
   for (const r of rows) {

@@ -3,7 +3,15 @@ import type { CheckOutcomeNameV1, CheckRecordV1 } from '../../contracts/check-v1
 import { isKeyedDigest } from '../privacy/subject-digests.js'
 
 /** An entry a check looked at, as stored. */
-export interface ConsultedEntry { owner: string, entryId: string, version: number, status: string, listType: string, /** Roles of the checked subject, for an entry found through one (落实到人). */ roles?: string[] }
+export interface ConsultedEntry {
+  owner: string,
+  entryId: string,
+  version: number,
+  status: string,
+  listType: string,
+  /** Roles of the checked subject,
+  for an entry found through one (落实到人). */ roles?: string[]
+}
 
 /**
  * The entries a stored check looked at, whatever its mode: the subject's own, then those found
@@ -28,11 +36,13 @@ export interface CheckRow {
   subject_hash: string
   answered: {
     entries?: ConsultedEntry[]
-    /** Absent in checks stored before responsible persons were answered (migration 013); no entries in verification mode. */
+    /** Absent in checks stored before responsible persons were answered (migration 013); no entries in verification
+     * mode. */
     asResponsiblePerson?: { entries?: Array<ConsultedEntry & { roles: string[] }> }
   }
   mode: 'full' | 'verification'
-  /** Verification mode: the entries looked at, the subject's own and those found through a role (internal; the receipt names none). */
+  /** Verification mode: the entries looked at, the subject's own and those found through a role (internal; the receipt
+   * names none). */
   consulted: ConsultedEntry[] | null
   answer_digest: string
   receipt: string
@@ -43,7 +53,9 @@ export interface CheckRow {
 }
 
 /** One check by id (`FOR UPDATE` when about to record its outcome), or undefined. */
-export async function readCheck (db: pg.Pool | pg.PoolClient, id: string, forUpdate = false): Promise<CheckRow | undefined> {
+export async function readCheck (
+  db: pg.Pool | pg.PoolClient, id: string, forUpdate = false
+): Promise<CheckRow | undefined> {
   const { rows } = await db.query<CheckRow>(`SELECT * FROM checks WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id])
   return rows[0]
 }
@@ -67,6 +79,11 @@ export function checkRecord (r: CheckRow, reader: string): CheckRecordV1 {
     receipt: isKeyedDigest(r.subject_hash) || reader === r.principal ? r.receipt : null,
     outcome: r.outcome === null
       ? null
-      : { outcome: r.outcome, reportedAt: (r.outcome_at as Date).toISOString(), note: r.outcome_note, notices: r.outcome_notices ?? [] }
+      : {
+          outcome: r.outcome,
+          reportedAt: (r.outcome_at as Date).toISOString(),
+          note: r.outcome_note,
+          notices: r.outcome_notices ?? []
+        }
   }
 }

@@ -7,10 +7,13 @@ import type { WorkflowDeps } from './workflow-deps.js'
 /**
  * What a removal means beyond the entry (its rows are already written in this transaction): a
  * repair of an entry that is not repairable (the entry says so, or its list type does), or a court
- * list's exit (`fulfilled`, `court-deleted`) given for an entry of another list, rejects the envelope; the live cases resting on a removed entry are withdrawn; an objection or a repair
+ * list's exit (`fulfilled`, `court-deleted`) given for an entry of another list, rejects the envelope; the live cases
+ * resting on a removed entry are withdrawn; an objection or a repair
  * request still open on it has nothing left to decide and is closed as withdrawn.
  */
-export async function afterRemoval (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], jti: string, at: Date): Promise<void> {
+export async function afterRemoval (
+  client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], jti: string, at: Date
+): Promise<void> {
   const errors = new ItemErrors()
   const repairs = items.flatMap((item, index) => item.reason === 'repair' ? [{ item, index }] : [])
   if (repairs.length > 0) {

@@ -6,7 +6,8 @@ import { lockCase, saveCase, step, type StoredCase } from './case-store.js'
 import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowMessage } from './workflow-deps.js'
 
-/** The state machine's event for one item (validateItems has made sure an outcome other than `acknowledged` names its measure). */
+/** The state machine's event for one item (validateItems has made sure an outcome other than `acknowledged` names its
+ * measure). */
 function eventOf (item: PunishmentFeedbackItemV1, platform: string): CaseEvent {
   if (item.outcome === 'acknowledged') return { type: 'acknowledge', platform }
   return {

@@ -16,7 +16,9 @@ import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
  * case's initiator only, a repair request to the entry's owner, a repair decision to the platform
  * that forwarded the request), else undefined for the default (every other platform).
  */
-export async function applyWorkflow (client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage): Promise<string[] | undefined> {
+export async function applyWorkflow (
+  client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage
+): Promise<string[] | undefined> {
   switch (msg.kind) {
     case 'punishment.notice':
       await openCases(client, deps, msg)

@@ -40,7 +40,9 @@ function toCase (r: CaseRow, cal: WorkingCalendar): CaseV1 {
     measures: [...s.measures],
     respondBy: r.respond_by,
     feedbackBy: r.feedback_by,
-    deadlineCalendar: { respondBy: deadlineCalendar(r.respond_by, cal), feedbackBy: deadlineCalendar(r.feedback_by, cal) },
+    deadlineCalendar: {
+      respondBy: deadlineCalendar(r.respond_by, cal), feedbackBy: deadlineCalendar(r.feedback_by, cal)
+    },
     openObjection: s.openObjection,
     removedBy: s.removedBy,
     remediation: s.remediation.map((n) => ({ platform: n.platform, measures: [...n.measures] })),
@@ -83,12 +85,16 @@ export async function listCases (pool: pg.Pool, f: CaseFilter): Promise<CaseList
 }
 
 /** One case with its history, or undefined (also when `party` is not part of it). */
-export async function readCase (pool: pg.Pool, initiator: string, caseId: string, party?: string, calendar: WorkingCalendar = WEEKENDS_ONLY): Promise<CaseDetailV1 | undefined> {
+export async function readCase (
+  pool: pg.Pool, initiator: string, caseId: string, party?: string, calendar: WorkingCalendar = WEEKENDS_ONLY
+): Promise<CaseDetailV1 | undefined> {
   const { rows } = await pool.query<CaseRow>(`SELECT ${COLUMNS} FROM cases WHERE initiator = $1 AND case_id = $2`, [initiator, caseId])
   const row = rows[0]
   if (row === undefined) return undefined
   if (party !== undefined && party !== row.initiator && !row.state.implementers.includes(party)) return undefined
-  const events = await pool.query<{ at: Date, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null }>(
+  const events = await pool.query<{
+    at: Date, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null
+  }>(
     'SELECT at, platform, event, status, jti FROM case_events WHERE initiator = $1 AND case_id = $2 ORDER BY id', [initiator, caseId])
   return { ...toCase(row, calendar), events: events.rows.map((e) => ({ ...e, at: e.at.toISOString() })) }
 }

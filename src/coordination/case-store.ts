@@ -22,7 +22,9 @@ export function step (state: CaseState, event: CaseEvent): CaseState {
 }
 
 /** Loads a case and locks it until the transaction ends (concurrent feedback serialises here). */
-export async function lockCase (client: pg.PoolClient, initiator: string, caseId: string): Promise<StoredCase | undefined> {
+export async function lockCase (
+  client: pg.PoolClient, initiator: string, caseId: string
+): Promise<StoredCase | undefined> {
   const { rows } = await client.query<{ state: CaseState }>(
     'SELECT state FROM cases WHERE initiator = $1 AND case_id = $2 FOR UPDATE', [initiator, caseId])
   const row = rows[0]

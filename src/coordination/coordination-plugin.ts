@@ -18,7 +18,9 @@ export interface CoordinationSweeps {
 }
 
 /** What one run of the coordination sweeps did. */
-export interface SweepResult { reminders: number, expired: number, objectionsOverdue: number, repairsOverdue: number, erased: number }
+export interface SweepResult {
+  reminders: number, expired: number, objectionsOverdue: number, repairsOverdue: number, erased: number
+}
 
 declare module 'fastify' {
   interface FastifyInstance { coordination: CoordinationSweeps }

@@ -54,7 +54,18 @@ function emptyRow (month: string, domain: string, province: string): Coordinatio
     responses: { onTime: 0, late: 0, missing: 0 },
     feedback: { onTime: 0, late: 0, incomplete: 0 },
     objections: { opened: 0, open: 0, upheld: 0, corrected: 0, revoked: 0, withdrawn: 0, overdue: 0 },
-    repairs: { count: 0, requested: 0, open: 0, granted: 0, refused: 0, withdrawn: 0, overdue: 0, propagated: 0, medianPropagationSeconds: null, maxPropagationSeconds: null }
+    repairs: {
+      count: 0,
+      requested: 0,
+      open: 0,
+      granted: 0,
+      refused: 0,
+      withdrawn: 0,
+      overdue: 0,
+      propagated: 0,
+      medianPropagationSeconds: null,
+      maxPropagationSeconds: null
+    }
   }
 }
 
@@ -76,7 +87,11 @@ export async function coordinationStats (pool: pg.Pool, from: string, to: string
     return created
   }
   const [cases, platforms, objections, repairs, requests] = await Promise.all([
-    pool.query(CASES, [from, to]), pool.query(PLATFORMS, [from, to]), pool.query(OBJECTIONS, [from, to]), pool.query(REPAIRS, [from, to]), pool.query(REPAIR_REQUESTS, [from, to])
+    pool.query(CASES, [from, to]), pool.query(PLATFORMS, [from, to]), pool.query(
+      OBJECTIONS, [from, to]
+    ), pool.query(REPAIRS, [from, to]), pool.query(
+      REPAIR_REQUESTS, [from, to]
+    )
   ])
   for (const r of cases.rows) Object.assign(row(r), { casesOpened: r.opened, casesOverdue: r.overdue })
   for (const r of platforms.rows) {
@@ -86,13 +101,39 @@ export async function coordinationStats (pool: pg.Pool, from: string, to: string
     })
   }
   for (const r of objections.rows) {
-    row(r).objections = { opened: r.opened, open: r.open, upheld: r.upheld, corrected: r.corrected, revoked: r.revoked, withdrawn: r.withdrawn, overdue: r.overdue }
+    row(r).objections = {
+      opened: r.opened,
+      open: r.open,
+      upheld: r.upheld,
+      corrected: r.corrected,
+      revoked: r.revoked,
+      withdrawn: r.withdrawn,
+      overdue: r.overdue
+    }
   }
   for (const r of repairs.rows) {
-    Object.assign(row(r).repairs, { count: r.count, propagated: r.propagated, medianPropagationSeconds: r.median === null ? null : Number(r.median), maxPropagationSeconds: r.max })
+    Object.assign(
+      row(r).repairs,
+      {
+        count: r.count,
+        propagated: r.propagated,
+        medianPropagationSeconds: r.median === null ? null : Number(r.median),
+        maxPropagationSeconds: r.max
+      }
+    )
   }
   for (const r of requests.rows) {
-    Object.assign(row(r).repairs, { requested: r.requested, open: r.open, granted: r.granted, refused: r.refused, withdrawn: r.withdrawn, overdue: r.overdue })
+    Object.assign(
+      row(r).repairs,
+      {
+        requested: r.requested,
+        open: r.open,
+        granted: r.granted,
+        refused: r.refused,
+        withdrawn: r.withdrawn,
+        overdue: r.overdue
+      }
+    )
   }
   return { from, to, rows: [...rows.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b))) }
 }

@@ -26,7 +26,9 @@ export function calendarGaps (cal: WorkingCalendar, at: Date): Coverage {
  * Warns once (at start-up) when a year of the horizon has no official calendar, naming the years;
  * returns the gaps, or undefined when there are none.
  */
-export function warnCalendarGaps (log: { warn: (obj: object, msg: string) => void }, cal: WorkingCalendar, at: Date): Coverage | undefined {
+export function warnCalendarGaps (
+  log: { warn: (obj: object, msg: string) => void }, cal: WorkingCalendar, at: Date
+): Coverage | undefined {
   const gaps = calendarGaps(cal, at)
   if (gaps.uncovered.length === 0 && gaps.provisional.length === 0) return undefined
   log.warn({ calendarsMissing: gaps.uncovered, calendarsProvisional: gaps.provisional },

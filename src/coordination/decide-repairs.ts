@@ -15,7 +15,9 @@ import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
  * 公开"). `refused`: the entry stays; the reason goes to the platform that forwarded the request.
  * Returns the destinations: those platforms, never the owner itself.
  */
-export async function decideRepairs (client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage): Promise<string[]> {
+export async function decideRepairs (
+  client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage
+): Promise<string[]> {
   const items = msg.items as RepairDecisionItemV1[]
   const errors = new ItemErrors()
   const destinations = new Set<string>()

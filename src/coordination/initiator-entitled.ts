@@ -8,7 +8,9 @@
  * positions 3–8 its administrative division), e.g. a national source's court entry decided in
  * Zhejiang. Compared at province level (the first two digits), the level of the platforms.
  */
-export function initiatorEntitled (initiator: string, owner: string, authorityCode: string | null, regionOf: (platform: string) => string | undefined): boolean {
+export function initiatorEntitled (
+  initiator: string, owner: string, authorityCode: string | null, regionOf: (platform: string) => string | undefined
+): boolean {
   if (initiator === owner) return true
   if (authorityCode === null || authorityCode.length !== 18) return false
   const region = regionOf(initiator)

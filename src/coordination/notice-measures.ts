@@ -8,7 +8,12 @@ import { entryMeasureCodes } from '../envelopes/measure-integrity.js'
  * measure the identifying department did not state (失信惩戒措施提示, 国办发〔2020〕49号 (八)) nor go
  * beyond what fits the listing (过惩相当, 国办发〔2020〕49号 (十)).
  */
-export function noticeMeasureErrors (registries: Registries | undefined, listCode: string, entryMeasures: ReadonlyArray<{ code: string }>, noticeMeasures: readonly string[]): Array<{ path: string, code: ErrorCode, detail: string }> {
+export function noticeMeasureErrors (
+  registries: Registries | undefined,
+  listCode: string,
+  entryMeasures: ReadonlyArray<{ code: string }>,
+  noticeMeasures: readonly string[]
+): Array<{ path: string, code: ErrorCode, detail: string }> {
   const carried = new Set(entryMeasureCodes(registries, listCode, entryMeasures))
   return noticeMeasures.flatMap((m, i) => carried.has(m)
     ? []

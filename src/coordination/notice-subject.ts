@@ -14,7 +14,9 @@ export function subjectMismatch (notice: SubjectV1, entry: SubjectV1): string | 
   if (notice.idNumber !== undefined && notice.idNumber !== entry.idNumber) return '/subject/idNumber'
   const held = entry.responsiblePersons ?? []
   for (const [i, p] of (notice.responsiblePersons ?? []).entries()) {
-    const same = held.some((e) => e.role === p.role && e.name === p.name && (p.idNumber === undefined || p.idNumber === e.idNumber) &&
+    const same = held.some((e) => e.role === p.role && e.name === p.name && (
+      p.idNumber === undefined || p.idNumber === e.idNumber
+    ) &&
       (p.creditCode === undefined || p.creditCode === e.creditCode))
     if (!same) return `/subject/responsiblePersons/${i}`
   }

@@ -13,7 +13,18 @@ import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 import { initiatorEntitled } from './initiator-entitled.js'
 
-interface EntryRow { status: string, list_type: string, list_code: string, domain: string, subject_id: string, version: number, subject: SubjectV1, measures: Array<{ code: string }> | null, valid_from: string, authority_code: string | null }
+interface EntryRow {
+  status: string,
+  list_type: string,
+  list_code: string,
+  domain: string,
+  subject_id: string,
+  version: number,
+  subject: SubjectV1,
+  measures: Array<{ code: string }> | null,
+  valid_from: string,
+  authority_code: string | null
+}
 
 /**
  * `punishment.notice` opens one case per item (发起): the entry must be current and not under
@@ -54,7 +65,9 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
     if (entry.status === 'suspended') errors.add(index, '/entryId', 'CASE_TRANSITION_INVALID', 'the entry is under objection: its measures are suspended')
     // A listing takes effect from its start (国发〔2016〕33号 (二十一)): no measure before validFrom.
     if (entry.valid_from > chinaToday(msg.at)) errors.add(index, '/entryId', 'CASE_TRANSITION_INVALID', `the entry is not in force before ${entry.valid_from} (validFrom): its measures do not apply yet`)
-    for (const e of noticeMeasureErrors(deps.registries, entry.list_code, entry.measures ?? [], item.measures)) errors.add(index, e.path, e.code, e.detail)
+    for (
+      const e of noticeMeasureErrors(deps.registries, entry.list_code, entry.measures ?? [], item.measures)
+    ) errors.add(index, e.path, e.code, e.detail)
     const red = entry.list_type === 'red'
     if ((item.mode === 'reward') !== red) errors.add(index, '/mode', 'SCHEMA_INVALID', `a ${item.mode} case cannot rest on a ${entry.list_type} list entry`)
     if ((item.subject.creditCode ?? item.subject.idNumber) !== entry.subject_id) errors.add(index, '/subject', 'SUBJECT_MISMATCH', 'the subject is not the entry\'s subject')
@@ -78,10 +91,22 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
       errors.add(index, '/measures', 'CASE_TRANSITION_INVALID', `${unbound.join(', ')} of list ${entry.list_code} bind(s) no other province on a memorandum (${partly.join(', ')} bound to the other measures only): send the bound measures in a notice of their own`)
       continue
     }
-    const implementers = candidates.filter((p) => bound(p).length > 0 && mayIdentify(entry.subject, deps.registries, deps.shareScopesOf(p)))
+    const implementers = candidates.filter(
+      (p) => bound(p).length > 0 && mayIdentify(entry.subject, deps.registries, deps.shareScopesOf(p))
+    )
     let state: CaseState
     try {
-      state = openCase({ caseId: item.caseId, mode: item.mode, entryId: item.entryId, measures: item.measures, initiator: msg.iss, implementers, entryVersion: entry.version })
+      state = openCase(
+        {
+          caseId: item.caseId,
+          mode: item.mode,
+          entryId: item.entryId,
+          measures: item.measures,
+          initiator: msg.iss,
+          implementers,
+          entryVersion: entry.version
+        }
+      )
     } catch (err) {
       if (!(err instanceof CaseTransitionError)) throw err
       errors.add(index, '', 'CASE_TRANSITION_INVALID', err.message)
@@ -91,7 +116,9 @@ export async function openCases (client: pg.PoolClient, deps: WorkflowDeps, msg:
       `INSERT INTO cases (initiator, case_id, mode, owner, entry_id, domain, status, state, respond_by, feedback_by, jti, opened_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT DO NOTHING`,
       [msg.iss, item.caseId, item.mode, item.owner, item.entryId, entry.domain, state.status, state,
-        workingDeadline(item.respondBy, deps.calendar), workingDeadline(item.feedbackBy, deps.calendar), msg.jti, msg.at])
+        workingDeadline(item.respondBy, deps.calendar), workingDeadline(
+          item.feedbackBy, deps.calendar
+        ), msg.jti, msg.at])
     if (inserted.rowCount === 0) {
       errors.add(index, '/caseId', 'CASE_EXISTS', 'this initiator already opened a case with this id')
       continue

@@ -40,7 +40,19 @@ export async function openObjections (client: pg.PoolClient, deps: WorkflowDeps,
     await client.query(
       `INSERT INTO objections (owner, objection_id, entry_id, raised_by, entry_version, domain, measures_continue, status, lodged_on, opened_jti, opened_at, answer_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11)`,
-      [item.owner, item.objectionId, item.entryId, msg.iss, entry.version, entry.domain, continues, item.lodgedOn, msg.jti, msg.at, answerBy])
+      [
+        item.owner,
+        item.objectionId,
+        item.entryId,
+        msg.iss,
+        entry.version,
+        entry.domain,
+        continues,
+        item.lodgedOn,
+        msg.jti,
+        msg.at,
+        answerBy
+      ])
     if (continues) continue
     await client.query("UPDATE entries SET status = 'suspended', updated_at = $3 WHERE owner = $1 AND entry_id = $2", [item.owner, item.entryId, msg.at])
     for (const c of await lockCasesOfEntry(client, item.owner, item.entryId)) {

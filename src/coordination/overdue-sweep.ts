@@ -9,7 +9,15 @@ import { chinaToday, deadlinePassed } from './case-deadlines.js'
 import { saveCase, step } from './case-store.js'
 import type { WorkflowDeps } from './workflow-deps.js'
 
-interface LiveCase { initiator: string, case_id: string, owner: string, entry_id: string, state: CaseState, respond_by: string, feedback_by: string }
+interface LiveCase {
+  initiator: string,
+  case_id: string,
+  owner: string,
+  entry_id: string,
+  state: CaseState,
+  respond_by: string,
+  feedback_by: string
+}
 
 /** What is late for one platform of a case, if anything. */
 function lateSteps (c: LiveCase, platform: string, at: Date): Array<'response' | 'feedback'> {

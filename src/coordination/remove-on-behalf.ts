@@ -14,7 +14,9 @@ import type { WorkflowDeps } from './workflow-deps.js'
  * version the gateway chose), which it would otherwise learn only as a VERSION_CONFLICT on its next
  * change. Returns the message id.
  */
-export async function removeOnBehalf (client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date): Promise<string> {
+export async function removeOnBehalf (
+  client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date
+): Promise<string> {
   const destinations = deps.platforms()
   const jti = await emitGatewayMessage(client, deps.keys, { kind: 'list.remove', items, destinations }, at)
   await writeEntries(client, 'list.remove', owner, { iss: GATEWAY_ID, jti }, items, JSON.stringify({ items }), at)

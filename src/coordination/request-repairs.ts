@@ -5,7 +5,15 @@ import { chinaToday } from './case-deadlines.js'
 import { earliestRepairOn, repairDecideBy } from './subject-deadlines.js'
 import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 
-interface RepairedEntry { status: string, version: number, list_type: string, list_code: string, domain: string, valid_from: string, repairable: boolean | null }
+interface RepairedEntry {
+  status: string,
+  version: number,
+  list_type: string,
+  list_code: string,
+  domain: string,
+  valid_from: string,
+  repairable: boolean | null
+}
 
 /**
  * `repair.request` (信用修复申请), from the platform that received the subject's application: a
@@ -15,7 +23,9 @@ interface RepairedEntry { status: string, version: number, list_type: string, li
  * Otherwise it is recorded with the day the owner must decide it by (49号 (十二) "在规定时限内办结")
  * and goes to the owner alone. One open request per entry. Returns the destinations.
  */
-export async function requestRepairs (client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage): Promise<string[]> {
+export async function requestRepairs (
+  client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage
+): Promise<string[]> {
   const items = msg.items as RepairRequestItemV1[]
   const errors = new ItemErrors()
   const today = chinaToday(msg.at)
@@ -51,7 +61,18 @@ export async function requestRepairs (client: pg.PoolClient, deps: WorkflowDeps,
     await client.query(
       `INSERT INTO repairs (owner, repair_id, entry_id, raised_by, entry_version, domain, status, requested_on, decide_by, requested_jti, requested_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10)`,
-      [item.owner, item.repairId, item.entryId, msg.iss, entry.version, entry.domain, item.requestedOn, repairDecideBy(item.requestedOn, listType, deps.calendar), msg.jti, msg.at])
+      [
+        item.owner,
+        item.repairId,
+        item.entryId,
+        msg.iss,
+        entry.version,
+        entry.domain,
+        item.requestedOn,
+        repairDecideBy(item.requestedOn, listType, deps.calendar),
+        msg.jti,
+        msg.at
+      ])
   }
   errors.throwIfAny((n) => `${n} item(s) cannot request a repair; the envelope was not accepted`)
   return [...new Set(items.map((i) => i.owner))].filter((p) => p !== msg.iss)

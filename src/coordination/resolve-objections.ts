@@ -13,7 +13,9 @@ import type { WorkflowDeps, WorkflowMessage } from './workflow-deps.js'
 interface OpenObjection { entry_version: number, measures_continue: boolean }
 
 /** Remediation notices (纠错) to every platform that applied a measure of a case now revoked. */
-async function sendRemediation (client: pg.PoolClient, deps: WorkflowDeps, c: StoredCase, item: ObjectionResolveItemV1, at: Date): Promise<void> {
+async function sendRemediation (
+  client: pg.PoolClient, deps: WorkflowDeps, c: StoredCase, item: ObjectionResolveItemV1, at: Date
+): Promise<void> {
   for (const n of c.state.remediation) {
     const notice: GatewayNoticeItemV1 = {
       noticeId: `RM-${randomUUID()}`,
@@ -37,7 +39,9 @@ async function sendRemediation (client: pg.PoolClient, deps: WorkflowDeps, c: St
  * entry is removed everywhere as wrongful (a removal the gateway issues, tracked like any other),
  * its cases are revoked and every platform that applied a measure gets a remediation notice.
  */
-export async function resolveObjections (client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage): Promise<void> {
+export async function resolveObjections (
+  client: pg.PoolClient, deps: WorkflowDeps, msg: WorkflowMessage
+): Promise<void> {
   const items = msg.items as ObjectionResolveItemV1[]
   const errors = new ItemErrors()
   for (const [index, item] of items.entries()) {

@@ -71,7 +71,9 @@ async function sweep (pool: pg.Pool, deps: WorkflowDeps, limit: Limit, at: Date)
  * statistics count them) and the owner gets one reminder (催办) as a gateway notice. Safe to run
  * from several gateways at once (rows locked, SKIP LOCKED, re-checked under the lock).
  */
-export async function sweepSubjectDeadlines (pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date()): Promise<{ objectionsOverdue: number, repairsOverdue: number }> {
+export async function sweepSubjectDeadlines (
+  pool: pg.Pool, deps: WorkflowDeps, at: Date = new Date()
+): Promise<{ objectionsOverdue: number, repairsOverdue: number }> {
   const objectionsOverdue = await sweep(pool, deps, OBJECTIONS, at)
   const repairsOverdue = await sweep(pool, deps, REPAIRS, at)
   return { objectionsOverdue, repairsOverdue }

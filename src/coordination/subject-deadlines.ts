@@ -21,12 +21,16 @@ export const DEFAULT_REPAIR_WORKING_DAYS = 15
  * The day an objection lodged on `lodgedOn` must be answered by: that many working days after the
  * subject lodged it (the day itself not counted), to 24:00 China Standard Time.
  */
-export function objectionAnswerBy (lodgedOn: string, listType: RegisteredListType | undefined, cal: WorkingCalendar): string {
+export function objectionAnswerBy (
+  lodgedOn: string, listType: RegisteredListType | undefined, cal: WorkingCalendar
+): string {
   return addWorkingDays(lodgedOn, listType?.objection.answerWithinWorkingDays ?? DEFAULT_OBJECTION_WORKING_DAYS, cal)
 }
 
 /** The day a repair requested on `requestedOn` must be decided by (working days, 24:00 CST). */
-export function repairDecideBy (requestedOn: string, listType: RegisteredListType | undefined, cal: WorkingCalendar): string {
+export function repairDecideBy (
+  requestedOn: string, listType: RegisteredListType | undefined, cal: WorkingCalendar
+): string {
   return addWorkingDays(requestedOn, listType?.exit.repairWithinWorkingDays ?? DEFAULT_REPAIR_WORKING_DAYS, cal)
 }
 

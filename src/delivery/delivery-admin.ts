@@ -9,7 +9,9 @@ import { OUTBOX_CHANNEL } from '../ledger/outbox-channel.js'
  * with its attempts reset and a new queue job; the earlier attempts stay in the evidence trail,
  * and the action is recorded with who took it.
  */
-export async function resendDelivery (pool: pg.Pool, deliveryId: string, principal: string): Promise<{ id: string, status: string }> {
+export async function resendDelivery (
+  pool: pg.Pool, deliveryId: string, principal: string
+): Promise<{ id: string, status: string }> {
   if (!/^\d{1,18}$/.test(deliveryId)) throw new GatewayError('NOT_FOUND', 'no such delivery')
   return await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{ status: string }>('SELECT status FROM deliveries WHERE id = $1 FOR UPDATE', [deliveryId])

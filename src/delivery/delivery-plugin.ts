@@ -60,7 +60,14 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
   const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)
-  const sweeper = new DeliverySweeper(app.pg, queues, isPull, app.config.settings.sweepIntervalMs, () => { relay.kick() }, (o, m) => { app.log.warn(o, m) })
+  const sweeper = new DeliverySweeper(
+    app.pg,
+    queues,
+    isPull,
+    app.config.settings.sweepIntervalMs,
+    () => { relay.kick() },
+    (o, m) => { app.log.warn(o, m) }
+  )
 
   const registers = [app.metrics.registry]
   const attempts = new Counter({ name: 'gw_delivery_attempts_total', help: 'Delivery attempts by destination and outcome', labelNames: ['platform', 'outcome'], registers })

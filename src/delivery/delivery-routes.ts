@@ -62,7 +62,13 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['deliveries'],
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ pattern: '^\\d{1,18}$' }) }),
-      response: { 202: Type.Object({ id: Type.String(), status: Type.String() }), 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
+      response: {
+        202: Type.Object({ id: Type.String(), status: Type.String() }),
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1,
+        409: ProblemV1
+      }
     }
   }, async (request, reply) => {
     const { id } = request.params

@@ -65,7 +65,8 @@ export async function startAttempt (
 /**
  * Drops items about entries removed since by repair, expiry or revocation (their personal fields
  * are no longer sent: see shield-removed.ts), and list items the destination is known to hold in
- * a newer version: a retried v1 must never overwrite a delivered v2. The same version is sent again (a resend, a crash): destinations
+ * a newer version: a retried v1 must never overwrite a delivered v2. The same version is sent again (a resend, a
+ * crash): destinations
  * treat it as a duplicate.
  */
 export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
@@ -108,7 +109,13 @@ export function nothingSentEvidence (kept: { withheld?: string[] } = {}): Record
  * versions the replica now holds. `kept` is what the share scope kept back, for a delivery that
  * sent nothing (a receipt carries it already).
  */
-export async function recordDelivered (pool: pg.Pool, started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined, kept: { withheld?: string[] } = {}): Promise<void> {
+export async function recordDelivered (
+  pool: pg.Pool,
+  started: StartedAttempt,
+  delivered: Delivery,
+  receipt: DeliveryReceipt | undefined,
+  kept: { withheld?: string[] } = {}
+): Promise<void> {
   const versions = LIST_KINDS.has(delivered.kind) ? delivered.items : []
   const nothing = receipt === undefined ? nothingSentEvidence(kept) : undefined
   await pool.query(DELIVERED, [

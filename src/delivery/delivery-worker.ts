@@ -48,7 +48,8 @@ async function giveBack (
 
 /**
  * Runs one attempt of one delivery. A message about an entry whose objection has not reached the
- * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy: retryable ones are retried with
+ * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy:
+ * retryable ones are retried with
  * jittered backoff until `attempts` is reached, permanent ones (and the last attempt) make the
  * delivery dead with the reason. When the platform is unreachable and its health check fails,
  * the queue is paused and the job waits without having used up an attempt.
@@ -113,7 +114,11 @@ export function createDeliveryWorker (
     stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
     // A crashed worker must not make a delivery dead: stalled jobs are simply run again.
     maxStalledCount: 1000,
-    settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs) }
+    settings: {
+      backoffStrategy: (attemptsMade: number) => jitteredBackoff(
+        attemptsMade, deps.policy.baseDelayMs, deps.policy.maxDelayMs
+      )
+    }
   })
   const log = deps.log.child({ platform })
   worker.on('error', (err) => { log.warn({ err }, 'delivery worker error') })

@@ -54,7 +54,9 @@ export class HealthMonitor {
 
   private schedule (platform: string): void {
     if (this.stopped) return
-    const timer = setTimeout(() => { this.check(platform).catch(() => { this.schedule(platform) }) }, this.intervalOf(platform))
+    const timer = setTimeout(
+      () => { this.check(platform).catch(() => { this.schedule(platform) }) }, this.intervalOf(platform)
+    )
     this.timers.set(platform, timer)
   }
 

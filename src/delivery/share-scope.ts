@@ -76,7 +76,9 @@ export interface ScopedDelivery {
  * number the destination may not receive) is withheld whole: an entry or a case nobody can
  * attribute helps no one and misleads. Returns the delivery to send and what was kept back.
  */
-export function applyShareScope (d: Delivery, registries: Registries | undefined, scopes: readonly ShareScope[] = DEFAULT_SHARE_SCOPES): ScopedDelivery {
+export function applyShareScope (
+  d: Delivery, registries: Registries | undefined, scopes: readonly ShareScope[] = DEFAULT_SHARE_SCOPES
+): ScopedDelivery {
   const none: ScopedDelivery = { delivery: d, withheld: [], withheldFields: [] }
   const carried = CARRIED[d.kind]
   if (registries === undefined || carried === undefined) return none

@@ -16,7 +16,16 @@ declare module 'fastify' {
   interface FastifyRequest { envelopeClaimed: Claimed | null }
 }
 
-const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 409: ProblemV1, 413: ProblemV1, 415: ProblemV1, 422: ProblemV1, 503: ProblemV1 }
+const problems = {
+  400: ProblemV1,
+  401: ProblemV1,
+  403: ProblemV1,
+  409: ProblemV1,
+  413: ProblemV1,
+  415: ProblemV1,
+  422: ProblemV1,
+  503: ProblemV1
+}
 
 /** `POST /v1/envelopes`: the one way in for every message from a platform. */
 export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {

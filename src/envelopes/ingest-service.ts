@@ -52,7 +52,9 @@ export interface TrustedEnvelope {
  * {@link acceptVerified}. `claimed` collects what the envelope says about itself for the security
  * log, should it be rejected.
  */
-export async function ingestEnvelope (deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed): Promise<IngestResult> {
+export async function ingestEnvelope (
+  deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed
+): Promise<IngestResult> {
   const env = await deps.verifier.verify(body, serialisation, claimed)
   return await acceptVerified(deps, env)
 }
@@ -69,10 +71,21 @@ export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' |
   validateItems(kind, iss, items, deps.registries)
 
   const receivedAt = new Date()
-  const claims: ReceiptClaimsV1 = { jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length }
+  const claims: ReceiptClaimsV1 = {
+    jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length
+  }
   const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
   const outcome = await commitEnvelope(deps.pool, {
-    jti, iss, kind, digest: env.digest, jws: env.raw, items, payloadText: env.payloadText, receipt, receivedAt, destinations: deps.destinationsFor(iss)
+    jti,
+    iss,
+    kind,
+    digest: env.digest,
+    jws: env.raw,
+    items,
+    payloadText: env.payloadText,
+    receipt,
+    receivedAt,
+    destinations: deps.destinationsFor(iss)
   }, deps.workflow)
   const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt
   await deps.replay.remember(iss, jti, env.digest, finalReceipt)

@@ -13,7 +13,9 @@ type Add = (path: string, code: ErrorCode, detail: string) => void
  *   measure on a red entry, only supervision on a key-supervision entry (MEASURE_NOT_APPLICABLE).
  * Unknown codes are reported elsewhere (MEASURE_UNKNOWN).
  */
-export function checkEntryMeasures (r: Registries, listType: unknown, measures: ReadonlyArray<{ code?: unknown, mandatory?: unknown }>, add: Add): void {
+export function checkEntryMeasures (
+  r: Registries, listType: unknown, measures: ReadonlyArray<{ code?: unknown, mandatory?: unknown }>, add: Add
+): void {
   measures.forEach((m, i) => {
     if (typeof m.code !== 'string') return
     const def = r.measure(m.code)
@@ -31,6 +33,8 @@ export function checkEntryMeasures (r: Registries, listType: unknown, measures: 
  * The measures an entry carries, as the checks read them (src/checks/applicable-measures.ts): its
  * own measure codes, or its list type's default measures when it names none.
  */
-export function entryMeasureCodes (r: Registries | undefined, listCode: string, own: ReadonlyArray<{ code: string }>): string[] {
+export function entryMeasureCodes (
+  r: Registries | undefined, listCode: string, own: ReadonlyArray<{ code: string }>
+): string[] {
   return own.length > 0 ? own.map((m) => m.code) : [...(r?.listType(listCode)?.defaultMeasures ?? [])]
 }

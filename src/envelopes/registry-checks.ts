@@ -21,7 +21,9 @@ function checkMeasure (r: Registries, iss: string, code: unknown, path: string, 
  * list type (49号 (十)), for a period within the list type's bounds (33号 (二十一)); notices and
  * feedback cite registered measures.
  */
-export function checkRegistries (r: Registries, kind: string, iss: string, item: Record<string, unknown>, add: Add): void {
+export function checkRegistries (
+  r: Registries, kind: string, iss: string, item: Record<string, unknown>, add: Add
+): void {
   if (kind === 'list.upsert') {
     const code = String(item.listCode)
     const lt = r.listType(code)
@@ -30,7 +32,8 @@ export function checkRegistries (r: Registries, kind: string, iss: string, item:
     } else {
       if (lt.listType !== item.listType) add('/listType', 'SCHEMA_INVALID', `the list type ${code} is a ${lt.listType} list`)
       if (lt.domain !== '*' && lt.domain !== item.domain) add('/domain', 'SCHEMA_INVALID', `the list type ${code} belongs to the domain ${lt.domain}`)
-      if (lt.severeCategory !== undefined && item.severeCategory !== undefined && lt.severeCategory !== item.severeCategory) {
+      if (lt.severeCategory !== undefined && item.severeCategory !== undefined &&
+        lt.severeCategory !== item.severeCategory) {
         add('/severeCategory', 'SCHEMA_INVALID', `the list type ${code} is of the severe category ${lt.severeCategory}`)
       }
       if (!lt.repairable && item.repairable === true) add('/repairable', 'SCHEMA_INVALID', `entries of the list type ${code} are not repairable`)

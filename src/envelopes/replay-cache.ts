@@ -7,7 +7,8 @@ export interface ReplayLogger { warn: (obj: object, msg: string) => void }
  * The fast path of jti replay protection: once an envelope is committed, its (issuer, jti) maps to
  * its digest and receipt in Redis, so a replay is answered (same bytes) or refused (other bytes)
  * without touching the ledger. Ids are per issuer: another platform using the same jti neither
- * conflicts nor gets the first one's receipt. The ledger's primary key on (iss, jti) stays the truth: when Redis is down or has
+ * conflicts nor gets the first one's receipt. The ledger's primary key on (iss, jti) stays the truth: when Redis is
+ * down or has
  * forgotten, the commit itself detects the replay, so Redis being unavailable costs speed, never
  * correctness.
  */

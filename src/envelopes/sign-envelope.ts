@@ -36,7 +36,15 @@ export async function signEnvelope (signer: PlatformSigner, input: EnvelopeInput
   const iat = input.iat ?? Math.floor(Date.now() / 1000)
   const jti = input.jti ?? `${signer.iss}-${randomUUID()}`
   const payload = new TextEncoder().encode(JSON.stringify({
-    iss: signer.iss, aud: input.aud ?? GATEWAY_ID, jti, iat, exp: iat + (input.lifetime ?? 300), kind: input.kind, items: input.items
+    iss: signer.iss,
+    aud: input.aud ?? GATEWAY_ID,
+    jti,
+    iat,
+    exp: iat + (
+      input.lifetime ?? 300
+    ),
+    kind: input.kind,
+    items: input.items
   }))
   const header = { alg: signer.alg, kid: signer.kid, typ: ENVELOPE_TYP }
   if (serialisation === 'compact') {

@@ -75,7 +75,11 @@ function checkDates (c: ItemErrors, index: number, item: Record<string, unknown>
  * 告知 (国办发〔2020〕49号 (八)): before deciding a black listing the authority tells the subject the
  * facts, the basis and its rights, so a black entry records when and how, on or before the decision.
  */
-function checkNotification (c: ItemErrors, index: number, entry: { listType: string, decision: { decidedOn: string }, notification?: { notifiedOn: string } }): void {
+function checkNotification (
+  c: ItemErrors,
+  index: number,
+  entry: { listType: string, decision: { decidedOn: string }, notification?: { notifiedOn: string } }
+): void {
   const n = entry.notification
   if (n === undefined) {
     if (entry.listType === 'black') c.add(index, '/notification', 'SCHEMA_INVALID', 'a black-list entry records how the subject was told before the decision (告知, 国办发〔2020〕49号 (八))')
@@ -87,7 +91,15 @@ function checkNotification (c: ItemErrors, index: number, entry: { listType: str
 
 function checkSemantics (c: ItemErrors, kind: EnvelopeKindV1, index: number, item: Record<string, unknown>): void {
   if (kind === 'list.upsert') {
-    const entry = item as { listType: string, severeCategory?: string, subject: SubjectV1, validFrom: string, validUntil?: string, decision: { decidedOn: string, authorityCode?: string }, notification?: { notifiedOn: string } }
+    const entry = item as {
+      listType: string,
+      severeCategory?: string,
+      subject: SubjectV1,
+      validFrom: string,
+      validUntil?: string,
+      decision: { decidedOn: string, authorityCode?: string },
+      notification?: { notifiedOn: string }
+    }
     checkSubject(c, index, '/subject', entry.subject)
     if (entry.listType === 'black' && entry.severeCategory === undefined) {
       c.add(index, '/severeCategory', 'SCHEMA_INVALID', 'a black-list entry names one of the four severe categories (国发〔2016〕33号 (九))')
@@ -163,7 +175,11 @@ export function validateItems (kind: EnvelopeKindV1, iss: string, items: unknown
     }
     const it = item as Record<string, unknown>
     checkSemantics(c, kind, index, it)
-    if (registries !== undefined) checkRegistries(registries, kind, iss, it, (path, code, detail) => { c.add(index, path, code, detail) })
+    if (registries !== undefined) {
+      checkRegistries(
+        registries, kind, iss, it, (path, code, detail) => { c.add(index, path, code, detail) }
+      )
+    }
     if (OWNER_ONLY.has(kind) && it.owner !== iss) c.add(index, '/owner', 'NOT_OWNER', 'only the owning platform may change this entry')
     if (ONE_PER_ENTRY.has(kind)) {
       const key = String(it.entryId)

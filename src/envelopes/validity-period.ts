@@ -4,7 +4,11 @@ import type { ErrorCode } from '../errors/gateway-error.js'
 type Add = (path: string, code: ErrorCode, detail: string) => void
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-const monthLength = (y: number, m: number): number => (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)) ? 29 : DAYS[m - 1] ?? 31
+const monthLength = (y: number, m: number): number => (
+  m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0)
+)
+  ? 29
+  : DAYS[m - 1] ?? 31
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
 
 /** `date` (YYYY-MM-DD, a real day) plus `months`, the day clamped to the month's end (01-31 + 1 month = 02-28). */
@@ -35,7 +39,9 @@ export function dayBefore (date: string): string {
  * the last day in force; both "same day" and "day before" conventions are accepted at either bound
  * (2026-03-15 + 36 months may end 2029-03-14 or 2029-03-15).
  */
-export function checkValidityPeriod (lt: RegisteredListType, item: { validFrom?: unknown, validUntil?: unknown }, add: Add): void {
+export function checkValidityPeriod (
+  lt: RegisteredListType, item: { validFrom?: unknown, validUntil?: unknown }, add: Add
+): void {
   const { validFrom, validUntil } = item
   if (typeof validFrom !== 'string') return
   const { minimumMonths: min, maximumMonths: max } = lt.exit

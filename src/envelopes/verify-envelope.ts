@@ -58,7 +58,9 @@ export class EnvelopeVerifier {
   ) {}
 
   /** Fills `claimed` as facts become known, so a rejection can be logged with what was claimed. */
-  async verify (body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, nowMs: number = Date.now()): Promise<VerifiedEnvelope> {
+  async verify (
+    body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, nowMs: number = Date.now()
+  ): Promise<VerifiedEnvelope> {
     const parts = parseJws(body, serialisation)
     const header = decodeJsonPart(parts.protected, 'protected header')
     const alg = header.alg

@@ -20,6 +20,10 @@ export class ItemErrors {
   throwIfAny (describe: (n: number) => string, tally?: () => RefusalTally): void {
     const first = this.errors[0]
     if (first === undefined) return
-    throw new GatewayError(first.code as ErrorCode, describe(this.errors.length), { errors: this.errors, ...(tally === undefined ? {} : { tally: tally() }) })
+    throw new GatewayError(
+      first.code as ErrorCode,
+      describe(this.errors.length),
+      { errors: this.errors, ...(tally === undefined ? {} : { tally: tally() }) }
+    )
   }
 }

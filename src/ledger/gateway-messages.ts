@@ -8,7 +8,9 @@ import { OUTBOX_CHANNEL } from './outbox-channel.js'
  * One outbox row per destination for message (`iss`, `jti`), in the caller's transaction, and a
  * NOTIFY that wakes the outbox relay as soon as it commits (never for one that rolls back).
  */
-export async function insertOutbox (client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date): Promise<void> {
+export async function insertOutbox (
+  client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date
+): Promise<void> {
   if (destinations.length === 0) return
   await client.query(
     `INSERT INTO deliveries (iss, jti, destination, created_at, updated_at)
@@ -33,10 +35,15 @@ export interface GatewayMessage {
  * destination, inside the caller's transaction; the ordinary delivery pipeline (queues, retries,
  * dead and resend, `GET /v1/messages/{jti}`) then delivers it. Returns the jti.
  */
-export async function emitGatewayMessage (client: pg.PoolClient, keys: GatewayKeys, msg: GatewayMessage, at: Date = new Date()): Promise<string> {
+export async function emitGatewayMessage (
+  client: pg.PoolClient, keys: GatewayKeys, msg: GatewayMessage, at: Date = new Date()
+): Promise<string> {
   const jti = msg.jti ?? `${GATEWAY_ID}-${randomUUID()}`
   const iat = Math.floor(at.getTime() / 1000)
-  const jws = await keys.sign({ iss: GATEWAY_ID, aud: GATEWAY_ID, jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: msg.kind, items: msg.items }, ENVELOPE_TYP)
+  const jws = await keys.sign(
+    { iss: GATEWAY_ID, aud: GATEWAY_ID, jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: msg.kind, items: msg.items },
+    ENVELOPE_TYP
+  )
   const digest = createHash('sha256').update(jws).digest('base64url')
   // The gateway's own message is its own receipt: the signed JWS is the statement of what it sent.
   await client.query(

@@ -25,6 +25,8 @@ export async function recordSecurityEvent (pool: pg.Pool, e: SecurityEvent): Pro
   await pool.query(
     `INSERT INTO security_log (code, status, remote, iss_claimed, jti_claimed, digest, detail, item_count, credit_code_items, invalid_credit_codes, authenticated)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [e.code, e.status, e.remote ?? null, e.issClaimed ?? null, e.jtiClaimed ?? null, e.digest ?? null, storedErrorText(e.detail, 500),
-      e.tally?.items ?? null, e.tally?.creditCodeItems ?? null, e.tally?.invalidCreditCodes ?? null, e.authenticated])
+    [e.code, e.status, e.remote ?? null, e.issClaimed ?? null, e.jtiClaimed ?? null, e.digest ?? null, storedErrorText(
+      e.detail, 500
+    ),
+    e.tally?.items ?? null, e.tally?.creditCodeItems ?? null, e.tally?.invalidCreditCodes ?? null, e.authenticated])
 }

@@ -7,7 +7,9 @@ const iso = (d: Date | null): string | null => (d === null ? null : d.toISOStrin
 
 /** Where message (`iss`, `jti`) stands for each of its destinations; undefined when there is no such message. */
 export async function messageStatus (pool: pg.Pool, iss: string, jti: string): Promise<MessageStatusV1 | undefined> {
-  const env = await pool.query<{ jti: string, iss: string, kind: EnvelopeKindV1, digest: string, received_at: Date, item_count: number }>(
+  const env = await pool.query<{
+    jti: string, iss: string, kind: EnvelopeKindV1, digest: string, received_at: Date, item_count: number
+  }>(
     'SELECT jti, iss, kind, digest, received_at, item_count FROM envelopes WHERE iss = $1 AND jti = $2', [iss, jti])
   const e = env.rows[0]
   if (e === undefined) return undefined
@@ -54,7 +56,9 @@ export async function messageStatus (pool: pg.Pool, iss: string, jti: string): P
  * may see none (a platform is never told that a message it may not see exists); BAD_REQUEST naming
  * the issuers when several are visible and `issuer` was not given.
  */
-export async function findMessage (pool: pg.Pool, jti: string, opts: { issuer?: string | undefined, platform: string | undefined }): Promise<MessageStatusV1> {
+export async function findMessage (
+  pool: pg.Pool, jti: string, opts: { issuer?: string | undefined, platform: string | undefined }
+): Promise<MessageStatusV1> {
   const { platform, issuer } = opts
   const issuers = issuer !== undefined
     ? [issuer]
@@ -65,7 +69,11 @@ export async function findMessage (pool: pg.Pool, jti: string, opts: { issuer?: 
   const visible: MessageStatusV1[] = []
   for (const iss of issuers) {
     const status = await messageStatus(pool, iss, jti)
-    if (status !== undefined && (platform === undefined || status.iss === platform || status.destinations.some((d) => d.platform === platform))) visible.push(status)
+    if (
+      status !== undefined && (
+        platform === undefined || status.iss === platform || status.destinations.some((d) => d.platform === platform)
+      )
+    ) visible.push(status)
   }
   const [only, ...more] = visible
   if (only === undefined) throw new GatewayError('NOT_FOUND', 'no such message')

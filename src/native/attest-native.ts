@@ -36,12 +36,21 @@ export const nativeDigest = (body: Uint8Array): string => createHash('sha256').u
  * has no signature of its own to keep, so the ledger keeps the gateway's statement of what it
  * received and how it checked it; the digest is that of the native bytes.
  */
-export async function attestNative (sign: GatewaySign, m: NativeMessage, nowMs: number = Date.now()): Promise<TrustedEnvelope> {
+export async function attestNative (
+  sign: GatewaySign, m: NativeMessage, nowMs: number = Date.now()
+): Promise<TrustedEnvelope> {
   const iat = Math.floor(nowMs / 1000)
   const digest = nativeDigest(m.body)
   const native: NativeClaim = { adapter: m.adapter, digest, auth: m.auth }
   const claims: EnvelopeClaimsV1 & { native: NativeClaim } = {
-    iss: m.platform, aud: GATEWAY_ID, jti: m.msgId, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: m.kind, items: m.items, native
+    iss: m.platform,
+    aud: GATEWAY_ID,
+    jti: m.msgId,
+    iat,
+    exp: iat + MAX_LIFETIME_SECONDS,
+    kind: m.kind,
+    items: m.items,
+    native
   }
   const raw = await sign(claims, ATTESTED_TYP)
   // The signer serialises with JSON.stringify: the same text is what the payload segment holds.

@@ -96,7 +96,10 @@ export function csvShapeProblem (bytes: Uint8Array, limits: CsvShapeLimits): str
  * open, the server would read and discard all of it (up to the size limit and beyond) to keep the
  * connection alive for the next request — work an unauthenticated sender should not get.
  */
-export function closeIfBodyUnread (request: { body?: unknown, headers: Record<string, string | string[] | undefined> }, reply: { header: (name: string, value: string) => unknown }): void {
+export function closeIfBodyUnread (
+  request: { body?: unknown, headers: Record<string, string | string[] | undefined> },
+  reply: { header: (name: string, value: string) => unknown }
+): void {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0
   if (request.body === undefined && hasBody) reply.header('connection', 'close')
 }

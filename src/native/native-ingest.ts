@@ -36,7 +36,15 @@ export function nativeIngest (app: FastifyInstance): NativeIngest {
   return {
     claim: (request, platform, body, jti) => {
       const prior = claimed.get(request)
-      claimed.set(request, { iss: platform, digest: body === undefined ? prior?.digest : nativeDigest(body), jti: jti?.slice(0, 128) ?? prior?.jti, authenticated: prior?.authenticated })
+      claimed.set(
+        request,
+        {
+          iss: platform,
+          digest: body === undefined ? prior?.digest : nativeDigest(body),
+          jti: jti?.slice(0, 128) ?? prior?.jti,
+          authenticated: prior?.authenticated
+        }
+      )
     },
     authenticated: (request) => {
       const prior = claimed.get(request)

@@ -27,7 +27,8 @@ export interface ContextOptions {
   clock?: () => Date
 }
 
-/** The validated config, the runtime options and the keys (signing, identifier digests): what every other plugin reads. */
+/** The validated config, the runtime options and the keys (signing, identifier digests): what every other plugin reads.
+ */
 export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
   // Settings that depend on the environment: refused before any connection is opened.
   checkJwksUrls(opts.config, opts.runtime.production)

@@ -26,7 +26,9 @@ export function csvCell (value: CsvCell): string {
  * The one CSV writer of the gateway (RFC 4180): every cell through {@link csvCell}, an optional
  * header, and optionally a byte-order mark so spreadsheet tools read the Chinese text as UTF-8.
  */
-export function writeCsv (rows: ReadonlyArray<readonly CsvCell[]>, opts: { header?: readonly string[], bom?: boolean } = {}): string {
+export function writeCsv (
+  rows: ReadonlyArray<readonly CsvCell[]>, opts: { header?: readonly string[], bom?: boolean } = {}
+): string {
   const body = stringify([...(opts.header === undefined ? [] : [opts.header]), ...rows].map((r) => r.map(csvCell)))
   return (opts.bom === true ? '\ufeff' : '') + body
 }

@@ -24,7 +24,9 @@ export interface ErasureContext {
 export type PersonalDataEraser = (client: pg.PoolClient, entries: EntryKey[], ctx: ErasureContext) => Promise<void>
 
 const KEYS = 'unnest($1::text[], $2::text[]) AS k(owner, entry_id)'
-const keyParams = (entries: EntryKey[]): [string[], string[]] => [entries.map((e) => e.owner), entries.map((e) => e.entryId)]
+const keyParams = (entries: EntryKey[]): [string[], string[]] => [
+  entries.map((e) => e.owner), entries.map((e) => e.entryId)
+]
 
 /**
  * entries: `data` without the personal fields, `subject_id` of a person replaced by its keyed
@@ -33,7 +35,9 @@ const keyParams = (entries: EntryKey[]): [string[], string[]] => [entries.map((e
  * clear data beside the rest of it would let anyone test guesses of the identity number).
  */
 const eraseEntries: PersonalDataEraser = async (client, entries, ctx) => {
-  const { rows } = await client.query<{ owner: string, entry_id: string, subject_type: string, subject_id: string, data: unknown }>(
+  const { rows } = await client.query<{
+    owner: string, entry_id: string, subject_type: string, subject_id: string, data: unknown
+  }>(
     `SELECT e.owner, e.entry_id, e.subject_type, e.subject_id, e.data FROM entries e JOIN ${KEYS} USING (owner, entry_id) FOR UPDATE OF e`,
     keyParams(entries))
   const changed = rows.filter((r) => !isErased(r.data)).map((r) => ({
@@ -55,7 +59,9 @@ const eraseEntries: PersonalDataEraser = async (client, entries, ctx) => {
  * kept in `leaf_data_hash` first: the leaf is rebuilt from it, and proofs still verify.
  */
 const eraseHistory: PersonalDataEraser = async (client, entries, ctx) => {
-  const { rows } = await client.query<{ id: string, data: unknown, salt: Buffer | null, leaf_data_hash: string | null }>(
+  const { rows } = await client.query<{
+    id: string, data: unknown, salt: Buffer | null, leaf_data_hash: string | null
+  }>(
     `SELECT h.id, h.data, h.salt, h.leaf_data_hash FROM entry_history h JOIN ${KEYS} USING (owner, entry_id)
      WHERE h.data ? 'subject' FOR UPDATE OF h`, keyParams(entries))
   const changed = rows.filter((r) => !isErased(r.data)).map((r) => ({
@@ -105,7 +111,9 @@ export const PERSONAL_DATA_ERASERS: PersonalDataEraser[] = [eraseEntries, eraseH
  * Erases the personal fields of `entries` from every table that holds them (国办发〔2020〕49号
  * (十一): 屏蔽或删除), in the caller's transaction. Erasing twice changes nothing.
  */
-export async function erasePersonalData (client: pg.PoolClient, entries: EntryKey[], ctx: ErasureContext): Promise<void> {
+export async function erasePersonalData (
+  client: pg.PoolClient, entries: EntryKey[], ctx: ErasureContext
+): Promise<void> {
   if (entries.length === 0) return
   for (const erase of PERSONAL_DATA_ERASERS) await erase(client, entries, ctx)
 }

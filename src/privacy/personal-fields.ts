@@ -21,13 +21,16 @@ export const isShieldedRemoval = (reason: unknown): boolean => typeof reason ===
 export const ERASED_MARK = 'personalDataErasedAt'
 
 interface PersonLike { role?: unknown, name?: unknown, idNumber?: unknown, [k: string]: unknown }
-interface SubjectLike { type?: unknown, name?: unknown, idNumber?: unknown, responsiblePersons?: unknown, [k: string]: unknown }
+interface SubjectLike {
+  type?: unknown, name?: unknown, idNumber?: unknown, responsiblePersons?: unknown, [k: string]: unknown
+}
 
 /**
  * A `list.upsert` (or `punishment.notice`) item without its personal fields: a person subject's
  * `name` and `idNumber`, and every responsible person's `name` and `idNumber` (their `role` stays).
  * An organisation's name and credit code are not personal data: they name a registered market
- * entity, while 国办发〔2020〕49号 (四) guards "个人隐私" and "个人相关信息"; they stay. The subject gets `personalDataErasedAt`. Anything without a
+ * entity, while 国办发〔2020〕49号 (四) guards "个人隐私" and "个人相关信息"; they stay. The subject gets `personalDataErasedAt`.
+ * Anything without a
  * `subject` object (a removal item) comes back as it was.
  */
 export function erasePersonalFields (item: unknown, at: Date): unknown {

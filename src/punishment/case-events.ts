@@ -48,7 +48,8 @@ export interface ObjectionResolvedEvent {
   readonly correctedVersion?: number
 }
 
-/** Why an entry left its list: the `list.remove` reasons (repair, expiry, revoked, corrected, other; fulfilled and court-deleted for court lists). */
+/** Why an entry left its list: the `list.remove` reasons (repair, expiry, revoked, corrected, other; fulfilled and
+ * court-deleted for court lists). */
 export type RemovalReason = 'repair' | 'expiry' | 'revoked' | 'corrected' | 'other' | 'fulfilled' | 'court-deleted'
 
 /** The entry left the list (信用修复 repair, its period expired, or its owner took it off): its measures stop. */

@@ -61,7 +61,9 @@ export const ALLOWED: { readonly [S in CaseStatus]: Readonly<Partial<Record<Even
  * the platform responded; a feedback deadline only before its feedback is complete. A correction
  * needs an outcome to correct.
  */
-export const PLATFORM_ALLOWED: { readonly [S in PlatformState]: Readonly<Partial<Record<PlatformEventKey, PlatformState>>> } = {
+export const PLATFORM_ALLOWED: {
+  readonly [S in PlatformState]: Readonly<Partial<Record<PlatformEventKey, PlatformState>>>
+} = {
   pushed: {
     acknowledge: 'acknowledged',
     feedback: 'feedback-partial',

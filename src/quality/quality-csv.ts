@@ -5,7 +5,8 @@ import { COMPLETENESS_FIELDS } from './completeness-fields.js'
 const pairs = (o: Record<string, number>): string => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(';')
 const cell = (v: number | boolean | null): string => (v === null ? '' : String(v))
 
-/** The report as CSV: one line per source and month, fixed columns (reasons, kinds and domains as `CODE=n;…`); new columns go at the end. */
+/** The report as CSV: one line per source and month, fixed columns (reasons, kinds and domains as `CODE=n;…`); new
+ * columns go at the end. */
 export function qualityCsv (report: QualityReportV1): string {
   const header = [
     'source', 'month', 'envelopes_received', 'envelopes_accepted', 'envelopes_refused', 'rejection_rate', 'refused_by_reason', 'accepted_by_kind',
@@ -23,11 +24,19 @@ export function qualityCsv (report: QualityReportV1): string {
     pairs(r.envelopes.refusedByReason), pairs(r.envelopes.acceptedByKind),
     r.items.accepted, r.items.upserts, r.items.removals,
     ...r.completeness.flatMap((c) => [c.present, c.of, cell(c.rate)]),
-    r.creditCodes.items, r.creditCodes.duplicates, cell(r.creditCodes.duplicateRate), r.creditCodes.refusedItems, r.creditCodes.refusedInvalid, cell(r.creditCodes.errorRate), cell(r.creditCodes.meetsIndicator),
+    r.creditCodes.items, r.creditCodes.duplicates, cell(
+      r.creditCodes.duplicateRate
+    ), r.creditCodes.refusedItems, r.creditCodes.refusedInvalid, cell(r.creditCodes.errorRate), cell(
+      r.creditCodes.meetsIndicator
+    ),
     r.freshness.entries, cell(r.freshness.medianDays), cell(r.freshness.p90Days), cell(r.freshness.maxDays),
     r.contradictions.entries, r.contradictions.acrossProvinces,
     cell(r.freshness.medianWorkingDays), cell(r.freshness.p90WorkingDays), cell(r.freshness.maxWorkingDays),
-    r.compliance.entries, r.compliance.complete, r.compliance.timely, r.compliance.compliant, cell(r.compliance.rate), cell(r.compliance.meetsTarget),
+    r.compliance.entries, r.compliance.complete, r.compliance.timely, r.compliance.compliant, cell(
+      r.compliance.rate
+    ), cell(
+      r.compliance.meetsTarget
+    ),
     pairs(Object.fromEntries(Object.entries(r.domains).map(([d, n]) => [d, n.upserts + n.removals])))
   ].map(String))
   return writeCsv(lines, { header })

@@ -3,7 +3,8 @@ import type { WorkingCalendar } from '../../config/calendar-schema.js'
 import type { QualityReportV1, QualityRowV1 } from '../../contracts/quality-report-v1.js'
 import { COMPLETENESS_FIELDS } from './completeness-fields.js'
 import {
-  acceptedEnvelopes, contradictions, domainCoverage, domainFigures, firstArrivals, itemFigures, refusedEnvelopes, QUALITY_TIME_ZONE, UNATTRIBUTED, type QualityWindow
+  acceptedEnvelopes, contradictions, domainCoverage, domainFigures, firstArrivals, itemFigures, refusedEnvelopes,
+  QUALITY_TIME_ZONE, UNATTRIBUTED, type QualityWindow
 } from './quality-queries.js'
 import { timeliness } from './timeliness.js'
 
@@ -11,7 +12,8 @@ import { timeliness } from './timeliness.js'
 export const CREDIT_CODE_INDICATOR = 0.0001
 /** The plan's binding 公共信用信息数据归集合规率 target: 98% (浙政办发〔2021〕29号, indicator table, 2025, 约束性). */
 export const COMPLIANCE_TARGET = 0.98
-/** Administrative penalty and licence information is published within 7 working days of the decision (国发〔2016〕33号 (十七)). */
+/** Administrative penalty and licence information is published within 7 working days of the decision (国发〔2016〕33号
+ * (十七)). */
 export const COMPLIANCE_WORKING_DAYS = 7
 
 const ratio = (n: number, of: number): number | null => (of === 0 ? null : n / of)
@@ -23,9 +25,35 @@ function emptyRow (source: string, month: string): QualityRowV1 {
     envelopes: { received: 0, accepted: 0, refused: 0, rejectionRate: null, acceptedByKind: {}, refusedByReason: {} },
     items: { accepted: 0, upserts: 0, removals: 0 },
     completeness: COMPLETENESS_FIELDS.map((f) => ({ field: f.field, present: 0, of: 0, rate: null })),
-    creditCodes: { items: 0, duplicates: 0, duplicateRate: null, refusedItems: 0, refusedInvalid: 0, errorRate: null, indicator: CREDIT_CODE_INDICATOR, meetsIndicator: null },
-    freshness: { entries: 0, medianDays: null, p90Days: null, maxDays: null, medianWorkingDays: null, p90WorkingDays: null, maxWorkingDays: null },
-    compliance: { entries: 0, complete: 0, timely: 0, compliant: 0, rate: null, workingDays: COMPLIANCE_WORKING_DAYS, target: COMPLIANCE_TARGET, meetsTarget: null },
+    creditCodes: {
+      items: 0,
+      duplicates: 0,
+      duplicateRate: null,
+      refusedItems: 0,
+      refusedInvalid: 0,
+      errorRate: null,
+      indicator: CREDIT_CODE_INDICATOR,
+      meetsIndicator: null
+    },
+    freshness: {
+      entries: 0,
+      medianDays: null,
+      p90Days: null,
+      maxDays: null,
+      medianWorkingDays: null,
+      p90WorkingDays: null,
+      maxWorkingDays: null
+    },
+    compliance: {
+      entries: 0,
+      complete: 0,
+      timely: 0,
+      compliant: 0,
+      rate: null,
+      workingDays: COMPLIANCE_WORKING_DAYS,
+      target: COMPLIANCE_TARGET,
+      meetsTarget: null
+    },
     domains: {},
     contradictions: { entries: 0, acrossProvinces: 0 }
   }
@@ -52,10 +80,16 @@ export function monthsBetween (from: string, to: string): string[] {
  * Working days follow `calendar` (config/calendars); `domains` are the registries' domains, each
  * listed in the coverage for every source even where it holds nothing.
  */
-export async function qualityReport (db: pg.Pool, w: QualityWindow, from: string, to: string, calendar: WorkingCalendar, domains: readonly string[] = []): Promise<QualityReportV1> {
+export async function qualityReport (
+  db: pg.Pool, w: QualityWindow, from: string, to: string, calendar: WorkingCalendar, domains: readonly string[] = []
+): Promise<QualityReportV1> {
   const sources = w.platform === undefined ? w.platforms : [w.platform]
   const [accepted, refused, items, arrivals, byDomain, held, contra] = await Promise.all([
-    acceptedEnvelopes(db, w), refusedEnvelopes(db, w), itemFigures(db, w), firstArrivals(db, w), domainFigures(db, w), domainCoverage(db, sources), contradictions(db, w)
+    acceptedEnvelopes(
+      db, w
+    ), refusedEnvelopes(db, w), itemFigures(db, w), firstArrivals(db, w), domainFigures(db, w), domainCoverage(
+      db, sources
+    ), contradictions(db, w)
   ])
   const rows = new Map<string, QualityRowV1>()
   const months = monthsBetween(from, to)
@@ -94,11 +128,21 @@ export async function qualityReport (db: pg.Pool, w: QualityWindow, from: string
     const r = row(groups[0]?.source ?? key, groups[0]?.month ?? key)
     const t = timeliness(groups, calendar, COMPLIANCE_WORKING_DAYS)
     r.freshness = t.freshness
-    r.compliance = { ...t.compliance, rate: ratio(t.compliance.compliant, t.compliance.entries), workingDays: COMPLIANCE_WORKING_DAYS, target: COMPLIANCE_TARGET, meetsTarget: null }
+    r.compliance = {
+      ...t.compliance,
+      rate: ratio(t.compliance.compliant, t.compliance.entries),
+      workingDays: COMPLIANCE_WORKING_DAYS,
+      target: COMPLIANCE_TARGET,
+      meetsTarget: null
+    }
     r.compliance.meetsTarget = r.compliance.rate === null ? null : r.compliance.rate >= COMPLIANCE_TARGET
   }
   for (const d of byDomain) row(d.source, d.month).domains[d.domain] = { upserts: d.upserts, removals: d.removals }
-  for (const c of contra) row(c.source, c.month).contradictions = { entries: c.entries, acrossProvinces: c.acrossProvinces }
+  for (const c of contra) {
+    row(c.source, c.month).contradictions = {
+      entries: c.entries, acrossProvinces: c.acrossProvinces
+    }
+  }
   for (const r of rows.values()) {
     const e = r.envelopes
     e.received = e.accepted + e.refused
@@ -114,7 +158,9 @@ export async function qualityReport (db: pg.Pool, w: QualityWindow, from: string
     from,
     to,
     timeZone: QUALITY_TIME_ZONE,
-    rows: [...rows.values()].sort((a, b) => (a.month === b.month ? order(a.source) - order(b.source) : a.month < b.month ? -1 : 1)),
+    rows: [...rows.values()].sort(
+      (a, b) => (a.month === b.month ? order(a.source) - order(b.source) : a.month < b.month ? -1 : 1)
+    ),
     coverage: coverageOf(sources, domains, held)
   }
 }

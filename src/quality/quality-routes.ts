@@ -72,7 +72,14 @@ export const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (months === 0) throw new GatewayError('BAD_REQUEST', 'from is after to')
     if (months > MAX_MONTHS) throw new GatewayError('BAD_REQUEST', `at most ${MAX_MONTHS} months per report`)
     if (q.platform !== undefined && !platforms.includes(q.platform)) throw new GatewayError('BAD_REQUEST', 'platform is not a configured platform')
-    const report = await qualityReport(app.pg, { platforms, from: monthStart(from), to: monthStart(nextMonth(to)), platform: q.platform }, from, to, calendar, domains)
+    const report = await qualityReport(
+      app.pg,
+      { platforms, from: monthStart(from), to: monthStart(nextMonth(to)), platform: q.platform },
+      from,
+      to,
+      calendar,
+      domains
+    )
     const csv = q.format === 'csv' || (q.format === undefined && (request.headers.accept ?? '').includes('text/csv'))
     if (csv) return await reply.type('text/csv; charset=utf-8').send(qualityCsv(report))
     return report

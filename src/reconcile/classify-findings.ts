@@ -84,5 +84,7 @@ export async function classifyFindings (
     }
   })
   const rank = (k: FindingKindV1): number => FINDING_KINDS.indexOf(k)
-  return findings.sort((a, b) => rank(a.kind) - rank(b.kind) || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0))
+  return findings.sort(
+    (a, b) => rank(a.kind) - rank(b.kind) || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0)
+  )
 }

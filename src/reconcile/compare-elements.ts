@@ -8,7 +8,9 @@ export interface Difference {
   replica?: Element
 }
 
-export const fromWire = (w: WireElementV1): Element => ({ entryId: w[0], version: w[1], status: w[2], contentHash: w[3] })
+export const fromWire = (w: WireElementV1): Element => (
+  { entryId: w[0], version: w[1], status: w[2], contentHash: w[3] }
+)
 
 const same = (a: Element, b: Element): boolean =>
   a.version === b.version && a.status === b.status && a.contentHash === b.contentHash

@@ -83,7 +83,9 @@ export function jsonbText (value: unknown): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (Array.isArray(value)) return '[' + value.map((v) => jsonbText(v === undefined ? null : v)).join(', ') + ']'
   if (typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort(jsonbKeyOrder)
+    const keys = Object.keys(value).filter(
+      (k) => (value as Record<string, unknown>)[k] !== undefined
+    ).sort(jsonbKeyOrder)
     return '{' + keys.map((k) => `${jsonbString(k)}: ${jsonbText((value as Record<string, unknown>)[k])}`).join(', ') + '}'
   }
   return 'null'
@@ -103,7 +105,15 @@ export function hashElement (owner: string, e: Element, keyHash = keyHashOf(owne
   const b = h.readUInt32BE(4)
   const c = h.readUInt32BE(8) & 0x3fffffff
   const d = h.readUInt32BE(12)
-  return { entryId: e.entryId, version: e.version, status: e.status, contentHash: e.contentHash, keyHash, bucket: parseInt(keyHash.slice(0, 4), 16), h: [a * 2 + (b >>> 31), b & 0x7fffffff, c * 2 + (d >>> 31), d & 0x7fffffff] }
+  return {
+    entryId: e.entryId,
+    version: e.version,
+    status: e.status,
+    contentHash: e.contentHash,
+    keyHash,
+    bucket: parseInt(keyHash.slice(0, 4), 16),
+    h: [a * 2 + (b >>> 31), b & 0x7fffffff, c * 2 + (d >>> 31), d & 0x7fffffff]
+  }
 }
 
 const MASK31 = (1n << 31n) - 1n

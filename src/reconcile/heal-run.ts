@@ -10,7 +10,9 @@ import { resendObjection, type ResentMessage, type ReviewItem } from './objectio
 const MAX_ITEMS = 1000
 
 interface FindingRow { kind: FindingKindV1, entry_id: string, replica_version: number | null }
-interface OwnerRow { entry_id: string, version: number, status: string, list_code: string, data: unknown, removal: unknown }
+interface OwnerRow {
+  entry_id: string, version: number, status: string, list_code: string, data: unknown, removal: unknown
+}
 
 export interface HealResult {
   runId: string
@@ -41,10 +43,14 @@ const today = (at: Date): string => at.toISOString().slice(0, 10)
  * The approval is recorded in `admin_actions` (with what was resent and what is left for review);
  * a run is healed once.
  */
-export async function healRun (pool: pg.Pool, keys: GatewayKeys, runId: string, principal: string, at = new Date()): Promise<HealResult> {
+export async function healRun (
+  pool: pg.Pool, keys: GatewayKeys, runId: string, principal: string, at = new Date()
+): Promise<HealResult> {
   if (!/^\d{1,18}$/.test(runId)) throw new GatewayError('NOT_FOUND', 'no such reconciliation run')
   return await inTransaction(pool, async (client) => {
-    const { rows: runs } = await client.query<{ owner: string, list_code: string, platform: string, status: string, healed_at: Date | null }>(
+    const { rows: runs } = await client.query<{
+      owner: string, list_code: string, platform: string, status: string, healed_at: Date | null
+    }>(
       'SELECT owner, list_code, platform, status, healed_at FROM reconciliation_runs WHERE id = $1 FOR UPDATE', [runId])
     const run = runs[0]
     if (run === undefined) throw new GatewayError('NOT_FOUND', 'no such reconciliation run')
@@ -86,7 +92,11 @@ export async function healRun (pool: pg.Pool, keys: GatewayKeys, runId: string, 
     for (const [kind, list] of out) {
       items[kind] = list.length
       for (let i = 0; i < list.length; i += MAX_ITEMS) {
-        jtis.push(await emitGatewayMessage(client, keys, { kind, items: list.slice(i, i + MAX_ITEMS), destinations: [run.platform] }, at))
+        jtis.push(
+          await emitGatewayMessage(
+            client, keys, { kind, items: list.slice(i, i + MAX_ITEMS), destinations: [run.platform] }, at
+          )
+        )
       }
     }
     const resent: ResentMessage[] = []

@@ -3,10 +3,28 @@ import { addElement, emptyFingerprint, halvesOf, HEX, type ElementStatus, type F
 
 const BUCKET_HEX = 4 // a bucket is a 4-hex-digit prefix (65,536 per list)
 
-interface ElementRow { entry_id: string, version: number, status: ElementStatus, content_hash: string, key_hash: string, x1: string, x2: string }
+interface ElementRow {
+  entry_id: string,
+  version: number,
+  status: ElementStatus,
+  content_hash: string,
+  key_hash: string,
+  x1: string,
+  x2: string
+}
 
 const elementOf = (r: ElementRow): HashedElement =>
-  ({ entryId: r.entry_id, version: r.version, status: r.status, contentHash: r.content_hash, keyHash: r.key_hash, bucket: parseInt(r.key_hash.slice(0, 4), 16), h: halvesOf(BigInt(r.x1), BigInt(r.x2)) })
+  (
+    {
+      entryId: r.entry_id,
+      version: r.version,
+      status: r.status,
+      contentHash: r.content_hash,
+      keyHash: r.key_hash,
+      bucket: parseInt(r.key_hash.slice(0, 4), 16),
+      h: halvesOf(BigInt(r.x1), BigInt(r.x2))
+    }
+  )
 
 const COLUMNS = "e.entry_id, e.version, e.status, e.content_hash, encode(e.key_hash, 'hex') AS key_hash, e.x1::text AS x1, e.x2::text AS x2"
 
@@ -58,7 +76,9 @@ export class LedgerList {
     const fp = emptyFingerprint()
     for (let b = lo; b <= hi; b++) {
       const x = buckets[b]
-      if (x !== undefined && x.n !== 0) { fp.n += x.n; fp.s1 = (fp.s1 + x.s1) % (1n << 62n); fp.s2 = (fp.s2 + x.s2) % (1n << 62n) }
+      if (x !== undefined && x.n !== 0) {
+        fp.n += x.n; fp.s1 = (fp.s1 + x.s1) % (1n << 62n); fp.s2 = (fp.s2 + x.s2) % (1n << 62n)
+      }
     }
     return fp
   }

@@ -9,18 +9,28 @@ export interface ResentMessage {
   kind: 'objection.open' | 'objection.resolve'
   objectionId: string
   deliveryId: string
-  /** `requeued`: a dead or delivered delivery queued again; `queued`: a first delivery to this replica; `under-way`: already on its way. */
+  /** `requeued`: a dead or delivered delivery queued again; `queued`: a first delivery to this replica; `under-way`:
+   * already on its way. */
   action: 'requeued' | 'queued' | 'under-way'
 }
 
 /** A suspension mismatch the ledger holds no real message for: left to a person, never invented. */
 export interface ReviewItem { entryId: string, reason: string }
 
-interface ObjectionRow { objection_id: string, status: string, raised_by: string, opened_jti: string, resolved_jti: string | null, measures_continue: boolean }
+interface ObjectionRow {
+  objection_id: string,
+  status: string,
+  raised_by: string,
+  opened_jti: string,
+  resolved_jti: string | null,
+  measures_continue: boolean
+}
 
 /** The message (`iss`, `jti`) to the replica: its existing delivery queued again, or a new outbox row. */
 async function sendStored (client: pg.PoolClient, iss: string, jti: string, platform: string, at: Date): Promise<Pick<ResentMessage, 'deliveryId' | 'action'>> {
-  const find = async (): Promise<{ id: string, status: string } | undefined> => (await client.query<{ id: string, status: string }>(
+  const find = async (): Promise<{
+    id: string, status: string
+  } | undefined> => (await client.query<{ id: string, status: string }>(
     'SELECT id::text AS id, status FROM deliveries WHERE iss = $1 AND jti = $2 AND destination = $3 FOR UPDATE', [iss, jti, platform])).rows[0]
   const found = await find()
   if (found === undefined) {

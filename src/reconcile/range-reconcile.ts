@@ -25,7 +25,9 @@ const MAX_ROUNDS = 70
  * fingerprints, and the gateway recurses only into the sub-ranges that differ. Equal lists cost one
  * round trip; d differences cost about log16(n / 32) + 1 round trips and O(d · log n) bytes.
  */
-export async function rangeReconcile (list: OwnerList, query: RangeQuery, maxElements = MAX_ELEMENTS): Promise<RangeOutcome> {
+export async function rangeReconcile (
+  list: OwnerList, query: RangeQuery, maxElements = MAX_ELEMENTS
+): Promise<RangeOutcome> {
   const differences: Difference[] = []
   let pending: Array<{ prefix: string, fp: Fingerprint }> = [{ prefix: '', fp: await list.fingerprint('') }]
   let roundTrips = 0

@@ -28,22 +28,35 @@ export interface ReconcileCliOptions {
 export async function reconcileFromCli (opts: ReconcileCliOptions, out: (line: string) => void): Promise<number> {
   const runtime = runtimeFromEnv()
   const config = loadConfig()
-  const keys = await loadGatewayKeys({ file: runtime.signingKeyFile, production: runtime.production, warn: (msg) => { process.emitWarning(msg) } })
+  const keys = await loadGatewayKeys(
+    { file: runtime.signingKeyFile, production: runtime.production, warn: (msg) => { process.emitWarning(msg) } }
+  )
   await migrate(runtime.databaseUrl, runtime.dbSchema)
   const pool = createPool(runtime.databaseUrl, runtime.dbSchema, 2)
   const adapters = new Map<string, PlatformAdapter>()
   for (const p of config.platforms.filter((x) => x.enabled)) {
-    adapters.set(p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: keys.sign, secrets: platformSecrets(p.id) }))
+    adapters.set(
+      p.id,
+      adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: keys.sign, secrets: platformSecrets(p.id) })
+    )
   }
   let code = 0
   try {
-    const lists = (await knownLists(pool)).filter((l) => (opts.owner === undefined || l.owner === opts.owner) && (opts.list === undefined || l.listCode === opts.list))
-    if (opts.owner !== undefined && opts.list !== undefined && lists.length === 0) lists.push({ owner: opts.owner, listCode: opts.list })
+    const lists = (await knownLists(pool)).filter(
+      (l) => (opts.owner === undefined || l.owner === opts.owner) && (
+        opts.list === undefined || l.listCode === opts.list
+      )
+    )
+    if (
+      opts.owner !== undefined && opts.list !== undefined && lists.length === 0
+    ) lists.push({ owner: opts.owner, listCode: opts.list })
     for (const list of lists) {
       const platforms = opts.platform === undefined ? replicaPlatforms(config, list.owner) : [opts.platform]
       for (const platform of platforms) {
         const r: RunResult = await runReconciliation({ pool, adapters }, { ...list, platform }, 'cli', opts.by, opts.method === undefined ? {} : { method: opts.method })
-        const counts = Object.entries(r.findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }), {}))
+        const counts = Object.entries(
+          r.findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }), {})
+        )
         out(`run ${r.id}  ${list.owner}/${list.listCode} → ${platform}  ${r.status}${r.method === null ? '' : ` (${r.method})`}  ` +
           (r.status === 'done' ? (counts.length === 0 ? 'in sync' : counts.map(([k, n]) => `${k}: ${n}`).join(', ')) : r.error ?? '') +
           `  [${r.stats.roundTrips ?? 0} round trips, ${(r.stats.bytesSent ?? 0) + (r.stats.bytesReceived ?? 0)} bytes, ${r.stats.ms ?? 0} ms]`)

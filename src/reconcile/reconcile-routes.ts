@@ -60,7 +60,12 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           minimum: 1, maximum: 500, description: 'Most runs to return, default 50 (1 to 500)'
         }))
       }),
-      response: { 200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
+      response: {
+        200: Type.Object({ runs: Type.Array(RunSummaryV1), nextBefore: Type.Union([Type.String(), Type.Null()]) }),
+        400: ProblemV1,
+        401: ProblemV1,
+        403: ProblemV1
+      }
     }
   }, async (request) => {
     const q = request.query

@@ -32,7 +32,9 @@ export interface RunResult {
 export const EXPORT_PAGE = 10_000
 
 /** Pulls a platform's whole export of the list and compares it with the owner's list. */
-async function viaExport (list: LedgerList, adapter: PlatformAdapter, scope: ListScope, stats: Record<string, number>): Promise<Difference[]> {
+async function viaExport (
+  list: LedgerList, adapter: PlatformAdapter, scope: ListScope, stats: Record<string, number>
+): Promise<Difference[]> {
   const exportList = adapter.exportList
   if (exportList === undefined) throw new Error('no export')
   const theirs: Element[] = []
@@ -117,7 +119,8 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
   }
 }
 
-/** Every (owner, list) the ledger knows, with live entries or not (a list emptied at the owner still has replicas to check). */
+/** Every (owner, list) the ledger knows, with live entries or not (a list emptied at the owner still has replicas to
+ * check). */
 export async function knownLists (pool: pg.Pool): Promise<ListScope[]> {
   await foldDeltas(pool)
   const { rows } = await pool.query<{ owner: string, list_code: string }>('SELECT DISTINCT owner, list_code FROM recon_buckets ORDER BY 1, 2')

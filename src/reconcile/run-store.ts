@@ -45,7 +45,9 @@ const summaryOf = (r: RunRow): RunSummaryV1 => ({
   healJtis: r.heal_jtis
 })
 
-export async function openRun (pool: pg.Pool, scope: { owner: string, listCode: string, platform: string }, trigger: RunTrigger, requestedBy: string): Promise<string> {
+export async function openRun (
+  pool: pg.Pool, scope: { owner: string, listCode: string, platform: string }, trigger: RunTrigger, requestedBy: string
+): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO reconciliation_runs (owner, list_code, platform, trigger, requested_by, status, started_at)
      VALUES ($1, $2, $3, $4, $5, 'running', now()) RETURNING id`, [scope.owner, scope.listCode, scope.platform, trigger, requestedBy])
@@ -74,7 +76,9 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
   })
 }
 
-export async function listRuns (db: pg.Pool, q: { owner?: string, listCode?: string, platform?: string, before?: string, limit: number }): Promise<RunSummaryV1[]> {
+export async function listRuns (
+  db: pg.Pool, q: { owner?: string, listCode?: string, platform?: string, before?: string, limit: number }
+): Promise<RunSummaryV1[]> {
   const { rows } = await db.query<RunRow>(
     `SELECT * FROM reconciliation_runs
      WHERE ($1::text IS NULL OR owner = $1) AND ($2::text IS NULL OR list_code = $2) AND ($3::text IS NULL OR platform = $3)
@@ -95,7 +99,9 @@ interface FindingRow {
   subject_masked: string | null
 }
 
-export async function readRun (db: pg.Pool, id: string, page: { offset: number, limit: number } = { offset: 0, limit: MAX_STORED_FINDINGS }): Promise<RunDetailV1 | undefined> {
+export async function readRun (
+  db: pg.Pool, id: string, page: { offset: number, limit: number } = { offset: 0, limit: MAX_STORED_FINDINGS }
+): Promise<RunDetailV1 | undefined> {
   if (!/^\d{1,18}$/.test(id)) return undefined
   const { rows } = await db.query<RunRow>('SELECT * FROM reconciliation_runs WHERE id = $1', [id])
   const run = rows[0]

@@ -15,7 +15,8 @@ export interface RuntimeOptions {
   signingKeyFile: string | undefined
   production: boolean
   logLevel: string
-  /** Key of the admin session cookie's signature (`GW_SESSION_SECRET`); without it, outside production, a random one per process. */
+  /** Key of the admin session cookie's signature (`GW_SESSION_SECRET`); without it, outside production, a random one
+   * per process. */
   sessionSecret?: string
   /**
    * Keys fingerprinting subject identifiers (`GW_ID_HASH_KEY`, or the file `GW_ID_HASH_KEY_FILE`

@@ -29,7 +29,11 @@ export async function responsibleEntries (client: pg.PoolClient, subjectId: stri
      ORDER BY owner, entry_id`, [JSON.stringify([{ [key]: subjectId }]), subjectId])
   return rows.map((r) => {
     const subject = (r.data as { subject?: Partial<Omit<SubjectV1, 'responsiblePersons'>> & { responsiblePersons?: Array<Record<string, unknown>> } }).subject ?? {}
-    const roles = [...new Set((subject.responsiblePersons ?? []).filter((p) => p[key] === subjectId).map((p) => p.role as ResponsibleRoleV1))].sort()
+    const roles = [
+      ...new Set(
+        (subject.responsiblePersons ?? []).filter((p) => p[key] === subjectId).map((p) => p.role as ResponsibleRoleV1)
+      )
+    ].sort()
     const person = subject.type === 'person'
     return {
       ...r,

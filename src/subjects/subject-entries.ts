@@ -51,7 +51,9 @@ export function entryHead (r: CurrentEntryRow, today: string): EntryHead {
  * The current (not removed) entries of one subject, in (owner, entryId) order, and when each
  * platform last sent anything (coverage). Shared by the subject view and the check before deciding.
  */
-export async function currentEntries (client: pg.PoolClient, subjectId: string, platforms: string[]): Promise<{ rows: CurrentEntryRow[], coverage: Array<{ platform: string, lastReceivedAt: string | null }> }> {
+export async function currentEntries (client: pg.PoolClient, subjectId: string, platforms: string[]): Promise<{
+  rows: CurrentEntryRow[], coverage: Array<{ platform: string, lastReceivedAt: string | null }>
+}> {
   const { rows } = await client.query<CurrentEntryRow>(
     `SELECT owner, entry_id, version, list_type, list_code, domain, status, updated_at, data
      FROM entries WHERE subject_id = $1 AND status <> 'removed' ORDER BY owner, entry_id`, [subjectId])
@@ -95,9 +97,16 @@ export async function subjectEntries (pool: pg.Pool, q: SubjectQuery, platforms:
       asResponsiblePerson: through.map((r) => ({
         ...shown(r),
         through: r.through,
-        personMeasures: personMeasureCodes(registries, r.list_code, ((r.data as { measures?: Array<{ code: string }> }).measures ?? []).map((m) => m.code), r.through.roles)
+        personMeasures: personMeasureCodes(
+          registries,
+          r.list_code,
+          ((r.data as { measures?: Array<{ code: string }> }).measures ?? []).map((m) => m.code),
+          r.through.roles
+        )
       })),
-      flags: subjectFlags(rows.map((r) => ({ owner: r.owner, entryId: r.entry_id, listType: r.list_type, domain: r.domain }))),
+      flags: subjectFlags(
+        rows.map((r) => ({ owner: r.owner, entryId: r.entry_id, listType: r.list_type, domain: r.domain }))
+      ),
       coverage,
       queryId
     }

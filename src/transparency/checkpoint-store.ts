@@ -7,7 +7,9 @@ import { EMPTY_ROOT } from './merkle-tree.js'
 
 type Queryable = pg.Pool | pg.PoolClient
 
-interface CheckpointRow { id: string, owner: string, list_code: string, tree_size: string, root_hash: Buffer, signed_at: Date, jws: string }
+interface CheckpointRow {
+  id: string, owner: string, list_code: string, tree_size: string, root_hash: Buffer, signed_at: Date, jws: string
+}
 
 const SELECT = `SELECT c.id, l.owner, l.list_code, c.tree_size, c.root_hash, c.signed_at, c.jws
   FROM transparency_checkpoints c JOIN transparency_logs l ON l.id = c.log_id`
@@ -23,7 +25,9 @@ const toApi = (r: CheckpointRow): CheckpointV1 => ({
 })
 
 /** Newest first; `before` pages by id. */
-export async function listCheckpoints (db: Queryable, logId: number, before: string | undefined, limit: number): Promise<CheckpointV1[]> {
+export async function listCheckpoints (
+  db: Queryable, logId: number, before: string | undefined, limit: number
+): Promise<CheckpointV1[]> {
   const { rows } = await db.query<CheckpointRow>(
     `${SELECT} WHERE c.log_id = $1 AND ($2::bigint IS NULL OR c.id < $2) ORDER BY c.id DESC LIMIT $3`, [logId, before ?? null, limit])
   return rows.map(toApi)
@@ -44,7 +48,9 @@ export async function checkpointOfSize (db: Queryable, logId: number, size: numb
  * signed when the newest checkpoint already has the log's size (the scheduled run). The log's
  * head row is locked meanwhile, so two gateways never sign the same growth twice.
  */
-export async function signCheckpoint (pool: pg.Pool, keys: GatewayKeys, owner: string, listCode: string, onlyIfGrown = false): Promise<CheckpointV1 | undefined> {
+export async function signCheckpoint (
+  pool: pg.Pool, keys: GatewayKeys, owner: string, listCode: string, onlyIfGrown = false
+): Promise<CheckpointV1 | undefined> {
   return await inTransaction(pool, async (client) => {
     const head = await findLog(client, owner, listCode, true)
     if (head === undefined) return undefined

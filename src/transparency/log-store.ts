@@ -13,10 +13,23 @@ export interface LogHead {
   updatedAt: Date
 }
 
-interface LogRow { id: number, owner: string, list_code: string, size: string, root_hash: Buffer | null, updated_at: Date }
-const headOf = (r: LogRow): LogHead => ({ id: r.id, owner: r.owner, listCode: r.list_code, size: Number(r.size), rootHash: r.root_hash, updatedAt: r.updated_at })
+interface LogRow {
+  id: number, owner: string, list_code: string, size: string, root_hash: Buffer | null, updated_at: Date
+}
+const headOf = (r: LogRow): LogHead => (
+  {
+    id: r.id,
+    owner: r.owner,
+    listCode: r.list_code,
+    size: Number(r.size),
+    rootHash: r.root_hash,
+    updatedAt: r.updated_at
+  }
+)
 
-export async function findLog (db: Queryable, owner: string, listCode: string, forUpdate = false): Promise<LogHead | undefined> {
+export async function findLog (
+  db: Queryable, owner: string, listCode: string, forUpdate = false
+): Promise<LogHead | undefined> {
   const { rows } = await db.query<LogRow>(
     `SELECT id, owner, list_code, size, root_hash, updated_at FROM transparency_logs WHERE owner = $1 AND list_code = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [owner, listCode])

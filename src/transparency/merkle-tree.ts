@@ -98,7 +98,9 @@ export function nodesForRanges (ranges: LeafRange[]): NodeId[] {
  * parent whose right child just became complete. `lookup` supplies the left siblings (the
  * tree's compact range), all of which already exist.
  */
-export function nodesCompletedBy (index: number, hash: Uint8Array, lookup: NodeLookup): Array<NodeId & { hash: Uint8Array }> {
+export function nodesCompletedBy (
+  index: number, hash: Uint8Array, lookup: NodeLookup
+): Array<NodeId & { hash: Uint8Array }> {
   const out: Array<NodeId & { hash: Uint8Array }> = [{ level: 0, index, hash }]
   let level = 0
   let i = index

@@ -38,7 +38,9 @@ function checkSize (what: string, n: number): void {
 }
 
 /** The root an inclusion proof leads to; throws if the proof has the wrong shape for the sizes. */
-export function rootFromInclusionProof (index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[]): Uint8Array {
+export function rootFromInclusionProof (
+  index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[]
+): Uint8Array {
   checkSize('leaf index', index)
   checkSize('tree size', size)
   if (index >= size) throw new ProofError(`leaf index ${index} is beyond tree size ${size}`, 'PROOF_MALFORMED')
@@ -65,7 +67,9 @@ export function rootFromInclusionProof (index: number, size: number, leafHash: U
 }
 
 /** Throws a ProofError unless `proof` shows the leaf at `index` in the tree of `size` with `root`. */
-export function verifyInclusion (index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[], root: Uint8Array): void {
+export function verifyInclusion (
+  index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[], root: Uint8Array
+): void {
   checkHashes('root', [root])
   const computed = rootFromInclusionProof(index, size, leafHash, proof)
   if (!same(computed, root)) throw new ProofError(`inclusion proof for leaf ${index} does not lead to the root of tree size ${size}`, 'PROOF_MISMATCH')
@@ -75,7 +79,9 @@ export function verifyInclusion (index: number, size: number, leafHash: Uint8Arr
  * Throws a ProofError unless `proof` shows that the tree of `second` leaves with `secondRoot`
  * extends the tree of `first` leaves with `firstRoot` (nothing in the first was changed).
  */
-export function verifyConsistency (first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: Uint8Array[]): void {
+export function verifyConsistency (
+  first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: Uint8Array[]
+): void {
   checkSize('first size', first)
   checkSize('second size', second)
   checkHashes('proof', proof)

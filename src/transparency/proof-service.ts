@@ -66,12 +66,20 @@ export async function inclusionProof (
     checkpoint: cp?.checkpoint ?? null,
     // Once the row's personal fields were erased, nobody gets the salt: with it, the leaf's
     // dataHash and an item received without the identity numbers, those could be guessed back.
-    ...(row.salt !== null && (row.leaf_data_hash ?? null) === null && mayReadContent(row.action, row.data) ? { salt: b64u(row.salt) } : {})
+    ...(
+      row.salt !== null && (
+        row.leaf_data_hash ?? null
+      ) === null && mayReadContent(row.action, row.data)
+        ? { salt: b64u(row.salt) }
+        : {}
+    )
   }
 }
 
 /** The consistency proof between two sizes of a list's log (second defaults to the newest checkpoint's). */
-export async function consistencyProof (db: pg.Pool, owner: string, listCode: string, first: number, second: number | undefined): Promise<ConsistencyProofV1> {
+export async function consistencyProof (
+  db: pg.Pool, owner: string, listCode: string, first: number, second: number | undefined
+): Promise<ConsistencyProofV1> {
   const head = await requireLog(db, owner, listCode)
   const size2 = await sizeOrLatest(db, head, second)
   if (first < 1 || first > size2) throw new GatewayError('BAD_REQUEST', `first (${first}) must be between 1 and second (${size2})`)

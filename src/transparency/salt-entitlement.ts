@@ -17,7 +17,9 @@ export interface ScopeSource {
  * shaping deliveries and feeds apply). Admin, operator and auditor roles and restricted platforms
  * still verify the leaf's inclusion, not its content.
  */
-export function mayReadContent (principal: Principal | null | undefined, owner: string, action: string, item: unknown, scopes: ScopeSource): boolean {
+export function mayReadContent (
+  principal: Principal | null | undefined, owner: string, action: string, item: unknown, scopes: ScopeSource
+): boolean {
   const platform = principal?.platform
   if (principal === null || principal === undefined || platform === undefined || !principal.roles.includes('platform')) return false
   if (platform === owner) return true

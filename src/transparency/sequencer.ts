@@ -43,7 +43,8 @@ export class Sequencer {
     }
   }
 
-  /** One batch: how many queued envelopes it took and leaves it appended; `locked` when another sequencer holds the lock and `wait` is false. */
+  /** One batch: how many queued envelopes it took and leaves it appended; `locked` when another sequencer holds the
+   * lock and `wait` is false. */
   async batch (wait = false): Promise<{ locked: boolean, statements: number, leaves: number }> {
     return await inTransaction(this.pool, async (client) => {
       const key = "hashtext(current_schema() || ':transparency-sequencer')"
@@ -82,7 +83,11 @@ export class Sequencer {
     const first = changes[0] as PendingRow
     const head = await lockLog(client, first.owner, first.list_code)
     // The compact range of the current tree: every left sibling an append can need.
-    const nodes = head.size === 0 ? new Map<string, Uint8Array>() : await loadNodes(client, head.id, perfectNodesOf([0, head.size])) as Map<string, Uint8Array>
+    const nodes = head.size === 0
+      ? new Map<string, Uint8Array>()
+      : await loadNodes(
+        client, head.id, perfectNodesOf([0, head.size])
+      ) as Map<string, Uint8Array>
     const lookup = lookupIn(nodes, head.id)
     const leaves: Array<{ index: number, historyId: string, hash: Uint8Array }> = []
     const inner: Array<NodeId & { hash: Uint8Array }> = []

@@ -24,8 +24,8 @@ export interface TransparencyPluginOptions {
 export const transparencyPlugin = fp<TransparencyPluginOptions>(async (app, opts) => {
   const sequencer = new Sequencer(app.pg)
   const s = app.config.settings
-  const schedule = new TransparencySchedule(app.pg, sequencer, app.gatewayKeys, s.transparencySequenceIntervalMs, s.checkpointIntervalMs,
-    (o, m) => { app.log.warn(o, m) })
+  const schedule = new TransparencySchedule(app.pg, sequencer, app.gatewayKeys, s.transparencySequenceIntervalMs,
+    s.checkpointIntervalMs, (o, m) => { app.log.warn(o, m) })
   if (opts.workers) schedule.start()
   app.decorate('transparency', { sequencer, schedule })
   app.addHook('onClose', async () => { await schedule.stop() })

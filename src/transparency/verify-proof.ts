@@ -3,7 +3,8 @@ import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySe
 import { Value } from '@sinclair/typebox/value'
 import {
   CHECKPOINT_TYP, CheckpointClaimsV1, ConsistencyProofV1, InclusionProofV1,
-  type CheckpointClaimsV1 as CheckpointClaims, type ConsistencyProofV1 as ConsistencyProof, type InclusionProofV1 as InclusionProof
+  type CheckpointClaimsV1 as CheckpointClaims, type ConsistencyProofV1 as ConsistencyProof,
+  type InclusionProofV1 as InclusionProof
 } from '../../contracts/transparency-v1.js'
 import { dataHashOf, leafBytes } from './change-leaf.js'
 import { leafHash } from './merkle-tree.js'
@@ -86,7 +87,9 @@ export function checkInclusion (cp: VerifiedCheckpoint, proof: InclusionProof, i
     if (dataHashOf(item, salt) !== proof.leaf.dataHash) throw new ProofError('the item\'s content does not hash to the leaf\'s dataHash', 'PROOF_MISMATCH')
   }
   // The leaf hash is recomputed from the leaf, never taken from the answer.
-  verifyInclusion(proof.leafIndex, proof.treeSize, leafHash(leafBytes(proof.leaf)), proof.auditPath.map(fromB64u), cp.root)
+  verifyInclusion(
+    proof.leafIndex, proof.treeSize, leafHash(leafBytes(proof.leaf)), proof.auditPath.map(fromB64u), cp.root
+  )
 }
 
 /** Checks that the newer checkpoint's tree extends the older one's unchanged. */

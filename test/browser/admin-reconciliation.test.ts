@@ -26,7 +26,8 @@ t.test('reconciliation in headless Chromium: an operator runs it, opens a findin
     t.teardown(() => { if (b.console.length > 0) t.comment(b.console.join('\n')) })
     await logIn(page, base, 'operator1', password)
     await page.click('[data-testid=nav-reconciliation]')
-    // The first page of runs under a loaded CI machine (browser tests run beside the rest of the suite) can take a while.
+    // The first page of runs under a loaded CI machine (browser tests run beside the rest of the suite) can take a
+    // while.
     await page.waitForSelector('text=还没有对账记录', { timeout: 30_000 })
     await page.fill('[data-testid=run-now] input[name=owner]', 'SH')
     await page.fill('[data-testid=run-now] input[name=listCode]', LIST)

@@ -32,7 +32,9 @@ export interface ConformanceSimulator {
 }
 
 /** The conformance target of an adapter in front of such a simulator (its modes named as the suite's). */
-export function simulatorTarget (adapter: PlatformAdapter, destination: string, sim: ConformanceSimulator): ConformanceTarget {
+export function simulatorTarget (
+  adapter: PlatformAdapter, destination: string, sim: ConformanceSimulator
+): ConformanceTarget {
   return {
     adapter,
     destination,

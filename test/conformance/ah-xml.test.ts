@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { newAhSecrets } from '../../sim/ah-xml-secrets.js'
 import t from 'tap'
 import { createAhXmlAdapter } from '../../adapters/ah-xml/ah-xml-adapter.js'
-import { type Delivery, type PlatformAdapter } from '../../adapters/types.js'
+import type { Delivery, PlatformAdapter } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { startAhXmlSimulator, type AhXmlSimulator } from '../../sim/ah-xml-simulator.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
@@ -11,7 +11,9 @@ import { nativeMessageId } from '../../adapters/native-message-id.js'
 
 const noSign = async (): Promise<string> => { throw new Error('ah-xml does not sign with the gateway key') }
 
-function adapterFor (sim: AhXmlSimulator, secrets: Record<string, string>, timeoutMs = 1500, legacy = false): PlatformAdapter {
+function adapterFor (
+  sim: AhXmlSimulator, secrets: Record<string, string>, timeoutMs = 1500, legacy = false
+): PlatformAdapter {
   return createAhXmlAdapter({
     platform: { id: 'AH', name: '信用安徽', regionCode: '340000', adapter: 'ah-xml', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY, ...(legacy ? { ahXml: { legacyCbc: true } } : {}) },
     policy: { ...DEFAULT_DELIVERY, timeoutMs },

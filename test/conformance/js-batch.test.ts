@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createJsBatchAdapter } from '../../adapters/js-batch/js-batch-adapter.js'
-import { type AdapterContext, type Delivery } from '../../adapters/types.js'
+import type { AdapterContext, Delivery } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { startJsBatchSimulator, type JsBatchSimulator } from '../../sim/js-batch-simulator.js'

@@ -3,7 +3,7 @@ import { request } from 'undici'
 import { createShRestAdapter } from '../../adapters/sh-rest/sh-rest-adapter.js'
 import { SH_RECORDS_PATH } from '../../adapters/sh-rest/sh-rest-protocol.js'
 import { shAuthHeaders } from '../../adapters/sh-rest/sh-rest-signature.js'
-import { type AdapterContext, type Delivery } from '../../adapters/types.js'
+import type { AdapterContext, Delivery } from '../../adapters/types.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { startShRestSimulator, type ShRestSimulator } from '../../sim/sh-rest-simulator.js'
@@ -12,7 +12,9 @@ import { adapterConformance, delivery as sharedDelivery, expectFailure, simulato
 const APP_KEY = 'yrd-gateway'
 const APP_SECRET = 'conformance-secret-不要在生产环境使用'
 
-const contextFor = (sim: ShRestSimulator, secrets: Record<string, string> = { APP_KEY, APP_SECRET }): AdapterContext => ({
+const contextFor = (
+  sim: ShRestSimulator, secrets: Record<string, string> = { APP_KEY, APP_SECRET }
+): AdapterContext => ({
   platform: { id: 'SH', name: '上海', regionCode: '310000', adapter: 'sh-rest', endpoint: sim.endpoint, enabled: true, delivery: DEFAULT_DELIVERY },
   policy: { ...DEFAULT_DELIVERY, timeoutMs: 1500 },
   sign: async () => await Promise.reject(new Error('sh-rest does not use the gateway signer')),
@@ -33,7 +35,9 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
   t.teardown(async () => { await adapter.close(); await sim.close() })
 
   /** Posts a body signed with the given overrides, the way a client of the platform would. */
-  const post = async (body: string, auth: Partial<Parameters<typeof shAuthHeaders>[0]> = {}): Promise<{ status: number, code: string }> => {
+  const post = async (
+    body: string, auth: Partial<Parameters<typeof shAuthHeaders>[0]> = {}
+  ): Promise<{ status: number, code: string }> => {
     const headers = shAuthHeaders({ appKey: APP_KEY, appSecret: APP_SECRET, method: 'POST', path: SH_RECORDS_PATH, body, ...auth })
     const res = await request(sim.endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body })
     return { status: res.statusCode, code: ((await res.body.json()) as { code: string }).code }

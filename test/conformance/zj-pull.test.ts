@@ -12,7 +12,9 @@ async function setup (t: { teardown: (fn: () => unknown) => void }, feedRedelive
   const zj = await startPullPlatform({ id: 'ZJ' })
   const push = new Map<string, SimulatedPlatform>()
   for (const id of ['SH', 'JS', 'AH']) push.set(id, await startSimulatedPlatform({ id }))
-  t.teardown(async () => { await zj.close(); await Promise.all([...push.values()].map(async (s) => { await s.close() })) })
+  t.teardown(
+    async () => { await zj.close(); await Promise.all([...push.values()].map(async (s) => { await s.close() })) }
+  )
   const h = await startHarness(t, {
     listen: true,
     workers: true,

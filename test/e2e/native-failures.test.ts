@@ -8,7 +8,9 @@ t.test('each native platform failing in its own way, through the whole gateway: 
   const { h, platforms } = await startNativeGateway(t, { feedRedeliverMs: 300 })
   const p = (id: string): typeof platforms[number] => platforms.find((x) => x.id === id) as typeof platforms[number]
   const admin = await h.adminToken('admin')
-  const deliveryOf = async (jti: string, dest: string): Promise<{ id: string, status: string, last_error: string | null, attempts: number }> =>
+  const deliveryOf = async (jti: string, dest: string): Promise<{
+    id: string, status: string, last_error: string | null, attempts: number
+  }> =>
     (await h.db.query('SELECT id, status, last_error, attempts FROM deliveries WHERE jti = $1 AND destination = $2', [jti, dest])).rows[0]
 
   // Jiangsu rejects a row of the batch: permanent, dead with the platform's reason; a resend once fixed delivers it.

@@ -22,7 +22,9 @@ const everything = (s: ReplicaState): string => JSON.stringify([s.applied, [...s
 const noticesAt = (s: ReplicaState): PunishmentNoticeItemV1[] =>
   s.applied.filter((a) => a.kind === 'punishment.notice').map((a) => a.item as unknown as PunishmentNoticeItemV1)
 
-async function receiptOf (h: Harness, jti: string, destination: string): Promise<{ status: string, receipt: Record<string, unknown> }> {
+async function receiptOf (h: Harness, jti: string, destination: string): Promise<{
+  status: string, receipt: Record<string, unknown>
+}> {
   const { rows } = await h.db.query('SELECT status, receipt FROM deliveries WHERE jti = $1 AND destination = $2', [jti, destination])
   return rows[0]
 }
@@ -77,7 +79,9 @@ t.test('pull: ZJ, not authorised for identity numbers, reads notices without the
   const zj = await startPullPlatform({ id: 'ZJ' })
   const push = new Map<string, SimulatedPlatform>()
   for (const id of ['SH', 'JS', 'AH']) push.set(id, await startSimulatedPlatform({ id }))
-  t.teardown(async () => { await zj.close(); await Promise.all([...push.values()].map(async (s) => { await s.close() })) })
+  t.teardown(
+    async () => { await zj.close(); await Promise.all([...push.values()].map(async (s) => { await s.close() })) }
+  )
   const h = await startHarness(t, {
     listen: true,
     workers: true,

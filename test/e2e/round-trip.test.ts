@@ -34,7 +34,9 @@ async function roundTrip (t: Test, tag: string, publish: Publish, publishers: nu
     t.ok(await accepted, `${p.id} publishes`)
     published.set(p.id, items)
   }
-  const directions = [...published.keys()].flatMap((from) => platforms.filter((to) => to.id !== from).map((to) => [from, to.id] as [string, string]))
+  const directions = [...published.keys()].flatMap(
+    (from) => platforms.filter((to) => to.id !== from).map((to) => [from, to.id] as [string, string])
+  )
   t.equal(directions.length, publishers * 3, `${directions.length} directions`)
   const arrived = (): boolean => directions.every(([from, to]) =>
     (published.get(from) ?? []).every((e) => platforms.find((p) => p.id === to)?.held(from, e.entryId) !== undefined))

@@ -10,7 +10,9 @@ export async function startChildWorker (h: Harness): Promise<ChildProcess> {
   const file = join(mkdtempSync(join(tmpdir(), 'gw-worker-')), 'spec.json')
   // Sets (the working calendar's years, holidays…) travel as { $set: [...] }: worker-process.ts revives them.
   const sets = (_key: string, value: unknown): unknown => value instanceof Set ? { $set: [...value] } : value
-  writeFileSync(file, JSON.stringify({ config: h.config, runtime: h.runtime, gatewayPrivateJwks: h.gatewayPrivateJwks }, sets))
+  writeFileSync(
+    file, JSON.stringify({ config: h.config, runtime: h.runtime, gatewayPrivateJwks: h.gatewayPrivateJwks }, sets)
+  )
   const script = join(dirname(fileURLToPath(import.meta.url)), 'worker-process.js')
   const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] })
   await new Promise<void>((resolve, reject) => {

@@ -24,7 +24,9 @@ export function courtEntry (owner: string, region: string, n: number): ListUpser
 }
 
 /** A notice on `entry`, naming the measures the entry carries (国办发〔2020〕49号 (十)) unless `over` says otherwise. */
-export function notice (entry: ListUpsertItemV1, caseId: string, over: Partial<PunishmentNoticeItemV1> = {}): PunishmentNoticeItemV1 {
+export function notice (
+  entry: ListUpsertItemV1, caseId: string, over: Partial<PunishmentNoticeItemV1> = {}
+): PunishmentNoticeItemV1 {
   return {
     caseId,
     mode: 'punishment',
@@ -78,7 +80,9 @@ export function resolution (entry: ListUpsertItemV1, objectionId: string, outcom
 type Kind = 'list.upsert' | 'list.remove' | 'punishment.notice' | 'punishment.feedback' | 'objection.open' | 'objection.resolve' | 'repair.request' | 'repair.decision'
 
 /** Signs and posts one envelope; returns the status, the body and the jti. */
-export async function send (h: Harness, iss: string, kind: Kind, items: unknown[]): Promise<{ status: number, body: Record<string, unknown>, jti: string }> {
+export async function send (h: Harness, iss: string, kind: Kind, items: unknown[]): Promise<{
+  status: number, body: Record<string, unknown>, jti: string
+}> {
   const { jws, jti } = await h.sign(iss, { kind, items })
   const res = await h.post(jws)
   return { ...res, jti }

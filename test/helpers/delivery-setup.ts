@@ -25,7 +25,9 @@ export interface DeliverySetup {
 interface Teardown { teardown: (fn: () => unknown) => void }
 
 /** A listening gateway with delivery workers, and the four provinces as simulated platforms. */
-export async function startDeliverySetup (t: Teardown, opts: HarnessOptions & { policy?: Partial<DeliveryPolicy> } = {}): Promise<DeliverySetup> {
+export async function startDeliverySetup (
+  t: Teardown, opts: HarnessOptions & { policy?: Partial<DeliveryPolicy> } = {}
+): Promise<DeliverySetup> {
   const sims = new Map<string, SimulatedPlatform>()
   for (const p of PROVINCES) sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg }))
   t.teardown(async () => { await Promise.all([...sims.values()].map(async (s) => { await s.close() })) })

@@ -9,7 +9,9 @@ import type { Test } from 'tap'
 export interface Answer { status: number, body: Record<string, unknown>, ms: number }
 
 /** POSTs with node:http, which reads an answer that comes while the body is still being sent. */
-export async function post (base: string, path: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
+export async function post (
+  base: string, path: string, headers: Record<string, string>, body: Buffer
+): Promise<Answer> {
   const started = performance.now()
   return await new Promise<Answer>((resolve, reject) => {
     let answered = false
@@ -37,7 +39,9 @@ export async function healthz (base: string): Promise<number> {
 }
 
 /** Runs `send` while `/healthz` is asked again and again; the slowest of those answers comes back with it. */
-export async function underProbe (base: string, send: () => Promise<Answer>): Promise<{ answer: Answer, slowestHealthz: number, probes: number }> {
+export async function underProbe (base: string, send: () => Promise<Answer>): Promise<{
+  answer: Answer, slowestHealthz: number, probes: number
+}> {
   const state = { done: false }
   const times: number[] = []
   const probing = (async () => {
@@ -56,7 +60,9 @@ export async function underProbe (base: string, send: () => Promise<Answer>): Pr
  * shared and busy, so a miss is tried again, up to three times, each with fresh headers (a nonce is
  * good once): a gateway that stalls on the body misses every time, scheduler noise does not.
  */
-export async function refusedInTime (t: Test, base: string, what: string, prepare: () => () => Promise<Answer>): Promise<Answer> {
+export async function refusedInTime (
+  t: Test, base: string, what: string, prepare: () => () => Promise<Answer>
+): Promise<Answer> {
   let r: Awaited<ReturnType<typeof underProbe>> | undefined
   let tries = 0
   while (tries < 3) {

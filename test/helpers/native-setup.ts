@@ -9,7 +9,9 @@ interface Teardown { teardown: (fn: () => unknown) => void }
  * A listening gateway with delivery workers and the four provinces each in its own protocol
  * (sh-rest, js-batch, zj-pull, ah-xml), connected to it; all torn down with the test.
  */
-export async function startNativeGateway (t: Teardown, settings: Partial<GatewaySettings> = {}): Promise<{ h: Harness, platforms: DemoPlatform[] }> {
+export async function startNativeGateway (
+  t: Teardown, settings: Partial<GatewaySettings> = {}
+): Promise<{ h: Harness, platforms: DemoPlatform[] }> {
   const { platforms, secrets } = await startProvinces(() => 0)
   t.teardown(async () => { await Promise.all(platforms.map(async (p) => { await p.close() })) })
   const h = await startHarness(t, {

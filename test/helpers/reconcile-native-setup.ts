@@ -20,10 +20,20 @@ export interface NativePlatform {
 }
 
 /** A gateway where one platform speaks its native protocol (with its export) and the others speak yrd-push. */
-export async function startNativeSetup (t: Teardown, native: NativePlatform): Promise<{ h: Harness, sims: Map<string, SimulatedPlatform> }> {
+export async function startNativeSetup (t: Teardown, native: NativePlatform): Promise<{
+  h: Harness, sims: Map<string, SimulatedPlatform>
+}> {
   const sims = new Map<string, SimulatedPlatform>()
-  for (const p of PROVINCES) if (p.id !== native.id) sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg }))
-  t.teardown(async () => { await Promise.all([native.close(), ...[...sims.values()].map(async (s) => { await s.close() })]) })
+  for (const p of PROVINCES) {
+    if (p.id !== native.id) {
+      sims.set(
+        p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg })
+      )
+    }
+  }
+  t.teardown(
+    async () => { await Promise.all([native.close(), ...[...sims.values()].map(async (s) => { await s.close() })]) }
+  )
   const h = await startHarness(t, {
     listen: true,
     workers: true,

@@ -15,13 +15,17 @@ interface Teardown { teardown: (fn: () => unknown) => void }
  * A gateway where SH is Shanghai's native platform (sh-rest, with its export) and the others speak
  * yrd-push; `shConfig` goes on top of SH's config (e.g. its share scopes).
  */
-export async function startShNativeSetup (t: Teardown, shConfig: Partial<PlatformConfig> = {}): Promise<{ h: Harness, sh: ShRestSimulator, sims: Map<string, SimulatedPlatform> }> {
+export async function startShNativeSetup (t: Teardown, shConfig: Partial<PlatformConfig> = {}): Promise<{
+  h: Harness, sh: ShRestSimulator, sims: Map<string, SimulatedPlatform>
+}> {
   const appKey = 'yrd-gateway'
   const appSecret = randomBytes(24).toString('base64url')
   const sh = await startShRestSimulator({ apps: { [appKey]: appSecret } })
   const sims = new Map<string, SimulatedPlatform>()
   for (const p of PROVINCES) if (p.id !== 'SH') sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg }))
-  t.teardown(async () => { await Promise.all([sh.close(), ...[...sims.values()].map(async (s) => { await s.close() })]) })
+  t.teardown(
+    async () => { await Promise.all([sh.close(), ...[...sims.values()].map(async (s) => { await s.close() })]) }
+  )
   const h = await startHarness(t, {
     listen: true,
     workers: true,
@@ -45,7 +49,9 @@ export function seedShDrift (entries: Map<string, ShHeldEntry>, owner: string, r
     if (e === undefined) throw new Error(`SH does not hold ${key(n)}`)
     return e
   }
-  const record = (item: ListUpsertItemV1): ShHeldEntry => ({ owner, entryId: item.entryId, version: item.version, removed: false, latest: listUpsertToNative(item) })
+  const record = (item: ListUpsertItemV1): ShHeldEntry => (
+    { owner, entryId: item.entryId, version: item.version, removed: false, latest: listUpsertToNative(item) }
+  )
   entries.delete(key(11))
   entries.set(key(21), record(sampleEntry(owner, region, 21)))
   entries.set(key(99), record(sampleEntry(owner, region, 99)))

@@ -10,7 +10,14 @@ import { gatewayKeysFrom } from '../../src/keys/signing-keys.js'
 const revive = (_key: string, value: unknown): unknown =>
   typeof value === 'object' && value !== null && Array.isArray((value as { $set?: unknown }).$set) ? new Set((value as { $set: unknown[] }).$set) : value
 const spec = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'), revive) as { config: GatewayConfig, runtime: RuntimeOptions, gatewayPrivateJwks: JWK[] }
-const app = await buildApp({ config: spec.config, runtime: spec.runtime, gatewayKeys: await gatewayKeysFrom(spec.gatewayPrivateJwks), workers: true })
+const app = await buildApp(
+  {
+    config: spec.config,
+    runtime: spec.runtime,
+    gatewayKeys: await gatewayKeysFrom(spec.gatewayPrivateJwks),
+    workers: true
+  }
+)
 await app.ready()
 process.stdout.write('worker ready\n')
 process.on('SIGTERM', () => { app.close().then(() => process.exit(0), () => process.exit(1)) })

@@ -75,8 +75,10 @@ t.test('every route declares its access and refuses every caller it should (rout
   const native = [...routes.keys()].filter((k) => k.includes('/v1/native/'))
   const docs = [...routes.keys()].filter((k) => isDocs(k.split(' ')[1] ?? ''))
   t.ok(docs.length > 0, 'the /docs routes are in the table')
-  t.same([...routes.keys()].filter((k) => !native.includes(k) && !docs.includes(k)).sort(), Object.keys(EXPECTED).sort(),
-    'the access table is exactly the expected one (native routes and /docs apart)')
+  t.same([...routes.keys()].filter(
+    (k) => !native.includes(k) && !docs.includes(k)
+  ).sort(), Object.keys(EXPECTED).sort(),
+  'the access table is exactly the expected one (native routes and /docs apart)')
 
   // Logging out ends the sessions the other routes are tried with: last.
   const order = [...routes].sort(([a], [b]) => Number(a === 'DELETE /v1/admin/session') - Number(b === 'DELETE /v1/admin/session'))

@@ -29,7 +29,9 @@ t.test('a calendar that does not validate names the file and the field', async (
   t.same(loadCalendars(dir).ids, [], 'an empty folder: weekends only')
   const good = { id: 'CN-2026', source: 'test', holidays: ['2026-01-01', '2026-01-02'], workdays: ['2026-01-04'] }
   const write = (file: string, value: unknown): void => { writeFileSync(join(dir, 'calendars', file), typeof value === 'string' ? value : JSON.stringify(value)) }
-  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadCalendars(dir), field, fileEnd, what) }
+  const expectError = (field: string, fileEnd: string, what: string): void => {
+    expectConfigError(t, () => loadCalendars(dir), field, fileEnd, what)
+  }
   const cases: Array<[string, unknown, string, string]> = [
     ['not JSON', '{ nope', '', 'CN-2026.json'],
     ['no source', { ...good, source: undefined }, '/source', 'CN-2026.json'],

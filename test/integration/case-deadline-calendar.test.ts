@@ -45,7 +45,9 @@ t.test('calendar coverage: the horizon is this year and next, in China Standard 
 t.test('start-up warns once, naming the years of the horizon that lack an official calendar', async (t) => {
   const lines: string[] = []
   await startHarness(t, { logStream: { write: (line) => { lines.push(line) } } })
-  const warnings = lines.map((l) => JSON.parse(l) as { level: number, msg: string, calendarsMissing?: number[], calendarsProvisional?: number[] })
+  const warnings = lines.map(
+    (l) => JSON.parse(l) as { level: number, msg: string, calendarsMissing?: number[], calendarsProvisional?: number[] }
+  )
     .filter((l) => l.level === 40 && /holiday calendar/.test(l.msg))
   // The committed files are CN-2026 (official) and CN-2027 (provisional): whatever the year the test
   // runs in, this year or next lacks an official one, and every year named does.

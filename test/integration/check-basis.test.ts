@@ -33,9 +33,16 @@ function jsKeySupervision (n: number): ListUpsertItemV1 {
   }
 }
 
-type Measure = { code: string, applies: boolean, notes: string[], bases: Array<{ entry: string, kind: string, ref: string | null, name: string | null }> }
+type Measure = {
+  code: string,
+  applies: boolean,
+  notes: string[],
+  bases: Array<{ entry: string, kind: string, ref: string | null, name: string | null }>
+}
 
-async function check (h: Harness, asker: string, subject: string, decisionType: string): Promise<{ measures: Measure[], receipt: string }> {
+async function check (
+  h: Harness, asker: string, subject: string, decisionType: string
+): Promise<{ measures: Measure[], receipt: string }> {
   const res = await h.app.inject({
     method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${await h.platformToken(asker)}` }, payload: { subject, purpose: 'basis test', decisionType }
   })

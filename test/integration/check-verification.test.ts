@@ -12,15 +12,18 @@ import { accept } from '../helpers/coordination-items.js'
 // is offered as a verification — whether measures bearing on its decision apply, on what basis, and
 // whom to contact — never the entries. The catalogue's share scopes decide per field and asker.
 
-async function post (h: Harness, token: string, payload: Record<string, unknown>): Promise<{ status: number, body: Record<string, unknown>, raw: string }> {
+async function post (h: Harness, token: string, payload: Record<string, unknown>): Promise<{
+  status: number, body: Record<string, unknown>, raw: string
+}> {
   const res = await h.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${token}` }, payload })
   return { status: res.statusCode, body: res.json(), raw: res.body }
 }
 
 const claimsOf = (receipt: unknown): Record<string, unknown> => JSON.parse(Buffer.from(String(receipt).split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>
 
-async function checkerToken (h: Harness, id: string, jwk: Awaited<ReturnType<typeof generatePrivateJwk>>): Promise<string> {
-  return await mintToken({ kid: jwk.kid as string, alg: 'ES256', key: await importJWK(jwk, 'ES256') as CryptoKey }, id, { sub: 'clerk-1' })
+async function checkerToken (id: string, jwk: Awaited<ReturnType<typeof generatePrivateJwk>>): Promise<string> {
+  const key = await importJWK(jwk, 'ES256') as CryptoKey
+  return await mintToken({ kid: jwk.kid as string, alg: 'ES256', key }, id, { sub: 'clerk-1' })
 }
 
 t.test('国办发〔2021〕52号 (六): a department system that may not receive identity numbers checks a person by verification only — measures, basis and owner, no entry; the receipt signs the mode', async (t) => {
@@ -28,7 +31,7 @@ t.test('国办发〔2021〕52号 (六): a department system that may not receive
   const h = await startHarness(t, {
     checkers: [{ id: 'sz-procurement', name: '苏州市财政局 政府采购系统', platform: 'JS', departmentKind: 'finance', shareScopes: ['all-platforms'], jwks: { keys: [publicPart(jwk)] } }]
   })
-  const token = await checkerToken(h, 'sz-procurement', jwk)
+  const token = await checkerToken('sz-procurement', jwk)
   const person = sampleEntry('ZJ', '330000', 2, { person: true })
   await accept(h, 'ZJ', 'list.upsert', [person])
   const id = person.subject.idNumber as string
@@ -51,7 +54,9 @@ t.test('国办发〔2021〕52号 (六): a department system that may not receive
   }], 'whether the measure applies, on what basis, and which platform to contact')
   for (const k of ['entries', 'summary', 'flags']) t.notOk(k in a, `no ${k} in a verification`)
   t.same(Object.keys(a.asResponsiblePerson as object), ['measures'], '落实到人 (国发〔2016〕33号 (十四)) in a verification: measures only, no entry')
-  for (const secret of [person.entryId, person.subject.name, person.decision.documentNumber, person.decision.authority, id]) {
+  for (
+    const secret of [person.entryId, person.subject.name, person.decision.documentNumber, person.decision.authority, id]
+  ) {
     t.notOk(res.raw.includes(secret), `the answer does not carry ${secret === id ? 'the identity number' : secret}`)
   }
 
@@ -106,7 +111,9 @@ t.test('国办发〔2021〕52号 (六): an asker may ask for verification, never
   await accept(h, 'SH', 'list.upsert', [org, person])
   const asked = await post(h, await h.platformToken('JS'), { subject: org.subject.creditCode as string, purpose: 'p', decisionType: 'public-procurement', mode: 'verification' })
   t.same([asked.body.mode, asked.body.verification], ['verification', { requested: true, withheldFields: [] }])
-  const upgraded = await post(h, await checkerToken(h, 'hf-approval', jwk), { subject: person.subject.idNumber as string, purpose: 'p', decisionType: 'public-procurement', mode: 'full' })
+  const upgraded = await post(h, await checkerToken('hf-approval', jwk), {
+    subject: person.subject.idNumber as string, purpose: 'p', decisionType: 'public-procurement', mode: 'full'
+  })
   t.same([upgraded.body.mode, upgraded.body.verification], ['verification', { requested: false, withheldFields: ['subject.idNumber'] }],
     'a department system gets no more than its home platform, whatever it asks')
 })

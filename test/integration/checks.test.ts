@@ -24,7 +24,9 @@ type Answer = Record<string, unknown> & {
   summary: Record<string, number>
 }
 
-async function check (h: Harness, token: string, body: Record<string, unknown>): Promise<{ status: number, body: Answer, raw: string }> {
+async function check (
+  h: Harness, token: string, body: Record<string, unknown>
+): Promise<{ status: number, body: Answer, raw: string }> {
   const res = await h.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${token}` }, payload: body })
   return { status: res.statusCode, body: res.json(), raw: res.body }
 }
@@ -54,8 +56,10 @@ t.test('a check answers every current entry across provinces, and its receipt ve
   t.same((a.flags as { contradictions: unknown[] }).contradictions, [{ red: ['ZJ:ZJ-red-1'], black: ['JS:JS-black-1', 'SH:SH-black-1'], acrossProvinces: true }], '又红又黑 flagged, not merged')
   t.same(a.measures.map((m) => [m.code, m.applies, m.entries]), [['restrict-public-procurement', true, ['JS:JS-black-1', 'SH:SH-black-1']]],
     'only the measures bearing on procurement')
-  t.same((a.coverage as Array<{ platform: string, lastReceivedAt: string | null }>).map((c) => [c.platform, c.lastReceivedAt === null]),
-    [['SH', false], ['JS', false], ['ZJ', false], ['AH', true]], 'coverage: AH has sent nothing')
+  t.same((
+    a.coverage as Array<{ platform: string, lastReceivedAt: string | null }>
+  ).map((c) => [c.platform, c.lastReceivedAt === null]),
+  [['SH', false], ['JS', false], ['ZJ', false], ['AH', true]], 'coverage: AH has sent nothing')
 
   // The same subject for another decision: other measures.
   const approval = await check(h, await h.platformToken('AH'), { subject: code, purpose: 'licence application 17', decisionType: 'administrative-approval' })
@@ -72,9 +76,13 @@ t.test('a check answers every current entry across provinces, and its receipt ve
   t.equal(payload.decisionType, 'public-procurement')
   t.equal(payload.checkedAt, a.checkedAt)
   t.same(payload.subject, { masked: code, kind: 'organisation' }, 'no digest of the identifier in the receipt')
-  const answered = payload.answered as { entries: unknown[], measures: unknown[], contradictions: number, digest: string }
-  t.same(answered.entries, a.entries.map((e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })),
-    'the receipt names each entry answered with its version and status')
+  const answered = payload.answered as {
+    entries: unknown[], measures: unknown[], contradictions: number, digest: string
+  }
+  t.same(answered.entries, a.entries.map(
+    (e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })
+  ),
+  'the receipt names each entry answered with its version and status')
   t.same(answered.measures, [{ code: 'restrict-public-procurement', applies: true }])
   t.equal(answered.contradictions, 1)
   const { receipt: _r, ...withoutReceipt } = JSON.parse(res.raw) as Record<string, unknown>

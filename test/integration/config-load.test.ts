@@ -18,7 +18,9 @@ t.test('a config that does not validate names the file and the field', async (t)
   mkdirSync(join(dir, 'platforms'))
   const good = { id: 'SH', name: '上海', regionCode: '310000', adapter: 'yrd-push', endpoint: 'http://127.0.0.1:1/x', jwksUrl: 'http://127.0.0.1:1/jwks' }
   const write = (file: string, value: unknown): void => { writeFileSync(join(dir, file), typeof value === 'string' ? value : JSON.stringify(value)) }
-  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadConfig(dir), field, fileEnd, what) }
+  const expectError = (field: string, fileEnd: string, what: string): void => {
+    expectConfigError(t, () => loadConfig(dir), field, fileEnd, what)
+  }
   write('platforms/SH.json', { ...good, regionCode: '31' })
   expectError('/regionCode', 'SH.json', 'bad region code')
   write('platforms/SH.json', { ...good, jwksUrl: undefined })

@@ -18,7 +18,8 @@ async function reminders (h: Harness): Promise<Array<{ destination: string, item
   return rows.map((r) => ({ destination: r.destination, item: itemOf(r.jws) }))
 }
 
-async function statsRow (h: Harness, province: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function statsRow (h: Harness, province: string): Promise<Record<string, any>> {
   const month = thisMonth()
   const stats = (await read(h, `/v1/stats/coordination?from=${month}&to=${month}`)).body
   return stats.rows.find((r: { province: string, domain: string }) => r.province === province && r.domain === 'food-drug')

@@ -13,7 +13,9 @@ interface Case {
   make: (h: Harness) => Promise<{ body: string | Buffer, contentType?: string }>
 }
 
-async function signRaw (h: Harness, iss: string, header: Record<string, unknown>, claims: Record<string, unknown>): Promise<string> {
+async function signRaw (
+  h: Harness, iss: string, header: Record<string, unknown>, claims: Record<string, unknown>
+): Promise<string> {
   const p = h.platform(iss).signer
   return await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: p.alg, kid: p.kid, typ: 'yrd-envelope+jwt', ...header } as { alg: string })

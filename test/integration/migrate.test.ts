@@ -15,7 +15,9 @@ t.test('migrations run once, concurrently safe, and report versions', async (t) 
     await db.end()
   })
   // The newest migration on disk (each issue adds its own, numbered in advance).
-  const results = await Promise.all([migrate(DATABASE_URL, schema), migrate(DATABASE_URL, schema), migrate(DATABASE_URL, schema)])
+  const results = await Promise.all(
+    [migrate(DATABASE_URL, schema), migrate(DATABASE_URL, schema), migrate(DATABASE_URL, schema)]
+  )
   t.same(results.map((r) => r.to), [LATEST, LATEST, LATEST])
   t.equal(results.filter((r) => r.from === 0).length, 1, 'exactly one applied the migration')
   t.same(await migrate(DATABASE_URL, schema), { from: LATEST, to: LATEST })

@@ -13,7 +13,9 @@ import { sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 
 /** A gateway whose AH platform speaks ah-xml with `secrets`, in legacy mode when asked. */
-async function start (t: Parameters<typeof startHarness>[0], secrets: Record<string, string>, legacy: boolean, failuresPerMinute = 100): Promise<Harness> {
+async function start (
+  t: Parameters<typeof startHarness>[0], secrets: Record<string, string>, legacy: boolean, failuresPerMinute = 100
+): Promise<Harness> {
   return await startHarness(t, {
     listen: true,
     settings: { nativeAuthFailuresPerMinute: failuresPerMinute },
@@ -35,7 +37,17 @@ const pkcs7 = (b: Buffer): Buffer => { const n = 16 - b.length % 16; return Buff
  * A message from AH built by hand, as an attacker (or a broken platform) could: the plaintext
  * bytes padded or not, any claimed digest, a MAC (protocol 2.0) computed with `macKey`.
  */
-function craft (o: { xxid: string, plain: Buffer, pad?: boolean, digest?: string, enc: Buffer, mac?: Buffer, macOf?: (m: Buffer) => Buffer }): string {
+function craft (
+  o: {
+    xxid: string,
+    plain: Buffer,
+    pad?: boolean,
+    digest?: string,
+    enc: Buffer,
+    mac?: Buffer,
+    macOf?: (m: Buffer) => Buffer
+  }
+): string {
   const iv = randomBytes(16)
   const header: AhHeader = { XXID: o.xxid, XXLX: 'MDFB', FSF: 'AH', JSF: 'YRD', SJ: '2026-11-20 16:00:01', CSXL: iv.toString('hex'), XYBB: o.mac === undefined ? '1.0' : '2.0' }
   const ciphertext = cbcNoPadding(o.enc, iv, o.pad === false ? o.plain : pkcs7(o.plain))

@@ -33,7 +33,9 @@ function hostile (bytes: number): Record<string, string> {
 }
 
 /** Runs `work` while asking `/healthz` over the same real port every few milliseconds; the slowest answer. */
-async function whileProbing<T> (gw: string, work: () => Promise<T>): Promise<{ result: T, worstHealthz: number, probes: number }> {
+async function whileProbing<T> (gw: string, work: () => Promise<T>): Promise<{
+  result: T, worstHealthz: number, probes: number
+}> {
   const state = { done: false }
   const latencies: number[] = []
   const probe = (async () => {
@@ -84,7 +86,8 @@ function bodyFile (body: string): string {
 
 interface Attack { go: () => Promise<{ status: number, text: string, ms: number }> }
 
-/** An attacker process ready to POST the body; a refusal may come as an answer or, over the limit, as the connection closed. */
+/** An attacker process ready to POST the body; a refusal may come as an answer or, over the limit, as the connection
+ * closed. */
 async function attacker (url: string, file: string): Promise<Attack> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', ATTACKER, url, file], { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
@@ -125,7 +128,9 @@ t.test('an 8 MiB hostile body is refused in < 1 s while /healthz keeps answering
       return await whileProbing(gw, attack.go)
     }
     let attempt = await once()
-    for (let tries = 1; tries < 5 && (attempt.result.ms >= 1000 || attempt.worstHealthz >= 100); tries++) attempt = await once()
+    for (
+      let tries = 1; tries < 5 && (attempt.result.ms >= 1000 || attempt.worstHealthz >= 100); tries++
+    ) attempt = await once()
     const { result, worstHealthz, probes } = attempt
     t.ok(result.ms < 1000, `${what} (${(body.length / MiB).toFixed(1)} MiB): refused in ${result.ms.toFixed(0)} ms`)
     t.ok(worstHealthz < 100, `${what}: /healthz answered within ${worstHealthz.toFixed(0)} ms (${probes} probes)`)

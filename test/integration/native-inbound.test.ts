@@ -30,12 +30,16 @@ function corrupted (e: ListUpsertItemV1): ListUpsertItemV1 {
   return { ...e, subject: { ...e.subject, creditCode: bad } }
 }
 
-async function attested (h: Harness, jti: string): Promise<{ typ: unknown, native: { adapter: string, digest: string, auth: string }, iss: string, digest: string }> {
+async function attested (h: Harness, jti: string): Promise<{
+  typ: unknown, native: { adapter: string, digest: string, auth: string }, iss: string, digest: string
+}> {
   const { rows } = await h.db.query<{ jws: string, digest: string }>('SELECT jws, digest FROM envelopes WHERE jti = $1', [jti])
   const row = rows[0]
   if (row === undefined) throw new Error('no envelope')
   const { payload } = await compactVerify(row.jws, createLocalJWKSet(h.gatewayKeys.jwks))
-  const claims = JSON.parse(new TextDecoder().decode(payload)) as { native: { adapter: string, digest: string, auth: string }, iss: string }
+  const claims = JSON.parse(new TextDecoder().decode(payload)) as {
+    native: { adapter: string, digest: string, auth: string }, iss: string
+  }
   return { typ: decodeProtectedHeader(row.jws).typ, native: claims.native, iss: claims.iss, digest: row.digest }
 }
 

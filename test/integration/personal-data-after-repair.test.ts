@@ -20,7 +20,11 @@ const LOG = `/v1/transparency/logs/SH/${LIST}`
 const DAY = 86_400_000
 
 type Person = ListUpsertItemV1 & { subject: { idNumber: string, name: string } }
-type Organisation = ListUpsertItemV1 & { subject: { creditCode: string, name: string, responsiblePersons: Array<{ role: string, name: string, idNumber: string }> } }
+type Organisation = ListUpsertItemV1 & {
+  subject: {
+    creditCode: string, name: string, responsiblePersons: Array<{ role: string, name: string, idNumber: string }>
+  }
+}
 
 /** A person entry and an enterprise entry with a responsible person, with names found nowhere else. */
 function entries (): { person: Person, org: Organisation, kept: Person } {

@@ -18,7 +18,9 @@ const now = (): number => Math.floor(Date.now() / 1000)
 async function refusedBySource (h: Harness, from: string): Promise<Record<string, Record<string, number>>> {
   const token = await h.adminToken('auditor')
   const res = await h.app.inject({ url: `/v1/quality?from=${from}&to=${currentMonth()}`, headers: { authorization: `Bearer ${token}` } })
-  const rows = (res.json() as { rows: Array<{ source: string, envelopes: { refusedByReason: Record<string, number> } }> }).rows
+  const rows = (
+    res.json() as { rows: Array<{ source: string, envelopes: { refusedByReason: Record<string, number> } }> }
+  ).rows
   const out: Record<string, Record<string, number>> = {}
   for (const r of rows) {
     const into = out[r.source] ?? {}

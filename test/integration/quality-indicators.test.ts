@@ -16,7 +16,9 @@ const send = async (h: Harness, iss: string, items: unknown[]): Promise<number> 
   const { jws } = await h.sign(iss, { kind: 'list.upsert', items })
   return (await h.post(jws)).status
 }
-const decided = (e: ListUpsertItemV1, on: string): ListUpsertItemV1 => ({ ...e, decision: { ...e.decision, decidedOn: on } })
+const decided = (e: ListUpsertItemV1, on: string): ListUpsertItemV1 => (
+  { ...e, decision: { ...e.decision, decidedOn: on } }
+)
 const named = (e: ListUpsertItemV1, name: string, creditCode: string): ListUpsertItemV1 => ({ ...e, subject: { ...e.subject, type: 'enterprise', name, creditCode } })
 
 /** Everything the ledger holds was received at `at`. */
@@ -51,10 +53,14 @@ t.test('浙政办发〔2021〕29号 indicator table, 国发〔2016〕33号 (十�
   await receivedAt(h, ARRIVED)
 
   const zj = (await report(h, '&platform=ZJ')).rows.find((r) => r.source === 'ZJ') as Row
-  t.same(zj.compliance, { entries: 4, complete: 3, timely: 3, compliant: 2, rate: 0.5, workingDays: 7, target: 0.98, meetsTarget: false },
-    'complete: 3 of 4; timely: 3 of 4 (z1 is 11 calendar days late but 4 working days on time); compliant: z1 and z4')
-  t.same(zj.freshness, { entries: 4, medianDays: 11, p90Days: 21, maxDays: 21, medianWorkingDays: 4, p90WorkingDays: 10, maxWorkingDays: 10 },
-    'timeliness in working days (0, 4, 4, 10) next to calendar days (0, 11, 11, 21)')
+  t.same(zj.compliance, {
+    entries: 4, complete: 3, timely: 3, compliant: 2, rate: 0.5, workingDays: 7, target: 0.98, meetsTarget: false
+  },
+  'complete: 3 of 4; timely: 3 of 4 (z1 is 11 calendar days late but 4 working days on time); compliant: z1 and z4')
+  t.same(zj.freshness, {
+    entries: 4, medianDays: 11, p90Days: 21, maxDays: 21, medianWorkingDays: 4, p90WorkingDays: 10, maxWorkingDays: 10
+  },
+  'timeliness in working days (0, 4, 4, 10) next to calendar days (0, 11, 11, 21)')
 
   const csv = await h.app.inject({ url: `/v1/quality?from=${MONTH}&to=${MONTH}&platform=ZJ&format=csv`, headers: { authorization: `Bearer ${await h.adminToken('auditor')}` } })
   const line = (parse(csv.body, { columns: true }) as Array<Record<string, string>>).find((r) => r.source === 'ZJ')
@@ -91,7 +97,9 @@ t.test('浙政办发〔2021〕29号 二 (一) 2 (归集及时性、全面性): c
   const zj = r.rows.find((x) => x.source === 'ZJ') as Row
   t.same(zj.domains, { 'food-drug': { upserts: 2, removals: 0 }, ecology: { upserts: 1, removals: 0 } })
   t.same((r.rows.find((x) => x.source === 'SH') as Row).domains, {}, 'SH sent nothing')
-  const cell = (platform: string, domain: string): unknown => r.coverage.find((c) => c.platform === platform && c.domain === domain)
+  const cell = (platform: string, domain: string): unknown => r.coverage.find(
+    (c) => c.platform === platform && c.domain === domain
+  )
   t.same(cell('ZJ', 'food-drug'), { platform: 'ZJ', domain: 'food-drug', entries: 2, lastChangedAt: ARRIVED.toISOString() })
   t.same(cell('ZJ', 'tourism'), { platform: 'ZJ', domain: 'tourism', entries: 0, lastChangedAt: null }, 'a registry domain ZJ holds nothing of')
   t.same(cell('SH', 'ecology'), { platform: 'SH', domain: 'ecology', entries: 0, lastChangedAt: null })

@@ -124,8 +124,17 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
     'subject.responsiblePersons': [2, 3]
   }, 'completeness: a placeholder (无) and "other" count as missing')
   t.equal(sh.completeness.find((c) => c.field === 'decision.documentNumber')?.rate, 0.75)
-  t.same(sh.creditCodes, { items: 3, duplicates: 2, duplicateRate: 2 / 3, refusedItems: 0, refusedInvalid: 0, errorRate: 2 / 3, indicator: 0.0001, meetsIndicator: false },
-    'one code for two names: both entries count')
+  t.same(sh.creditCodes, {
+    items: 3,
+    duplicates: 2,
+    duplicateRate: 2 / 3,
+    refusedItems: 0,
+    refusedInvalid: 0,
+    errorRate: 2 / 3,
+    indicator: 0.0001,
+    meetsIndicator: false
+  },
+  'one code for two names: both entries count')
   // Calendar days here; the working days depend on the day the test runs (quality-indicators.test.ts pins them).
   t.match(sh.freshness, { entries: 4, medianDays: 10, p90Days: 100, maxDays: 100 }, 'days from decision to arrival: 2, 10, 30, 100')
   t.same(sh.contradictions, { entries: 2, acrossProvinces: 2 }, 's1 and s4 share the code ZJ lists as red')
@@ -133,11 +142,26 @@ t.test('quality figures per source and month match the seeded envelopes exactly,
   const js = row(month, 'JS')
   t.same(js.envelopes, { received: 4, accepted: 1, refused: 3, rejectionRate: 0.75, acceptedByKind: { 'list.upsert': 1 }, refusedByReason: { USCC_INVALID: 1, SCHEMA_INVALID: 1, NOT_OWNER: 1 } })
   t.same(js.items, { accepted: 1, upserts: 1, removals: 0 })
-  t.same(js.creditCodes, { items: 1, duplicates: 0, duplicateRate: 0, refusedItems: 4, refusedInvalid: 1, errorRate: 1 / 5, indicator: 0.0001, meetsIndicator: false })
+  t.same(
+    js.creditCodes,
+    {
+      items: 1,
+      duplicates: 0,
+      duplicateRate: 0,
+      refusedItems: 4,
+      refusedInvalid: 1,
+      errorRate: 1 / 5,
+      indicator: 0.0001,
+      meetsIndicator: false
+    }
+  )
   t.equal(js.freshness.entries, 1)
 
   const zj = row(month, 'ZJ')
-  t.same([zj.envelopes.accepted, zj.envelopes.refused, zj.creditCodes.meetsIndicator, zj.contradictions], [1, 0, true, { entries: 1, acrossProvinces: 1 }])
+  t.same(
+    [zj.envelopes.accepted, zj.envelopes.refused, zj.creditCodes.meetsIndicator, zj.contradictions],
+    [1, 0, true, { entries: 1, acrossProvinces: 1 }]
+  )
 
   const ah = row(month, 'AH')
   t.same([ah.envelopes.received, ah.envelopes.rejectionRate, ah.completeness[0]?.rate, ah.freshness.medianDays], [0, null, null, null], 'nothing sent this month: zeros, no rates')

@@ -22,13 +22,17 @@ t.test('subject view: entries across platforms, identity numbers masked, every c
   const idNumber = person.subject.idNumber as string
 
   const token = await h.platformToken('AH')
-  const get = async (id: string, headers: Record<string, string>): Promise<{ status: number, body: Record<string, unknown>, raw: string }> => {
+  const get = async (id: string, headers: Record<string, string>): Promise<{
+    status: number, body: Record<string, unknown>, raw: string
+  }> => {
     const res = await h.app.inject({ url: `/v1/subjects/${id}/entries`, headers })
     return { status: res.statusCode, body: res.json(), raw: res.body }
   }
   const ok = await get(creditCode, { authorization: `Bearer ${token}`, 'x-query-purpose': encodeURIComponent('政府采购资格审查') })
   t.equal(ok.status, 200)
-  const entries = ok.body.entries as Array<{ owner: string, entry: { subject: { responsiblePersons: Array<{ idNumber: string }> } } }>
+  const entries = ok.body.entries as Array<{
+    owner: string, entry: { subject: { responsiblePersons: Array<{ idNumber: string }> } }
+  }>
   t.same(entries.map((e) => e.owner), ['JS', 'SH'], 'both provinces in one answer')
   t.same(ok.body.flags, {
     contradictions: [],
@@ -36,8 +40,10 @@ t.test('subject view: entries across platforms, identity numbers masked, every c
   }, 'a repeat listing across provinces is flagged')
   t.match(entries[0]?.entry.subject.responsiblePersons[0]?.idNumber, /^\d{4}\*{10}[\dX]{4}$/, 'responsible person masked')
   t.notMatch(ok.raw, /\d{17}[\dX]/, 'no identity number in clear')
-  t.same((ok.body.coverage as Array<{ platform: string, lastReceivedAt: string | null }>).map((c) => [c.platform, c.lastReceivedAt === null]),
-    [['SH', false], ['JS', false], ['ZJ', false], ['AH', true]], 'coverage says AH has sent nothing')
+  t.same((
+    ok.body.coverage as Array<{ platform: string, lastReceivedAt: string | null }>
+  ).map((c) => [c.platform, c.lastReceivedAt === null]),
+  [['SH', false], ['JS', false], ['ZJ', false], ['AH', true]], 'coverage says AH has sent nothing')
 
   const byPerson = await get(idNumber, { authorization: `Bearer ${await h.adminToken('operator')}`, 'x-query-purpose': 'licence check' })
   t.equal(byPerson.status, 200)

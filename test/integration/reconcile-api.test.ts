@@ -19,7 +19,9 @@ t.test('runs on demand, reports in JSON and CSV, heal approved by an admin, and 
   }
   const started = await h.app.inject({ method: 'POST', url: '/v1/reconciliation/runs', headers: await auth('operator'), payload: body })
   t.equal(started.statusCode, 201)
-  const runs = started.json().runs as Array<{ id: string, platform: string, status: string, counts: Record<string, number>, method: string }>
+  const runs = started.json().runs as Array<{
+    id: string, platform: string, status: string, counts: Record<string, number>, method: string
+  }>
   t.same(runs.map((r) => r.platform).sort(), ['AH', 'JS', 'ZJ'], 'one run per replica platform')
   const js = runs.find((r) => r.platform === 'JS')
   if (js === undefined) throw new Error('no JS run')

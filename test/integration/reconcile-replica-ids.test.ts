@@ -16,7 +16,9 @@ t.test('a replica answering a formula as an entry id is refused, and the id neve
   for (const method of ['range', 'export'] as const) {
     const res = await h.app.inject({ method: 'POST', url: '/v1/reconciliation/runs', headers, payload: { owner: 'SH', listCode: LIST, platform: 'JS', method } })
     t.equal(res.statusCode, 201, `${method}: the run is recorded`)
-    const run = (res.json().runs as Array<{ id: string, status: string, error: string | null, counts: Record<string, number> }>)[0]
+    const run = (
+      res.json().runs as Array<{ id: string, status: string, error: string | null, counts: Record<string, number> }>
+    )[0]
     t.equal(run?.status, 'failed', `${method}: the run failed`)
     t.match(run?.error, /^REPLICA_ID_INVALID: /, `${method}: with the stable code`)
     t.notOk(run?.error?.includes('HYPERLINK'), `${method}: the value is not echoed`)

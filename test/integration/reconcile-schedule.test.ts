@@ -9,7 +9,9 @@ t.test('every list is reconciled with every replica platform on a schedule', asy
   // Only runs started once everything was delivered: one started earlier rightly found what was
   // still on its way (a race that a slow machine, or one under libfaketime, loses).
   const since = (await h.db.query<{ now: Date }>('SELECT now()')).rows[0]?.now
-  const scheduled = async (): Promise<Array<{ owner: string, list_code: string, platform: string, status: string, counts: Record<string, number> }>> =>
+  const scheduled = async (): Promise<Array<{
+    owner: string, list_code: string, platform: string, status: string, counts: Record<string, number>
+  }>> =>
     (await h.db.query("SELECT owner, list_code, platform, status, counts FROM reconciliation_runs WHERE trigger = 'schedule' AND started_at > $1 ORDER BY id", [since])).rows
   t.ok(await waitFor(async () => {
     const lists = new Set((await scheduled()).filter((r) => r.status !== 'running').map((r) => `${r.owner}/${r.list_code}/${r.platform}`))

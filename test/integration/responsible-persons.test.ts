@@ -23,20 +23,39 @@ interface Answer {
   entries: unknown[]
   measures: Array<{ code: string, applies: boolean, entries: string[] }>
   asResponsiblePerson: {
-    entries: Array<{ owner: string, entryId: string, version: number, status: string, listType: string, subjectName: string, through: Through }>
+    entries: Array<{
+      owner: string,
+      entryId: string,
+      version: number,
+      status: string,
+      listType: string,
+      subjectName: string,
+      through: Through
+    }>
     measures: Array<{ code: string, applies: boolean, entries: string[], legalBasis: string }>
   }
 }
 
-async function check (h: Harness, asker: string, subject: string, decisionType: string): Promise<{ status: number, body: Answer, raw: string }> {
+async function check (
+  h: Harness, asker: string, subject: string, decisionType: string
+): Promise<{ status: number, body: Answer, raw: string }> {
   const res = await h.app.inject({
     method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${await h.platformToken(asker)}` }, payload: { subject, purpose: '任职资格审查 2026-07', decisionType }
   })
   return { status: res.statusCode, body: res.json(), raw: res.body }
 }
 
-interface ViewThrough { owner: string, entryId: string, status: string, through: Through, personMeasures: string[], entry: { subject: { responsiblePersons: Array<{ idNumber?: string }> } } }
-async function view (h: Harness, id: string): Promise<{ status: number, body: { entries: unknown[], asResponsiblePerson: ViewThrough[] }, raw: string }> {
+interface ViewThrough {
+  owner: string,
+  entryId: string,
+  status: string,
+  through: Through,
+  personMeasures: string[],
+  entry: { subject: { responsiblePersons: Array<{ idNumber?: string }> } }
+}
+async function view (h: Harness, id: string): Promise<{
+  status: number, body: { entries: unknown[], asResponsiblePerson: ViewThrough[] }, raw: string
+}> {
   const res = await h.app.inject({ url: `/v1/subjects/${id}/entries`, headers: { authorization: `Bearer ${await h.platformToken('ZJ')}`, 'x-query-purpose': encodeURIComponent('法定代表人任职审查') } })
   return { status: res.statusCode, body: res.json(), raw: res.body }
 }
@@ -44,7 +63,8 @@ async function view (h: Harness, id: string): Promise<{ status: number, body: { 
 const repOf = (e: ListUpsertItemV1): string => e.subject.responsiblePersons?.[0]?.idNumber as string
 const masked = (id: string): string => `${id.slice(0, 4)}**********${id.slice(14)}`
 
-/** A food-drug black-list entry of SH about a company whose legal representative is `rep`, calling also for restrict-honours. */
+/** A food-drug black-list entry of SH about a company whose legal representative is `rep`, calling also for
+ * restrict-honours. */
 function company (n: number, persons?: ListUpsertItemV1['subject']['responsiblePersons']): ListUpsertItemV1 {
   const e = sampleEntry('SH', '310000', n)
   return {
@@ -65,7 +85,9 @@ t.test('国发〔2016〕33号 (十四): a check on a legal representative finds 
   t.equal(res.status, 200)
   const a = res.body
   t.same(a.entries, [], 'the person has no entry of their own')
-  t.same(a.asResponsiblePerson.entries.map((e) => [e.owner, e.entryId, e.version, e.status, e.listType, e.subjectName, e.through]), [
+  t.same(a.asResponsiblePerson.entries.map(
+    (e) => [e.owner, e.entryId, e.version, e.status, e.listType, e.subjectName, e.through]
+  ), [
     ['SH', entry.entryId, 1, 'active', 'black', entry.subject.name, { roles: ['legal-representative'], subjectId: code, subjectType: 'enterprise' }]
   ], 'listed through the company, as its legal representative')
   t.same(a.asResponsiblePerson.measures.map((m) => [m.code, m.applies, m.entries]), [['restrict-honours', true, [`SH:${entry.entryId}`]]],
@@ -78,7 +100,9 @@ t.test('国发〔2016〕33号 (十四): a check on a legal representative finds 
   // The receipt counts them, and its digest covers the section as received.
   const jwks = (await h.app.inject({ url: '/.well-known/jwks.json' })).json() as { keys: JWK[] }
   const { payload } = await jwtVerify(a.receipt, createLocalJWKSet(jwks), { typ: 'yrd-check-receipt+jwt' })
-  const answered = payload.answered as { entries: unknown[], asResponsiblePerson: { entries: unknown[], measures: unknown[] }, digest: string }
+  const answered = payload.answered as {
+    entries: unknown[], asResponsiblePerson: { entries: unknown[], measures: unknown[] }, digest: string
+  }
   t.same(answered.entries, [])
   t.same(answered.asResponsiblePerson, {
     entries: [{ owner: 'SH', entryId: entry.entryId, version: 1, status: 'active', listType: 'black', roles: ['legal-representative'] }],
@@ -209,7 +233,11 @@ t.test('a responsible party is a person or an organisation: an invalid credit co
   ] as const) {
     const { jws } = await h.sign('SH', { kind: 'list.upsert', items: [{ ...e, subject: { ...e.subject, responsiblePersons: persons } }] })
     const res = await h.post(jws)
-    t.same([res.status, res.body.code, (res.body.errors as Array<{ path: string }> | undefined)?.[0]?.path], [422, code, path], name)
+    t.same(
+      [res.status, res.body.code, (res.body.errors as Array<{ path: string }> | undefined)?.[0]?.path],
+      [422, code, path],
+      name
+    )
   }
   t.equal(await h.count('entries'), 0, 'nothing stored')
 })

@@ -43,7 +43,9 @@ interface Seeded { ids: string[], params: Record<string, string>, subjectId: str
 
 let run = 0
 /** One entry, its case, feedback, objection and delivery errors, every free text quoting a number. */
-async function seed (h: Harness, ids: string[], texts: Array<{ before: string, after: string, written: number }>): Promise<Seeded> {
+async function seed (
+  h: Harness, ids: string[], texts: Array<{ before: string, after: string, written: number }>
+): Promise<Seeded> {
   run++
   const say = (i: number): string => {
     const x = texts[i % texts.length] ?? { before: '', after: '', written: 0 }
@@ -81,7 +83,9 @@ t.test('no GET answer of any route shows an identity number in clear, whatever f
   }
   let answers = 0
   let runs = 0
-  await fc.assert(fc.asyncProperty(fc.array(idNumberArb, { minLength: 7, maxLength: 7 }), fc.array(textArb, { minLength: 7, maxLength: 7 }), async (ids, texts) => {
+  await fc.assert(fc.asyncProperty(fc.array(
+    idNumberArb, { minLength: 7, maxLength: 7 }
+  ), fc.array(textArb, { minLength: 7, maxLength: 7 }), async (ids, texts) => {
     runs++
     const s = await seed(h, ids, texts)
     // The lookup by number, its purpose quoting a number (the query log keeps it), and the problem

@@ -6,7 +6,9 @@ import { recordFailed, startAttempt } from '../../src/delivery/delivery-store.js
 import { recordSecurityEvent } from '../../src/ledger/security-log.js'
 
 const ID = sampleIdNumber('340100', 23)
-const shows = (text: string): boolean => Array.from({ length: 14 }, (_, i) => ID.slice(i, i + 5)).some((part) => text.includes(part))
+const shows = (text: string): boolean => Array.from(
+  { length: 14 }, (_, i) => ID.slice(i, i + 5)
+).some((part) => text.includes(part))
 
 t.test('error text is stored masked, and masked before it is cut, whoever writes it', async (t) => {
   const h = await startHarness(t)

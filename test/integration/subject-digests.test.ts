@@ -28,7 +28,9 @@ const auth = async (h: Harness, who: 'auditor' | 'AH'): Promise<Record<string, s
 
 /** Another gateway process on the same ledger (same schema, config and signing keys), with other identifier keys. */
 async function sibling (t: Test, h: Harness, idHashKeys: string): Promise<Awaited<ReturnType<typeof buildApp>>> {
-  const app = await buildApp({ config: h.config, runtime: { ...h.runtime, idHashKeys }, gatewayKeys: h.gatewayKeys, workers: false })
+  const app = await buildApp(
+    { config: h.config, runtime: { ...h.runtime, idHashKeys }, gatewayKeys: h.gatewayKeys, workers: false }
+  )
   await app.ready()
   t.teardown(async () => { await app.close() })
   return app
@@ -90,7 +92,14 @@ t.test('searches of the query log by subject are limited per principal and each 
   t.equal((await h.app.inject({ url: '/v1/admin/query-log', headers: auditor })).statusCode, 200, 'the log without a subject filter is not limited')
   t.equal((await h.app.inject({ url: '/v1/admin/query-log?subject=330106199001011234', headers: auditor })).json().code, 'ID_NUMBER_INVALID')
 
-  const recorded = await h.db.query<{ principal: string, route: string, subject_masked: string, subject_hash: string, purpose: string, result_count: number }>(
+  const recorded = await h.db.query<{
+    principal: string,
+    route: string,
+    subject_masked: string,
+    subject_hash: string,
+    purpose: string,
+    result_count: number
+  }>(
     "SELECT principal, route, subject_masked, subject_hash, purpose, result_count FROM query_log WHERE route LIKE 'GET /v1/admin/%' ORDER BY seq")
   const masked = `${person.slice(0, 4)}**********${person.slice(14)}`
   t.match(recorded.rows, [
@@ -146,7 +155,8 @@ t.test('rows written before migration 010 keep their unkeyed hash: the chain sti
   const person = sampleIdNumber('320000', 5)
   const legacy = createHash('sha256').update(person).digest('hex')
   await recordQuery(db, { principal: 'JS', role: 'platform', route: 'GET /v1/subjects/{id}/entries', subjectDigest: legacy, subjectMasked: 'x', purpose: 'old', resultCount: 0 })
-  // A check stored then: its signed receipt carries the unkeyed hash (stand-in text: only who gets it back matters here).
+  // A check stored then: its signed receipt carries the unkeyed hash (stand-in text: only who gets it back matters
+  // here).
   await db.query(`INSERT INTO checks (id, at, principal, role, platform, department, purpose, decision_type, subject_kind, subject_masked, subject_hash, query_id, answered, answer_digest, receipt)
     VALUES ('old-check', now(), 'AH', 'platform', 'AH', NULL, 'p', 'public-procurement', 'person', 'x', $1, 1, '{"entries":[]}', 'd', $2)`, [legacy, `receipt-with-${legacy}`])
   await migrate(DATABASE_URL, schema)
@@ -154,7 +164,14 @@ t.test('rows written before migration 010 keep their unkeyed hash: the chain sti
   t.match(await verifyChain(db, 'query_log'), { ok: true, rows: 1 }, 'the old row is untouched and verifies')
   await t.rejects(recordQuery(db, { principal: 'JS', role: 'platform', route: 'r', subjectDigest: legacy, subjectMasked: 'x', purpose: 'new', resultCount: 0 }),
     { code: '23514' }, 'a new row with an unkeyed digest is refused by the database')
-  const app = await buildApp({ config: h.config, runtime: { ...h.runtime, dbSchema: schema, idHashKeys: KEY_1 }, gatewayKeys: h.gatewayKeys, workers: false })
+  const app = await buildApp(
+    {
+      config: h.config,
+      runtime: { ...h.runtime, dbSchema: schema, idHashKeys: KEY_1 },
+      gatewayKeys: h.gatewayKeys,
+      workers: false
+    }
+  )
   t.teardown(async () => { await app.close() })
   await app.ready()
   const res = await app.inject({ url: `/v1/admin/query-log?subject=${person}`, headers: await auth(h, 'auditor') })

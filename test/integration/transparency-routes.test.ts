@@ -135,8 +135,12 @@ t.test('checkpoints and proofs over HTTP, verified offline against the gateway\'
   t.ok((await verifyProof({ jwks, checkpoint: cp3.checkpoint, inclusion: (await call(h, 'GET', `${LOG}/inclusion?entryId=${entries[3]?.entryId ?? ''}&version=1`, reader)).body as unknown as InclusionProofV1 })).ok,
     'the forged tree is self-consistent (proofs against its own checkpoint hold)')
   const forged = (await call(h, 'GET', `${LOG}/consistency?first=5&second=9`, reader)).body as unknown as ConsistencyProofV1
-  const bad2 = await verifyProof({ jwks, checkpoint: cp3.checkpoint, oldCheckpoint: cp1.checkpoint, consistency: forged })
+  const bad2 = await verifyProof(
+    { jwks, checkpoint: cp3.checkpoint, oldCheckpoint: cp1.checkpoint, consistency: forged }
+  )
   t.same([bad2.ok, bad2.message], [false, 'consistency proof does not lead to the root of tree size 5: history was rewritten'], 'the stored checkpoint exposes the rewrite')
-  const bad3 = await verifyProof({ jwks, checkpoint: cp3.checkpoint, oldCheckpoint: cp2.checkpoint, consistency: { ...forged, first: 9, proof: [] } })
+  const bad3 = await verifyProof(
+    { jwks, checkpoint: cp3.checkpoint, oldCheckpoint: cp2.checkpoint, consistency: { ...forged, first: 9, proof: [] } }
+  )
   t.same([bad3.ok, bad3.message], [false, 'two different roots for tree size 9: history was rewritten'], 'two signed roots for one size are proof of a rewrite')
 })

@@ -11,7 +11,9 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 
 const LOG = '/v1/transparency/logs/SH/food-drug-serious-violation'
 
-async function get (h: Harness, url: string, token: string, headers: Record<string, string> = {}): Promise<{ status: number, body: Record<string, unknown> }> {
+async function get (
+  h: Harness, url: string, token: string, headers: Record<string, string> = {}
+): Promise<{ status: number, body: Record<string, unknown> }> {
   const res = await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } })
   return { status: res.statusCode, body: res.json() }
 }
@@ -51,7 +53,12 @@ t.test('a platform without identity numbers cannot brute-force a masked number a
   // The attack: the item JS received (number removed) with each candidate put back, hashed.
   const candidates = candidatesAround(truth, masked, 1000)
   t.ok(candidates.includes(truth), 'the true number is among the candidates')
-  const withNumber = (n: string): unknown => ({ ...item, subject: { ...item.subject, responsiblePersons: [{ ...item.subject.responsiblePersons[0], idNumber: n }] } })
+  const withNumber = (n: string): unknown => (
+    {
+      ...item,
+      subject: { ...item.subject, responsiblePersons: [{ ...item.subject.responsiblePersons[0], idNumber: n }] }
+    }
+  )
   t.equal(candidates.filter((n) => dataHashOf(withNumber(n)) === proof.leaf.dataHash).length, 0, 'no candidate hashes to the leaf\'s dataHash')
   const noSalt = await verifyProof({ jwks, checkpoint: proof.checkpoint as string, inclusion: proof, item })
   t.equal(noSalt.ok, false)
@@ -67,7 +74,9 @@ t.test('a platform without identity numbers cannot brute-force a masked number a
     t.equal(dataHashOf(item, Buffer.from(own.salt as string, 'base64url')), own.leaf.dataHash, 'salt || item hashes to dataHash')
     const ok = await verifyProof({ jwks, checkpoint: own.checkpoint as string, inclusion: own, item })
     t.ok(ok.ok, `verify-proof with the item and the salt: ${ok.message}`)
-    const wrong = await verifyProof({ jwks, checkpoint: own.checkpoint as string, inclusion: own, item: withNumber(candidates[0] as string) })
+    const wrong = await verifyProof(
+      { jwks, checkpoint: own.checkpoint as string, inclusion: own, item: withNumber(candidates[0] as string) }
+    )
     t.equal(wrong.ok, false, 'another number does not verify')
   }
 })

@@ -23,7 +23,9 @@ t.test('two gateways on one ledger: changes are sequenced and a checkpoint signe
   const settings = { transparencySequenceIntervalMs: 100, checkpointIntervalMs: 1000 }
   const h = await startHarness(t, { workers: true, settings })
   // A second gateway process on the same ledger, same keys, its own schedule.
-  const second = await buildApp({ config: h.config, runtime: h.runtime, gatewayKeys: h.gatewayKeys, logger: false, workers: true })
+  const second = await buildApp(
+    { config: h.config, runtime: h.runtime, gatewayKeys: h.gatewayKeys, logger: false, workers: true }
+  )
   await second.ready()
   t.teardown(async () => { await second.close() })
 

@@ -18,7 +18,9 @@ const INSERT_HISTORY = `INSERT INTO entry_history (owner, entry_id, version, act
 t.test('stored proofs equal in-memory proofs for random growth', async (t) => {
   const h = await startHarness(t)
   const item = JSON.stringify(sampleEntry('SH', '310000', 1))
-  const rng = fc.sample(fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 40 })), { numRuns: 40, seed: 6962 })
+  const rng = fc.sample(
+    fc.tuple(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 40 })), { numRuns: 40, seed: 6962 }
+  )
   let next = 0
   // Envelopes of random sizes written the way the ledger writes them, sequenced in random batch sizes as they come.
   for (const [envelopeSize, batchSize] of rng) {

@@ -13,7 +13,9 @@ t.test('canonical JSON is the same whatever order keys were built in, and parses
     const reordered = JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x)
       ? Object.fromEntries(Object.entries(x as Record<string, unknown>).reverse())
       : x))) as unknown
-    return canonicalJson(reordered) === canonicalJson(v) && canonicalJson(JSON.parse(canonicalJson(v))) === canonicalJson(v)
+    return canonicalJson(reordered) === canonicalJson(v) && canonicalJson(
+      JSON.parse(canonicalJson(v))
+    ) === canonicalJson(v)
   }))
   t.pass('property held')
 })

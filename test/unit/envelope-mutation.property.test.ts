@@ -56,7 +56,9 @@ type Mutation =
 // Positions are drawn as fractions of the length, biased towards the start (the protected header is
 // short next to the payload) and the end (the signature, whose non-canonical trailing bits are the
 // only way a mutation may legitimately still verify).
-const fraction = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, maxExcluded: true, noNaN: true })
+const fraction = (min: number, max: number): fc.Arbitrary<number> => fc.double(
+  { min, max, maxExcluded: true, noNaN: true }
+)
 const position = fc.oneof(fraction(0, 1), fraction(0, 0.03), fraction(0.97, 1))
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('replace' as const), at: position, ch: char }) },

@@ -236,7 +236,9 @@ t.test('batch results: count, sequence and rejections', async (t) => {
 t.test('a responsible organisation\'s credit code travels both ways as 角色;名称;;统一社会信用代码 (落实到人, 国办发〔2019〕35号 (十二))', async (t) => {
   const base = upsertFull()
   const org = { role: 'actual-controller' as const, name: '某控股集团有限公司', creditCode: sampleUscc('320000', 33) }
-  const item = { ...base, subject: { ...base.subject, responsiblePersons: [...(base.subject.responsiblePersons ?? []), org] } }
+  const item = {
+    ...base, subject: { ...base.subject, responsiblePersons: [...(base.subject.responsiblePersons ?? []), org] }
+  }
   t.strictSame(fromNative(toNative('list.upsert', item)), { kind: 'list.upsert', item })
   t.match(toNative('list.upsert', item).责任人, new RegExp(`\\|实际控制人;某控股集团有限公司;;${org.creditCode}$`))
 })

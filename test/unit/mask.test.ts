@@ -66,7 +66,9 @@ t.test('property: no identity-number-shaped run that may be a number survives sc
     runs++
     const once = scrubIdNumbers(text)
     const left = [...once.matchAll(new RegExp(ID_SHAPED.source, 'g'))].map((m) => m[0])
-    return left.every((run) => !looksLikeIdNumber(run, false)) && scrubIdNumbers(once) === once && once.length === text.length
+    return left.every(
+      (run) => !looksLikeIdNumber(run, false)
+    ) && scrubIdNumbers(once) === once && once.length === text.length
   }), { numRuns: 1000 })
   t.equal(runs, 1000, 'ran 1000 random texts')
 })

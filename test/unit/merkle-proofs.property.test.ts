@@ -45,12 +45,20 @@ t.test('every inclusion proof verifies, and every tampering fails', async (t) =>
       if (!fails(() => { verifyInclusion(index, size, lh, proof.slice(1), root) })) return false
     }
     if (!fails(() => { verifyInclusion(index, size, lh, [...proof, root], root) })) return false
-    if (!fails(() => { verifyInclusion(index, size, leafHash(Uint8Array.of(...(leaves[index] as Uint8Array), 1)), proof, root) })) return false
+    if (
+      !fails(
+        () => {
+          verifyInclusion(index, size, leafHash(Uint8Array.of(...(leaves[index] as Uint8Array), 1)), proof, root)
+        }
+      )
+    ) return false
     if (!fails(() => { verifyInclusion(index, size, lh, proof, flip([root], 0, bit)[0] as Uint8Array) })) return false
     // Another leaf's index with the same proof only verifies if both leaves are equal.
     if (size > 1) {
       const other = (index + 1) % size
-      const same = Buffer.compare(Buffer.from(leaves[other] as Uint8Array), Buffer.from(leaves[index] as Uint8Array)) === 0
+      const same = Buffer.compare(
+        Buffer.from(leaves[other] as Uint8Array), Buffer.from(leaves[index] as Uint8Array)
+      ) === 0
       if (!same && !fails(() => { verifyInclusion(other, size, lh, proof, root) })) return false
     }
     return true
@@ -67,7 +75,11 @@ t.test('every consistency proof verifies, and every tampering fails', async (t) 
     const r2 = tree.root(second)
     const proof = first === second ? [] : tree.consistencyProof(first, second)
     verifyConsistency(first, second, r1, r2, proof)
-    if (first === second) return fails(() => { verifyConsistency(first, second, r1, flip([r2], 0, bit)[0] as Uint8Array, proof) })
+    if (first === second) {
+      return fails(
+        () => { verifyConsistency(first, second, r1, flip([r2], 0, bit)[0] as Uint8Array, proof) }
+      )
+    }
     const i = bit % proof.length
     if (!fails(() => { verifyConsistency(first, second, r1, r2, flip(proof, i, bit)) })) return false
     if (!fails(() => { verifyConsistency(first, second, flip([r1], 0, bit)[0] as Uint8Array, r2, proof) })) return false
@@ -88,7 +100,11 @@ t.test('a rewritten leaf breaks consistency with every earlier root that covered
     const honest = treeOf(leaves.slice(0, first))
     const rewritten = leaves.map((l, i) => (i === victim ? Uint8Array.of(...l, 0xff) : l))
     const forged = treeOf(rewritten)
-    return fails(() => { verifyConsistency(first, second, honest.root(), forged.root(second), forged.consistencyProof(first, second)) })
+    return fails(
+      () => {
+        verifyConsistency(first, second, honest.root(), forged.root(second), forged.consistencyProof(first, second))
+      }
+    )
   }), { numRuns: RUNS })
   t.pass(`${RUNS} rewrites`)
 })

@@ -9,7 +9,9 @@ import { parseXml } from '../../adapters/ah-xml/ah-xml-codec.js'
 
 const ID = sampleIdNumber('330100', 17)
 /** Whether any 5 consecutive characters of the number are readable in `text` (the mask shows 4 and 4). */
-const shows = (text: string, id: string): boolean => Array.from({ length: 14 }, (_, i) => id.slice(i, i + 5)).some((part) => text.includes(part))
+const shows = (text: string, id: string): boolean => Array.from(
+  { length: 14 }, (_, i) => id.slice(i, i + 5)
+).some((part) => text.includes(part))
 
 // Regression: the native copies of the mask cut the platform's text first, so a number straddling
 // the cut was no longer 18 characters and up to 17 of its digits were kept in clear.

@@ -31,7 +31,11 @@ t.test('a shielded envelope keeps the signature and the payload digest, and only
   const payload = Buffer.from(JSON.stringify({ iss: 'SH', jti: 'j1', kind: 'list.upsert', items })).toString('base64url')
   const compact = `eyJhbGciOiJFUzI1NiJ9.${payload}.c2ln`
   const flattened = JSON.stringify({ protected: 'eyJhbGciOiJFUzI1NiJ9', payload, signature: 'c2ln' })
-  const first = (i: unknown): unknown => (i as { entryId: string }).entryId === items[0]?.entryId ? erasePersonalFields(i, AT) : i
+  const first = (i: unknown): unknown => (
+    i as { entryId: string }
+  ).entryId === items[0]?.entryId
+    ? erasePersonalFields(i, AT)
+    : i
   for (const jws of [compact, flattened]) {
     t.same(storedPayload(jws).items, items, 'a stored envelope reads as received')
     const shielded = shieldEnvelope(jws, first, AT)

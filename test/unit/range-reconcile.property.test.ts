@@ -8,7 +8,9 @@ import { answerQuery } from '../../sim/replica-answer.js'
 /** The owner's list in memory, answering like the ledger (bucket sums or elements). */
 function ownerList (elements: HashedElement[]): OwnerList {
   const inRange = (p: string): HashedElement[] => elements.filter((e) => e.keyHash.startsWith(p))
-  const fp = (es: HashedElement[]): ReturnType<typeof emptyFingerprint> => { const f = emptyFingerprint(); for (const e of es) addElement(f, e); return f }
+  const fp = (es: HashedElement[]): ReturnType<typeof emptyFingerprint> => {
+    const f = emptyFingerprint(); for (const e of es) addElement(f, e); return f
+  }
   return {
     fingerprint: async (p) => fp(inRange(p)),
     children: async (p) => [...HEX].map((d) => fp(inRange(p + d))),
@@ -27,18 +29,22 @@ const toElement = (x: { id: number, version: number, status: 'active' | 'suspend
 const dedupe = (es: Element[]): HashedElement[] => [...new Map(es.map((e) => [e.entryId, e])).values()].map((e) => hashElement('SH', e))
 
 t.test('range reconciliation finds exactly the differences a full comparison finds, for any two lists', async (t) => {
-  await fc.assert(fc.asyncProperty(fc.array(element, { maxLength: 300 }), fc.array(element, { maxLength: 60 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 }),
-    async (base, changes, keep, maxElements) => {
-      const owner = dedupe(base.map(toElement))
-      // The replica: a prefix of the owner's list, plus changed or extra entries.
-      const replica = dedupe([...owner.slice(0, keep), ...changes.map(toElement)])
-      let roundTrips = 0
-      const outcome = await rangeReconcile(ownerList(owner), async (ranges, max) => { roundTrips++; return answerQuery(replica, ranges, max) }, maxElements)
-      const key = (d: { entryId: string }): string => d.entryId
-      const expected = compareElements(owner, replica).map(key).sort()
-      const found = outcome.differences.map(key).sort()
-      if (expected.length === 0 && roundTrips !== 1) return false
-      return JSON.stringify(found) === JSON.stringify(expected)
-    }), { numRuns: 200 })
+  await fc.assert(fc.asyncProperty(fc.array(
+    element, { maxLength: 300 }
+  ), fc.array(element, { maxLength: 60 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 }),
+  async (base, changes, keep, maxElements) => {
+    const owner = dedupe(base.map(toElement))
+    // The replica: a prefix of the owner's list, plus changed or extra entries.
+    const replica = dedupe([...owner.slice(0, keep), ...changes.map(toElement)])
+    let roundTrips = 0
+    const outcome = await rangeReconcile(
+      ownerList(owner), async (ranges, max) => { roundTrips++; return answerQuery(replica, ranges, max) }, maxElements
+    )
+    const key = (d: { entryId: string }): string => d.entryId
+    const expected = compareElements(owner, replica).map(key).sort()
+    const found = outcome.differences.map(key).sort()
+    if (expected.length === 0 && roundTrips !== 1) return false
+    return JSON.stringify(found) === JSON.stringify(expected)
+  }), { numRuns: 200 })
   t.pass('200 random pairs of lists')
 })

@@ -76,7 +76,11 @@ t.test('every policy document the registries cite is in the seed fixtures, and e
 /** The registry item `key` (a code or field) of `section` in `file`. */
 function item (file: string, section: string, key: string): Record<string, unknown> {
   const list = (registries.get(file) as Record<string, unknown> | undefined)?.[section]
-  const found = Array.isArray(list) ? (list as Array<Record<string, unknown>>).find((i) => i.code === key || i.field === key) : undefined
+  const found = Array.isArray(list)
+    ? (list as Array<Record<string, unknown>>).find(
+        (i) => i.code === key || i.field === key
+      )
+    : undefined
   if (found === undefined) throw new Error(`${file} ${section}[${key}] is missing`)
   return found
 }
@@ -85,7 +89,9 @@ function item (file: string, section: string, key: string): Record<string, unkno
  * What the cited paragraphs must say for the use the registry makes of them: each row names the
  * document and a phrase of the paragraph that grounds the measure, list type or field.
  */
-const GROUNDS: Array<[file: string, section: string, key: string, property: string, document: string, phrase: string]> = [
+const GROUNDS: Array<[
+  file: string, section: string, key: string, property: string, document: string, phrase: string
+]> = [
   ['national.json', 'measures', 'restrict-public-procurement', 'legalBasis', '国发〔2016〕33号', '限制参与有关公共资源交易活动'],
   ['national.json', 'measures', 'restrict-government-funding', 'legalBasis', '国发〔2016〕33号', '严格限制申请财政性资金项目'],
   ['national.json', 'measures', 'restrict-bond-issuance', 'legalBasis', '国发〔2016〕33号', '发行债券'],
@@ -124,7 +130,9 @@ t.test('each cited paragraph says what the registry uses it for', async (t) => {
     const value = item(file, section, key)[property]
     const cited: Citation[] = parseCitations(typeof value === 'string' ? value : '').citations.filter((c) => c.document === document)
     const text = documents.get(document) ?? ''
-    const saying = cited.flatMap((c) => c.paragraphs).filter((p) => paragraphTexts(text, p).some((para) => para.includes(phrase)))
+    const saying = cited.flatMap((c) => c.paragraphs).filter(
+      (p) => paragraphTexts(text, p).some((para) => para.includes(phrase))
+    )
     t.not(saying.length, 0, `${file} ${section}[${key}]: a cited paragraph of ${document} says “${phrase}” ` +
       `(cited: ${cited.map((c) => c.paragraphs.map((p) => `（${p}）`).join('')).join(' ') || 'none'}; ` +
       `it is in ${findParagraphs(text, phrase).join(' ') || 'no paragraph'})`)

@@ -11,7 +11,9 @@ const MASKED = `${ID.slice(0, 4)}**********${ID.slice(14)}`
 const percent = (s: string): string => [...s].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('')
 const fullWidth = (s: string): string => [...s].map((c) => String.fromCharCode(c === 'X' ? 0xFF38 : c.charCodeAt(0) - 0x30 + 0xFF10)).join('')
 /** Whether any 5 consecutive characters of the number are readable in `text` (the mask shows 4 and 4). */
-const shows = (text: string, id: string): boolean => Array.from({ length: 14 }, (_, i) => id.slice(i, i + 5)).some((part) => text.includes(part))
+const shows = (text: string, id: string): boolean => Array.from(
+  { length: 14 }, (_, i) => id.slice(i, i + 5)
+).some((part) => text.includes(part))
 
 t.test('numbers are found however they are written', async (t) => {
   t.equal(scrubIdNumbers(`证件号码${ID}。`), `证件号码${MASKED}。`, 'straight after Chinese text')
@@ -61,7 +63,9 @@ t.test('a JSON answer stays JSON: a number sent as a JSON number becomes a maske
 })
 
 t.test('property: scrubbing is idempotent and leaves no valid number readable, however it is written', async (t) => {
-  const idArb = fc.tuple(fc.integer({ min: 110000, max: 659999 }), fc.integer({ min: 0, max: 30000 }), fc.integer({ min: 0, max: 999 })).map(([r, d, s]) => {
+  const idArb = fc.tuple(
+    fc.integer({ min: 110000, max: 659999 }), fc.integer({ min: 0, max: 30000 }), fc.integer({ min: 0, max: 999 })
+  ).map(([r, d, s]) => {
     const born = new Date(Date.UTC(1940, 0, 1) + d * 86400_000).toISOString().slice(0, 10).replaceAll('-', '')
     const first17 = `${r}${born}${String(s).padStart(3, '0')}`
     return first17 + idNumberCheckCharacter(first17)
@@ -69,7 +73,9 @@ t.test('property: scrubbing is idempotent and leaves no valid number readable, h
   const forms = [(id: string) => id, percent, fullWidth, (id: string) => `${id.slice(0, 6)} ${id.slice(6, 14)} ${id.slice(14)}`, (id: string) => encodeURIComponent(fullWidth(id))]
   const around = fc.constantFrom('', ' ', '号码', 'ID:', '(', '%20', '"', '。', 'No.')
   let runs = 0
-  fc.assert(fc.property(idArb, fc.integer({ min: 0, max: forms.length - 1 }), around, around, (id, f, before, after) => {
+  fc.assert(fc.property(idArb, fc.integer(
+    { min: 0, max: forms.length - 1 }
+  ), around, around, (id, f, before, after) => {
     runs++
     const text = `${before}${(forms[f] ?? String)(id)}${after}`
     const once = scrubIdNumbers(text)

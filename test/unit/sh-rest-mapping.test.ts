@@ -101,11 +101,15 @@ function refusal (fn: () => unknown): AdapterError {
 }
 
 t.test('every kind maps both ways with every optional field present', async (t) => {
-  for (const [kind, item] of Object.entries(full) as Array<[NativeKind, unknown]>) t.strictSame(roundTrip(kind, item), item, kind)
+  for (
+    const [kind, item] of Object.entries(full) as Array<[NativeKind, unknown]>
+  ) t.strictSame(roundTrip(kind, item), item, kind)
 })
 
 t.test('every kind maps both ways with every optional field absent, and absent stays absent', async (t) => {
-  for (const [kind, item] of Object.entries(bare) as Array<[NativeKind, unknown]>) t.strictSame(roundTrip(kind, item), item, kind)
+  for (
+    const [kind, item] of Object.entries(bare) as Array<[NativeKind, unknown]>
+  ) t.strictSame(roundTrip(kind, item), item, kind)
   const native = toNative('list.upsert', bare['list.upsert']) as unknown as Record<string, unknown>
   for (const f of ['seriousType', 'validEnd', 'decisionOrgCode', 'certNo', 'certType', 'dutyPersons']) t.notOk(f in native, `no ${f}`)
 })
@@ -195,7 +199,9 @@ t.test('国办发〔2020〕49号 (十一)(十二): repair.request and repair.dec
 
 t.test('every code table is one-to-one and covers every contract value', async (t) => {
   const literals = (schema: TSchema): string[] => (schema.anyOf as Array<{ const: string }>).map((s) => s.const)
-  const props = (schema: TSchema, key: string): TSchema => (schema.properties as Record<string, TSchema>)[key] as TSchema
+  const props = (schema: TSchema, key: string): TSchema => (
+    schema.properties as Record<string, TSchema>
+  )[key] as TSchema
   const expected: Record<ShCodeTable, string[]> = {
     subjectType: literals(SubjectTypeV1),
     dutyRole: literals(props(ResponsiblePersonV1, 'role')),

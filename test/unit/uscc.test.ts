@@ -132,7 +132,9 @@ t.test('usccCheckCharacter rejects bad prefixes', async (t) => {
 
 const charsetChar = fc.constantFrom(...USCC_CHARSET)
 // Positions 1–8 mean something (GB 32100-2015 authority and category, GB/T 2260 division): drawn from the tables.
-const heads = Object.entries(REGISTRATION_AUTHORITIES).flatMap(([a, { categories }]) => Object.keys(categories).map((c) => a + c))
+const heads = Object.entries(REGISTRATION_AUTHORITIES).flatMap(
+  ([a, { categories }]) => Object.keys(categories).map((c) => a + c)
+)
 const head = fc.constantFrom(...heads)
 const division = fc.constantFrom(...Object.keys(divisions.current))
 const chars = (arb: fc.Arbitrary<string>, n: number): fc.Arbitrary<string> =>

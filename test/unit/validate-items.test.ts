@@ -93,7 +93,9 @@ function rejection (kind: EnvelopeKindV1, iss: string, items: unknown[]): Gatewa
 interface Expected { code: ErrorCode, index: number, path: string }
 
 /** Asserts the envelope's code and that `expected` is its first item error; returns the error. */
-function rejects (t: Test, kind: EnvelopeKindV1, iss: string, items: unknown[], expected: Expected, what: string): GatewayError {
+function rejects (
+  t: Test, kind: EnvelopeKindV1, iss: string, items: unknown[], expected: Expected, what: string
+): GatewayError {
   const err = rejection(kind, iss, items)
   t.equal(err.code, expected.code, `${what}: envelope code ${expected.code}`)
   t.has(err.errors ?? [], [{ index: expected.index, path: expected.path, code: expected.code }], `${what}: first error is item ${expected.index} at ${expected.path}`)

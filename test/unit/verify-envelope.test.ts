@@ -42,7 +42,12 @@ function claimsOf (over: Record<string, unknown> = {}): Record<string, unknown> 
 }
 
 /** Signs arbitrary claims under an arbitrary protected header, as an attacker or a buggy platform could. */
-async function signRaw (claims: Record<string, unknown>, header: CompactJWSHeaderParameters = SH_HEADER, key: CryptoKey | Uint8Array = shKey, crit?: Record<string, boolean>): Promise<string> {
+async function signRaw (
+  claims: Record<string, unknown>,
+  header: CompactJWSHeaderParameters = SH_HEADER,
+  key: CryptoKey | Uint8Array = shKey,
+  crit?: Record<string, boolean>
+): Promise<string> {
   const signer = new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(header)
   return await signer.sign(key, crit === undefined ? undefined : { crit })
 }

@@ -97,7 +97,9 @@ t.test('property: workingDaysBetween inverts addWorkingDays', async (t) => {
   fc.assert(fc.property(fc.integer({ min: first, max: last }), fc.integer({ min: 0, max: 60 }), (day, n) => {
     const start = dateOf(day)
     const due = addWorkingDays(start, n, cal)
-    return workingDaysBetween(start, due, cal) === n && (n === 0 ? due === start : isWorkingDay(due, cal) && due > start)
+    return workingDaysBetween(start, due, cal) === n && (
+      n === 0 ? due === start : isWorkingDay(due, cal) && due > start
+    )
   }), { numRuns: 500 })
   t.pass('held for 500 random starts and n')
 })

@@ -12,8 +12,19 @@ interface Row {
   casesOverdue: number
   responses: { onTime: number, late: number, missing: number }
   feedback: { onTime: number, late: number, incomplete: number }
-  objections: { opened: number, open: number, upheld: number, corrected: number, revoked: number, withdrawn: number, overdue: number }
-  repairs: { requested: number, granted: number, refused: number, overdue: number, count: number, propagated: number, medianPropagationSeconds: number | null, maxPropagationSeconds: number | null }
+  objections: {
+    opened: number, open: number, upheld: number, corrected: number, revoked: number, withdrawn: number, overdue: number
+  }
+  repairs: {
+    requested: number,
+    granted: number,
+    refused: number,
+    overdue: number,
+    count: number,
+    propagated: number,
+    medianPropagationSeconds: number | null,
+    maxPropagationSeconds: number | null
+  }
 }
 
 /** Labels of the statistics table (merged into the cases page's own). */
@@ -102,8 +113,11 @@ const sum = (rows: Row[], f: (r: Row) => number): number => rows.reduce((n, r) =
 export function CoordinationStatsTable ({ from, to, t }: { from: string, to: string, t: T }) {
   const stats = useLoad(async () => await api<{ rows: Row[] }>(`/v1/stats/coordination${query({ from, to })}`), `${from}|${to}`)
   const rows = stats.data?.rows ?? []
-  const counts = (r: Row): number[] => [r.casesOpened, r.casesOverdue, r.responses.onTime, r.responses.late, r.responses.missing,
-    r.feedback.onTime, r.feedback.late, r.feedback.incomplete, r.objections.opened, r.objections.open, r.objections.upheld,
+  const counts = (
+    r: Row
+  ): number[] => [r.casesOpened, r.casesOverdue, r.responses.onTime, r.responses.late, r.responses.missing,
+    r.feedback.onTime, r.feedback.late, r.feedback.incomplete, r.objections.opened, r.objections.open,
+    r.objections.upheld,
     r.objections.corrected, r.objections.revoked, r.objections.withdrawn, r.objections.overdue,
     r.repairs.requested, r.repairs.granted, r.repairs.refused, r.repairs.overdue, r.repairs.count, r.repairs.propagated]
   const totals = rows.length === 0 ? [] : counts(rows[0] as Row).map((_, i) => sum(rows, (r) => counts(r)[i] ?? 0))
@@ -132,7 +146,8 @@ export function CoordinationStatsTable ({ from, to, t }: { from: string, to: str
                 <tr key={`${r.month}|${r.domain}|${r.province}`} data-testid={`stats-${r.month}-${r.domain}-${r.province}`}>
                   <td>{r.month}</td><td>{r.domain}</td><td>{r.province}</td>
                   {counts(r).map((n, i) => <td key={i}>{n}</td>)}
-                  <td>{formatSeconds(r.repairs.medianPropagationSeconds)}</td><td>{formatSeconds(r.repairs.maxPropagationSeconds)}</td>
+                  <td>{formatSeconds(r.repairs.medianPropagationSeconds)}</td>
+                  <td>{formatSeconds(r.repairs.maxPropagationSeconds)}</td>
                 </tr>
               ))}
             </tbody>

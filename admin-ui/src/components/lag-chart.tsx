@@ -10,12 +10,18 @@ const COLOURS = ['#1f6feb', '#d97706', '#16a34a', '#c026d3', '#dc2626', '#0891b2
 /** Aligns the points into uPlot's columns: one x axis (bucket starts), one series per platform. */
 export function alignLag (points: LagPoint[], platforms: string[]): UPlot.AlignedData {
   const xs = [...new Set(points.map((p) => p.t))].sort((a, b) => a - b)
-  const columns = platforms.map((pl) => xs.map((x) => points.find((p) => p.t === x && p.platform === pl)?.avgSeconds ?? null))
+  const columns = platforms.map(
+    (pl) => xs.map((x) => points.find((p) => p.t === x && p.platform === pl)?.avgSeconds ?? null)
+  )
   return [xs, ...columns]
 }
 
 /** Average delivery lag (acceptance to the destination's receipt) per platform over time. */
-export function LagChart ({ points, platforms, title, yLabel, from, to }: { points: LagPoint[], platforms: string[], title: string, yLabel: string, from: number, to: number }) {
+export function LagChart (
+  { points, platforms, title, yLabel, from, to }: {
+    points: LagPoint[], platforms: string[], title: string, yLabel: string, from: number, to: number
+  }
+) {
   const el = useRef<HTMLDivElement>(null)
   useEffect(() => {
     const host = el.current
@@ -28,7 +34,14 @@ export function LagChart ({ points, platforms, title, yLabel, from, to }: { poin
       // The whole window, also when only a few buckets had deliveries; lag from zero.
       scales: { x: { time: true, range: [from, to] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
       axes: [{}, { label: yLabel }],
-      series: [{}, ...platforms.map((p, i) => ({ label: p, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, points: { show: true } }))]
+      series: [
+        {},
+        ...platforms.map(
+          (p, i) => (
+            { label: p, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, points: { show: true } }
+          )
+        )
+      ]
     }, alignLag(points, platforms), host)
     return () => { plot.destroy() }
   }, [JSON.stringify(points), platforms.join(','), title, from, to])

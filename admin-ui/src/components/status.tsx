@@ -1,6 +1,7 @@
 import type { T } from '../i18n'
 
-/** A delivery status, a platform's health, a case's status or a platform's part in it as a coloured badge (classes in styles.css). */
+/** A delivery status, a platform's health, a case's status or a platform's part in it as a coloured badge (classes in
+ * styles.css). */
 export function Badge ({ kind, value, t }: { kind: 'status' | 'health' | 'case' | 'pstate' | 'finding' | 'run', value: string, t: T }) {
   return <span class={`badge ${kind}-${value}`} data-testid={`${kind}-${value}`}>{t(`${kind}.${value}`)}</span>
 }

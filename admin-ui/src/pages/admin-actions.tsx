@@ -28,7 +28,8 @@ function AdminActionsPage () {
         <thead><tr><th>#</th><th>{t('time')}</th><th>{t('principal')}</th><th>{t('action')}</th><th>{t('target')}</th><th>{t('detail')}</th></tr></thead>
         <tbody>
           {page.data?.rows.map((r) => (
-            <tr key={r.seq}><td>{r.seq}</td><td>{formatTime(r.at)}</td><td>{maskText(r.principal)}</td><td>{r.action}</td><td>{maskText(r.target)}</td>
+            <tr key={r.seq}><td>{r.seq}</td><td>{formatTime(r.at)}</td><td>{maskText(r.principal)}</td>
+              <td>{r.action}</td><td>{maskText(r.target)}</td>
               <td><code>{r.detail === null ? '' : maskText(JSON.stringify(r.detail))}</code></td>
             </tr>
           ))}

@@ -33,7 +33,9 @@ export interface Case {
   updatedAt: string
   jti: string
 }
-export interface CaseEvent { at: string, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null }
+export interface CaseEvent {
+  at: string, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null
+}
 
 export const CASE_STATUSES = ['open', 'suspended', 'closed', 'revoked', 'withdrawn'] as const
 /** The four provinces first, in the gateway's usual order; any other platform after them. */

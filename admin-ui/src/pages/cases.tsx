@@ -24,7 +24,9 @@ function CasesPage () {
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<typeof FIELDS[number], string>
   const [form, setForm] = useState({ ...filters, from: filters.from === '' ? year.from : filters.from, to: filters.to === '' ? year.to : filters.to })
   const cases = useLoad(async () => await api<{ cases: Case[] }>(`/v1/cases${query({ status: filters.status, overdue: filters.overdue, limit: 500 })}`), `${filters.status}|${filters.overdue}`)
-  const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
+  const field = (name: typeof FIELDS[number]) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value })
+  }
   const list = cases.data?.cases ?? []
   const provinces = provincesOf(list)
   return (

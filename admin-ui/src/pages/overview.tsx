@@ -59,7 +59,9 @@ const labels = {
 }
 
 /** Jobs still to run (failed jobs are dead deliveries, counted apart). */
-const queueDepth = (q: Record<string, number>): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
+const queueDepth = (
+  q: Record<string, number>
+): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
 
 function PlatformCard ({ p, t }: { p: PlatformOverview, t: T }) {
   return (

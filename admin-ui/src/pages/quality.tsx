@@ -8,9 +8,17 @@ interface Completeness { field: string, present: number, of: number, rate: numbe
 interface QualityRow {
   source: string
   month: string
-  envelopes: { received: number, accepted: number, refused: number, rejectionRate: number | null, refusedByReason: Record<string, number> }
+  envelopes: {
+    received: number,
+    accepted: number,
+    refused: number,
+    rejectionRate: number | null,
+    refusedByReason: Record<string, number>
+  }
   completeness: Completeness[]
-  creditCodes: { items: number, duplicates: number, refusedInvalid: number, errorRate: number | null, meetsIndicator: boolean | null }
+  creditCodes: {
+    items: number, duplicates: number, refusedInvalid: number, errorRate: number | null, meetsIndicator: boolean | null
+  }
   freshness: { entries: number, medianDays: number | null, p90Days: number | null, medianWorkingDays: number | null }
   compliance: { entries: number, compliant: number, rate: number | null, target: number, meetsTarget: boolean | null }
   domains: Record<string, { upserts: number, removals: number }>
@@ -120,7 +128,8 @@ function QualityPage () {
         <tbody>
           {rows.map((r) => (
             <tr key={`${r.month} ${r.source}`}>
-              <td>{r.month}</td><td>{r.source}</td><td>{r.envelopes.received}</td><td>{r.envelopes.refused}</td><td>{pct(r.envelopes.rejectionRate)}</td>
+              <td>{r.month}</td><td>{r.source}</td><td>{r.envelopes.received}</td><td>{r.envelopes.refused}</td>
+              <td>{pct(r.envelopes.rejectionRate)}</td>
               <td>{Object.entries(r.envelopes.refusedByReason).map(([k, v]) => `${k} ${v}`).join(', ')}</td>
               <td>{weakest(r.completeness)}</td>
               <td>{pct(r.creditCodes.errorRate)}</td>
@@ -141,7 +150,8 @@ function QualityPage () {
 
 const yesNo = (b: boolean | null, t: T): string => (b === null ? '—' : b ? t('yes') : t('no'))
 
-/** Platforms down, domains across: what each source holds now (DOMAIN.md: no entry is not clean where a source sent nothing). */
+/** Platforms down, domains across: what each source holds now (DOMAIN.md: no entry is not clean where a source sent
+ * nothing). */
 function CoverageTable ({ coverage, t, label }: { coverage: Coverage[], t: T, label: (g: 'domain', c: string) => string }) {
   const platforms = [...new Set(coverage.map((c) => c.platform))]
   const domains = [...new Set(coverage.map((c) => c.domain))]

@@ -36,11 +36,15 @@ const labels = withReconcileLabels({
 })
 const FIELDS = ['owner', 'listCode', 'platform'] as const
 
-function RunNow ({ onDone, t }: { onDone: (runs: Run[]) => void, t: (k: string, v?: Record<string, string | number>) => string }) {
+function RunNow (
+  { onDone, t }: { onDone: (runs: Run[]) => void, t: (k: string, v?: Record<string, string | number>) => string }
+) {
   const [form, setForm] = useState({ owner: '', listCode: '', platform: '', method: '' })
   const [busy, setBusy] = useState(false)
   const [note, setNote] = useState<string | undefined>(undefined)
-  const field = (name: keyof typeof form) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value.trim() }) }
+  const field = (name: keyof typeof form) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value.trim() })
+  }
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault()
     setBusy(true)
@@ -80,7 +84,9 @@ function ReconciliationPage ({ session }: PageProps) {
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
   const runs = useLoad(async () => await api<{ runs: Run[], nextBefore: string | null }>(`/v1/reconciliation/runs${query({ ...filters, before })}`), `${hash}|${before ?? ''}`)
-  const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value.trim() }) }
+  const field = (name: typeof FIELDS[number]) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value.trim() })
+  }
   const list = runs.data?.runs ?? []
   return (
     <div>
