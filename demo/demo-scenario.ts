@@ -15,7 +15,9 @@ export interface ScenarioContext {
   /** Distinguishes this run's entries from earlier runs' on the same ledger. */
   tag: string
   /** Reconciles one list against one replica after `drift`, heals, reconciles again (reconciliation-demo-step.ts). */
-  reconcile?: (opts: { owner: string, listCode: string, platform: string, drift: () => void }) => Promise<{ held: boolean, detail: string }>
+  reconcile?: (
+    opts: { owner: string, listCode: string, platform: string, drift: () => void }
+  ) => Promise<{ held: boolean, detail: string }>
 }
 
 const problemCode = (body: unknown): string => String((body as { code?: unknown }).code ?? '')

@@ -92,8 +92,15 @@ function parseExportPage (xml: string): AhExportPage {
 export function ahExportClient (pool: Pool, path: string, keys: AhKeys, destination: string, timeoutMs: number) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
     const XXID = randomUUID()
-    const query = buildExportQuery({ XXID, SJLY: scope.owner, MDDM: scope.listCode, YB: after, MYTS: String(Math.min(limit, 10_000)) })
-    const { body } = sealMessage({ header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() }, payloadXml: query, key: keys.out.enc, macKey: keys.out.mac })
+    const query = buildExportQuery({
+      XXID, SJLY: scope.owner, MDDM: scope.listCode, YB: after, MYTS: String(Math.min(limit, 10_000))
+    })
+    const { body } = sealMessage({
+      header: { XXID, XXLX: EXPORT_CODES.query, FSF: GATEWAY_ID, JSF: destination, SJ: beijingTime() },
+      payloadXml: query,
+      key: keys.out.enc,
+      macKey: keys.out.mac
+    })
     const { status, text } = await platformRequest(pool, {
       method: 'POST',
       path,

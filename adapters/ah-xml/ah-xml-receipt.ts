@@ -78,7 +78,9 @@ const reason = (r: AhReceipt): string => {
   return maskIdNumbers(records.length > 0 ? `${base}: ${records.join('; ')}` : base).slice(0, 500)
 }
 
-const AUTH_CODES: ReadonlySet<string> = new Set([RESULT_CODES.DIGEST_MISMATCH, RESULT_CODES.DECRYPTION_FAILED, RESULT_CODES.PARTY_UNKNOWN])
+const AUTH_CODES: ReadonlySet<string> = new Set([
+  RESULT_CODES.DIGEST_MISMATCH, RESULT_CODES.DECRYPTION_FAILED, RESULT_CODES.PARTY_UNKNOWN
+])
 
 /** The cause of a result code of Anhui's: the gateway's keys or identity, a busy platform, or the message. */
 export function ahRefusalCode (dm: string): AdapterErrorCode {

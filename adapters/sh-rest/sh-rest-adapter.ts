@@ -75,7 +75,9 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
         body,
         timeoutMs: timeout
       })
-      const answer = readShAnswer(status, text, { platform: id, msgId, records: message.records.length, bodyDigest: shBodyDigest(body) })
+      const answer = readShAnswer(status, text, {
+        platform: id, msgId, records: message.records.length, bodyDigest: shBodyDigest(body)
+      })
       return {
         evidence: { ...answer, nonce: auth['x-sh-nonce'], timestamp: auth['x-sh-timestamp'] },
         sentDigest: createHash('sha256').update(body).digest('base64url')

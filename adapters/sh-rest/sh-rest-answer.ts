@@ -3,7 +3,9 @@ import { AdapterError, type AdapterErrorCode } from '../types.js'
 import { statusCode } from '../http-failure.js'
 import { SH_CODES, SH_RETRYABLE_CODES, type ShResponse } from './sh-rest-protocol.js'
 
-const AUTH_CODES: ReadonlySet<string> = new Set([SH_CODES.appKeyUnknown, SH_CODES.signatureInvalid, SH_CODES.timestampStale, SH_CODES.nonceReused])
+const AUTH_CODES: ReadonlySet<string> = new Set([
+  SH_CODES.appKeyUnknown, SH_CODES.signatureInvalid, SH_CODES.timestampStale, SH_CODES.nonceReused
+])
 
 /** The cause of a refusal code of Shanghai's: the gateway's credentials, a busy platform, or the message. */
 export function shRefusalCode (code: unknown): AdapterErrorCode {

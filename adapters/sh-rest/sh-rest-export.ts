@@ -34,7 +34,8 @@ export function shExportClient (
       throw new AdapterError(`export answered HTTP ${status}, not JSON`,
         { code: status === 200 ? 'ADAPTER_INVALID_ANSWER' : statusCode(status), retryable: status >= 500 })
     }
-    if (status !== 200 || answer.code !== SH_CODES.ok || answer.data === undefined || !Array.isArray(answer.data.items)) {
+    if (status !== 200 || answer.code !== SH_CODES.ok || answer.data === undefined ||
+      !Array.isArray(answer.data.items)) {
       const code = status !== 200 ? statusCode(status) : answer.code === SH_CODES.ok ? 'ADAPTER_INVALID_ANSWER' : shRefusalCode(answer.code)
       throw new AdapterError(`export refused: HTTP ${status}, code ${String(answer.code)}`, { code, retryable: status >= 500 })
     }

@@ -33,7 +33,9 @@ export function yrdReconcileClient (
     body: unknown, bytesSent: number, bytesReceived: number
   }> {
     const iat = Math.floor(Date.now() / 1000)
-    const jws = await sign({ iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...claims }, RECONCILE_TYP)
+    const jws = await sign({
+      iss: GATEWAY_ID, aud: platform, jti: randomUUID(), iat, exp: iat + LIFETIME_SECONDS, ...claims
+    }, RECONCILE_TYP)
     const { status, text } = await platformRequest(pool, {
       method: 'POST',
       path: url.pathname + url.search,

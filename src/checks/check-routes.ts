@@ -37,7 +37,8 @@ const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Y
  * and outcome), `POST /v1/checks/{id}/outcome` (what the decision was) and `GET /v1/checks/stats`.
  */
 export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const platformScopes = (platform: string): readonly ShareScope[] => app.config.platforms.find((p) => p.id === platform)?.shareScopes ?? DEFAULT_SHARE_SCOPES
+  const platformScopes = (platform: string): readonly ShareScope[] =>
+    app.config.platforms.find((p) => p.id === platform)?.shareScopes ?? DEFAULT_SHARE_SCOPES
   const deps: CheckDeps = {
     pool: app.pg,
     keys: app.gatewayKeys,

@@ -55,8 +55,12 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     return p.delivery
   }
   const queues = new DeliveryQueues(platforms.map((p) => p.id), app.queues)
-  const secrets = new Map<string, Readonly<Record<string, string>>>(platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }]))
-  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {} })]))
+  const secrets = new Map<string, Readonly<Record<string, string>>>(
+    platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }])
+  )
+  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({
+    platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {}
+  })]))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
   const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)

@@ -42,7 +42,18 @@ FROM d CROSS JOIN a JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti`
 export async function startAttempt (
   pool: pg.Pool, items: MessageItems, deliveryId: string
 ): Promise<StartedAttempt | undefined> {
-  const { rows } = await pool.query<{ id: string, jti: string, destination: string, attempts: number, resends: number, attempt_id: string, kind: EnvelopeKindV1, iss: string, digest: string, received_at: Date }>(START, [deliveryId])
+  const { rows } = await pool.query<{
+    id: string
+    jti: string
+    destination: string
+    attempts: number
+    resends: number
+    attempt_id: string
+    kind: EnvelopeKindV1
+    iss: string
+    digest: string
+    received_at: Date
+  }>(START, [deliveryId])
   const row = rows[0]
   if (row === undefined) return undefined
   return {

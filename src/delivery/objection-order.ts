@@ -35,7 +35,10 @@ export async function objectionToWaitFor (
 const keysOf = (items: unknown[], origin: string): string[] =>
   (items as Array<{ owner?: string, entryId?: string }>).map((i) => `${i.owner ?? origin}/${i.entryId ?? ''}`)
 
-/** An earlier unfinished delivery to the same destination about an entry of this resolution (rare: looked up directly). */
+/**
+ * An earlier unfinished delivery to the same destination about an entry of this resolution (rare: looked
+ * up directly).
+ */
 async function earlierAboutEntry (pool: pg.Pool, d: Delivery, items: MessageItems): Promise<string | undefined> {
   const mine = new Set(keysOf(d.items, d.origin))
   const { rows } = await pool.query<{ jti: string, iss: string }>(

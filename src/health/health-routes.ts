@@ -3,7 +3,10 @@ import { Type } from '@sinclair/typebox'
 import { metricsRoute } from './operations-access.js'
 import { withTimeout } from '../runtime/with-timeout.js'
 
-/** Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off) and the gateway's JWKS. */
+/**
+ * Liveness, readiness (Redis and the ledger reachable), Prometheus metrics (unless `metricsAccess` is off)
+ * and the gateway's JWKS.
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
     config: { access: { public: 'liveness probe' } },

@@ -72,7 +72,8 @@ export async function closeRun (pool: pg.Pool, id: string, outcome: {
     }
     await client.query(
       'UPDATE reconciliation_runs SET status = $2, method = $3, counts = $4, stats = $5, error = $6, finished_at = now() WHERE id = $1',
-      [id, outcome.status, outcome.method, counts, { ...outcome.stats, findingsStored: kept.length }, outcome.error === undefined ? null : storedErrorText(outcome.error)])
+      [id, outcome.status, outcome.method, counts, { ...outcome.stats, findingsStored: kept.length },
+        outcome.error === undefined ? null : storedErrorText(outcome.error)])
   })
 }
 

@@ -116,7 +116,9 @@ export interface VerifyProofInput {
   oldCheckpoint?: string
 }
 
-export type VerifyProofResult = { ok: true, message: string, checkpoint: CheckpointClaims } | { ok: false, message: string, code?: ProofErrorCode }
+export type VerifyProofResult =
+  | { ok: true, message: string, checkpoint: CheckpointClaims }
+  | { ok: false, message: string, code?: ProofErrorCode }
 
 /** Everything `credit-gw verify-proof` checks, as a function: never throws, says what held or what failed. */
 export async function verifyProof (input: VerifyProofInput): Promise<VerifyProofResult> {

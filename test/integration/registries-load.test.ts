@@ -67,7 +67,9 @@ t.test('a registry that does not validate names the file and the field', async (
   const item = { field: 'subject.name', name: { zh: '主体名称', en: 'Subject name' }, legalBasis: '国办发〔2020〕49号 (三)', share: 'all-platforms', publish: 'public' }
   const national = { id: 'national', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', catalogue: [item], listTypes: [black], measures: [measure] }
   const sh = { id: 'SH', version: '1.0.0', effectiveFrom: '2026-01-01', source: 'test', listTypes: [{ ...black, code: 'sh1' }], measures: [{ ...measure, code: 'sh-m' }] }
-  const expectError = (field: string, fileEnd: string, what: string): void => { expectConfigError(t, () => loadRegistries(dir), field, fileEnd, what) }
+  const expectError = (field: string, fileEnd: string, what: string): void => {
+    expectConfigError(t, () => loadRegistries(dir), field, fileEnd, what)
+  }
   expectError('', 'national.json', 'no national base')
   const cases: Array<[string, unknown, unknown, string, string]> = [
     ['not JSON', '{ nope', sh, '', 'national.json'],

@@ -26,7 +26,9 @@ function MessagesPage () {
   const result = useLoad(
     async () => await api<MessageSearchV1>(`/v1/admin/messages${query({ ...filters, before, limit: 50 })}`),
     `${hash}|${before ?? ''}`)
-  const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
+  const field = (name: typeof FIELDS[number]) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value })
+  }
   return (
     <div>
       <header class='page-head'><h1>{t('heading')}</h1></header>

@@ -93,7 +93,9 @@ export function DeadDeliveries ({ session, t, platform }: { session: Session, t:
   const label = useCodeLabel()
   const cause = (code: string | null): string => code === null ? t('noCause') : label('cause', code)
   // Grouped by the code, never by the text: the platform's wording differs from one failure to the next.
-  const causes = [...rows.reduce((n, d) => n.set(d.lastErrorCode, (n.get(d.lastErrorCode) ?? 0) + 1), new Map<string | null, number>())]
+  const causes = [...rows.reduce(
+    (n, d) => n.set(d.lastErrorCode, (n.get(d.lastErrorCode) ?? 0) + 1), new Map<string | null, number>()
+  )]
   return (
     <section class='card wide'>
       <h2>{t('deadHeading')}</h2>

@@ -53,11 +53,15 @@ function QueryLogPage () {
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Record<typeof FIELDS[number], string>
   const [form, setForm] = useState(filters)
   const [before, setBefore] = useState<string | undefined>(undefined)
-  const apiFilters = { principal: filters.principal, subject: filters.subject, from: iso(filters.from), to: iso(filters.to) }
+  const apiFilters = {
+    principal: filters.principal, subject: filters.subject, from: iso(filters.from), to: iso(filters.to)
+  }
   const log = useLoad(
     async () => await api<QueryLogPageV1>(`/v1/admin/query-log${query({ ...apiFilters, before, limit: 100 })}`),
     `${hash}|${before ?? ''}`)
-  const field = (name: typeof FIELDS[number]) => (e: Event) => { setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) }
+  const field = (name: typeof FIELDS[number]) => (e: Event) => {
+    setForm({ ...form, [name]: (e.target as HTMLInputElement).value })
+  }
   return (
     <div>
       <header class='page-head'>
