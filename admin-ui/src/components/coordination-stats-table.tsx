@@ -3,29 +3,9 @@ import type { T } from '../i18n'
 import { formatSeconds } from '../mask'
 import { ErrorLine } from './status'
 import { useLoad } from './use-load'
+import type { CoordinationStatsRowV1 } from '../../../contracts/coordination-stats-v1.js'
 
-interface Row {
-  month: string
-  domain: string
-  province: string
-  casesOpened: number
-  casesOverdue: number
-  responses: { onTime: number, late: number, missing: number }
-  feedback: { onTime: number, late: number, incomplete: number }
-  objections: {
-    opened: number, open: number, upheld: number, corrected: number, revoked: number, withdrawn: number, overdue: number
-  }
-  repairs: {
-    requested: number,
-    granted: number,
-    refused: number,
-    overdue: number,
-    count: number,
-    propagated: number,
-    medianPropagationSeconds: number | null,
-    maxPropagationSeconds: number | null
-  }
-}
+type Row = CoordinationStatsRowV1
 
 /** Labels of the statistics table (merged into the cases page's own). */
 export const statsLabels = {

@@ -1,41 +1,11 @@
 import type { Labels, Lang } from '../i18n'
+import type { CaseDetailV1, CaseV1 } from '../../../contracts/case-v1.js'
 
-/** What the case pages share: the API's shapes (contracts/case-v1.ts) and their labels. */
-export interface MeasureOutcome { outcome: 'applied' | 'declined' | 'not-applicable', appliedOn?: string, reason?: string | null }
-export interface CasePlatform {
-  platform: string
-  state: 'pushed' | 'acknowledged' | 'feedback-partial' | 'feedback-complete' | 'suspended'
-  respondedBy: 'acknowledge' | 'feedback' | null
-  overdue: { response: boolean, feedback: boolean }
-  outcomes: Record<string, MeasureOutcome>
-  corrections: number
-}
-export interface Case {
-  initiator: string
-  caseId: string
-  mode: 'punishment' | 'reward'
-  owner: string
-  entryId: string
-  entryVersion: number
-  domain: string
-  status: 'open' | 'suspended' | 'closed' | 'revoked' | 'withdrawn'
-  overdue: boolean
-  measures: string[]
-  respondBy: string
-  feedbackBy: string
-  /** Per deadline, the holiday calendar of its year: official, provisional or none. */
-  deadlineCalendar?: { respondBy: 'official' | 'provisional' | 'none', feedbackBy: 'official' | 'provisional' | 'none' }
-  openObjection: string | null
-  removedBy: string | null
-  remediation: Array<{ platform: string, measures: string[] }>
-  platforms: CasePlatform[]
-  openedAt: string
-  updatedAt: string
-  jti: string
-}
-export interface CaseEvent {
-  at: string, platform: string | null, event: Record<string, unknown>, status: string, jti: string | null
-}
+/** What the case pages share: the API's shapes (from contracts/case-v1.ts) and their labels. */
+export type Case = CaseV1
+export type CasePlatform = CaseV1['platforms'][number]
+export type MeasureOutcome = CasePlatform['outcomes'][string]
+export type CaseEvent = CaseDetailV1['events'][number]
 
 export const CASE_STATUSES = ['open', 'suspended', 'closed', 'revoked', 'withdrawn'] as const
 /** The four provinces first, in the gateway's usual order; any other platform after them. */

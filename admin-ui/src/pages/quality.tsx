@@ -3,29 +3,13 @@ import { useCodeLabel, usePageLabels, type T } from '../i18n'
 import { ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { OPS, type PageDef } from './page'
+import type { QualityReportV1, QualityRowV1 } from '../../../contracts/quality-report-v1.js'
+import type { CheckStatsV1 } from '../../../contracts/check-v1.js'
 
-interface Completeness { field: string, present: number, of: number, rate: number | null }
-interface QualityRow {
-  source: string
-  month: string
-  envelopes: {
-    received: number,
-    accepted: number,
-    refused: number,
-    rejectionRate: number | null,
-    refusedByReason: Record<string, number>
-  }
-  completeness: Completeness[]
-  creditCodes: {
-    items: number, duplicates: number, refusedInvalid: number, errorRate: number | null, meetsIndicator: boolean | null
-  }
-  freshness: { entries: number, medianDays: number | null, p90Days: number | null, medianWorkingDays: number | null }
-  compliance: { entries: number, compliant: number, rate: number | null, target: number, meetsTarget: boolean | null }
-  domains: Record<string, { upserts: number, removals: number }>
-  contradictions: { entries: number, acrossProvinces: number }
-}
-interface Coverage { platform: string, domain: string, entries: number, lastChangedAt: string | null }
-interface CheckStats { checks: number, withEntries: number, withOutcome: number, byOutcome: Record<string, number> }
+type QualityRow = QualityRowV1
+type Completeness = QualityRow['completeness'][number]
+type Coverage = QualityReportV1['coverage'][number]
+type CheckStats = CheckStatsV1
 
 const labels = {
   zh: {
