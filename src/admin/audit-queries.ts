@@ -37,20 +37,16 @@ export async function readQueryLog (db: pg.Pool | pg.PoolClient, f: QueryLogFilt
      ORDER BY query_log.seq DESC LIMIT $6`,
     [f.principal ?? null, f.subjectDigests ?? null, f.from ?? null, f.to ?? null, f.before ?? null, f.limit])
   return {
-    rows: rows.map(
-      (r) => (
-        {
-          seq: r.seq,
-          at: r.at.toISOString(),
-          principal: scrub(r.principal),
-          role: r.role,
-          route: r.route,
-          subjectMasked: scrub(r.subject_masked),
-          purpose: scrub(r.purpose),
-          resultCount: r.result_count
-        }
-      )
-    ),
+    rows: rows.map((r) => ({
+      seq: r.seq,
+      at: r.at.toISOString(),
+      principal: scrub(r.principal),
+      role: r.role,
+      route: r.route,
+      subjectMasked: scrub(r.subject_masked),
+      purpose: scrub(r.purpose),
+      resultCount: r.result_count
+    })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]?.seq ?? null : null
   }
 }
@@ -66,18 +62,14 @@ export async function readAdminActions (
      WHERE ($1::text IS NULL OR principal = $1) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR seq < $3)
      ORDER BY admin_actions.seq DESC LIMIT $4`, [f.principal ?? null, f.action ?? null, f.before ?? null, f.limit])
   return {
-    rows: rows.map(
-      (r) => (
-        {
-          seq: r.seq,
-          at: r.at.toISOString(),
-          principal: scrub(r.principal),
-          action: r.action,
-          target: scrub(r.target),
-          detail: r.detail === null ? null : JSON.parse(scrub(JSON.stringify(maskIdNumbersDeep(r.detail)))) as unknown
-        }
-      )
-    ),
+    rows: rows.map((r) => ({
+      seq: r.seq,
+      at: r.at.toISOString(),
+      principal: scrub(r.principal),
+      action: r.action,
+      target: scrub(r.target),
+      detail: r.detail === null ? null : JSON.parse(scrub(JSON.stringify(maskIdNumbersDeep(r.detail)))) as unknown
+    })),
     nextBefore: rows.length === f.limit ? rows[rows.length - 1]?.seq ?? null : null
   }
 }

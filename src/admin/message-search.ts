@@ -44,18 +44,14 @@ export async function searchMessages (pool: pg.Pool, q: MessageQuery): Promise<M
      ORDER BY e.received_at DESC LIMIT $7`,
     [q.q ?? null, q.origin ?? null, q.kind ?? null, q.before ?? null, q.destination ?? null, q.status ?? null, q.limit])
   return {
-    messages: rows.map(
-      (r) => (
-        {
-          jti: r.jti,
-          iss: r.iss,
-          kind: r.kind,
-          items: r.item_count,
-          receivedAt: r.received_at.toISOString(),
-          statuses: r.statuses ?? {}
-        }
-      )
-    ),
+    messages: rows.map((r) => ({
+      jti: r.jti,
+      iss: r.iss,
+      kind: r.kind,
+      items: r.item_count,
+      receivedAt: r.received_at.toISOString(),
+      statuses: r.statuses ?? {}
+    })),
     nextBefore: rows.length === q.limit ? rows[rows.length - 1]?.received_at.toISOString() ?? null : null
   }
 }

@@ -68,11 +68,9 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
     lag: {
       bucketSeconds: bucket,
       since: since.toISOString(),
-      points: lag.map(
-        (r) => (
-          { t: Number(r.t), platform: r.destination, delivered: Number(r.n), avgSeconds: r.avg, maxSeconds: r.max }
-        )
-      )
+      points: lag.map((r) => (
+        { t: Number(r.t), platform: r.destination, delivered: Number(r.n), avgSeconds: r.avg, maxSeconds: r.max }
+      ))
     }
   }
 }

@@ -13,18 +13,14 @@ async function readBatch (pool: pg.Pool | pg.PoolClient, table: ChainTable, afte
     id: string, seq: string, at: Date, prev_hash: string, hash: string
   }>(
     `SELECT id::text AS id, seq::text AS seq, at, prev_hash, hash, ${fields} FROM ${table} t WHERE t.seq > $1::bigint ORDER BY t.seq LIMIT ${BATCH}`, [afterSeq])
-  return rows.map(
-    (r) => (
-      {
-        id: r.id,
-        seq: r.seq,
-        at: r.at,
-        prev_hash: r.prev_hash,
-        hash: r.hash,
-        values: CHAINS[table].map((f) => r[f] ?? null)
-      }
-    )
-  )
+  return rows.map((r) => ({
+    id: r.id,
+    seq: r.seq,
+    at: r.at,
+    prev_hash: r.prev_hash,
+    hash: r.hash,
+    values: CHAINS[table].map((f) => r[f] ?? null)
+  }))
 }
 
 /**

@@ -151,18 +151,14 @@ export async function runCheck (
     const consultedOwn = entries.map(
       (e) => ({ owner: e.owner, entryId: e.entryId, version: e.version, status: e.status, listType: e.listType })
     )
-    const consultedThrough = rp.entries.map(
-      (e) => (
-        {
-          owner: e.owner,
-          entryId: e.entryId,
-          version: e.version,
-          status: e.status,
-          listType: e.listType,
-          roles: e.through.roles
-        }
-      )
-    )
+    const consultedThrough = rp.entries.map((e) => ({
+      owner: e.owner,
+      entryId: e.entryId,
+      version: e.version,
+      status: e.status,
+      listType: e.listType,
+      roles: e.through.roles
+    }))
     let body: CheckAnswerBodyV1 | CheckVerificationBodyV1
     let answered: CheckReceiptClaimsV1['answered']
     if (decided.mode === 'verification') {

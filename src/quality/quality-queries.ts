@@ -55,18 +55,14 @@ export async function refusedEnvelopes (db: pg.Pool, w: QualityWindow): Promise<
             coalesce(sum(coalesce(invalid_credit_codes, CASE WHEN code = 'USCC_INVALID' THEN 1 ELSE 0 END)), 0) AS invalid_credit_codes
      FROM security_log WHERE at >= $2 AND at < $3 ${filter}
      GROUP BY 1, 2, 3`, w.platform === undefined ? [w.platforms, w.from, w.to] : [w.platforms, w.from, w.to, w.platform])
-  return rows.map(
-    (r) => (
-      {
-        source: r.source,
-        month: r.month,
-        code: r.code,
-        envelopes: Number(r.envelopes),
-        creditCodeItems: Number(r.credit_code_items),
-        invalidCreditCodes: Number(r.invalid_credit_codes)
-      }
-    )
-  )
+  return rows.map((r) => ({
+    source: r.source,
+    month: r.month,
+    code: r.code,
+    envelopes: Number(r.envelopes),
+    creditCodeItems: Number(r.credit_code_items),
+    invalidCreditCodes: Number(r.invalid_credit_codes)
+  }))
 }
 
 export interface ItemFigures {
@@ -150,18 +146,14 @@ export async function firstArrivals (db: pg.Pool, w: QualityWindow): Promise<Cou
   const { rows } = await db.query<{
     source: string, month: string, decided_on: string | null, arrived_on: string, complete: boolean, entries: string
   }>(sql, [...params(w), PLACEHOLDERS])
-  return rows.map(
-    (r) => (
-      {
-        source: r.source,
-        month: r.month,
-        decidedOn: r.decided_on,
-        arrivedOn: r.arrived_on,
-        complete: r.complete,
-        entries: Number(r.entries)
-      }
-    )
-  )
+  return rows.map((r) => ({
+    source: r.source,
+    month: r.month,
+    decidedOn: r.decided_on,
+    arrivedOn: r.arrived_on,
+    complete: r.complete,
+    entries: Number(r.entries)
+  }))
 }
 
 /** List items accepted per source, month and domain (a removal counts under its entry's domain). */
@@ -174,11 +166,9 @@ export async function domainFigures (db: pg.Pool, w: QualityWindow): Promise<Cou
      FROM entry_history h LEFT JOIN entries e ON e.owner = h.owner AND e.entry_id = h.entry_id
      WHERE h.owner = ANY($1::text[]) AND h.recorded_at >= $2 AND h.recorded_at < $3
      GROUP BY 1, 2, 3`, params(w))
-  return rows.map(
-    (r) => (
-      { source: r.source, month: r.month, domain: r.domain, upserts: Number(r.upserts), removals: Number(r.removals) }
-    )
-  )
+  return rows.map((r) => (
+    { source: r.source, month: r.month, domain: r.domain, upserts: Number(r.upserts), removals: Number(r.removals) }
+  ))
 }
 
 /** Current (not removed) entries per source and domain as the ledger stands, and when the source last changed one of
@@ -189,16 +179,12 @@ export async function domainCoverage (db: pg.Pool, platforms: string[]): Promise
   const { rows } = await db.query<{ platform: string, domain: string, entries: string, last: Date | null }>(
     `SELECT owner AS platform, domain, count(*) FILTER (WHERE status <> 'removed') AS entries, max(updated_at) AS last
      FROM entries WHERE owner = ANY($1::text[]) GROUP BY 1, 2`, [platforms])
-  return rows.map(
-    (r) => (
-      {
-        platform: r.platform,
-        domain: r.domain,
-        entries: Number(r.entries),
-        lastChangedAt: r.last === null ? null : r.last.toISOString()
-      }
-    )
-  )
+  return rows.map((r) => ({
+    platform: r.platform,
+    domain: r.domain,
+    entries: Number(r.entries),
+    lastChangedAt: r.last === null ? null : r.last.toISOString()
+  }))
 }
 
 /**
