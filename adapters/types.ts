@@ -29,12 +29,35 @@ export interface Delivery {
   resends: number
 }
 
+/**
+ * One item of a delivery the destination refused while it applied the others (partial acceptance:
+ * SH 2002, AH E202, JS rejected rows, a yrd-push per-item answer).
+ */
+export interface ItemRefusal {
+  /** Index of the item in `Delivery.items` as the adapter was handed them. */
+  index: number
+  /** The platform's own code for the refusal, kept as evidence. */
+  code: string
+  /** Why, in the platform's words (identity numbers scrubbed by the adapter). */
+  reason: string
+}
+
 /** What a destination answered once it took a delivery. */
 export interface DeliveryReceipt {
   /** The destination's own acknowledgement, kept as evidence. */
   evidence: Record<string, unknown>
   /** SHA-256 (base64url) of the bytes sent, when the protocol has one. */
   sentDigest?: string
+  /** Items the destination refused while applying the rest; absent or empty: every item applied. */
+  refused?: ItemRefusal[]
+}
+
+/** How much one coalesced push may carry (see `PlatformAdapter.deliverBatch`). */
+export interface BatchLimits {
+  /** Most messages in one push. */
+  maxMessages: number
+  /** Most bytes of items (their JSON) in one push. */
+  maxBytes: number
 }
 
 export type HealthState = 'up' | 'down' | 'unknown'
@@ -50,6 +73,8 @@ export interface AdapterCapabilities {
   pull: boolean
   /** The adapter can export what the platform holds (for reconciliation). */
   export: boolean
+  /** The protocol carries several messages in one push: see `PlatformAdapter.deliverBatch`. */
+  batch?: boolean
 }
 
 /** One list of one owner, as reconciliation asks a platform about it. */
@@ -76,6 +101,12 @@ export interface PlatformAdapter {
   readonly name: string
   readonly capabilities: AdapterCapabilities
   deliver: (delivery: Delivery) => Promise<DeliveryReceipt>
+  /**
+   * Coalesced delivery (`capabilities.batch`): several messages for this platform, in the order
+   * they must be applied, sent in one push. One outcome per delivery, in the same order: a receipt,
+   * or the AdapterError of that message alone. A failure of the push as a whole is thrown.
+   */
+  deliverBatch?: (deliveries: Delivery[]) => Promise<Array<DeliveryReceipt | AdapterError>>
   health: () => Promise<AdapterHealth>
   close: () => Promise<void>
   /** Range reconciliation (adapters/README.md, "Reconciliation"), where the platform speaks it. */

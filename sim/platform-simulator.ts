@@ -90,30 +90,43 @@ export async function startSimulatedPlatform (
     close: async () => { await sim.stop() }
   }
 
-  async function onDelivery (
-    req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void
-  ): Promise<void> {
-    const body = await readBody(req)
-    if (body === undefined) { send(413, { error: 'body too large' }); return }
-    const jws = body.toString('utf8')
-    if (sim.failure === 'hang') return // never answers; the gateway times out
+  /**
+   * What the platform answers to one delivered message (a JWS): applies it and returns the status
+   * and receipt body; `undefined` means no answer at all (the `hang` failure).
+   */
+  async function answerDelivery (jws: string): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
+    if (sim.failure === 'hang') return undefined // never answers; the gateway times out
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))
-    if (sim.failure === 'error-500') { send(500, { error: 'internal error' }); return }
-    if (sim.failure === 'reject-400') { send(400, { error: 'rejected by platform rules' }); return }
-    if (gatewayKeys === undefined) { send(503, { error: 'gateway keys not configured' }); return }
+    if (sim.failure === 'error-500') return { status: 500, body: { error: 'internal error' } }
+    if (sim.failure === 'reject-400') return { status: 400, body: { error: 'rejected by platform rules' } }
+    if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
     let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
     try {
       const { payload } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
       claims = JSON.parse(new TextDecoder().decode(payload))
     } catch {
-      send(401, { error: 'delivery signature invalid' })
-      return
+      return { status: 401, body: { error: 'delivery signature invalid' } }
     }
-    if (claims.aud !== sim.id) { send(400, { error: 'not addressed to this platform' }); return }
+    if (claims.aud !== sim.id) return { status: 400, body: { error: 'not addressed to this platform' } }
     sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
     applyToReplica(sim, claims)
-    if (sim.failure === 'garbage') { res.writeHead(200, { 'content-type': 'text/html' }).end('<html>OK</html>'); return }
-    send(200, { jti: claims.jti, digest: sim.failure === 'wrong-receipt' ? digestOf(Buffer.from('something else')) : digestOf(body) })
+    if (sim.failure === 'garbage') return { status: 200, body: undefined, raw: '<html>OK</html>' }
+    const sent = Buffer.from(jws)
+    return {
+      status: 200,
+      body: { jti: claims.jti, digest: sim.failure === 'wrong-receipt' ? digestOf(Buffer.from('something else')) : digestOf(sent) }
+    }
+  }
+
+  async function onDelivery (
+    req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void
+  ): Promise<void> {
+    const body = await readBody(req)
+    if (body === undefined) { send(413, { error: 'body too large' }); return }
+    const answer = await answerDelivery(body.toString('utf8'))
+    if (answer === undefined) return
+    if (answer.raw !== undefined) { res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.raw); return }
+    send(answer.status, answer.body)
   }
 
   const server: Server = createServer((req, res) => {

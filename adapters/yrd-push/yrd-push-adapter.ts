@@ -5,6 +5,7 @@ import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, t
 import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
+import { receiptReader } from './yrd-push-receipt.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
@@ -20,6 +21,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const timeout = ctx.policy.timeoutMs
   const pool = new Pool(endpoint.origin, poolOptions(ctx.policy))
   const healthUrl = ctx.platform.healthUrl === undefined ? undefined : new URL(ctx.platform.healthUrl)
+  const readReceipt = receiptReader(ctx)
   const reconciliation = yrdReconcileClient(pool, endpoint, ctx.platform.id, ctx.sign, timeout)
 
   return {
@@ -60,12 +62,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
       } catch {
         throw new AdapterError('invalid receipt: not JSON', { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
       }
-      const r = receipt as { jti?: unknown, digest?: unknown }
-      const invalid = (what: string): AdapterError =>
-        new AdapterError(`invalid receipt: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
-      if (r.jti !== d.jti) throw invalid('jti does not match')
-      if (r.digest !== sent) throw invalid('digest does not match what was sent')
-      return { evidence: receipt as Record<string, unknown>, sentDigest: sent }
+      return await readReceipt(receipt, d, sent)
     },
 
     async health (): Promise<AdapterHealth> {
