@@ -51,3 +51,43 @@ export async function runConcurrently<T> (
 export function benchLine (name: string, figures: Record<string, number | string>): string {
   return JSON.stringify({ bench: name, ...figures })
 }
+
+/**
+ * Open loop: input i is sent at start + i/rate s whether or not the earlier ones were answered (a
+ * closed loop would slow down with the system and hide its latency). `send` resolves with the time
+ * (epoch ms) the input was accepted. Returns those times by index, the failures, and how far
+ * behind schedule a send ever started.
+ */
+export async function publishAtRate<T> (
+  inputs: readonly T[], rate: number, send: (input: T) => Promise<number>
+): Promise<{ acceptedAt: Array<number | undefined>, failures: string[], maxLateMs: number }> {
+  const acceptedAt: Array<number | undefined> = new Array<number | undefined>(inputs.length).fill(undefined)
+  const failures: string[] = []
+  const inflight: Array<Promise<void>> = []
+  let maxLateMs = 0
+  const t0 = performance.now() + 50
+  for (const [i, input] of inputs.entries()) {
+    const due = t0 + (i * 1000) / rate
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    maxLateMs = Math.max(maxLateMs, performance.now() - due)
+    inflight.push(send(input).then((at) => { acceptedAt[i] = at }, (err: unknown) => { failures.push(`#${i}: ${String(err)}`) }))
+  }
+  await Promise.all(inflight)
+  return { acceptedAt, failures, maxLateMs }
+}
+
+/** Least-squares slope of `ys` over `xs` (per unit of x); NaN with fewer than two points. */
+export function slope (xs: readonly number[], ys: readonly number[]): number {
+  const n = Math.min(xs.length, ys.length)
+  if (n < 2) return Number.NaN
+  const mx = xs.slice(0, n).reduce((a, b) => a + b, 0) / n
+  const my = ys.slice(0, n).reduce((a, b) => a + b, 0) / n
+  let num = 0
+  let den = 0
+  for (let i = 0; i < n; i++) {
+    num += ((xs[i] as number) - mx) * ((ys[i] as number) - my)
+    den += ((xs[i] as number) - mx) ** 2
+  }
+  return den === 0 ? Number.NaN : num / den
+}
