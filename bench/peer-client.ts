@@ -98,6 +98,11 @@ export class ReceiptLog {
     return out
   }
 
+  /** Receipts beyond each destination's first of a message (retries of what it had received). */
+  repeatedReceipts (): number {
+    return [...this.peers.values()].reduce((n, log) => n + log.receipts - log.firstReceipt.size, 0)
+  }
+
   /** Totals per destination: receipts (each attempt), messages applied, items applied. */
   totals (): Record<string, { receipts: number, messages: number, items: number }> {
     return Object.fromEntries([...this.peers].map(([id, log]) => [id, {
