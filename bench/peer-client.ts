@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { SigningAlg } from '../src/keys/signing-keys.js'
+import type { PublicJwk, SigningAlg } from '../src/keys/signing-keys.js'
 import type { FromPeer, PeerPlatform, PeerReport, ToPeer } from './peer-messages.js'
 
 /** What one destination saw. */
@@ -117,8 +117,8 @@ export class ReceiptLog {
 export interface PeerProcess {
   platforms: Map<string, PeerPlatform>
   receipts: ReceiptLog
-  /** Points the simulators at the gateway's JWKS (its signature on deliveries). */
-  trustGateway: (jwksUrl: string) => Promise<void>
+  /** Points the simulators at the gateway's JWKS URL or key set (its signature on deliveries). */
+  trustGateway: (jwks: string | { keys: PublicJwk[] }) => Promise<void>
   close: () => Promise<void>
 }
 
@@ -157,7 +157,7 @@ export async function startPeerProcess (
   return {
     platforms: new Map(ready.platforms.map((p) => [p.id, p])),
     receipts,
-    trustGateway: async (jwksUrl) => { await ask({ type: 'trust', jwksUrl }, 'trusted') },
+    trustGateway: async (jwks) => { await ask({ type: 'trust', jwks }, 'trusted') },
     close: async () => {
       if (exited !== undefined) return
       const gone = new Promise<void>((resolve) => { child.once('exit', () => { resolve() }) })

@@ -12,8 +12,8 @@ export interface PeerStart {
   sinks: boolean
 }
 
-/** The gateway's JWKS URL, once it listens: the simulators verify deliveries against it. */
-export interface PeerTrust { type: 'trust', jwksUrl: string }
+/** The gateway's JWKS URL once it listens (or its key set): the simulators verify deliveries against it. */
+export interface PeerTrust { type: 'trust', jwks: string | { keys: PublicJwk[] } }
 
 export interface PeerClose { type: 'close' }
 

@@ -92,7 +92,7 @@ process.on('message', (raw) => {
   }
   if (msg.type === 'start') start(msg).catch(done)
   if (msg.type === 'trust') {
-    for (const sim of sims) sim.trustGateway(msg.jwksUrl)
+    for (const sim of sims) sim.trustGateway(msg.jwks)
     send({ type: 'trusted' })
   }
   if (msg.type === 'close') close().then(() => process.exit(0), done)
