@@ -17,7 +17,10 @@
  *
  * Knobs: BENCH_ENTRIES (1,000,000; 20,000 for a smoke run), BENCH_ITEMS, BENCH_CONCURRENCY,
  * BENCH_SETTINGS_JSON / BENCH_PLATFORM_JSON (bench/bench-gateway.ts), DATABASE_URL, REDIS_URL.
- * Memory: the signed envelopes stay in this process (~1.5 GB at 1,000,000 entries).
+ * Memory: the signed envelopes stay in this process (~1.6 GB at 1,000,000 entries). An envelope
+ * lives 600 s at most, so signing and ingest must each take less than that (they take a minute or
+ * two on a quiet machine); on a machine loaded enough to miss that, the gateway refuses the late
+ * envelopes as expired and the bench fails saying so.
  */
 import { randomBytes } from 'node:crypto'
 import { Pool as HttpPool } from 'undici'
@@ -34,6 +37,7 @@ const CONCURRENCY = positiveIntFromEnv('BENCH_CONCURRENCY', 4)
 const ENVELOPES = Math.ceil(ENTRIES / ITEMS)
 const WARMUP = 2
 const GOAL_SECONDS = 180
+const GOAL_ENTRIES = 1_000_000
 const POOL_SIZE = 10
 const DRAIN_TIMEOUT_MS = 1_800_000
 const PUBLISHER = 'SH'
@@ -121,11 +125,15 @@ async function main (): Promise<void> {
     const baselineMs = upsertMs + postMs
     const entries = ENVELOPES * ITEMS
     const ratio = baselineMs / totalMs
+    // The goal is the issue's size; a smaller run (a smoke test) says nothing about it.
+    const goal = entries < GOAL_ENTRIES
+      ? `the goal, ≤ ${GOAL_SECONDS} s, is for ${GOAL_ENTRIES.toLocaleString('en')} entries`
+      : `goal ≤ ${GOAL_SECONDS} s: ${totalMs / 1000 <= GOAL_SECONDS ? 'met' : 'not met'}`
 
     out([
       `signed ${ENVELOPES + WARMUP} envelopes in ${round(signSeconds, 1)} s (not timed), ${round(bytes / ENVELOPES / 1024)} KiB each`,
-      `gateway  ${entries} entries confirmed by ${DESTINATIONS.length} destinations in ${secs(totalMs)} s ` +
-        `(goal ≤ ${GOAL_SECONDS} s: ${totalMs / 1000 <= GOAL_SECONDS ? 'met' : 'not met'}): ${round(entries / (totalMs / 1000))} records/s`,
+      `gateway  ${entries} entries confirmed by ${DESTINATIONS.length} destinations in ${secs(totalMs)} s (${goal}): ` +
+        `${round(entries / (totalMs / 1000))} records/s`,
       `         ingest ${secs(ingestEnd - t0)} s (first post → last 202, ${round(entries / ((ingestEnd - t0) / 1000))} records/s); ` +
         `delivery tail ${secs(lastReceipt - ingestEnd)} s (last 202 → last receipt); delivery span ${secs(lastReceipt - firstReceipt)} s (first → last receipt)`,
       `baseline ${secs(baselineMs)} s: raw batched upsert ${secs(upsertMs)} s (${round(entries / (upsertMs / 1000))} rows/s, ${CONCURRENCY} in flight) + ` +

@@ -24,6 +24,8 @@ export interface Addressed { jti: string, destinations: readonly string[] }
 /** Receipts reported by the peer process, per destination. */
 export class ReceiptLog {
   private readonly peers = new Map<string, PeerLog>()
+  /** Set when the peer process is gone: nothing more will be reported, so waiting is pointless. */
+  lost: Error | undefined
 
   constructor (ids: readonly string[]) {
     for (const id of ids) {
@@ -81,6 +83,7 @@ export class ReceiptLog {
     for (;;) {
       for (let m = messages[from]; m !== undefined && this.confirmed(m.jti, m.destinations); m = messages[from]) from++
       if (from === messages.length) return true
+      if (this.lost !== undefined) throw this.lost
       if (Date.now() > end) return false
       await sleep(20)
     }
@@ -143,6 +146,7 @@ export async function startPeerProcess (
   const exitedEarly = new Promise<never>((_resolve, reject) => {
     child.once('exit', (code) => {
       exited = new Error(`the peer process exited (${String(code)})`)
+      receipts.lost = exited
       reject(exited)
     })
   })
