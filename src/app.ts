@@ -12,6 +12,7 @@ import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
 import { queryCoercingCompiler } from './plugins/query-coercing-compiler.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
+import { groupCommitPlugin } from './envelopes/group-commit-plugin.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
 import { queuesPlugin } from './plugins/queues.js'
 import { metricsPlugin } from './plugins/metrics-plugin.js'
@@ -103,6 +104,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(redisPlugin)
   await app.register(queuesPlugin)
   await app.register(metricsPlugin)
+  await app.register(groupCommitPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })
   await app.register(transparencyPlugin, { workers: opts.workers ?? true })
