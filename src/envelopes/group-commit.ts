@@ -98,7 +98,9 @@ export class GroupCommitter {
     const group = this.waiting
     this.waiting = []
     if (group.length === 0) return
-    const run: Promise<void> = this.run(group).finally(() => { this.running.delete(run) })
+    // run() settles every envelope before anything else can throw (the onGroup report): such an
+    // error must not become an unhandled rejection.
+    const run: Promise<void> = this.run(group).catch(() => undefined).finally(() => { this.running.delete(run) })
     this.running.add(run)
   }
 
