@@ -95,6 +95,20 @@ export const GatewaySettings = Type.Object({
     default: 8 * 1024 * 1024,
     description: 'Largest body POST /v1/envelopes takes'
   }),
+  ingestGroupWindowMs: Type.Integer({
+    minimum: 0,
+    maximum: 1000,
+    default: 2,
+    description: 'How long an accepted envelope waits for others to share its ledger transaction (group commit); 0: each commits alone'
+  }),
+  // At most 64: each envelope of a group is a subtransaction, and PostgreSQL keeps 64 per backend
+  // in shared memory before every other session's snapshots get slower.
+  ingestGroupMaxEnvelopes: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 32,
+    description: 'Most envelopes committed in one ledger transaction (group commit); 1: each commits alone'
+  }),
   readTokenMaxLifetimeSeconds: Type.Integer({
     minimum: 60,
     maximum: 3600,

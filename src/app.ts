@@ -12,6 +12,8 @@ import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
 import { queryCoercingCompiler } from './plugins/query-coercing-compiler.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
+import { groupCommitPlugin } from './envelopes/group-commit-plugin.js'
+import { installFromBase64 } from './runtime/from-base64.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
 import { queuesPlugin } from './plugins/queues.js'
 import { metricsPlugin } from './plugins/metrics-plugin.js'
@@ -80,6 +82,8 @@ export const JSON_ROUTE_BODY_LIMIT = 256 * 1024
 
 /** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
+  // Native base64 decoding for jose (every signature verified, every envelope payload).
+  installFromBase64()
   const app = Fastify({
     logger: opts.logger === false
       ? false
@@ -103,6 +107,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(redisPlugin)
   await app.register(queuesPlugin)
   await app.register(metricsPlugin)
+  await app.register(groupCommitPlugin)
   await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })
   await app.register(transparencyPlugin, { workers: opts.workers ?? true })

@@ -16,6 +16,7 @@ export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifie
   return {
     replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
     pool: app.pg,
+    committer: app.groupCommit,
     keys: app.gatewayKeys,
     registries: app.config.registries,
     destinationsFor: (iss) => workflow.platforms().filter((p) => p !== iss),

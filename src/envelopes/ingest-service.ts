@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { AcceptedV1, ReceiptClaimsV1 } from '../../contracts/receipt-v1.js'
 import { RECEIPT_TYP } from '../../contracts/receipt-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
-import { commitEnvelope } from './commit-envelope.js'
+import type { GroupCommitter } from './group-commit.js'
 import type { ReplayCache } from './replay-cache.js'
 import { validateItems } from './validate-items.js'
 import type { Claimed, EnvelopeVerifier } from './verify-envelope.js'
@@ -15,6 +15,8 @@ export interface IngestDeps {
   verifier: EnvelopeVerifier
   replay: ReplayCache
   pool: pg.Pool
+  /** Commits accepted envelopes, alone or in groups (the app's one committer). */
+  committer: GroupCommitter
   keys: GatewayKeys
   /** The registries items are checked against (none: no registry checks). */
   registries?: Registries | undefined
@@ -62,9 +64,12 @@ export async function ingestEnvelope (
 /**
  * Everything after authentication, shared by JWS envelopes and natively received messages so the
  * two ways in cannot drift apart: answer replays from the cache, validate every item, then commit
- * envelope, entries, history and outbox in one transaction and return the gateway's signed receipt.
+ * envelope, entries, history and outbox in one transaction (the envelope's own or, with neighbours, a
+ * group's; see group-commit.ts) and return the gateway's signed receipt.
  */
-export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope): Promise<IngestResult> {
+export async function acceptVerified (
+  deps: Pick<IngestDeps, 'replay' | 'committer' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope
+): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
   const cached = await deps.replay.lookup(iss, jti, env.digest)
   if (cached !== undefined) return { status: 200, body: { jti, receipt: cached }, iss, kind, items: items.length }
@@ -75,7 +80,9 @@ export async function acceptVerified (deps: Pick<IngestDeps, 'replay' | 'pool' |
     jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length
   }
   const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
-  const outcome = await commitEnvelope(deps.pool, {
+  // Settles after the COMMIT that holds the envelope (its own, or its group's): only then is the
+  // receipt handed out and remembered.
+  const outcome = await deps.committer.commit({
     jti,
     iss,
     kind,

@@ -12,6 +12,11 @@ export interface JwsParts {
   signature: string
 }
 
+/** The parts, and the whole body as text (decoded once: the ledger keeps it as evidence). */
+export interface ParsedJws extends JwsParts {
+  text: string
+}
+
 export type JwsSerialisation = 'compact' | 'flattened'
 
 const B64URL = /^[A-Za-z0-9_-]+$/
@@ -39,8 +44,9 @@ export function digestOf (bytes: Buffer): string {
 }
 
 /** Splits a received body into JWS parts; anything that is not a well-formed JWS is ENVELOPE_MALFORMED. */
-export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsParts {
-  const text = body.toString('utf8').trim()
+export function parseJws (body: Buffer, serialisation: JwsSerialisation): ParsedJws {
+  const whole = body.toString('utf8')
+  const text = whole.trim()
   if (serialisation === 'compact') {
     const parts = text.split('.')
     if (parts.length !== 3) throw new GatewayError('ENVELOPE_MALFORMED', 'a compact JWS has three dot-separated parts')
@@ -50,7 +56,7 @@ export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsPar
     if (!B64URL.test(p) || !B64URL.test(pl) || !(s === '' || B64URL.test(s))) {
       throw new GatewayError('ENVELOPE_MALFORMED', 'JWS parts must be non-empty base64url (an unencoded or detached payload is not accepted)')
     }
-    return { protected: p, payload: pl, signature: s }
+    return { protected: p, payload: pl, signature: s, text: whole }
   }
   refuseBadShape(body, FLATTENED_SHAPE, 'the flattened JWS')
   let json: unknown
@@ -65,7 +71,7 @@ export function parseJws (body: Buffer, serialisation: JwsSerialisation): JwsPar
   for (const part of [json.protected, json.payload, json.signature]) {
     if (!B64URL.test(part)) throw new GatewayError('ENVELOPE_MALFORMED', 'JWS parts must be base64url')
   }
-  return { protected: json.protected, payload: json.payload, signature: json.signature }
+  return { protected: json.protected, payload: json.payload, signature: json.signature, text: whole }
 }
 
 /** Decodes a base64url JSON object, or throws ENVELOPE_MALFORMED naming `what`. */

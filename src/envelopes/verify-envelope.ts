@@ -108,6 +108,6 @@ export class EnvelopeVerifier {
     if (claims.nbf !== undefined && claims.nbf > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope not valid yet (nbf; check the clock)')
     if (claims.items.length > MAX_ITEMS) throw new GatewayError('PAYLOAD_TOO_LARGE', `at most ${MAX_ITEMS} items per envelope`)
 
-    return { raw: body.toString('utf8'), payloadText, digest: claimed.digest, kid, alg, claims }
+    return { raw: parts.text, payloadText, digest: claimed.digest, kid, alg, claims }
   }
 }

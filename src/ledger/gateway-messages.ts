@@ -7,15 +7,22 @@ import { OUTBOX_CHANNEL } from './outbox-channel.js'
 /**
  * One outbox row per destination for message (`iss`, `jti`), in the caller's transaction, and a
  * NOTIFY that wakes the outbox relay as soon as it commits (never for one that rolls back).
+ * `notify: false` when the caller sends the NOTIFY itself ({@link notifyOutbox}), once for a
+ * transaction that writes many messages.
  */
 export async function insertOutbox (
-  client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date
+  client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date, notify = true
 ): Promise<void> {
   if (destinations.length === 0) return
   await client.query(
     `INSERT INTO deliveries (iss, jti, destination, created_at, updated_at)
      SELECT $4, $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
     [jti, destinations, at, iss])
+  if (notify) await notifyOutbox(client)
+}
+
+/** Wakes the outbox relay when the caller's transaction commits. */
+export async function notifyOutbox (client: pg.PoolClient): Promise<void> {
   await client.query('SELECT pg_notify($1, \'\')', [OUTBOX_CHANNEL])
 }
 

@@ -27,6 +27,11 @@ export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClien
   const begin = 'BEGIN' + (mode.isolation === undefined ? '' : ` ISOLATION LEVEL ${mode.isolation}`) +
     (mode.readOnly === true ? ' READ ONLY' : '')
   const client = await pool.connect()
+  // A connection lost mid-transaction (a terminated backend, a restart) fails the query under way,
+  // and the client also emits 'error': unheard, that event would crash the process. The pool drops
+  // such a client on release.
+  const lost = (): void => undefined
+  client.on('error', lost)
   try {
     await client.query(begin)
     const result = await fn(client)
@@ -36,6 +41,7 @@ export async function inTransaction<T> (pool: pg.Pool, fn: (client: pg.PoolClien
     await client.query('ROLLBACK').catch(() => undefined)
     throw err
   } finally {
+    client.off('error', lost)
     client.release()
   }
 }
