@@ -37,7 +37,9 @@ export const DeliveryPolicy = Type.Object({
     max: Type.Integer({ minimum: 1, default: 50, description: 'At most this many deliveries per durationMs' }),
     durationMs: Type.Integer({ minimum: 10, default: 1000, description: 'The window of rateLimit.max' })
   }, { default: {}, description: 'At most max deliveries per durationMs' }),
-  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' })
+  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' }),
+  batchMaxMessages: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Most messages in one coalesced push, where the adapter batches (1: one message per push)' }),
+  batchMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Most bytes of items (their JSON) in one coalesced push' })
 }, { default: {}, additionalProperties: false })
 export type DeliveryPolicy = Static<typeof DeliveryPolicy>
 

@@ -37,6 +37,10 @@ export interface SimulatedPlatform {
   appliedIds: Set<string>
   held: Map<string, HeldEntry>
   failure: FailureMode
+  /** Pushes in the batch form, with how many messages each carried. */
+  pushes: Array<{ at: string, messages: number }>
+  /** Message ids (jti) the platform refuses (422) inside a batch, taking the others. */
+  refuse: Set<string>
   /** The gateway's keys to verify deliveries with: its JWKS URL (once it is up) or the set itself. */
   trustGateway: (jwks: string | { keys: JWK[] }) => void
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
@@ -58,6 +62,15 @@ export async function postEnvelope (gatewayUrl: string, jws: string, serialisati
   return { status: res.status, body }
 }
 
+// The jti a message claims, read without verifying (only to pick a refusal; answerDelivery verifies).
+function jtiOf (jws: string): string {
+  try {
+    return String((JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti?: unknown }).jti)
+  } catch {
+    return ''
+  }
+}
+
 export async function startSimulatedPlatform (
   opts: { id: string, port?: number, host?: string, alg?: SigningAlg }
 ): Promise<SimulatedPlatform> {
@@ -76,6 +89,8 @@ export async function startSimulatedPlatform (
     received: [],
     ...newReplicaState(),
     failure: 'none',
+    pushes: [],
+    refuse: new Set(),
     trustGateway: (jwks) => {
       gatewayKeys = typeof jwks === 'string'
         ? createRemoteJWKSet(new URL(jwks), { cooldownDuration: 0 })
@@ -118,11 +133,43 @@ export async function startSimulatedPlatform (
     }
   }
 
+  /**
+   * The batch form (docs/protocol.md#batch-form): `{ v: 1, messages: [JWS…] }`, applied in order, each
+   * answered as the single form would (a receipt, or `{ status, error }`); a failure mode that breaks
+   * the whole exchange (500, hang, garbage) breaks the whole push.
+   */
+  async function answerBatch (text: string): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
+    sim.pushes.push({ at: new Date().toISOString(), messages: 0 })
+    const push = sim.pushes[sim.pushes.length - 1] as { messages: number }
+    if (sim.failure === 'error-500' || sim.failure === 'reject-400') return await answerDelivery('')
+    let messages: unknown
+    try { messages = (JSON.parse(text) as { v?: unknown, messages?: unknown }).messages } catch { messages = undefined }
+    if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'string')) return { status: 400, body: { error: 'not a batch of messages' } }
+    push.messages = messages.length
+    const receipts: unknown[] = []
+    for (const jws of messages as string[]) {
+      const answer = sim.refuse.has(jtiOf(jws))
+        ? { status: 422, body: { error: 'refused by platform rules' } }
+        : await answerDelivery(jws)
+      if (answer === undefined || answer.raw !== undefined) return answer
+      const ok = answer.status >= 200 && answer.status < 300
+      receipts.push(ok ? answer.body : { status: answer.status, error: (answer.body as { error?: unknown }).error })
+    }
+    return { status: 200, body: { v: 1, receipts } }
+  }
+
   async function onDelivery (
     req: IncomingMessage, res: ServerResponse, send: (s: number, b: unknown) => void
   ): Promise<void> {
     const body = await readBody(req)
     if (body === undefined) { send(413, { error: 'body too large' }); return }
+    if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
+      const batch = await answerBatch(body.toString('utf8'))
+      if (batch === undefined) return
+      if (batch.raw !== undefined) { res.writeHead(batch.status, { 'content-type': 'text/html' }).end(batch.raw); return }
+      send(batch.status, batch.body)
+      return
+    }
     const answer = await answerDelivery(body.toString('utf8'))
     if (answer === undefined) return
     if (answer.raw !== undefined) { res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.raw); return }

@@ -6,6 +6,7 @@ import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-fa
 import { platformRequest } from '../platform-request.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
 import { receiptReader } from './yrd-push-receipt.js'
+import { batchSender, type SignedDelivery } from './yrd-push-batch.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
@@ -15,6 +16,7 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
  * JWS signed by the gateway (iss YRD, aud the platform) POSTed to the platform's endpoint; the
  * platform answers 2xx with `{ jti, digest }`, digest being the SHA-256 of the exact JWS it got.
  * 5xx, 408, 429 and network failures are retried; any other 4xx or an invalid receipt is permanent.
+ * Several messages go in one push in the batch form (yrd-push-batch.ts) when the gateway coalesces.
  */
 export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const endpoint = new URL(ctx.platform.endpoint)
@@ -23,27 +25,32 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const healthUrl = ctx.platform.healthUrl === undefined ? undefined : new URL(ctx.platform.healthUrl)
   const readReceipt = receiptReader(ctx)
   const reconciliation = yrdReconcileClient(pool, endpoint, ctx.platform.id, ctx.sign, timeout)
+  const batch = batchSender(pool, endpoint, timeout, readReceipt)
 
-  return {
+  async function signDelivery (d: Delivery): Promise<SignedDelivery> {
+    const iat = Math.floor(Date.now() / 1000)
+    const jws = await ctx.sign({
+      iss: GATEWAY_ID,
+      aud: d.destination,
+      jti: d.jti,
+      iat,
+      exp: iat + MAX_LIFETIME_SECONDS,
+      kind: d.kind,
+      items: d.items,
+      origin: d.origin,
+      originDigest: d.originDigest
+    }, ENVELOPE_TYP)
+    return { jws, sent: digest(jws) }
+  }
+
+  const adapter: PlatformAdapter = {
     name: 'yrd-push',
-    capabilities: { pull: false, export: true },
+    capabilities: { pull: false, export: true, batch: true },
     reconcile: reconciliation.reconcile,
     exportList: reconciliation.exportList,
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
-      const iat = Math.floor(Date.now() / 1000)
-      const jws = await ctx.sign({
-        iss: GATEWAY_ID,
-        aud: d.destination,
-        jti: d.jti,
-        iat,
-        exp: iat + MAX_LIFETIME_SECONDS,
-        kind: d.kind,
-        items: d.items,
-        origin: d.origin,
-        originDigest: d.originDigest
-      }, ENVELOPE_TYP)
-      const sent = digest(jws)
+      const { jws, sent } = await signDelivery(d)
       const { status, text } = await platformRequest(pool, {
         method: 'POST',
         path: endpoint.pathname + endpoint.search,
@@ -65,6 +72,24 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
       return await readReceipt(receipt, d, sent)
     },
 
+    // The batch form (yrd-push-batch.ts); a platform that serves only the single form gets the
+    // messages one by one, in order.
+    async deliverBatch (deliveries: Delivery[]): Promise<Array<DeliveryReceipt | AdapterError>> {
+      const signed = await Promise.all(deliveries.map(signDelivery))
+      const outcomes = await batch.send(deliveries, signed)
+      if (outcomes !== undefined) return outcomes
+      const singly: Array<DeliveryReceipt | AdapterError> = []
+      for (const d of deliveries) {
+        try {
+          singly.push(await adapter.deliver(d))
+        } catch (err) {
+          if (!(err instanceof AdapterError) || err.unreachable || singly.length === 0) throw err
+          singly.push(err)
+        }
+      }
+      return singly
+    },
+
     async health (): Promise<AdapterHealth> {
       return healthUrl === undefined ? { state: 'unknown' } : await httpHealth(healthUrl, timeout)
     },
@@ -73,4 +98,5 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
       await pool.close()
     }
   }
+  return adapter
 }

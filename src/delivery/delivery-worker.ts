@@ -4,6 +4,8 @@ import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { AdapterError, type AdapterErrorCode, type PlatformAdapter } from '../../adapters/types.js'
 import { jitteredBackoff } from './backoff.js'
+import { coalesces, deliverCoalesced } from './coalesced-delivery.js'
+import { DestinationTurn } from './destination-turn.js'
 import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
@@ -72,7 +74,7 @@ export async function processDelivery (
     const scoped = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
     const pending = scoped.delivery
     const kept = scopeEvidence(scoped)
-    const answer = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
+    const answer = pending.items.length === 0 ? undefined : await deliverCoalesced(deps, started, pending)
     const receipt = answer === undefined ? undefined : { ...answer, evidence: { ...answer.evidence, ...kept } }
     await recordDelivered(deps.pool, started, pending, receipt, kept)
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
@@ -105,8 +107,12 @@ export async function processDelivery (
 export function createDeliveryWorker (
   deps: WorkerDeps, platform: string, queues: QueueConnections, lockMs: number
 ): Worker<DeliveryJobData, DeliveryResult> {
+  // A coalescing destination gets one push at a time from this process (see DestinationTurn).
+  const turn = coalesces(deps) ? new DestinationTurn() : undefined
   const run = async (job: Job<DeliveryJobData, DeliveryResult>, token?: string): Promise<DeliveryResult> =>
-    await processDelivery(deps, job, token)
+    turn === undefined
+      ? await processDelivery(deps, job, token)
+      : await turn.attempt(deps.pool, deps.policy, job, token, async () => await processDelivery(deps, job, token))
   const worker = queues.worker(queueName(platform), run, {
     concurrency: deps.policy.concurrency,
     limiter: { max: deps.policy.rateLimit.max, duration: deps.policy.rateLimit.durationMs },
