@@ -252,8 +252,8 @@ async function main (): Promise<void> {
     const runTag = randomBytes(3).toString('hex')
     const out = (line: string): void => { process.stdout.write(line + '\n') }
 
-    // The bench holds the platforms' publishing keys; the simulators only receive (their own keys stay out of the
-    // config).
+    // The bench holds the platforms' publishing keys; the simulators receive, and sign their receipts with their own
+    // keys, which join each platform's key set.
     const publishers = new Map<string, { signer: PlatformSigner, publicJwk: ReturnType<typeof publicPart> }>()
     for (const p of PROVINCES) {
       const jwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-bench-k1`)
@@ -275,7 +275,7 @@ async function main (): Promise<void> {
           adapter: 'yrd-push',
           endpoint: `${sim.url}/yrd/v1/deliveries`,
           healthUrl: `${sim.url}/health`,
-          jwks: { keys: [publishers.get(p.id)?.publicJwk as ReturnType<typeof publicPart>] },
+          jwks: { keys: [publishers.get(p.id)?.publicJwk as ReturnType<typeof publicPart>, ...sim.jwks.keys] },
           enabled: true,
           delivery: POLICY
         }

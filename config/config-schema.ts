@@ -37,7 +37,11 @@ export const DeliveryPolicy = Type.Object({
     max: Type.Integer({ minimum: 1, default: 50, description: 'At most this many deliveries per durationMs' }),
     durationMs: Type.Integer({ minimum: 10, default: 1000, description: 'The window of rateLimit.max' })
   }, { default: {}, description: 'At most max deliveries per durationMs' }),
-  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' })
+  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' }),
+  receipts: Type.Union([Type.Literal('signed'), Type.Literal('unsigned-allowed')], {
+    default: 'signed',
+    description: 'yrd-push: the platform must sign its receipts with a key of its published set (signed), or may still answer the unsigned form during migration (unsigned-allowed; a signed receipt is verified all the same)'
+  })
 }, { default: {}, additionalProperties: false })
 export type DeliveryPolicy = Static<typeof DeliveryPolicy>
 
