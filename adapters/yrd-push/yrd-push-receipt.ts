@@ -29,9 +29,12 @@ function verificationFailure (err: unknown): AdapterError {
   if (err instanceof joseErrors.JOSEAlgNotAllowed || err instanceof joseErrors.JOSENotSupported) {
     return invalid('algorithm not allowed for this key', err)
   }
-  // The platform's key set could not be fetched: the receipt may well be good. The platform drops
-  // the duplicate jti of a retry and signs a receipt for it again.
-  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err instanceof TypeError) {
+  // The platform's key set could not be fetched (no answer, not 200, not a key set: jose's generic
+  // error is only its fetch's): the receipt may well be good. The platform drops the duplicate jti
+  // of a retry and signs a receipt for it again.
+  const unfetched = (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC') ||
+    err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err instanceof TypeError
+  if (unfetched) {
     return new AdapterError('the platform\'s key set could not be fetched to verify its receipt', { code: 'ADAPTER_UNAVAILABLE', retryable: true, cause: err })
   }
   if (err instanceof joseErrors.JOSEError) return invalid(`unverifiable JWS (${err.code})`, err)

@@ -43,6 +43,19 @@ async function settled (h: Harness, destination: string): Promise<{ jti: string,
   return { jti, row: await deliveryTo(h, jti, destination) as Row }
 }
 
+/** A message from SH as the gateway hands it to an adapter. */
+const handedOver = (jti: string, destination: string, items: unknown[]): Delivery => ({
+  deliveryId: jti,
+  jti,
+  kind: 'list.upsert',
+  origin: 'SH',
+  originDigest: 'A'.repeat(43),
+  destination,
+  items,
+  receivedAt: new Date().toISOString(),
+  resends: 0
+})
+
 async function setup (t: Test): Promise<DeliverySetup> {
   let jsKeys = ''
   const s = await startDeliverySetup(t, {
@@ -159,17 +172,7 @@ t.test('per-item outcome: the platform applies every item but the first, and its
   })
   const signed = adapterWith('signed')
   t.teardown(async () => { await signed.close() })
-  const delivery = (jti: string): Delivery => ({
-    deliveryId: jti,
-    jti,
-    kind: 'list.upsert',
-    origin: 'SH',
-    originDigest: 'A'.repeat(43),
-    destination: 'JS',
-    items: [1, 2, 3].map((i) => sampleEntry('SH', '310000', 100 + i)),
-    receivedAt: new Date().toISOString(),
-    resends: 0
-  })
+  const delivery = (jti: string): Delivery => handedOver(jti, 'JS', [1, 2, 3].map((i) => sampleEntry('SH', '310000', 100 + i)))
   const receipt = await signed.deliver(delivery('SH-items-1'))
   t.same(receipt.refused, [{ index: 0, code: SIM_REFUSAL.code, reason: SIM_REFUSAL.reason }], 'the first item refused, with the platform\'s code and words')
   t.same([...sim.held.keys()].sort(), ['SH:SH-black-102', 'SH:SH-black-103'], 'the platform applied the others')
@@ -188,4 +191,33 @@ t.test('per-item outcome: the platform applies every item but the first, and its
   sim.failure = 'none'
   sim.receiptMode = 'signed'
   t.equal((await signed.deliver(delivery('SH-items-3'))).refused, undefined, 'no refusal: none returned')
+})
+
+t.test('the platform\'s key set cannot be fetched: retried, since the receipt may well be good', async (t) => {
+  const keys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-unfetched')])
+  const sim = await startSimulatedPlatform({ id: 'AH', alg: 'EdDSA' })
+  t.teardown(async () => { await sim.close() })
+  sim.trustGateway(keys.jwks)
+  const platform = {
+    id: 'AH', name: 'AH', regionCode: '340000', adapter: 'yrd-push', endpoint: `${sim.url}/yrd/v1/deliveries`, enabled: true, delivery: FAST_POLICY
+  }
+  const at = async (url: string, jti: string): Promise<unknown> => {
+    const adapter = createYrdPushAdapter({
+      platform,
+      policy: { ...FAST_POLICY, timeoutMs: 5000 },
+      sign: keys.sign,
+      secrets: {},
+      platformKeys: createRemoteJWKSet(new URL(url))
+    })
+    try {
+      return await adapter.deliver(handedOver(jti, 'AH', [sampleEntry('SH', '310000', 200)]))
+    } catch (err) {
+      return err
+    } finally {
+      await adapter.close()
+    }
+  }
+  t.match(await at(`${sim.url}/no-such-key-set`, 'SH-unfetched-1'), { code: 'ADAPTER_UNAVAILABLE', retryable: true }, 'answered 404')
+  t.match(await at(`${sim.url}/health`, 'SH-unfetched-2'), { code: 'ADAPTER_UNAVAILABLE', retryable: true }, 'not a key set')
+  t.match(await at(`${sim.url}/.well-known/jwks.json`, 'SH-unfetched-3'), { evidence: { signature: 'verified' } }, 'fetched: verified')
 })
