@@ -1,3 +1,4 @@
+import type { JWTVerifyGetKey } from 'jose'
 import type { DeliveryPolicy, PlatformConfig } from '../config/config-schema.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 import type { ItemErrorV1 } from '../contracts/problem-v1.js'
@@ -293,6 +294,12 @@ export interface AdapterContext {
   policy: DeliveryPolicy
   sign: GatewaySign
   secrets: Readonly<Record<string, string>>
+  /**
+   * The platform's published keys: the very set its envelopes are verified with (same cache, a new
+   * kid fetched on first sight), for what the platform signs to the gateway (yrd-push receipts).
+   * Absent where nothing the platform signs is read (reconciliation tools).
+   */
+  platformKeys?: JWTVerifyGetKey | undefined
 }
 
 export type AdapterFactory = (ctx: AdapterContext) => PlatformAdapter

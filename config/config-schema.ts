@@ -39,7 +39,11 @@ export const DeliveryPolicy = Type.Object({
   }, { default: {}, description: 'At most max deliveries per durationMs' }),
   healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' }),
   batchMaxMessages: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Most messages in one coalesced push, where the adapter batches (1: one message per push)' }),
-  batchMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Most bytes of items (their JSON) in one coalesced push' })
+  batchMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Most bytes of items (their JSON) in one coalesced push' }),
+  receipts: Type.Union([Type.Literal('signed'), Type.Literal('unsigned-allowed')], {
+    default: 'signed',
+    description: 'yrd-push: the platform must sign its receipts with a key of its published set (signed), or may still answer the unsigned form during migration (unsigned-allowed; a signed receipt is verified all the same)'
+  })
 }, { default: {}, additionalProperties: false })
 export type DeliveryPolicy = Static<typeof DeliveryPolicy>
 

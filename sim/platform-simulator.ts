@@ -7,11 +7,18 @@ import { applyToReplica, newReplicaState, type AppliedChange, type HeldEntry } f
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
 import { answerYrdReconcile } from './yrd-reconcile-endpoint.js'
+import { deliveryReceiptAnswer, type ReceiptFacts, type ReceiptMode } from './delivery-receipt-answer.js'
 
-export type { AppliedChange, HeldEntry }
+export type { AppliedChange, HeldEntry, ReceiptMode }
 
-/** How a simulated platform misbehaves, so tests and the demo can show recovery. */
-export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400'
+/**
+ * How a simulated platform misbehaves, so tests and the demo can show recovery. `refuse-first-item`
+ * applies every item of a message but the first, and says so per item in its receipt.
+ */
+export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400' | 'refuse-first-item'
+
+/** The platform's code and words for the item `refuse-first-item` refuses. */
+export const SIM_REFUSAL = { code: 'RULE-17', reason: 'the measure is not enforceable in this province' } as const
 
 export interface PostResult { status: number, body: unknown, jti: string, jws: string }
 
@@ -19,15 +26,21 @@ export interface PostResult { status: number, body: unknown, jti: string, jws: s
  * A simulated provincial platform speaking the reference protocol: a real HTTP server with its own
  * signing key. It serves its JWK Set and a health check, verifies each delivery's gateway
  * signature, applies list changes only when their version is newer than what it holds, ignores a
- * jti it has already applied, answers the receipt `{ jti, digest }`, and publishes signed envelopes
- * into the gateway. It can be stopped and restarted on the same port, or told to misbehave.
+ * jti it has already applied, answers a receipt signed with its own key, and publishes signed
+ * envelopes into the gateway. It can be stopped and restarted on the same port, or told to misbehave.
  */
 export interface SimulatedPlatform {
   id: string
   url: string
+  /** Its current key (envelopes and receipts); {@link rotateKey} replaces it. */
   signer: PlatformSigner
   privateJwk: JWK
+  /** Its published key set, served at /.well-known/jwks.json (every key it ever used). */
   jwks: { keys: PublicJwk[] }
+  /** How it answers with its receipt (`signed` unless told otherwise). */
+  receiptMode: ReceiptMode
+  /** Makes a new key, publishes it next to the old ones and signs with it from now on. */
+  rotateKey: () => Promise<void>
   /** Deliveries received (every attempt), applied changes, and the current holdings. */
   received: Array<{ at: string, jti: string }>
   applied: AppliedChange[]
@@ -74,9 +87,12 @@ function jtiOf (jws: string): string {
 export async function startSimulatedPlatform (
   opts: { id: string, port?: number, host?: string, alg?: SigningAlg }
 ): Promise<SimulatedPlatform> {
-  const privateJwk = await generatePrivateJwk(opts.alg ?? 'ES256', `${opts.id.toLowerCase()}-key-1`)
+  const alg = opts.alg ?? 'ES256'
+  const privateJwk = await generatePrivateJwk(alg, `${opts.id.toLowerCase()}-key-1`)
   const signer = await platformSigner(opts.id, privateJwk)
   const jwks = { keys: [publicPart(privateJwk)] }
+  // Never published: what a forged or unknown-kid receipt is signed with.
+  const impostor = await platformSigner(opts.id, await generatePrivateJwk(alg, `${opts.id.toLowerCase()}-impostor`))
   const host = opts.host ?? '127.0.0.1'
   let gatewayKeys: JWTVerifyGetKey | undefined
 
@@ -86,6 +102,13 @@ export async function startSimulatedPlatform (
     signer,
     privateJwk,
     jwks,
+    receiptMode: 'signed',
+    rotateKey: async () => {
+      const next = await generatePrivateJwk(alg, `${opts.id.toLowerCase()}-key-${jwks.keys.length + 1}`)
+      sim.signer = await platformSigner(opts.id, next)
+      sim.privateJwk = next
+      jwks.keys.push(publicPart(next))
+    },
     received: [],
     ...newReplicaState(),
     failure: 'none',
@@ -97,7 +120,7 @@ export async function startSimulatedPlatform (
         : createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0])
     },
     publish: async (gatewayUrl, input, serialisation = 'compact') => {
-      const { jws, jti } = await signEnvelope(signer, input, serialisation)
+      const { jws, jti } = await signEnvelope(sim.signer, input, serialisation)
       return { ...(await postEnvelope(gatewayUrl, jws, serialisation)), jti, jws }
     },
     stop: async () => { await net.stop() },
@@ -124,13 +147,20 @@ export async function startSimulatedPlatform (
     }
     if (claims.aud !== sim.id) return { status: 400, body: { error: 'not addressed to this platform' } }
     sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
-    applyToReplica(sim, claims)
+    const refuseFirst = sim.failure === 'refuse-first-item'
+    applyToReplica(sim, refuseFirst ? { ...claims, items: claims.items.slice(1) } : claims)
     if (sim.failure === 'garbage') return { status: 200, body: undefined, raw: '<html>OK</html>' }
-    const sent = Buffer.from(jws)
-    return {
-      status: 200,
-      body: { jti: claims.jti, digest: sim.failure === 'wrong-receipt' ? digestOf(Buffer.from('something else')) : digestOf(sent) }
+    const facts: ReceiptFacts = {
+      jti: claims.jti,
+      digest: sim.failure === 'wrong-receipt' ? digestOf(Buffer.from('something else')) : digestOf(Buffer.from(jws))
     }
+    if (refuseFirst) {
+      facts.items = claims.items.map(
+        (_, index) => index === 0 ? { index, outcome: 'refused', ...SIM_REFUSAL } : { index, outcome: 'applied' }
+      )
+    }
+    const body = await deliveryReceiptAnswer(sim.receiptMode, sim.id, { own: sim.signer, impostor }, facts)
+    return { status: 200, body }
   }
 
   /**

@@ -11,7 +11,7 @@ import { ZJ_EXPORT_PATH, ZJ_EXPORT_TYP, type ZjExportPage } from '../adapters/zj
 /** How the pull platform misbehaves: it stops polling, or applies without acknowledging. */
 export type PullFailureMode = 'none' | 'no-ack' | 'duplicate-ack'
 
-export interface PullPlatform extends Omit<SimulatedPlatform, 'failure' | 'pushes' | 'refuse'> {
+export interface PullPlatform extends Omit<SimulatedPlatform, 'failure' | 'pushes' | 'refuse' | 'receiptMode' | 'rotateKey'> {
   pullFailure: PullFailureMode
   /** Which gateway to read from (for `pollOnce` without polling). */
   useGateway: (gatewayUrl: string) => void

@@ -14,9 +14,10 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
 /**
  * The reference push protocol (docs/protocol.md#reference-push-protocol): each delivery is a compact
  * JWS signed by the gateway (iss YRD, aud the platform) POSTed to the platform's endpoint; the
- * platform answers 2xx with `{ jti, digest }`, digest being the SHA-256 of the exact JWS it got.
- * 5xx, 408, 429 and network failures are retried; any other 4xx or an invalid receipt is permanent.
- * Several messages go in one push in the batch form (yrd-push-batch.ts) when the gateway coalesces.
+ * platform answers 2xx with its receipt, signed with its own key, naming the jti and the SHA-256 of
+ * the exact JWS it got (read by yrd-push-receipt.ts). 5xx, 408, 429 and network failures are
+ * retried; any other 4xx or an invalid receipt is permanent. Several messages go in one push in the
+ * batch form (yrd-push-batch.ts) when the gateway coalesces.
  */
 export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const endpoint = new URL(ctx.platform.endpoint)

@@ -59,7 +59,12 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }])
   )
   const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({
-    platform: p, policy: p.delivery, sign: app.gatewayKeys.sign, secrets: secrets.get(p.id) ?? {}
+    platform: p,
+    policy: p.delivery,
+    sign: app.gatewayKeys.sign,
+    secrets: secrets.get(p.id) ?? {},
+    // Receipts are verified with the keys the platform's envelopes are: one set, one cache.
+    platformKeys: app.keyDirectory.platform(p.id)
   })]))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { createLocalJWKSet } from 'jose'
 import { createYrdPushAdapter } from '../../adapters/yrd-push/yrd-push-adapter.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
 import { gatewayKeysFrom, generatePrivateJwk } from '../../src/keys/signing-keys.js'
@@ -14,7 +15,8 @@ adapterConformance(t, 'yrd-push', async () => {
     platform: { id: 'JS', name: 'JS', regionCode: '320000', adapter: 'yrd-push', endpoint: `${sim.url}/yrd/v1/deliveries`, healthUrl: `${sim.url}/health`, enabled: true, delivery: DEFAULT_DELIVERY },
     policy: { ...DEFAULT_DELIVERY, timeoutMs: 1500 },
     sign: keys.sign,
-    secrets: {}
+    secrets: {},
+    platformKeys: createLocalJWKSet(sim.jwks)
   })
   return {
     adapter,

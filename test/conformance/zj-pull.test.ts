@@ -3,7 +3,7 @@ import { noticesOf } from '../../sim/replica-state.js'
 import { sampleEntry, sampleNotice } from '../../sim/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { startPullPlatform, type PullPlatform } from '../../sim/zj-pull-simulator.js'
-import { FAST_POLICY, issueNotices, statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { FAST_POLICY, issueNotices, simulatedPush, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 
 interface Setup { h: Harness, zj: PullPlatform, push: Map<string, SimulatedPlatform> }
@@ -22,7 +22,7 @@ async function setup (t: { teardown: (fn: () => unknown) => void }, feedRedelive
     platformOverrides: (p) => {
       if (p.id === 'ZJ') return { ...p, adapter: 'zj-pull', jwks: zj.jwks, endpoint: `${zj.url}/unused`, delivery: FAST_POLICY }
       const s = push.get(p.id)
-      return s === undefined ? p : { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: FAST_POLICY }
+      return s === undefined ? p : simulatedPush(p, s)
     }
   })
   const jwksUrl = `${urlOf(h)}/.well-known/jwks.json`

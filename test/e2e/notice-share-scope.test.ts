@@ -5,7 +5,7 @@ import type { ReplicaState } from '../../sim/replica-state.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { startPullPlatform } from '../../sim/zj-pull-simulator.js'
-import { FAST_POLICY, startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
+import { FAST_POLICY, simulatedPush, startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 import { startShNativeSetup } from '../helpers/reconcile-native.js'
 import { accept, notice, read } from '../helpers/coordination-items.js'
@@ -89,7 +89,7 @@ t.test('pull: ZJ, not authorised for identity numbers, reads notices without the
     platformOverrides: (p) => {
       if (p.id === 'ZJ') return { ...p, adapter: 'zj-pull', jwks: zj.jwks, endpoint: `${zj.url}/unused`, delivery: FAST_POLICY, shareScopes: ['all-platforms'] }
       const s = push.get(p.id)
-      return s === undefined ? p : { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: FAST_POLICY }
+      return s === undefined ? p : simulatedPush(p, s)
     }
   })
   const jwksUrl = `${urlOf(h)}/.well-known/jwks.json`

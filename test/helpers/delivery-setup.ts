@@ -1,4 +1,4 @@
-import { DEFAULT_DELIVERY, type DeliveryPolicy } from '../../config/config-schema.js'
+import { DEFAULT_DELIVERY, type DeliveryPolicy, type PlatformConfig } from '../../config/config-schema.js'
 import type { GatewayNoticeItemV1 } from '../../contracts/gateway-notice-item-v1.js'
 import { emitGatewayMessage } from '../../src/ledger/gateway-messages.js'
 import { inTransaction } from '../../src/ledger/pool.js'
@@ -14,6 +14,17 @@ export const FAST_POLICY: DeliveryPolicy = {
   timeoutMs: 400,
   healthIntervalMs: 100,
   rateLimit: { max: 1000, durationMs: 1000 }
+}
+
+/**
+ * A platform's config pointing at a simulated yrd-push platform: its endpoint and health check,
+ * and its own keys (it signs its receipts with them) added to the platform's key set.
+ */
+export function simulatedPush (
+  p: PlatformConfig, s: SimulatedPlatform, delivery: DeliveryPolicy = FAST_POLICY
+): PlatformConfig {
+  const jwks = { keys: [...(p.jwks?.keys ?? []), ...s.jwks.keys] }
+  return { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, jwks, delivery }
 }
 
 export interface DeliverySetup {
@@ -39,7 +50,7 @@ export async function startDeliverySetup (
     platformOverrides: (p) => {
       const s = sims.get(p.id)
       if (s === undefined) return p
-      const simulated = { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: { ...FAST_POLICY, ...opts.policy } }
+      const simulated = simulatedPush(p, s, { ...FAST_POLICY, ...opts.policy })
       // The caller's overrides apply on top (e.g. a platform's share scopes).
       return opts.platformOverrides?.(simulated) ?? simulated
     }

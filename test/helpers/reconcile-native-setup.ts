@@ -3,7 +3,7 @@ import type { PlatformConfig } from '../../config/config-schema.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { healRun } from '../../src/reconcile/heal-run.js'
 import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
-import { FAST_POLICY, statusCounts, waitFor } from './delivery-setup.js'
+import { simulatedPush, statusCounts, waitFor } from './delivery-setup.js'
 import { LIST, publishOwnerList, type SeededDrift } from './reconcile-drift.js'
 import { PROVINCES, startHarness, urlOf, type Harness } from './harness.js'
 
@@ -42,7 +42,7 @@ export async function startNativeSetup (t: Teardown, native: NativePlatform): Pr
     platformOverrides: (p) => {
       if (p.id === native.id) return native.config(p)
       const s = sims.get(p.id)
-      return s === undefined ? p : { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: FAST_POLICY }
+      return s === undefined ? p : simulatedPush(p, s)
     }
   })
   for (const s of sims.values()) s.trustGateway(`${urlOf(h)}/.well-known/jwks.json`)

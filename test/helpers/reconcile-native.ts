@@ -5,7 +5,7 @@ import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { startShRestSimulator, type ShHeldEntry, type ShRestSimulator } from '../../sim/sh-rest-simulator.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
-import { FAST_POLICY } from './delivery-setup.js'
+import { FAST_POLICY, simulatedPush } from './delivery-setup.js'
 import { PROVINCES, startHarness, urlOf, type Harness } from './harness.js'
 import type { SeededDrift } from './reconcile-drift.js'
 
@@ -34,7 +34,7 @@ export async function startShNativeSetup (t: Teardown, shConfig: Partial<Platfor
     platformOverrides: (p) => {
       if (p.id === 'SH') return { ...p, adapter: 'sh-rest', endpoint: sh.endpoint, healthUrl: sh.healthUrl, delivery: FAST_POLICY, ...shConfig }
       const s = sims.get(p.id)
-      return s === undefined ? p : { ...p, endpoint: `${s.url}/yrd/v1/deliveries`, healthUrl: `${s.url}/health`, delivery: FAST_POLICY }
+      return s === undefined ? p : simulatedPush(p, s)
     }
   })
   for (const s of sims.values()) s.trustGateway(`${urlOf(h)}/.well-known/jwks.json`)
