@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { createLocalJWKSet } from 'jose'
 import t from 'tap'
 import { createYrdPushAdapter } from '../../adapters/yrd-push/yrd-push-adapter.js'
 import { AdapterError, type Delivery, type PlatformAdapter } from '../../adapters/types.js'
@@ -9,12 +10,14 @@ import { sampleEntry } from '../../sim/sample-entries.js'
 
 const keys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'gw-batch')])
 
-function adapterFor (endpoint: string): PlatformAdapter {
+function adapterFor (endpoint: string, platformJwks: Parameters<typeof createLocalJWKSet>[0]): PlatformAdapter {
   return createYrdPushAdapter({
     platform: { id: 'JS', name: 'JS', regionCode: '320000', adapter: 'yrd-push', endpoint, enabled: true, delivery: DEFAULT_DELIVERY },
     policy: { ...DEFAULT_DELIVERY, timeoutMs: 5000 },
     sign: keys.sign,
-    secrets: {}
+    secrets: {},
+    // The simulator signs its receipts: they are verified against its published keys.
+    platformKeys: createLocalJWKSet(platformJwks)
   })
 }
 
@@ -33,7 +36,7 @@ const delivery = (n: number): Delivery => ({
 t.test('the batch form: one push, applied in order, one outcome per message', async (t) => {
   const sim = await startSimulatedPlatform({ id: 'JS' })
   sim.trustGateway(keys.jwks)
-  const adapter = adapterFor(`${sim.url}/yrd/v1/deliveries`)
+  const adapter = adapterFor(`${sim.url}/yrd/v1/deliveries`, sim.jwks)
   t.teardown(async () => { await adapter.close(); await sim.close() })
   t.equal(adapter.capabilities.batch, true, 'yrd-push declares the batch capability')
   sim.refuse.add('SH-batch-2')
@@ -71,7 +74,7 @@ t.test('a platform that answers 415 to the batch form gets the messages one by o
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
   const port = (proxy.address() as { port: number }).port
-  const adapter = adapterFor(`http://127.0.0.1:${port}/yrd/v1/deliveries`)
+  const adapter = adapterFor(`http://127.0.0.1:${port}/yrd/v1/deliveries`, sim.jwks)
   t.teardown(async () => { await adapter.close(); proxy.close(); await sim.close() })
   const outcomes = await adapter.deliverBatch?.([delivery(1), delivery(2)]) ?? []
   t.same(outcomes.map((o) => o instanceof AdapterError ? o.code : (o.evidence as { jti: string }).jti), ['SH-batch-1', 'SH-batch-2'])
