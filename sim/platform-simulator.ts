@@ -11,7 +11,10 @@ import { answerYrdReconcile } from './yrd-reconcile-endpoint.js'
 export type { AppliedChange, HeldEntry }
 
 /** How a simulated platform misbehaves, so tests and the demo can show recovery. */
-export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400'
+export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400' | 'auth-401' | 'auth-403'
+
+/** The status a platform refusing the gateway's credentials answers (deliveries and reconciliation alike). */
+const authRefusal = (mode: FailureMode): number | undefined => mode === 'auth-401' ? 401 : mode === 'auth-403' ? 403 : undefined
 
 export interface PostResult { status: number, body: unknown, jti: string, jws: string }
 
@@ -99,6 +102,8 @@ export async function startSimulatedPlatform (
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))
     if (sim.failure === 'error-500') return { status: 500, body: { error: 'internal error' } }
     if (sim.failure === 'reject-400') return { status: 400, body: { error: 'rejected by platform rules' } }
+    const refused = authRefusal(sim.failure)
+    if (refused !== undefined) return { status: refused, body: { error: 'credentials refused' } }
     if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
     let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
     try {
@@ -139,6 +144,8 @@ export async function startSimulatedPlatform (
       readBody(req, 64 * 1024 * 1024).then(async (body) => {
         if (body === undefined) { send(413, { error: 'body too large' }); return }
         if (gatewayKeys === undefined) { send(503, { error: 'gateway keys not configured' }); return }
+        const refused = authRefusal(sim.failure)
+        if (refused !== undefined) { send(refused, { error: 'credentials refused' }); return }
         const answer = await answerYrdReconcile(sim.id, sim.held, gatewayKeys, body.toString('utf8'))
         send(answer.status, answer.body)
       }).catch(() => { send(500, { error: 'simulator error' }) })

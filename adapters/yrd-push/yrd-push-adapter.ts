@@ -69,6 +69,17 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
       return healthUrl === undefined ? { state: 'unknown' } : await httpHealth(healthUrl, timeout)
     },
 
+    async credentialsCheck (): Promise<AdapterHealth> {
+      // A signed reconciliation query over no range: the platform checks the gateway's signature
+      // and answers an empty result, touching nothing it holds.
+      try {
+        await reconciliation.reconcile({ owner: GATEWAY_ID, listCode: 'credentials-check' }, [], 1)
+        return { state: 'up' }
+      } catch (err) {
+        return { state: 'down', detail: err instanceof Error ? err.message : 'credentials check failed' }
+      }
+    },
+
     async close (): Promise<void> {
       await pool.close()
     }
