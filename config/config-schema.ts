@@ -37,7 +37,13 @@ export const DeliveryPolicy = Type.Object({
     max: Type.Integer({ minimum: 1, default: 50, description: 'At most this many deliveries per durationMs' }),
     durationMs: Type.Integer({ minimum: 10, default: 1000, description: 'The window of rateLimit.max' })
   }, { default: {}, description: 'At most max deliveries per durationMs' }),
-  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' })
+  healthIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000, description: 'How often a paused (unhealthy) platform is checked' }),
+  breakerTimeouts: Type.Integer({
+    minimum: 1, maximum: 1000, default: 3, description: 'Consecutive timeouts, health check up, that open the circuit breaker'
+  }),
+  breakerCooldownMs: Type.Integer({
+    minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How long an open breaker keeps the queue paused before letting deliveries try again'
+  })
 }, { default: {}, additionalProperties: false })
 export type DeliveryPolicy = Static<typeof DeliveryPolicy>
 
