@@ -1,5 +1,6 @@
 import type { PlatformAdapter } from '../../adapters/types.js'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
+import { storedErrorText } from '../privacy/stored-error-text.js'
 import { CircuitBreakers } from './circuit-breaker.js'
 import type { DeliveryQueues } from './delivery-queues.js'
 import type { PauseReason, PlatformPause, PlatformPauses } from './platform-pauses.js'
@@ -70,7 +71,7 @@ export class HealthMonitor {
     if (adapter === undefined || this.queues.get(platform) === undefined) return false
     const health = await adapter.health()
     if (health.state !== 'down' || this.paused.has(platform)) return this.paused.has(platform)
-    if (await this.pause(platform, 'down', health.detail ?? null)) {
+    if (await this.pause(platform, 'down', health.detail === undefined ? null : storedErrorText(health.detail, 500))) {
       this.log.warn({ platform, detail: health.detail }, 'platform down: delivery queue paused')
     }
     return true
@@ -80,8 +81,10 @@ export class HealthMonitor {
    * The platform refused the gateway's credentials (ADAPTER_AUTH): a misconfiguration on one side
    * or the other, which no retry mends. `detail` is the adapter's message (no secret in it).
    */
-  async reportAuthFailure (platform: string, detail: string): Promise<void> {
+  async reportAuthFailure (platform: string, message: string): Promise<void> {
     if (this.queues.get(platform) === undefined) return
+    // Kept in Redis and shown on the dashboard: the platform's wording passes the one scrubber.
+    const detail = storedErrorText(message, 500)
     if (await this.pause(platform, 'credentials', detail)) {
       const resumes = this.adapters.get(platform)?.credentialsCheck === undefined
         ? 'until an admin resumes it'
