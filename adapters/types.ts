@@ -109,6 +109,12 @@ export interface PlatformAdapter {
    */
   deliverBatch?: (deliveries: Delivery[]) => Promise<Array<DeliveryReceipt | AdapterError>>
   health: () => Promise<AdapterHealth>
+  /**
+   * A harmless request carrying the gateway's credentials (signature, token, keys): `up` only when
+   * the platform accepted them. A queue paused because the platform refused the credentials
+   * resumes by itself once this passes; an adapter without it waits for an admin to resume.
+   */
+  credentialsCheck?: () => Promise<AdapterHealth>
   close: () => Promise<void>
   /** Range reconciliation (adapters/README.md, "Reconciliation"), where the platform speaks it. */
   reconcile?: (

@@ -43,6 +43,12 @@ export const DeliveryPolicy = Type.Object({
   receipts: Type.Union([Type.Literal('signed'), Type.Literal('unsigned-allowed')], {
     default: 'signed',
     description: 'yrd-push: the platform must sign its receipts with a key of its published set (signed), or may still answer the unsigned form during migration (unsigned-allowed; a signed receipt is verified all the same)'
+  }),
+  breakerTimeouts: Type.Integer({
+    minimum: 1, maximum: 1000, default: 3, description: 'Consecutive timeouts, health check up, that open the circuit breaker'
+  }),
+  breakerCooldownMs: Type.Integer({
+    minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How long an open breaker keeps the queue paused before letting deliveries try again'
   })
 }, { default: {}, additionalProperties: false })
 export type DeliveryPolicy = Static<typeof DeliveryPolicy>

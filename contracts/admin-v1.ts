@@ -21,6 +21,27 @@ export const SessionV1 = Type.Object({
 }, { $id: 'SessionV1' })
 export type SessionV1 = Static<typeof SessionV1>
 
+/**
+ * Why a platform's delivery queue is paused: its health check failed (`down`, resumes by itself),
+ * it refused the gateway's credentials (`credentials`: an admin or operator resumes it, or the
+ * adapter's credentials check does), or its circuit breaker is open (`breaker`, until `until`).
+ */
+export const PlatformPauseV1 = Type.Object({
+  reason: Type.Union([Type.Literal('down'), Type.Literal('credentials'), Type.Literal('breaker')]),
+  since: Type.String({ format: 'date-time' }),
+  detail: Nullable(Type.String()),
+  until: Nullable(Type.String({ format: 'date-time', description: 'When an open breaker lets deliveries try again' }))
+}, { title: 'PlatformPauseV1' })
+export type PlatformPauseV1 = Static<typeof PlatformPauseV1>
+
+/** `POST /v1/admin/platforms/{id}/resume`: what was paused (null: nothing was), now resumed. */
+export const PlatformResumedV1 = Type.Object({
+  platform: Type.String(),
+  resumed: Type.Boolean({ description: 'False when the queue was not paused' }),
+  pause: Type.Union([PlatformPauseV1, Type.Null()])
+}, { $id: 'PlatformResumedV1' })
+export type PlatformResumedV1 = Static<typeof PlatformResumedV1>
+
 /** One platform on the overview: health, queue, deliveries by status, lag. */
 export const PlatformOverviewV1 = Type.Object({
   id: Type.String(),
@@ -28,6 +49,7 @@ export const PlatformOverviewV1 = Type.Object({
   adapter: Type.String(),
   health: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('paused'), Type.Literal('unknown')]),
   healthDetail: Nullable(Type.String()),
+  pause: Type.Union([PlatformPauseV1, Type.Null()], { description: 'Why the delivery queue is paused (null: it runs)' }),
   pull: Type.Boolean({ description: 'The platform pulls its feed (no push queue)' }),
   queue: Type.Record(Type.String(), Type.Integer(), { description: 'BullMQ job counts: wait, active, delayed, paused, failed' }),
   deliveries: Type.Record(Type.String(), Type.Integer(), { description: 'Deliveries in the ledger by status' }),

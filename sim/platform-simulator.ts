@@ -15,10 +15,14 @@ export type { AppliedChange, HeldEntry, ReceiptMode }
  * How a simulated platform misbehaves, so tests and the demo can show recovery. `refuse-first-item`
  * applies every item of a message but the first, and says so per item in its receipt.
  */
-export type FailureMode = 'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400' | 'refuse-first-item'
+export type FailureMode =
+  'none' | 'error-500' | 'garbage' | 'wrong-receipt' | 'hang' | 'slow' | 'reject-400' | 'refuse-first-item' | 'auth-401' | 'auth-403'
 
 /** The platform's code and words for the item `refuse-first-item` refuses. */
 export const SIM_REFUSAL = { code: 'RULE-17', reason: 'the measure is not enforceable in this province' } as const
+
+/** The status a platform refusing the gateway's credentials answers (deliveries and reconciliation alike). */
+const authRefusal = (mode: FailureMode): number | undefined => mode === 'auth-401' ? 401 : mode === 'auth-403' ? 403 : undefined
 
 export interface PostResult { status: number, body: unknown, jti: string, jws: string }
 
@@ -137,6 +141,8 @@ export async function startSimulatedPlatform (
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))
     if (sim.failure === 'error-500') return { status: 500, body: { error: 'internal error' } }
     if (sim.failure === 'reject-400') return { status: 400, body: { error: 'rejected by platform rules' } }
+    const refused = authRefusal(sim.failure)
+    if (refused !== undefined) return { status: refused, body: { error: 'credentials refused' } }
     if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
     let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
     try {
@@ -166,12 +172,14 @@ export async function startSimulatedPlatform (
   /**
    * The batch form (docs/protocol.md#batch-form): `{ v: 1, messages: [JWS…] }`, applied in order, each
    * answered as the single form would (a receipt, or `{ status, error }`); a failure mode that breaks
-   * the whole exchange (500, hang, garbage) breaks the whole push.
+   * the whole exchange (500, a refusal of the gateway's credentials, hang, garbage) breaks the whole push.
    */
   async function answerBatch (text: string): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
     sim.pushes.push({ at: new Date().toISOString(), messages: 0 })
     const push = sim.pushes[sim.pushes.length - 1] as { messages: number }
-    if (sim.failure === 'error-500' || sim.failure === 'reject-400') return await answerDelivery('')
+    if (sim.failure === 'error-500' || sim.failure === 'reject-400' || authRefusal(sim.failure) !== undefined) {
+      return await answerDelivery('')
+    }
     let messages: unknown
     try { messages = (JSON.parse(text) as { v?: unknown, messages?: unknown }).messages } catch { messages = undefined }
     if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'string')) return { status: 400, body: { error: 'not a batch of messages' } }
@@ -216,6 +224,8 @@ export async function startSimulatedPlatform (
       readBody(req, 64 * 1024 * 1024).then(async (body) => {
         if (body === undefined) { send(413, { error: 'body too large' }); return }
         if (gatewayKeys === undefined) { send(503, { error: 'gateway keys not configured' }); return }
+        const refused = authRefusal(sim.failure)
+        if (refused !== undefined) { send(refused, { error: 'credentials refused' }); return }
         const answer = await answerYrdReconcile(sim.id, sim.held, gatewayKeys, body.toString('utf8'))
         send(answer.status, answer.body)
       }).catch(() => { send(500, { error: 'simulator error' }) })

@@ -112,7 +112,9 @@ export function judgeAnswer (
   }
   if (!isAccepted(r.DM)) {
     const what = r.DM === RESULT_CODES.PARTIAL ? 'refused part of the message' : 'refused the message'
-    throw new AdapterError(`AH ${what} (HTTP ${status}, ${reason(r)})`, { code: ahRefusalCode(r.DM), retryable: false })
+    // HTTP 401 or 403 is a refusal of the gateway's keys whatever the DM says.
+    const code = status === 401 || status === 403 ? 'ADAPTER_AUTH' : ahRefusalCode(r.DM)
+    throw new AdapterError(`AH ${what} (HTTP ${status}, ${reason(r)})`, { code, retryable: false })
   }
   if (status < 200 || status >= 300) throw invalid(`${r.DM} with HTTP ${status}`)
   if (r.XXID !== sent.XXID) throw invalid('XXID does not match the message sent')

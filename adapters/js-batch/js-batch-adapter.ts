@@ -8,6 +8,7 @@ import { platformRequest } from '../platform-request.js'
 import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import type { JsRow } from './js-batch-columns.js'
 import { jsExportClient } from './js-batch-export.js'
+import { credentialsCheckBy, NO_LIST } from '../credentials-check.js'
 import { batchSm3, encodeBatchFile } from './js-batch-file.js'
 import { toNative } from './js-batch-mapping.js'
 import { checkBatchDone, readBatchStatus, readErrorBody, scrubPlatformText, type JsBatchStatus } from './js-batch-result.js'
@@ -93,10 +94,13 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
     return readBatchStatus(answer.text, batchId)
   }
 
+  const exportList = jsExportClient(pool, prefix, token, timeout)
   return {
     name: 'js-batch',
     capabilities: { pull: false, export: true },
-    exportList: jsExportClient(pool, prefix, token, timeout),
+    exportList,
+    // An export page, with the token, of a list no one keeps: the token checked, nothing read.
+    credentialsCheck: credentialsCheckBy(async () => await exportList({ owner: ctx.platform.id, listCode: NO_LIST }, '', 1)),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const rows = rowsOf(d)

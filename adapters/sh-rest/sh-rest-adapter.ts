@@ -10,6 +10,7 @@ import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
 import { shExportClient } from './sh-rest-export.js'
+import { credentialsCheckBy, NO_LIST } from '../credentials-check.js'
 
 /** The adapter's name in platform config files (`"adapter": "sh-rest"`). */
 export const SH_REST_ADAPTER = 'sh-rest'
@@ -49,11 +50,14 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
   const timeout = ctx.policy.timeoutMs
   const pool = new Pool(urls.records.origin, poolOptions(ctx.policy))
   const apiRoot = urls.records.pathname.slice(0, -SH_RECORDS_PATH.length)
+  const exportList = shExportClient(pool, apiRoot, { appKey, appSecret }, timeout)
 
   return {
     name: SH_REST_ADAPTER,
     capabilities: { pull: false, export: true },
-    exportList: shExportClient(pool, apiRoot, { appKey, appSecret }, timeout),
+    exportList,
+    // A signed export page of a list no one keeps: the app key and signature checked, nothing read.
+    credentialsCheck: credentialsCheckBy(async () => await exportList({ owner: id, listCode: NO_LIST }, '', 1)),
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const kind = d.kind

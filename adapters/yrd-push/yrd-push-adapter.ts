@@ -4,6 +4,7 @@ import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
+import { credentialsCheckBy, NO_LIST } from '../credentials-check.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
 import { receiptReader } from './yrd-push-receipt.js'
 import { batchSender, type SignedDelivery } from './yrd-push-batch.js'
@@ -94,6 +95,12 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
     async health (): Promise<AdapterHealth> {
       return healthUrl === undefined ? { state: 'unknown' } : await httpHealth(healthUrl, timeout)
     },
+
+    // A signed reconciliation query over no range: the platform checks the gateway's signature
+    // and answers an empty result, touching nothing it holds.
+    credentialsCheck: credentialsCheckBy(
+      async () => await reconciliation.reconcile({ owner: GATEWAY_ID, listCode: NO_LIST }, [], 1)
+    ),
 
     async close (): Promise<void> {
       await pool.close()

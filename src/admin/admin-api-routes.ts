@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { AdminActionPageV1, AuditVerifyV1, MessageDetailV1, MessageSearchV1, OverviewV1, QueryLogPageV1 } from '../../contracts/admin-v1.js'
+import {
+  AdminActionPageV1, AuditVerifyV1, MessageDetailV1, MessageSearchV1, OverviewV1, PlatformResumedV1, QueryLogPageV1
+} from '../../contracts/admin-v1.js'
 import { DeliveryStatusV1 } from '../../contracts/message-status-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { recordAdminAction } from '../audit/admin-action-log.js'
@@ -12,6 +14,7 @@ import { readAdminActions, readQueryLog, type QueryLogFilter } from './audit-que
 import { searchQueryLogBySubject, type SubjectSearch } from './query-log-search.js'
 import { messageDetail, searchMessages } from './message-search.js'
 import { platformOverview } from './platform-overview.js'
+import { resumePlatform } from '../delivery/platform-resume.js'
 import { MessageIssuerQuery } from '../messages/message-routes.js'
 import { writeCsv } from '../privacy/csv-writer.js'
 
@@ -40,7 +43,7 @@ const SearchPurpose = Type.Object({ 'x-query-purpose': Type.Optional(Type.String
 /**
  * The dashboard's read APIs (also usable with an admin bearer token): the overview, message
  * search and detail, and for auditors the query log (with CSV export), the admin actions and the
- * audit chains' verification. Resending stays `POST /v1/deliveries/{id}/resend`.
+ * audit chains' verification; resuming a paused platform. Resending stays `POST /v1/deliveries/{id}/resend`.
  */
 export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   type LogQuery = Omit<QueryLogFilter, 'limit' | 'subjectDigests'> & { subject?: string }
@@ -72,6 +75,23 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     return await platformOverview(app, request.query.minutes ?? 60)
+  })
+
+  app.post('/v1/admin/platforms/:id/resume', {
+    config: { access: { roles: ['admin', 'operator'] } },
+    schema: {
+      summary: 'Resume a platform\'s paused delivery queue (refused credentials fixed, breaker, found down)',
+      description: 'Deliveries waiting in the queue go on with the attempts they had; the action is recorded. ' +
+        'A session must send its X-CSRF-Token.',
+      tags: ['admin'],
+      security: [{ bearer: [] }],
+      params: Type.Object({ id: PlatformId }),
+      response: { 200: PlatformResumedV1, ...problems, 404: ProblemV1 }
+    }
+  }, async (request) => {
+    const principal = request.principal
+    if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
+    return await resumePlatform(app, request.params.id, principal.id)
   })
 
   app.get('/v1/admin/messages', {

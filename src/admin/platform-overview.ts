@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { OverviewV1 } from '../../contracts/admin-v1.js'
 import { withTimeout } from '../runtime/with-timeout.js'
+import type { PlatformPause } from '../delivery/platform-pauses.js'
 
 type PlatformOverview = OverviewV1['platforms'][number]
 
@@ -14,9 +15,16 @@ export function bucketSecondsFor (windowMinutes: number): number {
   return candidates.find((b) => windowMinutes * 60 / b <= 60) ?? 3600
 }
 
+/** What the dashboard says of a paused queue. */
+function pausedBecause (pause: PlatformPause | undefined): string {
+  if (pause === undefined || pause.reason === 'down') return 'queue paused: the platform was found down; resumes by itself'
+  if (pause.reason === 'credentials') return 'queue paused: the platform refused the gateway\'s credentials; resume it once they are fixed'
+  return `queue paused: circuit breaker open (timeouts while its health check answers); tries again at ${pause.until ?? 'the end of the cool-down'}`
+}
+
 /**
- * The state of the exchange at a glance: per platform its health (a paused queue means the
- * health monitor found it down; otherwise a live check, at most 1.5 s), queue depth, deliveries
+ * The state of the exchange at a glance: per platform its health (a paused queue with why: found
+ * down, credentials refused, circuit breaker open; otherwise a live check, at most 1.5 s), queue depth, deliveries
  * by status and the age of the oldest pending one; and the delivery lag over the window
  * (acceptance to the destination's receipt), per platform and bucket.
  */
@@ -30,11 +38,12 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
     const adapter = app.delivery.adapters.get(p.id)
     const queue = app.delivery.queues.get(p.id)
     const pull = adapter?.capabilities.pull === true
-    const paused = app.delivery.health.isPaused(p.id) || (
+    const pause = pull ? undefined : await within(app.delivery.health.pauseOf(p.id), 1000, undefined)
+    const paused = pause !== undefined || app.delivery.health.isPaused(p.id) || (
       queue !== undefined && !pull && await within(queue.isPaused(), 1000, false)
     )
     const health = paused
-      ? { state: 'paused' as const, detail: 'queue paused: the platform was found down; resumes by itself' }
+      ? { state: 'paused' as const, detail: pausedBecause(pause) }
       : adapter === undefined ? { state: 'unknown' as const, detail: null } : await within(adapter.health(), 1500, { state: 'unknown' as const, detail: 'health check timed out' })
     const queueCounts = queue === undefined || pull ? {} : await within(queue.getJobCounts('wait', 'active', 'delayed', 'paused', 'failed'), 1000, {})
     const mine = counts.filter((c) => c.destination === p.id)
@@ -48,6 +57,7 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
       adapter: p.adapter,
       health: health.state,
       healthDetail: health.detail ?? null,
+      pause: pause ?? null,
       pull,
       queue: queueCounts,
       deliveries,

@@ -27,7 +27,8 @@ const asAdapterError = (err: unknown): AdapterError => err instanceof AdapterErr
  * sent digest; a refusal of that message alone makes it retrying or dead per policy). What happens to
  * the lead is returned (its receipt) or thrown (its AdapterError) for the caller to record as
  * always. A failure of the push as a whole fails every companion's attempt too (not counted when
- * the platform was unreachable: its own job then meets the paused queue) and is thrown for the lead.
+ * the platform was unreachable or refused the gateway's credentials: its own job then meets the
+ * paused queue) and is thrown for the lead.
  */
 export async function deliverCoalesced (
   deps: WorkerDeps, started: StartedAttempt, pending: Delivery
@@ -58,14 +59,14 @@ export async function deliverCoalesced (
     }
   } catch (err) {
     const failure = asAdapterError(err)
-    for (const m of members) await failCompanion(deps, m, failure, failure.unreachable)
+    for (const m of members) await failCompanion(deps, m, failure, pausing(failure))
     throw failure
   }
   let leadOutcome: DeliveryReceipt | AdapterError | undefined
   for (const [i, m] of push.entries()) {
     const outcome = outcomes[i] as DeliveryReceipt | AdapterError
     if (m === lead) { leadOutcome = outcome; continue }
-    if (outcome instanceof AdapterError) { await failCompanion(deps, m, outcome, false); continue }
+    if (outcome instanceof AdapterError) { await failCompanion(deps, m, outcome, pausing(outcome)); continue }
     const receipt = { ...outcome, evidence: { ...outcome.evidence, ...m.kept } }
     await recordDelivered(deps.pool, m.started, m.pending, receipt, m.kept)
     deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
@@ -75,6 +76,13 @@ export async function deliverCoalesced (
   if (leadOutcome instanceof AdapterError) throw leadOutcome
   return leadOutcome
 }
+
+/**
+ * A failure that pauses the platform rather than counting against its messages (see the worker):
+ * unreachable, or the gateway's credentials refused. A companion's attempt is then given back; its
+ * own job meets the paused queue.
+ */
+const pausing = (failure: AdapterError): boolean => failure.unreachable || failure.code === 'ADAPTER_AUTH'
 
 const compareIds = (a: string, b: string): number => {
   const x = BigInt(a)

@@ -10,6 +10,7 @@ import { DeliveryQueues, type DeliveryJobData, type DeliveryResult } from './del
 import { OutboxRelay } from './outbox-relay.js'
 import { DeliverySweeper } from './delivery-sweeper.js'
 import { HealthMonitor } from './health-monitor.js'
+import { PAUSE_REASONS, PlatformPauses } from './platform-pauses.js'
 import { createDeliveryWorker, type DeliveryEvents } from './delivery-worker.js'
 
 export interface DeliveryRuntime {
@@ -40,7 +41,8 @@ export interface DeliveryPluginOptions {
 /**
  * Delivery: one queue and one adapter per destination platform, the outbox relay, the sweeper
  * that re-enqueues work Redis lost, the health monitor that pauses queues of platforms that are
- * down, and the workers. Metrics: attempts by outcome, delivery lag, queue depth.
+ * down, refuse the credentials or trip the circuit breaker, and the workers. Metrics: attempts by
+ * outcome, delivery lag, queue depth, paused queues by reason.
  */
 export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const platforms = app.config.platforms.filter((p) => p.enabled)
@@ -67,7 +69,17 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     platformKeys: app.keyDirectory.platform(p.id)
   })]))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
-  const health = new HealthMonitor(adapters, queues, (id) => policyOf(id).healthIntervalMs, app.log)
+  const registers = [app.metrics.registry]
+  const pauses = new PlatformPauses(app.redis, app.runtime.redisPrefix)
+  const pausesMade = new Counter({
+    name: 'gw_platform_pauses_total',
+    help: 'Delivery queues paused by this instance, per destination and reason (down, credentials, breaker)',
+    labelNames: ['platform', 'reason'],
+    registers
+  })
+  const health = new HealthMonitor(
+    adapters, queues, pauses, policyOf, app.log, (platform, reason) => { pausesMade.inc({ platform, reason }) }
+  )
   const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)
   const sweeper = new DeliverySweeper(
     app.pg,
@@ -78,7 +90,6 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     (o, m) => { app.log.warn(o, m) }
   )
 
-  const registers = [app.metrics.registry]
   const attempts = new Counter({ name: 'gw_delivery_attempts_total', help: 'Delivery attempts by destination and outcome', labelNames: ['platform', 'outcome'], registers })
   // Labelled by the AdapterError code: a closed list (ADAPTER_ERROR_CODES), never the message.
   const failures = new Counter({
@@ -126,6 +137,20 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
       for (const r of rows) this.set({ platform: r.destination, code: r.code }, Number(r.n))
     }
   })
+  // Read at scrape time from the shared pauses, so every instance reports the same state (alert on it).
+  new Gauge({ // eslint-disable-line no-new
+    name: 'gw_platform_paused',
+    help: 'Whether a destination\'s delivery queue is paused (1) or not (0), per reason (down, credentials, breaker)',
+    labelNames: ['platform', 'reason'],
+    registers,
+    async collect () {
+      const now = await pauses.all().catch(() => undefined)
+      if (now === undefined) return
+      for (const platform of queues.queues.keys()) {
+        for (const reason of PAUSE_REASONS) this.set({ platform, reason }, now.get(platform)?.reason === reason ? 1 : 0)
+      }
+    }
+  })
   const events: DeliveryEvents = {
     attempt: (platform, outcome, lagSeconds, code) => {
       attempts.inc({ platform, outcome })
@@ -163,4 +188,4 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     await queues.close()
     await Promise.all([...adapters.values()].map(async (a) => { await a.close() }))
   })
-}, { name: 'gw-delivery', dependencies: ['gw-context', 'gw-postgres', 'gw-metrics', 'gw-queues'] })
+}, { name: 'gw-delivery', dependencies: ['gw-context', 'gw-postgres', 'gw-redis', 'gw-metrics', 'gw-queues'] })

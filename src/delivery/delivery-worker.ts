@@ -54,7 +54,9 @@ async function giveBack (
  * retryable ones are retried with
  * jittered backoff until `attempts` is reached, permanent ones (and the last attempt) make the
  * delivery dead with the reason. When the platform is unreachable and its health check fails,
- * the queue is paused and the job waits without having used up an attempt.
+ * when it refuses the gateway's credentials (ADAPTER_AUTH), or when it keeps timing out while its
+ * health check answers (the circuit breaker), the queue is paused and the job waits without having
+ * used up an attempt (HealthMonitor).
  */
 export async function processDelivery (
   deps: WorkerDeps, job: Job<DeliveryJobData, DeliveryResult>, token: string | undefined
@@ -77,6 +79,7 @@ export async function processDelivery (
     const answer = pending.items.length === 0 ? undefined : await deliverCoalesced(deps, started, pending)
     const receipt = answer === undefined ? undefined : { ...answer, evidence: { ...answer.evidence, ...kept } }
     await recordDelivered(deps.pool, started, pending, receipt, kept)
+    deps.health.reportSuccess(platform)
     deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
     return receipt === undefined ? 'superseded' : 'delivered'
   } catch (err) {
@@ -84,13 +87,23 @@ export async function processDelivery (
       ? err
       : new AdapterError((err as Error).message, { code: 'ADAPTER_INTERNAL', retryable: true, cause: err })
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
-    if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
-      // Paused: give the attempt back and wait; the job runs again once the queue resumes.
-      const paused = `${failure.message} (platform down: queue paused)`
-      await giveBack(deps, started.delivery.deliveryId, started.attemptId, paused, failure.code)
-      deps.events.attempt(platform, 'paused')
+    // Paused: give the attempt back and wait; the job runs again once the queue resumes.
+    const waitPaused = async (why: string, code?: AdapterErrorCode): Promise<never> => {
+      await giveBack(deps, started.delivery.deliveryId, started.attemptId, `${failure.message} (${why})`, failure.code)
+      deps.events.attempt(platform, 'paused', undefined, code)
       await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
       throw new DelayedError()
+    }
+    if (token !== undefined && failure.code === 'ADAPTER_AUTH') {
+      // Refused credentials are the gateway's or the platform's misconfiguration, on any attempt: no retry mends them.
+      await deps.health.reportAuthFailure(platform, failure.message)
+      await waitPaused('credentials refused: queue paused', failure.code)
+    }
+    if (!final && failure.unreachable && token !== undefined && await deps.health.reportUnreachable(platform)) {
+      await waitPaused('platform down: queue paused')
+    }
+    if (failure.code === 'ADAPTER_TIMEOUT' && token !== undefined && await deps.health.reportTimeout(platform)) {
+      await waitPaused('circuit breaker open: queue paused', failure.code)
     }
     await recordFailed(deps.pool, started, failure.message, final, failure.code)
     deps.events.attempt(platform, final ? 'dead' : 'retrying', undefined, failure.code)

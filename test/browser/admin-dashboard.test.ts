@@ -128,4 +128,34 @@ t.test('the dashboard in headless Chromium: admin resends a dead delivery, audit
     t.equal(await page.locator('[data-testid=messages] tbody td[data-kind="list.upsert"]').first().innerText(), '名单新增或变更', 'a kind code gets its Chinese label')
     t.notMatch(await page.innerText('body'), UNMASKED_ID, 'no identity number in clear')
   })
+
+  t.test('a platform refusing the gateway\'s credentials: shown paused with why; the operator resumes it, the auditor may not', async (t) => {
+    sim('JS').failure = 'auth-401'
+    const { jws } = await h.sign('ZJ', { kind: 'list.upsert', items: [sampleEntry('ZJ', '330000', 9)] })
+    t.equal((await h.post(jws)).status, 202)
+    t.ok(await waitFor(async () => (await h.app.delivery.health.pauseOf('JS'))?.reason === 'credentials'), 'JS paused')
+
+    const auditor = await openBrowser(t, 'auditor')
+    await logIn(auditor.page, base, 'auditor1', password)
+    await auditor.page.waitForSelector('[data-testid=platform-JS] [data-testid=pause][data-reason=credentials]')
+    t.equal(await auditor.page.locator('[data-testid=platform-JS] [data-testid=resume]').count(), 0, 'no resume button for an auditor')
+
+    const b = await openBrowser(t, 'operator')
+    const { page } = b
+    await logIn(page, base, 'operator1', password)
+    await page.waitForSelector('[data-testid=platform-JS] [data-testid=pause][data-reason=credentials]')
+    t.match(await page.textContent('[data-testid=platform-JS]'), /对方拒绝网关的认证凭据/, 'the reason, in Chinese')
+    t.ok(await page.isVisible('[data-testid=platform-JS] [data-testid=health-paused]'))
+    await b.screenshot('operator-platform-paused')
+    sim('JS').failure = 'none'
+    await page.click('[data-testid=platform-JS] [data-testid=resume]')
+    t.ok(await waitFor(async () => (await h.db.query(
+      "SELECT 1 FROM admin_actions WHERE action = 'platform.resume' AND target = 'JS' AND principal = 'local:operator1'")).rowCount === 1),
+    'the resume is recorded under the operator\'s name')
+    t.ok(await waitFor(async () => (await h.db.query(
+      "SELECT 1 FROM deliveries WHERE destination = 'JS' AND status = 'delivered' AND attempts = 1 AND jti = $1", [(await h.db.query(
+        "SELECT jti FROM deliveries WHERE destination = 'JS' ORDER BY id DESC LIMIT 1")).rows[0]?.jti])).rowCount === 1, 15_000),
+    'delivered with one attempt once resumed')
+    t.same(b.console.filter((m) => /Content Security Policy|pageerror/i.test(m)), [], 'no CSP violation, no page error')
+  })
 })

@@ -162,6 +162,9 @@ export function adapterConformance (t: Test, name: string, makeTarget: () => Pro
       t.equal((await adapter.health()).state, 'down', 'health says down')
       await target.restart()
       t.equal((await adapter.health()).state, 'up', 'health says up again')
+      if (adapter.credentialsCheck !== undefined) {
+        t.equal((await adapter.credentialsCheck()).state, 'up', 'the credentials check passes with the right credentials')
+      }
       await adapter.deliver(delivery(dest, 'list.upsert', [sampleEntry('SH', '310000', 42)]))
       t.ok(await target.held('SH', 'SH-black-42'), 'delivers again after recovery')
     })

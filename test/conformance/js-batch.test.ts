@@ -41,6 +41,8 @@ t.test('js-batch: the native protocol', async (t) => {
     const err = await expectFailure(wrong.deliver(delivery([sampleEntry('SH', '310000', 100)])))
     t.equal(err.retryable, false)
     t.match(err.message, /401 AUTH_FAILED/)
+    t.equal(err.code, 'ADAPTER_AUTH', 'the cause: credentials refused (the gateway pauses the queue)')
+    t.match(await wrong.credentialsCheck?.(), { state: 'down', detail: /401/ }, 'the credentials check fails with it')
   })
 
   await t.test('evidence carries the platform result and the SM3 of the file', async (t) => {

@@ -54,6 +54,15 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
     t.same(await post(message('sh-raw-1')), { status: 200, code: '0000' })
   })
 
+  await t.test('a wrong app secret: deliveries refused as ADAPTER_AUTH, the credentials check fails', async (t) => {
+    const wrong = createShRestAdapter(contextFor(sim, { APP_KEY, APP_SECRET: 'not-the-secret' }))
+    t.teardown(async () => { await wrong.close() })
+    const err = await expectFailure(wrong.deliver(delivery([sampleEntry('SH', '310000', 90)])))
+    t.equal(err.code, 'ADAPTER_AUTH')
+    t.match(await wrong.credentialsCheck?.(), { state: 'down', detail: /1001/ })
+    t.match(await adapter.credentialsCheck?.(), { state: 'up' }, 'the right one passes')
+  })
+
   await t.test('a stale timestamp is refused (1002), either way of the 5-minute window', async (t) => {
     t.same(await post(message('sh-raw-2'), { timestamp: Date.now() - 5 * 60 * 1000 - 5000 }), { status: 200, code: '1002' }, 'too old')
     t.same(await post(message('sh-raw-3'), { timestamp: Date.now() + 5 * 60 * 1000 + 5000 }), { status: 200, code: '1002' }, 'too far ahead')

@@ -5,7 +5,7 @@ import { inTransaction } from '../../src/ledger/pool.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { PROVINCES, startHarness, urlOf, type Harness, type HarnessOptions } from './harness.js'
 
-/** Fast retry policy for tests: failures and recoveries within a second. */
+/** Fast retry policy for tests: failures and recoveries (breaker cool-down included) within a second. */
 export const FAST_POLICY: DeliveryPolicy = {
   ...DEFAULT_DELIVERY,
   attempts: 6,
@@ -13,6 +13,7 @@ export const FAST_POLICY: DeliveryPolicy = {
   maxDelayMs: 400,
   timeoutMs: 400,
   healthIntervalMs: 100,
+  breakerCooldownMs: 300,
   rateLimit: { max: 1000, durationMs: 1000 }
 }
 

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, Role[] | 'own' | 'public'> = {
   'GET /v1/admin/session': OPS,
   'DELETE /v1/admin/session': OPS,
   'GET /v1/admin/overview': OPS,
+  'POST /v1/admin/platforms/:id/resume': ['admin', 'operator'],
   'GET /v1/admin/messages': OPS,
   'GET /v1/admin/messages/:jti': OPS,
   'GET /v1/admin/query-log': ['auditor'],

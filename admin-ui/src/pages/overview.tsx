@@ -33,7 +33,13 @@ const labels = {
     byCause: '按原因',
     noCause: '未记录',
     noDead: '没有失败的投递',
-    updated: '更新于 {t}'
+    updated: '更新于 {t}',
+    'pause.down': '已暂停：对方平台故障，恢复后自动继续',
+    'pause.credentials': '已暂停：对方拒绝网关的认证凭据',
+    'pause.breaker': '已暂停：熔断（健康检查正常但请求超时），{t} 后重试',
+    pausedSince: '暂停于 {t}',
+    resume: '恢复投递',
+    resumed: '已恢复'
   },
   en: {
     heading: 'Overview',
@@ -54,7 +60,13 @@ const labels = {
     byCause: 'By cause',
     noCause: 'not recorded',
     noDead: 'No dead deliveries',
-    updated: 'Updated {t}'
+    updated: 'Updated {t}',
+    'pause.down': 'Paused: the platform is down; resumes by itself',
+    'pause.credentials': 'Paused: the platform refused the gateway\'s credentials',
+    'pause.breaker': 'Paused: circuit breaker open (timeouts while its health check answers); tries again at {t}',
+    pausedSince: 'Paused since {t}',
+    resume: 'Resume deliveries',
+    resumed: 'Resumed'
   }
 }
 
@@ -63,12 +75,40 @@ const queueDepth = (
   q: Record<string, number>
 ): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
 
-function PlatformCard ({ p, t }: { p: PlatformOverview, t: T }) {
+/** Why the queue is paused, since when, and for admins and operators the button that resumes it. */
+interface CardProps { p: PlatformOverview, t: T, session: Session, onResumed: () => void }
+
+function PauseNotice ({ p, t, session, onResumed }: CardProps) {
+  const [outcome, setOutcome] = useState<string | undefined>(undefined)
+  const pause = p.pause
+  if (pause === null) return null
+  const resume = async (): Promise<void> => {
+    try {
+      await api(`/v1/admin/platforms/${encodeURIComponent(p.id)}/resume`, { method: 'POST' })
+      setOutcome(t('resumed'))
+      onResumed()
+    } catch (err) {
+      setOutcome(`${t('error')}: ${(err as Error).message}`)
+    }
+  }
+  return (
+    <div class='pause' data-testid='pause' data-reason={pause.reason}>
+      <p class='alarm'>{t(`pause.${pause.reason}`, { t: formatTime(pause.until ?? pause.since) })}</p>
+      <p class='muted'>{t('pausedSince', { t: formatTime(pause.since) })}</p>
+      {pause.detail !== null && <p class='muted error-text'>{maskText(pause.detail)}</p>}
+      {outcome ?? (can(session, ['admin', 'operator']) &&
+        <button type='button' data-testid='resume' onClick={() => { resume().catch(() => undefined) }}>{t('resume')}</button>)}
+    </div>
+  )
+}
+
+function PlatformCard ({ p, t, session, onResumed }: CardProps) {
   return (
     <section class='card platform' data-testid={`platform-${p.id}`}>
       <h3>{p.name} <small>{p.id} · {p.adapter}</small></h3>
       <Badge kind='health' value={p.health} t={t} />
-      {p.healthDetail !== null && <p class='muted'>{maskText(p.healthDetail)}</p>}
+      {p.pause === null && p.healthDetail !== null && <p class='muted'>{maskText(p.healthDetail)}</p>}
+      <PauseNotice key={p.pause?.since ?? ''} p={p} t={t} session={session} onResumed={onResumed} />
       <dl>
         <dt>{t('queue')}</dt><dd>{p.pull ? t('pull') : queueDepth(p.queue)}</dd>
         <dt>{t('dead')}</dt><dd class={p.dead > 0 ? 'alarm' : ''}>{p.dead > 0 ? <a href={href(`messages?status=dead&destination=${p.id}`)}>{p.dead}</a> : 0}</dd>
@@ -159,7 +199,7 @@ function OverviewPage ({ session }: PageProps) {
         ? <p>{t('loading')}</p>
         : (
           <>
-            <div class='cards'>{o.platforms.map((p) => <PlatformCard key={p.id} p={p} t={t} />)}</div>
+            <div class='cards'>{o.platforms.map((p) => <PlatformCard key={p.id} p={p} t={t} session={session} onResumed={() => { overview.reload() }} />)}</div>
             <section class='card wide'>
               <LagChart
                 points={o.lag.points} platforms={o.platforms.map((p) => p.id)} title={t('lagTitle')} yLabel={t('lagAxis')}
