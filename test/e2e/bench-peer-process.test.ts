@@ -1,3 +1,4 @@
+import { createLocalJWKSet } from 'jose'
 import t from 'tap'
 import { createYrdPushAdapter } from '../../adapters/yrd-push/yrd-push-adapter.js'
 import { DEFAULT_DELIVERY } from '../../config/config-schema.js'
@@ -21,7 +22,9 @@ t.test('the bench peer process reports each receipt, each message applied once a
     },
     policy: { ...DEFAULT_DELIVERY, timeoutMs: 10_000 },
     sign: keys.sign,
-    secrets: {}
+    secrets: {},
+    // The peer's simulator signs its receipts with the keys it publishes.
+    platformKeys: createLocalJWKSet(js.jwks)
   })
   t.teardown(async () => { await adapter.close() })
   const { receipts } = peers
