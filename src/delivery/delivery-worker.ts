@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
-import { AdapterError, type AdapterErrorCode, type PlatformAdapter } from '../../adapters/types.js'
+import { AdapterError, type AdapterErrorCode, type ItemRefusal, type PlatformAdapter } from '../../adapters/types.js'
 import { jitteredBackoff } from './backoff.js'
 import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
@@ -12,12 +12,13 @@ import type { MessageItems } from './message-items.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
+import { indexesAfterFilter } from './item-refusals.js'
 import type { QueueConnections } from '../plugins/queues.js'
 
 export interface DeliveryEvents {
   /** `code` is why an attempt failed (retrying, dead). */
   attempt: (
-    platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
+    platform: string, outcome: 'delivered' | 'partial' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
   ) => void
 }
 
@@ -47,6 +48,23 @@ async function giveBack (
 }
 
 /**
+ * How many items a receipt refused, once checked: each index names an item sent, once; a receipt
+ * that refuses every item is a refusal of the message (permanent), as the adapters answer it.
+ */
+function checkRefusals (refused: readonly ItemRefusal[] | undefined, sent: number): number {
+  if (refused === undefined || refused.length === 0) return 0
+  const at = new Set(refused.map((r) => r.index))
+  if (at.size !== refused.length || refused.some((r) => !Number.isInteger(r.index) || r.index < 0 || r.index >= sent)) {
+    throw new AdapterError('invalid receipt: item refusals out of range or repeated', { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
+  }
+  if (refused.length === sent) {
+    const first = refused.slice(0, 5).map((r) => `items[${r.index}] ${r.code} ${r.reason}`).join('; ')
+    throw new AdapterError(`the destination refused every item: ${first}`, { code: 'ADAPTER_REFUSED', retryable: false })
+  }
+  return refused.length
+}
+
+/**
  * Runs one attempt of one delivery. A message about an entry whose objection has not reached the
  * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy:
  * retryable ones are retried with
@@ -69,14 +87,23 @@ export async function processDelivery (
     throw new DelayedError()
   }
   try {
-    const scoped = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
+    const current = await dropSuperseded(deps.pool, started.delivery)
+    const scoped = applyShareScope(current, deps.registries, deps.shareScopes)
     const pending = scoped.delivery
+    // Where each item sent sits in the message, so a refusal names the issuer's item.
+    const inCurrent = indexesAfterFilter(started.delivery.items, started.itemIndexes, current.items)
+    const sentIndexes = scoped.keptIndexes?.map((i) => inCurrent[i] ?? i) ?? inCurrent
     const kept = scopeEvidence(scoped)
     const answer = pending.items.length === 0 ? undefined : await deps.adapter.deliver(pending)
     const receipt = answer === undefined ? undefined : { ...answer, evidence: { ...answer.evidence, ...kept } }
-    await recordDelivered(deps.pool, started, pending, receipt, kept)
-    deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
-    return receipt === undefined ? 'superseded' : 'delivered'
+    const refused = checkRefusals(receipt?.refused, pending.items.length)
+    await recordDelivered(deps.pool, started, pending, receipt, kept, sentIndexes)
+    const lag = (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000
+    if (refused > 0) {
+      log.warn({ refused, sent: pending.items.length }, 'delivery partly refused')
+      deps.events.attempt(platform, 'partial', lag, 'ADAPTER_PARTIAL')
+    } else deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', lag)
+    return receipt === undefined ? 'superseded' : refused > 0 ? 'partial' : 'delivered'
   } catch (err) {
     const failure = err instanceof AdapterError
       ? err
