@@ -6,7 +6,7 @@ import { dropShielded } from '../privacy/shield-removed.js'
 import { storedPayload } from '../privacy/shielded-envelope.js'
 import type { MessageItems } from './message-items.js'
 import { inTransaction } from '../ledger/pool.js'
-import { inMessage, recordRefusals, refusalSummary, type MessageItemRefusal } from './item-refusals.js'
+import { indexesAfterFilter, inMessage, recordRefusals, refusalSummary, type MessageItemRefusal } from './item-refusals.js'
 
 /** A delivery as a worker starts an attempt on it. */
 export interface StartedAttempt {
@@ -134,7 +134,7 @@ export function nothingSentEvidence (kept: { withheld?: string[] } = {}): Record
  * versions the replica now holds. `kept` is what the share scope kept back, for a delivery that
  * sent nothing (a receipt carries it already). A receipt that refuses some items (or an attempt
  * on a partial delivery's refusals) goes through {@link recordPartial}; `sentIndexes` places the
- * items sent in the message (default: `delivered.items` are the message's items).
+ * items sent in the message (default: found by identity among the items the attempt loaded).
  */
 export async function recordDelivered (
   pool: pg.Pool,
@@ -142,7 +142,7 @@ export async function recordDelivered (
   delivered: Delivery,
   receipt: DeliveryReceipt | undefined,
   kept: { withheld?: string[] } = {},
-  sentIndexes: readonly number[] = delivered.items.map((_, i) => i)
+  sentIndexes: readonly number[] = indexesAfterFilter(started.delivery.items, started.itemIndexes, delivered.items)
 ): Promise<void> {
   if ((receipt?.refused?.length ?? 0) > 0 || started.refusalsOnly) {
     await recordPartial(pool, started, delivered, receipt, kept, sentIndexes)
