@@ -16,7 +16,7 @@ import { indexesAfterFilter } from './item-refusals.js'
 import type { QueueConnections } from '../plugins/queues.js'
 
 export interface DeliveryEvents {
-  /** `code` is why an attempt failed (retrying, dead). */
+  /** `code` is why an attempt failed (retrying, dead), or ADAPTER_PARTIAL when it applied some items only (partial). */
   attempt: (
     platform: string, outcome: 'delivered' | 'partial' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
   ) => void
