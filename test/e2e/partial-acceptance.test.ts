@@ -9,6 +9,7 @@ import { startJsBatchSimulator } from '../../sim/js-batch-simulator.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { startShRestSimulator } from '../../sim/sh-rest-simulator.js'
 import { FAST_POLICY, waitFor } from '../helpers/delivery-setup.js'
+import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 
 /**
@@ -114,6 +115,13 @@ t.test('partial acceptance through SH, JS and AH: applied items delivered, refus
   const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body
   t.match(metrics, /gw_refused_items\{platform="SH",code="E203"\} 1/, 'refused items counted by platform and code')
   t.match(metrics, /gw_deliveries\{platform="AH",status="partial"\} 1/)
+
+  // Reconciliation sees the refused entry missing at the replica, its delivery dead for that item.
+  const scope = { owner: 'ZJ', listCode: items[0]?.listCode ?? '', platform: 'SH' }
+  const run = await runReconciliation({ pool: h.app.pg, adapters: h.app.delivery.adapters }, scope, 'api', 'test')
+  t.match(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId, cause: f.cause })), [{ kind: 'missing', entryId: 'ZJ-black-1', cause: 'delivery-dead' }],
+    'reconciliation: the refused item is missing at SH, its delivery dead for it')
+  t.equal(run.findings.length, 1, 'the applied items match')
 
   // The refused records are put right at the platforms; what they applied is dropped there, so a
   // resend that sent them again would show.
