@@ -13,7 +13,8 @@ t.test('each native platform failing in its own way, through the whole gateway: 
   }> =>
     (await h.db.query('SELECT id, status, last_error, attempts FROM deliveries WHERE jti = $1 AND destination = $2', [jti, dest])).rows[0]
 
-  // Jiangsu rejects a row of the batch and applies the other: partial, with the platform's reason; a resend once fixed delivers it.
+  // Jiangsu rejects a row of the batch and applies the other: partial, with the platform's reason;
+  // a resend once fixed delivers it.
   p('JS').fail('partial-reject')
   // Shanghai answers 500: retried until it recovers.
   p('SH').fail('error-500')
