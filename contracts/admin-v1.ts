@@ -54,6 +54,8 @@ export const PlatformOverviewV1 = Type.Object({
   queue: Type.Record(Type.String(), Type.Integer(), { description: 'BullMQ job counts: wait, active, delayed, paused, failed' }),
   deliveries: Type.Record(Type.String(), Type.Integer(), { description: 'Deliveries in the ledger by status' }),
   dead: Type.Integer(),
+  partial: Type.Integer({ description: 'Deliveries the platform took in part (some items refused)' }),
+  refusedItems: Type.Integer({ description: 'Items the platform refused that no resend has had applied yet' }),
   oldestPendingSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Age of the oldest delivery not yet delivered' })
 }, { title: 'PlatformOverviewV1' })
 

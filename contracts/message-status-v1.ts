@@ -6,8 +6,13 @@ export const DeliveryStatusV1 = Type.Union([
   Type.Literal('delivering'),
   Type.Literal('delivered'),
   Type.Literal('retrying'),
-  Type.Literal('dead')
-], { title: 'DeliveryStatusV1' })
+  Type.Literal('dead'),
+  Type.Literal('partial')
+], {
+  title: 'DeliveryStatusV1',
+  description: 'partial: the destination applied some items and refused others (see refusedItems); the applied ones ' +
+    'are delivered, the refused ones dead with their reason until a resend has them applied'
+})
 export type DeliveryStatusV1 = Static<typeof DeliveryStatusV1>
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
@@ -20,6 +25,17 @@ const LastErrorCode = Nullable(Type.String({
     'ADAPTER_PENDING, ADAPTER_UNSUPPORTED, ADAPTER_INTERNAL, …); null without an error or from before codes were kept'
 }))
 
+/** One item of a message a destination refused while applying the others (partial acceptance). */
+export const RefusedItemV1 = Type.Object({
+  index: Type.Integer({ minimum: 0, description: 'Index of the item in the message as its issuer sent it' }),
+  owner: Nullable(Type.String({ description: 'Owner of the entry the item is about, where it names one' })),
+  entryId: Nullable(Type.String({ description: 'The entry the item is about, where it names one' })),
+  code: Type.String({ description: "The destination's own code for the refusal" }),
+  reason: Type.String({ description: "Why, in the destination's words (identity numbers masked)" }),
+  refusedAt: Type.String()
+}, { title: 'RefusedItemV1' })
+export type RefusedItemV1 = Static<typeof RefusedItemV1>
+
 /** Where one message stands for one destination platform. */
 export const DestinationStatusV1 = Type.Object({
   deliveryId: Type.String({ description: 'Id for GET /v1/deliveries and POST /v1/deliveries/{id}/resend' }),
@@ -31,7 +47,10 @@ export const DestinationStatusV1 = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   deliveredAt: Nullable(Type.String()),
-  receipt: Type.Union([Type.Unknown(), Type.Null()], { description: "The destination's receipt, once delivered" })
+  receipt: Type.Union([Type.Unknown(), Type.Null()], { description: "The destination's receipt, once delivered" }),
+  refusedItems: Type.Array(RefusedItemV1, {
+    description: 'Items the destination refused and no resend has had applied yet (a partial delivery, or one being resent)'
+  })
 }, { title: 'DestinationStatusV1' })
 
 /** Answer to `GET /v1/messages/{jti}`. */

@@ -60,7 +60,7 @@ program.command('migrate').description('bring the ledger schema up to date (also
     process.stdout.write(`ledger schema ${rt.dbSchema}: version ${from} -> ${to}\n`)
   })
 
-program.command('resend').description('resend a dead (or delivered) delivery: back to its queue, attempts reset, action recorded')
+program.command('resend').description('resend a dead, partial (its refused items alone) or delivered delivery: back to its queue, attempts reset, action recorded')
   .argument('<deliveryId>', 'the delivery id (GET /v1/deliveries or GET /v1/messages/{jti})')
   .option('--by <who>', 'who resends, for the record', `cli:${process.env.USER ?? 'unknown'}`)
   .action(async (id: string, opts: { by: string }) => {

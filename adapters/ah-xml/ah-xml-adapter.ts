@@ -4,7 +4,7 @@ import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import type { AdapterContext, AdapterHealth, Delivery, DeliveryReceipt, PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
-import { nativeMessageId } from '../native-message-id.js'
+import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
 import { ahExportClient } from './ah-xml-export.js'
@@ -46,7 +46,9 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
       // Mapping first: a record the platform cannot hold fails here, before anything is sent.
       const kind = d.kind
       const records = d.items.map((item, i) => toNative(kind, item, i))
-      const XXID = nativeMessageId(d.origin, d.jti)
+      // An XXID is final once applied (0001 answers a repeat, refused records included): a resend
+      // (the refused records of a partly refused message, once put right) goes out under a new one.
+      const XXID = d.resends > 0 ? nativeResendId(d.origin, d.jti, d.resends) : nativeMessageId(d.origin, d.jti)
       const payloadXml = buildPayload(
         { XXID, XXLX: KIND_CODES[kind], YSF: d.origin, YSZY: d.originDigest, JSSJ: d.receivedAt, records }
       )
@@ -63,8 +65,12 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
         body,
         timeoutMs: timeout
       }, 'AH')
-      const evidence = judgeAnswer(status, text, { XXID, ZY: digest })
-      return { evidence, sentDigest: createHash('sha256').update(body).digest('base64url') }
+      const { evidence, refused } = judgeAnswer(status, text, { XXID, ZY: digest, records: records.length })
+      return {
+        evidence,
+        sentDigest: createHash('sha256').update(body).digest('base64url'),
+        ...(refused.length > 0 ? { refused } : {})
+      }
     },
 
     async health (): Promise<AdapterHealth> {

@@ -1,5 +1,5 @@
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
-import { AdapterError, type AdapterErrorCode } from '../types.js'
+import { AdapterError, type AdapterErrorCode, type ItemRefusal } from '../types.js'
 import { statusCode } from '../http-failure.js'
 import { RESULT_CODES, RESULT_TEXT, isAccepted, isBusy } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
@@ -90,15 +90,38 @@ export function ahRefusalCode (dm: string): AdapterErrorCode {
 }
 
 /**
+ * The records a partly refused message (E202) names in CWLB, as refusals of the items sent: records
+ * map one to one from the delivery's items, in order, so 记录序号 n is item n - 1. Each must name a
+ * record sent, once; a message all of whose records were refused is a refusal of the message.
+ */
+function refusedRecords (r: AhReceipt, records: number, invalid: (what: string) => AdapterError): ItemRefusal[] {
+  const cwlb = r.CWLB ?? []
+  if (cwlb.length === 0) throw invalid('E202 without CWLB')
+  const seen = new Set<number>()
+  const refused = cwlb.map((e): ItemRefusal => {
+    const n = /^\d{1,9}$/.test(e.XH) ? Number(e.XH) : 0
+    if (n < 1 || n > records || seen.has(n)) throw invalid('CWLB names a record out of range or twice')
+    seen.add(n)
+    return { index: n - 1, code: maskIdNumbers(e.DM).slice(0, 40), reason: maskIdNumbers(e.XX).slice(0, 300) }
+  })
+  if (refused.length === records) {
+    throw new AdapterError(`AH refused every record of the message (${reason(r)})`, { code: 'ADAPTER_REFUSED', retryable: false })
+  }
+  return refused
+}
+
+/**
  * Judges the platform's answer to one message: the receipt as evidence when it took the message
- * (0000, or 0001 for a message it already had) and echoes the XXID and the ZY that was sent;
- * otherwise an AdapterError. E5xx, HTTP 5xx, 408 and 429 may pass later (retryable); the
- * platform's other codes are permanent refusals, and so is any 2xx answer that is not a valid,
- * matching receipt. The platform's reason travels in the message, identity numbers masked.
+ * (0000, or 0001 for a message it already had) and echoes the XXID and the ZY that was sent, with
+ * the records it refused while applying the others (E202: `refused`, indexes of the `records`
+ * sent); otherwise an AdapterError. E5xx, HTTP 5xx, 408 and 429 may pass later (retryable); the
+ * platform's other codes are permanent refusals (E202 refusing every record included), and so is
+ * any 2xx answer that is not a valid, matching receipt. The platform's reason travels in the
+ * message, identity numbers masked, and so do the reasons in the evidence.
  */
 export function judgeAnswer (
-  status: number, text: string, sent: { XXID: string, ZY: string }
-): Record<string, unknown> {
+  status: number, text: string, sent: { XXID: string, ZY: string, records?: number }
+): { evidence: Record<string, unknown>, refused: ItemRefusal[] } {
   const r = parseReceipt(text)
   const httpRetryable = status >= 500 || status === 408 || status === 429
   const invalid = (what: string): AdapterError => new AdapterError(`invalid receipt: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
@@ -110,7 +133,8 @@ export function judgeAnswer (
   if (isBusy(r.DM) || httpRetryable) {
     throw new AdapterError(`AH is busy (HTTP ${status}, ${reason(r)})`, { code: 'ADAPTER_UNAVAILABLE', retryable: true })
   }
-  if (!isAccepted(r.DM)) {
+  const partial = r.DM === RESULT_CODES.PARTIAL && sent.records !== undefined && status >= 200 && status < 300
+  if (!isAccepted(r.DM) && !partial) {
     const what = r.DM === RESULT_CODES.PARTIAL ? 'refused part of the message' : 'refused the message'
     // HTTP 401 or 403 is a refusal of the gateway's keys whatever the DM says.
     const code = status === 401 || status === 403 ? 'ADAPTER_AUTH' : ahRefusalCode(r.DM)
@@ -119,5 +143,12 @@ export function judgeAnswer (
   if (status < 200 || status >= 300) throw invalid(`${r.DM} with HTTP ${status}`)
   if (r.XXID !== sent.XXID) throw invalid('XXID does not match the message sent')
   if (r.ZY?.toLowerCase() !== sent.ZY) throw invalid('ZY does not echo the digest sent')
-  return { platformFormat: 'ah-xml', ...r, duplicate: r.DM === RESULT_CODES.DUPLICATE, httpStatus: status }
+  const refused = partial ? refusedRecords(r, sent.records ?? 0, invalid) : []
+  const masked = r.CWLB === undefined
+    ? {}
+    : { CWLB: r.CWLB.map((e) => ({ XH: e.XH, DM: maskIdNumbers(e.DM), XX: maskIdNumbers(e.XX) })) }
+  return {
+    evidence: { platformFormat: 'ah-xml', ...r, ...masked, duplicate: r.DM === RESULT_CODES.DUPLICATE, httpStatus: status },
+    refused
+  }
 }

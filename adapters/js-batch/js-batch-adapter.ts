@@ -11,7 +11,7 @@ import { jsExportClient } from './js-batch-export.js'
 import { credentialsCheckBy, NO_LIST } from '../credentials-check.js'
 import { batchSm3, encodeBatchFile } from './js-batch-file.js'
 import { toNative } from './js-batch-mapping.js'
-import { checkBatchDone, readBatchStatus, readErrorBody, scrubPlatformText, type JsBatchStatus } from './js-batch-result.js'
+import { checkBatchDone, maskedRows, readBatchStatus, readErrorBody, scrubPlatformText, type JsBatchStatus } from './js-batch-result.js'
 
 /** How often a batch's result is asked for while the platform processes it. */
 export const POLL_INTERVAL_MS = 50
@@ -48,7 +48,9 @@ function rowsOf (d: Delivery): JsRow[] {
  * platform processes it asynchronously and the adapter polls `/jsxy/batch/{batchId}/result` every
  * 50 ms until it is DONE, for at most `timeoutMs × 3`. A batch still processing then is a
  * retryable failure (the retry uploads the same batch id, which the platform answers with its
- * result so far); any rejected row, an invalid result and any 4xx are permanent.
+ * result so far). Rejected rows of a batch whose other rows were applied are the receipt's
+ * `refused` items (partial acceptance); a batch all rejected, an invalid result and any 4xx are
+ * permanent.
  *
  * Needs `secrets.TOKEN` (`GW_<ID>_TOKEN`). `endpoint` is the base the `/jsxy/...` paths hang off;
  * `healthUrl` defaults to `<endpoint>/jsxy/health`.
@@ -118,10 +120,11 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
         await sleep(Math.min(POLL_INTERVAL_MS, Math.max(0, deadline - Date.now())))
         status = await result(batchId)
       }
-      checkBatchDone(status.rows, rows.length)
+      const refused = checkBatchDone(status.rows, rows.length)
       return {
-        evidence: { ...status, sm3: batchSm3(file) },
-        sentDigest: createHash('sha256').update(file).digest('base64url')
+        evidence: { ...status, rows: maskedRows(status.rows), sm3: batchSm3(file) },
+        sentDigest: createHash('sha256').update(file).digest('base64url'),
+        ...(refused.length > 0 ? { refused } : {})
       }
     },
 

@@ -1,5 +1,5 @@
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
-import { AdapterError } from '../types.js'
+import { AdapterError, type ItemRefusal } from '../types.js'
 
 /** The platform's verdict on one row of a batch. */
 export interface JsRowResult {
@@ -63,12 +63,17 @@ export function readBatchStatus (text: string, batchId: string): JsBatchStatus {
   return { batchId, status: 'DONE', rows, ...duplicate }
 }
 
+/** The code a rejected row's refusal is kept under: the platform gives a reason, no code of its own. */
+export const JS_REJECTED = 'REJECTED'
+
 /**
  * Checks a finished batch against what was sent: exactly one verdict for each of the `sent` rows
- * (a platform answering for rows it was not sent, or not for all, is not to be believed), then
- * turns any rejection into a permanent error naming each rejected row's 记录序号 and reason.
+ * (a platform answering for rows it was not sent, or not for all, is not to be believed). Returns
+ * the rejected rows as refusals of the items sent (rows map one to one from the delivery's items,
+ * so 记录序号 n is item n - 1), their reasons masked; a batch every row of which was rejected is a
+ * refusal of the message, permanent, naming each row's 记录序号 and reason.
  */
-export function checkBatchDone (rows: readonly JsRowResult[], sent: number): void {
+export function checkBatchDone (rows: readonly JsRowResult[], sent: number): ItemRefusal[] {
   if (rows.length !== sent) throw invalid(`${rows.length} row verdicts for ${sent} rows sent`)
   const seen = new Set<number>()
   for (const row of rows) {
@@ -76,10 +81,16 @@ export function checkBatchDone (rows: readonly JsRowResult[], sent: number): voi
     seen.add(row.seq)
   }
   const rejected = rows.filter((row) => row.result === 'REJECTED').sort((a, b) => a.seq - b.seq)
-  if (rejected.length === 0) return
-  const detail = rejected.map((row) => `row ${row.seq}: ${scrubPlatformText(row.reason ?? '')}`).join('; ')
-  throw new AdapterError(`platform rejected ${rejected.length} of ${sent} rows: ${detail}`,
-    { code: rejected.length === sent ? 'ADAPTER_REFUSED' : 'ADAPTER_PARTIAL', retryable: false })
+  if (rejected.length === sent) {
+    const detail = rejected.slice(0, 10).map((row) => `row ${row.seq}: ${scrubPlatformText(row.reason ?? '')}`).join('; ')
+    throw new AdapterError(`platform rejected ${rejected.length} of ${sent} rows: ${detail}`, { code: 'ADAPTER_REFUSED', retryable: false })
+  }
+  return rejected.map((row) => ({ index: row.seq - 1, code: JS_REJECTED, reason: scrubPlatformText(row.reason ?? '', 300) }))
+}
+
+/** A finished batch's result with rejection reasons masked, for the delivery's evidence. */
+export function maskedRows (rows: readonly JsRowResult[]): JsRowResult[] {
+  return rows.map((row) => row.reason === undefined ? row : { ...row, reason: scrubPlatformText(row.reason, 300) })
 }
 
 /** Reads a native error body for a message, whatever the platform sent. */

@@ -4,8 +4,8 @@ import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryRe
 import { ConfigError } from '../../config/config-error.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
-import { nativeMessageId } from '../native-message-id.js'
-import { readShAnswer } from './sh-rest-answer.js'
+import { nativeMessageId, nativeResendId } from '../native-message-id.js'
+import { readShAnswer, shEvidence } from './sh-rest-answer.js'
 import { toNative } from './sh-rest-mapping.js'
 import { SH_CODES, SH_HEALTH_PATH, SH_MSG_TYPES, SH_RECORDS_PATH, type ShRequestBody } from './sh-rest-protocol.js'
 import { shAuthHeaders, shBodyDigest } from './sh-rest-signature.js'
@@ -61,7 +61,9 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       const kind = d.kind
-      const msgId = nativeMessageId(d.origin, d.jti)
+      // A msgId is final once answered (3001 repeats the first outcome): a resend (the refused
+      // records of a partly accepted message, once put right) goes out under a new one.
+      const msgId = d.resends > 0 ? nativeResendId(d.origin, d.jti, d.resends) : nativeMessageId(d.origin, d.jti)
       const message: ShRequestBody = {
         msgId,
         msgType: SH_MSG_TYPES[kind],
@@ -79,12 +81,13 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
         body,
         timeoutMs: timeout
       })
-      const answer = readShAnswer(status, text, {
+      const { answer, refused } = readShAnswer(status, text, {
         platform: id, msgId, records: message.records.length, bodyDigest: shBodyDigest(body)
       })
       return {
-        evidence: { ...answer, nonce: auth['x-sh-nonce'], timestamp: auth['x-sh-timestamp'] },
-        sentDigest: createHash('sha256').update(body).digest('base64url')
+        evidence: { ...shEvidence(answer), nonce: auth['x-sh-nonce'], timestamp: auth['x-sh-timestamp'] },
+        sentDigest: createHash('sha256').update(body).digest('base64url'),
+        ...(refused.length > 0 ? { refused } : {})
       }
     },
 

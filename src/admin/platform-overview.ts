@@ -25,13 +25,16 @@ function pausedBecause (pause: PlatformPause | undefined): string {
 /**
  * The state of the exchange at a glance: per platform its health (a paused queue with why: found
  * down, credentials refused, circuit breaker open; otherwise a live check, at most 1.5 s), queue depth, deliveries
- * by status and the age of the oldest pending one; and the delivery lag over the window
- * (acceptance to the destination's receipt), per platform and bucket.
+ * by status, the items it refused (partial acceptance) and the age of the oldest pending one; and
+ * the delivery lag over the window (acceptance to the destination's receipt), per platform and bucket.
  */
 export async function platformOverview (app: FastifyInstance, windowMinutes: number): Promise<OverviewV1> {
   const { rows: counts } = await app.pg.query<{ destination: string, status: string, n: string, oldest: Date | null }>(
-    `SELECT destination, status, count(*) AS n, min(created_at) FILTER (WHERE status NOT IN ('delivered', 'dead')) AS oldest
+    `SELECT destination, status, count(*) AS n, min(created_at) FILTER (WHERE status NOT IN ('delivered', 'dead', 'partial')) AS oldest
      FROM deliveries GROUP BY destination, status`)
+  const { rows: refused } = await app.pg.query<{ destination: string, n: string }>(
+    `SELECT d.destination, count(*) AS n FROM delivery_item_refusals r JOIN deliveries d ON d.id = r.delivery_id
+     WHERE r.resolved_at IS NULL GROUP BY 1`)
   const platforms: PlatformOverview[] = await Promise.all(app.config.platforms.filter(
     (p) => p.enabled
   ).map(async (p) => {
@@ -62,6 +65,8 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
       queue: queueCounts,
       deliveries,
       dead: deliveries.dead ?? 0,
+      partial: deliveries.partial ?? 0,
+      refusedItems: Number(refused.find((r) => r.destination === p.id)?.n ?? 0),
       oldestPendingSeconds: oldest === undefined ? null : Math.max(0, (Date.now() - oldest.getTime()) / 1000)
     }
   }))

@@ -10,10 +10,12 @@ const ENTRY_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove', 
 
 // Ready companions: first attempts only (a retrying delivery's backoff is its own job's to keep), relayed to the
 // queue (so a job exists that finds them done, or retries them), oldest first. SKIP LOCKED: a concurrent claim
-// (another gateway process) takes the next ones instead of waiting.
+// (another gateway process) takes the next ones instead of waiting. A resend of a partial delivery (open
+// refusals: it sends those items alone, see delivery-store.ts) is never a companion.
 const CANDIDATES = `SELECT d.id, d.jti, d.destination, d.resends, e.kind, e.iss, e.digest, e.received_at
 FROM deliveries d JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti
 WHERE d.destination = $1 AND d.status = 'queued' AND d.enqueued_at IS NOT NULL AND d.id <> $2
+  AND NOT EXISTS (SELECT 1 FROM delivery_item_refusals r WHERE r.delivery_id = d.id AND r.resolved_at IS NULL)
 ORDER BY d.id LIMIT $3 FOR UPDATE OF d SKIP LOCKED`
 
 // Unfinished objection openings to this destination, with their entries (objection-order.ts's PENDING).
@@ -96,7 +98,8 @@ export async function claimCompanions (
     const byId = new Map(started.rows.map((s) => [s.delivery_id, s]))
     return chosen.flatMap((d) => {
       const s = byId.get(d.deliveryId)
-      return s === undefined ? [] : [{ delivery: d, attempt: s.attempt, attemptId: s.attempt_id }]
+      const whole = { itemIndexes: d.items.map((_, i) => i), refusalsOnly: false }
+      return s === undefined ? [] : [{ delivery: d, attempt: s.attempt, attemptId: s.attempt_id, ...whole }]
     })
   })
 }

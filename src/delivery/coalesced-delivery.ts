@@ -2,6 +2,7 @@ import { AdapterError, type Delivery, type DeliveryReceipt } from '../../adapter
 import { storedErrorText } from '../privacy/stored-error-text.js'
 import { claimCompanions } from './coalesced-claim.js'
 import { dropSuperseded, recordDelivered, recordFailed, type StartedAttempt } from './delivery-store.js'
+import { checkRefusals, sentIndexesOf } from './item-refusals.js'
 import type { WorkerDeps } from './delivery-worker.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 
@@ -14,6 +15,8 @@ interface Member {
   started: StartedAttempt
   pending: Delivery
   kept: { withheld?: string[], withheldFields?: string[] }
+  /** For each item sent, its index in the message (see sentIndexesOf). */
+  sentIndexes?: number[]
 }
 
 const asAdapterError = (err: unknown): AdapterError => err instanceof AdapterError
@@ -41,9 +44,14 @@ export async function deliverCoalesced (
   if (claimed.length === 0) return await deps.adapter.deliver(pending)
   const members: Member[] = []
   for (const c of claimed) {
-    const scoped = applyShareScope(await dropSuperseded(deps.pool, c.delivery), deps.registries, deps.shareScopes)
+    const current = await dropSuperseded(deps.pool, c.delivery)
+    const scoped = applyShareScope(current, deps.registries, deps.shareScopes)
     const kept = scopeEvidence(scoped)
-    if (scoped.delivery.items.length > 0) { members.push({ started: c, pending: scoped.delivery, kept }); continue }
+    if (scoped.delivery.items.length > 0) {
+      const sentIndexes = sentIndexesOf(c, current, scoped.keptIndexes)
+      members.push({ started: c, pending: scoped.delivery, kept, sentIndexes })
+      continue
+    }
     await recordDelivered(deps.pool, c, scoped.delivery, undefined, kept) // nothing left to send: superseded
     deps.events.attempt(c.delivery.destination, 'superseded', lagOf(c))
   }
@@ -68,8 +76,16 @@ export async function deliverCoalesced (
     if (m === lead) { leadOutcome = outcome; continue }
     if (outcome instanceof AdapterError) { await failCompanion(deps, m, outcome, pausing(outcome)); continue }
     const receipt = { ...outcome, evidence: { ...outcome.evidence, ...m.kept } }
-    await recordDelivered(deps.pool, m.started, m.pending, receipt, m.kept)
-    deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
+    let refused: number
+    try {
+      refused = checkRefusals(receipt.refused, m.pending.items.length)
+    } catch (err) {
+      await failCompanion(deps, m, asAdapterError(err), false)
+      continue
+    }
+    await recordDelivered(deps.pool, m.started, m.pending, receipt, m.kept, m.sentIndexes)
+    if (refused > 0) deps.events.attempt(m.pending.destination, 'partial', lagOf(m.started), 'ADAPTER_PARTIAL')
+    else deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
   }
   deps.log.debug({ platform: pending.destination, messages: push.length }, 'coalesced push')
   if (leadOutcome === undefined) throw new AdapterError('no outcome for the lead', { code: 'ADAPTER_INTERNAL', retryable: true })

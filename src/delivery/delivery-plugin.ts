@@ -151,6 +151,19 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
       }
     }
   })
+  new Gauge({ // eslint-disable-line no-new
+    name: 'gw_refused_items',
+    help: 'Items a destination refused while applying the rest of their message (partial acceptance), not yet applied by a resend, per destination and the platform\'s code',
+    labelNames: ['platform', 'code'],
+    registers,
+    async collect () {
+      this.reset()
+      const { rows } = await app.pg.query<{ destination: string, code: string, n: string }>(
+        `SELECT d.destination, r.code, count(*) AS n FROM delivery_item_refusals r JOIN deliveries d ON d.id = r.delivery_id
+         WHERE r.resolved_at IS NULL GROUP BY 1, 2`)
+      for (const r of rows) this.set({ platform: r.destination, code: r.code }, Number(r.n))
+    }
+  })
   const events: DeliveryEvents = {
     attempt: (platform, outcome, lagSeconds, code) => {
       attempts.inc({ platform, outcome })

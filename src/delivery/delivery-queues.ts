@@ -8,7 +8,7 @@ export const jobIdOf = (deliveryId: string, seq: number): string => `d${delivery
 export interface DeliveryJobData { deliveryId: string }
 
 /** What a delivery job returns: what became of the attempt. */
-export type DeliveryResult = 'delivered' | 'superseded' | 'nothing to do'
+export type DeliveryResult = 'delivered' | 'partial' | 'superseded' | 'nothing to do'
 
 /** One queue per destination platform. */
 export class DeliveryQueues {

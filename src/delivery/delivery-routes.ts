@@ -57,8 +57,8 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/deliveries/:id/resend', {
     preHandler: requireRoles(app, ['admin']),
     schema: {
-      summary: 'Resend a dead (or delivered) delivery',
-      description: 'Puts the delivery back in its queue with its attempts reset; earlier attempts stay in the evidence trail; the action is recorded.',
+      summary: 'Resend a dead, partial or delivered delivery',
+      description: 'Puts the delivery back in its queue with its attempts reset; earlier attempts stay in the evidence trail; the action is recorded. A partial delivery sends its refused items alone.',
       tags: ['deliveries'],
       security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ pattern: '^\\d{1,18}$' }) }),

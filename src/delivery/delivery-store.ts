@@ -5,12 +5,18 @@ import { storedErrorText } from '../privacy/stored-error-text.js'
 import { dropShielded } from '../privacy/shield-removed.js'
 import { storedPayload } from '../privacy/shielded-envelope.js'
 import type { MessageItems } from './message-items.js'
+import { inTransaction } from '../ledger/pool.js'
+import { indexesAfterFilter, inMessage, recordRefusals, refusalSummary, type MessageItemRefusal } from './item-refusals.js'
 
 /** A delivery as a worker starts an attempt on it. */
 export interface StartedAttempt {
   delivery: Delivery
   attempt: number
   attemptId: string
+  /** For each of `delivery.items`, its index in the message as the issuer sent it. */
+  itemIndexes: number[]
+  /** A resend of a partial delivery: `delivery.items` are its open refusals alone. */
+  refusalsOnly: boolean
 }
 
 const LIST_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove'])
@@ -27,17 +33,20 @@ export async function messageItems (pool: pg.Pool | pg.PoolClient, iss: string, 
 // One statement (one round trip, one commit): count the attempt, record it, read the message.
 const START = `WITH d AS (
   UPDATE deliveries SET status = 'delivering', attempts = attempts + 1, updated_at = now()
-  WHERE id = $1 AND status NOT IN ('delivered', 'dead')
+  WHERE id = $1 AND status NOT IN ('delivered', 'dead', 'partial')
   RETURNING id, iss, jti, destination, attempts, resends
 ), a AS (
   INSERT INTO delivery_attempts (delivery_id, attempt, started_at) SELECT id, attempts, now() FROM d RETURNING id
 )
-SELECT d.id, d.jti, d.destination, d.attempts, d.resends, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at
+SELECT d.id, d.jti, d.destination, d.attempts, d.resends, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at,
+  (SELECT array_agg(r.item_index ORDER BY r.item_index) FROM delivery_item_refusals r
+   WHERE r.delivery_id = d.id AND r.resolved_at IS NULL) AS refused
 FROM d CROSS JOIN a JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti`
 
 /**
  * Starts an attempt: marks the delivery `delivering`, counts the attempt and records it. Returns
- * undefined when there is nothing to do (already delivered or dead: a duplicate job is harmless).
+ * undefined when there is nothing to do (already delivered, partial or dead: a duplicate job is
+ * harmless). A delivery with open item refusals (a partial one, resent) loads those items alone.
  */
 export async function startAttempt (
   pool: pg.Pool, items: MessageItems, deliveryId: string
@@ -53,12 +62,17 @@ export async function startAttempt (
     iss: string
     digest: string
     received_at: Date
+    refused: number[] | null
   }>(START, [deliveryId])
   const row = rows[0]
   if (row === undefined) return undefined
+  const all = await items.of(pool, row.iss, row.jti)
+  const itemIndexes = row.refused ?? all.map((_, i) => i)
   return {
     attempt: row.attempts,
     attemptId: row.attempt_id,
+    itemIndexes,
+    refusalsOnly: row.refused !== null,
     delivery: {
       deliveryId: row.id,
       jti: row.jti,
@@ -66,7 +80,7 @@ export async function startAttempt (
       origin: row.iss,
       originDigest: row.digest,
       destination: row.destination,
-      items: await items.of(pool, row.iss, row.jti),
+      items: row.refused === null ? all : itemIndexes.map((i) => all[i]),
       receivedAt: row.received_at.toISOString(),
       resends: row.resends
     }
@@ -118,32 +132,74 @@ export function nothingSentEvidence (kept: { withheld?: string[] } = {}): Record
 /**
  * Records a confirmed delivery in one statement: status, receipt, the attempt's evidence, and the
  * versions the replica now holds. `kept` is what the share scope kept back, for a delivery that
- * sent nothing (a receipt carries it already).
+ * sent nothing (a receipt carries it already). A receipt that refuses some items (or an attempt
+ * on a partial delivery's refusals) goes through {@link recordPartial}; `sentIndexes` places the
+ * items sent in the message (default: found by identity among the items the attempt loaded).
  */
 export async function recordDelivered (
   pool: pg.Pool,
   started: StartedAttempt,
   delivered: Delivery,
   receipt: DeliveryReceipt | undefined,
-  kept: { withheld?: string[] } = {}
+  kept: { withheld?: string[] } = {},
+  sentIndexes: readonly number[] = indexesAfterFilter(started.delivery.items, started.itemIndexes, delivered.items)
 ): Promise<void> {
-  const versions = LIST_KINDS.has(delivered.kind) ? delivered.items : []
+  if ((receipt?.refused?.length ?? 0) > 0 || started.refusalsOnly) {
+    await recordPartial(pool, started, delivered, receipt, kept, sentIndexes)
+    return
+  }
+  await pool.query(DELIVERED, deliveredParams(started, delivered, receipt, kept, delivered.items))
+}
+
+function deliveredParams (
+  started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined,
+  kept: { withheld?: string[] }, applied: unknown[]
+): unknown[] {
+  const versions = LIST_KINDS.has(delivered.kind) ? applied : []
   const nothing = receipt === undefined ? nothingSentEvidence(kept) : undefined
-  await pool.query(DELIVERED, [
+  return [
     started.delivery.deliveryId, receipt === undefined ? nothing : receipt.evidence,
     started.attemptId, receipt === undefined ? 'superseded' : 'delivered', receipt?.sentDigest ?? null, receipt?.evidence ?? (kept.withheld === undefined ? null : nothing),
     delivered.destination, delivered.origin, JSON.stringify(versions)
-  ])
+  ]
 }
 
+/**
+ * Partial acceptance: the applied items are delivered (replica versions recorded for them alone),
+ * each refused item is kept with the platform's code and reason (item-refusals.ts), and the
+ * delivery is `partial` while any refusal is open, `delivered` once a resend had them all applied.
+ */
+async function recordPartial (
+  pool: pg.Pool, started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined,
+  kept: { withheld?: string[] }, sentIndexes: readonly number[]
+): Promise<void> {
+  const adapterRefused = receipt?.refused ?? []
+  const refusedAt = new Set(adapterRefused.map((r) => r.index))
+  const refused: MessageItemRefusal[] = inMessage(adapterRefused, delivered.items, sentIndexes, delivered.origin)
+  const applied = delivered.items.filter((_, i) => !refusedAt.has(i))
+  await inTransaction(pool, async (client) => {
+    await client.query(DELIVERED, deliveredParams(started, delivered, receipt, kept, applied))
+    await recordRefusals(client, started.delivery.deliveryId, started.attemptId, refused)
+    if (refused.length === 0) return
+    const why = refusalSummary(refused, delivered.items.length)
+    await client.query("UPDATE deliveries SET status = 'partial', last_error = $2, last_error_code = 'ADAPTER_PARTIAL' WHERE id = $1",
+      [started.delivery.deliveryId, why])
+    await client.query('UPDATE delivery_attempts SET error = $2 WHERE id = $1', [started.attemptId, why])
+  })
+}
+
+// A final failure of a partial delivery's resend leaves it partial: its applied items stay delivered.
 const FAILED = `WITH d AS (
-  UPDATE deliveries SET status = $2, last_error = $3, last_error_code = $5, updated_at = now() WHERE id = $1
+  UPDATE deliveries SET status = CASE WHEN $2 = 'dead' AND EXISTS (
+      SELECT 1 FROM delivery_item_refusals r WHERE r.delivery_id = $1 AND r.resolved_at IS NULL
+    ) THEN 'partial' ELSE $2 END,
+    last_error = $3, last_error_code = $5, updated_at = now() WHERE id = $1
 )
 UPDATE delivery_attempts SET finished_at = now(), outcome = 'failed', error = $3 WHERE id = $4`
 
 /**
  * Records a failed attempt with its cause (`code`, an AdapterError code); `final` makes the
- * delivery dead, otherwise it is retrying.
+ * delivery dead (partial when items it refused earlier are still open), otherwise it is retrying.
  */
 export async function recordFailed (
   pool: pg.Pool, started: StartedAttempt, error: string, final: boolean, code: AdapterErrorCode

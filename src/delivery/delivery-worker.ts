@@ -14,12 +14,13 @@ import type { MessageItems } from './message-items.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
+import { checkRefusals, sentIndexesOf } from './item-refusals.js'
 import type { QueueConnections } from '../plugins/queues.js'
 
 export interface DeliveryEvents {
-  /** `code` is why an attempt failed (retrying, dead). */
+  /** `code` is why an attempt failed (retrying, dead), or ADAPTER_PARTIAL when it applied some items only (partial). */
   attempt: (
-    platform: string, outcome: 'delivered' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
+    platform: string, outcome: 'delivered' | 'partial' | 'superseded' | 'retrying' | 'dead' | 'paused', lagSeconds?: number, code?: AdapterErrorCode
   ) => void
 }
 
@@ -73,15 +74,22 @@ export async function processDelivery (
     throw new DelayedError()
   }
   try {
-    const scoped = applyShareScope(await dropSuperseded(deps.pool, started.delivery), deps.registries, deps.shareScopes)
+    const current = await dropSuperseded(deps.pool, started.delivery)
+    const scoped = applyShareScope(current, deps.registries, deps.shareScopes)
     const pending = scoped.delivery
+    const sentIndexes = sentIndexesOf(started, current, scoped.keptIndexes)
     const kept = scopeEvidence(scoped)
     const answer = pending.items.length === 0 ? undefined : await deliverCoalesced(deps, started, pending)
     const receipt = answer === undefined ? undefined : { ...answer, evidence: { ...answer.evidence, ...kept } }
-    await recordDelivered(deps.pool, started, pending, receipt, kept)
+    const refused = checkRefusals(receipt?.refused, pending.items.length)
+    await recordDelivered(deps.pool, started, pending, receipt, kept, sentIndexes)
     deps.health.reportSuccess(platform)
-    deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000)
-    return receipt === undefined ? 'superseded' : 'delivered'
+    const lag = (Date.now() - Date.parse(started.delivery.receivedAt)) / 1000
+    if (refused > 0) {
+      log.warn({ refused, sent: pending.items.length }, 'delivery partly refused')
+      deps.events.attempt(platform, 'partial', lag, 'ADAPTER_PARTIAL')
+    } else deps.events.attempt(platform, receipt === undefined ? 'superseded' : 'delivered', lag)
+    return receipt === undefined ? 'superseded' : refused > 0 ? 'partial' : 'delivered'
   } catch (err) {
     const failure = err instanceof AdapterError
       ? err

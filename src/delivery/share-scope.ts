@@ -67,6 +67,8 @@ export interface ScopedDelivery {
   withheld: string[]
   /** Catalogue fields removed from at least one item that went. */
   withheldFields: string[]
+  /** For each item that went, its index in the delivery's items before the scope (absent: all went). */
+  keptIndexes?: number[]
 }
 
 /**
@@ -87,7 +89,8 @@ export function applyShareScope (
   const withheld: string[] = []
   const removed = new Set<string>()
   const items: unknown[] = []
-  for (const item of d.items as Array<Record<string, unknown>>) {
+  const keptIndexes: number[] = []
+  for (const [index, item] of (d.items as Array<Record<string, unknown>>).entries()) {
     let out: unknown = item
     const cut: string[] = []
     for (const f of fields) {
@@ -99,10 +102,11 @@ export function applyShareScope (
     if (subject?.creditCode === undefined && subject?.idNumber === undefined) withheld.push(String(item[carried.key]))
     else {
       items.push(out)
+      keptIndexes.push(index)
       for (const f of cut) removed.add(f)
     }
   }
-  return { delivery: { ...d, items }, withheld, withheldFields: [...removed] }
+  return { delivery: { ...d, items }, withheld, withheldFields: [...removed], keptIndexes }
 }
 
 /** The members a delivery's evidence gains from its share scope (none when nothing was kept back). */

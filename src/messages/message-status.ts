@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { MessageStatusV1 } from '../../contracts/message-status-v1.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
+import { openRefusals } from '../delivery/item-refusals.js'
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
@@ -27,6 +28,7 @@ export async function messageStatus (pool: pg.Pool, iss: string, jti: string): P
   }>(
     `SELECT id, destination, status, attempts, last_error, last_error_code, created_at, updated_at, delivered_at, receipt
      FROM deliveries WHERE iss = $1 AND jti = $2 ORDER BY destination`, [iss, jti])
+  const refusals = await openRefusals(pool, d.rows.map((r) => r.id))
   return {
     jti: e.jti,
     iss: e.iss,
@@ -44,7 +46,15 @@ export async function messageStatus (pool: pg.Pool, iss: string, jti: string): P
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),
       deliveredAt: iso(r.delivered_at),
-      receipt: r.receipt
+      receipt: r.receipt,
+      refusedItems: refusals.filter((x) => x.deliveryId === r.id).map((x) => ({
+        index: x.index,
+        owner: x.entryOwner,
+        entryId: x.entryId,
+        code: x.code,
+        reason: x.reason,
+        refusedAt: x.refusedAt.toISOString()
+      }))
     }))
   }
 }

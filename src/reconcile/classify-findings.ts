@@ -31,9 +31,12 @@ function kindOf (d: Difference, row: OwnerRow | undefined, listCode: string): Fi
  * current version to this platform (dead, still pending, never made) and what the platform
  * confirmed (it confirmed the version yet holds something else: edited or lost at the replica).
  */
-function causeOf (kind: FindingKindV1, row: OwnerRow | undefined): FindingCauseV1 {
-  if (kind === 'extra-unknown') return row === undefined ? 'edited-at-replica' : 'unknown'
-  if (row === undefined) return 'unknown'
+function causeOf (kind: FindingKindV1, owned: OwnerRow | undefined): FindingCauseV1 {
+  if (kind === 'extra-unknown') return owned === undefined ? 'edited-at-replica' : 'unknown'
+  if (owned === undefined) return 'unknown'
+  // A partial delivery is delivered for the items the replica confirmed and dead for those it refused.
+  const applied = owned.confirmed !== null && owned.confirmed >= owned.version
+  const row = owned.delivery_status === 'partial' ? { ...owned, delivery_status: applied ? 'delivered' : 'dead' } : owned
   if (kind === 'content-mismatch' || kind === 'suspension-mismatch') {
     return row.confirmed !== null && row.confirmed >= row.version ? 'edited-at-replica' : row.delivery_status === 'dead' ? 'delivery-dead' : 'edited-at-replica'
   }

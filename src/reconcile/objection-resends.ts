@@ -39,7 +39,7 @@ async function sendStored (client: pg.PoolClient, iss: string, jti: string, plat
     if (made === undefined) throw new Error('outbox row not written')
     return { deliveryId: made.id, action: 'queued' }
   }
-  if (found.status !== 'dead' && found.status !== 'delivered') return { deliveryId: found.id, action: 'under-way' }
+  if (found.status !== 'dead' && found.status !== 'delivered' && found.status !== 'partial') return { deliveryId: found.id, action: 'under-way' }
   await requeueDelivery(client, found.id)
   return { deliveryId: found.id, action: 'requeued' }
 }

@@ -104,15 +104,25 @@ t.test('ah-xml: the native protocol', async (t) => {
     t.match(err.message, /E500/)
   })
 
-  await t.test('a partly refused message (E202) is permanent and names the records', async (t) => {
+  await t.test('a partly refused message (E202) is a receipt naming the refused records', async (t) => {
     sim.failure = 'partial-reject'
     const items = [sampleEntry('SH', '310000', 64), sampleEntry('SH', '310000', 65)]
-    const err = await expectFailure(adapter.deliver(delivery('list.upsert', items)))
-    sim.failure = 'none'
-    t.equal(err.retryable, false)
-    t.match(err.message, /E202.*\[2\] E201/)
+    const d = delivery('list.upsert', items)
+    const receipt = await adapter.deliver(d)
+    t.same(receipt.refused, [{ index: 1, code: 'E201', reason: '记录未通过业务规则校验' }], '记录序号 2 is item 1')
     t.ok(sim.held('SH', 'SH-black-64'), 'the first record was applied')
     t.equal(sim.held('SH', 'SH-black-65'), undefined, 'the second was not')
+    sim.failure = 'none'
+    const resent = await adapter.deliver({ ...d, items: [items[1]], resends: 1 })
+    t.equal(resent.refused, undefined, 'a resend goes out under a new XXID and is applied')
+    t.ok(sim.held('SH', 'SH-black-65'))
+  })
+
+  await t.test('E202 refusing the only record is a permanent refusal', async (t) => {
+    sim.failure = 'partial-reject'
+    const err = await expectFailure(adapter.deliver(delivery('list.upsert', [sampleEntry('SH', '310000', 67)])))
+    sim.failure = 'none'
+    t.same([err.code, err.retryable], ['ADAPTER_REFUSED', false])
   })
 
   await t.test('a record the platform cannot hold is refused before sending', async (t) => {

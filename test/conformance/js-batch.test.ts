@@ -51,23 +51,37 @@ t.test('js-batch: the native protocol', async (t) => {
     t.match(receipt.sentDigest, /^[A-Za-z0-9_-]{43}$/)
   })
 
-  await t.test('partial-reject: names each rejected row and its reason, permanently, without identity numbers', async (t) => {
+  await t.test('partial-reject: the rejected row is a refused item of the receipt, its reason without identity numbers', async (t) => {
     sim.failure = 'partial-reject'
     const items = [sampleEntry('SH', '310000', 110), sampleEntry('SH', '310000', 111, { person: true }), sampleEntry('SH', '310000', 112)]
-    const err = await expectFailure(adapter.deliver(delivery(items)))
-    t.equal(err.retryable, false)
-    t.match(err.message, /rejected 1 of 3 rows: row 2: 主体名称与统一社会信用代码登记信息不一致/)
-    t.notMatch(err.message, /\d{17}[\dX]/, 'no identity number in the message')
+    const d = delivery(items)
+    const receipt = await adapter.deliver(d)
+    t.same(receipt.refused, [{ index: 1, code: 'REJECTED', reason: '主体名称与统一社会信用代码登记信息不一致' }])
+    t.notMatch(JSON.stringify(receipt), /\d{17}[\dX]/, 'no identity number in the receipt')
     t.ok(sim.held('SH', 'SH-black-110'), 'the accepted rows were applied')
+    t.ok(sim.held('SH', 'SH-black-112'))
     t.notOk(sim.held('SH', 'SH-black-111'), 'the rejected row was not')
+    sim.failure = 'none'
+    const resent = await adapter.deliver({ ...d, items: [items[1]], resends: 1 })
+    t.equal(resent.refused, undefined, 'the resend (a new batch id) is applied')
+    t.ok(sim.held('SH', 'SH-black-111'))
   })
 
-  await t.test('a row the platform finds invalid is rejected with its reason', async (t) => {
+  await t.test('a batch whose every row is rejected is a permanent refusal', async (t) => {
+    const bad = sampleEntry('SH', '310000', 115)
+    bad.subject.creditCode = `${(bad.subject.creditCode ?? '').slice(0, 17)}${bad.subject.creditCode?.endsWith('0') === true ? '1' : '0'}`
+    const err = await expectFailure(adapter.deliver(delivery([bad])))
+    t.same([err.code, err.retryable], ['ADAPTER_REFUSED', false])
+    t.match(err.message, /rejected 1 of 1 rows: row 1: 统一社会信用代码校验失败/)
+  })
+
+  await t.test('a row the platform finds invalid is refused with its reason, the others applied', async (t) => {
     const bad = sampleEntry('SH', '310000', 113)
     bad.subject.creditCode = `${(bad.subject.creditCode ?? '').slice(0, 17)}${bad.subject.creditCode?.endsWith('0') === true ? '1' : '0'}`
-    const err = await expectFailure(adapter.deliver(delivery([sampleEntry('SH', '310000', 114), bad])))
-    t.match(err.message, /row 2: 统一社会信用代码校验失败/)
-    t.equal(err.retryable, false)
+    const receipt = await adapter.deliver(delivery([sampleEntry('SH', '310000', 114), bad]))
+    t.match(receipt.refused, [{ index: 1, code: 'REJECTED', reason: /统一社会信用代码校验失败/ }])
+    t.ok(sim.held('SH', 'SH-black-114'))
+    t.notOk(sim.held('SH', 'SH-black-113'))
   })
 
   await t.test('stall: a batch still processing at the bound is retryable, and the retry gets its result', async (t) => {

@@ -122,16 +122,31 @@ t.test('sh-rest: Shanghai protocol', async (t) => {
     t.equal(sim.appliedCount(d.jti), 1)
   })
 
-  await t.test('a partial reject (2002) is permanent and names the record, not its values', async (t) => {
+  await t.test('a partial reject (2002) is a receipt naming the refused record, not its values', async (t) => {
     sim.failure = 'partial-reject'
     const items = [sampleEntry('JS', '320000', 504, { person: true }), sampleEntry('JS', '320000', 505)]
-    const err = await expectFailure(adapter.deliver(delivery(items)))
-    sim.failure = 'none'
-    t.equal(err.retryable, false)
-    t.match(err.message, /2002.*records\[0\] E203/)
-    t.notMatch(err.message, /\d{17}[\dX]/, 'no identity number')
+    const d = delivery(items)
+    const receipt = await adapter.deliver(d)
+    t.same(receipt.refused, [{ index: 0, code: 'E203', reason: '主体名称与登记信息不符' }], 'the refused item, by its index in the delivery')
+    t.notMatch(JSON.stringify(receipt), /\d{17}[\dX]/, 'no identity number')
     t.notOk(sim.held('JS', 'JS-black-504'), 'the refused record is not held')
     t.ok(sim.held('JS', 'JS-black-505'), 'the others are')
+    const again = await adapter.deliver(d)
+    t.equal(again.evidence.code, '3001', 'a retry is answered with the first outcome')
+    t.same(again.refused, receipt.refused, 'the refusal repeated')
+    sim.failure = 'none'
+    const resent = await adapter.deliver({ ...d, items: [items[0]], resends: 1 })
+    t.equal(resent.evidence.code, '0000', 'a resend of the refused item goes out under a new msgId and is applied')
+    t.equal(resent.refused, undefined)
+    t.ok(sim.held('JS', 'JS-black-504'), 'the refused record is held once resent')
+  })
+
+  await t.test('a partial reject (2002) refusing every record is a permanent refusal', async (t) => {
+    sim.failure = 'partial-reject'
+    const err = await expectFailure(adapter.deliver(delivery([sampleEntry('JS', '320000', 507)])))
+    sim.failure = 'none'
+    t.same([err.code, err.retryable], ['ADAPTER_REFUSED', false])
+    t.match(err.message, /refused every record.*records\[0\] E203/)
   })
 
   await t.test('slow answers within the timeout are fine', async (t) => {

@@ -282,11 +282,11 @@ t.test('a message: sealed, read and opened; tampering and wrong keys are caught'
 t.test('receipts: what counts as taken, what may pass later, what never will', async (t) => {
   const sent = { XXID: 'jti-1', ZY: sm3Hex('payload') }
   const receipt = (extra: Record<string, string>): string => buildReceipt({ DM: '0000', XX: '成功', XXID: 'jti-1', ZY: sent.ZY, ...extra })
-  t.match(judgeAnswer(200, receipt({}), sent), { DM: '0000', XXID: 'jti-1', duplicate: false })
-  t.match(judgeAnswer(200, receipt({ DM: '0001' }), sent), { DM: '0001', duplicate: true })
-  t.match(judgeAnswer(200, receipt({ ZY: sent.ZY.toUpperCase() }), sent), { DM: '0000' }, 'hex case does not matter')
+  t.match(judgeAnswer(200, receipt({}), sent).evidence, { DM: '0000', XXID: 'jti-1', duplicate: false })
+  t.match(judgeAnswer(200, receipt({ DM: '0001' }), sent).evidence, { DM: '0001', duplicate: true })
+  t.match(judgeAnswer(200, receipt({ ZY: sent.ZY.toUpperCase() }), sent).evidence, { DM: '0000' }, 'hex case does not matter')
   const pretty = `<?xml version="1.0" encoding="UTF-8"?>\n<FHJG>\n  <DM>0000</DM>\n  <XX>成功</XX>\n  <XXID>jti-1</XXID>\n  <ZY>${sent.ZY}</ZY>\n</FHJG>\n`
-  t.match(judgeAnswer(200, pretty, sent), { DM: '0000' }, 'an indented receipt')
+  t.match(judgeAnswer(200, pretty, sent).evidence, { DM: '0000' }, 'an indented receipt')
   const cases: Array<[string, number, string, boolean, RegExp]> = [
     ['XXID of another message', 200, receipt({ XXID: 'jti-2' }), false, /invalid receipt: XXID/],
     ['ZY not echoed', 200, receipt({ ZY: sm3Hex('other') }), false, /invalid receipt: ZY/],
@@ -307,6 +307,24 @@ t.test('receipts: what counts as taken, what may pass later, what never will', a
     t.match(err.message, message, what)
   }
   const id = sampleIdNumber('340000', 9)
+  const partly = (cwlb: Array<{ XH: string, DM: string, XX: string }>): string =>
+    buildReceipt({ DM: 'E202', XX: '部分记录未通过校验', XXID: 'jti-1', ZY: sent.ZY, CWLB: cwlb })
+  const three = { ...sent, records: 3 }
+  const judged = judgeAnswer(200, partly([{ XH: '2', DM: 'E201', XX: `ZJHM ${id}` }]), three)
+  t.same(judged.refused, [{ index: 1, code: 'E201', reason: `ZJHM ${id.slice(0, 4)}**********${id.slice(14)}` }], 'E202: 记录序号 2 is item 1, its reason masked')
+  t.notMatch(JSON.stringify(judged.evidence), id, 'no identity number in the evidence')
+  const partCases: Array<[string, number, string, RegExp]> = [
+    ['E202 refusing every record', 200, partly([1, 2, 3].map((n) => ({ XH: String(n), DM: 'E201', XX: '-' }))), /refused every record/],
+    ['E202 naming a record not sent', 200, partly([{ XH: '4', DM: 'E201', XX: '-' }]), /out of range/],
+    ['E202 naming a record twice', 200, partly([{ XH: '1', DM: 'E201', XX: '-' }, { XH: '1', DM: 'E201', XX: '-' }]), /twice/],
+    ['E202 without CWLB', 200, partly([]), /without CWLB/],
+    ['E202 with HTTP 400', 400, partly([{ XH: '1', DM: 'E201', XX: '-' }]), /refused part of the message/]
+  ]
+  for (const [what, status, text, message] of partCases) {
+    const e = refusal(() => judgeAnswer(status, text, three))
+    t.equal(e.retryable, false, what)
+    t.match(e.message, message, what)
+  }
   const err = refusal(() => judgeAnswer(400, buildReceipt({ DM: 'E201', XX: `证件号码${id}校验失败`, CWLB: [{ XH: '1', DM: 'E201', XX: `ZJHM ${id}` }] }), sent))
   t.notMatch(err.message, id, 'identity numbers in the platform\'s wording are masked')
   t.match(err.message, `${id.slice(0, 4)}**********${id.slice(14)}`)

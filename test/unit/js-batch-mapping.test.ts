@@ -218,7 +218,10 @@ t.test('batch results: count, sequence and rejections', async (t) => {
   const invalid = (text: string, rows = 1): string => {
     try {
       const s = readBatchStatus(text, 'b')
-      if (s.status === 'DONE') checkBatchDone(s.rows, rows)
+      if (s.status === 'DONE') {
+        const refused = checkBatchDone(s.rows, rows)
+        if (refused.length > 0) return JSON.stringify(refused)
+      }
     } catch (err) { return err instanceof AdapterError && !err.retryable ? err.message : 'retryable?' }
     return 'accepted'
   }
@@ -230,7 +233,12 @@ t.test('batch results: count, sequence and rejections', async (t) => {
   t.match(invalid('{"batchId":"b","status":"DONE","rows":[{"seq":1,"result":"REJECTED"}]}'), /REJECTED without a reason/)
   t.equal(invalid('{"batchId":"b","status":"DONE","rows":[{"seq":1,"result":"ACCEPTED","note":"n"}]}'), 'accepted')
   const rejected = invalid(`{"batchId":"b","status":"DONE","rows":[{"seq":2,"result":"REJECTED","reason":"身份证号码${ID}校验失败"},{"seq":1,"result":"ACCEPTED"},{"seq":3,"result":"REJECTED","reason":"统一社会信用代码校验失败"}]}`, 3)
-  t.equal(rejected, `platform rejected 2 of 3 rows: row 2: 身份证号码${ID.slice(0, 4)}**********${ID.slice(14)}校验失败; row 3: 统一社会信用代码校验失败`)
+  t.same(JSON.parse(rejected), [
+    { index: 1, code: 'REJECTED', reason: `身份证号码${ID.slice(0, 4)}**********${ID.slice(14)}校验失败` },
+    { index: 2, code: 'REJECTED', reason: '统一社会信用代码校验失败' }
+  ], 'rejected rows of a batch partly applied: refusals of items seq - 1, reasons masked')
+  const all = invalid(`{"batchId":"b","status":"DONE","rows":[{"seq":2,"result":"REJECTED","reason":"身份证号码${ID}校验失败"},{"seq":1,"result":"REJECTED","reason":"统一社会信用代码校验失败"}]}`, 2)
+  t.equal(all, `platform rejected 2 of 2 rows: row 1: 统一社会信用代码校验失败; row 2: 身份证号码${ID.slice(0, 4)}**********${ID.slice(14)}校验失败`)
 })
 
 t.test('a responsible organisation\'s credit code travels both ways as 角色;名称;;统一社会信用代码 (落实到人, 国办发〔2019〕35号 (十二))', async (t) => {

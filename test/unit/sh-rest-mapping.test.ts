@@ -289,14 +289,24 @@ t.test('signature: body digest and HMAC-SHA256 known answers', async (t) => {
 t.test('answers are classified: taken, retryable or permanent', async (t) => {
   const x = { platform: 'SH', msgId: 'm1', records: 2, bodyDigest: 'd1' }
   const ok = (data: Record<string, unknown>, code = '0000'): string => JSON.stringify({ code, message: '成功', data })
-  t.equal(readShAnswer(200, ok({ msgId: 'm1', accepted: 2, bodyDigest: 'd1' }), x).code, '0000', '0000 matching')
-  t.equal(readShAnswer(200, ok({ msgId: 'm1', accepted: 2, bodyDigest: 'older' }, '3001'), x).code, '3001', '3001 is already held')
+  t.equal(readShAnswer(200, ok({ msgId: 'm1', accepted: 2, bodyDigest: 'd1' }), x).answer.code, '0000', '0000 matching')
+  t.equal(readShAnswer(200, ok({ msgId: 'm1', accepted: 2, bodyDigest: 'older' }, '3001'), x).answer.code, '3001', '3001 is already held')
+  const partly = (code: string): string => ok({ msgId: 'm1', accepted: 1, rejected: [{ index: 1, code: 'E203', reason: `证件号码${ID}不符` }] }, code)
+  for (const code of ['2002', '3001']) {
+    const { answer, refused } = readShAnswer(200, partly(code), x)
+    t.equal(answer.code, code, `${code} with rejected records: the others are taken`)
+    t.same(refused, [{ index: 1, code: 'E203', reason: `证件号码${ID.slice(0, 4)}**********${ID.slice(14)}不符` }], `${code}: the refused record, its reason masked`)
+  }
   const cases: Array<[string, number, string, boolean, RegExp]> = [
     ['0000 for another msgId', 200, ok({ msgId: 'm2', accepted: 2, bodyDigest: 'd1' }), false, /msgId does not match/],
     ['0000 for fewer records', 200, ok({ msgId: 'm1', accepted: 1, bodyDigest: 'd1' }), false, /accepted 1 of 2/],
     ['0000 for other bytes', 200, ok({ msgId: 'm1', accepted: 2, bodyDigest: 'd0' }), false, /bodyDigest/],
     ['not JSON', 200, '<html>OK</html>', false, /invalid acknowledgement/],
-    ['3001 of a partly refused message', 200, ok({ msgId: 'm1', accepted: 1, rejected: [{ index: 1, code: 'E203', reason: '不符' }] }, '3001'), false, /records\[1\] E203/],
+    ['2002 refusing every record', 200, ok({ msgId: 'm1', accepted: 0, rejected: [{ index: 0, code: 'E203', reason: '不符' }, { index: 1, code: 'E204', reason: '不符' }] }, '2002'), false, /refused every record.*records\[1\] E204/],
+    ['2002 naming a record not sent', 200, ok({ msgId: 'm1', accepted: 1, rejected: [{ index: 2, code: 'E203', reason: '不符' }] }, '2002'), false, /index out of range/],
+    ['2002 naming a record twice', 200, ok({ msgId: 'm1', accepted: 0, rejected: [{ index: 1, code: 'E203', reason: '-' }, { index: 1, code: 'E203', reason: '-' }] }, '2002'), false, /repeated/],
+    ['2002 miscounting', 200, ok({ msgId: 'm1', accepted: 2, rejected: [{ index: 1, code: 'E203', reason: '不符' }] }, '2002'), false, /accepted 2 with 1 of 2/],
+    ['2002 for another msgId', 200, ok({ msgId: 'm2', accepted: 1, rejected: [{ index: 1, code: 'E203', reason: '不符' }] }, '2002'), false, /msgId does not match/],
     ['1000 unknown app key', 200, '{"code":"1000","message":"应用标识不存在"}', false, /1000 应用标识不存在/],
     ['1001 signature', 200, '{"code":"1001","message":"签名校验失败"}', false, /1001/],
     ['1002 timestamp', 200, '{"code":"1002","message":"请求时间戳已过期"}', true, /1002/],

@@ -8,8 +8,8 @@ import { can, OPS, type PageDef, type PageProps } from './page'
 import type { MessageDetailV1 } from '../../../contracts/admin-v1.js'
 
 const labels = {
-  zh: { heading: '消息详情', origin: '来源平台', kind: '类型', items: '条目数', digest: '摘要', received: '接收时间', destination: '目的地', status: '状态', attempts: '尝试', resends: '重发次数', lastError: '最后错误', delivered: '送达时间', receipt: '回执', attemptLog: '投递记录', outcome: '结果', started: '开始', finished: '结束' },
-  en: { heading: 'Message', origin: 'Origin', kind: 'Kind', items: 'Items', digest: 'Digest', received: 'Received', destination: 'Destination', status: 'Status', attempts: 'Attempts', resends: 'Resends', lastError: 'Last error', delivered: 'Delivered', receipt: 'Receipt', attemptLog: 'Attempts', outcome: 'Outcome', started: 'Started', finished: 'Finished' }
+  zh: { heading: '消息详情', origin: '来源平台', kind: '类型', items: '条目数', digest: '摘要', received: '接收时间', destination: '目的地', status: '状态', attempts: '尝试', resends: '重发次数', lastError: '最后错误', delivered: '送达时间', receipt: '回执', attemptLog: '投递记录', outcome: '结果', started: '开始', finished: '结束', refused: '被拒条目', index: '序号', entry: '条目', code: '代码', reason: '原因' },
+  en: { heading: 'Message', origin: 'Origin', kind: 'Kind', items: 'Items', digest: 'Digest', received: 'Received', destination: 'Destination', status: 'Status', attempts: 'Attempts', resends: 'Resends', lastError: 'Last error', delivered: 'Delivered', receipt: 'Receipt', attemptLog: 'Attempts', outcome: 'Outcome', started: 'Started', finished: 'Finished', refused: 'Refused items', index: 'Item', entry: 'Entry', code: 'Code', reason: 'Reason' }
 }
 
 const json = (v: unknown): string => v === null || v === undefined ? '—' : maskText(JSON.stringify(v, null, 2))
@@ -53,9 +53,19 @@ function MessageDetailPage ({ params, session }: PageProps) {
                 <dt>{t('delivered')}</dt><dd>{formatTime(x.deliveredAt)}</dd>
                 <dt>{t('receipt')}</dt><dd><pre>{json(x.receipt)}</pre></dd>
               </dl>
+              {x.refusedItems.length > 0 && (
+                <table data-testid={`refused-${x.platform}`}>
+                  <caption>{t('refused')} ({x.refusedItems.length})</caption>
+                  <thead><tr><th>{t('index')}</th><th>{t('entry')}</th><th>{t('code')}</th><th>{t('reason')}</th></tr></thead>
+                  <tbody>{x.refusedItems.map((r) => (
+                    <tr key={r.index}><td>{r.index}</td><td>{r.entryId ?? '—'}</td><td>{r.code}</td><td class='error-text'>{maskText(r.reason)}</td></tr>
+                  ))}
+                  </tbody>
+                </table>
+              )}
               {note[x.deliveryId] !== undefined
                 ? <p class='note' role='status'>{note[x.deliveryId]}</p>
-                : can(session, ['admin']) && (x.status === 'dead' || x.status === 'delivered') &&
+                : can(session, ['admin']) && (x.status === 'dead' || x.status === 'delivered' || x.status === 'partial') &&
                   <button type='button' data-testid={`resend-${x.platform}`} onClick={() => { resend(x.deliveryId).catch(() => undefined) }}>{t('resend')}</button>}
               {x.attemptLog.length > 0 && (
                 <details>

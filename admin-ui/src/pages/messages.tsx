@@ -12,7 +12,7 @@ const labels = {
   zh: { heading: '消息查询', jti: '消息编号（前缀）', origin: '来源平台', destination: '目的平台', status: '投递状态', any: '全部', kind: '类型', items: '条目数', received: '接收时间', deliveries: '各目的地状态', empty: '没有符合条件的消息' },
   en: { heading: 'Messages', jti: 'Message id (prefix)', origin: 'Origin', destination: 'Destination', status: 'Delivery status', any: 'any', kind: 'Kind', items: 'Items', received: 'Received', deliveries: 'Deliveries', empty: 'No message matches' }
 }
-const STATUSES = ['queued', 'delivering', 'delivered', 'retrying', 'dead']
+const STATUSES = ['queued', 'delivering', 'delivered', 'retrying', 'dead', 'partial']
 const FIELDS = ['q', 'origin', 'destination', 'status'] as const
 
 function MessagesPage () {

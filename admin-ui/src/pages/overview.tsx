@@ -18,6 +18,7 @@ const labels = {
     heading: '总览',
     queue: '队列',
     dead: '失败投递',
+    partial: '部分送达（被拒条目）',
     oldest: '最久未送达',
     pull: '拉取模式',
     lagTitle: '投递时延（平均，秒）',
@@ -45,6 +46,7 @@ const labels = {
     heading: 'Overview',
     queue: 'Queue',
     dead: 'Dead deliveries',
+    partial: 'Partial (refused items)',
     oldest: 'Oldest pending',
     pull: 'pulls its feed',
     lagTitle: 'Delivery lag (average, seconds)',
@@ -112,6 +114,10 @@ function PlatformCard ({ p, t, session, onResumed }: CardProps) {
       <dl>
         <dt>{t('queue')}</dt><dd>{p.pull ? t('pull') : queueDepth(p.queue)}</dd>
         <dt>{t('dead')}</dt><dd class={p.dead > 0 ? 'alarm' : ''}>{p.dead > 0 ? <a href={href(`messages?status=dead&destination=${p.id}`)}>{p.dead}</a> : 0}</dd>
+        <dt>{t('partial')}</dt>
+        <dd class={p.partial > 0 ? 'alarm' : ''} data-testid={`partial-${p.id}`}>
+          {p.partial > 0 ? <a href={href(`messages?status=partial&destination=${p.id}`)}>{p.partial} ({p.refusedItems})</a> : 0}
+        </dd>
         <dt>{t('oldest')}</dt><dd>{formatSeconds(p.oldestPendingSeconds)}</dd>
       </dl>
     </section>
