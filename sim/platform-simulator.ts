@@ -144,7 +144,9 @@ export async function startSimulatedPlatform (
     const refused = authRefusal(sim.failure)
     if (refused !== undefined) return { status: refused, body: { error: 'credentials refused' } }
     if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
-    let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
+    let claims: {
+      jti: string, kind: string, origin: string, aud: string, resend?: number, items: Array<Record<string, unknown>>
+    }
     try {
       const { payload } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
       claims = JSON.parse(new TextDecoder().decode(payload))

@@ -34,6 +34,8 @@ export interface ReplicaState {
 
 export interface IncomingMessageClaims {
   jti: string
+  /** How many times an admin resent the message (absent: never). */
+  resend?: number
   kind: string
   origin: string
   items: Array<Record<string, unknown>>
@@ -51,7 +53,8 @@ export const newReplicaState = (): ReplicaState => (
  * objection suspends the entry until it is resolved.
  */
 export function applyToReplica (state: ReplicaState, claims: IncomingMessageClaims): void {
-  const id = `${claims.origin} ${claims.jti}`
+  // An admin's resend (resend > 0) is a new try at what was not applied: not a duplicate of the first.
+  const id = claims.resend === undefined || claims.resend === 0 ? `${claims.origin} ${claims.jti}` : `${claims.origin} ${claims.jti} #${claims.resend}`
   if (state.appliedIds.has(id)) return
   for (const item of claims.items) {
     const owner = String(item.owner ?? claims.origin)
