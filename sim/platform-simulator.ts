@@ -144,9 +144,7 @@ export async function startSimulatedPlatform (
     const refused = authRefusal(sim.failure)
     if (refused !== undefined) return { status: refused, body: { error: 'credentials refused' } }
     if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
-    let claims: {
-      jti: string, kind: string, origin: string, aud: string, resend?: number, items: Array<Record<string, unknown>>
-    }
+    let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
     try {
       const { payload } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
       claims = JSON.parse(new TextDecoder().decode(payload))
@@ -157,6 +155,9 @@ export async function startSimulatedPlatform (
     sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
     const refuseFirst = sim.failure === 'refuse-first-item'
     applyToReplica(sim, refuseFirst ? { ...claims, items: claims.items.slice(1) } : claims)
+    // A message applied in part is not held as applied: a later delivery of the same jti (the refused
+    // items resent alone) is applied, the items already held being the same versions again.
+    if (refuseFirst) sim.appliedIds.delete(`${claims.origin} ${claims.jti}`)
     if (sim.failure === 'garbage') return { status: 200, body: undefined, raw: '<html>OK</html>' }
     const facts: ReceiptFacts = {
       jti: claims.jti,

@@ -34,8 +34,6 @@ export interface ReplicaState {
 
 export interface IncomingMessageClaims {
   jti: string
-  /** How many times an admin resent the message (absent: never). */
-  resend?: number
   kind: string
   origin: string
   items: Array<Record<string, unknown>>
@@ -53,8 +51,7 @@ export const newReplicaState = (): ReplicaState => (
  * objection suspends the entry until it is resolved.
  */
 export function applyToReplica (state: ReplicaState, claims: IncomingMessageClaims): void {
-  // An admin's resend (resend > 0) is a new try at what was not applied: not a duplicate of the first.
-  const id = claims.resend === undefined || claims.resend === 0 ? `${claims.origin} ${claims.jti}` : `${claims.origin} ${claims.jti} #${claims.resend}`
+  const id = `${claims.origin} ${claims.jti}`
   if (state.appliedIds.has(id)) return
   for (const item of claims.items) {
     const owner = String(item.owner ?? claims.origin)

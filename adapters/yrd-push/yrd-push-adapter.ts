@@ -40,10 +40,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
       kind: d.kind,
       items: d.items,
       origin: d.origin,
-      originDigest: d.originDigest,
-      // An admin's resend is a new try at what the platform did not apply (a dead message, or the
-      // items it refused): the platform drops a message it applied by origin, jti and resend number.
-      ...(d.resends > 0 ? { resend: d.resends } : {})
+      originDigest: d.originDigest
     }, ENVELOPE_TYP)
     return { jws, sent: digest(jws) }
   }
