@@ -112,31 +112,26 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
       }
     }
   })
-  new Gauge({ // eslint-disable-line no-new
-    name: 'gw_deliveries',
-    help: 'Deliveries in the ledger per destination and status',
-    labelNames: ['platform', 'status'],
-    registers,
-    async collect () {
-      this.reset()
-      const { rows } = await app.pg.query<{ destination: string, status: string, n: string }>(
-        'SELECT destination, status, count(*) AS n FROM deliveries GROUP BY destination, status')
-      for (const r of rows) this.set({ platform: r.destination, status: r.status }, Number(r.n))
-    }
-  })
-  new Gauge({ // eslint-disable-line no-new
-    name: 'gw_dead_deliveries',
-    help: 'Dead deliveries in the ledger per destination and cause code (NONE: died before codes were kept)',
-    labelNames: ['platform', 'code'],
-    registers,
-    async collect () {
-      this.reset()
-      const { rows } = await app.pg.query<{ destination: string, code: string, n: string }>(
-        `SELECT destination, coalesce(last_error_code, 'NONE') AS code, count(*) AS n
-         FROM deliveries WHERE status = 'dead' GROUP BY 1, 2`)
-      for (const r of rows) this.set({ platform: r.destination, code: r.code }, Number(r.n))
-    }
-  })
+  // Counts read from the ledger at scrape time: each row names its labels and `n`.
+  const ledgerGauge = (name: string, help: string, labelNames: string[], sql: string): void => {
+    new Gauge({ // eslint-disable-line no-new
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect () {
+        this.reset()
+        const { rows } = await app.pg.query<Record<string, string>>(sql)
+        for (const r of rows) this.set(Object.fromEntries(labelNames.map((l) => [l, r[l] ?? ''])), Number(r.n))
+      }
+    })
+  }
+  ledgerGauge('gw_deliveries', 'Deliveries in the ledger per destination and status', ['platform', 'status'],
+    'SELECT destination AS platform, status, count(*) AS n FROM deliveries GROUP BY destination, status')
+  ledgerGauge('gw_dead_deliveries',
+    'Dead deliveries in the ledger per destination and cause code (NONE: died before codes were kept)', ['platform', 'code'],
+    `SELECT destination AS platform, coalesce(last_error_code, 'NONE') AS code, count(*) AS n
+     FROM deliveries WHERE status = 'dead' GROUP BY 1, 2`)
   // Read at scrape time from the shared pauses, so every instance reports the same state (alert on it).
   new Gauge({ // eslint-disable-line no-new
     name: 'gw_platform_paused',
@@ -151,19 +146,11 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
       }
     }
   })
-  new Gauge({ // eslint-disable-line no-new
-    name: 'gw_refused_items',
-    help: 'Items a destination refused while applying the rest of their message (partial acceptance), not yet applied by a resend, per destination and the platform\'s code',
-    labelNames: ['platform', 'code'],
-    registers,
-    async collect () {
-      this.reset()
-      const { rows } = await app.pg.query<{ destination: string, code: string, n: string }>(
-        `SELECT d.destination, r.code, count(*) AS n FROM delivery_item_refusals r JOIN deliveries d ON d.id = r.delivery_id
-         WHERE r.resolved_at IS NULL GROUP BY 1, 2`)
-      for (const r of rows) this.set({ platform: r.destination, code: r.code }, Number(r.n))
-    }
-  })
+  ledgerGauge('gw_refused_items',
+    'Items a destination refused while applying the rest of their message (partial acceptance), not yet applied by a resend, per destination and the platform\'s code',
+    ['platform', 'code'],
+    `SELECT d.destination AS platform, r.code, count(*) AS n FROM delivery_item_refusals r JOIN deliveries d ON d.id = r.delivery_id
+     WHERE r.resolved_at IS NULL GROUP BY 1, 2`)
   const events: DeliveryEvents = {
     attempt: (platform, outcome, lagSeconds, code) => {
       attempts.inc({ platform, outcome })
