@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadCalendars } from '../../config/load-calendars.js'
@@ -7,7 +7,7 @@ import { defaultConfigDir, ConfigError } from '../../config/load-config.js'
 import { addWorkingDays, coverage } from '../../src/punishment/working-days.js'
 import { expectConfigError } from '../helpers/config-error-expectation.js'
 
-t.test('the committed calendars load: CN-2026 official, CN-2027 provisional', async (t) => {
+t.test('the committed calendars load: CN-2026 official (国务院办公厅关于2026年部分节假日安排的通知), CN-2027 provisional', async (t) => {
   const cal = loadCalendars(defaultConfigDir())
   t.same(cal.ids, ['CN-2026', 'CN-2027'])
   t.same([...cal.years], [2026, 2027])
@@ -19,6 +19,10 @@ t.test('the committed calendars load: CN-2026 official, CN-2027 provisional', as
   t.equal(addWorkingDays('2026-04-30', 7, cal), '2026-05-13', 'Labour Day')
   t.equal(addWorkingDays('2027-02-04', 1, cal), '2027-02-11', 'provisional Spring Festival 2027')
   t.same(coverage('2026-12-01', '2027-01-10', cal), { uncovered: [], provisional: [2027] })
+  const sourceOf = (id: string): string =>
+    (JSON.parse(readFileSync(join(defaultConfigDir(), 'calendars', `${id}.json`), 'utf8')) as { source: string }).source
+  t.match(sourceOf('CN-2026'), /^国务院办公厅关于2026年部分节假日安排的通知 /u, 'the official calendar names its notice')
+  t.match(sourceOf('CN-2027'), /^PROVISIONAL, not an official arrangement/u, 'the provisional one says it is not')
 })
 
 t.test('a calendar that does not validate names the file and the field', async (t) => {

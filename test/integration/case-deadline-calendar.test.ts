@@ -9,7 +9,7 @@ import { accept, notice, read } from '../helpers/coordination-items.js'
 
 const committed = loadCalendars(defaultConfigDir())
 
-t.test('working-day deadlines (国发〔2016〕33号 (十七) counts 工作日): a case whose deadline falls in a year with a provisional or no calendar is flagged', async (t) => {
+t.test('working-day deadlines (国发〔2016〕33号 (十七) counts 工作日) rest on the State Council\'s yearly holiday notice (国务院办公厅关于2026年部分节假日安排的通知): a case whose deadline falls in a year with a provisional or no calendar is flagged', async (t) => {
   const h = await startHarness(t)
   const entry = sampleEntry('JS', '320000', 1)
   await accept(h, 'JS', 'list.upsert', [entry])
@@ -26,7 +26,7 @@ t.test('working-day deadlines (国发〔2016〕33号 (十七) counts 工作日):
   t.same(list.find((c) => c.caseId === 'C2028')?.deadlineCalendar, { respondBy: 'provisional', feedbackBy: 'none' }, 'the list carries the flags too')
 })
 
-t.test('calendar coverage: the horizon is this year and next, in China Standard Time, from the instant given', async (t) => {
+t.test('calendar coverage (one State Council 部分节假日安排的通知 per year): the horizon is this year and next, in China Standard Time, from the instant given', async (t) => {
   t.same(calendarGaps(committed, new Date('2026-06-01T00:00:00Z')), { uncovered: [], provisional: [2027] })
   t.same(calendarGaps(committed, new Date('2026-12-31T16:30:00Z')), { uncovered: [2028], provisional: [2027] }, '00:30 on 1 January 2027 in China: 2027 and 2028')
   t.same(calendarGaps(committed, new Date('2026-12-31T15:30:00Z')), { uncovered: [], provisional: [2027] }, 'still 2026 in China')
@@ -42,7 +42,7 @@ t.test('calendar coverage: the horizon is this year and next, in China Standard 
   t.equal(lines.length, 1)
 })
 
-t.test('start-up warns once, naming the years of the horizon that lack an official calendar', async (t) => {
+t.test('start-up warns once, naming the years of the horizon that lack an official calendar (no State Council 部分节假日安排的通知 in config/calendars)', async (t) => {
   const lines: string[] = []
   await startHarness(t, { logStream: { write: (line) => { lines.push(line) } } })
   const warnings = lines.map(
