@@ -45,6 +45,7 @@ t.test('the coordination cases in headless Chromium: overdue first, each provinc
     t.ok(await page.isVisible(`${c1} [data-testid=case-overdue]`), 'JS\'s case marked overdue')
     t.equal(await page.locator('[data-testid=case-SH-C2] [data-testid=case-overdue]').count(), 0, 'SH\'s case not')
     t.match(await page.innerText(`${c1} [data-testid=cell-JS]`), /发起方/, 'JS initiated')
+    t.equal(await page.innerText(`${c1} [data-testid=case-domain]`), '食品药品', 'the domain code gets its Chinese label')
     t.ok(await page.isVisible(`${c1} [data-testid=cell-SH] [data-testid=pstate-feedback-complete]`), 'SH fed back on every measure')
     t.equal(await page.locator(`${c1} [data-testid=cell-SH] .late`).count(), 0, 'SH on time')
     t.ok(await page.isVisible(`${c1} [data-testid=cell-ZJ] [data-testid=pstate-acknowledged]`), 'ZJ acknowledged')

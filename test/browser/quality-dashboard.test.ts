@@ -45,6 +45,7 @@ t.test('the dashboard\'s data quality page: figures per source and month, and th
   t.match(head, /统一社会信用代码重错码率/, 'the indicator\'s name (浙政办发〔2021〕29号)')
   t.match(head, /归集合规率/, '归集合规率 next to it')
   t.match(head, /时效中位数（工作日）/, 'timeliness in working days')
+  t.match(head, /红名单与严重失信主体名单冲突/, 'the black list is 严重失信主体名单 (国办发〔2020〕49号 (八)), not 黑名单')
   t.match(rows.find((r) => r.includes('SH')), /食品药品 2/, 'SH\'s entries per domain, labelled')
   t.equal(await page.innerText('[data-testid=coverage-SH-food-drug]'), '2', 'coverage: SH holds two food-drug entries')
   t.equal(await page.innerText('[data-testid=coverage-JS-food-drug]'), '0', 'JS none: its envelope was refused')

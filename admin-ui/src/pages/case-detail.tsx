@@ -1,5 +1,5 @@
 import { api } from '../api'
-import { usePageLabels, type T } from '../i18n'
+import { useCodeLabel, usePageLabels, type T } from '../i18n'
 import { formatTime, maskText } from '../mask'
 import { href } from '../router'
 import { Deadline, LateMarks } from '../components/case-marks'
@@ -93,6 +93,7 @@ function details (e: Record<string, unknown>): string {
 
 function CaseDetailPage ({ params }: PageProps) {
   const t = usePageLabels(labels)
+  const label = useCodeLabel()
   const initiator = params.initiator ?? ''
   const caseId = params.caseId ?? ''
   const detail = useLoad(async () => await api<Case & { events: CaseEvent[] }>(`/v1/cases/${encodeURIComponent(initiator)}/${encodeURIComponent(caseId)}`), `${initiator}/${caseId}`)
@@ -111,7 +112,7 @@ function CaseDetailPage ({ params }: PageProps) {
         <>
           <dl class='facts' data-testid='case-facts'>
             <dt>{t('mode')}</dt><dd>{t(`mode.${c.mode}`)}</dd>
-            <dt>{t('domain')}</dt><dd>{c.domain}</dd>
+            <dt>{t('domain')}</dt><dd title={c.domain} data-testid='case-domain'>{label('domain', c.domain)}</dd>
             <dt>{t('entry')}</dt><dd>{c.owner}/{maskText(c.entryId)} v{c.entryVersion}</dd>
             <dt>{t('respondBy')}</dt><dd data-testid='respond-by'><Deadline c={c} which='respondBy' t={t} /></dd>
             <dt>{t('feedbackBy')}</dt><dd data-testid='feedback-by'><Deadline c={c} which='feedbackBy' t={t} /></dd>

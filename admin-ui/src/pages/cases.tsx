@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, query } from '../api'
-import { usePageLabels } from '../i18n'
+import { useCodeLabel, usePageLabels } from '../i18n'
 import { formatTime, maskText } from '../mask'
 import { hashQuery, href, setHashQuery, useHash } from '../router'
 import { Deadline, PlatformState } from '../components/case-marks'
@@ -18,6 +18,7 @@ const FIELDS = ['status', 'overdue', 'from', 'to'] as const
 
 function CasesPage () {
   const t = usePageLabels(labels)
+  const label = useCodeLabel()
   const hash = useHash()
   const params = hashQuery(hash)
   const year = currentYear()
@@ -69,7 +70,7 @@ function CasesPage () {
                 <tr key={`${c.initiator}/${c.caseId}`} class={c.overdue ? 'overdue' : ''} data-testid={`case-${c.initiator}-${c.caseId}`}>
                   <td><a href={href(`cases/${encodeURIComponent(c.initiator)}/${encodeURIComponent(c.caseId)}`)}>{c.initiator} · {maskText(c.caseId)}</a></td>
                   <td>{t(`mode.${c.mode}`)}</td>
-                  <td>{c.domain}</td>
+                  <td title={c.domain} data-testid='case-domain'>{label('domain', c.domain)}</td>
                   <td>{c.owner}/{maskText(c.entryId)} v{c.entryVersion}</td>
                   <td><Badge kind='case' value={c.status} t={t} />{c.overdue && <> <span class='late' data-testid='case-overdue'>{t('overdue')}</span></>}</td>
                   <td><Deadline c={c} which='respondBy' t={t} /></td><td><Deadline c={c} which='feedbackBy' t={t} /></td>

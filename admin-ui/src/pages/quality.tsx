@@ -15,7 +15,7 @@ const labels = {
   zh: {
     heading: '数据质量与应查必查',
     intro: '各来源平台按月（北京时间）统计：收到与拒收的报文（按原因）、字段完整率、统一社会信用代码重错码率（指标 ≤ 0.01%）、' +
-      '公共信用信息数据归集合规率（约束性指标 ≥ 98%：完整且自决定之日起 7 个工作日内归集的条目所占比例，浙政办发〔2021〕29号）、时效（决定日期至到达，工作日）、各领域条目、红黑名单冲突。',
+      '公共信用信息数据归集合规率（约束性指标 ≥ 98%：完整且自决定之日起 7 个工作日内归集的条目所占比例，浙政办发〔2021〕29号）、时效（决定日期至到达，工作日）、各领域条目、同一主体同时在诚信典型红名单和严重失信主体名单上的冲突。',
     source: '来源',
     month: '月份',
     received: '收到',
@@ -26,7 +26,7 @@ const labels = {
     codes: '统一社会信用代码重错码率',
     meets: '达标',
     fresh: '时效中位数（工作日）',
-    contradictions: '红黑冲突',
+    contradictions: '红名单与严重失信主体名单冲突',
     compliance: '归集合规率',
     complianceMeets: '合规率达标（≥ 98%）',
     domains: '各领域条目',
@@ -44,7 +44,7 @@ const labels = {
   en: {
     heading: 'Data quality and checks',
     intro: 'Per source platform and month (China Standard Time): envelopes received and refused (by reason), field completeness, wrong or duplicate credit codes (indicator ≤ 0.01%), ' +
-      'the data-collection compliance rate (binding target ≥ 98%: entries arriving complete within 7 working days of the decision, 浙政办发〔2021〕29号), timeliness (decision date to arrival, working days), entries per domain, red-and-black contradictions.',
+      'the data-collection compliance rate (binding target ≥ 98%: entries arriving complete within 7 working days of the decision, 浙政办发〔2021〕29号), timeliness (decision date to arrival, working days), entries per domain, subjects on both an honour (red) list and a serious dishonesty list.',
     source: 'Source',
     month: 'Month',
     received: 'Received',
