@@ -8,8 +8,8 @@
  * - `revoked`: the listing was wrongful (错误认定) or withdrawn by its decider, so there never was a
  *   basis to hold the person's data; the entry stays marked `wrongful` for the remedies, which name
  *   entries, not persons;
- * - `fulfilled`, `court-deleted`: the court list's own exits, once issue 13 item 9 adds them as
- *   removal reasons (until then no item can carry them).
+ * - `fulfilled`, `court-deleted`: the court list's own exits (法发〔2020〕25号 (20); the debtor performed,
+ *   or the court deleted the entry), its counterparts of a repair.
  * Not `corrected` (the entry is replaced by a corrected one about the same subject) nor `other`
  * (no reason given: a reconciliation heal re-sends a removal with it).
  */

@@ -9,7 +9,7 @@ import { verifyAudit } from '../../src/audit/verify-audit.js'
 import { storedPayload } from '../../src/privacy/shielded-envelope.js'
 import type { InclusionProofV1 } from '../../contracts/transparency-v1.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { accept as acceptFrom, objection, resolution } from '../helpers/coordination-items.js'
+import { accept as acceptFrom, courtEntry, objection, resolution } from '../helpers/coordination-items.js'
 
 // Issue 13 item 12: 国办发〔2020〕49号 (十一) — once repaired, "终止共享公开相关失信信息，或者对相关失信信息
 // 进行标注、屏蔽或删除". A repaired (or expired, or revoked) entry's personal fields are shielded at
@@ -185,4 +185,38 @@ t.test('国办发〔2020〕49号 (十一): an entry revoked as wrongful after an
   for (const clear of [person.subject.idNumber, person.subject.name]) t.same(await tablesHolding(h, clear), [], 'no table holds a personal field in clear')
   const { rows: marked } = await h.db.query<{ wrongful: boolean }>('SELECT wrongful FROM entries WHERE entry_id = $1', [person.entryId])
   t.equal(marked[0]?.wrongful, true, 'the entry stays marked wrongful, for the remedies')
+})
+
+t.test('国办发〔2020〕49号 (十一), 法发〔2020〕25号 (20): a 失信被执行人 removed as fulfilled or court-deleted is shielded at once and erased the same way', async (t) => {
+  const h = await startHarness(t)
+  const person = (n: number, name: string): Person => {
+    const p = sampleEntry('SH', '310000', n, { person: true }) as Person
+    return { ...courtEntry('SH', '310000', n), subject: { ...p.subject, name } } as Person
+  }
+  const performed = person(11, '钱某丙')
+  const deleted = person(12, '孙某丁')
+  await accept(h, 'list.upsert', [performed, deleted])
+  await accept(h, 'list.remove', [
+    { entryId: performed.entryId, owner: 'SH', version: 2, reason: 'fulfilled', basis: '被执行人已履行生效法律文书确定的义务', effectiveOn: '2026-11-23' },
+    { entryId: deleted.entryId, owner: 'SH', version: 2, reason: 'court-deleted', basis: '人民法院依法删除失信信息', effectiveOn: '2026-11-23' }
+  ])
+
+  const asker = await h.platformToken('AH')
+  for (const e of [performed, deleted]) {
+    const view = await h.app.inject({ url: `/v1/subjects/${e.subject.idNumber}/entries`, headers: { authorization: `Bearer ${asker}`, 'x-query-purpose': 'licence 9' } })
+    t.same(view.json().entries, [], 'the subject view shows no court entry removed so')
+    t.notOk(view.body.includes(e.subject.name), 'nor the name')
+    const check = await h.app.inject({ method: 'POST', url: '/v1/checks', headers: { authorization: `Bearer ${asker}` }, payload: { subject: e.subject.idNumber, purpose: 'licence 9', decisionType: 'public-procurement' } })
+    t.same(check.json().entries, [], 'the check answers none')
+  }
+
+  const { rows } = await h.db.query<{ at: Date }>('SELECT max(updated_at) AS at FROM entries')
+  const removedAt = (rows[0]?.at as Date).getTime()
+  t.equal((await h.app.coordination.runNow(new Date(removedAt + 29 * DAY))).erased, 0, 'kept (shielded) within the retention')
+  t.equal((await h.app.coordination.runNow(new Date(removedAt + 31 * DAY))).erased, 2, 'both erased after it')
+  const personal = [performed.subject.idNumber, performed.subject.name, deleted.subject.idNumber, deleted.subject.name]
+  for (const clear of personal) {
+    t.same(await tablesHolding(h, clear), [], 'no table holds a personal field in clear')
+  }
+  for (const chain of await verifyAudit(h.db)) t.ok(chain.ok, `${chain.table} chain verifies`)
 })
