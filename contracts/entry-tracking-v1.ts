@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { DeadlineCalendarV1 } from './case-v1.js'
 
 /** Where one message stands at each destination. */
 export const PropagationV1 = Type.Object({
@@ -38,6 +39,7 @@ export const EntryTrackingV1 = Type.Object({
     openedAt: Type.String(),
     resolvedAt: Type.Union([Type.String(), Type.Null()]),
     answerBy: Type.Union([Type.String(), Type.Null()], { description: 'Day the owner must resolve it by (working days, 24:00 CST, 国发〔2016〕33号 (二十二)); null before migration 014' }),
+    answerByCalendar: Type.Union([DeadlineCalendarV1, Type.Null()], { description: 'The holiday calendar of answerBy\'s year as loaded now (official, provisional or none), as a case\'s deadlineCalendar; null with answerBy' }),
     overdue: Type.Boolean({ description: 'Not resolved by answerBy' }),
     suspension: PropagationV1
   })),
@@ -47,6 +49,7 @@ export const EntryTrackingV1 = Type.Object({
     raisedBy: Type.String({ description: 'The platform that received the application' }),
     requestedOn: Type.String(),
     decideBy: Type.String({ description: 'Day the owner must decide by (working days, 24:00 CST, 国办发〔2020〕49号 (十二))' }),
+    decideByCalendar: DeadlineCalendarV1,
     overdue: Type.Boolean(),
     decidedAt: Type.Union([Type.String(), Type.Null()]),
     removal: Type.Union([PropagationV1, Type.Null()], { description: 'The removal a granted repair caused, tracked until every platform confirmed it' })

@@ -82,7 +82,7 @@ export const coordinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { owner, entryId } = request.params
     partyOf(request.principal)
-    const e = await entryTracking(app.pg, owner, entryId)
+    const e = await entryTracking(app.pg, owner, entryId, app.config.calendar)
     if (e === undefined) throw new GatewayError('NOT_FOUND', 'no such entry')
     return e
   })

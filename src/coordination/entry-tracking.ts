@@ -1,6 +1,9 @@
 import type pg from 'pg'
+import type { WorkingCalendar } from '../../config/calendar-schema.js'
 import type { EntryTrackingV1, PropagationV1 } from '../../contracts/entry-tracking-v1.js'
 import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import { WEEKENDS_ONLY } from '../punishment/working-days.js'
+import { deadlineCalendar } from './deadline-calendar.js'
 
 /** Where message (`iss`, `jti`) stands at each of its destinations. */
 export async function propagation (pool: pg.Pool, iss: string, jti: string): Promise<PropagationV1> {
@@ -23,9 +26,13 @@ export async function propagation (pool: pg.Pool, iss: string, jti: string): Pro
   }
 }
 
-/** An entry's state, its last change's propagation, its objections' and its repair requests', or undefined. */
+/**
+ * An entry's state, its last change's propagation, its objections' and its repair requests', or undefined.
+ * Each working-day deadline says which holiday calendar its year has in `calendar` (a provisional or
+ * missing one makes the date uncertain), as a case's do.
+ */
 export async function entryTracking (
-  pool: pg.Pool, owner: string, entryId: string
+  pool: pg.Pool, owner: string, entryId: string, calendar: WorkingCalendar = WEEKENDS_ONLY
 ): Promise<EntryTrackingV1 | undefined> {
   const { rows } = await pool.query<{ version: number, status: 'active' | 'suspended' | 'removed', list_code: string, domain: string, wrongful: boolean, removal: { reason: string, effectiveOn: string } | null, last_iss: string, last_jti: string }>(
     'SELECT version, status, list_code, domain, wrongful, removal, last_iss, last_jti FROM entries WHERE owner = $1 AND entry_id = $2', [owner, entryId])
@@ -74,6 +81,7 @@ export async function entryTracking (
       openedAt: o.opened_at.toISOString(),
       resolvedAt: o.resolved_at?.toISOString() ?? null,
       answerBy: o.answer_by,
+      answerByCalendar: o.answer_by === null ? null : deadlineCalendar(o.answer_by, calendar),
       overdue: o.overdue,
       suspension: await propagation(pool, o.raised_by, o.opened_jti)
     }))),
@@ -83,6 +91,7 @@ export async function entryTracking (
       raisedBy: r.raised_by,
       requestedOn: r.requested_on,
       decideBy: r.decide_by,
+      decideByCalendar: deadlineCalendar(r.decide_by, calendar),
       overdue: r.overdue,
       decidedAt: r.decided_at?.toISOString() ?? null,
       removal: r.removal_jti === null ? null : await propagation(pool, GATEWAY_ID, r.removal_jti)

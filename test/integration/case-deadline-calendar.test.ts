@@ -5,7 +5,7 @@ import { calendarGaps, deadlineCalendar, warnCalendarGaps } from '../../src/coor
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { WEEKENDS_ONLY } from '../../src/punishment/working-days.js'
 import { startHarness } from '../helpers/harness.js'
-import { accept, notice, read } from '../helpers/coordination-items.js'
+import { accept, notice, objection, read, repairRequest } from '../helpers/coordination-items.js'
 
 const committed = loadCalendars(defaultConfigDir())
 
@@ -24,6 +24,29 @@ t.test('working-day deadlines (国发〔2016〕33号 (十七) counts 工作日) 
   t.same(await flags('C2028'), { respondBy: 'provisional', feedbackBy: 'none' }, 'no calendar for 2028')
   const list = (await read(h, '/v1/cases')).body.cases as Array<{ caseId: string, deadlineCalendar: unknown }>
   t.same(list.find((c) => c.caseId === 'C2028')?.deadlineCalendar, { respondBy: 'provisional', feedbackBy: 'none' }, 'the list carries the flags too')
+})
+
+t.test('objection (国发〔2016〕33号 (二十二)) and repair (国办发〔2020〕49号 (十二)) deadlines on an entry\'s tracking are flagged the same way: a year with a provisional or no State Council 部分节假日安排的通知', async (t) => {
+  const h = await startHarness(t)
+  // Listed long enough ago (validFrom 2025-06-01) for a repair to be asked for.
+  const objected = { ...sampleEntry('JS', '320000', 4), validFrom: '2025-06-01', validUntil: '2028-05-31' }
+  const repaired = { ...sampleEntry('JS', '320000', 5), validFrom: '2025-06-01', validUntil: '2028-05-31' }
+  await accept(h, 'JS', 'list.upsert', [objected, repaired])
+  await accept(h, 'ZJ', 'objection.open', [{ ...objection(objected, 'O1'), lodgedOn: '2026-11-20' }])
+  await accept(h, 'ZJ', 'repair.request', [repairRequest(repaired, 'R1', '2026-11-25')])
+  const tracked = async (): Promise<unknown[]> => [
+    (await read(h, `/v1/entries/JS/${objected.entryId}`)).body.objections[0],
+    (await read(h, `/v1/entries/JS/${repaired.entryId}`)).body.repairs[0]
+  ]
+  t.match(await tracked(), [
+    { answerBy: '2026-12-04', answerByCalendar: 'official' }, { decideBy: '2026-12-16', decideByCalendar: 'official' }
+  ], 'CN-2026 is the official arrangement')
+  // The deadlines as if lodged and requested in late 2026 and late 2027 (the dates themselves are not re-derived).
+  await h.db.query("UPDATE objections SET answer_by = '2027-01-15'")
+  await h.db.query("UPDATE repairs SET decide_by = '2028-01-10'")
+  t.match(await tracked(), [
+    { answerBy: '2027-01-15', answerByCalendar: 'provisional' }, { decideBy: '2028-01-10', decideByCalendar: 'none' }
+  ], 'CN-2027 is provisional; 2028 has no calendar')
 })
 
 t.test('calendar coverage (one State Council 部分节假日安排的通知 per year): the horizon is this year and next, in China Standard Time, from the instant given', async (t) => {
