@@ -2,9 +2,11 @@ import type { Labels, Lang } from './i18n'
 
 /**
  * The one label table for the codes the API sends and the dashboard shows: message kinds, check
- * outcomes, list types, domains. The words are the official ones: check outcomes as Zhejiang reports them
+ * outcomes, list types, domains, removal reasons. The words are the official ones: check outcomes as
+ * Zhejiang reports them
  * (seed 001, 应查必查: 优先办理 / 不予办理 / 从严办理 / 纳入重点监管名单, src/checks/check-outcome.ts), the black list
- * as 严重失信主体名单 (国办发〔2020〕49号 (八)); why a delivery failed (`cause.`, adapters' ADAPTER_ERROR_CODES).
+ * as 严重失信主体名单 (国办发〔2020〕49号 (八)); why an entry left its list (the list.remove reasons, in the native
+ * tables' words: adapters/js-batch/README.md); why a delivery failed (`cause.`, adapters' ADAPTER_ERROR_CODES).
  * A code without a label is shown as it is.
  */
 export const CODE_LABELS: Record<Lang, Labels> = {
@@ -33,6 +35,13 @@ export const CODE_LABELS: Record<Lang, Labels> = {
     'domain.tourism': '旅游',
     'domain.product-quality': '产品质量',
     'domain.court': '法院（失信被执行人）',
+    'removal.repair': '信用修复',
+    'removal.expiry': '期满移出',
+    'removal.revoked': '撤销认定',
+    'removal.corrected': '更正',
+    'removal.fulfilled': '履行完毕',
+    'removal.court-deleted': '法院删除',
+    'removal.other': '其他',
     'cause.ADAPTER_TIMEOUT': '超时未应答',
     'cause.ADAPTER_UNREACHABLE': '无法连接',
     'cause.ADAPTER_UNAVAILABLE': '对方繁忙或故障',
@@ -71,6 +80,13 @@ export const CODE_LABELS: Record<Lang, Labels> = {
     'domain.tourism': 'tourism',
     'domain.product-quality': 'product quality',
     'domain.court': 'courts (judgment defaulters)',
+    'removal.repair': 'credit repair',
+    'removal.expiry': 'period ended',
+    'removal.revoked': 'listing revoked',
+    'removal.corrected': 'corrected',
+    'removal.fulfilled': 'obligation fulfilled',
+    'removal.court-deleted': 'deleted by the court',
+    'removal.other': 'other',
     'cause.ADAPTER_TIMEOUT': 'no answer in time',
     'cause.ADAPTER_UNREACHABLE': 'unreachable',
     'cause.ADAPTER_UNAVAILABLE': 'platform busy or failing',
@@ -87,7 +103,7 @@ export const CODE_LABELS: Record<Lang, Labels> = {
 }
 
 /** The groups of codes the table labels. */
-export type CodeGroup = 'kind' | 'outcome' | 'listType' | 'domain' | 'cause'
+export type CodeGroup = 'kind' | 'outcome' | 'listType' | 'domain' | 'removal' | 'cause'
 
 /** A code's label in `lang`, or the code itself where the table has none. */
 export function codeLabel (lang: Lang, group: CodeGroup, code: string): string {

@@ -120,7 +120,7 @@ function CaseDetailPage ({ params }: PageProps) {
             <dt>{t('updated')}</dt><dd>{formatTime(c.updatedAt)}</dd>
             <dt>{t('notice')}</dt><dd><a href={href(`messages/${encodeURIComponent(c.jti)}`)}>{c.jti}</a></dd>
             {c.openObjection !== null && <><dt>{t('objection')}</dt><dd>{maskText(c.openObjection)}</dd></>}
-            {c.removedBy !== null && <><dt>{t('removedBy')}</dt><dd>{c.removedBy}</dd></>}
+            {c.removedBy !== null && <><dt>{t('removedBy')}</dt><dd title={c.removedBy}>{label('removal', c.removedBy)}</dd></>}
             {c.remediation.length > 0 && <><dt>{t('remediation')}</dt><dd>{c.remediation.map((r) => `${r.platform}: ${r.measures.join(', ')}`).join('；')}</dd></>}
           </dl>
 
