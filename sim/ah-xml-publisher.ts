@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { GATEWAY_ID } from '../contracts/envelope-v1.js'
 import type { NativeKind } from '../adapters/native-kinds.js'
 import { RECEIVE_PATH } from '../adapters/ah-xml/ah-xml-adapter.js'
 import { KIND_CODES } from '../adapters/ah-xml/ah-xml-codes.js'
-import { beijingTime, buildPayload, sealMessage } from '../adapters/ah-xml/ah-xml-envelope.js'
+import { beijingTime, buildPayload, recordsDigest, sealMessage } from '../adapters/ah-xml/ah-xml-envelope.js'
 import { ahKeys } from '../adapters/ah-xml/ah-xml-keys.js'
 import { toNative } from '../adapters/ah-xml/ah-xml-mapping.js'
 import { parseReceipt, type AhReceipt } from '../adapters/ah-xml/ah-xml-receipt.js'
@@ -29,20 +29,15 @@ export interface AhPublishResult {
  * Anhui's AHXY message for its own records, as the platform builds it: FSF itself, JSF YRD,
  * the payload encrypted with SM4-CBC under the platform-to-gateway key (fresh IV), digested with
  * SM3 and authenticated with the platform-to-gateway SM3-HMAC key (protocol 2.0; not in legacy 1.0).
- * `YSZY` (原始报文摘要) is, for a platform's own publication, the SHA-256 of its record set.
+ * `YSZY` (原始报文摘要) is, for a platform's own publication, the SHA-256 (base64url) of its
+ * records as sent (`recordsDigest`): they come after YSZY, so the payload is built twice.
  */
 export function sealAhPublication (p: AhPublication): { msgId: string, body: string, digest: string } {
   const platform = p.platform ?? 'AH'
   const msgId = p.msgId ?? `${platform}-${Date.now()}-${randomBytes(4).toString('hex')}`
   const records = p.items.map((item, i) => toNative(p.kind, item, i))
-  const payloadXml = buildPayload({
-    XXID: msgId,
-    XXLX: KIND_CODES[p.kind],
-    YSF: platform,
-    YSZY: createHash('sha256').update(JSON.stringify(records)).digest('base64url'),
-    JSSJ: new Date().toISOString(),
-    records
-  })
+  const payload = { XXID: msgId, XXLX: KIND_CODES[p.kind], YSF: platform, YSZY: '-', JSSJ: new Date().toISOString(), records }
+  const payloadXml = buildPayload({ ...payload, YSZY: recordsDigest(buildPayload(payload)) ?? '-' })
   const keys = ahKeys(p.secrets, platform, p.legacy === true).in
   const { body, digest } = sealMessage(
     {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { AUTH_FAILED_CODE, AUTH_FAILED_DETAIL, EXPORT_CODES, LEGACY_PROTOCOL_VERSION, PROTOCOL_VERSION, RESULT_CODES, kindOfCode, type AhResultCode } from './ah-xml-codes.js'
 import { AhXmlSyntaxError, buildXml, parseXml, type AhElement } from './ah-xml-codec.js'
 import { hmacSm3, macEquals, newIv, sm3Hex, sm4CbcDecrypt, sm4CbcEncrypt } from './ah-xml-crypto.js'
@@ -42,7 +43,11 @@ export interface AhPayload {
   XXLX: string
   /** 原始发送方: the platform the message came from. */
   YSF: string
-  /** 原始报文摘要: SHA-256 of the envelope as the gateway received it (provenance). */
+  /**
+   * 原始报文摘要, SHA-256, base64url without padding (43 characters). In a delivery: the digest
+   * of the message as the gateway received it (provenance). In a platform's publication into
+   * the gateway: {@link recordsDigest} of the payload, checked (E104).
+   */
   YSZY: string
   /** 接收时间: when the gateway received it (RFC 3339). */
   JSSJ: string
@@ -77,6 +82,19 @@ export function parsePayload (xml: string): AhPayload {
   if (records.length === 0) throw new AhRefusal(RESULT_CODES.MALFORMED, 'SJB holds no JL record')
   if (requireText(el, 'JLS', PAYLOAD_ROOT) !== String(records.length)) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'SJB.JLS does not match the number of JL records')
   return { ...fields, records }
+}
+
+/**
+ * 原始报文摘要 (YSZY) of a platform's own publication: the SHA-256, base64url without padding, of
+ * the payload's records exactly as sent, the UTF-8 bytes from the `<` of the first `<JL>` to the
+ * `>` of the last `</JL>` (whatever lies between records included). It does not cover YSZY itself,
+ * which comes before the records. Undefined when the payload holds no `<JL>…</JL>`.
+ */
+export function recordsDigest (payloadXml: string): string | undefined {
+  const start = payloadXml.indexOf('<JL>')
+  const end = payloadXml.lastIndexOf('</JL>')
+  if (start < 0 || end < start) return undefined
+  return createHash('sha256').update(payloadXml.slice(start, end + '</JL>'.length), 'utf8').digest('base64url')
 }
 
 /** The bytes the SM3-HMAC (RZM) covers: every header field, then the ciphertext and ZY, each length-prefixed. */

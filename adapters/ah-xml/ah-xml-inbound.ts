@@ -6,7 +6,9 @@ import {
 import { RECEIVE_PATH } from './ah-xml-adapter.js'
 import { AUTH_FAILED_CODE, RESULT_CODES, RESULT_TEXT, kindOfCode } from './ah-xml-codes.js'
 import { buildXml, type AhElement } from './ah-xml-codec.js'
-import { AhRefusal, beijingTime, openPayload, parsePayload, precheckPayload, readMessage } from './ah-xml-envelope.js'
+import {
+  AhRefusal, beijingTime, openPayload, parsePayload, precheckPayload, readMessage, recordsDigest
+} from './ah-xml-envelope.js'
 import { ahKeys, ahXmlOptions } from './ah-xml-keys.js'
 import { fromNative } from './ah-xml-mapping.js'
 import { RECEIPT_ROOT } from './ah-xml-receipt.js'
@@ -127,6 +129,11 @@ export function ahXmlInbound (ctx: InboundContext): NativeInbound {
           if (payload.YSF !== platform) {
             const detail = `SJB.YSF must be ${platform}: a platform publishes its own messages`
             throw new AhRefusal(RESULT_CODES.PARTY_UNKNOWN, detail)
+          }
+          // The payload's own summary of its records, like JLS: a payload that disagrees with itself (E104).
+          if (payload.YSZY !== recordsDigest(payloadXml)) {
+            throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH,
+              'SJB.YSZY is not the SHA-256 (base64url, unpadded) of the JL records as sent (README, "Publishing into the gateway")')
           }
           const kind = kindOfCode(XXLX)
           if (kind === undefined) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, 'BT.XXLX is not supported')

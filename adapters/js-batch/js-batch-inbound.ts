@@ -31,7 +31,7 @@ export const JS_UPLOAD_BODY_LIMIT = 4 * 1024 * 1024
 
 /**
  * The shape a batch file can have, checked once the upload is authenticated and its SM3 holds,
- * before it is decoded and parsed: the header and at most 1,000 rows, 54 fields each, and every
+ * before it is decoded and parsed: the header and at most 1,000 rows, one field per column each, and every
  * field within twice its column's bytes (every character a doubled quote) plus its quotes — the
  * header's names, longer than some columns' values, within 64 bytes.
  */
@@ -55,11 +55,17 @@ const JS_CODE_OF: Readonly<Record<string, string>> = {
   RATE_LIMITED: 'RATE_LIMITED'
 }
 
-/** Gateway codes whose refusal is about the rows: every row is REJECTED rather than the upload. */
-const ROW_LEVEL: ReadonlySet<string> = new Set([
-  'SCHEMA_INVALID', 'USCC_INVALID', 'ID_NUMBER_INVALID', 'NOT_OWNER', 'ENTRY_UNKNOWN', 'VERSION_CONFLICT',
-  'SUBJECT_MISMATCH', 'MEASURE_KIND_MISMATCH', 'MEASURE_NOT_APPLICABLE', 'VALIDITY_OUT_OF_RANGE'
-])
+/**
+ * A refusal about rows, answered as row verdicts (200, every row REJECTED, the result kept) rather
+ * than as a refused upload: every refusal that names items (`errors`: identifiers, schema, registry
+ * codes such as LIST_TYPE_UNKNOWN or MEASURE_UNKNOWN, ownership, versions, cases) and that the
+ * adapter did not word itself. A refused upload would leave nothing for GET …/result to find.
+ */
+const isRowLevel = (p: InboundProblem): boolean =>
+  p.nativeCode === undefined && p.status < 500 && (p.errors?.length ?? 0) > 0
+
+/** The code of the rows an all-or-nothing refusal did not apply though nothing was wrong with them. */
+export const NOT_APPLIED = 'NOT_APPLIED'
 
 /** Every row ACCEPTED: the envelope is all or nothing. */
 export function accepted (batchId: string, rows: number, receipt: string): JsInboundResult {
@@ -67,28 +73,46 @@ export function accepted (batchId: string, rows: number, receipt: string): JsInb
   return { batchId, status: 'DONE', rows: verdicts, receipt }
 }
 
-/** Every row REJECTED, each with its own reason or that of the batch: the envelope is all or nothing. */
+/**
+ * Every row REJECTED, the envelope being all or nothing: a faulty row with its own code (its first
+ * error's) and reasons, every other row {@link NOT_APPLIED}, naming the first faulty row (记录序号).
+ */
 export function rejected (batchId: string, rows: number, err: InboundProblem): JsInboundResult {
-  const reasons = new Map<number, string>()
+  const reasons = new Map<number, { code: string, reason: string }>()
   for (const e of err.errors ?? []) {
     const r = `[${e.code}] ${e.path} ${e.detail}`.replace(/\s+/g, ' ')
-    reasons.set(e.index, reasons.has(e.index) ? `${reasons.get(e.index) ?? ''}; ${r}` : r)
+    const held = reasons.get(e.index)
+    reasons.set(e.index, held === undefined ? { code: e.code, reason: r } : { code: held.code, reason: `${held.reason}; ${r}` })
   }
+  const first = Math.min(...[...reasons.keys()].filter((i) => i >= 0 && i < rows))
+  const because = Number.isFinite(first)
+    ? `整批未受理: 第${first + 1}条记录未通过 [${reasons.get(first)?.code ?? err.code}]`
+    : `整批未受理: [${err.code}] ${err.message}`
   return {
     batchId,
     status: 'DONE',
-    rows: Array.from({ length: rows }, (_, i) => ({
-      seq: i + 1,
-      result: 'REJECTED' as const,
-      reason: scrubPlatformText(reasons.get(i) ?? `整批未受理: [${err.code}] ${err.message}`, 500)
-    }))
+    rows: Array.from({ length: rows }, (_, i) => {
+      const own = reasons.get(i)
+      return {
+        seq: i + 1,
+        result: 'REJECTED' as const,
+        code: own?.code ?? NOT_APPLIED,
+        reason: scrubPlatformText(own?.reason ?? because, 500)
+      }
+    })
   }
 }
 
-/** A refusal in Jiangsu's format: `{ code, message }` with the HTTP status of the gateway's code. */
+/**
+ * A refusal in Jiangsu's format: `{ code, message }` with the HTTP status of the gateway's code,
+ * but one status per Jiangsu code where several gateway codes share it: BATCH_REJECTED (a batch
+ * refused whole, for a reason with no code of its own) is 403 for a forbidden 数据类型, 400 else.
+ */
 function jsRefusalOf (err: InboundProblem): InboundAnswer {
   const code = err.status >= 500 ? 'SYSTEM_ERROR' : err.nativeCode ?? JS_CODE_OF[err.code] ?? 'BATCH_REJECTED'
-  const status = err.status >= 500 ? (err.status === 503 ? 503 : 500) : err.status
+  const status = err.status >= 500
+    ? (err.status === 503 ? 503 : 500)
+    : code === 'BATCH_REJECTED' ? (err.code === 'FORBIDDEN' ? 403 : 400) : err.status
   return { status, type: JSON_TYPE, body: { code, message: `[${err.code}] ${err.message}` } }
 }
 
@@ -167,7 +191,9 @@ export function jsBatchInbound (ctx: InboundContext): NativeInbound {
         const tooLarge = ingest.csvShapeProblem(body, JS_CSV_SHAPE)
         if (tooLarge !== undefined) throw malformed('FILE_INVALID', `refused before parsing: ${tooLarge}`)
         if (request.headers['x-js-content-sm3'] !== batchSm3(body)) {
-          throw new InboundRefusal('SIGNATURE_INVALID', 'DIGEST_MISMATCH', 'SM3 does not match the body')
+          // 400, not 401: the token (checked first) authenticated the caller; a body that does not match
+          // its own SM3 is a malformed upload, and a 401 would send the client to fix its token.
+          throw new InboundRefusal('ENVELOPE_MALFORMED', 'DIGEST_MISMATCH', 'SM3 does not match the body')
         }
         let file: JsBatchFile
         try {
@@ -201,7 +227,7 @@ export function jsBatchInbound (ctx: InboundContext): NativeInbound {
           result = accepted(batchId, outcome.items, outcome.receipt)
         } catch (err) {
           const problem = ingest.problemOf(err)
-          if (!ROW_LEVEL.has(problem.code) || problem.nativeCode !== undefined) throw err
+          if (!isRowLevel(problem)) throw err
           await ingest.refused(err)
           result = rejected(batchId, file.rows.length, problem)
         }

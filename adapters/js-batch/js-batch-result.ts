@@ -7,6 +7,11 @@ export interface JsRowResult {
   result: 'ACCEPTED' | 'REJECTED'
   /** Why a row was rejected (always there for REJECTED). */
   reason?: string
+  /**
+   * The gateway's answers only (a batch published into it): a REJECTED row's code, the gateway's
+   * code of its first error, or `NOT_APPLIED` for a row refused only because another one failed.
+   */
+  code?: string
   /** A remark on an accepted row, e.g. an older version that was not applied. */
   note?: string
 }
