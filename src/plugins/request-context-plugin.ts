@@ -22,6 +22,8 @@ export const requestContextPlugin = fp(async (app) => {
     if (parent !== undefined) {
       request.traceparent = formatTraceparent(parent)
       request.log = request.log.child({ traceId: parent.traceId })
+      // Fastify writes "request completed" with the reply's logger: the same child.
+      reply.log = request.log
     }
   })
 }, { name: 'gw-request-context' })
