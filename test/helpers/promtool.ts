@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process'
 export const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool'
 
 /** Runs promtool (Debian's `prometheus` package; .ci/run installs it) with `input` on stdin. */
-export async function promtool (args: string[], opts: { input?: string, cwd?: string } = {}): Promise<{ code: number, out: string }> {
+export async function promtool (
+  args: string[], opts: { input?: string, cwd?: string } = {}
+): Promise<{ code: number, out: string }> {
   return await new Promise((resolve, reject) => {
     const child = spawn(PROMTOOL, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
     let out = ''
