@@ -28,6 +28,11 @@ export interface Delivery {
    * platform has answered it (a batch id) sends a resend under a new id derived from this.
    */
   resends: number
+  /**
+   * The W3C `traceparent` of this attempt (the trace the message arrived with, a span id of the
+   * attempt's own), when it came with one: an HTTP adapter sends it as the `traceparent` header.
+   */
+  traceparent?: string | undefined
 }
 
 /**

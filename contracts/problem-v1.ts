@@ -17,6 +17,9 @@ export const ProblemV1 = Type.Object({
   detail: Type.String(),
   code: Type.String({ description: 'Stable machine-readable error code' }),
   instance: Type.Optional(Type.String()),
+  requestId: Type.Optional(Type.String({
+    description: 'The request\'s id (echoed in X-Request-Id, in every log line of the request): quote it when reporting a problem'
+  })),
   errors: Type.Optional(Type.Array(ItemErrorV1))
 }, { $id: 'ProblemV1' })
 export type ProblemV1 = Static<typeof ProblemV1>

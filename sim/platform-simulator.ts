@@ -45,8 +45,11 @@ export interface SimulatedPlatform {
   receiptMode: ReceiptMode
   /** Makes a new key, publishes it next to the old ones and signs with it from now on. */
   rotateKey: () => Promise<void>
-  /** Deliveries received (every attempt), applied changes, and the current holdings. */
-  received: Array<{ at: string, jti: string }>
+  /**
+   * Deliveries received (every attempt, with the request's W3C `traceparent` if it had one), applied
+   * changes, and the current holdings.
+   */
+  received: Array<{ at: string, jti: string, traceparent?: string }>
   applied: AppliedChange[]
   /** The jti of every message applied, once per time it was applied (a duplicate is not). */
   messagesApplied: string[]
@@ -136,7 +139,9 @@ export async function startSimulatedPlatform (
    * What the platform answers to one delivered message (a JWS): applies it and returns the status
    * and receipt body; `undefined` means no answer at all (the `hang` failure).
    */
-  async function answerDelivery (jws: string): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
+  async function answerDelivery (
+    jws: string, traceparent?: string
+  ): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
     if (sim.failure === 'hang') return undefined // never answers; the gateway times out
     if (sim.failure === 'slow') await new Promise((resolve) => setTimeout(resolve, 300))
     if (sim.failure === 'error-500') return { status: 500, body: { error: 'internal error' } }
@@ -152,7 +157,9 @@ export async function startSimulatedPlatform (
       return { status: 401, body: { error: 'delivery signature invalid' } }
     }
     if (claims.aud !== sim.id) return { status: 400, body: { error: 'not addressed to this platform' } }
-    sim.received.push({ at: new Date().toISOString(), jti: claims.jti })
+    sim.received.push({
+      at: new Date().toISOString(), jti: claims.jti, ...(traceparent === undefined ? {} : { traceparent })
+    })
     const refuseFirst = sim.failure === 'refuse-first-item'
     applyToReplica(sim, refuseFirst ? { ...claims, items: claims.items.slice(1) } : claims)
     // A message applied in part is not held as applied: a later delivery of the same jti (the refused
@@ -177,7 +184,9 @@ export async function startSimulatedPlatform (
    * answered as the single form would (a receipt, or `{ status, error }`); a failure mode that breaks
    * the whole exchange (500, a refusal of the gateway's credentials, hang, garbage) breaks the whole push.
    */
-  async function answerBatch (text: string): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
+  async function answerBatch (
+    text: string, traceparent?: string
+  ): Promise<{ status: number, body: unknown, raw?: string } | undefined> {
     sim.pushes.push({ at: new Date().toISOString(), messages: 0 })
     const push = sim.pushes[sim.pushes.length - 1] as { messages: number }
     if (sim.failure === 'error-500' || sim.failure === 'reject-400' || authRefusal(sim.failure) !== undefined) {
@@ -191,7 +200,7 @@ export async function startSimulatedPlatform (
     for (const jws of messages as string[]) {
       const answer = sim.refuse.has(jtiOf(jws))
         ? { status: 422, body: { error: 'refused by platform rules' } }
-        : await answerDelivery(jws)
+        : await answerDelivery(jws, traceparent)
       if (answer === undefined || answer.raw !== undefined) return answer
       const ok = answer.status >= 200 && answer.status < 300
       receipts.push(ok ? answer.body : { status: answer.status, error: (answer.body as { error?: unknown }).error })
@@ -204,14 +213,15 @@ export async function startSimulatedPlatform (
   ): Promise<void> {
     const body = await readBody(req)
     if (body === undefined) { send(413, { error: 'body too large' }); return }
+    const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined
     if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
-      const batch = await answerBatch(body.toString('utf8'))
+      const batch = await answerBatch(body.toString('utf8'), traceparent)
       if (batch === undefined) return
       if (batch.raw !== undefined) { res.writeHead(batch.status, { 'content-type': 'text/html' }).end(batch.raw); return }
       send(batch.status, batch.body)
       return
     }
-    const answer = await answerDelivery(body.toString('utf8'))
+    const answer = await answerDelivery(body.toString('utf8'), traceparent)
     if (answer === undefined) return
     if (answer.raw !== undefined) { res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.raw); return }
     send(answer.status, answer.body)

@@ -10,6 +10,8 @@ import { ReconcileAnswerV1, ReconcileExportPageV1, ReconcileExportQueryV1, Recon
 import type { GatewayKeys } from './keys/signing-keys.js'
 import type { RuntimeOptions } from './runtime/runtime-options.js'
 import { contextPlugin } from './plugins/context-plugin.js'
+import { requestIdOf } from './plugins/request-id.js'
+import { requestContextPlugin } from './plugins/request-context-plugin.js'
 import { queryCoercingCompiler } from './plugins/query-coercing-compiler.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
 import { groupCommitPlugin } from './envelopes/group-commit-plugin.js'
@@ -17,6 +19,7 @@ import { installFromBase64 } from './runtime/from-base64.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
 import { queuesPlugin } from './plugins/queues.js'
 import { metricsPlugin } from './plugins/metrics-plugin.js'
+import { operationsGaugesPlugin } from './health/operations-gauges-plugin.js'
 import { scrubAnswersPlugin } from './privacy/scrub-answers.js'
 import { installErrorHandler } from './errors/error-handler.js'
 import { loggerOptions } from './logging/logger-options.js'
@@ -93,11 +96,16 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // Every other route takes small JSON: an 8 MiB body there would only be parser work before any
     // authentication. POST /v1/envelopes takes bodyLimitBytes, each native route its own limit.
     bodyLimit: Math.min(JSON_ROUTE_BODY_LIMIT, opts.config.settings.bodyLimitBytes),
-    trustProxy: false
+    trustProxy: false,
+    // X-Request-Id when it is a safe, bounded value, else a new one (request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestIdOf
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(queryCoercingCompiler())
 
   app.decorateRequest('principal', null)
+  // First of all hooks: every answer (a 404, a rate limit) echoes the request id.
+  await app.register(requestContextPlugin)
   await app.register(contextPlugin, {
     config: opts.config, runtime: opts.runtime, gatewayKeys: opts.gatewayKeys, clock: opts.clock
   })
@@ -112,6 +120,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(coordinationPlugin, { workers: opts.workers ?? true })
   await app.register(transparencyPlugin, { workers: opts.workers ?? true })
   await app.register(reconcileSchedulePlugin, { workers: opts.workers ?? true })
+  await app.register(operationsGaugesPlugin, { workers: opts.workers ?? true })
   installErrorHandler(app)
   // Before any route: security headers, rate limits, and the rule that every route declares its access.
   await app.register(securityPlugin)

@@ -4,6 +4,7 @@ import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import type { AdapterContext, AdapterHealth, Delivery, DeliveryReceipt, PlatformAdapter } from '../types.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
+import { traceHeaders } from '../trace-headers.js'
 import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import { KIND_CODES, RESULT_CODES } from './ah-xml-codes.js'
 import { beijingTime, buildPayload, sealMessage } from './ah-xml-envelope.js'
@@ -61,7 +62,9 @@ export function createAhXmlAdapter (ctx: AdapterContext): PlatformAdapter {
       const { status, text } = await platformRequest(pool, {
         method: 'POST',
         path: endpoint.pathname + endpoint.search,
-        headers: { 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml', 'x-yrd-delivery': d.deliveryId },
+        headers: {
+          'content-type': 'application/xml; charset=utf-8', accept: 'application/xml', 'x-yrd-delivery': d.deliveryId, ...traceHeaders(d)
+        },
         body,
         timeoutMs: timeout
       }, 'AH')

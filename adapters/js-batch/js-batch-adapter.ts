@@ -5,6 +5,7 @@ import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, t
 import { ConfigError } from '../../config/config-error.js'
 import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
+import { traceHeaders } from '../trace-headers.js'
 import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import type { JsRow } from './js-batch-columns.js'
 import { jsExportClient } from './js-batch-export.js'
@@ -73,12 +74,13 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
     return { status, text }
   }
 
-  async function upload (batchId: string, file: Buffer): Promise<JsBatchStatus> {
+  async function upload (batchId: string, file: Buffer, trace: Record<string, string>): Promise<JsBatchStatus> {
     const answer = await call('POST', `${prefix}/jsxy/batch/upload`, {
       'content-type': 'text/csv; charset=GB18030',
       'x-js-batch-id': batchId,
       'x-js-token': token,
-      'x-js-content-sm3': batchSm3(file)
+      'x-js-content-sm3': batchSm3(file),
+      ...trace
     }, file)
     // A platform that calls a re-upload a duplicate still has the batch: its result is what counts.
     if (answer.status === 409 && readErrorBody(answer.text).code === 'BATCH_DUPLICATE') return { batchId, status: 'RECEIVED', duplicate: true }
@@ -110,7 +112,7 @@ export function createJsBatchAdapter (ctx: AdapterContext): PlatformAdapter {
       // (after a rejected row was fixed at the platform) goes out as a new batch.
       const batchId = d.resends > 0 ? nativeResendId(d.origin, d.jti, d.resends) : nativeMessageId(d.origin, d.jti)
       const file = encodeBatchFile(batchId, d.origin, rows)
-      let status = await upload(batchId, file)
+      let status = await upload(batchId, file, traceHeaders(d))
       const bound = timeout * POLL_BOUND_FACTOR
       const deadline = Date.now() + bound
       while (status.status !== 'DONE') {

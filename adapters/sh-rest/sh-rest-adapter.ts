@@ -4,6 +4,7 @@ import { type AdapterContext, type AdapterHealth, type Delivery, type DeliveryRe
 import { ConfigError } from '../../config/config-error.js'
 import { networkError, poolOptions } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
+import { traceHeaders } from '../trace-headers.js'
 import { nativeMessageId, nativeResendId } from '../native-message-id.js'
 import { readShAnswer, shEvidence } from './sh-rest-answer.js'
 import { toNative } from './sh-rest-mapping.js'
@@ -77,7 +78,7 @@ export function createShRestAdapter (ctx: AdapterContext): PlatformAdapter {
       const { status, text } = await platformRequest(pool, {
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json; charset=utf-8', ...auth },
+        headers: { 'content-type': 'application/json; charset=utf-8', ...auth, ...traceHeaders(d) },
         body,
         timeoutMs: timeout
       })

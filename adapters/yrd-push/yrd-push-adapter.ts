@@ -4,6 +4,7 @@ import { GATEWAY_ID, ENVELOPE_TYP, MAX_LIFETIME_SECONDS } from '../../contracts/
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
+import { traceHeaders } from '../trace-headers.js'
 import { credentialsCheckBy, NO_LIST } from '../credentials-check.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
 import { receiptReader } from './yrd-push-receipt.js'
@@ -56,7 +57,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
       const { status, text } = await platformRequest(pool, {
         method: 'POST',
         path: endpoint.pathname + endpoint.search,
-        headers: { 'content-type': 'application/jose', 'x-yrd-delivery': d.deliveryId },
+        headers: { 'content-type': 'application/jose', 'x-yrd-delivery': d.deliveryId, ...traceHeaders(d) },
         body: jws,
         timeoutMs: timeout
       })

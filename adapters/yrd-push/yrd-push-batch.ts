@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 import { AdapterError, type Delivery, type DeliveryReceipt } from '../types.js'
 import { retryableStatus, statusCode } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
+import { traceHeaders } from '../trace-headers.js'
 import type { ReceiptReader } from './yrd-push-receipt.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
@@ -46,7 +47,12 @@ export function batchSender (
       const { status, text } = await platformRequest(pool, {
         method: 'POST',
         path: endpoint.pathname + endpoint.search,
-        headers: { 'content-type': 'application/json', 'x-yrd-delivery': deliveries.map((d) => d.deliveryId).join(',') },
+        // One request, one parent: the trace of the first message that has one (the job that pushes).
+        headers: {
+          'content-type': 'application/json',
+          'x-yrd-delivery': deliveries.map((d) => d.deliveryId).join(','),
+          ...traceHeaders(deliveries.find((d) => d.traceparent !== undefined) ?? {})
+        },
         body: JSON.stringify({ v: YRD_BATCH_VERSION, messages: signed.map((s) => s.jws) }),
         timeoutMs
       })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Worker } from 'bullmq'
 import { Counter, Gauge, Histogram } from 'prom-client'
+import { ledgerGauge as ledgerGaugeOf } from '../plugins/ledger-gauge.js'
 import type { PlatformAdapter } from '../../adapters/types.js'
 import { join } from 'node:path'
 import { ADAPTERS, adapterFactory } from '../../adapters/registry.js'
@@ -113,18 +114,10 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     }
   })
   // Counts read from the ledger at scrape time: each row names its labels and `n`.
-  const ledgerGauge = (name: string, help: string, labelNames: string[], sql: string): void => {
-    new Gauge({ // eslint-disable-line no-new
-      name,
-      help,
-      labelNames,
-      registers,
-      async collect () {
-        this.reset()
-        const { rows } = await app.pg.query<Record<string, string>>(sql)
-        for (const r of rows) this.set(Object.fromEntries(labelNames.map((l) => [l, r[l] ?? ''])), Number(r.n))
-      }
-    })
+  const ledgerGauge = (
+    name: string, help: string, labelNames: string[], sql: string, params?: () => unknown[]
+  ): void => {
+    ledgerGaugeOf(app.metrics.registry, app.pg, { name, help, labelNames, sql, params })
   }
   ledgerGauge('gw_deliveries', 'Deliveries in the ledger per destination and status', ['platform', 'status'],
     'SELECT destination AS platform, status, count(*) AS n FROM deliveries GROUP BY destination, status')
@@ -132,6 +125,21 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     'Dead deliveries in the ledger per destination and cause code (NONE: died before codes were kept)', ['platform', 'code'],
     `SELECT destination AS platform, coalesce(last_error_code, 'NONE') AS code, count(*) AS n
      FROM deliveries WHERE status = 'dead' GROUP BY 1, 2`)
+  // Lag, as operators alert on it: how long the oldest message still owed to each platform has waited
+  // (0: none owed), and how long the oldest outbox row has waited for the relay (a resend from its requeue).
+  const destinations = (): unknown[] => [platforms.map((p) => p.id)]
+  ledgerGauge('gw_delivery_oldest_undelivered_age_seconds',
+    'Age of the oldest message not yet delivered to a destination (queued, delivering or retrying; 0: none), per destination',
+    ['platform'],
+    `SELECT p AS platform, coalesce(extract(epoch FROM now() - min(d.created_at)), 0) AS n
+     FROM unnest($1::text[]) AS p LEFT JOIN deliveries d ON d.destination = p AND d.status IN ('queued', 'delivering', 'retrying')
+     GROUP BY p`, destinations)
+  ledgerGauge('gw_outbox_oldest_age_seconds',
+    'How long the oldest outbox row (a delivery not yet handed to its queue or feed) has waited for the relay (0: none)', [],
+    `SELECT coalesce(extract(epoch FROM now() - min(updated_at)), 0) AS n FROM deliveries
+     WHERE enqueued_at IS NULL AND destination = ANY($1::text[])`, destinations)
+  ledgerGauge('gw_outbox_rows', 'Outbox rows (deliveries not yet handed to their queue or feed)', [],
+    'SELECT count(*) AS n FROM deliveries WHERE enqueued_at IS NULL AND destination = ANY($1::text[])', destinations)
   // Read at scrape time from the shared pauses, so every instance reports the same state (alert on it).
   new Gauge({ // eslint-disable-line no-new
     name: 'gw_platform_paused',

@@ -5,7 +5,11 @@ export const queueName = (platform: string): string => `deliver-${platform}`
 /** A queue job's id: one per (delivery, enqueue), so a resend or a re-enqueue is a new job. */
 export const jobIdOf = (deliveryId: string, seq: number): string => `d${deliveryId}-${seq}`
 
-export interface DeliveryJobData { deliveryId: string }
+export interface DeliveryJobData {
+  deliveryId: string
+  /** The W3C trace context the message arrived with (its outbox row's), for the outbound request. */
+  traceparent?: string
+}
 
 /** What a delivery job returns: what became of the attempt. */
 export type DeliveryResult = 'delivered' | 'partial' | 'superseded' | 'nothing to do'

@@ -16,6 +16,7 @@ import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
 import { checkRefusals, sentIndexesOf } from './item-refusals.js'
 import type { QueueConnections } from '../plugins/queues.js'
+import { startDeliverySpan, type DeliverySpan } from '../tracing/delivery-span.js'
 
 export interface DeliveryEvents {
   /** `code` is why an attempt failed (retrying, dead), or ADAPTER_PARTIAL when it applied some items only (partial). */
@@ -73,13 +74,19 @@ export async function processDelivery (
     await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
     throw new DelayedError()
   }
+  // The trace the message arrived with, carried by its queue job: this attempt is a span of it.
+  let span: DeliverySpan | undefined
   try {
     const current = await dropSuperseded(deps.pool, started.delivery)
     const scoped = applyShareScope(current, deps.registries, deps.shareScopes)
-    const pending = scoped.delivery
     const sentIndexes = sentIndexesOf(started, current, scoped.keptIndexes)
     const kept = scopeEvidence(scoped)
+    span = scoped.delivery.items.length === 0
+      ? undefined
+      : startDeliverySpan(job.data.traceparent, { 'gw.platform': platform, 'gw.jti': jti, 'gw.attempt': started.attempt })
+    const pending = span === undefined ? scoped.delivery : { ...scoped.delivery, traceparent: span.traceparent }
     const answer = pending.items.length === 0 ? undefined : await deliverCoalesced(deps, started, pending)
+    span?.end()
     const receipt = answer === undefined ? undefined : { ...answer, evidence: { ...answer.evidence, ...kept } }
     const refused = checkRefusals(receipt?.refused, pending.items.length)
     await recordDelivered(deps.pool, started, pending, receipt, kept, sentIndexes)
@@ -94,6 +101,7 @@ export async function processDelivery (
     const failure = err instanceof AdapterError
       ? err
       : new AdapterError((err as Error).message, { code: 'ADAPTER_INTERNAL', retryable: true, cause: err })
+    span?.end({ code: failure.code, message: failure.message })
     const final = !failure.retryable || started.attempt >= deps.policy.attempts
     // Paused: give the attempt back and wait; the job runs again once the queue resumes.
     const waitPaused = async (why: string, code?: AdapterErrorCode): Promise<never> => {

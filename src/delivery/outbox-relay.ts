@@ -68,8 +68,10 @@ export class OutboxRelay {
   /** Relays one batch; returns how many rows it moved. */
   async runOnce (): Promise<number> {
     return await inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<{ id: string, destination: string, enqueue_seq: number }>(
-        `SELECT id, destination, enqueue_seq FROM deliveries WHERE enqueued_at IS NULL
+      const { rows } = await client.query<{
+        id: string, destination: string, enqueue_seq: number, traceparent: string | null
+      }>(
+        `SELECT id, destination, enqueue_seq, traceparent FROM deliveries WHERE enqueued_at IS NULL
          ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`)
       if (rows.length === 0) return 0
       const byDestination = new Map<string, typeof rows>()
@@ -87,7 +89,7 @@ export class OutboxRelay {
         // transaction short. Jobs added late carry the same ids, so adding them again is harmless.
         await withTimeout(queue.addBulk(list.map((r) => ({
           name: 'deliver',
-          data: { deliveryId: r.id },
+          data: r.traceparent === null ? { deliveryId: r.id } : { deliveryId: r.id, traceparent: r.traceparent },
           opts: {
             jobId: jobIdOf(r.id, r.enqueue_seq),
             attempts: policy.attempts,

@@ -9,6 +9,8 @@ import { inTransaction } from '../ledger/pool.js'
 export interface AcceptedEnvelope extends EnvelopeRecord {
   /** Platforms that should receive the message: one outbox row each. */
   destinations: string[]
+  /** The W3C trace context of the request that brought it (request-context-plugin.ts), for its deliveries. */
+  traceparent?: string | null | undefined
 }
 
 /** What {@link applyEnvelope} did: the outcome, and whether it wrote outbox rows (so a NOTIFY is due). */
@@ -34,7 +36,7 @@ export async function applyEnvelope (
   const destinations = workflow === undefined
     ? rec.destinations
     : await applyWorkflow(client, workflow, message) ?? rec.destinations
-  await insertOutbox(client, rec.iss, rec.jti, destinations, rec.receivedAt, notify)
+  await insertOutbox(client, rec.iss, rec.jti, destinations, rec.receivedAt, notify, rec.traceparent ?? null)
   return { stored, outboxRows: destinations.length }
 }
 

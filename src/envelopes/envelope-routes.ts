@@ -82,7 +82,7 @@ export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const serialisation: JwsSerialisation = (request.headers['content-type'] ?? '').startsWith(FLATTENED) ? 'flattened' : 'compact'
     const claimed: Claimed = { digest: digestOf(body) }
     request.envelopeClaimed = claimed
-    const result = await ingestEnvelope(deps, body, serialisation, claimed)
+    const result = await ingestEnvelope(deps, body, serialisation, claimed, request.traceparent)
     if (result.status === 202) {
       app.metrics.envelopesAccepted.inc({ iss: result.iss, kind: result.kind })
       app.metrics.itemsAccepted.inc({ iss: result.iss, kind: result.kind }, result.items)

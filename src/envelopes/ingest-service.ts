@@ -55,20 +55,22 @@ export interface TrustedEnvelope {
  * log, should it be rejected.
  */
 export async function ingestEnvelope (
-  deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed
+  deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, traceparent: string | null = null
 ): Promise<IngestResult> {
   const env = await deps.verifier.verify(body, serialisation, claimed)
-  return await acceptVerified(deps, env)
+  return await acceptVerified(deps, env, traceparent)
 }
 
 /**
  * Everything after authentication, shared by JWS envelopes and natively received messages so the
  * two ways in cannot drift apart: answer replays from the cache, validate every item, then commit
  * envelope, entries, history and outbox in one transaction (the envelope's own or, with neighbours, a
- * group's; see group-commit.ts) and return the gateway's signed receipt.
+ * group's; see group-commit.ts) and return the gateway's signed receipt. `traceparent` (the request's
+ * W3C trace context) goes with the outbox rows to every delivery.
  */
 export async function acceptVerified (
-  deps: Pick<IngestDeps, 'replay' | 'committer' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope
+  deps: Pick<IngestDeps, 'replay' | 'committer' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope,
+  traceparent: string | null = null
 ): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
   const cached = await deps.replay.lookup(iss, jti, env.digest)
@@ -92,7 +94,8 @@ export async function acceptVerified (
     payloadText: env.payloadText,
     receipt,
     receivedAt,
-    destinations: deps.destinationsFor(iss)
+    destinations: deps.destinationsFor(iss),
+    traceparent
   }, deps.workflow)
   const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt
   await deps.replay.remember(iss, jti, env.digest, finalReceipt)

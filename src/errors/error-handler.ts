@@ -33,10 +33,10 @@ export function installErrorHandler (app: FastifyInstance): void {
     const gwErr = toGatewayError(err)
     if (gwErr.status >= 500) request.log.error({ err, code: gwErr.code }, 'request failed')
     else request.log.info({ err: gwErr, code: gwErr.code }, 'request refused')
-    return await reply.code(gwErr.status).type('application/problem+json').send(toProblem(gwErr, request.url))
+    return await reply.code(gwErr.status).type('application/problem+json').send(toProblem(gwErr, request.url, request.id))
   })
   app.setNotFoundHandler(async (request, reply) => {
     const e = new GatewayError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)
-    return await reply.code(404).type('application/problem+json').send(toProblem(e))
+    return await reply.code(404).type('application/problem+json').send(toProblem(e, undefined, request.id))
   })
 }

@@ -32,9 +32,13 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get('/metrics', {
       config: { access: metrics.access },
       ...(metrics.onRequest === undefined ? {} : { onRequest: metrics.onRequest }),
-      schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['operations'] }
+      schema: {
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'A collector that fails or does not answer in time is left off the page and counted in gw_metrics_collect_errors_total{collector}; the rest is served.',
+        tags: ['operations']
+      }
     }, async (_request, reply) => {
-      return await reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics())
+      return await reply.type(app.metrics.registry.contentType).send(await app.metrics.page())
     })
   }
 

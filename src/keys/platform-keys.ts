@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
 import type { GatewayConfig } from '../../config/config-schema.js'
+import { reportingFetchFailures, type KeySetFailureListener } from './key-set-failures.js'
 
 /** Resolves the verification keys of every configured issuer (platforms and admin issuers). */
 export interface KeyDirectory {
@@ -9,36 +10,43 @@ export interface KeyDirectory {
   admin: (id: string) => { getKey: JWTVerifyGetKey, roles: string[] } | undefined
   /** The key getter and home platform of an authorised department system (config/checkers.json). */
   checker?: (id: string) => { getKey: JWTVerifyGetKey, platform: string, name: string } | undefined
+  /** Listens to failed fetches of remote key sets (jwksUrl): the metrics count them per issuer and code. */
+  onFetchFailure?: (listener: KeySetFailureListener) => void
 }
 
-function keySetOf (
-  holder: { jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined }, cacheMs: number, cooldownMs: number
+function keySetFor (
+  holder: { id: string, jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined },
+  cacheMs: number, cooldownMs: number, listeners: readonly KeySetFailureListener[]
 ): JWTVerifyGetKey {
   if (holder.jwks !== undefined) return createLocalJWKSet(holder.jwks as Parameters<typeof createLocalJWKSet>[0])
   // A remote set is cached and refetched when a kid is not in it (rotation), at most once per cooldown.
-  return createRemoteJWKSet(new URL(holder.jwksUrl as string), {
+  return reportingFetchFailures(holder.id, createRemoteJWKSet(new URL(holder.jwksUrl as string), {
     cacheMaxAge: cacheMs,
     cooldownDuration: cooldownMs,
     timeoutDuration: 5000
-  })
+  }), listeners)
 }
 
 export function buildKeyDirectory (config: GatewayConfig): KeyDirectory {
   const cacheMs = config.settings.jwksCacheSeconds * 1000
   const cooldownMs = config.settings.jwksRefetchCooldownSeconds * 1000
+  const listeners: KeySetFailureListener[] = []
+  const keySetOf = (holder: Parameters<typeof keySetFor>[0]): JWTVerifyGetKey =>
+    keySetFor(holder, cacheMs, cooldownMs, listeners)
   const platforms = new Map(config.platforms.filter((p) => p.enabled)
-    .map((p) => [p.id, keySetOf(p, cacheMs, cooldownMs)]))
+    .map((p) => [p.id, keySetOf(p)]))
   const admins = new Map(
-    config.admins.map((a) => [a.id, { getKey: keySetOf(a, cacheMs, cooldownMs), roles: [...a.roles] }])
+    config.admins.map((a) => [a.id, { getKey: keySetOf(a), roles: [...a.roles] }])
   )
   const checkers = new Map(
     (config.checkers ?? []).map(
-      (c) => [c.id, { getKey: keySetOf(c, cacheMs, cooldownMs), platform: c.platform, name: c.name }]
+      (c) => [c.id, { getKey: keySetOf(c), platform: c.platform, name: c.name }]
     )
   )
   return {
     platform: (id) => platforms.get(id),
     admin: (id) => admins.get(id),
-    checker: (id) => checkers.get(id)
+    checker: (id) => checkers.get(id),
+    onFetchFailure: (listener) => { listeners.push(listener) }
   }
 }

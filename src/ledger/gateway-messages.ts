@@ -8,16 +8,18 @@ import { OUTBOX_CHANNEL } from './outbox-channel.js'
  * One outbox row per destination for message (`iss`, `jti`), in the caller's transaction, and a
  * NOTIFY that wakes the outbox relay as soon as it commits (never for one that rolls back).
  * `notify: false` when the caller sends the NOTIFY itself ({@link notifyOutbox}), once for a
- * transaction that writes many messages.
+ * transaction that writes many messages. `traceparent`: the W3C trace context the message arrived
+ * with, carried to each delivery's outbound request.
  */
 export async function insertOutbox (
-  client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date, notify = true
+  client: pg.PoolClient, iss: string, jti: string, destinations: string[], at: Date, notify = true,
+  traceparent: string | null = null
 ): Promise<void> {
   if (destinations.length === 0) return
   await client.query(
-    `INSERT INTO deliveries (iss, jti, destination, created_at, updated_at)
-     SELECT $4, $1, d, $3, $3 FROM unnest($2::text[]) AS d`,
-    [jti, destinations, at, iss])
+    `INSERT INTO deliveries (iss, jti, destination, created_at, updated_at, traceparent)
+     SELECT $4, $1, d, $3, $3, $5 FROM unnest($2::text[]) AS d`,
+    [jti, destinations, at, iss, traceparent])
   if (notify) await notifyOutbox(client)
 }
 

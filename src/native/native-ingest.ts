@@ -55,7 +55,7 @@ export function nativeIngest (app: FastifyInstance): NativeIngest {
       const c = claimed.get(request)
       if (c !== undefined) c.authenticated = true
       const env = await attestNative(app.gatewayKeys.sign, m)
-      const result = await acceptVerified(deps, env)
+      const result = await acceptVerified(deps, env, request.traceparent)
       if (result.status === 202) {
         app.metrics.envelopesAccepted.inc({ iss: result.iss, kind: result.kind })
         app.metrics.itemsAccepted.inc({ iss: result.iss, kind: result.kind }, result.items)
