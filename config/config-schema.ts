@@ -154,7 +154,13 @@ export const GatewaySettings = Type.Object({
   nativeAuthFailuresPerMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 20, description: 'Failed native authentications per client address and platform per minute before that address is refused (429) until the minute ends' }),
   jwksHttpHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { default: [], uniqueItems: true, description: 'Hosts an issuer\'s jwksUrl may reach over plain http, outside production only (local simulators, tests); every other jwksUrl must be https' }),
   metricsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('token'), Type.Literal('off')], { default: 'public', description: 'Who may read /metrics: anyone, the admin roles, the bearer of GW_METRICS_TOKEN, or nobody (no route)' }),
-  docsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('off')], { default: 'public', description: 'Who may read /docs (the OpenAPI document and its UI): anyone, the admin roles, or nobody (no route)' })
+  docsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('off')], { default: 'public', description: 'Who may read /docs (the OpenAPI document and its UI): anyone, the admin roles, or nobody (no route)' }),
+  trustProxy: Type.Union([
+    Type.Boolean(),
+    Type.Integer({ minimum: 1, maximum: 32 }),
+    Type.String({ minLength: 1, maxLength: 4096 }),
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1 })
+  ], { default: false, description: 'Which proxies in front of the gateway are trusted to say the caller\'s address (X-Forwarded-For), as Fastify\'s trustProxy: false (none: the peer\'s address counts), true (any), a hop count, or addresses and CIDRs (a list or a comma-separated string). It decides the key of every rate limit and the address the security log and the admin actions record' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 
