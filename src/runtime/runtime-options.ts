@@ -21,7 +21,7 @@ export interface RuntimeOptions {
   dbSchema: string
   /** Prefix of every Redis key and queue (tests use one per file). */
   redisPrefix: string
-  /** Connections in the ledger's pool: ingest, the workers' attempts and the relay's LISTEN share it. */
+  /** Connections in the ledger's pool: ingest, the workers' attempts and the relay (its LISTEN has its own). */
   dbPoolSize: number
   signingKeyFile: string | undefined
   production: boolean
