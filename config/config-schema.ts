@@ -156,7 +156,13 @@ export const GatewaySettings = Type.Object({
   metricsCollectTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'How long a scrape of /metrics waits for each collector (a ledger query, a queue count); one that fails or takes longer is left off that page and counted in gw_metrics_collect_errors_total' }),
   auditVerifyIntervalMs: Type.Integer({ minimum: 0, maximum: 604_800_000, default: 3_600_000, description: 'How often the workers walk the audit hash chains (query log, admin actions) for gw_audit_chain_intact (0: never on a schedule)' }),
   metricsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('token'), Type.Literal('off')], { default: 'public', description: 'Who may read /metrics: anyone, the admin roles, the bearer of GW_METRICS_TOKEN, or nobody (no route)' }),
-  docsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('off')], { default: 'public', description: 'Who may read /docs (the OpenAPI document and its UI): anyone, the admin roles, or nobody (no route)' })
+  docsAccess: Type.Union([Type.Literal('public'), Type.Literal('staff'), Type.Literal('off')], { default: 'public', description: 'Who may read /docs (the OpenAPI document and its UI): anyone, the admin roles, or nobody (no route)' }),
+  trustProxy: Type.Union([
+    Type.Boolean(),
+    Type.Integer({ minimum: 1, maximum: 32 }),
+    Type.String({ minLength: 1, maxLength: 4096 }),
+    Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1 })
+  ], { default: false, description: 'Which proxies in front of the gateway are trusted to say the caller\'s address (X-Forwarded-For), as Fastify\'s trustProxy: false (none: the peer\'s address counts), true (any), a hop count, or addresses and CIDRs (a list or a comma-separated string). It decides the key of every rate limit and the address the security log and the admin actions record' })
 }, { additionalProperties: false })
 export type GatewaySettings = Static<typeof GatewaySettings>
 

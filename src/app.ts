@@ -54,7 +54,10 @@ export interface AppOptions {
   logger?: boolean
   /** Where log lines go (default stdout); tests read them to prove what is never logged. */
   logStream?: { write: (line: string) => void }
-  /** Run the outbox relay and the delivery workers in this process (default true). */
+  /**
+   * Run the outbox relay, the delivery workers and the schedulers in this process (default: unless
+   * the runtime's role is `api`). Tests turn them off and keep every route.
+   */
   workers?: boolean
   /** Adapter secrets per platform given in code (the demo); otherwise from `GW_<ID>_<NAME>`. */
   platformSecrets?: Readonly<Record<string, Readonly<Record<string, string>>>>
@@ -80,11 +83,22 @@ most 15 minutes after iat). The dashboard's APIs (/v1/admin/…) also take the a
 POST /v1/admin/session (a local account); with the cookie, state changes need the session's X-CSRF-Token.
 Every route declares the roles it admits (admin, operator, auditor, platform).`
 
+/** settings.trustProxy as Fastify takes it: a hop count (which its types omit) as the function it makes of one. */
+const trustedProxies = (setting: GatewayConfig['settings']['trustProxy']): boolean | string | string[] | ((address: string, hop: number) => boolean) =>
+  typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting
+
 /** The body limit of every route that sets none of its own (logins, checks, feed acknowledgements, …). */
 export const JSON_ROUTE_BODY_LIMIT = 256 * 1024
 
-/** Builds the gateway: infrastructure plugins first, in dependency order, then the route groups. */
+/**
+ * Builds the gateway: infrastructure plugins first, in dependency order, then the route groups.
+ * The runtime's role decides what runs (README "Scaling"): `api` serves every route and runs no
+ * background work; `worker` runs the relay, the delivery workers and the schedulers, and serves the
+ * operations routes only (health, readiness, metrics, keys); `all` does both.
+ */
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
+  const role = opts.runtime.role ?? 'all'
+  const workers = opts.workers ?? role !== 'api'
   // Native base64 decoding for jose (every signature verified, every envelope payload).
   installFromBase64()
   const app = Fastify({
@@ -96,7 +110,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     // Every other route takes small JSON: an 8 MiB body there would only be parser work before any
     // authentication. POST /v1/envelopes takes bodyLimitBytes, each native route its own limit.
     bodyLimit: Math.min(JSON_ROUTE_BODY_LIMIT, opts.config.settings.bodyLimitBytes),
-    trustProxy: false,
+    // Behind a proxy the caller's address is X-Forwarded-For's, as far as the trusted hops say:
+    // the rate limits' key and the address the security log and admin actions record.
+    trustProxy: trustedProxies(opts.config.settings.trustProxy),
     // X-Request-Id when it is a safe, bounded value, else a new one (request-id.ts).
     requestIdHeader: false,
     genReqId: requestIdOf
@@ -116,11 +132,11 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(queuesPlugin)
   await app.register(metricsPlugin)
   await app.register(groupCommitPlugin)
-  await app.register(deliveryPlugin, { workers: opts.workers ?? true, secrets: opts.platformSecrets })
-  await app.register(coordinationPlugin, { workers: opts.workers ?? true })
-  await app.register(transparencyPlugin, { workers: opts.workers ?? true })
-  await app.register(reconcileSchedulePlugin, { workers: opts.workers ?? true })
-  await app.register(operationsGaugesPlugin, { workers: opts.workers ?? true })
+  await app.register(deliveryPlugin, { workers, secrets: opts.platformSecrets })
+  await app.register(coordinationPlugin, { workers })
+  await app.register(transparencyPlugin, { workers })
+  await app.register(reconcileSchedulePlugin, { workers })
+  await app.register(operationsGaugesPlugin, { workers })
   installErrorHandler(app)
   // Before any route: security headers, rate limits, and the rule that every route declares its access.
   await app.register(securityPlugin)
@@ -139,9 +155,10 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
       }
     }
   })
-  if (opts.config.settings.docsAccess !== 'off') await app.register(swaggerUi, { routePrefix: '/docs' })
+  if (role !== 'worker' && opts.config.settings.docsAccess !== 'off') await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(healthRoutes)
+  if (role === 'worker') return app
   await app.register(envelopeRoutes)
   await app.register(messageRoutes)
   await app.register(subjectRoutes)

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { JWK } from 'jose'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, importJWK, type CryptoKey } from 'jose'
-import { runtimeFromEnv } from './runtime/runtime-options.js'
+import { GATEWAY_ROLES, runtimeFromEnv, type GatewayRole } from './runtime/runtime-options.js'
 import { migrate } from './ledger/migrate.js'
 import { startGateway, closeOnSignals } from './server.js'
 import { generatePrivateJwk, algOfJwk, type SigningAlg } from './keys/signing-keys.js'
@@ -40,9 +40,13 @@ const program = new Command('credit-gw')
   .description('Yangtze River Delta credit gateway: signed envelope exchange between provincial credit platforms')
 
 program.command('serve').description('start the gateway (HTTP API, delivery workers, scheduled jobs)')
-  .action(async () => {
-    const gw = await startGateway()
-    gw.app.log.info(`gateway listening on ${gw.url}; API docs at ${gw.url}/docs`)
+  .addOption(new Option('--role <role>', 'what this process runs: api (HTTP API), worker (relay, delivery, schedulers; ' +
+    'health and metrics only on PORT) or all').choices(GATEWAY_ROLES).env('GW_ROLE').default('all'))
+  .action(async (opts: { role: GatewayRole }) => {
+    const gw = await startGateway({ runtime: { ...runtimeFromEnv(), role: opts.role } })
+    gw.app.log.info(opts.role === 'worker'
+      ? `gateway worker running; health and metrics on ${gw.url}`
+      : `gateway (${opts.role}) listening on ${gw.url}; API docs at ${gw.url}/docs`)
     closeOnSignals(gw.close)
   })
 

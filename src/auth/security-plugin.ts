@@ -5,13 +5,16 @@ import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import { GatewayError } from '../errors/gateway-error.js'
+import { sharedRateStore } from './shared-rate-store.js'
 
 /**
  * Security headers (helmet, with a strict Content-Security-Policy: scripts, styles, images and
  * connections from the gateway itself only, no inline script or style, no framing), the signed
  * session cookie, and rate limiting per client address (every request; login has its own, lower
- * limit on top, see session-routes.ts). Counters are kept in the process: each gateway instance
- * limits on its own. Register before any route.
+ * limit on top, see session-routes.ts). Counters are shared through Redis, so every gateway
+ * process counts against one limit; while Redis is away each counts on its own (shared-rate-store.ts).
+ * The client address is the peer's, or X-Forwarded-For's as far as settings.trustProxy trusts it.
+ * Register before any route.
  */
 export const securityPlugin = fp(async (app) => {
   const rt = app.runtime
@@ -44,10 +47,11 @@ export const securityPlugin = fp(async (app) => {
     global: false,
     max: app.config.settings.apiRateLimitPerMinute,
     timeWindow: 60_000,
+    store: sharedRateStore(app.redis, `${rt.redisPrefix}:rate:`),
     errorResponseBuilder: (_request, ctx) => new GatewayError('RATE_LIMITED', `too many requests: at most ${ctx.max} a minute, retry in ${ctx.after}`)
   })
   // An application-level hook runs before every route's own onRequest hooks, the role check and a
   // native route's early authentication among them: a request that fails to authenticate is counted
   // too (the plugin's per-route hooks would run after them, and never see such a request).
   app.addHook('onRequest', app.rateLimit() as unknown as onRequestAsyncHookHandler)
-}, { name: 'gw-security', dependencies: ['gw-context'] })
+}, { name: 'gw-security', dependencies: ['gw-context', 'gw-redis'] })

@@ -81,7 +81,11 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const health = new HealthMonitor(
     adapters, queues, pauses, policyOf, app.log, (platform, reason) => { pausesMade.inc({ platform, reason }) }
   )
-  const relay = new OutboxRelay(app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log)
+  const rt = app.runtime
+  const listenUrl = rt.outboxListen === false ? undefined : rt.databaseListenUrl ?? rt.databaseUrl
+  const relay = new OutboxRelay(
+    app.pg, queues, policyOf, isPull, app.config.settings.relayIntervalMs, app.log, listenUrl
+  )
   const sweeper = new DeliverySweeper(
     app.pg,
     queues,

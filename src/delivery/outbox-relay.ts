@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type pg from 'pg'
+import pg from 'pg'
 import type { DeliveryPolicy } from '../../config/config-schema.js'
 import { inTransaction } from '../ledger/pool.js'
 import { OUTBOX_CHANNEL } from '../ledger/outbox-channel.js'
@@ -15,10 +15,16 @@ const ADD_TIMEOUT_MS = 10_000
  * added: if Redis is down the transaction rolls back and the rows wait for the next run. Only
  * committed rows are ever seen, so a rolled-back envelope never produces a job. It runs on a
  * timer and whenever the ledger NOTIFYs a new envelope.
+ *
+ * The LISTEN holds a session, so it has a connection of its own (`listenUrl`, outside the pool):
+ * behind PgBouncer in transaction mode that is a direct address of PostgreSQL, or no LISTEN at
+ * all (`listenUrl` undefined), and the timer alone wakes the relay. A lost listener is opened
+ * again on a later tick; nothing is missed meanwhile, the timer keeps polling.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined
-  private listener: pg.PoolClient | undefined
+  private listener: pg.Client | undefined
+  private listening: Promise<void> | undefined
   private running: Promise<void> | undefined
   private again = false
   private stopped = false
@@ -30,20 +36,46 @@ export class OutboxRelay {
     /** Platforms that pull: their rows are put on the feed (marked relayed) without a queue job. */
     private readonly isPull: (platform: string) => boolean,
     private readonly intervalMs: number,
-    private readonly log: FastifyBaseLogger
+    private readonly log: FastifyBaseLogger,
+    /** Where to LISTEN for the ledger's NOTIFY (a session connection); undefined: poll only. */
+    private readonly listenUrl?: string
   ) {}
 
   async start (): Promise<void> {
-    try {
-      this.listener = await this.pool.connect()
-      this.listener.on('notification', () => { this.kick() })
-      this.listener.on('error', () => undefined)
-      await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`)
-    } catch (err) {
-      this.log.warn({ err }, 'outbox relay: LISTEN failed; polling only')
-    }
-    this.timer = setInterval(() => { this.kick() }, this.intervalMs)
+    await this.listen()
+    this.timer = setInterval(() => {
+      if (this.listener === undefined && this.listening === undefined) this.listen().catch(() => undefined)
+      this.kick()
+    }, this.intervalMs)
     this.kick()
+  }
+
+  /** Whether a LISTEN session is open now (false: polling only). */
+  get listens (): boolean { return this.listener !== undefined }
+
+  private async listen (): Promise<void> {
+    if (this.listenUrl === undefined || this.stopped) return
+    const client = new pg.Client({ connectionString: this.listenUrl, connectionTimeoutMillis: 5000 })
+    const lost = (): void => {
+      if (this.listener === client) this.listener = undefined
+      client.end().catch(() => undefined)
+    }
+    client.on('error', lost)
+    client.on('end', lost)
+    client.on('notification', () => { this.kick() })
+    this.listening = (async () => {
+      try {
+        await client.connect()
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`)
+        if (this.stopped) { await client.end(); return }
+        this.listener = client
+      } catch (err) {
+        lost()
+        this.log.warn({ err }, 'outbox relay: LISTEN failed; polling every relayIntervalMs meanwhile')
+      }
+    })()
+    await this.listening
+    this.listening = undefined
   }
 
   /** Runs the relay soon; runs it once more if it is running now (nothing committed is missed). */
@@ -110,9 +142,9 @@ export class OutboxRelay {
     this.stopped = true
     if (this.timer !== undefined) clearInterval(this.timer)
     await this.running
-    if (this.listener !== undefined) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined)
-      this.listener.release()
-    }
+    await this.listening
+    const listener = this.listener
+    this.listener = undefined
+    await listener?.end().catch(() => undefined)
   }
 }

@@ -1,24 +1,25 @@
 import fp from 'fastify-plugin'
 import { Queue, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq'
 import type { RedisOptions } from 'ioredis'
+import type { RedisSentinels } from '../runtime/runtime-options.js'
+import { redisAddress } from './redis-address.js'
 
 /** BullMQ wants a connection that never gives up on a request: it retries itself. */
-export function bullConnection (redisUrl: string): RedisOptions {
-  const u = new URL(redisUrl)
-  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0
+export function bullConnection (redisUrl: string, sentinels?: RedisSentinels): RedisOptions {
   return {
-    host: u.hostname,
-    port: Number(u.port === '' ? 6379 : u.port),
-    username: u.username === '' ? undefined : decodeURIComponent(u.username),
-    password: u.password === '' ? undefined : decodeURIComponent(u.password),
-    db,
+    ...redisAddress(redisUrl, sentinels),
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     retryStrategy: (times: number) => Math.min(times * 200, 2000)
   }
 }
 
-export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}:bull`
+/**
+ * The key prefix of every queue. Hash-tagged (`{yrd}:bull`), every key of every queue carries the
+ * same tag, so Redis Cluster keeps them in one slot, as BullMQ's multi-key scripts need.
+ */
+export const bullPrefix = (redisPrefix: string, hashTag = false): string =>
+  hashTag ? `{${redisPrefix}}:bull` : `${redisPrefix}:bull`
 
 /** Queue and worker options but where they connect, which the plugin decides. */
 export type OwnQueueOptions = Omit<QueueOptions, 'connection' | 'prefix'>
@@ -43,10 +44,13 @@ declare module 'fastify' {
   interface FastifyInstance { queues: QueueConnections }
 }
 
-/** The queue connections of the app, from `REDIS_URL` and `GW_REDIS_PREFIX`. */
+/**
+ * The queue connections of the app, from `REDIS_URL` (or `REDIS_SENTINELS`), `GW_REDIS_PREFIX`
+ * and `GW_QUEUE_HASH_TAG`.
+ */
 export const queuesPlugin = fp(async (app) => {
-  const connection = bullConnection(app.runtime.redisUrl)
-  const prefix = bullPrefix(app.runtime.redisPrefix)
+  const connection = bullConnection(app.runtime.redisUrl, app.runtime.redisSentinels)
+  const prefix = bullPrefix(app.runtime.redisPrefix, app.runtime.queueHashTag)
   const queues: QueueConnections = {
     connection,
     prefix,

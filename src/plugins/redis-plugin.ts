@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
+import { redisAddress } from './redis-address.js'
 
 declare module 'fastify' {
   interface FastifyInstance { redis: Redis }
@@ -10,7 +11,8 @@ declare module 'fastify' {
  * so that a request never hangs on it; every request-path use degrades to the ledger.
  */
 export const redisPlugin = fp(async (app) => {
-  const redis = new Redis(app.runtime.redisUrl, {
+  const redis = new Redis({
+    ...redisAddress(app.runtime.redisUrl, app.runtime.redisSentinels),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,

@@ -6,12 +6,12 @@ interface Described {
   minimum?: number
   maximum?: number
   description?: string
-  anyOf?: Array<{ const?: unknown }>
+  anyOf?: Array<{ const?: unknown, type?: string }>
   properties?: Record<string, Described>
 }
 
 function allowed (p: Described): string {
-  if (p.anyOf !== undefined) return p.anyOf.map((a) => `\`${String(a.const)}\``).join(', ')
+  if (p.anyOf !== undefined) return p.anyOf.map((a) => a.const === undefined ? a.type ?? '' : `\`${String(a.const)}\``).join(', ')
   if (p.type === 'integer') {
     if (p.maximum === undefined) return p.minimum === undefined ? 'integer' : `≥ ${p.minimum}`
     return `${p.minimum ?? '…'}–${p.maximum}`
