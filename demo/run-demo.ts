@@ -63,6 +63,6 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
   }
   process.stdout.write(`\nDashboard accounts (one-time passwords, new at every start; credit-gw admin-user to manage):\n${(await demoAccounts(gw.app.pg)).join('\n')}\n`)
   process.stdout.write('\nServing; Ctrl-C to stop.\n')
-  closeOnSignals(closeAll)
+  closeOnSignals(closeAll, { graceMs: config.settings.shutdownGraceMs, log: gw.app.log })
   return await new Promise<number>(() => undefined)
 }

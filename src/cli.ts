@@ -43,7 +43,7 @@ program.command('serve').description('start the gateway (HTTP API, delivery work
   .action(async () => {
     const gw = await startGateway()
     gw.app.log.info(`gateway listening on ${gw.url}; API docs at ${gw.url}/docs`)
-    closeOnSignals(gw.close)
+    closeOnSignals(gw.close, { graceMs: gw.app.config.settings.shutdownGraceMs, log: gw.app.log })
   })
 
 program.command('demo').description('start the gateway with four simulated provincial platforms and run the scenario')
