@@ -139,6 +139,14 @@ export const GatewaySettings = Type.Object({
   relayIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500, description: 'How often the outbox relay polls (it also wakes on NOTIFY)' }),
   sweepIntervalMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000, description: 'How often unfinished deliveries are checked against the queues (Redis data loss)' }),
   jobLockMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 30_000, description: 'How long a worker holds a job before a crash hands it to another' }),
+  // Longer by default than the largest timeoutMs a platform may have (DeliveryPolicy, 300 s), so a
+  // delivery started just before SIGTERM is answered and recorded, not cut off and sent again.
+  shutdownGraceMs: Type.Integer({
+    minimum: 0,
+    maximum: 3_600_000,
+    default: 330_000,
+    description: 'On SIGTERM or SIGINT, how long in-flight deliveries and requests may finish before the process exits anyway (exit code 1; an unfinished delivery stays in its queue and is delivered later, by this or another worker)'
+  }),
   feedRedeliverMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'A delivery offered on a pull feed and not acknowledged is offered again after this long' }),
   feedPageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Most deliveries one feed page offers' }),
   coordinationSweepMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000, description: 'How often overdue responses and feedback are looked for (reminders) and expired entries removed' }),

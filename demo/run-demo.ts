@@ -13,12 +13,24 @@ import { demoAccounts } from './demo-accounts.js'
 const portOf = (url: string | undefined): number => (url === undefined ? 0 : Number(new URL(url).port))
 
 /**
+ * The demo's own ledger schema and key prefix: its made-up entries, accounts and runs never land in the
+ * ledger `credit-gw serve` uses (`yrd_gateway`, `yrd`). `GW_DB_SCHEMA` and `GW_REDIS_PREFIX` still choose.
+ */
+export const DEMO_DB_SCHEMA = 'yrd_demo'
+export const DEMO_REDIS_PREFIX = 'yrd-demo'
+
+/**
  * `credit-gw demo`: the gateway with four simulated provincial platforms on localhost (each on the
  * port its config file names), the end-to-end scenario, a table of its steps; then it keeps
  * serving (or, with `once`, exits non-zero if any step did not hold).
  */
 export async function runDemo (opts: { once: boolean }): Promise<number> {
-  const runtime = { ...runtimeFromEnv(), logLevel: process.env.LOG_LEVEL ?? 'warn' }
+  const runtime = {
+    ...runtimeFromEnv(),
+    dbSchema: process.env.GW_DB_SCHEMA ?? DEMO_DB_SCHEMA,
+    redisPrefix: process.env.GW_REDIS_PREFIX ?? DEMO_REDIS_PREFIX,
+    logLevel: process.env.LOG_LEVEL ?? 'warn'
+  }
   const fileConfig = loadConfig()
   const { platforms, secrets } = await startProvinces(
     (id) => portOf(fileConfig.platforms.find((p) => p.id === id)?.endpoint)
@@ -55,14 +67,15 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
     `API docs     ${gw.url}/docs`,
     `metrics      ${gw.url}/metrics`,
     `gateway keys ${gw.url}/.well-known/jwks.json`,
+    `ledger       schema ${runtime.dbSchema}, Redis prefix ${runtime.redisPrefix} (the demo's own, not serve's)`,
     ...platforms.map((p) => `platform ${p.id}  ${p.url}  (${p.adapter})`)
   ].join('\n') + '\n')
   if (opts.once) {
     await closeAll()
     return failed === 0 ? 0 : 1
   }
-  process.stdout.write(`\nDashboard accounts (one-time passwords, new at every start; credit-gw admin-user to manage):\n${(await demoAccounts(gw.app.pg)).join('\n')}\n`)
+  process.stdout.write(`\nDashboard accounts (one-time passwords, new at every start; GW_DB_SCHEMA=${runtime.dbSchema} credit-gw admin-user to manage):\n${(await demoAccounts(gw.app.pg)).join('\n')}\n`)
   process.stdout.write('\nServing; Ctrl-C to stop.\n')
-  closeOnSignals(closeAll)
+  closeOnSignals(closeAll, { graceMs: config.settings.shutdownGraceMs, log: gw.app.log })
   return await new Promise<number>(() => undefined)
 }

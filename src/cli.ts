@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs'
-import { Command, Option } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import type { JWK } from 'jose'
 import { compactVerify, createLocalJWKSet, createRemoteJWKSet, importJWK, type CryptoKey } from 'jose'
 import { GATEWAY_ROLES, runtimeFromEnv, type GatewayRole } from './runtime/runtime-options.js'
@@ -18,7 +18,16 @@ import { adminUserCommand } from './auth/admin-user-command.js'
 import { verifyAuditCommand } from './audit/verify-audit-command.js'
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
-const fail = (msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(2) }
+
+/** Exit codes (README, "Command line"): 0 fine, 1 a finding or a proof that does not hold, 2 usage, 3 runtime. */
+const EXIT = { ok: 0, finding: 1, usage: 2, runtime: 3 } as const
+const exitWith = (code: number, msg: string): never => { process.stderr.write(`credit-gw: ${msg}\n`); process.exit(code) }
+/** The command was called wrongly (a missing or malformed argument): 2. */
+const usage = (msg: string): never => exitWith(EXIT.usage, msg)
+/** The command could not do its work (database, Redis, a file, the network): 3. */
+const fail = (msg: string): never => exitWith(EXIT.runtime, msg)
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 /** What `demo/run-demo.ts` exports; named here so production code holds no reference to demo/. */
 interface DemoModule { runDemo: (opts: { once: boolean }) => Promise<number> }
@@ -30,7 +39,7 @@ interface DemoModule { runDemo: (opts: { once: boolean }) => Promise<number> }
 async function loadDemo (): Promise<DemoModule> {
   const demo = new URL('../demo/run-demo.js', import.meta.url)
   if (!existsSync(demo)) {
-    return fail('the demo is not part of this installation (the production image ships the gateway only); ' +
+    return usage('the demo is not part of this installation (the production image ships the gateway only); ' +
       'run `npm run demo` from a checkout')
   }
   return await import(demo.href) as DemoModule
@@ -38,6 +47,7 @@ async function loadDemo (): Promise<DemoModule> {
 
 const program = new Command('credit-gw')
   .description('Yangtze River Delta credit gateway: signed envelope exchange between provincial credit platforms')
+  .version(packageVersion(), '-V, --version', 'print the version (package.json) and exit')
 
 program.command('serve').description('start the gateway (HTTP API, delivery workers, scheduled jobs)')
   .addOption(new Option('--role <role>', 'what this process runs: api (HTTP API), worker (relay, delivery, schedulers; ' +
@@ -47,7 +57,7 @@ program.command('serve').description('start the gateway (HTTP API, delivery work
     gw.app.log.info(opts.role === 'worker'
       ? `gateway worker running; health and metrics on ${gw.url}`
       : `gateway (${opts.role}) listening on ${gw.url}; API docs at ${gw.url}/docs`)
-    closeOnSignals(gw.close)
+    closeOnSignals(gw.close, { graceMs: gw.app.config.settings.shutdownGraceMs, log: gw.app.log })
   })
 
 program.command('demo').description('start the gateway with four simulated provincial platforms and run the scenario')
@@ -112,7 +122,7 @@ program.command('sign').description('sign an envelope as a platform (prints the 
     opts: { key: string, iss: string, kind: EnvelopeKindV1, items: string, jti?: string, flattened?: boolean }
   ) => {
     const items = readJson(opts.items)
-    if (!Array.isArray(items)) fail('--items must hold a JSON array')
+    if (!Array.isArray(items)) usage('--items must hold a JSON array')
     const signer = await platformSigner(opts.iss, readJson(opts.key) as JWK)
     const { jws } = await signEnvelope(signer, { kind: opts.kind, items: items as unknown[], jti: opts.jti }, opts.flattened === true ? 'flattened' : 'compact')
     process.stdout.write(jws + '\n')
@@ -145,7 +155,7 @@ program.command('verify-receipt').description('verify a receipt offline against 
       const { payload, protectedHeader } = await compactVerify(receipt, keys, { algorithms: ['ES256', 'EdDSA'] })
       process.stdout.write(JSON.stringify({ valid: true, kid: protectedHeader.kid, claims: JSON.parse(new TextDecoder().decode(payload)) }, null, 2) + '\n')
     } catch (err) {
-      fail(`receipt does not verify: ${(err as Error).message}`)
+      exitWith(EXIT.finding, `receipt does not verify: ${(err as Error).message}`)
     }
   })
 
@@ -164,11 +174,15 @@ program.command('verify-proof').description('verify a signed checkpoint and an i
     const result = await runVerifyProof(opts)
     if (result.ok) process.stdout.write(`valid: ${result.message}\n`)
     else process.stderr.write(`credit-gw: proof does not hold: ${result.message}\n`)
-    process.exit(result.ok ? 0 : 1)
+    process.exit(result.ok ? EXIT.ok : EXIT.finding)
   })
 program.addCommand(adminUserCommand())
 program.addCommand(verifyAuditCommand())
 
+// Commander exits 1 on a usage error by default; every command here exits 2 instead (0 for --help, --version).
+const throwOnUsage = (cmd: Command): void => { cmd.exitOverride(); cmd.commands.forEach(throwOnUsage) }
+throwOnUsage(program)
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage)
   fail((err as Error).message)
 })

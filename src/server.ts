@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import closeWithGrace from 'close-with-grace'
 import type { GatewayConfig } from '../config/config-schema.js'
 import { loadConfig } from '../config/load-config.js'
 import { buildApp } from './app.js'
@@ -40,17 +41,33 @@ export async function startGateway (opts: StartOptions = {}): Promise<RunningGat
   return { app, url: `http://${host}:${port}`, close: async () => { await app.close() } }
 }
 
-/** Closes gracefully on SIGINT/SIGTERM: stop accepting, finish in-flight requests, close pools. */
-export function closeOnSignals (close: () => Promise<void>): void {
-  let closing = false
-  const onSignal = (signal: string): void => {
-    if (closing) return
-    closing = true
-    process.stderr.write(`${signal}: shutting down\n`)
-    const force = setTimeout(() => process.exit(1), 10_000)
-    force.unref()
-    close().then(() => process.exit(0), () => process.exit(1))
-  }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+/** Where {@link closeOnSignals} writes why the process ends (the app's pino logger). */
+export interface ShutdownLogger {
+  info: (obj: object, msg: string) => void
+  error: (obj: object, msg: string) => void
+}
+
+/**
+ * Closes gracefully on SIGINT/SIGTERM, an uncaught exception or an unhandled rejection (close-with-grace):
+ * stop accepting, let in-flight requests and deliveries finish for up to `graceMs`, close the pools.
+ * Exit code 0 after a signal and a clean close; 1 after an error, a failed close or the grace running
+ * out (a delivery cut off then keeps its queue job, which another worker takes once its lock expires).
+ */
+export function closeOnSignals (close: () => Promise<void>, opts: { graceMs: number, log: ShutdownLogger }): void {
+  closeWithGrace({
+    delay: opts.graceMs,
+    logger: false,
+    onTimeout: (delay) => { opts.log.error({ graceMs: delay }, 'shutdown grace ran out; exiting with work unfinished') },
+    onSecondSignal: (signal) => { opts.log.error({ signal }, 'second signal while shutting down; exiting at once') },
+    onSecondError: (err) => { opts.log.error({ err }, 'second error while shutting down; exiting at once') }
+  }, async ({ signal, err }) => {
+    if (err !== undefined) opts.log.error({ err }, 'uncaught error: shutting down')
+    else opts.log.info({ signal, graceMs: opts.graceMs }, 'shutting down: finishing in-flight work')
+    try {
+      await close()
+    } catch (closeErr) {
+      opts.log.error({ err: closeErr }, 'shutdown failed')
+      throw closeErr
+    }
+  })
 }

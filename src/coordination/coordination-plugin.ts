@@ -58,9 +58,10 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
     return
   }
   const queue = app.queues.queue<SweepJob, SweepResult>(QUEUE)
-  await queue.upsertJobScheduler('coordination-sweep', { every: app.config.settings.coordinationSweepMs }, {
+  // Not awaited: the gateway starts without Redis (the scheduler is written once Redis is back).
+  queue.upsertJobScheduler('coordination-sweep', { every: app.config.settings.coordinationSweepMs }, {
     name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 }
-  })
+  }).catch((err: unknown) => { app.log.warn({ err }, 'coordination sweep: scheduler not written') })
   app.decorate('coordination', { runNow, schedulers: async () => await queue.getJobSchedulersCount() })
   const worker = app.queues.worker<SweepJob, SweepResult>(QUEUE, async () => {
     const done = await runNow()

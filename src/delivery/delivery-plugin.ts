@@ -173,7 +173,9 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
 
   const workers: Array<Worker<DeliveryJobData, DeliveryResult>> = []
   if (opts.workers) {
-    await health.start()
+    // Not awaited: reading the queues' paused state waits for Redis, and the gateway starts without
+    // it (ingest commits to the ledger; the outbox holds deliveries until the queues are back).
+    health.start().catch((err: unknown) => { app.log.warn({ err }, 'delivery health monitor: start failed') })
     for (const p of platforms.filter((x) => !isPull(x.id))) {
       workers.push(createDeliveryWorker({
         pool: app.pg,

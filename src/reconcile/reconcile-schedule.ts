@@ -23,7 +23,9 @@ export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, 
   const every = app.config.settings.reconcileIntervalMs
   if (!opts.workers || every === 0) return
   const queue = app.queues.queue<TickJob | RunJob, void>(RECONCILE_QUEUE)
-  await queue.upsertJobScheduler('reconcile-every-list', { every }, { name: 'tick', data: {} })
+  // Not awaited: the gateway starts without Redis (the scheduler is written once Redis is back).
+  queue.upsertJobScheduler('reconcile-every-list', { every }, { name: 'tick', data: {} })
+    .catch((err: unknown) => { app.log.warn({ err }, 'scheduled reconciliation: scheduler not written') })
   const deps = { pool: app.pg, adapters: app.delivery.adapters }
   const worker = app.queues.worker<TickJob | RunJob, void>(RECONCILE_QUEUE, async (job) => {
     if (job.name === 'tick') {

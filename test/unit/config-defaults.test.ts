@@ -29,3 +29,10 @@ t.test('the committed gateway.json sets only what differs from the defaults', as
     t.notSame(v, (DEFAULT_SETTINGS as Record<string, unknown>)[k], `${k} differs from its default`)
   }
 })
+
+t.test('the shutdown grace outlasts the longest per-request timeout a platform may be given', async (t) => {
+  const longest = DeliveryPolicy.properties.timeoutMs.maximum
+  t.equal(typeof longest, 'number')
+  t.ok(DEFAULT_SETTINGS.shutdownGraceMs > (longest ?? Infinity),
+    `default shutdownGraceMs ${DEFAULT_SETTINGS.shutdownGraceMs} > largest timeoutMs ${String(longest)}`)
+})
