@@ -56,7 +56,14 @@ function to2020 (node: unknown): void {
 function finishResponses (op: Json, native: boolean): void {
   const responses = isObject(op.responses) ? op.responses : {}
   op.responses = responses
-  if (!native && responses['429'] === undefined) responses['429'] = { description: '' }
+  if (!native) {
+    // What the gateway answers before a route's handler runs: the rate limit (every route), the
+    // schema validation of parameters and bodies (400), the role check (401, 403).
+    const checked = (Array.isArray(op.parameters) && op.parameters.length > 0) || op.requestBody !== undefined
+    const secured = Array.isArray(op.security) && op.security.length > 0
+    const before = ['429', ...(checked ? ['400'] : []), ...(secured ? ['401', '403'] : [])]
+    for (const status of before) if (responses[status] === undefined) responses[status] = { description: '' }
+  }
   for (const [status, r] of Object.entries(responses)) {
     if (!isObject(r)) continue
     if (typeof r.description !== 'string' || r.description === '' || r.description === 'Default Response') {

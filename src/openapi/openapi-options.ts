@@ -4,6 +4,7 @@ import { accessOf, type PrefixAccess, type RouteAccess } from '../auth/route-acc
 import { SESSION_COOKIE } from '../auth/admin-sessions.js'
 import { finishDocument } from './finish-document.js'
 import { operationIdOf } from './operation-id.js'
+import { PLAIN_ANSWERS } from './plain-answers.js'
 
 type Json = Record<string, unknown>
 
@@ -114,6 +115,11 @@ export function openapiOptions (
         if (op === undefined) continue
         if (extra.requestBody !== undefined) op.requestBody = extra.requestBody
         if (extra.responses !== undefined) op.responses = { ...(op.responses as Json | undefined), ...extra.responses }
+      }
+      for (const [key, answers] of Object.entries(PLAIN_ANSWERS)) {
+        const [method = '', path = ''] = key.split(' ')
+        const op = paths[path]?.[method]
+        if (op !== undefined) op.responses = { ...(op.responses as Json | undefined), ...answers }
       }
       return finishDocument(doc) as never
     }
