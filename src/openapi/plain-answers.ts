@@ -25,7 +25,7 @@ const JWK_SET = {
 
 /**
  * The answers of routes whose bodies are not JSON with a response schema (Prometheus text, a JWK
- * Set sent as prepared, the dashboard's page), for the document: `method path` → status → answer.
+ * Set sent as prepared, a CSV export, the dashboard's page), for the document: `method path` → status → answer.
  */
 export const PLAIN_ANSWERS: Readonly<Record<string, Record<string, Json>>> = {
   'get /metrics': {
@@ -38,6 +38,12 @@ export const PLAIN_ANSWERS: Readonly<Record<string, Record<string, Json>>> = {
     200: {
       description: 'The gateway\'s public keys (RFC 7517 JWK Set): receipts and deliveries verify against them',
       content: { 'application/json': { schema: JWK_SET } }
+    }
+  },
+  'get /v1/admin/query-log.csv': {
+    200: {
+      description: 'The query log as CSV (UTF-8 with BOM; identity numbers masked)',
+      content: { 'text/csv': { schema: { type: 'string' } } }
     }
   },
   'get /admin': {

@@ -98,8 +98,12 @@ async function checkerOf (t: Test, h: Harness): Promise<Checker> {
 
 /** Every documented operation: without credentials, then with those its roles admit (an admin's or a platform's). */
 async function driveAll (h: Harness, c: Checker, known: Record<string, string>): Promise<void> {
-  const admin = await h.adminToken('admin')
-  const sh = await h.platformToken('SH')
+  const tokens: Record<string, string> = {
+    admin: await h.adminToken('admin'),
+    operator: await h.adminToken('operator'),
+    auditor: await h.adminToken('auditor'),
+    platform: await h.platformToken('SH')
+  }
   const fill = (template: string): string => template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(known[name] ?? 'none'))
   const table = h.app.accessTable
   for (const [template, item] of Object.entries(c.paths)) {
@@ -112,8 +116,8 @@ async function driveAll (h: Harness, c: Checker, known: Record<string, string>):
       await c.send(method, url, options)
       const access = table.find((a) => a.method === method && a.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}') === template)?.access
       if (access === undefined || !('roles' in access)) continue
-      const token = access.roles.some((r) => r === 'admin' || r === 'operator' || r === 'auditor') ? admin : sh
-      await c.send(method, url, { ...options, token })
+      const role = ['admin', 'operator', 'auditor', 'platform'].find((r) => (access.roles as string[]).includes(r))
+      if (role !== undefined) await c.send(method, url, { ...options, token: tokens[role] })
     }
   }
 }
