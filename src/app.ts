@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { GatewayConfig } from '../config/config-schema.js'
 import { ITEM_SCHEMAS } from '../contracts/envelope-v1.js'
-import { EnvelopeClaimsV1 } from '../contracts/envelope-v1.js'
+import { EnvelopeClaimsV1, EnvelopeHeaderV1, FlattenedJwsV1 } from '../contracts/envelope-v1.js'
+import { ProblemV1 } from '../contracts/problem-v1.js'
 import { ReceiptClaimsV1 } from '../contracts/receipt-v1.js'
 import { ReconcileAnswerV1, ReconcileExportPageV1, ReconcileExportQueryV1, ReconcileQueryV1 } from '../contracts/reconcile-v1.js'
 import type { GatewayKeys } from './keys/signing-keys.js'
@@ -40,6 +41,7 @@ import { transparencyRoutes } from './transparency/transparency-routes.js'
 import { securityPlugin } from './auth/security-plugin.js'
 import { installRouteAccess } from './auth/route-access.js'
 import { docsPrefixes } from './health/operations-access.js'
+import { openapiOptions } from './openapi/openapi-options.js'
 import { sessionRoutes } from './auth/session-routes.js'
 import { adminApiRoutes } from './admin/admin-api-routes.js'
 import { dashboardRoutes } from './admin/dashboard-routes.js'
@@ -142,19 +144,14 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(securityPlugin)
   installRouteAccess(app, docsPrefixes(opts.config.settings))
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'yrd-credit-gateway', version: '1', description: DESCRIPTION },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-        schemas: Object.fromEntries([EnvelopeClaimsV1, ReceiptClaimsV1, ...Object.values(ITEM_SCHEMAS),
-          // The platform side of reconciliation (adapters/README.md, "Reconciliation").
-          ReconcileQueryV1, ReconcileAnswerV1, ReconcileExportQueryV1, ReconcileExportPageV1]
-          .map((s) => [s.$id as string, JSON.parse(JSON.stringify(s)) as Record<string, unknown>]))
-      }
-    }
-  })
+  await app.register(swagger, openapiOptions(
+    { title: 'yrd-credit-gateway', version: '1', description: DESCRIPTION },
+    Object.fromEntries([EnvelopeClaimsV1, EnvelopeHeaderV1, FlattenedJwsV1, ReceiptClaimsV1, ProblemV1,
+      ...Object.values(ITEM_SCHEMAS),
+      // The platform side of reconciliation (adapters/README.md, "Reconciliation").
+      ReconcileQueryV1, ReconcileAnswerV1, ReconcileExportQueryV1, ReconcileExportPageV1]
+      .map((s) => [s.$id as string, JSON.parse(JSON.stringify(s)) as Record<string, unknown>])),
+    docsPrefixes(opts.config.settings)))
   if (role !== 'worker' && opts.config.settings.docsAccess !== 'off') await app.register(swaggerUi, { routePrefix: '/docs' })
 
   await app.register(healthRoutes)

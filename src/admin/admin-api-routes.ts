@@ -65,7 +65,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Each platform\'s health, queue depth and deliveries; delivery lag over time',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         minutes: Type.Optional(Type.Integer({
           minimum: 5, maximum: 10_080, description: 'The lag chart\'s window in minutes, 5 to 10,080 (default 60)'
@@ -84,7 +83,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Deliveries waiting in the queue go on with the attempts they had; the action is recorded. ' +
         'A session must send its X-CSRF-Token.',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       params: Type.Object({ id: PlatformId }),
       response: { 200: PlatformResumedV1, ...problems, 404: ProblemV1 }
     }
@@ -99,7 +97,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Search messages, newest first',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         q: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'A jti or its beginning' })),
         origin: Type.Optional(PlatformId),
@@ -121,7 +118,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'A message per destination: status, resends, every attempt and receipt',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       params: Type.Object({ jti: Type.String({ minLength: 1, maxLength: 128 }) }),
       querystring: MessageIssuerQuery,
       response: { 200: MessageDetailV1, ...problems, 404: ProblemV1 }
@@ -136,7 +132,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The query log: who looked up which subject (masked), when and why',
       description: '国办发〔2020〕49号 (十三): query-use registration, for review by auditors.',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       querystring: QueryLogQuery,
       headers: SearchPurpose,
       response: { 200: QueryLogPageV1, ...problems, 422: ProblemV1, 429: ProblemV1 }
@@ -151,7 +146,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'The query log as CSV (UTF-8 with BOM), same filters, at most 100,000 rows; the export is itself recorded',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       querystring: Type.Omit(QueryLogQuery, ['before', 'limit']),
       headers: SearchPurpose
     }
@@ -174,7 +168,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Admin actions (resend, heal, approve, login, export…), newest first',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       querystring: Type.Object(
         {
           principal: Type.Optional(Type.String({ maxLength: 200 })),
@@ -195,7 +188,6 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Walk the query log\'s and the admin actions\' hash chains; the first broken link of each',
       tags: ['admin'],
-      security: [{ bearer: [] }],
       response: { 200: AuditVerifyV1, ...problems }
     }
   }, async () => ({ chains: await verifyAudit(app.pg) }))

@@ -78,7 +78,6 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'the answer is a verification (可用不可见, 国办发〔2021〕52号 (六)): only the measures bearing on the decision, whether each applies, its basis ' +
         'and the owning platforms to contact — no entry, count or flag (`asResponsiblePerson` likewise gives only its measures) — and the receipt signs `mode` and names no entry.',
       tags: ['checks'],
-      security: [{ bearer: [] }],
       body: CheckRequestV1,
       response: {
         200: Type.Union([CheckAnswerV1, CheckVerificationAnswerV1]),
@@ -100,7 +99,6 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'For the principal that checked, and admin roles (check ids are random UUIDs). No digest of the subject\'s identifier is shown; ' +
         '`receipt` is null only for a check stored before identifier digests were keyed, read by anyone but the principal that checked.',
       tags: ['checks'],
-      security: [{ bearer: [] }],
       params: CheckIdParams,
       response: { 200: CheckRecordV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
     }
@@ -123,7 +121,6 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'Each platform owning an entry of the answer receives a gateway notice (kind gateway.notice, noticeType check.outcome, one item per entry) ' +
         'through the ordinary delivery pipeline; `notices` gives each message id (GET /v1/messages/{jti}). Counted in GET /v1/checks/stats.',
       tags: ['checks'],
-      security: [{ bearer: [] }],
       params: CheckIdParams,
       body: CheckOutcomeRequestV1,
       response: {
@@ -150,7 +147,6 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Checks made from `from` to `to` (months, inclusive; all time by default): how many, how many found entries, how many ' +
         'reported an outcome, and the count of each outcome — overall, per asking province and per decision type.',
       tags: ['checks'],
-      security: [{ bearer: [] }],
       querystring: Type.Object(
         { from: Type.Optional(Month), to: Type.Optional(Month) }, { additionalProperties: false }
       ),

@@ -34,7 +34,6 @@ export const coordinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Joint punishment and reward cases, overdue first',
       description: 'A platform sees the cases it initiated or implements. Filters: status, overdue.',
       tags: ['coordination'],
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         status: Type.Optional(Type.Union(['open', 'suspended', 'closed', 'revoked', 'withdrawn'].map((s) => Type.Literal(s)))),
         overdue: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
@@ -58,7 +57,6 @@ export const coordinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'One case: per-platform response and feedback per measure, deadlines, history',
       tags: ['coordination'],
-      security: [{ bearer: [] }],
       params: Type.Object({ initiator: Id, caseId: Id }),
       response: { 200: CaseDetailV1, ...problems }
     }
@@ -75,7 +73,6 @@ export const coordinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'An entry\'s status and how its last change and its objections reached every platform',
       description: 'A removal (repair, expiry, revocation) or a suspension is tracked here until every platform has confirmed it. Carries no subject data.',
       tags: ['coordination'],
-      security: [{ bearer: [] }],
       params: Type.Object({ owner: Id, entryId: Id }),
       response: { 200: EntryTrackingV1, ...problems }
     }
@@ -93,7 +90,6 @@ export const coordinationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Coordination statistics per month, domain and province',
       description: 'Cases opened and overdue; responses and feedback on time, late or outstanding; objections and outcomes; repairs and their time to reach every platform. Months in China Standard Time.',
       tags: ['coordination'],
-      security: [{ bearer: [] }],
       querystring: Type.Object({ from: Month, to: Month }),
       response: { 200: CoordinationStatsV1, ...problems }
     }

@@ -22,7 +22,6 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'List deliveries, newest first, by status and destination platform',
       tags: ['deliveries'],
-      security: [{ bearer: [] }],
       querystring: Query,
       response: { 200: DeliveryListV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
@@ -60,7 +59,6 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Resend a dead, partial or delivered delivery',
       description: 'Puts the delivery back in its queue with its attempts reset; earlier attempts stay in the evidence trail; the action is recorded. A partial delivery sends its refused items alone.',
       tags: ['deliveries'],
-      security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ pattern: '^\\d{1,18}$' }) }),
       response: {
         202: Type.Object({ id: Type.String(), status: Type.String() }),

@@ -8,6 +8,7 @@ import { digestOf, type JwsSerialisation } from './parse-jws.js'
 import { EnvelopeVerifier, type Claimed } from './verify-envelope.js'
 import { acceptanceDeps } from './acceptance-deps.js'
 import { ingestEnvelope, type IngestDeps } from './ingest-service.js'
+import { ENVELOPE_REQUEST_BODY } from '../openapi/envelope-request-body.js'
 
 const COMPACT = 'application/jose'
 const FLATTENED = 'application/jose+json'
@@ -60,7 +61,7 @@ export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/v1/envelopes', {
     bodyLimit,
-    config: { access: { own: 'the envelope\'s signature by a platform key' } },
+    config: { access: { own: 'the envelope\'s signature by a platform key' }, openapi: { requestBody: ENVELOPE_REQUEST_BODY } },
     schema: {
       summary: 'Submit a signed envelope',
       description: 'Body: a JWS (RFC 7515) in compact (`application/jose`) or flattened JSON (`application/jose+json`) serialisation. ' +

@@ -39,7 +39,6 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Deliveries waiting for a pull platform',
       description: 'Returns deliveries after the cursor not yet acknowledged, and any offered earlier but not acknowledged within the redelivery time (offered again).',
       tags: ['feeds'],
-      security: [{ bearer: [] }],
       params: Platform,
       querystring: Type.Object({
         after: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', default: '0' })),
@@ -65,7 +64,6 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Acknowledge deliveries a pull platform applied',
       tags: ['feeds'],
-      security: [{ bearer: [] }],
       params: Platform,
       body: AckBody,
       response: {

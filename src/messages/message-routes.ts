@@ -20,7 +20,6 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'A platform sees the messages it sent or that are addressed to it; admin roles see all. Message ids are per issuer: ' +
         'when several issuers used this jti, a platform gets its own message, otherwise `issuer` names the one wanted (400 BAD_REQUEST without it).',
       tags: ['messages'],
-      security: [{ bearer: [] }],
       params: Type.Object({ jti: Type.String({ minLength: 1, maxLength: 128 }) }),
       querystring: MessageIssuerQuery,
       response: { 200: MessageStatusV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }

@@ -10,6 +10,7 @@ import { mapRecords, nativeIngest, type NativeIngest } from './native-ingest.js'
 import { NativeRefusal, toNativeError } from './native-refusal.js'
 import { NativeResults } from './native-results.js'
 import { NonceStore } from './nonce-store.js'
+import { nativeOperation } from '../openapi/native-operation.js'
 
 /** What a native route group shares: the gateway's acceptance machinery and its stores. */
 interface NativeMachinery {
@@ -121,13 +122,18 @@ const nativeGroup: FastifyPluginAsyncTypebox<NativeGroupOptions> = async (app, o
     return await reply.code(answer.status).type(answer.type).send(answer.body)
   })
 
+  // The refusal's media type is the adapter's one format, answers and refusals alike.
+  const answerType = inbound.refusal({ code: 'BAD_REQUEST', status: 400, message: '' }, undefined).type
   for (const route of inbound.routes) {
     const readsBody = route.method === 'POST'
     app.route<{ Body: Buffer | undefined }>({
       method: route.method,
       url: `/v1/native/${platform}${route.path}`,
       ...(readsBody ? { bodyLimit } : {}),
-      config: { access: { own: route.access } },
+      config: {
+        access: { own: route.access },
+        openapi: nativeOperation(opts.platform.adapter, readsBody ? route.consumes : undefined, answerType)
+      },
       onRequest: async (request) => {
         ingest.claim(request, platform)
         route.onHeaders?.(viewOf(request), ingestOf(request))

@@ -50,7 +50,6 @@ export const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'a refused envelope is known only by its security-log line (no content is kept), so completeness and duplicates are measured on accepted items. ' +
         'CSV with `format=csv` or `Accept: text/csv`.',
       tags: ['quality'],
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         from: Type.Optional(Month),
         to: Type.Optional(Month),

@@ -50,7 +50,6 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Reconciliation runs, newest first',
       description: 'Every run (scheduled, on demand, from the command line): scope, method, counts per finding kind, round trips and bytes.',
       tags: ['reconciliation'],
-      security: [{ bearer: [] }],
       querystring: Type.Object({
         owner: Type.Optional(PlatformId),
         listCode: Type.Optional(ListCode),
@@ -80,7 +79,6 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'One reconciliation run and its findings (JSON, or CSV with format=csv or Accept: text/csv)',
       description: 'Findings most harmful first: extra-removed (removed or repaired at the owner, still held by the replica), extra-unknown, missing, stale, content-mismatch, suspension-mismatch; each with both versions and the likely cause.',
       tags: ['reconciliation'],
-      security: [{ bearer: [] }],
       params: RunId,
       querystring: Type.Object({
         format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
@@ -121,7 +119,6 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Reconcile a list with one replica platform, or with all of them, now',
       description: 'Runs synchronously and answers the stored runs (one per platform). A platform whose adapter offers neither range reconciliation nor an export gets a run with status `unsupported`.',
       tags: ['reconciliation'],
-      security: [{ bearer: [] }],
       body: RunRequest,
       response: { 201: Type.Object({ runs: Type.Array(RunSummaryV1) }), 400: ProblemV1, 401: ProblemV1, 403: ProblemV1 }
     }
@@ -148,7 +145,6 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Heal what a run found (admin approval)',
       description: 'Re-sends to the replica, as ordinary tracked deliveries issued by the gateway, what is missing or stale (the owner\'s current entry), removals for what should be gone, and, where the suspension differs, the real objection messages from the ledger as their issuers signed them (a mismatch without one is listed under `review`, never healed with an invented objection). The approval is recorded in admin_actions; a run is healed once. Run a new reconciliation afterwards to confirm.',
       tags: ['reconciliation'],
-      security: [{ bearer: [] }],
       params: RunId,
       response: { 202: HealAnswer, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1, 409: ProblemV1 }
     }

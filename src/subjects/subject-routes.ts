@@ -39,7 +39,6 @@ export const subjectRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'responsible persons (legal representative, principal, actual controller, directly responsible: 落实到人, 国发〔2016〕33号 (十四)), each with `through` ' +
         '(the roles held, the listed subject\'s credit code) and `personMeasures` (the entry\'s measures that the measures list says reach a person in that role). `flags` shows contradictions (a red-list and a black-list entry at once) and repeat listings across provinces; nothing is merged. `coverage` says which sources the answer covers: no entry is not the same as clean where a source has sent nothing.',
       tags: ['subjects'],
-      security: [{ bearer: [] }],
       params: Type.Object({ id: Type.String({ minLength: 18, maxLength: 18 }) }),
       headers: Type.Object({ 'x-query-purpose': Type.Optional(Type.String()) }),
       response: { 200: SubjectEntriesV1, 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 422: ProblemV1 }

@@ -17,7 +17,6 @@ const READERS = ['platform', 'admin', 'operator', 'auditor'] as const
 const Size = (description: string) => Type.Integer({ minimum: 0, maximum: 999_999_999_999_999, description })
 const LogParams = Type.Object({ owner: PlatformIdV1, listCode: ListCodeV1 })
 const TAGS = ['transparency']
-const security = [{ bearer: [] }]
 const errors = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
 
 /**
@@ -37,7 +36,6 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Every list\'s transparency log: size, root and newest checkpoint',
       tags: TAGS,
-      security,
       response: { 200: TransparencyLogListV1, 401: ProblemV1, 403: ProblemV1 }
     }
   }, async (): Promise<LogList> => {
@@ -63,7 +61,6 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The newest signed checkpoint of a list\'s log',
       description: 'A platform stores checkpoints it has seen and later asks for a consistency proof from each to a newer one.',
       tags: TAGS,
-      security,
       params: LogParams,
       response: { 200: CheckpointV1, ...errors }
     }
@@ -79,7 +76,6 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Signed checkpoints of a list\'s log, newest first',
       tags: TAGS,
-      security,
       params: LogParams,
       querystring: Type.Object({
         before: Type.Optional(Type.String({ pattern: '^\\d{1,18}$', description: 'Return checkpoints with a smaller id (paging)' })),
@@ -101,7 +97,6 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Sign a checkpoint of a list\'s log now',
       description: 'Sequences every pending change first, then signs the log as it stands (even if unchanged: a fresh time). The action is recorded.',
       tags: TAGS,
-      security,
       params: LogParams,
       response: { 201: CheckpointV1, ...errors }
     }
@@ -122,7 +117,6 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Against the tree of `treeSize` leaves (default: the newest checkpoint\'s). The answer carries the leaf, its audit path and, when one was signed, the checkpoint of that size. ' +
         '`salt` (of a v2 leaf) only for the entry\'s owner platform and platforms whose share scopes let them receive the whole item.',
       tags: TAGS,
-      security,
       params: LogParams,
       querystring: Type.Object({
         entryId: LocalIdV1,
@@ -145,7 +139,6 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Consistency proof between two sizes of a list\'s log',
       description: 'Proves the tree of `second` leaves (default: the newest checkpoint\'s) extends the tree of `first` leaves unchanged.',
       tags: TAGS,
-      security,
       params: LogParams,
       querystring: Type.Object({
         first: Size('The older tree size (e.g. of a checkpoint the platform stored)'),
