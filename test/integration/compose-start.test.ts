@@ -161,6 +161,17 @@ t.test('the compose file gives the gateway production mode, its secrets as files
     'every committed secret is an example file under deploy/secrets')
 })
 
+t.test('deploy/config carries the committed registries and calendars unchanged (copy them over when they change)', async (t) => {
+  for (const dir of ['registries', 'calendars']) {
+    const files = readdirSync(join(root, 'config', dir)).sort()
+    t.same(readdirSync(join(root, 'deploy', 'config', dir)).sort(), files, `deploy/config/${dir}: the same files`)
+    for (const f of files) {
+      t.equal(readFileSync(join(root, 'deploy', 'config', dir, f), 'utf8'), readFileSync(join(root, 'config', dir, f), 'utf8'),
+        `deploy/config/${dir}/${f} equals config/${dir}/${f} (cp -r config/${dir} deploy/config/)`)
+    }
+  }
+})
+
 t.test('docker compose up, as committed: the gateway starts in production and /readyz answers ready', async (t) => {
   const env = await localEnv()
   const gw = serve(env)
