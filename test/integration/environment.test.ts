@@ -1,9 +1,11 @@
 import t from 'tap'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { runtimeFromEnv } from '../../src/runtime/runtime-options.js'
 import { platformSecrets } from '../../src/runtime/platform-secrets.js'
+import { GatewayEnv, SECRET_VARIABLES } from '../../src/runtime/gateway-env.js'
 import { loadGatewayKeys, generatePrivateJwk } from '../../src/keys/signing-keys.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-env-'))
@@ -83,4 +85,15 @@ t.test('adapter secrets: GW_<ID>_<NAME> or GW_<ID>_<NAME>_FILE, never both', asy
   }
   t.same(platformSecrets('AH', env), { SM4_KEY_IN: 'ab'.repeat(16), MAC_KEY_OUT: 'cd' })
   t.throws(() => platformSecrets('AH', { ...env, GW_AH_SM4_KEY_IN: 'x' }), /GW_AH_SM4_KEY_IN and GW_AH_SM4_KEY_IN_FILE are both set/)
+})
+
+t.test('the README\'s table and .env.example list every variable of the schema', async (t) => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const example = readFileSync(join(root, '.env.example'), 'utf8')
+  for (const name of Object.keys(GatewayEnv.properties)) {
+    t.match(readme, new RegExp(`^\\| \`${name}\` \\|${SECRET_VARIABLES.includes(name as never) ? ' yes ' : ' '}\\|`, 'm'),
+      `README: ${name}`)
+    t.match(example, new RegExp(`^${name}(_FILE)?=`, 'm'), `.env.example: ${name}`)
+  }
 })
