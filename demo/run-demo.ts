@@ -43,7 +43,7 @@ export async function runDemo (opts: { once: boolean }): Promise<number> {
     admins: [...fileConfig.admins, { id: 'demo-admin', roles: ['admin'], jwks: { keys: [publicPart(adminJwk)] } }]
   }
   const gatewayKeys = await loadGatewayKeys(
-    { file: runtime.signingKeyFile, production: runtime.production, warn: () => undefined }
+    { file: runtime.signingKeyFile, key: runtime.signingKey, production: runtime.production, warn: () => undefined }
   )
   const gw = await startGateway({ config, runtime, gatewayKeys, platformSecrets: secrets })
   const closeAll = async (): Promise<void> => {

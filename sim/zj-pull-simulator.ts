@@ -27,8 +27,11 @@ export interface PullPlatform extends Omit<SimulatedPlatform, 'failure' | 'pushe
  * (never going back in versions) and acknowledges it. It publishes its own entries as envelopes.
  * `stop()` stops both its server and its polling (the platform is down); `restart()` resumes.
  */
-export async function startPullPlatform (opts: { id: string, port?: number, alg?: SigningAlg }): Promise<PullPlatform> {
-  const privateJwk: JWK = await generatePrivateJwk(opts.alg ?? 'ES256', `${opts.id.toLowerCase()}-key-1`)
+export async function startPullPlatform (
+  opts: { id: string, port?: number, host?: string, alg?: SigningAlg, privateJwk?: JWK }
+): Promise<PullPlatform> {
+  const privateJwk: JWK = opts.privateJwk ?? await generatePrivateJwk(opts.alg ?? 'ES256', `${opts.id.toLowerCase()}-key-1`)
+  const host = opts.host ?? '127.0.0.1'
   const signer = await platformSigner(opts.id, privateJwk)
   const jwks = { keys: [publicPart(privateJwk)] }
   let gatewayKeys: JWTVerifyGetKey | undefined
@@ -85,7 +88,7 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
     }
     send(404, { error: 'not found' })
   })
-  const net = await listenRestartable(server, '127.0.0.1', opts.port ?? 0)
+  const net = await listenRestartable(server, host, opts.port ?? 0)
   const port = net.port
 
   const schedule = (): void => {
@@ -97,7 +100,7 @@ export async function startPullPlatform (opts: { id: string, port?: number, alg?
 
   const sim: PullPlatform = {
     id: opts.id,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     signer,
     privateJwk,
     jwks,

@@ -24,9 +24,10 @@ export interface StartOptions {
 /** Loads config and keys, migrates the ledger, builds the app and listens. */
 export async function startGateway (opts: StartOptions = {}): Promise<RunningGateway> {
   const runtime = opts.runtime ?? runtimeFromEnv()
-  const config = opts.config ?? loadConfig()
+  const config = opts.config ?? loadConfig(runtime.configDir)
   const gatewayKeys = opts.gatewayKeys ?? await loadGatewayKeys({
     file: runtime.signingKeyFile,
+    key: runtime.signingKey,
     production: runtime.production,
     warn: (msg) => { process.emitWarning(msg) }
   })

@@ -58,27 +58,32 @@ export async function gatewayKeysFrom (privateJwks: JWK[]): Promise<GatewayKeys>
 }
 
 export interface SigningKeyOptions {
+  /** Where the key was read from, for messages (`GW_SIGNING_KEY_FILE`). */
   file?: string | undefined
+  /** The private JWK or JWK Set itself (`GW_SIGNING_KEY`, or the file's content); read from `file` when absent. */
+  key?: string | undefined
   production: boolean
   warn: (msg: string) => void
 }
 
 /**
- * Loads the gateway's private key(s) from `GW_SIGNING_KEY_FILE` (a JWK or a JWK Set). Without it,
- * outside production, makes an ephemeral key and warns: receipts it signs cannot be checked after
- * a restart.
+ * Loads the gateway's private key(s) from `GW_SIGNING_KEY` or the file `GW_SIGNING_KEY_FILE` names
+ * (a JWK or a JWK Set). Without either, outside production, makes an ephemeral key and warns:
+ * receipts it signs cannot be checked after a restart.
  */
 export async function loadGatewayKeys (opts: SigningKeyOptions): Promise<GatewayKeys> {
-  if (opts.file === undefined || opts.file === '') {
-    if (opts.production) throw new Error('GW_SIGNING_KEY_FILE is required in production')
+  const file = opts.file === '' ? undefined : opts.file
+  if (opts.key === undefined && file === undefined) {
+    if (opts.production) throw new Error('GW_SIGNING_KEY_FILE (or GW_SIGNING_KEY) is required in production')
     opts.warn('GW_SIGNING_KEY_FILE not set: using an ephemeral signing key (receipts will not verify after a restart)')
     return await gatewayKeysFrom([await generatePrivateJwk('ES256', `ephemeral-${randomUUID()}`)])
   }
+  const source = file === undefined ? 'GW_SIGNING_KEY' : `GW_SIGNING_KEY_FILE ${file}`
   let parsed: unknown
   try {
-    parsed = JSON.parse(readFileSync(opts.file, 'utf8'))
+    parsed = JSON.parse(opts.key ?? readFileSync(file as string, 'utf8'))
   } catch (err) {
-    throw new Error(`GW_SIGNING_KEY_FILE ${opts.file}: ${(err as Error).message}`, { cause: err })
+    throw new Error(`${source}: ${(err as Error).message}`, { cause: err })
   }
   const set = parsed as { keys?: unknown }
   const keys = Array.isArray(set.keys) ? set.keys as JWK[] : [parsed as JWK]

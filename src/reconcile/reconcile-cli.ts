@@ -27,9 +27,14 @@ export interface ReconcileCliOptions {
  */
 export async function reconcileFromCli (opts: ReconcileCliOptions, out: (line: string) => void): Promise<number> {
   const runtime = runtimeFromEnv()
-  const config = loadConfig()
+  const config = loadConfig(runtime.configDir)
   const keys = await loadGatewayKeys(
-    { file: runtime.signingKeyFile, production: runtime.production, warn: (msg) => { process.emitWarning(msg) } }
+    {
+      file: runtime.signingKeyFile,
+      key: runtime.signingKey,
+      production: runtime.production,
+      warn: (msg) => { process.emitWarning(msg) }
+    }
   )
   await migrate(runtime.databaseUrl, runtime.dbSchema)
   const pool = createPool(runtime.databaseUrl, runtime.dbSchema, 2)

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs'
-
-/** What one gateway process runs (README "Scaling"): the HTTP API, the background work, or both. */
-export const GATEWAY_ROLES = ['all', 'api', 'worker'] as const
-export type GatewayRole = typeof GATEWAY_ROLES[number]
+import { readGatewayEnv, type GatewayEnvValues } from './gateway-env.js'
+import type { GatewayRole } from './gateway-roles.js'
 
 /** A Redis Sentinel set: where the sentinels are and the name of the master they watch. */
 export interface RedisSentinels {
@@ -11,7 +8,10 @@ export interface RedisSentinels {
   password?: string
 }
 
-/** Where the gateway listens and what it connects to: from the environment, never from committed files. */
+/**
+ * Where the gateway listens and what it connects to: from the environment (gateway-env.ts, its
+ * schema), never from committed files.
+ */
 export interface RuntimeOptions {
   host: string
   port: number
@@ -23,7 +23,12 @@ export interface RuntimeOptions {
   redisPrefix: string
   /** Connections in the ledger's pool: ingest, the workers' attempts and the relay (its LISTEN has its own). */
   dbPoolSize: number
+  /** Where the signing key was read from (`GW_SIGNING_KEY_FILE`), for messages. */
   signingKeyFile: string | undefined
+  /** The private JWK or JWK Set (`GW_SIGNING_KEY`, or the content of `GW_SIGNING_KEY_FILE`). */
+  signingKey?: string
+  /** The config folder (`GW_CONFIG_DIR`); default: the committed `config/`. */
+  configDir?: string
   production: boolean
   logLevel: string
   /** Key of the admin session cookie's signature (`GW_SESSION_SECRET`); without it, outside production, a random one
@@ -51,13 +56,6 @@ export interface RuntimeOptions {
   queueHashTag?: boolean
 }
 
-function roleOf (raw: string | undefined): GatewayRole {
-  if (raw === undefined || raw === '') return 'all'
-  const role = GATEWAY_ROLES.find((r) => r === raw)
-  if (role === undefined) throw new Error(`GW_ROLE must be one of ${GATEWAY_ROLES.join(', ')}, got ${raw}`)
-  return role
-}
-
 function onOff (raw: string | undefined, name: string, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback
   if (['on', 'true', '1'].includes(raw)) return true
@@ -65,7 +63,7 @@ function onOff (raw: string | undefined, name: string, fallback: boolean): boole
   throw new Error(`${name} must be on or off, got ${raw}`)
 }
 
-function sentinelsOf (env: NodeJS.ProcessEnv): RedisSentinels | undefined {
+function sentinelsOf (env: GatewayEnvValues): RedisSentinels | undefined {
   const raw = env.REDIS_SENTINELS
   if (raw === undefined || raw === '') return undefined
   const sentinels = raw.split(',').map((s) => {
@@ -77,34 +75,33 @@ function sentinelsOf (env: NodeJS.ProcessEnv): RedisSentinels | undefined {
   return { sentinels, name: env.REDIS_SENTINEL_NAME ?? 'mymaster', ...(password === undefined || password === '' ? {} : { password }) }
 }
 
-function positiveInt (raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`)
-  return n
-}
-
+/**
+ * The runtime options from the environment, read through its schema (gateway-env.ts): a variable
+ * that does not hold stops start-up with a message naming it; every secret may come from a file.
+ */
 export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
-  const port = Number(env.PORT ?? 8080)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT ?? ''}`)
+  const e = readGatewayEnv(env)
+  const signingKeyFile = env.GW_SIGNING_KEY_FILE === '' ? undefined : env.GW_SIGNING_KEY_FILE
   return {
-    host: env.HOST ?? '127.0.0.1',
-    port,
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    dbSchema: env.GW_DB_SCHEMA ?? 'yrd_gateway',
-    redisPrefix: env.GW_REDIS_PREFIX ?? 'yrd',
-    dbPoolSize: positiveInt(env.GW_DB_POOL_SIZE, 'GW_DB_POOL_SIZE', 20),
-    signingKeyFile: env.GW_SIGNING_KEY_FILE,
-    production: env.NODE_ENV === 'production',
-    logLevel: env.LOG_LEVEL ?? 'info',
-    sessionSecret: env.GW_SESSION_SECRET,
-    idHashKeys: env.GW_ID_HASH_KEY ?? (env.GW_ID_HASH_KEY_FILE === undefined || env.GW_ID_HASH_KEY_FILE === '' ? undefined : readFileSync(env.GW_ID_HASH_KEY_FILE, 'utf8')),
-    metricsToken: env.GW_METRICS_TOKEN,
-    role: roleOf(env.GW_ROLE),
-    databaseListenUrl: env.DATABASE_LISTEN_URL === undefined || env.DATABASE_LISTEN_URL === '' ? undefined : env.DATABASE_LISTEN_URL,
-    outboxListen: onOff(env.GW_OUTBOX_LISTEN, 'GW_OUTBOX_LISTEN', true),
-    redisSentinels: sentinelsOf(env),
-    queueHashTag: onOff(env.GW_QUEUE_HASH_TAG, 'GW_QUEUE_HASH_TAG', false)
+    host: e.HOST,
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    dbSchema: e.GW_DB_SCHEMA,
+    redisPrefix: e.GW_REDIS_PREFIX,
+    dbPoolSize: e.GW_DB_POOL_SIZE,
+    signingKeyFile,
+    ...(e.GW_SIGNING_KEY === undefined ? {} : { signingKey: e.GW_SIGNING_KEY }),
+    production: e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    ...(e.GW_CONFIG_DIR === undefined ? {} : { configDir: e.GW_CONFIG_DIR }),
+    ...(e.GW_SESSION_SECRET === undefined ? {} : { sessionSecret: e.GW_SESSION_SECRET }),
+    ...(e.GW_ID_HASH_KEY === undefined ? {} : { idHashKeys: e.GW_ID_HASH_KEY }),
+    ...(e.GW_METRICS_TOKEN === undefined ? {} : { metricsToken: e.GW_METRICS_TOKEN }),
+    role: e.GW_ROLE,
+    ...(e.DATABASE_LISTEN_URL === undefined ? {} : { databaseListenUrl: e.DATABASE_LISTEN_URL }),
+    outboxListen: onOff(e.GW_OUTBOX_LISTEN, 'GW_OUTBOX_LISTEN', true),
+    redisSentinels: sentinelsOf(e),
+    queueHashTag: onOff(e.GW_QUEUE_HASH_TAG, 'GW_QUEUE_HASH_TAG', false)
   }
 }

@@ -10,6 +10,7 @@ import { promisify } from 'node:util'
 // `files`, not restated here: a COPY added there is checked at once.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 const DEMO_AND_SIM = ['sim/', 'demo/', 'dist/sim/', 'dist/demo/']
+const TESTS_AND_BENCHES = ['test/', 'bench/', 'dist/test/', 'dist/bench/']
 const isDemoOrSim = (file: string): boolean => DEMO_AND_SIM.some((d) => file.startsWith(d))
 
 /** Every file under `dir` (relative to the checkout, with `/`); nothing when it does not exist (not built). */
@@ -46,11 +47,26 @@ function importsOf (source: string): string[] {
 
 const shipped = [...new Set([...dockerRuntimeCopies(), ...packageFiles()].flatMap(filesUnder))].sort()
 
-t.test('the production image and the npm package copy no simulator or demo file', async (t) => {
+t.test('the production image and the npm package copy no simulator, demo, test or bench file', async (t) => {
   t.ok(dockerRuntimeCopies().includes('dist/src'), 'the runtime stage copies the compiled gateway')
   t.ok(shipped.some((f) => f === 'dist/src/cli.js'), 'the gateway is built (the list is read from dist)')
   t.same(shipped.filter(isDemoOrSim), [], 'no file under sim/ or demo/ (sources or built)')
+  t.same(shipped.filter((f) => TESTS_AND_BENCHES.some((d) => f.startsWith(d))), [], 'no test or bench (sources or built)')
   t.same(shipped.filter((f) => /simulat|(^|\/)demo[-/.]/.test(f)), [], 'no simulator or demo module elsewhere either')
+})
+
+t.test('the image\'s build stage compiles only what the gateway runs, and the context leaves the rest out', async (t) => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')
+  const stages = dockerfile.split(/\n(?=FROM )/)
+  const build = stages.find((s) => /^FROM \S+ AS build\s*$/m.test(s)) ?? ''
+  const copied = [...build.matchAll(/^COPY\s+(?!--)(.+)\s+\S+\s*$/gm)].flatMap((m) => (m[1] as string).split(/\s+/))
+  t.ok(copied.includes('src'), 'the build stage copies src')
+  t.same(copied.filter((c) => ['test', 'bench', 'sim', 'demo'].includes(c.replace(/\/$/, ''))), [], 'never test, bench, sim or demo')
+  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] }
+  t.match(build, /tsc -p tsconfig\.build\.json/, 'it compiles tsconfig.build.json')
+  t.same(tsconfig.include.filter((d) => ['test', 'bench', 'sim', 'demo'].includes(d)), [], 'which includes none of them')
+  const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim())
+  for (const d of ['test', 'bench', 'demo', 'node_modules', 'dist', '.git', 'deploy']) t.ok(ignored.includes(d), `.dockerignore leaves out ${d}`)
 })
 
 t.test('nothing the image ships imports sim/ or demo/, and everything it imports ships', async (t) => {
