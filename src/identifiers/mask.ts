@@ -32,6 +32,7 @@ const CANDIDATE = /(?<!\d)\d{17}[\dXx](?![\dXx])/g
 const GROUPED = /(?<!\d)(?:\d{6}([ -])\d{8}\1\d{3}[\dXx]|\d{6}([ -])\d{4}\2\d{4}\2\d{3}[\dXx]|\d{4}([ -])\d{4}\3\d{4}\3\d{4}\3\d[\dXx])(?!\d)/g
 
 const LETTER = /[A-Za-z]/
+const DIGIT = /\d/
 
 /** Percent-encoded bytes and full-width digits, which hide a number from the plain patterns. */
 const ENCODED = /%[0-9A-Fa-f]{2}|[\uFF10-\uFF19\uFF38\uFF58]/
@@ -64,7 +65,10 @@ export function looksLikeIdNumber (run: string, strict: boolean): boolean {
 function maskRuns (view: string): string {
   if (view.length < 18) return view
   let out = view.replace(CANDIDATE, (run, at: number) => {
-    const strict = LETTER.test(view.charAt(at - 1)) || LETTER.test(view.charAt(at + 18))
+    // The fraction of a decimal number (`0.0365…`, a metric's value, a JSON float) is no identifier
+    // unless it is a whole, valid number: a looser guess would corrupt numbers in answers.
+    const fraction = view.charAt(at - 1) === '.' && DIGIT.test(view.charAt(at - 2))
+    const strict = fraction || LETTER.test(view.charAt(at - 1)) || LETTER.test(view.charAt(at + 18))
     return looksLikeIdNumber(run, strict) ? maskIdNumber(run) : run
   })
   out = out.replace(GROUPED, (grouped: string) => {

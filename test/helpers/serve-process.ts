@@ -129,8 +129,9 @@ export async function startServe (t: Teardown, env: NodeJS.ProcessEnv): Promise<
     if (seen !== undefined) return seen
     return await new Promise((resolve) => { waiters.push({ match, resolve }) })
   }
-  const listening = await logged((l) => typeof l.msg === 'string' && l.msg.startsWith('gateway listening on '))
-  const url = /^gateway listening on (\S+);/.exec(listening.msg ?? '')?.[1]
+  // `gateway (all) listening on <url>; …` (serve --role api says api).
+  const listening = await logged((l) => typeof l.msg === 'string' && /^gateway \(\w+\) listening on /.test(l.msg))
+  const url = /^gateway \(\w+\) listening on (\S+);/.exec(listening.msg ?? '')?.[1]
   if (url === undefined) throw new Error(`serve did not start: ${listening.msg ?? ''}`)
   return { child, url, lines, logged, exited }
 }

@@ -6,14 +6,14 @@ import { bullPrefix } from '../../src/plugins/queues.js'
 t.test('GW_ROLE: all by default, api or worker, nothing else', async (t) => {
   t.equal(runtimeFromEnv({}).role, 'all')
   t.equal(runtimeFromEnv({ GW_ROLE: 'worker' }).role, 'worker')
-  t.throws(() => runtimeFromEnv({ GW_ROLE: 'scheduler' }), /GW_ROLE must be one of all, api, worker/)
+  t.throws(() => runtimeFromEnv({ GW_ROLE: 'scheduler' }), /GW_ROLE must be equal to one of the allowed values: all, api, worker/)
 })
 
 t.test('the outbox LISTEN: on, on DATABASE_URL, unless told otherwise', async (t) => {
   t.same([runtimeFromEnv({}).outboxListen, runtimeFromEnv({}).databaseListenUrl], [true, undefined])
   t.equal(runtimeFromEnv({ GW_OUTBOX_LISTEN: 'off' }).outboxListen, false)
   t.equal(runtimeFromEnv({ DATABASE_LISTEN_URL: 'postgres://pg-direct/db' }).databaseListenUrl, 'postgres://pg-direct/db')
-  t.throws(() => runtimeFromEnv({ GW_OUTBOX_LISTEN: 'maybe' }), /GW_OUTBOX_LISTEN must be on or off/)
+  t.throws(() => runtimeFromEnv({ GW_OUTBOX_LISTEN: 'maybe' }), /GW_OUTBOX_LISTEN must be equal to one of the allowed values: on, off/)
 })
 
 t.test('Sentinel: the sentinels and master name from the environment, credentials and db from REDIS_URL', async (t) => {

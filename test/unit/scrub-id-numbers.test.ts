@@ -42,6 +42,15 @@ t.test('what is not an identity number stays', async (t) => {
   t.equal(scrubAnswerText(`{"x":"${hash}"}`).includes('*'), true, 'a whole valid number inside hex is masked all the same (privacy first)')
 })
 
+t.test('the fraction of a decimal number is left alone unless it is a whole valid number (a metric value was masked)', async (t) => {
+  // 18 fraction digits with a plausible birth date (19900307) at positions 7–14: masked before, in a /metrics page.
+  const fraction = '036512199003073335'
+  t.equal(scrubIdNumbers(`gw_x 0.${fraction}`), `gw_x 0.${fraction}`, 'a metric value')
+  t.equal(scrubJsonText(`{"v":0.${fraction}}`), `{"v":0.${fraction}}`, 'a JSON float')
+  t.equal(scrubIdNumbers(`gw_x 1.${ID}`), `gw_x 1.${MASKED}`, 'a whole valid number is masked all the same')
+  t.equal(scrubIdNumbers(`证件.${fraction}`).includes('*'), true, 'a dot after a letter is no decimal point')
+})
+
 t.test('a compact JWS in an answer is never altered (its signature would break); the text around it is scrubbed', async (t) => {
   const seg = (s: string): string => Buffer.from(s).toString('base64url')
   const jws = `${seg('{"alg":"ES256"}')}.${seg(`{"n":"${ID}"}`)}.${'_' + ID + '-sig'}`
