@@ -79,7 +79,7 @@ t.test('浙政办发〔2021〕29号 (五) 第26项: a Shanghai tourism entry bin
   t.same([claims.mode, claims.answered.measures], ['full', [{ code: 'sh-restrict-tourism-grading', applies: true }]])
 })
 
-t.test('a provincial list no memorandum names is information only outside its province; a national list binds everywhere', async (t) => {
+t.test('国办发〔2020〕49号 (七): a list in force only locally (地方范围内实施) is information only outside its province where no memorandum names it; a national list (在全国范围内实施) binds everywhere', async (t) => {
   const h = await startHarness(t)
   const ks = jsKeySupervision(1)
   const national = { ...sampleEntry('AH', '340000', 2), subject: ks.subject }
