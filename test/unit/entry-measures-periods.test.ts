@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { loadRegistries } from '../../config/load-registries.js'
+import { effectFits } from '../../config/measure-effects.js'
 import { defaultConfigDir } from '../../config/load-config.js'
 import type { RegisteredListType } from '../../config/registry-schema.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
@@ -104,8 +105,14 @@ t.test('国办发〔2020〕49号 (八): a black-list entry records that the subj
   accepted(t, red, 'a red entry needs none')
 })
 
-t.test('every measure of the registries states its effect, and list types\' defaults fit them', async (t) => {
+t.test('国办发〔2020〕49号 (十) 过惩相当: every measure of the registries states its effect, and list types\' defaults fit them', async (t) => {
   for (const m of registries.measures) t.ok(['punitive', 'supervisory', 'incentive'].includes(m.effect), `${m.code}: ${m.effect}`)
+  for (const lt of registries.listTypes) {
+    for (const code of lt.defaultMeasures) {
+      const effect = registries.measure(code)?.effect
+      t.ok(effect !== undefined && effectFits(lt.listType, effect), `${lt.code} (${lt.listType}): default ${code} is ${effect ?? 'unknown'}`)
+    }
+  }
   t.equal(registries.measure('fast-track-approval')?.effect, 'incentive')
   t.equal(registries.measure('restrict-public-procurement')?.effect, 'punitive')
   t.equal(registries.measure('strict-supervision')?.effect, 'supervisory')
