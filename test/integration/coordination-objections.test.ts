@@ -105,7 +105,7 @@ t.test('court lists: measures continue during objection; not repairable; a revoc
   t.same(c.remediation, [{ platform: 'JS', measures: ['restrict-high-consumption'] }])
 })
 
-t.test('repair removes and withdraws the cases; the expiry job removes what ran out, once', async (t) => {
+t.test('国发〔2016〕33号 (二十一), 国办发〔2020〕49号 (五)(十一): repair removes and withdraws the cases; the expiry job removes what ran out, once, and sends the removal to every platform, the owner too', async (t) => {
   const h = await startHarness(t)
   const repaired = sampleEntry('JS', '320000', 1)
   // Ended on 2026-06-30, after 15 months: within the list type's 12 to 36 (国发〔2016〕33号 (二十一)).
