@@ -76,22 +76,24 @@ export function sampleEntry (owner: string, region: string, n: number, opts: { p
       authority: '市场监督管理局',
       documentType: 'penalty-decision',
       documentName: '行政处罚决定书',
-      documentNumber: `${owner}市监罚〔2026〕${100 + n}号`,
-      decidedOn: '2026-03-15'
+      documentNumber: `${owner}市监罚〔2025〕${100 + n}号`,
+      decidedOn: '2025-03-15'
     },
     measures: MEASURES_BY_LIST_TYPE[listType].map((m) => ({ ...m })),
     exitConditions: '惩戒期满且已履行处罚决定，可申请移出。',
     remedies: '可依法申请行政复议或提起行政诉讼，或向认定部门提出异议。',
-    validFrom: '2026-03-15',
+    // A year before the 2026 repairs the tests and demos make: food-drug entries may be repaired only
+    // exit.minimumMonths (12) after validFrom (REPAIR_TOO_EARLY otherwise).
+    validFrom: '2025-03-15',
     // Within the list type's bounds (国发〔2016〕33号 (二十一)): food-drug and red lists 36 months at most,
     // the key-supervision list 24.
-    validUntil: listType === 'key-supervision' ? '2028-03-14' : '2029-03-14',
+    validUntil: listType === 'key-supervision' ? '2027-03-14' : '2028-03-14',
     repairable: true
   }
   if (listType === 'black') {
     entry.severeCategory = 'health-safety'
     // 告知 before the decision (国办发〔2020〕49号 (八)).
-    entry.notification = { notifiedOn: '2026-03-01', channel: 'in-person' }
+    entry.notification = { notifiedOn: '2025-03-01', channel: 'in-person' }
   }
   return entry
 }

@@ -13,7 +13,16 @@ import { sampleEntry } from '../../sim/sample-entries.js'
 // Dates are fixed: nothing here depends on the day the test runs.
 
 const registries = loadRegistries(defaultConfigDir())
-const black = (over: Partial<ListUpsertItemV1> = {}): ListUpsertItemV1 => ({ ...sampleEntry('SH', '310000', 1), ...over })
+// The periods below are worked from a decision and validFrom of 2026-03-15 (told on 2026-03-01).
+const base = sampleEntry('SH', '310000', 1)
+const black = (over: Partial<ListUpsertItemV1> = {}): ListUpsertItemV1 => ({
+  ...base,
+  decision: { ...base.decision, decidedOn: '2026-03-15' },
+  notification: { notifiedOn: '2026-03-01', channel: 'in-person' },
+  validFrom: '2026-03-15',
+  validUntil: '2029-03-14',
+  ...over
+})
 
 function refused (t: Test, item: unknown, code: ErrorCode, path: string, what: string): void {
   try {
@@ -73,7 +82,7 @@ t.test('国发〔2016〕33号 (二十一): the period lies within the list type\
   accepted(t, black({ validUntil: '2029-03-14' }), '36 months, ending the day before')
   accepted(t, black({ validUntil: '2029-03-15' }), '36 months, ending the same day')
   const ks = sampleEntry('SH', '310000', 3, { listType: 'key-supervision' })
-  refused(t, { ...ks, validUntil: '2029-03-14' }, 'VALIDITY_OUT_OF_RANGE', '/validUntil', 'key supervision past 24 months')
+  refused(t, { ...ks, validFrom: '2026-03-15', validUntil: '2029-03-14' }, 'VALIDITY_OUT_OF_RANGE', '/validUntil', 'key supervision past 24 months')
 })
 
 t.test('国发〔2016〕33号 (二十一): a list type without a fixed maximum does not require validUntil', async (t) => {

@@ -253,7 +253,7 @@ t.test('a responsible organisation\'s credit code travels both ways as 角色;�
 
 t.test('告知 (国办发〔2020〕49号 (八)): 告知日期 and 告知方式 travel together', async (t) => {
   const row = toNative('list.upsert', upsertFull())
-  t.same([row.告知日期, row.告知方式], ['20260301', '直接送达'], 'in Jiangsu\'s columns and labels')
+  t.same([row.告知日期, row.告知方式], ['20250301', '直接送达'], 'in Jiangsu\'s columns and labels')
   const { 告知方式: _c, ...noChannel } = row
   t.throws(() => fromNative(noChannel), /告知方式/, 'a date without its channel is not a 告知 record')
   const { 告知日期: _d, ...noDate } = row
