@@ -20,7 +20,8 @@ export async function afterRemoval (
   const errors = new ItemErrors()
   const repairs = items.flatMap((item, index) => item.reason === 'repair' ? [{ item, index }] : [])
   if (repairs.length > 0) {
-    const { rows } = await client.query<{ entry_id: string, repairable: boolean | null, list_code: string, valid_from: string | null }>(
+    type Repaired = { entry_id: string, repairable: boolean | null, list_code: string, valid_from: string | null }
+    const { rows } = await client.query<Repaired>(
       `SELECT entry_id, (data->>'repairable')::boolean AS repairable, list_code, data->>'validFrom' AS valid_from
        FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])`,
       [owner, repairs.map((r) => r.item.entryId)])
