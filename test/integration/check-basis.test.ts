@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
+import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept, notice, read, send } from '../helpers/coordination-items.js'
 
@@ -28,7 +29,9 @@ function jsKeySupervision (n: number): ListUpsertItemV1 {
     ...sampleEntry('JS', '320000', n, { listType: 'key-supervision' }),
     listCode: 'js-food-drug-key-supervision',
     domain: 'food-drug',
-    validUntil: '2027-03-14',
+    // Jiangsu's key-supervision list lists for 12 months at most (config/registries/JS.json): from today.
+    validFrom: sampleDay(),
+    validUntil: dayBefore(addMonths(sampleDay(), 12)),
     measures: [{ code: 'js-increase-sampling', mandatory: false }, { code: 'strict-supervision', mandatory: false }]
   }
 }

@@ -39,7 +39,14 @@ function protocolCode (fn: () => unknown): string {
 
 const full: Record<NativeKind, unknown> = {
   'list.upsert': (() => {
-    const e = sampleEntry('SH', '310000', 1)
+    // Dates of its own (not sampleEntry's, which follow the clock): the records below are compared as text.
+    const e: ListUpsertItemV1 = {
+      ...sampleEntry('SH', '310000', 1),
+      notification: { notifiedOn: '2025-03-01', channel: 'in-person' },
+      validFrom: '2025-03-15',
+      validUntil: '2028-03-14'
+    }
+    e.decision = { ...e.decision, decidedOn: '2025-03-15' }
     e.decision.authorityCode = '11310000002422375X'
     e.subject.responsiblePersons?.push({ role: 'actual-controller', name: '王五' })
     return e
