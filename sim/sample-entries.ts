@@ -67,7 +67,8 @@ const NAMES = ['华东食品有限公司', '长江环保科技有限公司', '�
 /**
  * A complete black-list entry as 国办发〔2020〕49号 (八) requires it (with the 告知 record), owned by
  * `owner` and about an enterprise (or, with `person`, a natural person) of `region`; or a red or
- * key-supervision entry with measures and a period that fit its list type.
+ * key-supervision entry with measures and a period that fit its list type, dated from `now` (by default
+ * the clock: see sampleDates). A test that compares dates as text sets its own.
  */
 export function sampleEntry (owner: string, region: string, n: number, opts: { person?: boolean, version?: number, listType?: 'black' | 'red' | 'key-supervision', tag?: string, now?: Date } = {}): ListUpsertItemV1 {
   const listType = opts.listType ?? 'black'
