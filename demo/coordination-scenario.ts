@@ -1,6 +1,6 @@
 import type { DemoPlatform } from './demo-platforms.js'
 import type { ScenarioContext } from './demo-scenario.js'
-import { sampleEntry } from '../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../sim/sample-entries.js'
 import { mintToken } from '../src/auth/mint-token.js'
 
 type Record = (step: string, expected: string, got: string) => void
@@ -76,7 +76,7 @@ export async function runCoordinationScenario (ctx: ScenarioContext, record: Rec
   record('JS corrects the entry and resolves the objection: measures resume on v2', `202/202, active v2, ${all} hold v2`,
     `${upd.status}/${resolved.status}, ${await statusInView()}, ${count(others, holdsV2)} hold v2`)
 
-  const repair = await js.publish(gw, { kind: 'list.remove', items: [{ entryId: entry.entryId, owner: 'JS', version: 3, reason: 'repair', basis: '信用修复决定书 苏信修〔2026〕9号', effectiveOn: '2026-11-26' }] })
+  const repair = await js.publish(gw, { kind: 'list.remove', items: [{ entryId: entry.entryId, owner: 'JS', version: 3, reason: 'repair', basis: '信用修复决定书 苏信修〔2026〕9号', effectiveOn: sampleDay() }] })
   await until(() => others.every((p) => p.held('JS', entry.entryId)?.removed === true), 20_000)
   await until(async () => (await get(`/v1/entries/JS/${entry.entryId}`)).lastChange?.complete === true, 10_000)
   const tracking = await get(`/v1/entries/JS/${entry.entryId}`)

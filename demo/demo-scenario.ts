@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, type CryptoKey } from 'jose'
 import type { DemoPlatform } from './demo-platforms.js'
 import { postEnvelope } from '../sim/platform-simulator.js'
-import { sampleEntry } from '../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../sim/sample-entries.js'
 import { mintToken } from '../src/auth/mint-token.js'
 import type { DemoStep } from './step-table.js'
 import { runCoordinationScenario } from './coordination-scenario.js'
@@ -157,7 +157,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
 
   const removal = await owner.publish(gw, {
     kind: 'list.remove',
-    items: [{ entryId: stale.entryId, owner: owner.id, version: 2, reason: 'repair', basis: '信用修复决定书 沪信修〔2026〕1号', effectiveOn: '2026-11-23' }]
+    items: [{ entryId: stale.entryId, owner: owner.id, version: 2, reason: 'repair', basis: '信用修复决定书 沪信修〔2026〕1号', effectiveOn: sampleDay() }]
   })
   record('owner removes the entry after repair', '202', String(removal.status))
   record('subject view no longer shows it', '0 entry', `${await lookup()} entry`)

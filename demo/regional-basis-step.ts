@@ -1,6 +1,7 @@
 import type { DemoPlatform } from './demo-platforms.js'
 import type { ScenarioContext } from './demo-scenario.js'
-import { sampleEntry } from '../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../sim/sample-entries.js'
+import { addMonths, dayBefore } from '../src/envelopes/validity-period.js'
 
 type Record = (step: string, expected: string, got: string) => void
 
@@ -25,10 +26,14 @@ export async function runRegionalBasisStep (ctx: ScenarioContext, record: Record
     facts: '旅行社以不合理低价组织旅游活动并诱导购物，情节严重。',
     measures: [{ code: 'sh-restrict-tourism-grading', mandatory: false }, { code: 'restrict-public-procurement', mandatory: true }]
   }
+  // Jiangsu's key-supervision list lists for 12 months at most (exit.maximumMonths, config/registries/JS.json):
+  // a listing from today, in force when the check is made.
+  const from = sampleDay()
   const supervised = {
     ...sampleEntry('JS', ctx.regionOf('JS'), 71, { listType: 'key-supervision', tag: `${ctx.tag}-basis` }),
     listCode: 'js-food-drug-key-supervision',
-    validUntil: '2027-03-14',
+    validFrom: from,
+    validUntil: dayBefore(addMonths(from, 12)),
     measures: [{ code: 'js-increase-sampling', mandatory: false }],
     subject: tourism.subject
   }

@@ -2,6 +2,26 @@ import type { GatewayNoticeItemV1 } from '../contracts/gateway-notice-item-v1.js
 import type { ListUpsertItemV1 } from '../contracts/list-upsert-item-v1.js'
 import { idNumberCheckCharacter } from '../src/identifiers/id-number.js'
 import { orgCodeCheckCharacter, usccCheckCharacter, USCC_CHARSET } from '../src/identifiers/uscc.js'
+import { addMonths, dayBefore } from '../src/envelopes/validity-period.js'
+
+/** The day (YYYY-MM-DD, UTC) of `now`, `days` later (earlier when negative). */
+export function sampleDay (now: Date = new Date(), days = 0): string {
+  return new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/**
+ * The dates of a sample listing, relative to `now` (by default the clock, which the gateway checks
+ * against): decided and valid from 13 months before, so a repair today is past the 12-month earliest
+ * exit (exit.minimumMonths; REPAIR_TOO_EARLY otherwise); told (告知) two weeks before the decision; valid
+ * until the day before `maximumMonths` after validFrom (国发〔2016〕33号 (二十一)), still in force today.
+ */
+export function sampleDates (now: Date = new Date(), maximumMonths = 36): {
+  decidedOn: string, notifiedOn: string, validFrom: string, validUntil: string
+} {
+  const validFrom = addMonths(sampleDay(now), -13)
+  const notifiedOn = sampleDay(new Date(`${validFrom}T00:00:00Z`), -14)
+  return { decidedOn: validFrom, notifiedOn, validFrom, validUntil: dayBefore(addMonths(validFrom, maximumMonths)) }
+}
 
 /**
  * A valid unified social credit code registered in `region` (a GB/T 2260 division), derived from
@@ -47,10 +67,14 @@ const NAMES = ['华东食品有限公司', '长江环保科技有限公司', '�
 /**
  * A complete black-list entry as 国办发〔2020〕49号 (八) requires it (with the 告知 record), owned by
  * `owner` and about an enterprise (or, with `person`, a natural person) of `region`; or a red or
- * key-supervision entry with measures and a period that fit its list type.
+ * key-supervision entry with measures and a period that fit its list type, dated from `now` (by default
+ * the clock: see sampleDates). A test that compares dates as text sets its own.
  */
-export function sampleEntry (owner: string, region: string, n: number, opts: { person?: boolean, version?: number, listType?: 'black' | 'red' | 'key-supervision', tag?: string } = {}): ListUpsertItemV1 {
+export function sampleEntry (owner: string, region: string, n: number, opts: { person?: boolean, version?: number, listType?: 'black' | 'red' | 'key-supervision', tag?: string, now?: Date } = {}): ListUpsertItemV1 {
   const listType = opts.listType ?? 'black'
+  // Within the list type's bounds (国发〔2016〕33号 (二十一)): food-drug and red lists 36 months at most,
+  // the key-supervision list 24; relative to `now`, so no test depends on the day it runs.
+  const dates = sampleDates(opts.now, listType === 'key-supervision' ? 24 : 36)
   // A tag keeps runs apart (a demo run again on the same ledger gets new entries and subjects).
   const tag = opts.tag ?? ''
   const seed = n + [...tag].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1000003, 0) * 100
@@ -76,22 +100,20 @@ export function sampleEntry (owner: string, region: string, n: number, opts: { p
       authority: '市场监督管理局',
       documentType: 'penalty-decision',
       documentName: '行政处罚决定书',
-      documentNumber: `${owner}市监罚〔2026〕${100 + n}号`,
-      decidedOn: '2026-03-15'
+      documentNumber: `${owner}市监罚〔${dates.decidedOn.slice(0, 4)}〕${100 + n}号`,
+      decidedOn: dates.decidedOn
     },
     measures: MEASURES_BY_LIST_TYPE[listType].map((m) => ({ ...m })),
     exitConditions: '惩戒期满且已履行处罚决定，可申请移出。',
     remedies: '可依法申请行政复议或提起行政诉讼，或向认定部门提出异议。',
-    validFrom: '2026-03-15',
-    // Within the list type's bounds (国发〔2016〕33号 (二十一)): food-drug and red lists 36 months at most,
-    // the key-supervision list 24.
-    validUntil: listType === 'key-supervision' ? '2028-03-14' : '2029-03-14',
+    validFrom: dates.validFrom,
+    validUntil: dates.validUntil,
     repairable: true
   }
   if (listType === 'black') {
     entry.severeCategory = 'health-safety'
     // 告知 before the decision (国办发〔2020〕49号 (八)).
-    entry.notification = { notifiedOn: '2026-03-01', channel: 'in-person' }
+    entry.notification = { notifiedOn: dates.notifiedOn, channel: 'in-person' }
   }
   return entry
 }

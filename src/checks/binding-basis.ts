@@ -18,8 +18,9 @@ export interface BindingBasis {
  * The basis on which `measure` of an entry of list type `listCode`, owned by `owner`, binds in
  * `platform`, or undefined when it is information only there: outside its owner's province a
  * provincial list type binds only through a memorandum signed by both that names the list type and
- * the measure (DOMAIN.md: "model the basis, do not assume it"). A list type the registries do not
- * know binds nowhere but at home.
+ * the measure (DOMAIN.md: "model the basis, do not assume it"): 国办发〔2020〕49号 (七) sets apart a
+ * list "在全国范围内实施" from one "仅在地方范围内实施". A list type the registries do not know binds
+ * nowhere but at home.
  */
 export function bindingBasis (
   registries: Registries, listCode: string, owner: string, platform: string, measure: string

@@ -3,11 +3,14 @@ import type { ListRemoveItemV1 } from '../../contracts/list-remove-item-v1.js'
 import { lockCasesOfEntry, saveCase, step } from './case-store.js'
 import { ItemErrors } from '../errors/item-errors.js'
 import type { WorkflowDeps } from './workflow-deps.js'
+import { chinaToday } from './case-deadlines.js'
+import { earliestRepairOn } from './subject-deadlines.js'
 
 /**
  * What a removal means beyond the entry (its rows are already written in this transaction): a
  * repair of an entry that is not repairable (the entry says so, or its list type does), or a court
- * list's exit (`fulfilled`, `court-deleted`) given for an entry of another list, rejects the envelope; the live cases
+ * list's exit (`fulfilled`, `court-deleted`) given for an entry of another list, or a repair taking
+ * effect (or received) before the list type's earliest exit (REPAIR_TOO_EARLY), rejects the envelope; the live cases
  * resting on a removed entry are withdrawn; an objection or a repair
  * request still open on it has nothing left to decide and is closed as withdrawn.
  */
@@ -17,15 +20,29 @@ export async function afterRemoval (
   const errors = new ItemErrors()
   const repairs = items.flatMap((item, index) => item.reason === 'repair' ? [{ item, index }] : [])
   if (repairs.length > 0) {
-    const { rows } = await client.query<{ entry_id: string, repairable: boolean | null, list_code: string }>(
-      "SELECT entry_id, (data->>'repairable')::boolean AS repairable, list_code FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])",
+    type Repaired = { entry_id: string, repairable: boolean | null, list_code: string, valid_from: string | null }
+    const { rows } = await client.query<Repaired>(
+      `SELECT entry_id, (data->>'repairable')::boolean AS repairable, list_code, data->>'validFrom' AS valid_from
+       FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])`,
       [owner, repairs.map((r) => r.item.entryId)])
     const byId = new Map(rows.map((r) => [r.entry_id, r]))
+    const today = chinaToday(at)
     for (const { item, index } of repairs) {
       const e = byId.get(item.entryId)
       const listTypeRepairable = e === undefined ? true : (deps.registries?.listType(e.list_code)?.repairable ?? true)
       if (e?.repairable === false || !listTypeRepairable) {
         errors.add(index, '/reason', 'NOT_REPAIRABLE', 'this entry is not repairable (信用修复 is ruled out for it); it leaves the list only on its exit conditions')
+        continue
+      }
+      // The owner's own repair is bound by the list type's earliest exit as a repair.request is: neither
+      // the day it takes effect nor the day the gateway receives it may come before validFrom +
+      // exit.minimumMonths (the repair rules the departments set, 国办发〔2020〕49号 (十一); the listing's
+      // 联合惩戒期限, 国发〔2016〕33号 (二十一)).
+      if (e?.valid_from === null || e?.valid_from === undefined) continue
+      const earliest = earliestRepairOn(e.valid_from, deps.registries?.listType(e.list_code)?.exit.minimumMonths)
+      const first = item.effectiveOn < today ? item.effectiveOn : today
+      if (first < earliest) {
+        errors.add(index, '/effectiveOn', 'REPAIR_TOO_EARLY', `this entry may be repaired from ${earliest} on (validFrom plus the list type's exit.minimumMonths; 国办发〔2020〕49号 (十一), 国发〔2016〕33号 (二十一))`)
       }
     }
   }

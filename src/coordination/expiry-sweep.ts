@@ -10,7 +10,9 @@ import type { WorkflowDeps } from './workflow-deps.js'
 const BATCH = 500
 
 /**
- * Removes every current entry whose `validUntil` has passed (China Standard Time): the gateway
+ * Removes every current entry whose `validUntil` has passed (China Standard Time; the listing's
+ * 联合惩戒期限, 国发〔2016〕33号 (二十一), is over, and copies keep the identifying department's
+ * 期限, 国办发〔2020〕49号 (五)): the gateway
  * issues a `list.remove` with reason `expiry` on the owner's behalf, a new version delivered to
  * every platform, the owner included (it learns the new version from the gateway, not from a
  * VERSION_CONFLICT), and tracked until each has confirmed it; the entry's live cases are

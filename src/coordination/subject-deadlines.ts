@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from '../../config/calendar-schema.js'
 import type { RegisteredListType } from '../../config/registry-schema.js'
 import { addWorkingDays } from '../punishment/working-days.js'
+import { addMonths } from '../envelopes/validity-period.js'
 
 /**
  * Working days an owner has to resolve an objection when its list type names none: 国发〔2016〕33号
@@ -36,16 +37,11 @@ export function repairDecideBy (
 
 /**
  * The earliest day an entry valid from `validFrom` may be repaired: `minimumMonths` calendar months
- * later (the list type's `exit.minimumMonths`, e.g. "列入满一年"), the day clamped to the month's end
- * (a 31 January start and one month give the last day of February).
+ * later (the list type's `exit.minimumMonths`, e.g. "列入满一年"), the same month arithmetic as the
+ * validity bounds (`addMonths`: a 31 January start and one month give the last day of February).
+ * The number is the list type's own rule (49号 (十一): the departments set 修复方式和程序; 33号
+ * (二十一): they set each listing's 联合惩戒期限); no seed states a number.
  */
 export function earliestRepairOn (validFrom: string, minimumMonths: number | undefined): string {
-  if (minimumMonths === undefined || minimumMonths === 0) return validFrom
-  const y = Number(validFrom.slice(0, 4))
-  const m = Number(validFrom.slice(5, 7)) - 1 + minimumMonths
-  const year = y + Math.floor(m / 12)
-  const month = m % 12
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
-  const day = Math.min(Number(validFrom.slice(8, 10)), last)
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+  return minimumMonths === undefined ? validFrom : addMonths(validFrom, minimumMonths)
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { noticesOf } from '../../sim/replica-state.js'
-import { sampleEntry, sampleNotice } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry, sampleNotice } from '../../sim/sample-entries.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { startPullPlatform, type PullPlatform } from '../../sim/zj-pull-simulator.js'
 import { FAST_POLICY, issueNotices, simulatedPush, statusCounts, waitFor } from '../helpers/delivery-setup.js'
@@ -65,7 +65,7 @@ t.test('every kind goes through the feed, applied once each, every field intact'
     ['SH', 'punishment.feedback', { caseId: 'z1', initiator: 'ZJ', department: { name: '上海市财政局' }, outcome: 'applied', measure: 'restrict-public-procurement', appliedOn: '2026-11-25' }, true],
     ['SH', 'objection.open', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', lodgedOn: '2026-11-20', grounds: '处罚已撤销' }, true],
     ['JS', 'objection.resolve', { objectionId: 'o1', entryId: entry.entryId, owner: 'JS', outcome: 'upheld', resolvedOn: '2026-11-22', explanation: '维持' }, true],
-    ['JS', 'list.remove', { entryId: entry.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-11-23' }, true]
+    ['JS', 'list.remove', { entryId: entry.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: sampleDay() }, true]
   ]
   const messages = sent.filter((m) => m[3])
   const jtis: string[] = []

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { accept, feedback, MEASURES, notice, objection, read, resolution, send } from '../helpers/coordination-items.js'
 
@@ -34,7 +34,7 @@ t.test('a repair racing an update: every replica ends where the ledger does, wha
   await accept(h, 'JS', 'list.upsert', [a, b])
   t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 3))
   sim('ZJ').failure = 'slow'
-  const repair = (e: typeof a, version: number): unknown => ({ entryId: e.entryId, owner: 'JS', version, reason: 'repair', basis: '已完成信用修复', effectiveOn: '2026-11-22' })
+  const repair = (e: typeof a, version: number): unknown => ({ entryId: e.entryId, owner: 'JS', version, reason: 'repair', basis: '已完成信用修复', effectiveOn: sampleDay() })
   // a: update v2 and repair v3 at once; b: repair v2 and update v3 at once.
   const results = await Promise.all([
     send(h, 'JS', 'list.upsert', [{ ...a, version: 2, facts: '更新' }]),

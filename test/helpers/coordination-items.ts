@@ -4,14 +4,16 @@ import type { PunishmentFeedbackItemV1 } from '../../contracts/punishment-feedba
 import type { ObjectionOpenItemV1, ObjectionResolveItemV1 } from '../../contracts/objection-items-v1.js'
 import type { RepairDecisionItemV1, RepairRequestItemV1 } from '../../contracts/repair-items-v1.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
+import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 import type { Harness } from './harness.js'
 
 export const MEASURES = ['restrict-public-procurement', 'strict-supervision']
 
 /** A court list entry (失信被执行人) its court marked not repairable; measures continue during objection. */
 export function courtEntry (owner: string, region: string, n: number): ListUpsertItemV1 {
+  const base = sampleEntry(owner, region, n)
   return {
-    ...sampleEntry(owner, region, n),
+    ...base,
     entryId: `${owner}-court-${n}`,
     listCode: 'court-dishonest-debtor',
     domain: 'court',
@@ -19,7 +21,7 @@ export function courtEntry (owner: string, region: string, n: number): ListUpser
     repairable: false,
     measures: [{ code: 'restrict-high-consumption', mandatory: true }],
     // A period of two years; the court list sets no fixed maximum (法发〔2020〕25号), validUntil stays optional.
-    validUntil: '2028-03-14'
+    validUntil: dayBefore(addMonths(base.validFrom, 24))
   }
 }
 

@@ -1,5 +1,5 @@
 import type { HeldEntry } from '../../sim/replica-state.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import type { Harness } from './harness.js'
 
 export const LIST = 'food-drug-serious-violation'
@@ -19,7 +19,7 @@ export async function publishOwnerList (h: Harness, owner: string, region: strin
   const v1 = Array.from({ length: 30 }, (_, i) => sampleEntry(owner, region, i + 1, { person: i % 3 === 0 }))
   await publish(h, owner, 'list.upsert', [...v1, sampleEntry(owner, region, 1, { listType: 'red' })])
   await publish(h, owner, 'list.upsert', v1.slice(0, 10).map((e) => ({ ...e, version: 2, facts: `${e.facts}（已更正）` })))
-  await publish(h, owner, 'list.remove', v1.slice(20, 25).map((e) => ({ entryId: e.entryId, owner, version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-06-01' })))
+  await publish(h, owner, 'list.remove', v1.slice(20, 25).map((e) => ({ entryId: e.entryId, owner, version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: sampleDay() })))
 }
 
 /** The drift seeded into a replica, one of each kind, and what reconciliation must find. */

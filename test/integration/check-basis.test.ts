@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
+import { addMonths, dayBefore } from '../../src/envelopes/validity-period.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept, notice, read, send } from '../helpers/coordination-items.js'
 
@@ -28,7 +29,9 @@ function jsKeySupervision (n: number): ListUpsertItemV1 {
     ...sampleEntry('JS', '320000', n, { listType: 'key-supervision' }),
     listCode: 'js-food-drug-key-supervision',
     domain: 'food-drug',
-    validUntil: '2027-03-14',
+    // Jiangsu's key-supervision list lists for 12 months at most (config/registries/JS.json): from today.
+    validFrom: sampleDay(),
+    validUntil: dayBefore(addMonths(sampleDay(), 12)),
     measures: [{ code: 'js-increase-sampling', mandatory: false }, { code: 'strict-supervision', mandatory: false }]
   }
 }
@@ -79,7 +82,7 @@ t.test('浙政办发〔2021〕29号 (五) 第26项: a Shanghai tourism entry bin
   t.same([claims.mode, claims.answered.measures], ['full', [{ code: 'sh-restrict-tourism-grading', applies: true }]])
 })
 
-t.test('a provincial list no memorandum names is information only outside its province; a national list binds everywhere', async (t) => {
+t.test('国办发〔2020〕49号 (七): a list in force only locally (地方范围内实施) is information only outside its province where no memorandum names it; a national list (在全国范围内实施) binds everywhere', async (t) => {
   const h = await startHarness(t)
   const ks = jsKeySupervision(1)
   const national = { ...sampleEntry('AH', '340000', 2), subject: ks.subject }

@@ -130,8 +130,7 @@ t.test('a check during an objection shows the entry as suspended, and its measur
     domain: 'court',
     severeCategory: 'legal-obligation',
     repairable: false,
-    subject: black.subject,
-    validUntil: '2028-03-14'
+    subject: black.subject
   }
   await publish(h, 'SH', [court])
   await h.db.query("UPDATE entries SET status = 'suspended' WHERE owner = 'SH'")

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { accept, courtEntry, feedback, MEASURES, notice, objection, read, resolution, send } from '../helpers/coordination-items.js'
 
@@ -96,7 +96,7 @@ t.test('court lists: measures continue during objection; not repairable; a revoc
   t.equal((await read(h, '/v1/cases/SH/C1')).body.status, 'open')
   const tracking = (await read(h, `/v1/entries/SH/${entry.entryId}`)).body
   t.equal(tracking.objections[0].measuresContinue, true)
-  const repair = await send(h, 'SH', 'list.remove', [{ entryId: entry.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复申请', effectiveOn: '2026-11-22' }])
+  const repair = await send(h, 'SH', 'list.remove', [{ entryId: entry.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复申请', effectiveOn: sampleDay() }])
   t.equal(repair.status, 422)
   t.equal(repair.body.code, 'NOT_REPAIRABLE')
   await accept(h, 'SH', 'objection.resolve', [resolution(entry, 'O1', 'revoked')])
@@ -105,7 +105,7 @@ t.test('court lists: measures continue during objection; not repairable; a revoc
   t.same(c.remediation, [{ platform: 'JS', measures: ['restrict-high-consumption'] }])
 })
 
-t.test('repair removes and withdraws the cases; the expiry job removes what ran out, once', async (t) => {
+t.test('国发〔2016〕33号 (二十一), 国办发〔2020〕49号 (五)(十一): repair removes and withdraws the cases; the expiry job removes what ran out, once, and sends the removal to every platform, the owner too', async (t) => {
   const h = await startHarness(t)
   const repaired = sampleEntry('JS', '320000', 1)
   // Ended on 2026-06-30, after 15 months: within the list type's 12 to 36 (国发〔2016〕33号 (二十一)).
@@ -114,7 +114,7 @@ t.test('repair removes and withdraws the cases; the expiry job removes what ran 
   await accept(h, 'JS', 'list.upsert', [repaired, expiring, lasting])
   await accept(h, 'JS', 'punishment.notice', [notice(repaired, 'C1'), notice(expiring, 'C2')])
   await accept(h, 'AH', 'objection.open', [objection(repaired, 'O1')])
-  const rm = await accept(h, 'JS', 'list.remove', [{ entryId: repaired.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '已完成信用修复', effectiveOn: '2026-11-22' }])
+  const rm = await accept(h, 'JS', 'list.remove', [{ entryId: repaired.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '已完成信用修复', effectiveOn: sampleDay() }])
   t.equal((await read(h, '/v1/cases/JS/C1')).body.status, 'withdrawn')
   t.equal((await read(h, '/v1/cases/JS/C1')).body.removedBy, 'repair')
   const o = await h.db.query("SELECT status FROM objections WHERE objection_id = 'O1'")

@@ -90,6 +90,27 @@ t.test('国办发〔2020〕49号 (十一): a repair.request before validFrom + e
   t.equal(notRepairable.body.code, 'NOT_REPAIRABLE', 'a list type that rules repair out refuses the request itself')
 })
 
+// Regression: only repair.request was held to the earliest exit; an owner's own list.remove 'repair'
+// a week after listing was accepted ("repaired after a week").
+t.test('国办发〔2020〕49号 (十一), 国发〔2016〕33号 (二十一): an owner\'s own repair removal before validFrom + exit.minimumMonths is refused, and nothing of it is kept', async (t) => {
+  const h = await startHarness(t)
+  const entry = listedLongAgo('JS', '320000', 1) // food-drug, validFrom 2025-06-01, exit.minimumMonths 12
+  await accept(h, 'JS', 'list.upsert', [entry])
+  const removal = (effectiveOn: string): Record<string, unknown> =>
+    ({ entryId: entry.entryId, owner: 'JS', version: 2, reason: 'repair', basis: '信用修复决定', effectiveOn })
+  const early = await send(h, 'JS', 'list.remove', [removal('2025-06-08')])
+  t.equal(early.status, 422)
+  t.equal(early.body.code, 'REPAIR_TOO_EARLY')
+  t.match((early.body.errors as Array<{ path: string, detail: string }>)[0],
+    { path: '/effectiveOn', detail: /2026-06-01.*国办发〔2020〕49号 \(十一\)/ })
+  t.equal((await h.db.query('SELECT 1 FROM envelopes WHERE jti = $1', [early.jti])).rowCount, 0, 'the refused envelope is not stored')
+  t.match((await h.db.query('SELECT status, version FROM entries WHERE entry_id = $1', [entry.entryId])).rows[0],
+    { status: 'active', version: 1 }, 'the entry stays listed')
+  await accept(h, 'JS', 'list.remove', [removal('2026-06-01')])
+  t.match((await h.db.query('SELECT status FROM entries WHERE entry_id = $1', [entry.entryId])).rows[0],
+    { status: 'removed' }, 'from the earliest day on the repair is taken')
+})
+
 t.test('国办发〔2020〕49号 (十一): a repair.decision by a platform other than the owner is refused', async (t) => {
   const h = await startHarness(t)
   const entry = listedLongAgo('JS', '320000', 1)

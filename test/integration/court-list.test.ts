@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startHarness } from '../helpers/harness.js'
 import { accept, courtEntry, notice, read, send } from '../helpers/coordination-items.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 
 // The courts' 失信被执行人 list end to end (issue 13 item 9, 法发〔2020〕25号 (20)).
 
@@ -11,7 +11,7 @@ t.test('法发〔2020〕25号 (20): a 失信被执行人 who performed leaves th
   const entry = { ...listed, decision: { ...listed.decision, authority: '上海市第一中级人民法院', documentType: 'court-decision' as const, documentName: '决定书' } }
   await accept(h, 'SH', 'list.upsert', [entry])
   await accept(h, 'SH', 'punishment.notice', [notice(entry, 'C1', { measures: ['restrict-high-consumption'] })])
-  const repair = await send(h, 'SH', 'list.remove', [{ entryId: entry.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复申请', effectiveOn: '2026-11-22' }])
+  const repair = await send(h, 'SH', 'list.remove', [{ entryId: entry.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复申请', effectiveOn: sampleDay() }])
   t.equal(repair.body.code, 'NOT_REPAIRABLE', 'the entry itself says not repairable: 信用修复 is still refused')
   const done = await send(h, 'SH', 'list.remove', [{ entryId: entry.entryId, owner: 'SH', version: 2, reason: 'fulfilled', basis: '被执行人已履行生效法律文书确定的义务', effectiveOn: '2026-11-22' }])
   t.equal(done.status, 202, 'fulfilment is not repair: the court deletes the entry')
@@ -29,7 +29,7 @@ t.test('法发〔2020〕25号 (20): the court deletes an entry on its other grou
   await accept(h, 'SH', 'list.upsert', [deleted, repaired])
   await accept(h, 'SH', 'list.remove', [
     { entryId: deleted.entryId, owner: 'SH', version: 2, reason: 'court-deleted', basis: '人民法院依法裁定终结执行', effectiveOn: '2026-11-22' },
-    { entryId: repaired.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复', effectiveOn: '2026-11-22' }
+    { entryId: repaired.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复', effectiveOn: sampleDay() }
   ])
   const e = await h.db.query("SELECT entry_id, removal->>'reason' AS reason FROM entries ORDER BY entry_id")
   t.same(e.rows, [{ entry_id: deleted.entryId, reason: 'court-deleted' }, { entry_id: repaired.entryId, reason: 'repair' }])

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { compactVerify, createLocalJWKSet } from 'jose'
 import { startHarness } from '../helpers/harness.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import { digestOf } from '../../src/envelopes/parse-jws.js'
 
 t.test('an accepted envelope is committed whole: envelope, entries, history, one outbox row per other platform', async (t) => {
@@ -105,7 +105,7 @@ t.test('versions: newer replaces, equal or older never overwrites; a removal is 
     t.same((res.body.errors as Array<{ index: number, path: string }>).map((e) => [e.index, e.path]), [[0, '/version']])
   }
   t.equal((await post('list.upsert', [sampleEntry('SH', '310000', 1, { version: 4 })])).status, 202)
-  const removal = { entryId: 'SH-black-1', owner: 'SH', version: 5, reason: 'repair', basis: '信用修复决定', effectiveOn: '2026-11-20' }
+  const removal = { entryId: 'SH-black-1', owner: 'SH', version: 5, reason: 'repair', basis: '信用修复决定', effectiveOn: sampleDay() }
   t.equal((await post('list.remove', [removal])).status, 202)
   const late = await post('list.upsert', [sampleEntry('SH', '310000', 1, { version: 4 })])
   t.equal(late.body.code, 'VERSION_CONFLICT', 'a late older version cannot bring a removed entry back')

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import { dropSuperseded, startAttempt } from '../../src/delivery/delivery-store.js'
 import { classifyFindings } from '../../src/reconcile/classify-findings.js'
 import { closeRun, openRun, readRun } from '../../src/reconcile/run-store.js'
@@ -43,7 +43,7 @@ async function accept (h: Harness, kind: 'list.upsert' | 'list.remove', items: u
   return jti
 }
 
-const repair = (e: ListUpsertItemV1): unknown => ({ entryId: e.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书 沪信修〔2026〕7号', effectiveOn: '2026-11-23' })
+const repair = (e: ListUpsertItemV1): unknown => ({ entryId: e.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书 沪信修〔2026〕7号', effectiveOn: sampleDay() })
 
 t.test('国办发〔2020〕49号 (十一): after a repair removal, no delivery, feed, subject view, check or reconciliation finding carries the personal fields', async (t) => {
   const h = await startHarness(t)

@@ -2,7 +2,7 @@ import t from 'tap'
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose'
 import { startHarness, type Harness } from '../helpers/harness.js'
-import { sampleEntry, sampleIdNumber, sampleUscc } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry, sampleIdNumber, sampleUscc } from '../../sim/sample-entries.js'
 import { canonicalJson } from '../../src/canonical/canonical-json.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 
@@ -174,7 +174,7 @@ t.test('国发〔2016〕33号 (十四): a removed entry, or an update that drops
   const found = async (id: string): Promise<string[]> => (await check(h, 'JS', id, 'honours-selection')).body.asResponsiblePerson.entries.map((e) => `${e.entryId}:${e.through.roles.join('+')}`)
   t.same(await found(rep), [`${a.entryId}:legal-representative`, `${b.entryId}:legal-representative+principal`], 'found through both companies, with every role held')
 
-  await send(h, 'SH', 'list.remove', [{ entryId: a.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书 沪信修〔2026〕3号', effectiveOn: '2026-06-01' }])
+  await send(h, 'SH', 'list.remove', [{ entryId: a.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书 沪信修〔2026〕3号', effectiveOn: sampleDay() }])
   t.same(await found(rep), [`${b.entryId}:legal-representative+principal`], 'the removed entry is gone')
 
   await send(h, 'SH', 'list.upsert', [{ ...b, version: 2, subject: { ...b.subject, responsiblePersons: [{ role: 'legal-representative', name: '周某', idNumber: other }] } }])

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import { leafBytes, leafOfHistory, type HistoryRow } from '../../src/transparency/change-leaf.js'
 import { leafHash, nodesCompletedBy, rangeHash, type NodeId } from '../../src/transparency/merkle-tree.js'
 import { verifyProof } from '../../src/transparency/verify-proof.js'
@@ -76,7 +76,7 @@ t.test('checkpoints and proofs over HTTP, verified offline against the gateway\'
   t.same([wrongItem.ok, wrongItem.message], [false, 'the item\'s content does not hash to the leaf\'s dataHash'])
 
   // The log grows: a removal, a correction, new listings.
-  await publish(h, 'list.remove', [{ entryId: entries[0]?.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复', effectiveOn: '2026-06-01' }])
+  await publish(h, 'list.remove', [{ entryId: entries[0]?.entryId, owner: 'SH', version: 2, reason: 'repair', basis: '信用修复', effectiveOn: sampleDay() }])
   await publish(h, 'list.upsert', [{ ...entries[1], version: 2, facts: '更正。' }, sampleEntry('SH', '310000', 10), sampleEntry('SH', '310000', 11)])
   const cp2 = (await call(h, 'POST', `${LOG}/checkpoints`, admin)).body as unknown as CheckpointV1
   t.equal(cp2.treeSize, 9)

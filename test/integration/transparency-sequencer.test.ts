@@ -1,7 +1,7 @@
 import t from 'tap'
 import pg from 'pg'
 import { startHarness, DATABASE_URL, type Harness } from '../helpers/harness.js'
-import { sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import { Sequencer } from '../../src/transparency/sequencer.js'
 import { leafBytes, leafOfHistory, type HistoryRow } from '../../src/transparency/change-leaf.js'
 import { MemoryTree } from '../../sim/memory-tree.js'
@@ -12,7 +12,7 @@ async function publish (h: Harness, iss: string, kind: 'list.upsert' | 'list.rem
 }
 
 const removal = (owner: string, entryId: string, version: number): Record<string, unknown> =>
-  ({ entryId, owner, version, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-06-01' })
+  ({ entryId, owner, version, reason: 'repair', basis: '信用修复决定书', effectiveOn: sampleDay() })
 
 /** Each log's root as an in-memory tree over the history rows in leaf order gives it. */
 async function expectedRoots (h: Harness): Promise<Map<string, { size: number, root: string }>> {

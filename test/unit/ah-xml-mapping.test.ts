@@ -39,7 +39,14 @@ function protocolCode (fn: () => unknown): string {
 
 const full: Record<NativeKind, unknown> = {
   'list.upsert': (() => {
-    const e = sampleEntry('SH', '310000', 1)
+    // Dates of its own (not sampleEntry's, which follow the clock): the records below are compared as text.
+    const e: ListUpsertItemV1 = {
+      ...sampleEntry('SH', '310000', 1),
+      notification: { notifiedOn: '2025-03-01', channel: 'in-person' },
+      validFrom: '2025-03-15',
+      validUntil: '2028-03-14'
+    }
+    e.decision = { ...e.decision, decidedOn: '2025-03-15' }
     e.decision.authorityCode = '11310000002422375X'
     e.subject.responsiblePersons?.push({ role: 'actual-controller', name: '王五' })
     return e
@@ -171,9 +178,9 @@ t.test('records carry the platform codes', async (t) => {
     YZSXLB: '1',
     RDBMDM: '11310000002422375X',
     WSLX: '03',
-    JDRQ: '20260315',
-    YXQQ: '20260315',
-    YXQZ: '20290314',
+    JDRQ: '20250315',
+    YXQQ: '20250315',
+    YXQZ: '20280314',
     SFKXF: '1',
     XYZT: { ZTLX: '01', ZTMC: '长江环保科技有限公司', ZRRLB: { ZRR: [{ ZRRJS: '01', XM: '李某', ZJLX: '111' }, { ZRRJS: '03', XM: '王五' }] } },
     CJCSLB: { CJCS: [{ CSDM: 'restrict-public-procurement', SFQZ: '1', CSMS: '限制参与政府采购' }, { CSDM: 'strict-supervision', SFQZ: '0' }] }

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { loadRegistries } from '../../config/load-registries.js'
+import { effectFits } from '../../config/measure-effects.js'
 import { defaultConfigDir } from '../../config/load-config.js'
 import type { RegisteredListType } from '../../config/registry-schema.js'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
@@ -12,7 +13,16 @@ import { sampleEntry } from '../../sim/sample-entries.js'
 // Dates are fixed: nothing here depends on the day the test runs.
 
 const registries = loadRegistries(defaultConfigDir())
-const black = (over: Partial<ListUpsertItemV1> = {}): ListUpsertItemV1 => ({ ...sampleEntry('SH', '310000', 1), ...over })
+// The periods below are worked from a decision and validFrom of 2026-03-15 (told on 2026-03-01).
+const base = sampleEntry('SH', '310000', 1)
+const black = (over: Partial<ListUpsertItemV1> = {}): ListUpsertItemV1 => ({
+  ...base,
+  decision: { ...base.decision, decidedOn: '2026-03-15' },
+  notification: { notifiedOn: '2026-03-01', channel: 'in-person' },
+  validFrom: '2026-03-15',
+  validUntil: '2029-03-14',
+  ...over
+})
 
 function refused (t: Test, item: unknown, code: ErrorCode, path: string, what: string): void {
   try {
@@ -72,7 +82,7 @@ t.test('国发〔2016〕33号 (二十一): the period lies within the list type\
   accepted(t, black({ validUntil: '2029-03-14' }), '36 months, ending the day before')
   accepted(t, black({ validUntil: '2029-03-15' }), '36 months, ending the same day')
   const ks = sampleEntry('SH', '310000', 3, { listType: 'key-supervision' })
-  refused(t, { ...ks, validUntil: '2029-03-14' }, 'VALIDITY_OUT_OF_RANGE', '/validUntil', 'key supervision past 24 months')
+  refused(t, { ...ks, validFrom: '2026-03-15', validUntil: '2029-03-14' }, 'VALIDITY_OUT_OF_RANGE', '/validUntil', 'key supervision past 24 months')
 })
 
 t.test('国发〔2016〕33号 (二十一): a list type without a fixed maximum does not require validUntil', async (t) => {
@@ -104,8 +114,14 @@ t.test('国办发〔2020〕49号 (八): a black-list entry records that the subj
   accepted(t, red, 'a red entry needs none')
 })
 
-t.test('every measure of the registries states its effect, and list types\' defaults fit them', async (t) => {
+t.test('国办发〔2020〕49号 (十) 过惩相当: every measure of the registries states its effect, and list types\' defaults fit them', async (t) => {
   for (const m of registries.measures) t.ok(['punitive', 'supervisory', 'incentive'].includes(m.effect), `${m.code}: ${m.effect}`)
+  for (const lt of registries.listTypes) {
+    for (const code of lt.defaultMeasures) {
+      const effect = registries.measure(code)?.effect
+      t.ok(effect !== undefined && effectFits(lt.listType, effect), `${lt.code} (${lt.listType}): default ${code} is ${effect ?? 'unknown'}`)
+    }
+  }
   t.equal(registries.measure('fast-track-approval')?.effect, 'incentive')
   t.equal(registries.measure('restrict-public-procurement')?.effect, 'punitive')
   t.equal(registries.measure('strict-supervision')?.effect, 'supervisory')

@@ -46,6 +46,9 @@ const upsertFull = (): ListUpsertItemV1 => ({
   },
   decision: { authority: '江苏省市场监督管理局', authorityCode: sampleUscc('320000', 9, '11'), documentType: 'judgment', documentName: '民事判决书', documentNumber: '（2026）苏01民终1号', decidedOn: '2026-01-31' },
   measures: [{ code: 'a', mandatory: true, description: '说明;含|分隔符\\与\r\n换行' }, { code: 'b', mandatory: false }],
+  // Dates of its own (not sampleEntry's, which follow the clock): the columns below are compared as text.
+  notification: { notifiedOn: '2026-01-20', channel: 'in-person' },
+  validFrom: '2026-01-31',
   validUntil: '2030-12-31'
 })
 
@@ -253,7 +256,7 @@ t.test('a responsible organisation\'s credit code travels both ways as 角色;�
 
 t.test('告知 (国办发〔2020〕49号 (八)): 告知日期 and 告知方式 travel together', async (t) => {
   const row = toNative('list.upsert', upsertFull())
-  t.same([row.告知日期, row.告知方式], ['20260301', '直接送达'], 'in Jiangsu\'s columns and labels')
+  t.same([row.告知日期, row.告知方式], ['20260120', '直接送达'], 'in Jiangsu\'s columns and labels')
   const { 告知方式: _c, ...noChannel } = row
   t.throws(() => fromNative(noChannel), /告知方式/, 'a date without its channel is not a 告知 record')
   const { 告知日期: _d, ...noDate } = row

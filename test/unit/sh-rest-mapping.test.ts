@@ -44,7 +44,9 @@ const full: Record<NativeKind, Record<string, unknown>> = {
     subject: { type: 'enterprise', name: '华东食品有限公司', creditCode: ORG, responsiblePersons: [{ role: 'legal-representative', name: '李某', idNumber: ID }, { role: 'actual-controller', name: '王某' }] },
     measures: [{ code: 'restrict-public-procurement', mandatory: true, description: '限制参与政府采购' }, { code: 'strict-supervision', mandatory: false }],
     severeCategory: 'market-order',
+    validFrom: '2026-03-15',
     validUntil: '2029-03-14',
+    notification: { notifiedOn: '2026-03-01', channel: 'in-person' },
     repairable: false
   },
   'list.remove': { entryId: 'SH-black-1', owner: 'SH', version: 3, reason: 'repair', basis: '信用修复决定', effectiveOn: '2026-11-20' },

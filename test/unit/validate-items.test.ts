@@ -123,7 +123,7 @@ t.test('a valid item of each kind passes', async (t) => {
   t.doesNotThrow(() => {
     validateItems('list.upsert', 'SH', Array.from({ length: 1000 }, (_, i) => upsert(i, { person: i % 2 === 0 })))
   }, '1,000 valid entries')
-  const leap = { ...upsert(4), validFrom: '2028-02-29' }
+  const leap = { ...upsert(4), validFrom: '2028-02-29', validUntil: '2031-02-28' }
   t.doesNotThrow(() => { validateItems('list.upsert', 'SH', [leap]) }, 'a leap day')
 })
 
