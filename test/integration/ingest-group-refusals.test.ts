@@ -53,7 +53,13 @@ t.test('a version conflict, an ownership refusal and a workflow rule refuse thei
   const h = await startHarness(t, { settings: { ingestGroupWindowMs: LONG_WINDOW, ingestGroupMaxEnvelopes: 6 } })
   await installGroupProbe(h)
   const got = await story(h)
-  for (const i of [1, 2, 4]) t.same(got.answers[i], expected.answers[i], `refusal ${String(got.answers[i]?.body.code)}: the same problem, field for field`)
+  // Field for field but the request id, which is each request's own.
+  const problem = (a: Answer | undefined): Answer | undefined =>
+    a === undefined ? a : { status: a.status, body: { ...a.body, requestId: undefined } }
+  for (const i of [1, 2, 4]) {
+    t.same(problem(got.answers[i]), problem(expected.answers[i]),
+      `refusal ${String(got.answers[i]?.body.code)}: the same problem, field for field`)
+  }
   for (const i of [0, 3, 5]) {
     t.equal(got.answers[i]?.status, 202, 'its neighbour is accepted')
     t.equal((await receiptClaims(h, got.answers[i]?.body.receipt)).jti, got.jtis[i], 'with a valid receipt of its own')
