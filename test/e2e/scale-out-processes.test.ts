@@ -13,6 +13,7 @@ import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platfo
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { waitFor } from '../helpers/delivery-setup.js'
 import { DATABASE_URL, PROVINCES, REDIS_URL } from '../helpers/harness.js'
+import { clockEnv } from '../helpers/clock-env.js'
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url))
 
@@ -65,6 +66,7 @@ t.test('two API and two worker processes on one ledger and queue prefix: every e
 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    ...clockEnv(),
     HOST: '127.0.0.1',
     PORT: '0',
     GW_CONFIG_DIR: dir,

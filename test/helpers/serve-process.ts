@@ -11,6 +11,7 @@ import type { GatewaySettings, PlatformConfig } from '../../config/config-schema
 import { defaultConfigDir } from '../../config/load-config.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { DATABASE_URL, REDIS_URL } from './harness.js'
+import { clockEnv } from './clock-env.js'
 
 /** The built CLI, as an operator runs it (`node dist/src/cli.js`). */
 export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli.js')
@@ -61,6 +62,7 @@ export async function serveScratch (
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      ...clockEnv(),
       HOST: '127.0.0.1',
       PORT: '0',
       DATABASE_URL,

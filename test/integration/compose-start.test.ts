@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { parse } from 'yaml'
+import { clockEnv } from '../helpers/clock-env.js'
 
 // The gateway started with exactly what docker-compose.yml (and the image's ENV) gives its container:
 // environment, secrets (/run/secrets/<name>) and the config volume, mapped to files here. Only the host
@@ -111,7 +112,7 @@ interface Started { exit: Promise<number | null>, output: () => string, stop: ()
 
 function serve (env: Record<string, string>): Started {
   const child = spawn(process.execPath, [join(root, 'dist', 'src', 'cli.js'), 'serve'],
-    { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    { cwd: root, env: { PATH: process.env.PATH ?? '', ...clockEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (d: Buffer) => { output += d.toString() })
   child.stderr.on('data', (d: Buffer) => { output += d.toString() })
