@@ -56,11 +56,9 @@ export interface RuntimeOptions {
   queueHashTag?: boolean
 }
 
-function onOff (raw: string | undefined, name: string, fallback: boolean): boolean {
-  if (raw === undefined || raw === '') return fallback
-  if (['on', 'true', '1'].includes(raw)) return true
-  if (['off', 'false', '0'].includes(raw)) return false
-  throw new Error(`${name} must be on or off, got ${raw}`) // unreachable through the schema's enum
+/** An on/off variable, its spellings fixed by the schema's enum (gateway-env.ts). */
+function onOff (raw: string | undefined, fallback: boolean): boolean {
+  return raw === undefined ? fallback : ['on', 'true', '1'].includes(raw)
 }
 
 function sentinelsOf (env: GatewayEnvValues): RedisSentinels | undefined {
@@ -100,8 +98,8 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     ...(e.GW_METRICS_TOKEN === undefined ? {} : { metricsToken: e.GW_METRICS_TOKEN }),
     role: e.GW_ROLE,
     ...(e.DATABASE_LISTEN_URL === undefined ? {} : { databaseListenUrl: e.DATABASE_LISTEN_URL }),
-    outboxListen: onOff(e.GW_OUTBOX_LISTEN, 'GW_OUTBOX_LISTEN', true),
+    outboxListen: onOff(e.GW_OUTBOX_LISTEN, true),
     redisSentinels: sentinelsOf(e),
-    queueHashTag: onOff(e.GW_QUEUE_HASH_TAG, 'GW_QUEUE_HASH_TAG', false)
+    queueHashTag: onOff(e.GW_QUEUE_HASH_TAG, false)
   }
 }
