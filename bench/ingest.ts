@@ -4,7 +4,7 @@
  * the same rows into PostgreSQL in the same run (same batches, same concurrency, a pool of the
  * gateway's size). Goal: ratio at least 0.5; reported, never asserted.
  *
- * Knobs: BENCH_ENVELOPES (40), BENCH_CONCURRENCY (4), DATABASE_URL, REDIS_URL.
+ * Knobs: BENCH_ENVELOPES (40), BENCH_CONCURRENCY (4), BENCH_ITEMS (1000 items per envelope), DATABASE_URL, REDIS_URL.
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -18,7 +18,7 @@ import { RAW_ENTRIES_TABLE, rawUpsertSql } from './raw-tables.js'
 
 const ENVELOPES = positiveIntFromEnv('BENCH_ENVELOPES', 40)
 const CONCURRENCY = positiveIntFromEnv('BENCH_CONCURRENCY', 4)
-const ITEMS = 1000
+const ITEMS = positiveIntFromEnv('BENCH_ITEMS', 1000)
 const WARMUP = 2
 /** The gateway's pool size (createPool's default): the baseline gets the same. */
 const POOL_SIZE = 10

@@ -1,7 +1,10 @@
 import { AdapterError, type Delivery, type DeliveryReceipt } from '../../adapters/types.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
 import { claimCompanions } from './coalesced-claim.js'
-import { dropSuperseded, recordDelivered, recordFailed, type StartedAttempt } from './delivery-store.js'
+import {
+  deliveredRecord, dropSupersededAll, recordDelivered, recordFailed, type DeliveredRecord, type StartedAttempt
+} from './delivery-store.js'
+import { recordDeliveredTogether } from './delivered-together.js'
 import { checkRefusals, sentIndexesOf } from './item-refusals.js'
 import type { WorkerDeps } from './delivery-worker.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
@@ -43,8 +46,9 @@ export async function deliverCoalesced (
   })
   if (claimed.length === 0) return await deps.adapter.deliver(pending)
   const members: Member[] = []
-  for (const c of claimed) {
-    const current = await dropSuperseded(deps.pool, c.delivery)
+  const currents = await dropSupersededAll(deps.pool, claimed.map((c) => c.delivery))
+  for (const [i, c] of claimed.entries()) {
+    const current = currents[i] ?? c.delivery
     const scoped = applyShareScope(current, deps.registries, deps.shareScopes)
     const kept = scopeEvidence(scoped)
     if (scoped.delivery.items.length > 0) {
@@ -71,6 +75,9 @@ export async function deliverCoalesced (
     throw failure
   }
   let leadOutcome: DeliveryReceipt | AdapterError | undefined
+  // Companions confirmed whole are recorded together, in one statement (partial ones alone, as always).
+  const whole: Member[] = []
+  const records: DeliveredRecord[] = []
   for (const [i, m] of push.entries()) {
     const outcome = outcomes[i] as DeliveryReceipt | AdapterError
     if (m === lead) { leadOutcome = outcome; continue }
@@ -83,10 +90,16 @@ export async function deliverCoalesced (
       await failCompanion(deps, m, asAdapterError(err), false)
       continue
     }
+    if (refused === 0 && !m.started.refusalsOnly) {
+      whole.push(m)
+      records.push(deliveredRecord(m.started, m.pending, receipt, m.kept, m.pending.items))
+      continue
+    }
     await recordDelivered(deps.pool, m.started, m.pending, receipt, m.kept, m.sentIndexes)
-    if (refused > 0) deps.events.attempt(m.pending.destination, 'partial', lagOf(m.started), 'ADAPTER_PARTIAL')
-    else deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
+    deps.events.attempt(m.pending.destination, 'partial', lagOf(m.started), 'ADAPTER_PARTIAL')
   }
+  await recordDeliveredTogether(deps.pool, records)
+  for (const m of whole) deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
   deps.log.debug({ platform: pending.destination, messages: push.length }, 'coalesced push')
   if (leadOutcome === undefined) throw new AdapterError('no outcome for the lead', { code: 'ADAPTER_INTERNAL', retryable: true })
   if (leadOutcome instanceof AdapterError) throw leadOutcome

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { AdapterErrorCode, Delivery, DeliveryReceipt } from '../../adapters/types.js'
 import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { storedErrorText } from '../privacy/stored-error-text.js'
-import { dropShielded } from '../privacy/shield-removed.js'
+import { dropShieldedAll } from '../privacy/shield-removed.js'
 import { storedPayload } from '../privacy/shielded-envelope.js'
 import type { MessageItems } from './message-items.js'
 import { inTransaction } from '../ledger/pool.js'
@@ -95,19 +95,39 @@ export async function startAttempt (
  * treat it as a duplicate.
  */
 export async function dropSuperseded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
-  d = await dropShielded(pool, d)
-  if (!LIST_KINDS.has(d.kind)) return d
+  return (await dropSupersededAll(pool, [d]))[0] ?? d
+}
+
+/**
+ * {@link dropSuperseded} for several deliveries (a coalesced push): two statements in all, whatever
+ * their number; same order. Nothing is recorded between them, so each is read as it would be alone.
+ */
+export async function dropSupersededAll (pool: pg.Pool, all: readonly Delivery[]): Promise<Delivery[]> {
+  const ds = await dropShieldedAll(pool, all)
+  const lists = ds.filter((d) => LIST_KINDS.has(d.kind) && d.items.length > 0)
+  if (lists.length === 0) return ds
   // The owner is the item's: a message the gateway issues (a heal, an expiry) carries other owners' entries.
-  const items = d.items as Array<{ entryId: string, owner?: string, version: number }>
-  const ownerOf = (i: { owner?: string }): string => i.owner ?? d.origin
-  const { rows } = await pool.query<{ owner: string, entry_id: string, version: number }>(
-    `SELECT r.owner, r.entry_id, r.version FROM replica_versions r
-     JOIN unnest($2::text[], $3::text[]) AS u(owner, entry_id) USING (owner, entry_id)
-     WHERE r.destination = $1`,
-    [d.destination, items.map(ownerOf), items.map((i) => i.entryId)])
-  if (rows.length === 0) return d
-  const held = new Map(rows.map((r) => [`${r.owner}\u0000${r.entry_id}`, r.version]))
-  return { ...d, items: items.filter((i) => (held.get(`${ownerOf(i)}\u0000${i.entryId}`) ?? 0) <= i.version) }
+  type ListItem = { entryId: string, owner?: string, version: number }
+  const ownerOf = (d: Delivery, i: ListItem): string => i.owner ?? d.origin
+  // One index probe per entry, as dropShieldedAll does (LIMIT 1: not flattened into a hashed scan of the table).
+  const keys = [...new Map(lists.flatMap((d) => (d.items as ListItem[]).map((i) => {
+    const k = [d.destination, ownerOf(d, i), i.entryId] as const
+    return [k.join('\u0000'), k] as const
+  }))).values()]
+  const { rows } = await pool.query<{ destination: string, owner: string, entry_id: string, version: number }>(
+    `SELECT u.destination, u.owner, u.entry_id, r.version
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS u(destination, owner, entry_id)
+     CROSS JOIN LATERAL (SELECT r.version FROM replica_versions r
+       WHERE r.destination = u.destination AND r.owner = u.owner AND r.entry_id = u.entry_id LIMIT 1) r`,
+    [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])])
+  const held = new Map(rows.map((r) => [`${r.destination}\u0000${r.owner}\u0000${r.entry_id}`, r.version]))
+  if (held.size === 0) return ds
+  return ds.map((d) => {
+    if (!LIST_KINDS.has(d.kind)) return d
+    const items = d.items as ListItem[]
+    const kept = items.filter((i) => (held.get(`${d.destination}\u0000${ownerOf(d, i)}\u0000${i.entryId}`) ?? 0) <= i.version)
+    return kept.length === items.length ? d : { ...d, items: kept }
+  })
 }
 
 const DELIVERED = `WITH d AS (
@@ -151,16 +171,47 @@ export async function recordDelivered (
   await pool.query(DELIVERED, deliveredParams(started, delivered, receipt, kept, delivered.items))
 }
 
+/** What a confirmed delivery records (see DELIVERED), with the replica versions it leaves. */
+export interface DeliveredRecord {
+  deliveryId: string
+  /** The delivery's receipt column: the adapter's evidence, or what was sent in its stead (nothing). */
+  evidence: unknown
+  attemptId: string
+  outcome: 'superseded' | 'delivered'
+  sentDigest: string | null
+  attemptReceipt: unknown
+  destination: string
+  origin: string
+  /** List items applied (entryId, version, owner when not the origin); empty for other kinds. */
+  versions: unknown[]
+}
+
+export function deliveredRecord (
+  started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined,
+  kept: { withheld?: string[] }, applied: unknown[]
+): DeliveredRecord {
+  const nothing = receipt === undefined ? nothingSentEvidence(kept) : undefined
+  return {
+    deliveryId: started.delivery.deliveryId,
+    evidence: receipt === undefined ? nothing : receipt.evidence,
+    attemptId: started.attemptId,
+    outcome: receipt === undefined ? 'superseded' : 'delivered',
+    sentDigest: receipt?.sentDigest ?? null,
+    attemptReceipt: receipt?.evidence ?? (kept.withheld === undefined ? null : nothing),
+    destination: delivered.destination,
+    origin: delivered.origin,
+    versions: LIST_KINDS.has(delivered.kind) ? applied : []
+  }
+}
+
 function deliveredParams (
   started: StartedAttempt, delivered: Delivery, receipt: DeliveryReceipt | undefined,
   kept: { withheld?: string[] }, applied: unknown[]
 ): unknown[] {
-  const versions = LIST_KINDS.has(delivered.kind) ? applied : []
-  const nothing = receipt === undefined ? nothingSentEvidence(kept) : undefined
+  const r = deliveredRecord(started, delivered, receipt, kept, applied)
   return [
-    started.delivery.deliveryId, receipt === undefined ? nothing : receipt.evidence,
-    started.attemptId, receipt === undefined ? 'superseded' : 'delivered', receipt?.sentDigest ?? null, receipt?.evidence ?? (kept.withheld === undefined ? null : nothing),
-    delivered.destination, delivered.origin, JSON.stringify(versions)
+    r.deliveryId, r.evidence, r.attemptId, r.outcome, r.sentDigest, r.attemptReceipt, r.destination, r.origin,
+    JSON.stringify(r.versions)
   ]
 }
 

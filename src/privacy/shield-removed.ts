@@ -15,19 +15,32 @@ interface EntryItem { entryId: string, owner?: string, version?: number }
  * where it would have, without ever receiving the person's data after the removal.
  */
 export async function dropShielded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
-  if (!SUBJECT_KINDS.has(d.kind) || d.items.length === 0) return d
-  const items = d.items as EntryItem[]
-  const ownerOf = (i: EntryItem): string => i.owner ?? d.origin
+  return (await dropShieldedAll(pool, [d]))[0] ?? d
+}
+
+/** {@link dropShielded} for several deliveries (a coalesced push) in one statement; same order. */
+export async function dropShieldedAll (pool: pg.Pool, ds: readonly Delivery[]): Promise<Delivery[]> {
+  const subject = ds.filter((d) => SUBJECT_KINDS.has(d.kind) && d.items.length > 0)
+  if (subject.length === 0) return [...ds]
+  const ownerOf = (d: Delivery, i: EntryItem): string => i.owner ?? d.origin
+  const pairs = subject.flatMap((d) => (d.items as EntryItem[]).map((i) => [ownerOf(d, i), i.entryId] as const))
+  // One index probe per entry (LIMIT 1 keeps the subquery from being flattened into a join the planner would hash
+  // over every entry).
+  const unique = [...new Map(pairs.map((p) => [`${p[0]}\u0000${p[1]}`, p])).values()]
   const { rows } = await pool.query<{ owner: string, entry_id: string, version: number }>(
-    `SELECT e.owner, e.entry_id, e.version FROM entries e
-     JOIN unnest($1::text[], $2::text[]) AS u(owner, entry_id) USING (owner, entry_id)
-     WHERE e.status = 'removed' AND e.removal->>'reason' = ANY($3::text[])`,
-    [items.map(ownerOf), items.map((i) => i.entryId), SHIELDED_REMOVAL_REASONS])
-  if (rows.length === 0) return d
+    `SELECT u.owner, u.entry_id, e.version FROM unnest($1::text[], $2::text[]) AS u(owner, entry_id)
+     CROSS JOIN LATERAL (SELECT e.version FROM entries e WHERE e.owner = u.owner AND e.entry_id = u.entry_id
+       AND e.status = 'removed' AND e.removal->>'reason' = ANY($3::text[]) LIMIT 1) e`,
+    [unique.map((p) => p[0]), unique.map((p) => p[1]), SHIELDED_REMOVAL_REASONS])
+  if (rows.length === 0) return [...ds]
   const removedAt = new Map(rows.map((r) => [`${r.owner}\u0000${r.entry_id}`, r.version]))
-  const kept = items.filter((i) => {
-    const v = removedAt.get(`${ownerOf(i)}\u0000${i.entryId}`)
-    return v === undefined || (i.version !== undefined && i.version >= v)
+  return ds.map((d) => {
+    if (!SUBJECT_KINDS.has(d.kind)) return d
+    const items = d.items as EntryItem[]
+    const kept = items.filter((i) => {
+      const v = removedAt.get(`${ownerOf(d, i)}\u0000${i.entryId}`)
+      return v === undefined || (i.version !== undefined && i.version >= v)
+    })
+    return kept.length === items.length ? d : { ...d, items: kept }
   })
-  return kept.length === items.length ? d : { ...d, items: kept }
 }
