@@ -1,5 +1,5 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../plugins/redis-client.js'
 import { createRequire } from 'node:module'
 
 type Counted = (error: Error | null, result?: { current: number, ttl: number }) => void
@@ -22,9 +22,10 @@ interface RouteInfo { routeInfo?: { method?: unknown, url?: unknown }, max?: unk
  * Rate-limit counters shared by every gateway process through Redis, so N nodes enforce one
  * limit per caller; while Redis is not reachable each process counts on its own (the limit then
  * holds per node), and requests are never refused or let through unlimited for Redis's sake.
- * The keys live under `<GW_REDIS_PREFIX>:rate:`.
+ * The keys live under `<GW_REDIS_PREFIX>:rate:`; each script of the store reads and writes one key,
+ * so on a Redis Cluster they need no hash tag.
  */
-export function sharedRateStore (redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+export function sharedRateStore (redis: RedisClient, nameSpace: string): FastifyRateLimitStoreCtor {
   class SharedRateStore implements FastifyRateLimitStore {
     constructor (
       _options: FastifyRateLimitOptions,

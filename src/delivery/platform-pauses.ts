@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../plugins/redis-client.js'
 
 /**
  * Why a platform's delivery queue is paused: its health check failed (`down`, resumes by itself),
@@ -63,7 +63,7 @@ function parse (text: string | null | undefined): PlatformPause | undefined {
 export class PlatformPauses {
   private readonly key: string
 
-  constructor (private readonly redis: Redis, prefix: string) {
+  constructor (private readonly redis: RedisClient, prefix: string) {
     this.key = `${prefix}:platform-pauses`
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../plugins/redis-client.js'
 import { GatewayError } from '../errors/gateway-error.js'
 
 export interface ReplayLogger { warn: (obj: object, msg: string) => void }
@@ -14,7 +14,7 @@ export interface ReplayLogger { warn: (obj: object, msg: string) => void }
  */
 export class ReplayCache {
   constructor (
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
     private readonly log: ReplayLogger

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../plugins/redis-client.js'
 
 export interface LimiterLogger { warn: (obj: object, msg: string) => void }
 
@@ -18,7 +18,7 @@ export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(['SIGNATURE_INVAL
  */
 export class NativeAuthLimiter {
   constructor (
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly maxPerMinute: number,
     private readonly log: LimiterLogger

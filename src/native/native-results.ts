@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../plugins/redis-client.js'
 import type pg from 'pg'
 
 export interface ResultLogger { warn: (obj: object, msg: string) => void }
@@ -12,7 +12,7 @@ export interface ResultLogger { warn: (obj: object, msg: string) => void }
  */
 export class NativeResults {
   constructor (
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly pool: pg.Pool,
     private readonly prefix: string,
     private readonly log: ResultLogger

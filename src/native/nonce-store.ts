@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../plugins/redis-client.js'
 
 export interface NonceLogger { warn: (obj: object, msg: string) => void }
 
@@ -11,7 +11,7 @@ export interface NonceLogger { warn: (obj: object, msg: string) => void }
  */
 export class NonceStore {
   constructor (
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly log: NonceLogger
   ) {}

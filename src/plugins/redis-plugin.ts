@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
-import { redisAddress } from './redis-address.js'
+import { redisClient, type RedisClient } from './redis-client.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { redis: Redis }
+  interface FastifyInstance { redis: RedisClient }
 }
 
 /**
@@ -11,8 +10,7 @@ declare module 'fastify' {
  * so that a request never hangs on it; every request-path use degrades to the ledger.
  */
 export const redisPlugin = fp(async (app) => {
-  const redis = new Redis({
-    ...redisAddress(app.runtime.redisUrl, app.runtime.redisSentinels),
+  const redis = redisClient(app.runtime, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
@@ -28,6 +26,6 @@ export const redisPlugin = fp(async (app) => {
     }, 3000)
     redis.once('ready', done)
   })
-  app.decorate('redis', redis)
+  app.decorate<RedisClient>('redis', redis)
   app.addHook('onClose', async () => { redis.disconnect() })
 }, { name: 'gw-redis', dependencies: ['gw-context'] })

@@ -37,7 +37,8 @@ const plainVariables = {
   GW_OUTBOX_LISTEN: Type.Optional(Type.Unsafe<OnOff>({ type: 'string', enum: [...ON_OFF], description: 'off: the outbox relay only polls, every relayIntervalMs (default on: it also LISTENs)' })),
   GW_QUEUE_HASH_TAG: Type.Optional(Type.Unsafe<OnOff>({ type: 'string', enum: [...ON_OFF], description: 'on: queue keys under {<GW_REDIS_PREFIX>}:bull, one hash slot (Redis Cluster); default off' })),
   REDIS_SENTINELS: Type.Optional(Type.String({ minLength: 1, description: 'Reach Redis through Sentinel: host:port of each sentinel, comma-separated' })),
-  REDIS_SENTINEL_NAME: Type.String({ minLength: 1, default: 'mymaster', description: 'Name of the master the sentinels watch' })
+  REDIS_SENTINEL_NAME: Type.String({ minLength: 1, default: 'mymaster', description: 'Name of the master the sentinels watch' }),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ minLength: 1, description: 'Reach a Redis Cluster: host:port of seed nodes, comma-separated (queue keys then hash-tagged)' }))
 }
 
 /** Every environment variable the gateway reads (platform adapter secrets aside: platformSecrets). */

@@ -1,9 +1,12 @@
 import { readGatewayEnv, type GatewayEnvValues } from './gateway-env.js'
 import type { GatewayRole } from './gateway-roles.js'
 
+/** Where a Redis server listens. */
+export interface RedisNode { host: string, port: number }
+
 /** A Redis Sentinel set: where the sentinels are and the name of the master they watch. */
 export interface RedisSentinels {
-  sentinels: Array<{ host: string, port: number }>
+  sentinels: RedisNode[]
   name: string
   password?: string
 }
@@ -52,6 +55,11 @@ export interface RuntimeOptions {
   outboxListen?: boolean
   /** `REDIS_SENTINELS` (`host:port,…`) and `REDIS_SENTINEL_NAME`: reach Redis through Sentinel. */
   redisSentinels?: RedisSentinels
+  /**
+   * `REDIS_CLUSTER_NODES` (`host:port,…`): seed nodes of a Redis Cluster, which every connection
+   * then reaches; the queue keys are then hash-tagged whatever `queueHashTag` says.
+   */
+  redisClusterNodes?: RedisNode[]
   /** `GW_QUEUE_HASH_TAG=on`: queue keys under `{<prefix>}:bull`, one hash slot (Redis Cluster). */
   queueHashTag?: boolean
 }
@@ -61,16 +69,35 @@ function onOff (raw: string | undefined, fallback: boolean): boolean {
   return raw === undefined ? fallback : ['on', 'true', '1'].includes(raw)
 }
 
+/** `host:port,host:port,…` (an IPv6 host in brackets), as a variable named `name` lists servers. */
+function nodesOf (name: string, raw: string): RedisNode[] {
+  return raw.split(',').map((s) => {
+    const m = /^\s*\[?([^\]\s]+?)\]?:(\d{1,5})\s*$/.exec(s)
+    if (m === null) throw new Error(`${name} must list host:port pairs, got ${raw}`)
+    return { host: m[1] as string, port: Number(m[2]) }
+  })
+}
+
 function sentinelsOf (env: GatewayEnvValues): RedisSentinels | undefined {
   const raw = env.REDIS_SENTINELS
   if (raw === undefined || raw === '') return undefined
-  const sentinels = raw.split(',').map((s) => {
-    const m = /^\s*\[?([^\]\s]+?)\]?:(\d{1,5})\s*$/.exec(s)
-    if (m === null) throw new Error(`REDIS_SENTINELS must list host:port pairs, got ${raw}`)
-    return { host: m[1] as string, port: Number(m[2]) }
-  })
+  const sentinels = nodesOf('REDIS_SENTINELS', raw)
   const password = env.REDIS_SENTINEL_PASSWORD
   return { sentinels, name: env.REDIS_SENTINEL_NAME ?? 'mymaster', ...(password === undefined || password === '' ? {} : { password }) }
+}
+
+/** A Redis Cluster's seed nodes; one Redis is reached one way only, and a cluster has database 0 only. */
+function clusterNodesOf (env: GatewayEnvValues): RedisNode[] | undefined {
+  const raw = env.REDIS_CLUSTER_NODES
+  if (raw === undefined) return undefined
+  if (env.REDIS_SENTINELS !== undefined) {
+    throw new Error('REDIS_CLUSTER_NODES and REDIS_SENTINELS both set: reach Redis through a cluster or through Sentinel, not both')
+  }
+  const db = new URL(env.REDIS_URL).pathname.slice(1)
+  if (db !== '' && Number(db) !== 0) {
+    throw new Error(`REDIS_URL names database ${db}, but a Redis Cluster (REDIS_CLUSTER_NODES) has database 0 only`)
+  }
+  return nodesOf('REDIS_CLUSTER_NODES', raw)
 }
 
 /**
@@ -80,6 +107,7 @@ function sentinelsOf (env: GatewayEnvValues): RedisSentinels | undefined {
 export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
   const e = readGatewayEnv(env)
   const signingKeyFile = env.GW_SIGNING_KEY_FILE === '' ? undefined : env.GW_SIGNING_KEY_FILE
+  const clusterNodes = clusterNodesOf(e)
   return {
     host: e.HOST,
     port: e.PORT,
@@ -100,6 +128,7 @@ export function runtimeFromEnv (env: NodeJS.ProcessEnv = process.env): RuntimeOp
     ...(e.DATABASE_LISTEN_URL === undefined ? {} : { databaseListenUrl: e.DATABASE_LISTEN_URL }),
     outboxListen: onOff(e.GW_OUTBOX_LISTEN, true),
     redisSentinels: sentinelsOf(e),
+    ...(clusterNodes === undefined ? {} : { redisClusterNodes: clusterNodes }),
     queueHashTag: onOff(e.GW_QUEUE_HASH_TAG, false)
   }
 }

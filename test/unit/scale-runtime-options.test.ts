@@ -2,6 +2,7 @@ import t from 'tap'
 import { runtimeFromEnv } from '../../src/runtime/runtime-options.js'
 import { redisAddress } from '../../src/plugins/redis-address.js'
 import { bullPrefix } from '../../src/plugins/queues.js'
+import { clusterOptions } from '../../src/plugins/redis-client.js'
 
 t.test('GW_ROLE: all by default, api or worker, nothing else', async (t) => {
   t.equal(runtimeFromEnv({}).role, 'all')
@@ -30,4 +31,32 @@ t.test('Sentinel: the sentinels and master name from the environment, credential
 t.test('the queue prefix, hash-tagged on request (Redis Cluster)', async (t) => {
   t.equal(bullPrefix('yrd'), 'yrd:bull', 'unchanged by default: queues of a running installation keep their keys')
   t.equal(bullPrefix('yrd', runtimeFromEnv({ GW_QUEUE_HASH_TAG: 'on' }).queueHashTag), '{yrd}:bull')
+})
+
+t.test('Redis Cluster: the seed nodes from REDIS_CLUSTER_NODES, never with Sentinel, never on a database but 0', async (t) => {
+  t.equal(runtimeFromEnv({}).redisClusterNodes, undefined)
+  t.same(runtimeFromEnv({ REDIS_CLUSTER_NODES: 'c1:7000, c2:7001,[::1]:7002' }).redisClusterNodes,
+    [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }, { host: '::1', port: 7002 }])
+  t.same(runtimeFromEnv({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_URL: 'redis://c1:7000/0' }).redisClusterNodes, [{ host: 'c1', port: 7000 }])
+  t.throws(() => runtimeFromEnv({ REDIS_CLUSTER_NODES: 'c1' }), /REDIS_CLUSTER_NODES must list host:port pairs, got c1/)
+  t.throws(() => runtimeFromEnv({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_SENTINELS: 's1:26379' }),
+    /REDIS_CLUSTER_NODES and REDIS_SENTINELS both set/)
+  t.throws(() => runtimeFromEnv({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_URL: 'redis://c1:7000/2' }),
+    /REDIS_URL names database 2, but a Redis Cluster \(REDIS_CLUSTER_NODES\) has database 0 only/)
+})
+
+t.test('Redis Cluster: credentials and TLS from REDIS_URL reach every node; offline queue and retries are the cluster\'s', async (t) => {
+  const retry = (times: number): number => times
+  const o = clusterOptions('rediss://gw:p%40ss@ignored:6379', {
+    enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: retry, lazyConnect: true
+  })
+  t.same(o, {
+    redisOptions: { username: 'gw', password: 'p@ss', tls: {}, maxRetriesPerRequest: 1, connectTimeout: 2000 },
+    enableOfflineQueue: false,
+    clusterRetryStrategy: retry,
+    lazyConnect: true
+  })
+  t.same(clusterOptions('redis://127.0.0.1:7000', { maxRetriesPerRequest: null }), {
+    redisOptions: { username: undefined, password: undefined, maxRetriesPerRequest: null }
+  }, 'BullMQ\'s workers: maxRetriesPerRequest null on the nodes, where BullMQ looks')
 })
