@@ -4,6 +4,7 @@ import type { EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import { inTransaction } from '../ledger/pool.js'
 import type { StartedAttempt } from './delivery-store.js'
 import type { MessageItems } from './message-items.js'
+import { jobIdOf } from './delivery-queues.js'
 
 /** Kinds whose items name entries (objection-order.ts): they wait for an undelivered objection on their entries. */
 const ENTRY_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove', 'punishment.notice', 'gateway.notice'])
@@ -12,7 +13,7 @@ const ENTRY_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove', 
 // queue (so a job exists that finds them done, or retries them), oldest first. SKIP LOCKED: a concurrent claim
 // (another gateway process) takes the next ones instead of waiting. A resend of a partial delivery (open
 // refusals: it sends those items alone, see delivery-store.ts) is never a companion.
-const CANDIDATES = `SELECT d.id, d.jti, d.destination, d.resends, e.kind, e.iss, e.digest, e.received_at
+const CANDIDATES = `SELECT d.id, d.jti, d.destination, d.resends, d.enqueue_seq, e.kind, e.iss, e.digest, e.received_at
 FROM deliveries d JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti
 WHERE d.destination = $1 AND d.status = 'queued' AND d.enqueued_at IS NOT NULL AND d.id <> $2
   AND NOT EXISTS (SELECT 1 FROM delivery_item_refusals r WHERE r.delivery_id = d.id AND r.resolved_at IS NULL)
@@ -55,6 +56,7 @@ export async function claimCompanions (
       jti: string
       destination: string
       resends: number
+      enqueue_seq: number
       kind: EnvelopeKindV1
       iss: string
       digest: string
@@ -66,6 +68,7 @@ export async function claimCompanions (
     ).rows
     const members = new Set<string>([lead.deliveryId])
     const chosen: Delivery[] = []
+    const jobIds = new Map(rows.map((r) => [r.id, jobIdOf(r.id, r.enqueue_seq)]))
     let bytes = itemBytes(lead)
     for (const r of rows) {
       if (r.kind === 'objection.resolve') continue
@@ -99,7 +102,8 @@ export async function claimCompanions (
     return chosen.flatMap((d) => {
       const s = byId.get(d.deliveryId)
       const whole = { itemIndexes: d.items.map((_, i) => i), refusalsOnly: false }
-      return s === undefined ? [] : [{ delivery: d, attempt: s.attempt, attemptId: s.attempt_id, ...whole }]
+      if (s === undefined) return []
+      return [{ delivery: d, attempt: s.attempt, attemptId: s.attempt_id, jobId: jobIds.get(d.deliveryId), ...whole }]
     })
   })
 }

@@ -99,7 +99,10 @@ export async function deliverCoalesced (
     deps.events.attempt(m.pending.destination, 'partial', lagOf(m.started), 'ADAPTER_PARTIAL')
   }
   await recordDeliveredTogether(deps.pool, records)
-  for (const m of whole) deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
+  for (const m of whole) {
+    if (m.started.jobId !== undefined) deps.settled?.add(m.started.jobId)
+    deps.events.attempt(m.pending.destination, 'delivered', lagOf(m.started))
+  }
   deps.log.debug({ platform: pending.destination, messages: push.length }, 'coalesced push')
   if (leadOutcome === undefined) throw new AdapterError('no outcome for the lead', { code: 'ADAPTER_INTERNAL', retryable: true })
   if (leadOutcome instanceof AdapterError) throw leadOutcome

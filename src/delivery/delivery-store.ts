@@ -17,6 +17,8 @@ export interface StartedAttempt {
   itemIndexes: number[]
   /** A resend of a partial delivery: `delivery.items` are its open refusals alone. */
   refusalsOnly: boolean
+  /** A companion's own queue job (coalesced-claim.ts), settled when its push records it delivered. */
+  jobId?: string | undefined
 }
 
 const LIST_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove'])

@@ -6,6 +6,7 @@ import { AdapterError, type AdapterErrorCode, type PlatformAdapter } from '../..
 import { jitteredBackoff } from './backoff.js'
 import { coalesces, deliverCoalesced } from './coalesced-delivery.js'
 import { DestinationTurn } from './destination-turn.js'
+import { SettledJobs } from './settled-jobs.js'
 import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery-queues.js'
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
@@ -38,6 +39,8 @@ export interface WorkerDeps {
   registries?: Registries | undefined
   /** The share scopes this platform is authorised for (default: all but owner-only). */
   shareScopes?: readonly ShareScope[] | undefined
+  /** Jobs whose delivery a coalesced push already recorded (made by createDeliveryWorker when it coalesces). */
+  settled?: SettledJobs | undefined
 }
 
 /** An attempt that did not count: the delivery waits (retrying) without using one up. */
@@ -138,10 +141,16 @@ export function createDeliveryWorker (
 ): Worker<DeliveryJobData, DeliveryResult> {
   // A coalescing destination gets one push at a time from this process (see DestinationTurn).
   const turn = coalesces(deps) ? new DestinationTurn() : undefined
-  const run = async (job: Job<DeliveryJobData, DeliveryResult>, token?: string): Promise<DeliveryResult> =>
-    turn === undefined
-      ? await processDelivery(deps, job, token)
-      : await turn.attempt(deps.pool, deps.policy, job, token, async () => await processDelivery(deps, job, token))
+  // A companion's job whose push recorded it delivered completes without another look at the ledger (settled-jobs.ts),
+  // whether it comes up before its turn or while waiting for it.
+  const settled = turn === undefined ? undefined : new SettledJobs()
+  const own = { ...deps, settled }
+  const run = async (job: Job<DeliveryJobData, DeliveryResult>, token?: string): Promise<DeliveryResult> => {
+    if (turn === undefined) return await processDelivery(own, job, token)
+    const done = (): DeliveryResult | undefined => settled?.take(job.id) === true ? 'delivered' : undefined
+    const attempt = async (): Promise<DeliveryResult> => await processDelivery(own, job, token)
+    return done() ?? await turn.attempt(deps.pool, deps.policy, job, token, attempt, done)
+  }
   const worker = queues.worker(queueName(platform), run, {
     concurrency: deps.policy.concurrency,
     limiter: { max: deps.policy.rateLimit.max, duration: deps.policy.rateLimit.durationMs },

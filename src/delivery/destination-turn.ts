@@ -47,13 +47,16 @@ export class DestinationTurn {
 
   /**
    * Runs `attempt` for `job` in its turn, or first sends the job back to wait when its delivery failed
-   * inside a push too recently (see waitBeforeAttempt).
+   * inside a push too recently (see waitBeforeAttempt). `settled` (checked once the turn comes) answers
+   * for a job a push recorded in the meantime (settled-jobs.ts), without asking the ledger.
    */
   async attempt<T>(
     pool: pg.Pool, policy: DeliveryPolicy, job: Job<{ deliveryId: string }>, token: string | undefined,
-    attempt: () => Promise<T>
+    attempt: () => Promise<T>, settled?: () => T | undefined
   ): Promise<T> {
     return await this.run(async () => {
+      const done = settled?.()
+      if (done !== undefined) return done
       const wait = token === undefined ? 0 : await waitBeforeAttempt(pool, policy, job.data.deliveryId)
       if (wait > 0 && token !== undefined) {
         await job.moveToDelayed(Date.now() + wait, token)
