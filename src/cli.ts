@@ -6,7 +6,7 @@ import { compactVerify, createLocalJWKSet, createRemoteJWKSet, importJWK, type C
 import { runtimeFromEnv } from './runtime/runtime-options.js'
 import { GATEWAY_ROLES, type GatewayRole } from './runtime/gateway-roles.js'
 import { migrate } from './ledger/migrate.js'
-import { startGateway, closeOnSignals } from './server.js'
+import { serveGateway } from './server.js'
 import { generatePrivateJwk, algOfJwk, type SigningAlg } from './keys/signing-keys.js'
 import { platformSigner, signEnvelope } from './envelopes/sign-envelope.js'
 import { mintToken } from './auth/mint-token.js'
@@ -53,13 +53,7 @@ const program = new Command('credit-gw')
 program.command('serve').description('start the gateway (HTTP API, delivery workers, scheduled jobs)')
   .addOption(new Option('--role <role>', 'what this process runs: api (HTTP API), worker (relay, delivery, schedulers; ' +
     'health and metrics only on PORT) or all').choices(GATEWAY_ROLES).env('GW_ROLE').default('all'))
-  .action(async (opts: { role: GatewayRole }) => {
-    const gw = await startGateway({ runtime: { ...runtimeFromEnv(), role: opts.role } })
-    gw.app.log.info(opts.role === 'worker'
-      ? `gateway worker running; health and metrics on ${gw.url}`
-      : `gateway (${opts.role}) listening on ${gw.url}; API docs at ${gw.url}/docs`)
-    closeOnSignals(gw.close, { graceMs: gw.app.config.settings.shutdownGraceMs, log: gw.app.log })
-  })
+  .action(async (opts: { role: GatewayRole }) => { await serveGateway(opts.role) })
 
 program.command('demo').description('start the gateway with four simulated provincial platforms and run the scenario')
   .option('--once', 'run the scenario once, print its steps and exit (non-zero if a step did not hold)')

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config.js'
 import { buildApp } from './app.js'
 import { loadGatewayKeys, type GatewayKeys } from './keys/signing-keys.js'
 import { migrate } from './ledger/migrate.js'
+import type { GatewayRole } from './runtime/gateway-roles.js'
 import { runtimeFromEnv, type RuntimeOptions } from './runtime/runtime-options.js'
 
 export interface RunningGateway {
@@ -71,4 +72,17 @@ export function closeOnSignals (close: () => Promise<void>, opts: { graceMs: num
       throw closeErr
     }
   })
+}
+
+/**
+ * `credit-gw serve`: starts the gateway in `role` with the environment's runtime options, says where
+ * it listens, and hands it to {@link closeOnSignals} with the configured `shutdownGraceMs`.
+ */
+export async function serveGateway (role: GatewayRole): Promise<RunningGateway> {
+  const gw = await startGateway({ runtime: { ...runtimeFromEnv(), role } })
+  gw.app.log.info(role === 'worker'
+    ? `gateway worker running; health and metrics on ${gw.url}`
+    : `gateway (${role}) listening on ${gw.url}; API docs at ${gw.url}/docs`)
+  closeOnSignals(gw.close, { graceMs: gw.app.config.settings.shutdownGraceMs, log: gw.app.log })
+  return gw
 }
