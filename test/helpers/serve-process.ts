@@ -89,14 +89,21 @@ export interface ServeProcess {
   child: ChildProcess
   url: string
   lines: LogLine[]
+  /** What it wrote to stderr so far. */
+  stderr: () => string
   /** Resolves with the first log line `match` accepts (already seen or still to come). */
   logged: (match: (l: LogLine) => boolean) => Promise<LogLine>
   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>
 }
 
-/** Starts `credit-gw serve` with `env` and waits for it to listen. */
-export async function startServe (t: Teardown, env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Starts `credit-gw serve` with `env` and waits for it to listen. `argv` runs another script that
+ * serves the same way instead (a fixture that then fails on purpose); its stdin is the child's.
+ */
+export async function startServe (
+  t: Teardown, env: NodeJS.ProcessEnv, argv: string[] = [CLI, 'serve']
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] })
   const lines: LogLine[] = []
   const waiters: Array<{ match: (l: LogLine) => boolean, resolve: (l: LogLine) => void }> = []
   let stderr = ''
@@ -135,5 +142,5 @@ export async function startServe (t: Teardown, env: NodeJS.ProcessEnv): Promise<
   const listening = await logged((l) => typeof l.msg === 'string' && /^gateway \(\w+\) listening on /.test(l.msg))
   const url = /^gateway \(\w+\) listening on (\S+);/.exec(listening.msg ?? '')?.[1]
   if (url === undefined) throw new Error(`serve did not start: ${listening.msg ?? ''}`)
-  return { child, url, lines, logged, exited }
+  return { child, url, lines, stderr: () => stderr, logged, exited }
 }
