@@ -132,16 +132,21 @@ export class GroupCommitter {
     }
   }
 
-  /** One transaction, one savepoint per envelope; throws when the transaction as a whole fails. */
+  /**
+   * One transaction, one savepoint per envelope; throws when the transaction as a whole fails. An
+   * envelope's savepoint is released in the same round trip that opens the next one, and the last is
+   * left to the COMMIT (which releases it): one round trip per envelope instead of two.
+   */
   private async together (group: Waiting[]): Promise<Settled[]> {
     return await inTransaction(this.pool, async (client) => {
       const settled: Settled[] = []
       let outboxRows = 0
+      let open = false
       for (const w of group) {
-        await client.query('SAVEPOINT envelope')
+        await client.query(open ? 'RELEASE SAVEPOINT envelope; SAVEPOINT envelope' : 'SAVEPOINT envelope')
+        open = true
         try {
           const applied = await applyEnvelope(client, w.rec, w.workflow, false)
-          await client.query('RELEASE SAVEPOINT envelope')
           outboxRows += applied.outboxRows
           settled.push({ ok: true, outcome: applied.stored })
         } catch (err) {
@@ -149,6 +154,7 @@ export class GroupCommitter {
           // If the rollback to the savepoint works, the transaction is sound and the error was this
           // envelope's own; if it does not (a lost connection), it throws and the group falls back.
           await client.query('ROLLBACK TO SAVEPOINT envelope; RELEASE SAVEPOINT envelope')
+          open = false
           settled.push({ ok: false, err })
         }
       }
