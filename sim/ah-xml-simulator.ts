@@ -8,9 +8,10 @@ import type { AhElement } from '../adapters/ah-xml/ah-xml-codec.js'
 import { sm3Hex } from '../adapters/ah-xml/ah-xml-crypto.js'
 import { AhRefusal, beijingTime, openPayload, parsePayload, readMessage, sealMessage, type OpenedMessage } from '../adapters/ah-xml/ah-xml-envelope.js'
 import { ahKeys, mirrored } from '../adapters/ah-xml/ah-xml-keys.js'
-import { buildExportPage, EXPORT_PATH, parseExportQuery } from '../adapters/ah-xml/ah-xml-export.js'
+import { buildExportPage, EXPORT_PATH, parseExportQuery, QUERY_ROOT } from '../adapters/ah-xml/ah-xml-export.js'
 import { fromNative } from '../adapters/ah-xml/ah-xml-mapping.js'
 import { buildReceipt, type AhReceipt, type AhRecordError } from '../adapters/ah-xml/ah-xml-receipt.js'
+import { pageByKey, readCursor, splitKey } from './key-cursor.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
 import { jtiOfNativeId } from '../adapters/native-message-id.js'
@@ -150,13 +151,14 @@ export async function startAhXmlSimulator (opts: AhSimulatorOptions): Promise<Ah
       if (XXLX !== EXPORT_CODES.query) throw new AhRefusal(RESULT_CODES.UNSUPPORTED, `BT.XXLX must be ${EXPORT_CODES.query} here`)
       const q = parseExportQuery(openPayload(msg, keys.in))
       if (q.XXID !== XXID) throw new AhRefusal(RESULT_CODES.HEADER_MISMATCH, 'DCCX.XXID differs from BT')
-      const live = [...sim.entries.values()].filter(
-        (e) => !e.removed && e.record !== undefined && e.record.SJLY === q.SJLY && e.record.MDDM === q.MDDM
+      const start = readCursor(q.YB)
+      if (start === undefined) throw new AhRefusal(RESULT_CODES.FIELD_INVALID, `${QUERY_ROOT}.YB is not a cursor this platform gave`)
+      const live = [...sim.entries].filter(
+        ([, e]) => !e.removed && e.record !== undefined && e.record.SJLY === q.SJLY && e.record.MDDM === q.MDDM
       )
-      const from = q.YB === '' ? 0 : Number(q.YB)
-      const end = from + Number(q.MYTS)
-      const items = live.slice(from, end).map((e) => ({ ZTBZ: e.suspended === true ? '1' as const : '0' as const, JL: e.record ?? {} }))
-      const payloadXml = buildExportPage({ XXID, ZS: String(live.length), XYB: end < live.length ? String(end) : '', items })
+      const { page, total, next } = pageByKey(live, ([key]) => splitKey(key), start, Number(q.MYTS))
+      const items = page.map(([, e]) => ({ ZTBZ: e.suspended === true ? '1' as const : '0' as const, JL: e.record ?? {} }))
+      const payloadXml = buildExportPage({ XXID, ZS: String(total), XYB: next ?? '', items })
       const sealed = sealMessage(
         {
           header: { XXID, XXLX: EXPORT_CODES.answer, FSF: id, JSF: FSF, SJ: beijingTime() },

@@ -9,6 +9,7 @@ import type { JsBatchStatus, JsRowResult } from '../adapters/js-batch/js-batch-r
 import { AdapterError } from '../adapters/types.js'
 import { checkIdNumber } from '../src/identifiers/id-number.js'
 import { checkUscc } from '../src/identifiers/uscc.js'
+import { pageByKey, readCursor, splitKey } from './key-cursor.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
 import { jtiOfNativeId } from '../adapters/native-message-id.js'
@@ -248,21 +249,21 @@ export async function startJsBatchSimulator (opts: JsBatchSimulatorOptions): Pro
     const cursor = q.get('cursor') ?? ''
     const limit = Number(q.get('limit') ?? '1000')
     if (typeof exportId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(exportId)) { send(400, { code: 'EXPORT_ID_MISSING', message: '缺少X-JS-Export-Id' }); return }
-    if (owner === '' || listCode === '' || !/^\d{0,9}$/.test(cursor) || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      send(400, { code: 'QUERY_INVALID', message: 'owner、listCode必填，cursor须为偏移量，limit须为1至1000' })
+    const start = readCursor(cursor)
+    if (owner === '' || listCode === '' || start === undefined || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      send(400, { code: 'QUERY_INVALID', message: 'owner、listCode必填，cursor须为上一页的X-JS-Next-Cursor，limit须为1至1000' })
       return
     }
-    const live = [...sim.entries.values()].filter((e) => !e.removed && e.row.数据类型 === '01' && e.row.名单归属平台 === owner && e.row.名单代码 === listCode)
-    const from = cursor === '' ? 0 : Number(cursor)
-    const page = live.slice(from, from + limit)
-    const file = encodeExportFile(exportId, owner, page.map((e) => e.row))
+    const live = [...sim.entries].filter(([, e]) => !e.removed && e.row.数据类型 === '01' && e.row.名单归属平台 === owner && e.row.名单代码 === listCode)
+    const { page, total, next } = pageByKey(live, ([key]) => splitKey(key), start, limit)
+    const file = encodeExportFile(exportId, owner, page.map(([, e]) => e.row))
     const headers: Record<string, string> = {
       'content-type': 'text/csv; charset=GB18030',
       'x-js-content-sm3': batchSm3(file),
-      [JS_EXPORT_HEADERS.total]: String(live.length),
-      [JS_EXPORT_HEADERS.suspended]: page.flatMap((e, i) => e.suspended === true ? [String(i + 1)] : []).join(',')
+      [JS_EXPORT_HEADERS.total]: String(total),
+      [JS_EXPORT_HEADERS.suspended]: page.flatMap(([, e], i) => e.suspended === true ? [String(i + 1)] : []).join(',')
     }
-    if (from + page.length < live.length) headers[JS_EXPORT_HEADERS.next] = String(from + page.length)
+    if (next !== null) headers[JS_EXPORT_HEADERS.next] = next
     res.writeHead(200, headers).end(file)
   }
 

@@ -11,6 +11,7 @@ import {
 } from '../adapters/sh-rest/sh-rest-protocol.js'
 import { shBodyDigest, shSignature, shSignatureEquals, shStringToSign } from '../adapters/sh-rest/sh-rest-signature.js'
 import { readBody } from './read-body.js'
+import { pageByKey, readCursor, type PageStart } from './key-cursor.js'
 import { listenRestartable } from './restartable-server.js'
 import { jtiOfNativeId } from '../adapters/native-message-id.js'
 
@@ -189,22 +190,27 @@ export async function startShRestSimulator (
     sim.entries.set(key, held)
   }
 
-  /** One page of the live entries of a list, for reconciliation (sh-rest README, "Export"). */
+  /**
+   * One page of the live entries of a list, for reconciliation (sh-rest README, "Export"): after
+   * the `cursor` the previous page gave (keyed, sim/key-cursor.ts), or, from a client that sends
+   * no `cursor`, at `pageNo` (the old offset form).
+   */
   function exportPage (req: IncomingMessage, send: (status: number, body: ShResponse) => void): void {
     authenticate(req, Buffer.alloc(0))
     const q = new URL(req.url ?? '', 'http://x').searchParams
+    const cursor = q.get('cursor')
     const pageNo = Number(q.get('pageNo') ?? '1')
     const pageSize = Number(q.get('pageSize') ?? '1000')
-    if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new Refusal(SH_CODES.fieldInvalid, 'pageNo/pageSize')
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new Refusal(SH_CODES.fieldInvalid, 'pageSize')
+    if (cursor === null && (!Number.isInteger(pageNo) || pageNo < 1)) throw new Refusal(SH_CODES.fieldInvalid, 'pageNo')
+    const start: PageStart | undefined = cursor === null ? { kind: 'offset', offset: (pageNo - 1) * pageSize } : readCursor(cursor)
+    if (start === undefined) throw new Refusal(SH_CODES.fieldInvalid, 'cursor')
     const live = [...sim.entries.values()].filter((e) => !e.removed && e.owner === q.get('ownerProvince') &&
       e.latest.recordType === 'creditList' && e.latest.listTypeCode === q.get('listTypeCode'))
-    const items = live.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((e) => ({ suspendFlag: e.suspended === true ? '1' : '0', record: e.latest }))
-    send(
-      200,
-      {
-        code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data: { pageNo, pageSize, total: live.length, items }
-      } as unknown as ShResponse
-    )
+    const { page, total, next } = pageByKey(live, (e) => [e.owner, e.entryId], start, pageSize)
+    const items = page.map((e) => ({ suspendFlag: e.suspended === true ? '1' : '0', record: e.latest }))
+    const data = { ...(cursor === null ? { pageNo } : {}), pageSize, total, nextCursor: next, items }
+    send(200, { code: SH_CODES.ok, message: SH_CODE_MESSAGES[SH_CODES.ok], data } as unknown as ShResponse)
   }
 
   /** Applies a message once per msgId; a repeat is answered 3001 with the first outcome. */

@@ -5,6 +5,7 @@ import { platformSigner, signEnvelope } from '../src/envelopes/sign-envelope.js'
 import { mintToken } from '../src/auth/mint-token.js'
 import { postEnvelope, type SimulatedPlatform } from './platform-simulator.js'
 import { applyToReplica, newReplicaState, type IncomingMessageClaims } from './replica-state.js'
+import { pageByKey, readCursor } from './key-cursor.js'
 import { listenRestartable } from './restartable-server.js'
 import { ZJ_EXPORT_PATH, ZJ_EXPORT_TYP, type ZjExportPage } from '../adapters/zj-pull/zj-pull-export.js'
 
@@ -65,17 +66,18 @@ export async function startPullPlatform (
     const after = q.get('after') ?? ''
     const limit = Number(q.get('limit') ?? '1000')
     if (claims.owner !== owner || claims.listCode !== listCode || claims.after !== after || claims.limit !== limit) return { status: 401, body: { error: 'token does not cover this query' } }
-    if (!/^\d{0,9}$/.test(after) || !Number.isInteger(limit) || limit < 1 || limit > 10_000) return { status: 400, body: { error: 'after must be an offset, limit 1 to 10000' } }
+    const start = readCursor(after)
+    if (start === undefined || !Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+      return { status: 400, body: { error: 'after must be the next of the previous page (empty at first), limit 1 to 10000' } }
+    }
     const live = [...sim.held.values()].filter(
       (e) => !e.removed && e.owner === owner && (e.item as { listCode?: unknown }).listCode === listCode
     )
-    const from = after === '' ? 0 : Number(after)
-    const items = live.slice(from, from + limit).map(
+    const { page, total, next } = pageByKey(live, (e) => [e.owner, e.entryId], start, limit)
+    const items = page.map(
       (e) => ({ entryId: e.entryId, owner: e.owner, version: e.version, suspended: e.suspended === true, item: e.item })
     )
-    const end = from + items.length
-    const page = { items, total: live.length, next: end < live.length ? String(end) : null } as unknown as ZjExportPage
-    return { status: 200, body: page }
+    return { status: 200, body: { items, total, next } as unknown as ZjExportPage }
   }
 
   const server: Server = createServer((req, res) => {

@@ -19,7 +19,10 @@ export const EXPORT_PATH = '/ahxy/gateway/export'
 export const QUERY_ROOT = 'DCCX'
 export const PAGE_ROOT = 'DCJG'
 
-/** 导出查询: one page of one owner's list. YB (游标) is the offset to start at, empty for the first page. */
+/**
+ * 导出查询: one page of one owner's list. YB (游标) is empty for the first page, then the XYB of the
+ * previous page, as the platform gave it: opaque to the gateway, key-based at the platform (README, "Export").
+ */
 export interface AhExportQuery { XXID: string, SJLY: string, MDDM: string, YB: string, MYTS: string }
 
 /** One entry of a page (条目, TM): 暂停标志 ZTBZ `1` while an objection is open, and the 名单发布 record as held. */
@@ -51,8 +54,8 @@ export function parseExportQuery (xml: string): AhExportQuery {
   }
   const q = out as unknown as AhExportQuery
   if (q.SJLY === '' || q.MDDM === '') throw new AhRefusal(RESULT_CODES.FIELD_INVALID, `${QUERY_ROOT}.SJLY and MDDM are required`)
-  if (!/^\d{0,9}$/.test(q.YB) || !/^\d{1,5}$/.test(q.MYTS) || Number(q.MYTS) < 1 || Number(q.MYTS) > 10_000) {
-    throw new AhRefusal(RESULT_CODES.FIELD_INVALID, `${QUERY_ROOT}.YB must be an offset, MYTS 1 to 10000`)
+  if (!/^[\x21-\x7e]{0,1024}$/.test(q.YB) || !/^\d{1,5}$/.test(q.MYTS) || Number(q.MYTS) < 1 || Number(q.MYTS) > 10_000) {
+    throw new AhRefusal(RESULT_CODES.FIELD_INVALID, `${QUERY_ROOT}.YB must be a cursor (printable ASCII, at most 1024), MYTS 1 to 10000`)
   }
   return q
 }

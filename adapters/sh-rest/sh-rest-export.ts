@@ -9,18 +9,19 @@ import { shAuthHeaders } from './sh-rest-signature.js'
 
 /**
  * Pulls one page of Shanghai's export (`GET /api/credit/v2/records/export`) and maps each record
- * back to the contract's item, for reconciliation. The cursor is the next page number.
+ * back to the contract's item, for reconciliation. The cursor is the platform's `nextCursor`,
+ * passed back as it came (opaque; README, "Export"); a page without one is refused rather than
+ * paged by number, which would skip or repeat entries while the list changes.
  */
 export function shExportClient (
   pool: Pool, base: string, creds: { appKey: string, appSecret: string }, timeoutMs: number
 ) {
   return async (scope: ListScope, after: string, limit: number): Promise<ReconcileExchange<ExportPage>> => {
-    const pageNo = after === '' ? 1 : Number(after)
     const query = new URLSearchParams(
       {
         ownerProvince: scope.owner,
         listTypeCode: scope.listCode,
-        pageNo: String(pageNo),
+        cursor: after,
         pageSize: String(Math.min(limit, 10_000))
       }
     )
@@ -43,9 +44,13 @@ export function shExportClient (
       const { item } = fromNative(record, `items[${i}].record`) as { item: { entryId: string, owner: string, version: number } }
       return { owner: item.owner, entryId: item.entryId, version: item.version, suspended: suspendFlag === '1', item }
     })
-    const { pageNo: no, pageSize, total } = answer.data
+    const { nextCursor } = answer.data
+    if (nextCursor !== null && (typeof nextCursor !== 'string' || nextCursor === '')) {
+      throw new AdapterError('export page has no nextCursor: the platform does not page by cursor (README, "Export")',
+        { code: 'ADAPTER_INVALID_ANSWER', retryable: false })
+    }
     return {
-      answer: { entries, next: no * pageSize < total ? String(no + 1) : null },
+      answer: { entries, next: nextCursor },
       bytesSent: Buffer.byteLength(path) + 200,
       bytesReceived: Buffer.byteLength(text)
     }

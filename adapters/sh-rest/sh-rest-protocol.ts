@@ -5,8 +5,9 @@ import type { ShRecord } from './sh-rest-native.js'
 export const SH_RECORDS_PATH = '/api/credit/v2/records'
 /**
  * Shanghai's paged export of the list entries it holds, for reconciliation (see README.md,
- * "Export"): `GET` with `ownerProvince`, `listTypeCode`, `pageNo` (from 1) and `pageSize` (at most
- * 10,000), signed like every call (the query string is part of the signed path).
+ * "Export"): `GET` with `ownerProvince`, `listTypeCode`, `cursor` (empty for the first page, then
+ * the previous page's `nextCursor`: opaque, key-based) and `pageSize` (at most 10,000), signed like
+ * every call (the query string is part of the signed path).
  */
 export const SH_EXPORT_PATH = '/api/credit/v2/records/export'
 /** Shanghai's unauthenticated liveness check. */
@@ -96,8 +97,17 @@ export interface ShRejectedRecord {
 /** One entry of an export page: the entry as last applied, and whether its measures are suspended. */
 export interface ShExportItem { suspendFlag: '0' | '1', record: ShRecord }
 
-/** The `data` of an export page. */
-export interface ShExportPage { pageNo: number, pageSize: number, total: number, items: ShExportItem[] }
+/**
+ * The `data` of an export page: `nextCursor` the `cursor` of the next page (opaque; null after the
+ * last), `pageNo` only when asked by page number (the old form).
+ */
+export interface ShExportPage {
+  pageNo?: number
+  pageSize: number
+  total: number
+  nextCursor?: string | null
+  items: ShExportItem[]
+}
 
 /** The platform's answer to every call. */
 export interface ShResponse {
