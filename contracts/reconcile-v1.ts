@@ -45,7 +45,10 @@ export const ReconcileAnswerV1 = Type.Object({
 }, { $id: 'ReconcileAnswerV1' })
 export type ReconcileAnswerV1 = Static<typeof ReconcileAnswerV1>
 
-/** Claims of a `reconcile.export`: one page of the list's elements in key-hash order after `after`. */
+/**
+ * Claims of a `reconcile.export`: one page of the list's elements after the cursor `after`. The
+ * cursor is the platform's, opaque to the gateway (adapters/README.md, "Reconciliation").
+ */
 export const ReconcileExportQueryV1 = Type.Object({
   iss: Type.Literal('YRD'),
   aud: Type.String(),
@@ -55,14 +58,24 @@ export const ReconcileExportQueryV1 = Type.Object({
   kind: Type.Literal('reconcile.export'),
   owner: Type.String(),
   listCode: Type.String(),
-  after: Type.String({ description: 'The last key hash of the previous page, empty for the first' }),
+  after: Type.String({
+    description: 'The previous page\'s next, exactly as the platform gave it (opaque: a key or snapshot cursor, ' +
+      'never read by the gateway); empty for the first page'
+  }),
   limit: Type.Integer({ minimum: 1, maximum: 100000 })
 }, { $id: 'ReconcileExportQueryV1', additionalProperties: false })
 export type ReconcileExportQueryV1 = Static<typeof ReconcileExportQueryV1>
 
+/**
+ * One page of a `reconcile.export`. `next` is the platform's cursor for the following page (null
+ * after the last): key- or snapshot-based, so that an entry held for the whole export is on
+ * exactly one page while the list changes (issue 17 item 4).
+ */
 export const ReconcileExportPageV1 = Type.Object({
   elements: Type.Array(WireElementV1),
-  next: Type.Union([Type.String(), Type.Null()])
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'The after of the next page (opaque, key- or snapshot-based), null after the last'
+  })
 }, { $id: 'ReconcileExportPageV1' })
 export type ReconcileExportPageV1 = Static<typeof ReconcileExportPageV1>
 
