@@ -10,6 +10,7 @@ import { inTransaction } from '../ledger/pool.js'
 import { rangeReconcile } from './range-reconcile.js'
 import { closeRun, openRun, type RunTrigger } from './run-store.js'
 import { checkExportPage, checkReplicaAnswer } from './replica-ids.js'
+import { ExportRunGuard } from './export-run-guard.js'
 
 /** What one reconciliation run needs: the ledger and the platforms' adapters. */
 export interface ReconcileDeps {
@@ -31,13 +32,18 @@ export interface RunResult {
 /** Export pages are this large (elements or entries). */
 export const EXPORT_PAGE = 10_000
 
-/** Pulls a platform's whole export of the list and compares it with the owner's list. */
+/**
+ * Pulls a platform's whole export of the list and compares it with the owner's list. The cursor is
+ * the platform's, passed back unchanged; an entry or a cursor seen twice fails the run
+ * (REPLICA_EXPORT_INCONSISTENT, export-run-guard.ts).
+ */
 async function viaExport (
   list: LedgerList, adapter: PlatformAdapter, scope: ListScope, stats: Record<string, number>
 ): Promise<Difference[]> {
   const exportList = adapter.exportList
   if (exportList === undefined) throw new Error('no export')
   const theirs: Element[] = []
+  const guard = new ExportRunGuard()
   let after = ''
   for (;;) {
     const { answer, bytesSent, bytesReceived } = await exportList(scope, after, EXPORT_PAGE)
@@ -45,12 +51,17 @@ async function viaExport (
     stats.bytesSent = (stats.bytesSent ?? 0) + bytesSent
     stats.bytesReceived = (stats.bytesReceived ?? 0) + bytesReceived
     checkExportPage(answer)
-    for (const w of answer.elements ?? []) theirs.push(fromWire(w as WireElementV1))
+    for (const w of answer.elements ?? []) {
+      guard.entry(w[0])
+      theirs.push(fromWire(w as WireElementV1))
+    }
     for (const e of answer.entries ?? []) {
       if (e.owner !== scope.owner) continue
+      guard.entry(e.entryId)
       theirs.push({ entryId: e.entryId, version: e.version, status: e.suspended ? 'suspended' : 'active', contentHash: contentHashOf(e.item) })
     }
     if (answer.next === null) break
+    guard.next(answer.next)
     after = answer.next
   }
   stats.replicaElements = theirs.length
