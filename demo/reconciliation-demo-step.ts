@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { GATEWAY_ID } from '../contracts/envelope-v1.js'
 import { healRun } from '../src/reconcile/heal-run.js'
 import { runReconciliation } from '../src/reconcile/reconcile-service.js'
+import { configShares } from '../src/reconcile/fingerprint-scope.js'
 
 export interface ReconciliationDemoOptions {
   owner: string
@@ -31,7 +32,7 @@ export interface ReconciliationDemoOutcome {
 export async function reconciliationDemoStep (
   app: FastifyInstance, opts: ReconciliationDemoOptions
 ): Promise<ReconciliationDemoOutcome> {
-  const deps = { pool: app.pg, adapters: app.delivery.adapters }
+  const deps = { pool: app.pg, adapters: app.delivery.adapters, shares: configShares(app.config) }
   const scope = { owner: opts.owner, listCode: opts.listCode, platform: opts.platform }
   await opts.drift()
   const first = await runReconciliation(deps, scope, 'demo', 'demo')

@@ -34,12 +34,31 @@ const COLUMNS = "e.entry_id, e.version, e.status, e.content_hash, encode(e.key_h
  * agree): the 65,536 bucket fingerprints, loaded once, serve every range of up to four hex
  * digits; a narrower range reads its elements through the `recon_elements_range` index. Nothing
  * here but the export path reads the whole list.
+ *
+ * With a fingerprint scope (a platform whose share scopes withhold fields), the same reads go to
+ * that scope's tables (migration 022): the list as that platform may hold it. Without one, the
+ * queries are the ledger's own, unchanged.
  */
 export class LedgerList {
   private loading: Promise<Fingerprint[]> | undefined
   elementsRead = 0
+  private readonly buckets: string
+  private readonly elementTable: string
+  /** The condition naming the list ($1 owner, $2 list code) and the scope (parameter n, when scoped). */
+  private readonly where: (alias: string, scopeParam: number) => string
+  private readonly order: string
+  private readonly scopeKey: string[]
 
-  constructor (private readonly client: pg.PoolClient, readonly owner: string, readonly listCode: string) {}
+  constructor (
+    private readonly client: pg.PoolClient, readonly owner: string, readonly listCode: string, scopeKey?: string
+  ) {
+    const scoped = scopeKey !== undefined
+    this.buckets = scoped ? 'recon_scoped_buckets' : 'recon_buckets'
+    this.elementTable = scoped ? 'recon_scoped_elements' : 'recon_elements'
+    this.where = (a, n) => `${scoped ? `${a}scope_key = $${n} AND ` : ''}${a}owner = $1 AND ${a}list_code = $2`
+    this.order = scoped ? 'e.scope_key, e.owner, e.list_code, e.key_hash' : 'e.owner, e.list_code, e.key_hash'
+    this.scopeKey = scoped ? [scopeKey] : []
+  }
 
   private async loadBuckets (): Promise<Fingerprint[]> {
     this.loading ??= this.readBuckets()
@@ -48,8 +67,8 @@ export class LedgerList {
 
   private async readBuckets (): Promise<Fingerprint[]> {
     const { rows } = await this.client.query<{ b: number, n: string, s1: string, s2: string }>(
-      'SELECT bucket AS b, n::text, s1::text, s2::text FROM recon_buckets WHERE owner = $1 AND list_code = $2 AND n <> 0',
-      [this.owner, this.listCode])
+      `SELECT bucket AS b, n::text, s1::text, s2::text FROM ${this.buckets} WHERE ${this.where('', 3)} AND n <> 0`,
+      [this.owner, this.listCode, ...this.scopeKey])
     const buckets = Array.from({ length: 65536 }, emptyFingerprint)
     for (const r of rows) buckets[r.b] = { n: Number(r.n), s1: BigInt(r.s1), s2: BigInt(r.s2) }
     return buckets
@@ -66,7 +85,7 @@ export class LedgerList {
       // The fast path: the whole list's fingerprint summed by PostgreSQL, no buckets sent over.
       const { rows } = await this.client.query<{ n: string | null, s1: string | null, s2: string | null }>(
         `SELECT sum(n)::text AS n, (sum(s1) % 4611686018427387904)::text AS s1, (sum(s2) % 4611686018427387904)::text AS s2
-         FROM recon_buckets WHERE owner = $1 AND list_code = $2`, [this.owner, this.listCode])
+         FROM ${this.buckets} WHERE ${this.where('', 3)}`, [this.owner, this.listCode, ...this.scopeKey])
       const r = rows[0]
       return { n: Number(r?.n ?? 0), s1: BigInt(r?.s1 ?? 0), s2: BigInt(r?.s2 ?? 0) }
     }
@@ -107,9 +126,9 @@ export class LedgerList {
       CROSS JOIN LATERAL (
         -- LATERAL with the index's order: one index range scan per prefix, whatever the statistics
         -- (a plain join was planned as the whole list times every prefix on a freshly folded table).
-        SELECT ${COLUMNS} FROM recon_elements e WHERE e.owner = $1 AND e.list_code = $2
+        SELECT ${COLUMNS} FROM ${this.elementTable} e WHERE ${this.where('e.', 4)}
           AND e.key_hash BETWEEN decode(rpad(r.p, 32, '0'), 'hex') AND decode(rpad(r.p, 32, 'f'), 'hex')
-        ORDER BY e.owner, e.list_code, e.key_hash) e`, [this.owner, this.listCode, prefixes])
+        ORDER BY ${this.order}) e`, [this.owner, this.listCode, prefixes, ...this.scopeKey])
     this.elementsRead += rows.length
     for (const r of rows) out.get(r.p)?.push(elementOf(r))
     return out
@@ -117,8 +136,8 @@ export class LedgerList {
 
   /** Every live element of the list (the export path, which compares whole lists anyway). */
   async allElements (): Promise<HashedElement[]> {
-    const { rows } = await this.client.query<ElementRow>(`SELECT ${COLUMNS} FROM recon_elements e WHERE e.owner = $1 AND e.list_code = $2`,
-      [this.owner, this.listCode])
+    const { rows } = await this.client.query<ElementRow>(
+      `SELECT ${COLUMNS} FROM ${this.elementTable} e WHERE ${this.where('e.', 3)}`, [this.owner, this.listCode, ...this.scopeKey])
     this.elementsRead += rows.length
     return rows.map(elementOf)
   }

@@ -8,6 +8,7 @@ import { runtimeFromEnv } from '../runtime/runtime-options.js'
 import { platformSecrets } from '../runtime/platform-secrets.js'
 import { knownLists, runReconciliation, type RunResult } from './reconcile-service.js'
 import { replicaPlatforms } from './replica-platforms.js'
+import { configShares } from './fingerprint-scope.js'
 
 export interface ReconcileCliOptions {
   owner?: string
@@ -58,7 +59,7 @@ export async function reconcileFromCli (opts: ReconcileCliOptions, out: (line: s
     for (const list of lists) {
       const platforms = opts.platform === undefined ? replicaPlatforms(config, list.owner) : [opts.platform]
       for (const platform of platforms) {
-        const r: RunResult = await runReconciliation({ pool, adapters }, { ...list, platform }, 'cli', opts.by, opts.method === undefined ? {} : { method: opts.method })
+        const r: RunResult = await runReconciliation({ pool, adapters, shares: configShares(config) }, { ...list, platform }, 'cli', opts.by, opts.method === undefined ? {} : { method: opts.method })
         const counts = Object.entries(
           r.findings.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.kind]: (acc[f.kind] ?? 0) + 1 }), {})
         )

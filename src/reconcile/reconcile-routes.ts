@@ -9,6 +9,7 @@ import { runCsv } from './run-csv.js'
 import { replicaPlatforms } from './replica-platforms.js'
 import { runReconciliation } from './reconcile-service.js'
 import { listRuns, readRun } from './run-store.js'
+import { configShares } from './fingerprint-scope.js'
 
 const PlatformId = Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' })
 const ListCode = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })
@@ -42,7 +43,7 @@ const HealAnswer = Type.Object({
  * and heal after an admin's approval. Findings name subjects with identity numbers masked.
  */
 export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = { pool: app.pg, adapters: app.delivery.adapters }
+  const deps = { pool: app.pg, adapters: app.delivery.adapters, shares: configShares(app.config) }
 
   app.get('/v1/reconciliation/runs', {
     preHandler: requireRoles(app, ['admin', 'operator', 'auditor']),

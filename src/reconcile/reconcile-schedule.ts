@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { knownLists, runReconciliation } from './reconcile-service.js'
 import { replicaPlatforms } from './replica-platforms.js'
+import { configShares } from './fingerprint-scope.js'
 
 export const RECONCILE_QUEUE = 'reconcile'
 
@@ -26,7 +27,7 @@ export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, 
   // Not awaited: the gateway starts without Redis (the scheduler is written once Redis is back).
   queue.upsertJobScheduler('reconcile-every-list', { every }, { name: 'tick', data: {} })
     .catch((err: unknown) => { app.log.warn({ err }, 'scheduled reconciliation: scheduler not written') })
-  const deps = { pool: app.pg, adapters: app.delivery.adapters }
+  const deps = { pool: app.pg, adapters: app.delivery.adapters, shares: configShares(app.config) }
   const worker = app.queues.worker<TickJob | RunJob, void>(RECONCILE_QUEUE, async (job) => {
     if (job.name === 'tick') {
       for (const list of await knownLists(app.pg)) {

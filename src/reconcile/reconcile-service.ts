@@ -1,9 +1,11 @@
 import type pg from 'pg'
 import type { FindingV1, RunSummaryV1, WireElementV1 } from '../../contracts/reconcile-v1.js'
 import type { ListScope, PlatformAdapter } from '../../adapters/types.js'
+import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { classifyFindings } from './classify-findings.js'
 import { compareElements, fromWire, type Difference } from './compare-elements.js'
 import { contentHashOf, type Element } from './element-hash.js'
+import { fingerprintScopeOf } from './fingerprint-scope.js'
 import { LedgerList } from './ledger-fingerprints.js'
 import { foldDeltas } from './ledger-fold.js'
 import { inTransaction } from '../ledger/pool.js'
@@ -16,6 +18,14 @@ import { ExportRunGuard } from './export-run-guard.js'
 export interface ReconcileDeps {
   pool: pg.Pool
   adapters: ReadonlyMap<string, PlatformAdapter>
+  /**
+   * The catalogue and each platform's share scopes (the config's `shareScopes`): a platform that may
+   * not receive some fields is compared over what it may hold. Absent: every platform holds all.
+   */
+  shares?: {
+    registries: Registries | undefined
+    shareScopesOf: (platform: string) => readonly ShareScope[] | undefined
+  }
 }
 
 export interface ReconcileScope extends ListScope { platform: string }
@@ -90,11 +100,14 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
   }
   const started = performance.now()
   try {
-    stats.folded = await foldDeltas(deps.pool)
+    // A platform withholding fields holds a projection of each entry (and not at all an entry withheld
+    // whole): it is compared with that scope's fingerprints, kept by the fold like the ledger's own.
+    const fpScope = fingerprintScopeOf(deps.shares?.registries, deps.shares?.shareScopesOf(scope.platform))
+    stats.folded = await foldDeltas(deps.pool, fpScope === undefined ? [] : [fpScope])
     stats.foldMs = Math.round(performance.now() - started)
     // One snapshot of the owner's list for the whole comparison, however many round trips it takes.
     const { differences, elementsRead } = await inTransaction(deps.pool, async (client) => {
-      const list = new LedgerList(client, scope.owner, scope.listCode)
+      const list = new LedgerList(client, scope.owner, scope.listCode, fpScope?.key)
       let differences: Difference[]
       if (method === 'range') {
         const reconcile = adapter.reconcile
