@@ -2,6 +2,11 @@ import type pg from 'pg'
 import type { FingerprintScope } from './fingerprint-scope.js'
 import { applyFold, ELEMENT_HASH, LIVE, SLICE, type FoldTables } from './fold-apply.js'
 
+// Why tables kept by the fold rather than scoped hashes computed per run: a run for a restricted
+// platform would otherwise reread and reproject every entry of the list each time, where the fold's
+// work stays proportional to what changed since the last run (as for the ledger's own fingerprints);
+// and ingest pays nothing, where a hash column per scope on `entries` would cost every write.
+// Platforms withholding nothing have no scope and never reach this file's work.
 const SCOPED: FoldTables = {
   fold: 'recon_scoped_fold', elements: 'recon_scoped_elements', buckets: 'recon_scoped_buckets', key: ['scope_key', 'owner']
 }
