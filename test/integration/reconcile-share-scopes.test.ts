@@ -2,9 +2,9 @@ import t from 'tap'
 import type { ListUpsertItemV1 } from '../../contracts/list-upsert-item-v1.js'
 import { configShares } from '../../src/reconcile/fingerprint-scope.js'
 import { runReconciliation, type ReconcileDeps } from '../../src/reconcile/reconcile-service.js'
-import { sampleIdNumber } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry, sampleIdNumber } from '../../sim/sample-entries.js'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
-import { LIST, publishOwnerList } from '../helpers/reconcile-drift.js'
+import { LIST, publish, publishOwnerList } from '../helpers/reconcile-drift.js'
 
 // Issue 17 item 5: JS may receive only `all-platforms` data, so the national catalogue withholds
 // identity numbers from it: every organisation entry reaches it without its responsible person's
@@ -64,6 +64,19 @@ t.test('a restricted yrd-push replica is compared over what it may hold: in sync
     t.same(js.findings, [], `${method}: JS shows no difference for a field it may not hold`)
     const zj = await runReconciliation(deps, { ...scope, platform: 'ZJ' }, 'api', 'test', { method })
     t.same(kinds(zj.findings), [{ kind: 'content-mismatch', entryId: 'SH-black-3' }], `${method}: ZJ, which holds it, differs`)
+  }
+
+  // The owner changes on: new versions of an organisation entry and of a person entry (still withheld
+  // from JS), a removal. The fold carries them into JS's scope like into the ledger's own tables.
+  await publish(h, 'SH', 'list.upsert',
+    [sampleEntry('SH', '310000', 15, { version: 2 }), sampleEntry('SH', '310000', 16, { person: true, version: 2 })])
+  const removal = { entryId: 'SH-black-17', owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: sampleDay() }
+  await publish(h, 'SH', 'list.remove', [removal])
+  t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 15, 15_000), 'the two envelopes reached every replica')
+  for (const platform of [RESTRICTED, 'ZJ']) {
+    const run = await runReconciliation(deps, { ...scope, platform }, 'api', 'test')
+    t.same(kinds(run.findings), platform === 'ZJ' ? [{ kind: 'content-mismatch', entryId: 'SH-black-3' }] : [],
+      `${platform}: after the owner's later changes, only what differed before`)
   }
 
   // A real difference at JS: it edits a field it may hold, and loses an entry it holds.
