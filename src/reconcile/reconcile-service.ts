@@ -103,6 +103,7 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
     // A platform withholding fields holds a projection of each entry (and not at all an entry withheld
     // whole): it is compared with that scope's fingerprints, kept by the fold like the ledger's own.
     const fpScope = fingerprintScopeOf(deps.shares?.registries, deps.shares?.shareScopesOf(scope.platform))
+    if (fpScope !== undefined) stats.withheldFields = fpScope.withheld.length // what the run compared without
     stats.folded = await foldDeltas(deps.pool, fpScope === undefined ? [] : [fpScope])
     stats.foldMs = Math.round(performance.now() - started)
     // One snapshot of the owner's list for the whole comparison, however many round trips it takes.

@@ -40,6 +40,7 @@ t.test('a restricted yrd-push replica is compared over what it may hold: in sync
     t.equal(run.status, 'done', `${method}: run done`)
     t.same(run.findings, [], `${method}: no difference over what JS may hold`)
     if (method === 'range') t.equal(run.stats.roundTrips, 1, 'range: one round trip when in sync')
+    t.equal(run.stats.withheldFields, 2, `${method}: the run says it compared entries without two fields`)
   }
   const auth = { authorization: `Bearer ${await h.adminToken('operator')}` }
   const viaApi = await h.app.inject({ method: 'POST', url: '/v1/reconciliation/runs', headers: auth, payload: { owner: 'SH', listCode: LIST } })
@@ -64,6 +65,7 @@ t.test('a restricted yrd-push replica is compared over what it may hold: in sync
     t.same(js.findings, [], `${method}: JS shows no difference for a field it may not hold`)
     const zj = await runReconciliation(deps, { ...scope, platform: 'ZJ' }, 'api', 'test', { method })
     t.same(kinds(zj.findings), [{ kind: 'content-mismatch', entryId: 'SH-black-3' }], `${method}: ZJ, which holds it, differs`)
+    t.equal(zj.stats.withheldFields, undefined, `${method}: ZJ is compared with the ledger's own hashes`)
   }
 
   // The owner changes on: new versions of an organisation entry and of a person entry (still withheld
