@@ -12,7 +12,7 @@
 # PostgreSQL cluster and the test processes, so the two agree with each other and time still runs.
 # Redis keeps the real clock: it does not start under libfaketime (its jemalloc clashes), and the gateway
 # reads no date from it (only relative expiries), so a throwaway Redis on the real clock is used, and a
-# redis-server a test starts itself is started without the library. Needs root (the cluster runs as
+# redis-server or redis-cli a test starts itself runs without the library. Needs root (the cluster runs as
 # the postgres user) and a build in dist/.
 # Prints tap's output; exits with tap's status.
 set -euo pipefail
@@ -67,10 +67,13 @@ redis-server --port "$redisport" --bind 127.0.0.1 --save "" --appendonly no \
   --dir "$work" --daemonize yes --logfile "$work/redis.log"
 for _ in $(seq 1 30); do redis-cli -p "$redisport" ping >/dev/null 2>&1 && break; sleep 0.2; done
 
-# Tests that start a redis-server of their own find this wrapper first on the PATH.
+# Tests that start a redis-server (or run redis-cli: the cluster test) of their own find these wrappers
+# first on the PATH: both hang under libfaketime (jemalloc's clock_gettime recursion).
 mkdir "$work/bin"
-printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "$(command -v redis-server)" >"$work/bin/redis-server"
-chmod 755 "$work/bin/redis-server"
+for tool in redis-server redis-cli; do
+  printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "$(command -v "$tool")" >"$work/bin/$tool"
+  chmod 755 "$work/bin/$tool"
+done
 export PATH="$work/bin:$PATH"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pgport/test"
 export REDIS_URL="redis://127.0.0.1:$redisport"

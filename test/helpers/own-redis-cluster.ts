@@ -34,9 +34,10 @@ async function clusterPorts (n: number): Promise<number[]> {
 
 /** The tools a cluster needs; missing, the test fails (CI has them), never skips. */
 function requireTool (name: string): void {
-  const r = spawnSync(name, ['--version'], { stdio: 'ignore' })
+  // Bounded: a tool that hangs (redis-cli under libfaketime, without scripts/faked-clock.sh's wrapper) fails here.
+  const r = spawnSync(name, ['--version'], { stdio: 'ignore', timeout: 10_000 })
   if (r.error !== undefined || r.status !== 0) {
-    throw new Error(`${name} not found on PATH: the Redis Cluster test needs redis-server and redis-cli (Redis 7)`)
+    throw new Error(`${name} not found on PATH (or it hung on --version): the Redis Cluster test needs redis-server and redis-cli (Redis 7)`)
   }
 }
 
