@@ -14,11 +14,6 @@ interface EntryItem { entryId: string, owner?: string, version?: number }
  * `punishment.notice` resting on it. Its removal is delivered as usual, so the destination ends
  * where it would have, without ever receiving the person's data after the removal.
  */
-export async function dropShielded (pool: pg.Pool, d: Delivery): Promise<Delivery> {
-  return (await dropShieldedAll(pool, [d]))[0] ?? d
-}
-
-/** {@link dropShielded} for several deliveries (a coalesced push) in one statement; same order. */
 export async function dropShieldedAll (pool: pg.Pool, ds: readonly Delivery[]): Promise<Delivery[]> {
   const subject = ds.filter((d) => SUBJECT_KINDS.has(d.kind) && d.items.length > 0)
   if (subject.length === 0) return [...ds]

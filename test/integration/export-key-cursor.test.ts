@@ -41,6 +41,21 @@ const exportOf = (a: PlatformAdapter): NonNullable<PlatformAdapter['exportList']
 }
 const idsOf = (entries: Array<{ entryId: string }> | undefined): string[] => (entries ?? []).map((e) => e.entryId)
 
+/** The churn on a simulator's held entries: add entry n of an owner (made by `make`), remove it (or drop it whole). */
+function churnOn<V extends { version: number, removed: boolean }> (
+  held: Map<string, V>, make: (owner: string, i: ReturnType<typeof item>) => V
+): { add: (owner: string, n: number) => void, remove: (owner: string, n: number, drop: boolean) => void } {
+  return {
+    add: (owner, n) => { const i = item(owner, n); held.set(`${owner}:${i.entryId}`, make(owner, i)) },
+    remove: (owner, n, drop) => {
+      const key = `${owner}:${item(owner, n).entryId}`
+      const e = held.get(key)
+      if (drop || e === undefined) held.delete(key)
+      else held.set(key, { ...e, version: 2, removed: true })
+    }
+  }
+}
+
 t.test('ah-xml export under churn: keyed YB, every entry held throughout once; the old offset YB still answered', async (t) => {
   const secrets = newAhSecrets()
   const ah = await startAhXmlSimulator({ secrets })
@@ -48,13 +63,7 @@ t.test('ah-xml export under churn: keyed YB, every entry held throughout once; t
   t.teardown(async () => { await adapter.close(); await ah.close() })
   await checkExportUnderChurn(t, {
     exportList: exportOf(adapter),
-    add: (owner, n) => { ah.entries.set(`${owner}:${item(owner, n).entryId}`, { version: 1, removed: false, record: ahNative('list.upsert', item(owner, n)) }) },
-    remove: (owner, n, drop) => {
-      const key = `${owner}:${item(owner, n).entryId}`
-      const e = ah.entries.get(key)
-      if (drop || e === undefined) ah.entries.delete(key)
-      else ah.entries.set(key, { ...e, version: 2, removed: true })
-    }
+    ...churnOn(ah.entries, (_, i) => ({ version: 1, removed: false, record: ahNative('list.upsert', i) }))
   })
   const legacy = await exportOf(adapter)({ owner: 'SH', listCode: LIST }, '2', 2)
   t.equal(legacy.answer.entries?.length, 2, 'a YB of digits (the old offset form) is still answered')
@@ -68,13 +77,7 @@ t.test('js-batch export under churn: keyed X-JS-Next-Cursor, every entry held th
   t.teardown(async () => { await adapter.close(); await js.close() })
   await checkExportUnderChurn(t, {
     exportList: exportOf(adapter),
-    add: (owner, n) => { js.entries.set(`${owner}:${item(owner, n).entryId}`, { version: 1, removed: false, row: jsNative('list.upsert', item(owner, n)) }) },
-    remove: (owner, n, drop) => {
-      const key = `${owner}:${item(owner, n).entryId}`
-      const e = js.entries.get(key)
-      if (drop || e === undefined) js.entries.delete(key)
-      else js.entries.set(key, { ...e, version: 2, removed: true })
-    }
+    ...churnOn(js.entries, (_, i) => ({ version: 1, removed: false, row: jsNative('list.upsert', i) }))
   })
   const legacy = await exportOf(adapter)({ owner: 'SH', listCode: LIST }, '2', 2)
   t.equal(legacy.answer.entries?.length, 2, 'a cursor of digits (the old offset form) is still answered')
@@ -90,16 +93,8 @@ t.test('sh-rest export under churn: cursor/nextCursor, every entry held througho
   t.teardown(async () => { await adapter.close(); await sh.close() })
   await checkExportUnderChurn(t, {
     exportList: exportOf(adapter),
-    add: (owner, n) => {
-      const i = item(owner, n)
-      sh.entries.set(`${owner}:${i.entryId}`, { owner, entryId: i.entryId, version: 1, removed: false, latest: listUpsertToNative(i) })
-    },
-    remove: (owner, n, drop) => {
-      const key = `${owner}:${item(owner, n).entryId}`
-      const e = sh.entries.get(key)
-      if (drop || e === undefined) sh.entries.delete(key)
-      else sh.entries.set(key, { ...e, version: 2, removed: true })
-    }
+    ...churnOn(sh.entries, (owner, i) =>
+      ({ owner, entryId: i.entryId, version: 1, removed: false, latest: listUpsertToNative(i) }))
   }, { owner: 'JS' })
   // A client of the old form asks by page number and reads pageNo/pageSize/total as before.
   const path = `${new URL(sh.endpoint).pathname.replace(/\/api\/credit\/v2\/records$/, '')}${SH_EXPORT_PATH}?` +
@@ -138,16 +133,7 @@ t.test('zj-pull export under churn: keyed next, every entry held throughout once
   t.teardown(async () => { await adapter.close(); await zj.close() })
   await checkExportUnderChurn(t, {
     exportList: exportOf(adapter),
-    add: (owner, n) => {
-      const i = item(owner, n)
-      zj.held.set(`${owner}:${i.entryId}`, { owner, entryId: i.entryId, version: 1, removed: false, item: i })
-    },
-    remove: (owner, n, drop) => {
-      const key = `${owner}:${item(owner, n).entryId}`
-      const e = zj.held.get(key)
-      if (drop || e === undefined) zj.held.delete(key)
-      else zj.held.set(key, { ...e, version: 2, removed: true })
-    }
+    ...churnOn(zj.held, (owner, i) => ({ owner, entryId: i.entryId, version: 1, removed: false, item: i }))
   })
   const first = await exportOf(adapter)({ owner: 'SH', listCode: LIST }, '', 4)
   const legacy = await exportOf(adapter)({ owner: 'SH', listCode: LIST }, '2', 2)
@@ -166,15 +152,6 @@ t.test('yrd-push export under churn: the reference simulator pages a snapshot, e
   t.teardown(async () => { await adapter.close(); await replica.close() })
   await checkExportUnderChurn(t, {
     exportList: exportOf(adapter),
-    add: (owner, n) => {
-      const i = item(owner, n)
-      replica.held.set(`${owner}:${i.entryId}`, { owner, entryId: i.entryId, version: 1, removed: false, item: i })
-    },
-    remove: (owner, n, drop) => {
-      const key = `${owner}:${item(owner, n).entryId}`
-      const e = replica.held.get(key)
-      if (drop || e === undefined) replica.held.delete(key)
-      else replica.held.set(key, { ...e, version: 2, removed: true })
-    }
+    ...churnOn(replica.held, (owner, i) => ({ owner, entryId: i.entryId, version: 1, removed: false, item: i }))
   }, { paging: 'snapshot' })
 })
