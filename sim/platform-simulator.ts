@@ -61,6 +61,11 @@ export interface SimulatedPlatform {
   pushes: Array<{ at: string, messages: number }>
   /** Message ids (jti) the platform refuses (422) inside a batch, taking the others. */
   refuse: Set<string>
+  /**
+   * When set, a delivery (single or batch) is applied and its answer then waits for this promise: a
+   * platform holding messages whose answer the gateway has not read yet, for as long as a test needs.
+   */
+  answersHeld?: Promise<void>
   /** The gateway's keys to verify deliveries with: its JWKS URL (once it is up) or the set itself. */
   trustGateway: (jwks: string | { keys: JWK[] }) => void
   publish: (gatewayUrl: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<PostResult>
@@ -217,12 +222,14 @@ export async function startSimulatedPlatform (
     if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
       const batch = await answerBatch(body.toString('utf8'), traceparent)
       if (batch === undefined) return
+      await sim.answersHeld
       if (batch.raw !== undefined) { res.writeHead(batch.status, { 'content-type': 'text/html' }).end(batch.raw); return }
       send(batch.status, batch.body)
       return
     }
     const answer = await answerDelivery(body.toString('utf8'), traceparent)
     if (answer === undefined) return
+    await sim.answersHeld
     if (answer.raw !== undefined) { res.writeHead(answer.status, { 'content-type': 'text/html' }).end(answer.raw); return }
     send(answer.status, answer.body)
   }
