@@ -17,6 +17,7 @@ import { queryCoercingCompiler } from './plugins/query-coercing-compiler.js'
 import { postgresPlugin } from './plugins/postgres-plugin.js'
 import { groupCommitPlugin } from './envelopes/group-commit-plugin.js'
 import { installFromBase64 } from './runtime/from-base64.js'
+import { installToBase64 } from './runtime/to-base64.js'
 import { redisPlugin } from './plugins/redis-plugin.js'
 import { queuesPlugin } from './plugins/queues.js'
 import { metricsPlugin } from './plugins/metrics-plugin.js'
@@ -101,8 +102,10 @@ export const JSON_ROUTE_BODY_LIMIT = 256 * 1024
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   const role = opts.runtime.role ?? 'all'
   const workers = opts.workers ?? role !== 'api'
-  // Native base64 decoding for jose (every signature verified, every envelope payload).
+  // Native base64 for jose: decoding (every signature verified, every envelope payload) and encoding
+  // (every receipt and delivery signed).
   installFromBase64()
+  installToBase64()
   const app = Fastify({
     logger: opts.logger === false
       ? false
