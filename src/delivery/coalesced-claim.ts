@@ -50,6 +50,9 @@ export async function claimCompanions (
   pool: pg.Pool, items: MessageItems, lead: Delivery, limits: BatchLimits
 ): Promise<StartedAttempt[]> {
   if (limits.maxMessages <= 1) return []
+  const leadBytes = itemBytes(lead)
+  // The smallest companion adds `[]`'s two bytes: a lead this large (a bulk message) goes alone, unqueried.
+  if (leadBytes + 2 > limits.maxBytes) return []
   return await inTransaction(pool, async (client) => {
     const { rows } = await client.query<{
       id: string
@@ -69,7 +72,7 @@ export async function claimCompanions (
     const members = new Set<string>([lead.deliveryId])
     const chosen: Delivery[] = []
     const jobIds = new Map(rows.map((r) => [r.id, jobIdOf(r.id, r.enqueue_seq)]))
-    let bytes = itemBytes(lead)
+    let bytes = leadBytes
     for (const r of rows) {
       if (r.kind === 'objection.resolve') continue
       const d: Delivery = {
@@ -83,15 +86,16 @@ export async function claimCompanions (
         receivedAt: r.received_at.toISOString(),
         resends: r.resends
       }
-      bytes += itemBytes(d)
-      if (bytes > limits.maxBytes) break
+      const size = itemBytes(d)
+      if (bytes + size > limits.maxBytes) break
       if (ENTRY_KINDS.has(d.kind)) {
         const mine = new Set(entryKeys(d))
         // An opening counts as earlier in the push when it is a member with a smaller id (the push is in id order).
         const waits = openings.some((o) => o.id !== d.deliveryId && mine.has(`${o.owner}/${o.entry_id}`) &&
           !(members.has(o.id) && BigInt(o.id) < BigInt(d.deliveryId)))
-        if (waits) { bytes -= itemBytes(d); continue }
+        if (waits) continue
       }
+      bytes += size
       members.add(d.deliveryId)
       chosen.push(d)
     }

@@ -202,8 +202,15 @@ export function deliveredRecord (
     attemptReceipt: receipt?.evidence ?? (kept.withheld === undefined ? null : nothing),
     destination: delivered.destination,
     origin: delivered.origin,
-    versions: LIST_KINDS.has(delivered.kind) ? applied : []
+    versions: LIST_KINDS.has(delivered.kind) ? applied.map(versionOf) : []
   }
+}
+
+// What replica_versions keeps of an applied list item: the whole item (1,000 of them in a bulk message) would
+// be serialised and parsed again by PostgreSQL for these three fields.
+function versionOf (item: unknown): { entryId: unknown, version: unknown, owner?: unknown } {
+  const { entryId, version, owner } = item as { entryId?: unknown, version?: unknown, owner?: unknown }
+  return owner === undefined ? { entryId, version } : { entryId, version, owner }
 }
 
 function deliveredParams (
