@@ -30,6 +30,12 @@ export interface ReplicaState {
   /** Every message applied, as `origin jti`: message ids are per issuer, so a duplicate is the same jti from the same
    * origin. */
   appliedIds: Set<string>
+  /**
+   * Entries (`owner:entryId`) an objection suspended before the platform held them: the gateway sends an
+   * objection ahead of anything else about its entry still undelivered (src/delivery/objection-order.ts), so
+   * the entry itself can arrive after it, and is then held suspended.
+   */
+  suspendedAhead?: Set<string>
 }
 
 export interface IncomingMessageClaims {
@@ -65,12 +71,17 @@ export function applyToReplica (state: ReplicaState, claims: IncomingMessageClai
       if (current !== undefined && current.version === version && current.removed && !removed) continue
       const held: HeldEntry = { owner, entryId, version, removed, item: removed ? current?.item ?? item : item }
       if (current?.suspended !== undefined) held.suspended = current.suspended
+      if (current === undefined && state.suspendedAhead?.delete(key) === true) held.suspended = true
       state.held.set(key, held)
     } else if (claims.kind === 'objection.open' || claims.kind === 'objection.resolve') {
       const current = state.held.get(key)
       if (current !== undefined) {
         const { suspended: _, ...rest } = current
         state.held.set(key, claims.kind === 'objection.open' ? { ...rest, suspended: true } : rest)
+      } else if (claims.kind === 'objection.open') {
+        (state.suspendedAhead ??= new Set()).add(key)
+      } else {
+        state.suspendedAhead?.delete(key)
       }
     }
     const change: AppliedChange = { jti: claims.jti, kind: claims.kind, entryKey: key, version }
