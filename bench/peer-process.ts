@@ -18,12 +18,12 @@ import { installToBase64 } from '../src/runtime/to-base64.js'
 import type { FromPeer, PeerPlatform, PeerReport, PeerStart, ToPeer } from './peer-messages.js'
 
 const REPORT_MS = 20
+const SINK_BODY_LIMIT = 64 * 1024 * 1024
 
 // The peers share the machine's cores with the gateway: they verify with native base64, as the gateway does
 // (jose's JavaScript fallback cost them a quarter of their CPU in the bulk bench).
 installFromBase64()
 installToBase64()
-const SINK_BODY_LIMIT = 64 * 1024 * 1024
 
 const sims: SimulatedPlatform[] = []
 const sinks: Server[] = []
