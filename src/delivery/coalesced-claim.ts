@@ -35,7 +35,16 @@ RETURNING id AS attempt_id, delivery_id, attempt`
 const entryKeys = (d: Delivery): string[] =>
   (d.items as Array<{ owner?: string, entryId?: string }>).map((i) => `${i.owner ?? d.origin}/${i.entryId ?? ''}`)
 
-const itemBytes = (d: Delivery): number => Buffer.byteLength(JSON.stringify(d.items))
+// A message's items are one array for all its destinations (MessageItems): their size is counted once.
+const sizes = new WeakMap<readonly unknown[], number>()
+function itemBytes (d: Delivery): number {
+  let bytes = sizes.get(d.items)
+  if (bytes === undefined) {
+    bytes = Buffer.byteLength(JSON.stringify(d.items))
+    sizes.set(d.items, bytes)
+  }
+  return bytes
+}
 
 /**
  * Claims the companions of `lead` (already started) for one coalesced push: ready deliveries to the same

@@ -38,7 +38,9 @@ export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.decorateRequest('envelopeClaimed', null)
 
   const skew = app.config.settings.clockSkewSeconds
-  const deps: IngestDeps = { verifier: new EnvelopeVerifier(app.keyDirectory, skew), ...acceptanceDeps(app) }
+  const deps: IngestDeps = {
+    verifier: new EnvelopeVerifier(app.keyDirectory, skew), ...acceptanceDeps(app), messageItems: app.messageItems
+  }
 
   // Every refused envelope leaves one security-log line, and nothing else.
   app.addHook('onError', async (request, _reply, error) => {

@@ -10,6 +10,7 @@ import type { JwsSerialisation } from './parse-jws.js'
 import type { EnvelopeClaimsV1 } from '../../contracts/envelope-v1.js'
 import type { Registries } from '../../config/registry-schema.js'
 import type { WorkflowDeps } from '../coordination/workflow-deps.js'
+import type { MessageItems } from '../delivery/message-items.js'
 
 export interface IngestDeps {
   verifier: EnvelopeVerifier
@@ -24,6 +25,8 @@ export interface IngestDeps {
   destinationsFor: (iss: string) => string[]
   /** The coordination workflow (cases, objections, removals); none: entries and outbox only. */
   workflow?: WorkflowDeps | undefined
+  /** Where deliveries read a message's items: an accepted envelope's are kept there (none: not kept). */
+  messageItems?: MessageItems | undefined
 }
 
 export interface IngestResult {
@@ -58,7 +61,11 @@ export async function ingestEnvelope (
   deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, traceparent: string | null = null
 ): Promise<IngestResult> {
   const env = await deps.verifier.verify(body, serialisation, claimed)
-  return await acceptVerified(deps, env, traceparent)
+  const result = await acceptVerified(deps, env, traceparent)
+  // The claims are JSON.parse of the payload text the ledger stores, as a delivery would decode it
+  // (a native message's attested items are not: they were never through JSON).
+  if (result.status === 202) deps.messageItems?.seed(env.claims.iss, env.claims.jti, env.claims.items)
+  return result
 }
 
 /**
