@@ -132,6 +132,9 @@ export interface PlatformAdapter {
 /** Signs a payload as the gateway (compact JWS); adapters never hold the key itself. */
 export type GatewaySign = (payload: object, typ: string) => Promise<string>
 
+/** Signs a payload already serialised (its exact bytes) as the gateway: the compact JWS, as bytes. */
+export type GatewaySignBytes = (payload: Uint8Array, typ: string) => Promise<Buffer>
+
 /**
  * The inbound side of a native adapter: the routes through which its platform publishes into the
  * gateway in its own protocol, mounted by src/native under `/v1/native/<ID>`. The adapter owns the
@@ -304,6 +307,8 @@ export interface AdapterContext {
   platform: PlatformConfig
   policy: DeliveryPolicy
   sign: GatewaySign
+  /** The same signer for bulk payloads (yrd-push deliveries); absent, `sign` serves (tools, tests). */
+  signBytes?: GatewaySignBytes | undefined
   secrets: Readonly<Record<string, string>>
   /**
    * The platform's published keys: the very set its envelopes are verified with (same cache, a new

@@ -9,9 +9,11 @@ import { credentialsCheckBy, NO_LIST } from '../credentials-check.js'
 import { yrdReconcileClient } from './yrd-push-reconcile.js'
 import { receiptReader } from './yrd-push-receipt.js'
 import { batchSender, type SignedDelivery } from './yrd-push-batch.js'
+import { deliveryPayload } from './delivery-payload.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 
-const digest = (text: string): string => createHash('sha256').update(text).digest('base64url')
+// A compact JWS is ASCII: its bytes are the text's.
+const digest = (jws: Buffer): string => createHash('sha256').update(jws).digest('base64url')
 
 /**
  * The reference push protocol (docs/protocol.md#reference-push-protocol): each delivery is a compact
@@ -32,17 +34,11 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
 
   async function signDelivery (d: Delivery): Promise<SignedDelivery> {
     const iat = Math.floor(Date.now() / 1000)
-    const jws = await ctx.sign({
-      iss: GATEWAY_ID,
-      aud: d.destination,
-      jti: d.jti,
-      iat,
-      exp: iat + MAX_LIFETIME_SECONDS,
-      kind: d.kind,
-      items: d.items,
-      origin: d.origin,
-      originDigest: d.originDigest
-    }, ENVELOPE_TYP)
+    const head = { iss: GATEWAY_ID, aud: d.destination, jti: d.jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: d.kind }
+    const tail = { origin: d.origin, originDigest: d.originDigest }
+    const jws = ctx.signBytes === undefined
+      ? Buffer.from(await ctx.sign({ ...head, items: d.items, ...tail }, ENVELOPE_TYP), 'latin1')
+      : await ctx.signBytes(deliveryPayload(head, d.items, tail), ENVELOPE_TYP)
     return { jws, sent: digest(jws) }
   }
 

@@ -10,7 +10,8 @@ import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 export const YRD_BATCH_VERSION = 1
 
 /** A signed message ready to send: its compact JWS and that JWS's SHA-256. */
-export interface SignedDelivery { jws: string, sent: string }
+/** A signed delivery: its compact JWS (ASCII bytes) and the SHA-256 of those bytes (base64url). */
+export interface SignedDelivery { jws: Buffer, sent: string }
 
 const invalid = (what: string): AdapterError =>
   new AdapterError(`invalid batch answer: ${what}`, { code: 'ADAPTER_INVALID_RECEIPT', retryable: false })
@@ -53,7 +54,7 @@ export function batchSender (
           'x-yrd-delivery': deliveries.map((d) => d.deliveryId).join(','),
           ...traceHeaders(deliveries.find((d) => d.traceparent !== undefined) ?? {})
         },
-        body: JSON.stringify({ v: YRD_BATCH_VERSION, messages: signed.map((s) => s.jws) }),
+        body: JSON.stringify({ v: YRD_BATCH_VERSION, messages: signed.map((s) => s.jws.toString('latin1')) }),
         timeoutMs
       })
       if (status === 415) { served = false; return undefined }

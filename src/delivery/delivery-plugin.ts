@@ -65,6 +65,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
     platform: p,
     policy: p.delivery,
     sign: app.gatewayKeys.sign,
+    signBytes: app.gatewayKeys.signBytes,
     secrets: secrets.get(p.id) ?? {},
     // Receipts are verified with the keys the platform's envelopes are: one set, one cache.
     platformKeys: app.keyDirectory.platform(p.id)

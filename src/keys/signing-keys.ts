@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { randomUUID } from 'node:crypto'
+import { createPrivateKey, randomUUID, type JsonWebKey } from 'node:crypto'
+import { signCompactBytes } from './compact-jws.js'
 import {
   CompactSign, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK
 } from 'jose'
@@ -13,6 +14,8 @@ export interface GatewayKeys {
   /** Public keys of every configured key (rotation: old keys stay published). */
   jwks: { keys: PublicJwk[] }
   sign: (payload: object, typ: string) => Promise<string>
+  /** Signs a payload already serialised (its exact bytes), giving the compact JWS as bytes (compact-jws.ts). */
+  signBytes: (payload: Uint8Array, typ: string) => Promise<Buffer>
 }
 
 export function algOfJwk (jwk: JWK): SigningAlg {
@@ -47,13 +50,15 @@ export async function gatewayKeysFrom (privateJwks: JWK[]): Promise<GatewayKeys>
   const alg = algOfJwk(active)
   const key = await importJWK(active, alg) as CryptoKey
   const kid = active.kid
+  const nodeKey = createPrivateKey({ key: active as JsonWebKey & { kty: string }, format: 'jwk' })
   return {
     kid,
     alg,
     jwks: { keys: privateJwks.map(publicPart) },
     sign: async (payload, typ) => await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg, kid, typ })
-      .sign(key)
+      .sign(key),
+    signBytes: async (payload, typ) => await signCompactBytes(nodeKey, alg, { alg, kid, typ }, payload)
   }
 }
 
