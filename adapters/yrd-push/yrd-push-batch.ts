@@ -9,8 +9,7 @@ import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 /** The version of the batch form (docs/protocol.md#batch-form), sent as `v` and expected back. */
 export const YRD_BATCH_VERSION = 1
 
-/** A signed message ready to send: its compact JWS and that JWS's SHA-256. */
-/** A signed delivery: its compact JWS (ASCII bytes) and the SHA-256 of those bytes (base64url). */
+/** A signed message ready to send: its compact JWS (ASCII bytes) and the SHA-256 of those bytes (base64url). */
 export interface SignedDelivery { jws: Buffer, sent: string }
 
 const invalid = (what: string): AdapterError =>

@@ -3,6 +3,9 @@ import { messageItems } from './delivery-store.js'
 
 const SIZE = 256
 
+// A platform id has no ':' (PlatformIdV1): the key names one message.
+const keyOf = (iss: string, jti: string): string => `${iss}:${jti}`
+
 /**
  * The items of messages as their issuers sent them, decoded once and kept for the app that reads
  * them: a message goes to several destinations, and its items are read per delivery and per feed
@@ -15,8 +18,7 @@ export class MessageItems {
 
   /** The items of message (`iss`, `jti`), from the cache or the ledger. */
   async of (db: pg.Pool | pg.PoolClient, iss: string, jti: string): Promise<unknown[]> {
-    // A platform id has no ':' (PlatformIdV1): the key names one message.
-    const key = `${iss}:${jti}`
+    const key = keyOf(iss, jti)
     const cached = this.cache.get(key)
     if (cached !== undefined) {
       try {
@@ -26,8 +28,7 @@ export class MessageItems {
       }
     }
     const read = messageItems(db, iss, jti)
-    if (this.cache.size >= SIZE) this.cache.delete(this.cache.keys().next().value as string)
-    this.cache.set(key, read)
+    this.keep(key, read)
     try {
       return await read
     } catch (err) {
@@ -43,14 +44,18 @@ export class MessageItems {
    * kept, or being read, is left as it is.
    */
   seed (iss: string, jti: string, items: unknown[]): void {
-    const key = `${iss}:${jti}`
-    if (this.cache.has(key)) return
+    const key = keyOf(iss, jti)
+    if (!this.cache.has(key)) this.keep(key, Promise.resolve(items))
+  }
+
+  // The oldest message makes room for a new one.
+  private keep (key: string, items: Promise<unknown[]>): void {
     if (this.cache.size >= SIZE) this.cache.delete(this.cache.keys().next().value as string)
-    this.cache.set(key, Promise.resolve(items))
+    this.cache.set(key, items)
   }
 
   /** Forgets a message whose stored envelope was shielded (personal fields erased). */
   forget (iss: string, jti: string): void {
-    this.cache.delete(`${iss}:${jti}`)
+    this.cache.delete(keyOf(iss, jti))
   }
 }
