@@ -4,6 +4,7 @@ import { replicaPlatforms } from './replica-platforms.js'
 import { configShares } from './fingerprint-scope.js'
 
 export const RECONCILE_QUEUE = 'reconcile'
+export const SCHEDULER_ID = 'reconcile-every-list'
 
 interface RunJob { owner: string, listCode: string, platform: string }
 /** The scheduler's `tick` carries no list: it queues one `run` per list and replica platform. */
@@ -16,16 +17,19 @@ export interface ReconcileScheduleOptions {
 
 /**
  * Scheduled reconciliation: a BullMQ job scheduler ticks every `reconcileIntervalMs` (first tick
- * one interval after start; 0 turns it off) and each tick queues one run per list and replica
- * platform, which a worker takes one at a time. Job ids carry the tick, so several gateways
- * sharing Redis queue each run once.
+ * one interval after the scheduler is first written, kept across restarts; 0 turns it off) and each
+ * tick queues one run per list and replica platform, which a worker takes one at a time. Job ids
+ * carry the tick, so several gateways sharing Redis queue each run once.
  */
 export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, opts) => {
   const every = app.config.settings.reconcileIntervalMs
   if (!opts.workers || every === 0) return
   const queue = app.queues.queue<TickJob | RunJob, void>(RECONCILE_QUEUE)
   // Not awaited: the gateway starts without Redis (the scheduler is written once Redis is back).
-  queue.upsertJobScheduler('reconcile-every-list', { every }, { name: 'tick', data: {} })
+  // BullMQ runs an `every` scheduler's first job at once unless given a start date; a scheduler
+  // already in Redis keeps its next tick (the start date only counts when it is first written), so
+  // restarting gateways neither reconcile everything at each start nor put the schedule off.
+  queue.upsertJobScheduler(SCHEDULER_ID, { every, startDate: Date.now() + every }, { name: 'tick', data: {} })
     .catch((err: unknown) => { app.log.warn({ err }, 'scheduled reconciliation: scheduler not written') })
   const deps = { pool: app.pg, adapters: app.delivery.adapters, shares: configShares(app.config) }
   const worker = app.queues.worker<TickJob | RunJob, void>(RECONCILE_QUEUE, async (job) => {
