@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { FlattenedJwsV1 } from '../../contracts/envelope-v1.js'
@@ -45,7 +46,9 @@ export function digestOf (bytes: Buffer): string {
 
 /** Splits a received body into JWS parts; anything that is not a well-formed JWS is ENVELOPE_MALFORMED. */
 export function parseJws (body: Buffer, serialisation: JwsSerialisation): ParsedJws {
-  const whole = body.toString('utf8')
+  // A JWS is ASCII, and ASCII decodes alike as UTF-8 or ASCII; Node decodes a large ASCII body
+  // without the UTF-8 pass (~5 ms for a bulk envelope's 1.6 MB). Anything else is decoded as UTF-8.
+  const whole = isAscii(body) ? body.toString('ascii') : body.toString('utf8')
   const text = whole.trim()
   if (serialisation === 'compact') {
     const parts = text.split('.')

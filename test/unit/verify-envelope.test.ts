@@ -277,6 +277,12 @@ t.test('compact strings that are not a JWS: ENVELOPE_MALFORMED', async (t) => {
   await rejectsWith(t, 'ENVELOPE_MALFORMED', `${p}.${b64('{"iss":"SH"')}.${s}`, 'payload not JSON')
   await rejectsWith(t, 'ENVELOPE_MALFORMED', `${p}.${b64('null')}.${s}`, 'payload JSON null')
   await rejectsWith(t, 'ENVELOPE_MALFORMED', jws, 'a compact JWS sent as flattened', 'flattened')
+  await rejectsWith(t, 'ENVELOPE_MALFORMED', `${p}.${pl.slice(0, 5)}é${pl.slice(6)}.${s}`, 'a non-ASCII character in the payload')
+  // A byte with the high bit set is not taken for the ASCII letter below it (ASCII decoding alone would).
+  const highBit = Buffer.from(jws)
+  highBit[p.length + 10] = (highBit[p.length + 10] ?? 0) | 0x80
+  const err = await verifier.verify(highBit, 'compact', { digest: digestOf(highBit) }, NOW_MS).then(() => undefined, (e: unknown) => e)
+  t.ok(err instanceof GatewayError && err.code === 'ENVELOPE_MALFORMED', 'a byte above 0x7f in the payload: ENVELOPE_MALFORMED')
 })
 
 t.test('flattened bodies that are not an acceptable JWS: ENVELOPE_MALFORMED', async (t) => {
