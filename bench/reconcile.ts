@@ -19,27 +19,9 @@ import { runReconciliation, type RunResult } from '../src/reconcile/reconcile-se
 import { startSimulatedPlatform, type HeldEntry } from '../sim/platform-simulator.js'
 import { benchLine, positiveIntFromEnv, round } from './bench-util.js'
 import { DATABASE_URL, runInScratch } from './bench-scratch.js'
+import { itemJs, LIST, loadBenchList, OWNER } from './recon-bench-list.js'
 
 const ENTRIES = positiveIntFromEnv('BENCH_RECON_ENTRIES', 1_000_000)
-const OWNER = 'SH'
-const LIST = 'bench-list'
-const CHUNK = 100_000
-
-/** The same item in SQL and in TypeScript, so both sides hold identical content. */
-const itemSql = (i: string): string => `jsonb_build_object('entryId', 'B-' || ${i}, 'owner', '${OWNER}', 'version', 1, 'listType', 'black',
-  'listCode', '${LIST}', 'domain', 'food-drug', 'facts', '生产经营不符合食品安全标准的食品，情节严重。编号' || ${i},
-  'decision', jsonb_build_object('documentNumber', '沪市监罚〔2026〕' || ${i} || '号', 'decidedOn', '2026-03-15'), 'repairable', true)`
-const itemJs = (i: number, version = 1): Record<string, unknown> => ({
-  entryId: `B-${i}`,
-  owner: OWNER,
-  version,
-  listType: 'black',
-  listCode: LIST,
-  domain: 'food-drug',
-  facts: `生产经营不符合食品安全标准的食品，情节严重。编号${i}`,
-  decision: { documentNumber: `沪市监罚〔2026〕${i}号`, decidedOn: '2026-03-15' },
-  repairable: true
-})
 
 interface Figures { ms: number, bytes: number, roundTrips: number, findings: number, detail: string }
 const figures = (r: RunResult): Figures => ({
@@ -56,13 +38,7 @@ await runInScratch('reconcile', 4, async (s) => {
 
   out(`loading ${ENTRIES.toLocaleString('en')} entries into the ledger…`)
   let t0 = performance.now()
-  for (let from = 1; from <= ENTRIES; from += CHUNK) {
-    const to = Math.min(ENTRIES, from + CHUNK - 1)
-    await s.db.query(`
-      INSERT INTO entries (owner, entry_id, version, status, list_type, list_code, domain, subject_type, subject_id, data, content_hash, last_iss, last_jti, created_at, updated_at)
-      SELECT '${OWNER}', 'B-' || i, 1, 'active', 'black', '${LIST}', 'food-drug', 'enterprise', 'X', d, encode(sha256(convert_to(d::text, 'UTF8')), 'hex'), '${OWNER}', 'bench', now(), now()
-      FROM (SELECT i, ${itemSql('i')} AS d FROM generate_series(${from}, ${to}) AS i) x`)
-  }
+  await loadBenchList(s.db, ENTRIES)
   const loadMs = performance.now() - t0
   t0 = performance.now()
   await foldDeltas(s.db)
