@@ -39,7 +39,7 @@ function v1 (n, d, { maxElements = 32, element = 93 } = {}) {
  * once, must equal the gateway's corrected by the differences found), a range of at most `leaf` elements
  * sent as `eh`-byte element hashes, and the details (`detail` bytes) of the elements only the replica has.
  */
-function v2 (n, d, { fp = 8, deepFp = 4, leaf = 16, eh = 5, detail = 30, b64 = 4 / 3 } = {}) {
+function v2 (n, d, { fp = 8, deepFp = 4, leaf = 16, eh = 5, detail = 46, b64 = 4 / 3 } = {}) {
   const sums = 24
   if (d === 0) return { bytes: Math.ceil((fp + 40) * b64) + 250 + sums, rt: 1 }
   const depth = 14
