@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq'
 import fp from 'fastify-plugin'
 import { knownLists, runReconciliation } from './reconcile-service.js'
 import { replicaPlatforms } from './replica-platforms.js'
@@ -9,6 +10,19 @@ export const SCHEDULER_ID = 'reconcile-every-list'
 interface RunJob { owner: string, listCode: string, platform: string }
 /** The scheduler's `tick` carries no list: it queues one `run` per list and replica platform. */
 interface TickJob { owner?: undefined }
+export type ReconcileJob = TickJob | RunJob
+
+/**
+ * Writes the scheduler, as every gateway start does. BullMQ runs an `every` scheduler's first job at
+ * once unless given a start date; a scheduler already in Redis keeps its next tick (the start date
+ * only counts when it is first written), so restarting gateways neither reconcile everything at each
+ * start nor put the schedule off.
+ */
+export async function writeReconcileScheduler (
+  queue: Queue<ReconcileJob, void>, every: number, now = Date.now()
+): Promise<void> {
+  await queue.upsertJobScheduler(SCHEDULER_ID, { every, startDate: now + every }, { name: 'tick', data: {} })
+}
 
 export interface ReconcileScheduleOptions {
   /** Run the scheduler and its worker in this process (as the delivery workers). */
@@ -24,15 +38,12 @@ export interface ReconcileScheduleOptions {
 export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, opts) => {
   const every = app.config.settings.reconcileIntervalMs
   if (!opts.workers || every === 0) return
-  const queue = app.queues.queue<TickJob | RunJob, void>(RECONCILE_QUEUE)
+  const queue = app.queues.queue<ReconcileJob, void>(RECONCILE_QUEUE)
   // Not awaited: the gateway starts without Redis (the scheduler is written once Redis is back).
-  // BullMQ runs an `every` scheduler's first job at once unless given a start date; a scheduler
-  // already in Redis keeps its next tick (the start date only counts when it is first written), so
-  // restarting gateways neither reconcile everything at each start nor put the schedule off.
-  queue.upsertJobScheduler(SCHEDULER_ID, { every, startDate: Date.now() + every }, { name: 'tick', data: {} })
+  writeReconcileScheduler(queue, every)
     .catch((err: unknown) => { app.log.warn({ err }, 'scheduled reconciliation: scheduler not written') })
   const deps = { pool: app.pg, adapters: app.delivery.adapters, shares: configShares(app.config) }
-  const worker = app.queues.worker<TickJob | RunJob, void>(RECONCILE_QUEUE, async (job) => {
+  const worker = app.queues.worker<ReconcileJob, void>(RECONCILE_QUEUE, async (job) => {
     if (job.name === 'tick') {
       for (const list of await knownLists(app.pg)) {
         for (const platform of replicaPlatforms(app.config, list.owner)) {

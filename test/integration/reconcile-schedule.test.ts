@@ -1,7 +1,7 @@
 import t from 'tap'
 import { startDeliverySetup, statusCounts, waitFor } from '../helpers/delivery-setup.js'
 import { LIST, publishOwnerList } from '../helpers/reconcile-drift.js'
-import { RECONCILE_QUEUE, SCHEDULER_ID } from '../../src/reconcile/reconcile-schedule.js'
+import { RECONCILE_QUEUE, SCHEDULER_ID, writeReconcileScheduler, type ReconcileJob } from '../../src/reconcile/reconcile-schedule.js'
 
 t.test('every list is reconciled with every replica platform on a schedule', async (t) => {
   const { h } = await startDeliverySetup(t, { settings: { reconcileIntervalMs: 1000 } })
@@ -27,7 +27,7 @@ t.test('the first scheduled tick comes one interval after start, and a restart k
   const every = 3_600_000
   const before = Date.now()
   const { h } = await startDeliverySetup(t, { settings: { reconcileIntervalMs: every } })
-  const queue = h.app.queues.queue(RECONCILE_QUEUE)
+  const queue = h.app.queues.queue<ReconcileJob, void>(RECONCILE_QUEUE)
   t.teardown(async () => { await queue.close() })
   const next = async (): Promise<number | undefined> => (await queue.getJobScheduler(SCHEDULER_ID))?.next
   t.ok(await waitFor(async () => await next() !== undefined), 'the scheduler is written')
@@ -41,7 +41,7 @@ t.test('the first scheduled tick comes one interval after start, and a restart k
   t.ok(await waitFor(async () => (await statusCounts(h)).delivered === 9), 'delivered')
   const runs = await h.db.query("SELECT id FROM reconciliation_runs WHERE trigger = 'schedule'")
   t.equal(runs.rowCount, 0, 'no scheduled run at start')
-  // What a restarted gateway writes (a later start date) leaves the pending tick where it was.
-  await queue.upsertJobScheduler(SCHEDULER_ID, { every, startDate: Date.now() + every + 60_000 }, { name: 'tick', data: {} })
+  // What a gateway restarted a minute later writes leaves the pending tick where it was.
+  await writeReconcileScheduler(queue, every, Date.now() + 60_000)
   t.equal(await next(), first, 'a restart keeps the next tick')
 })
