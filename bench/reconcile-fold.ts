@@ -53,8 +53,9 @@ await runInScratch('reconcile-fold', 2, async (s) => {
   })
   const loadS = (performance.now() - t0) / 1000
   const millions = ENTRIES / MILLION
-  out(`load: ${round(loadS, 1)} s, ${round(loadS / millions, 1)} s per million (first million ${round(perMillion[0] ?? 0, 1)} s, ` +
-    `last ${round(perMillion[perMillion.length - 1] ?? 0, 1)} s)`)
+  const firstMillionS = round(perMillion[0] ?? 0, 1)
+  const lastMillionS = round(perMillion[perMillion.length - 1] ?? 0, 1)
+  out(`load: ${round(loadS, 1)} s, ${round(loadS / millions, 1)} s per million (first million ${firstMillionS} s, last ${lastMillionS} s)`)
 
   const first = await timedFold(s.db)
   out(`first fold of the whole load: ${first.folded.toLocaleString('en')} entries in ${round(first.ms / 1000, 1)} s, ` +
@@ -70,14 +71,15 @@ await runInScratch('reconcile-fold', 2, async (s) => {
     SELECT c.relname AS name, round(pg_total_relation_size(c.oid) / 1048576.0) AS mb FROM pg_class c
     WHERE c.relnamespace = current_schema()::regnamespace AND c.relname IN ('entries', 'recon_elements', 'recon_buckets')`)
   const mb = Object.fromEntries(rows.map((r) => [r.name, Number(r.mb)]))
+  const peakRssMB = round(process.resourceUsage().maxRSS / 1024)
   out(`sizes: entries ${mb.entries ?? 0} MB, recon_elements ${mb.recon_elements ?? 0} MB, recon_buckets ${mb.recon_buckets ?? 0} MB; ` +
-    `bench process peak RSS ${round(process.resourceUsage().maxRSS / 1024)} MB`)
+    `bench process peak RSS ${peakRssMB} MB`)
   out(benchLine('fold', {
     entries: ENTRIES,
     loadSeconds: round(loadS, 1),
     loadSecondsPerMillion: round(loadS / millions, 1),
-    firstMillionLoadSeconds: round(perMillion[0] ?? 0, 1),
-    lastMillionLoadSeconds: round(perMillion[perMillion.length - 1] ?? 0, 1),
+    firstMillionLoadSeconds: firstMillionS,
+    lastMillionLoadSeconds: lastMillionS,
     firstFoldSeconds: round(first.ms / 1000, 1),
     firstFoldSecondsPerMillion: round(first.ms / 1000 / millions, 1),
     fold100Entries: d100.folded,
@@ -86,6 +88,6 @@ await runInScratch('reconcile-fold', 2, async (s) => {
     fold10kMs: d10k.ms,
     entriesMB: mb.entries ?? 0,
     reconElementsMB: mb.recon_elements ?? 0,
-    peakRssMB: round(process.resourceUsage().maxRSS / 1024)
+    peakRssMB
   }))
 })
