@@ -19,14 +19,14 @@ export const REBUILD_RANGE_INDEX_FROM = 500_000
  * Whether a fold of `folded` entries should rebuild the range index: large, and more than the
  * table holds (the planner's estimate; -1 for a table never analysed).
  */
-async function rebuildsRangeIndex (client: pg.PoolClient, folded: number, from: number): Promise<boolean> {
+export async function rebuildsRangeIndex (client: pg.PoolClient, folded: number, from: number): Promise<boolean> {
   if (folded < from) return false
   const { rows } = await client.query<{ n: number }>("SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass('recon_elements')")
   return folded > Math.max(0, Number(rows[0]?.n ?? 0))
 }
 
 /** Drops the range index and returns the statement that makes it again, exactly as the migrations made it. */
-async function dropRangeIndex (client: pg.PoolClient): Promise<string | undefined> {
+export async function dropRangeIndex (client: pg.PoolClient): Promise<string | undefined> {
   const { rows } = await client.query<{ def: string | null }>("SELECT pg_get_indexdef(to_regclass('recon_elements_range')) AS def")
   const def = rows[0]?.def ?? undefined
   if (def !== undefined) await client.query('DROP INDEX recon_elements_range')
