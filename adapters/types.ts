@@ -3,6 +3,7 @@ import type { DeliveryPolicy, PlatformConfig } from '../config/config-schema.js'
 import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 import type { ItemErrorV1 } from '../contracts/problem-v1.js'
 import type { ReconcileAnswerV1, WireElementV1 } from '../contracts/reconcile-v1.js'
+import type { AnswerV2, RecordV2 } from '../contracts/reconcile-v2.js'
 
 /**
  * One message for one destination platform, as the gateway hands it to an adapter. Items are
@@ -125,6 +126,12 @@ export interface PlatformAdapter {
   reconcile?: (
     scope: ListScope, ranges: Array<[string, string]>, maxElements: number
   ) => Promise<ReconcileExchange<ReconcileAnswerV1>>
+  /**
+   * Range reconciliation, version 2 (adapters/README.md, "Reconciliation, version 2"): one round
+   * trip of binary records. A platform that does not speak it answers 404 or 415, and the run
+   * uses `reconcile`.
+   */
+  reconcileV2?: (scope: ListScope, records: RecordV2[]) => Promise<ReconcileExchange<AnswerV2>>
   /** One page of the platform's paged export of a list (`capabilities.export`). */
   exportList?: (scope: ListScope, after: string, limit: number) => Promise<ReconcileExchange<ExportPage>>
 }

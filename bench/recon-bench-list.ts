@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { PgReplicaStore } from '../sim/pg-replica-store.js'
 
 /** The reconciliation benches' list: one owner's list of generated black-list entries. */
 export const OWNER = 'SH'
@@ -37,4 +38,13 @@ export async function loadBenchList (db: pg.Pool, entries: number, onChunk?: (lo
       FROM (SELECT i, ${itemSql('i')} AS d FROM generate_series(${from}, ${to}) AS i) x`)
     onChunk?.(to)
   }
+}
+
+/**
+ * Writes the same entries into a replica's store (sim/pg-replica-store.ts) in one transaction:
+ * its entries, elements and buckets, the range index built after the inserts.
+ */
+export async function loadBenchReplica (store: PgReplicaStore, entries: number): Promise<number> {
+  return await store.applyFrom(
+    `SELECT '${OWNER}', 'B-' || i, '${LIST}', 1, 'active', ${itemSql('i')} FROM generate_series(1, ${entries}) AS i`)
 }

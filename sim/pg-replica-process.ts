@@ -13,7 +13,8 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose'
 import { createPool } from '../src/ledger/pool.js'
 import { PgReplicaStore } from './pg-replica-store.js'
 import { readBody } from './read-body.js'
-import { answerYrdReconcileFrom, type ReconcileSource } from './yrd-reconcile-endpoint.js'
+import { answerYrdReconcileFrom, answerYrdReconcileV2, type ReconcileSource } from './yrd-reconcile-endpoint.js'
+import { RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER } from '../contracts/reconcile-v2.js'
 
 export interface PgReplicaStart {
   type: 'start'
@@ -35,7 +36,8 @@ async function start (m: PgReplicaStart): Promise<string> {
   const keys = createLocalJWKSet(m.gatewayJwks)
   const source: ReconcileSource = {
     query: async (owner, listCode, ranges, max) => await store.answerQuery(owner, listCode, ranges, max),
-    exportPage: async (owner, listCode, after, limit) => await store.exportPage(owner, listCode, after, limit)
+    exportPage: async (owner, listCode, after, limit) => await store.exportPage(owner, listCode, after, limit),
+    rangeV2: async (owner, listCode, records) => await store.answerRangeV2(owner, listCode, records)
   }
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
@@ -44,6 +46,13 @@ async function start (m: PgReplicaStart): Promise<string> {
     if (req.method !== 'POST' || req.url !== '/yrd/v1/reconcile') { send(404, { error: 'not found' }); return }
     readBody(req, BODY_LIMIT).then(async (body) => {
       if (body === undefined) { send(413, { error: 'body too large' }); return }
+      if (req.headers['content-type'] === RECONCILE_V2_MEDIA) {
+        const signature = req.headers[RECONCILE_V2_SIGNATURE_HEADER]
+        const v2 = await answerYrdReconcileV2(m.platform, source, keys, typeof signature === 'string' ? signature : undefined, body)
+        if (v2.bytes === undefined) send(v2.status, v2.body)
+        else res.writeHead(200, { 'content-type': RECONCILE_V2_MEDIA }).end(v2.bytes)
+        return
+      }
       const answer = await answerYrdReconcileFrom(m.platform, source, keys, body.toString('utf8'))
       send(answer.status, answer.body)
     }).catch(() => { send(500, { error: 'replica error' }) })

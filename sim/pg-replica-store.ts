@@ -1,6 +1,8 @@
 import type pg from 'pg'
 import type { ReconcileAnswerV1, ReconcileExportPageV1 } from '../contracts/reconcile-v1.js'
+import type { AnswerV2, RecordV2 } from '../contracts/reconcile-v2.js'
 import { inTransaction } from '../src/ledger/pool.js'
+import { answerRangeV2 } from '../src/reconcile/range-v2.js'
 import { fingerprintText, KEY_HEX } from '../src/reconcile/element-hash.js'
 import { applyFold, ELEMENT_HASH, LIVE, SLICE, type FoldTables } from '../src/reconcile/fold-apply.js'
 import { LedgerList } from '../src/reconcile/ledger-fingerprints.js'
@@ -136,6 +138,13 @@ export class PgReplicaStore {
       for (const [prefix, members] of await list.elements(listed)) answer.elements[prefix] = members.map(toWire)
       return answer
     }, { isolation: 'REPEATABLE READ', readOnly: true })
+  }
+
+  /** One version 2 round trip over list (owner, listCode), read from one snapshot. */
+  async answerRangeV2 (owner: string, listCode: string, records: RecordV2[]): Promise<AnswerV2> {
+    const answer = async (client: pg.PoolClient): Promise<AnswerV2> =>
+      await answerRangeV2(new LedgerList(client, owner, listCode), records)
+    return await inTransaction(this.pool, answer, { isolation: 'REPEATABLE READ', readOnly: true })
   }
 
   /**

@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto'
 import { compactVerify, type JWTVerifyGetKey } from 'jose'
 import { RECONCILE_TYP, type ReconcileAnswerV1, type ReconcileExportPageV1 } from '../contracts/reconcile-v1.js'
+import {
+  decodeRequestV2, encodeAnswerV2, RECONCILE_V2_TYP, WireError, type RecordV2, type AnswerV2
+} from '../contracts/reconcile-v2.js'
+import { answerRangeV2 } from '../src/reconcile/range-v2.js'
+import { MemoryList } from './memory-list.js'
 import { answerQuery } from './replica-answer.js'
 import { ReplicaElementCache } from './replica-elements.js'
 import { ExportSessions } from './replica-export.js'
@@ -40,6 +46,8 @@ export interface ReconcileSource {
     owner: string, listCode: string, ranges: Array<[string, string]>, maxElements: number
   ) => Promise<ReconcileAnswerV1>
   exportPage: (owner: string, listCode: string, after: string, limit: number) => Promise<ReconcileExportPageV1>
+  /** One version 2 round trip over list (owner, listCode). */
+  rangeV2: (owner: string, listCode: string, records: RecordV2[]) => Promise<AnswerV2>
 }
 
 /** A replica's holdings in memory as a source of answers. */
@@ -49,7 +57,9 @@ export function memorySource (held: Map<string, HeldEntry>): ReconcileSource {
     query: async (owner, listCode, ranges, maxElements) =>
       answerQuery(state.elements.elements(held.values(), owner, listCode), ranges, maxElements),
     exportPage: async (owner, listCode, after, limit) =>
-      state.exports.page(() => state.elements.elements(held.values(), owner, listCode), after, limit)
+      state.exports.page(() => state.elements.elements(held.values(), owner, listCode), after, limit),
+    rangeV2: async (owner, listCode, records) =>
+      await answerRangeV2(new MemoryList(state.elements.elements(held.values(), owner, listCode)), records)
   }
 }
 
@@ -93,4 +103,36 @@ export async function answerYrdReconcileFrom (
     }
   }
   return { status: 400, body: { error: 'unknown reconciliation request' } }
+}
+
+/**
+ * Version 2 of the same endpoint (adapters/README.md, "Reconciliation, version 2"): the body is
+ * binary records, the gateway's JWS in the `yrd-reconcile-signature` header names the body's
+ * SHA-256. The answer is binary: `status` 200 with `bytes`, or an error as JSON.
+ */
+export async function answerYrdReconcileV2 (
+  platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, signature: string | undefined, body: Buffer
+): Promise<{ status: number, body?: unknown, bytes?: Buffer }> {
+  let claims: Record<string, unknown>
+  try {
+    const { payload, protectedHeader } = await compactVerify(signature ?? '', gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+    if (protectedHeader.typ !== RECONCILE_V2_TYP) return { status: 400, body: { error: 'not a version 2 reconciliation request' } }
+    claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>
+  } catch {
+    return { status: 401, body: { error: 'request signature invalid' } }
+  }
+  const now = Math.floor(Date.now() / 1000)
+  if (claims.aud !== platform || claims.iss !== 'YRD') return { status: 400, body: { error: 'not addressed to this platform' } }
+  if (typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'request expired' } }
+  if (claims.digest !== createHash('sha256').update(body).digest('base64url')) return { status: 401, body: { error: 'body does not match the signed digest' } }
+  if (claims.kind !== 'reconcile.query') return { status: 400, body: { error: 'unknown reconciliation request' } }
+  let records: RecordV2[]
+  try {
+    records = decodeRequestV2(body)
+  } catch (err) {
+    if (err instanceof WireError) return { status: 400, body: { error: `malformed request: ${err.message}` } }
+    throw err
+  }
+  const answer = await source.rangeV2(String(claims.owner), String(claims.listCode), records)
+  return { status: 200, bytes: encodeAnswerV2(answer.whole, answer.records) }
 }

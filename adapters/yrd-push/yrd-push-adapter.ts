@@ -46,6 +46,7 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
     name: 'yrd-push',
     capabilities: { pull: false, export: true, batch: true },
     reconcile: reconciliation.reconcile,
+    reconcileV2: reconciliation.reconcileV2,
     exportList: reconciliation.exportList,
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {

@@ -175,8 +175,10 @@ export function addFingerprint (fp: Fingerprint, o: Fingerprint): void {
   fp.s2 = (fp.s2 + o.s2) % MOD
 }
 
+/** The digest a fingerprint is sent as (v1: its first 16 bytes; v2: its first 8 or 4); the count is inside it. */
+export const fingerprintDigest = (fp: Fingerprint): Buffer => sha256(`${fp.n}:${fp.s1.toString(16)}:${fp.s2.toString(16)}`)
+
 /** The 128-bit wire form of a fingerprint (base64url, 22 characters); the count is inside it. */
-export const fingerprintText = (fp: Fingerprint): string =>
-  sha256(`${fp.n}:${fp.s1.toString(16)}:${fp.s2.toString(16)}`).subarray(0, 16).toString('base64url')
+export const fingerprintText = (fp: Fingerprint): string => fingerprintDigest(fp).subarray(0, 16).toString('base64url')
 
 export const HEX = '0123456789abcdef'

@@ -9,9 +9,9 @@ import { fingerprintScopeOf } from './fingerprint-scope.js'
 import { LedgerList } from './ledger-fingerprints.js'
 import { foldDeltas } from './ledger-fold.js'
 import { inTransaction } from '../ledger/pool.js'
-import { rangeReconcile } from './range-reconcile.js'
+import { viaRange } from './range-run.js'
 import { closeRun, openRun, type RunTrigger } from './run-store.js'
-import { checkExportPage, checkReplicaAnswer } from './replica-ids.js'
+import { checkExportPage } from './replica-ids.js'
 import { ExportRunGuard } from './export-run-guard.js'
 
 /** What one reconciliation run needs: the ledger and the platforms' adapters. */
@@ -83,7 +83,7 @@ async function viaExport (
  * reconciliation where the platform's adapter speaks it, else its paged export, else the run is
  * stored as `unsupported`. The owner's side is read from one REPEATABLE READ snapshot.
  */
-export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileScope, trigger: RunTrigger, requestedBy: string, opts: { method?: 'range' | 'export' } = {}): Promise<RunResult> {
+export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileScope, trigger: RunTrigger, requestedBy: string, opts: { method?: 'range' | 'export', protocol?: 1 | 2 } = {}): Promise<RunResult> {
   const id = await openRun(deps.pool, scope, trigger, requestedBy)
   const adapter = deps.adapters.get(scope.platform)
   const method = opts.method ?? (adapter?.reconcile !== undefined ? 'range' : adapter?.exportList !== undefined ? 'export' : null)
@@ -111,18 +111,7 @@ export async function runReconciliation (deps: ReconcileDeps, scope: ReconcileSc
       const list = new LedgerList(client, scope.owner, scope.listCode, fpScope?.key)
       let differences: Difference[]
       if (method === 'range') {
-        const reconcile = adapter.reconcile
-        if (reconcile === undefined) throw new Error('no range reconciliation')
-        const outcome = await rangeReconcile(list, async (ranges, maxElements) => {
-          const { answer, bytesSent, bytesReceived } = await reconcile(scope, ranges, maxElements)
-          stats.bytesSent = (stats.bytesSent ?? 0) + bytesSent
-          stats.bytesReceived = (stats.bytesReceived ?? 0) + bytesReceived
-          checkReplicaAnswer(answer)
-          return answer
-        })
-        differences = outcome.differences
-        stats.roundTrips = outcome.roundTrips
-        stats.rangesAsked = outcome.rangesAsked
+        differences = await viaRange(list, adapter, scope, stats, opts.protocol ?? 2)
       } else {
         differences = await viaExport(list, adapter, scope, stats)
       }

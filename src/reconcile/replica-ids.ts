@@ -1,6 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { LocalIdV1, PlatformIdV1 } from '../../contracts/common-v1.js'
 import type { ReconcileAnswerV1, WireElementV1 } from '../../contracts/reconcile-v1.js'
+import type { RecordV2 } from '../../contracts/reconcile-v2.js'
 import type { ExportPage } from '../../adapters/types.js'
 
 const ENTRY_ID = TypeCompiler.Compile(LocalIdV1)
@@ -35,6 +36,16 @@ export function checkReplicaAnswer (answer: ReconcileAnswerV1): void {
     if (!RANGE.test(prefix)) throw new ReplicaIdInvalid('a range that is not a hex prefix')
   }
   for (const [prefix, elements] of Object.entries(answer.elements)) checkElements(elements, `range "${prefix}"`)
+}
+
+/** Checks every entry id in a version 2 answer's details (its prefixes are hex by construction). */
+export function checkReplicaRecords (records: readonly RecordV2[]): void {
+  for (const r of records) {
+    if (r.type !== 'details') continue
+    r.details.forEach((d, i) => {
+      if (!ENTRY_ID.Check(d.entryId)) throw new ReplicaIdInvalid(`an entry id that is not a LocalIdV1 (range "${r.prefix}", detail ${i})`)
+    })
+  }
 }
 
 /** Checks every identifier in one page of a replica's export; see {@link ReplicaIdInvalid}. */

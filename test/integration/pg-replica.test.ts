@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { CompactSign, importJWK } from 'jose'
 import t, { type Test } from 'tap'
 import { createYrdPushAdapter } from '../../adapters/yrd-push/yrd-push-adapter.js'
 import { loadBenchList, itemJs, LIST, OWNER } from '../../bench/recon-bench-list.js'
+import { encodeRequestV2, RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER, RECONCILE_V2_TYP } from '../../contracts/reconcile-v2.js'
 import { DEFAULT_DELIVERY, type PlatformConfig } from '../../config/config-schema.js'
 import { fingerprintText, type Fingerprint } from '../../src/reconcile/element-hash.js'
 import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
@@ -145,4 +147,25 @@ t.test('a replica process with its own store: in sync in one round trip, then ex
     t.same(run.findings.map((f) => ({ kind: f.kind, entryId: f.entryId })).sort((a, b) => a.kind.localeCompare(b.kind)), expected, `${method}: exactly the seeded drift`)
   }
   t.ok(await replica.maxRssBytes() > 0, 'the replica process reports its peak RSS')
+  t.equal((await runReconciliation(deps, scope, 'api', 'test')).stats.protocol, 2, 'the process speaks version 2')
+
+  // Version 2 requests the replica refuses: the signature covers the body through its digest.
+  const url = replica.endpoint.replace(/deliveries$/, 'reconcile')
+  const body = encodeRequestV2([{ type: 'tags', prefix: 'ab', tags: [1, 2] }])
+  const signed = async (over: Record<string, unknown> = {}, typ = RECONCILE_V2_TYP): Promise<string> => {
+    const iat = Math.floor(Date.now() / 1000)
+    const claims = { iss: 'YRD', aud: 'JS', jti: randomBytes(8).toString('hex'), iat, exp: iat + 60, kind: 'reconcile.query', owner: OWNER, listCode: LIST, digest: createHash('sha256').update(body).digest('base64url'), ...over }
+    return await new CompactSign(Buffer.from(JSON.stringify(claims))).setProtectedHeader({ alg: 'ES256', kid: gatewayJwk.kid, typ }).sign(await importJWK(gatewayJwk, 'ES256'))
+  }
+  const post = async (b: Buffer, signature?: string): Promise<{ status: number, text: string }> => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': RECONCILE_V2_MEDIA, ...(signature === undefined ? {} : { [RECONCILE_V2_SIGNATURE_HEADER]: signature }) }, body: b })
+    return { status: res.status, text: await res.text() }
+  }
+  t.equal((await post(body, await signed())).status, 200, 'a signed request is answered')
+  t.match(await post(Buffer.concat([body, Buffer.from([0])]), await signed()), { status: 401, text: /does not match the signed digest/ }, 'a body changed after signing')
+  t.match(await post(body), { status: 401, text: /signature invalid/ }, 'no signature')
+  t.match(await post(body, await signed({}, 'yrd-reconcile+jwt')), { status: 400, text: /not a version 2/ }, 'a version 1 signature')
+  t.match(await post(body, await signed({ aud: 'ZJ' })), { status: 400, text: /not addressed/ }, 'addressed to another platform')
+  const bad = Buffer.from([7, 0])
+  t.match(await post(bad, await signed({ digest: createHash('sha256').update(bad).digest('base64url') })), { status: 400, text: /malformed request: unknown record type 7/ }, 'a malformed body, signed')
 })
