@@ -29,3 +29,26 @@ export function compareElements (own: Iterable<Element>, replica: Iterable<Eleme
   for (const o of mine.values()) out.push({ entryId: o.entryId, own: o })
   return out
 }
+
+/**
+ * The same comparison with the replica's elements in a map by entry id (which it empties) and the
+ * owner's given one at a time, so a whole list is never held twice (the export path).
+ */
+export function compareAgainst (
+  replica: Map<string, Element>
+): { own: (e: Element) => void, finish: () => Difference[] } {
+  const out: Difference[] = []
+  return {
+    own: (o) => {
+      const r = replica.get(o.entryId)
+      if (r === undefined) { out.push({ entryId: o.entryId, own: o }); return }
+      replica.delete(o.entryId)
+      if (!same(o, r)) out.push({ entryId: o.entryId, own: o, replica: r })
+    },
+    finish: () => {
+      for (const r of replica.values()) out.push({ entryId: r.entryId, replica: r })
+      replica.clear()
+      return out
+    }
+  }
+}

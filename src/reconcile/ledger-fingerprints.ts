@@ -144,11 +144,23 @@ export class LedgerList {
     return out
   }
 
-  /** Every live element of the list (the export path, which compares whole lists anyway). */
-  async allElements (): Promise<HashedElement[]> {
-    const { rows } = await this.client.query<ElementRow>(
-      `SELECT ${COLUMNS} FROM ${this.elementTable} e WHERE ${this.where('e.', 3)}`, [this.owner, this.listCode, ...this.scopeKey])
-    this.elementsRead += rows.length
-    return rows.map(elementOf)
+  /**
+   * Every live element of the list, in key-hash order, `batch` at a time through the range index
+   * (the export path, which compares whole lists: the list is never all in memory at once).
+   */
+  async eachElement (fn: (e: HashedElement) => void, batch = 50_000): Promise<void> {
+    let after = ''
+    const afterParam = 3 + this.scopeKey.length
+    for (;;) {
+      const { rows } = await this.client.query<ElementRow>(
+        `SELECT ${COLUMNS} FROM ${this.elementTable} e WHERE ${this.where('e.', 3)} AND e.key_hash > decode($${afterParam}, 'hex')
+         ORDER BY ${this.order} LIMIT ${batch}`,
+        [this.owner, this.listCode, ...this.scopeKey, after])
+      this.elementsRead += rows.length
+      for (const r of rows) fn(elementOf(r))
+      const last = rows[rows.length - 1]
+      if (rows.length < batch || last === undefined) return
+      after = last.key_hash
+    }
   }
 }

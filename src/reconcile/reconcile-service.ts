@@ -3,7 +3,7 @@ import type { FindingV1, RunSummaryV1, WireElementV1 } from '../../contracts/rec
 import type { ListScope, PlatformAdapter } from '../../adapters/types.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
 import { classifyFindings } from './classify-findings.js'
-import { compareElements, fromWire, type Difference } from './compare-elements.js'
+import { compareAgainst, fromWire, type Difference } from './compare-elements.js'
 import { contentHashOf, type Element } from './element-hash.js'
 import { fingerprintScopeOf } from './fingerprint-scope.js'
 import { LedgerList } from './ledger-fingerprints.js'
@@ -52,7 +52,7 @@ async function viaExport (
 ): Promise<Difference[]> {
   const exportList = adapter.exportList
   if (exportList === undefined) throw new Error('no export')
-  const theirs: Element[] = []
+  const theirs = new Map<string, Element>()
   const guard = new ExportRunGuard()
   let after = ''
   for (;;) {
@@ -63,19 +63,21 @@ async function viaExport (
     checkExportPage(answer)
     for (const w of answer.elements ?? []) {
       guard.entry(w[0])
-      theirs.push(fromWire(w as WireElementV1))
+      theirs.set(w[0], fromWire(w as WireElementV1))
     }
     for (const e of answer.entries ?? []) {
       if (e.owner !== scope.owner) continue
       guard.entry(e.entryId)
-      theirs.push({ entryId: e.entryId, version: e.version, status: e.suspended ? 'suspended' : 'active', contentHash: contentHashOf(e.item) })
+      theirs.set(e.entryId, { entryId: e.entryId, version: e.version, status: e.suspended ? 'suspended' : 'active', contentHash: contentHashOf(e.item) })
     }
     if (answer.next === null) break
     guard.next(answer.next)
     after = answer.next
   }
-  stats.replicaElements = theirs.length
-  return compareElements(await list.allElements(), theirs)
+  stats.replicaElements = theirs.size
+  const compare = compareAgainst(theirs)
+  await list.eachElement(compare.own)
+  return compare.finish()
 }
 
 /**

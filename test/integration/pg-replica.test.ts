@@ -8,7 +8,8 @@ import { DEFAULT_DELIVERY, type PlatformConfig } from '../../config/config-schem
 import { fingerprintText, type Fingerprint } from '../../src/reconcile/element-hash.js'
 import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { migrate } from '../../src/ledger/migrate.js'
-import { createPool } from '../../src/ledger/pool.js'
+import { createPool, inTransaction } from '../../src/ledger/pool.js'
+import { LedgerList } from '../../src/reconcile/ledger-fingerprints.js'
 import { foldDeltas } from '../../src/reconcile/ledger-fold.js'
 import { runReconciliation } from '../../src/reconcile/reconcile-service.js'
 import { startPgReplicaProcess } from '../../sim/pg-replica-client.js'
@@ -113,6 +114,13 @@ t.test('a replica process with its own store: in sync in one round trip, then ex
   t.teardown(async () => { await ledger.query(`DROP SCHEMA ${ledgerSchema} CASCADE`); await ledger.end() })
   await loadBenchList(ledger, ENTRIES)
   await foldDeltas(ledger)
+  // The export path reads the owner's list in key order, a batch at a time (here 7), never all at once.
+  const read: string[] = []
+  await inTransaction(ledger, async (client) => {
+    await new LedgerList(client, OWNER, LIST).eachElement((e) => { read.push(e.keyHash) }, 7)
+  })
+  t.equal(read.length, ENTRIES, 'every element read once, in batches')
+  t.ok(read.every((k, i) => i === 0 || (read[i - 1] ?? '') < k), 'in key-hash order, none twice')
 
   const { store, schema } = await scratchStore(t)
   await store.applyEntries(Array.from({ length: ENTRIES }, (_, i) => change(i + 1)))
