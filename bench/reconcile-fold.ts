@@ -1,13 +1,13 @@
 /**
  * `npm run bench:fold`: how loading a list and folding it into the reconciliation tables scale with
- * the list (issue 17 item 3). Loads BENCH_RECON_ENTRIES (1,000,000) entries of one list into a
+ * the list (issue 17 item 3). Loads BENCH_ENTRIES (1,000,000) entries of one list into a
  * fresh ledger (the reconciliation trigger appends their deltas, as ingest's would), folds the whole
  * load once, then changes 100 and then 10,000 entries and folds after each: those folds take only
  * what changed. Prints seconds per million for the load (overall, first and last million) and the
  * first fold, entries folded and milliseconds of the later folds, and the tables' sizes. Reported,
  * never asserted. No replica: `bench:reconcile` runs the protocol against one.
  *
- * Knobs: BENCH_RECON_ENTRIES (1000000), DATABASE_URL.
+ * Knobs: BENCH_ENTRIES (1000000; BENCH_RECON_ENTRIES is read when it is unset), DATABASE_URL.
  */
 import { performance } from 'node:perf_hooks'
 import type pg from 'pg'
@@ -17,7 +17,7 @@ import { benchLine, positiveIntFromEnv, round } from './bench-util.js'
 import { DATABASE_URL, runInScratch } from './bench-scratch.js'
 import { loadBenchList, OWNER } from './recon-bench-list.js'
 
-const ENTRIES = positiveIntFromEnv('BENCH_RECON_ENTRIES', 1_000_000)
+const ENTRIES = positiveIntFromEnv('BENCH_ENTRIES', positiveIntFromEnv('BENCH_RECON_ENTRIES', 1_000_000))
 const MILLION = 1_000_000
 
 /** Edits `n` entries spread over the list (a new version, other facts), as an owner's update would. */
