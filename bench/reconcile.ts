@@ -9,7 +9,8 @@
  * 1 KB; at 100, under 140 KB in at most 4 round trips and under 5 s; at 10,000, under 2 MB.
  * Reported, never asserted; the peak RSS of both processes is reported too.
  *
- * Knobs: BENCH_ENTRIES (1000000; BENCH_RECON_ENTRIES is read when it is unset), DATABASE_URL.
+ * Knobs: BENCH_ENTRIES (1000000; BENCH_RECON_ENTRIES is read when it is unset), BENCH_BASELINE (1; 0
+ * runs the range runs alone, without the export baseline: at 10M it takes ~7 minutes), DATABASE_URL.
  */
 import { performance } from 'node:perf_hooks'
 import { DEFAULT_DELIVERY, type PlatformConfig } from '../config/config-schema.js'
@@ -26,6 +27,7 @@ import { DATABASE_URL, runInScratch } from './bench-scratch.js'
 import { itemJs, LIST, loadBenchList, loadBenchReplica, OWNER } from './recon-bench-list.js'
 
 const ENTRIES = positiveIntFromEnv('BENCH_ENTRIES', positiveIntFromEnv('BENCH_RECON_ENTRIES', 1_000_000))
+const BASELINE = process.env.BENCH_BASELINE !== '0'
 const MB = 1024 * 1024
 
 interface Figures { ms: number, bytes: number, roundTrips: number, findings: number, detail: string }
@@ -108,19 +110,23 @@ await runInScratch('reconcile', 4, async (s) => {
     ranges.set(n, figures(await runReconciliation(deps, scope, 'bench', 'bench', { method: 'range' })))
   }
   const rangeRss = { gateway: process.resourceUsage().maxRSS * 1024, replica: await replica.maxRssBytes() }
-  const results: Record<string, { range: Figures, exp: Figures }> = {}
+  const results = new Map<number, { range: Figures, exp?: Figures }>()
   for (const n of [0, 100, 10_000]) {
-    await drift(n)
     const range = ranges.get(n) ?? figures(warm)
-    const exp = figures(await runReconciliation(deps, scope, 'bench', 'bench', { method: 'export' }))
-    results[n] = { range, exp }
-    const exact = range.findings === n && exp.findings === n
-    out(`${String(n).padStart(6)} differences: range ${range.roundTrips} round trips, ${range.bytes.toLocaleString('en')} bytes, ${range.ms} ms | ` +
-      `full export ${exp.roundTrips} round trips, ${exp.bytes.toLocaleString('en')} bytes, ${exp.ms} ms | ` +
-      `bytes ${round(100 * range.bytes / exp.bytes, 3)}% of the export, time ${round(range.ms / exp.ms, 3)}× | found ${range.findings}/${exp.findings} of ${n}${exact ? '' : ' — NOT EXACT'}`)
-    out(`        range: ${range.detail}; export: ${exp.detail}`)
+    let exp: Figures | undefined
+    if (BASELINE) {
+      await drift(n)
+      exp = figures(await runReconciliation(deps, scope, 'bench', 'bench', { method: 'export' }))
+    }
+    results.set(n, exp === undefined ? { range } : { range, exp })
+    const exact = range.findings === n && (exp === undefined || exp.findings === n)
+    out(`${String(n).padStart(6)} differences: range ${range.roundTrips} round trips, ${range.bytes.toLocaleString('en')} bytes, ${range.ms} ms` + (exp === undefined
+      ? ` | found ${range.findings} of ${n}${exact ? '' : ' — NOT EXACT'}`
+      : ` | full export ${exp.roundTrips} round trips, ${exp.bytes.toLocaleString('en')} bytes, ${exp.ms} ms | ` +
+        `bytes ${round(100 * range.bytes / exp.bytes, 3)}% of the export, time ${round(range.ms / exp.ms, 3)}× | found ${range.findings}/${exp.findings} of ${n}${exact ? '' : ' — NOT EXACT'}`))
+    out(`        range: ${range.detail}${exp === undefined ? '' : `; export: ${exp.detail}`}`)
   }
-  const at = (n: number): { range: Figures, exp: Figures } => results[n] ?? { range: figures(warm), exp: figures(warm) }
+  const at = (n: number): { range: Figures, exp?: Figures } => results.get(n) ?? { range: figures(warm) }
   const d100 = at(100)
   const d10k = at(10_000)
   out(`goals at ${ENTRIES.toLocaleString('en')} entries: 0 differences one round trip (${at(0).range.roundTrips}) under 1 KB (${at(0).range.bytes} bytes); ` +
@@ -128,30 +134,33 @@ await runInScratch('reconcile', 4, async (s) => {
     `10,000 differences under 2 MB (${round(d10k.range.bytes / MB, 2)} MB)`)
   const benchRss = process.resourceUsage().maxRSS * 1024
   const replicaRss = await replica.maxRssBytes()
-  out(`peak RSS through the range runs: gateway side (this process) ${round(rangeRss.gateway / MB, 0)} MB, replica process ${round(rangeRss.replica / MB, 0)} MB; ` +
-    `after the export baseline too: ${round(benchRss / MB, 0)} MB and ${round(replicaRss / MB, 0)} MB`)
+  out(`peak RSS through the range runs: gateway side (this process) ${round(rangeRss.gateway / MB, 0)} MB, replica process ${round(rangeRss.replica / MB, 0)} MB` +
+    (BASELINE ? `; after the export baseline too: ${round(benchRss / MB, 0)} MB and ${round(replicaRss / MB, 0)} MB` : ''))
   const line: Record<string, number | string> = {
     entries: ENTRIES,
     loadSeconds: round(loadMs / 1000, 1),
     firstFoldSeconds: round(foldMs / 1000, 1),
     replicaLoadSeconds: round(replicaLoadMs / 1000, 1),
     gatewayRssMb: round(rangeRss.gateway / MB, 0),
-    replicaRssMb: round(rangeRss.replica / MB, 0),
-    gatewayRssWithExportMb: round(benchRss / MB, 0),
-    replicaRssWithExportMb: round(replicaRss / MB, 0)
+    replicaRssMb: round(rangeRss.replica / MB, 0)
+  }
+  if (BASELINE) {
+    line.gatewayRssWithExportMb = round(benchRss / MB, 0)
+    line.replicaRssWithExportMb = round(replicaRss / MB, 0)
   }
   for (const n of [0, 100, 10_000]) {
-    const r = at(n)
-    line[`d${n}Bytes`] = r.range.bytes
-    line[`d${n}BaselineBytes`] = r.exp.bytes
-    line[`d${n}BytesRatio`] = round(r.range.bytes / r.exp.bytes, 5)
-    line[`d${n}RoundTrips`] = r.range.roundTrips
-    line[`d${n}BaselineRoundTrips`] = r.exp.roundTrips
-    line[`d${n}Ms`] = r.range.ms
-    line[`d${n}BaselineMs`] = r.exp.ms
-    line[`d${n}TimeRatio`] = round(r.range.ms / r.exp.ms, 4)
-    line[`d${n}Exact`] = String(r.range.findings === n && r.exp.findings === n)
+    const { range, exp } = at(n)
+    line[`d${n}Bytes`] = range.bytes
+    line[`d${n}RoundTrips`] = range.roundTrips
+    line[`d${n}Ms`] = range.ms
+    line[`d${n}Exact`] = String(range.findings === n && (exp === undefined || exp.findings === n))
+    if (exp === undefined) continue
+    line[`d${n}BaselineBytes`] = exp.bytes
+    line[`d${n}BytesRatio`] = round(range.bytes / exp.bytes, 5)
+    line[`d${n}BaselineRoundTrips`] = exp.roundTrips
+    line[`d${n}BaselineMs`] = exp.ms
+    line[`d${n}TimeRatio`] = round(range.ms / exp.ms, 4)
   }
-  line.ratio = line.d100BytesRatio ?? 0
+  if (line.d100BytesRatio !== undefined) line.ratio = line.d100BytesRatio
   out(benchLine('reconcile', line))
 })

@@ -11,6 +11,11 @@ import type { OwnerList, RangeOutcome } from './range-reconcile.js'
 const MOD = 1n << 62n
 const MAX_ROUNDS = 40
 const BUCKET_HEX = 4
+/**
+ * Ranges narrower than a bucket whose elements are read together: at 10,000,000 entries a range of
+ * five hex digits holds ~150, so 10,000 differences would otherwise hold 1.5 million elements at once.
+ */
+const READ_TOGETHER = 256
 
 /** An element on the wire in a `tags` or `needs` record: the first 31 bits of its element hash. */
 export const elementTag = (e: HashedElement): number => e.h[0]
@@ -43,8 +48,8 @@ export async function childrenOf (list: OwnerList, prefixes: readonly string[]):
     if (p.length + 1 <= BUCKET_HEX) out.set(p, await list.children(p))
     else deep.push(p)
   }
-  if (deep.length > 0) {
-    for (const [p, members] of await list.elements(deep)) {
+  for (let i = 0; i < deep.length; i += READ_TOGETHER) {
+    for (const [p, members] of await list.elements(deep.slice(i, i + READ_TOGETHER))) {
       const fps = Array.from({ length: 16 }, emptyFingerprint)
       for (const e of members) {
         const c = fps[HEX.indexOf(e.keyHash.charAt(p.length))]
