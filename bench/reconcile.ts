@@ -32,7 +32,8 @@ const MB = 1024 * 1024
 
 interface Figures { ms: number, bytes: number, roundTrips: number, findings: number, detail: string }
 const figures = (r: RunResult): Figures => ({
-  detail: `fold ${r.stats.foldMs ?? 0} ms, compare ${r.stats.compareMs ?? 0} ms, classify ${r.stats.classifyMs ?? 0} ms`,
+  detail: `fold ${r.stats.foldMs ?? 0} ms, compare ${r.stats.compareMs ?? 0} ms, classify ${r.stats.classifyMs ?? 0} ms` +
+    (r.status === 'done' ? '' : `; run ${r.status}: ${r.error ?? ''}`),
   ms: r.stats.ms ?? 0,
   bytes: (r.stats.bytesSent ?? 0) + (r.stats.bytesReceived ?? 0),
   roundTrips: r.stats.roundTrips ?? 0,
