@@ -8,7 +8,11 @@ export interface PlatformRequest {
   path: string
   headers?: Record<string, string>
   body?: string | Buffer
-  /** The whole exchange, answer read included. */
+  /**
+   * The whole exchange, answer read included; also the wait for the answer's headers and between
+   * its body's chunks, which the pool sets to the delivery timeout (a reconciliation round may
+   * take longer to answer than a delivery).
+   */
   timeoutMs: number
 }
 
@@ -35,6 +39,8 @@ export async function platformRequest (pool: Dispatcher, req: PlatformRequest, w
       path: req.path,
       headers: req.headers,
       body: req.body,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
       signal: AbortSignal.timeout(req.timeoutMs)
     })
     const bytes = Buffer.from(await res.body.arrayBuffer())
