@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t from 'tap'
 import fc from 'fast-check'
 import { decodeAnswerV2, decodeRequestV2, encodeAnswerV2, encodeRequestV2, type RecordV2 } from '../../contracts/reconcile-v2.js'
@@ -46,6 +47,19 @@ t.test('version 2 finds exactly the differences a full comparison finds, for any
       return JSON.stringify(ids) === JSON.stringify(expected)
     }), { numRuns: 60 })
   t.ok(largest > 4096 && deepest >= 3, `lists large enough to split twice (up to ${largest} elements, ${deepest} round trips)`)
+})
+
+t.test('ranges narrower than a bucket: elements crowded under one five-digit prefix are split there', async (t) => {
+  // Key hashes chosen (hashElement takes one) so that 600 elements share "abcd0": the ranges below a
+  // bucket are split from their elements, not from bucket sums.
+  const crowded = (i: number, version = 1): HashedElement => hashElement('SH', toElement({ id: i, version, status: 'active', content: 'a' }),
+    `abcd0${createHash('md5').update(String(i)).digest('hex').slice(0, 27)}`)
+  const owner = Array.from({ length: 600 }, (_, i) => crowded(i))
+  const replica = owner.map((e, i) => i % 50 === 7 ? crowded(i, 2) : e).filter((_, i) => i !== 300)
+  const { ids, roundTrips } = await reconcile(owner, replica)
+  t.same(ids, compareElements(owner, replica).map((d) => d.entryId).sort(), 'exactly the 13 differences')
+  t.equal(ids.length, 13)
+  t.ok(roundTrips >= 3, `down to the crowded ranges (${roundTrips} round trips)`)
 })
 
 t.test('the whole-list check: a replica answer that hides a difference fails the run instead of answering clean', async (t) => {
