@@ -74,14 +74,20 @@ export async function answerYrdReconcile (
   return await answerYrdReconcileFrom(platform, memorySource(held), gatewayKeys, jws)
 }
 
-/** The same endpoint over any source of answers. */
-export async function answerYrdReconcileFrom (
-  platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, jws: string
-): Promise<{ status: number, body: unknown }> {
+/**
+ * The claims of a request the gateway signed for this platform (`typ`, `iss` YRD, `aud`, not
+ * expired), or the answer refusing it: 401 for a signature that does not verify or an expired
+ * request, 400 for another `typ` or audience.
+ */
+async function gatewayClaims (
+  jws: string, gatewayKeys: JWTVerifyGetKey, typ: string, platform: string
+): Promise<{ claims: Record<string, unknown> } | { status: number, body: { error: string } }> {
   let claims: Record<string, unknown>
   try {
     const { payload, protectedHeader } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
-    if (protectedHeader.typ !== RECONCILE_TYP) return { status: 400, body: { error: 'not a reconciliation request' } }
+    if (protectedHeader.typ !== typ) {
+      return { status: 400, body: { error: typ === RECONCILE_V2_TYP ? 'not a version 2 reconciliation request' : 'not a reconciliation request' } }
+    }
     claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>
   } catch {
     return { status: 401, body: { error: 'request signature invalid' } }
@@ -89,6 +95,16 @@ export async function answerYrdReconcileFrom (
   const now = Math.floor(Date.now() / 1000)
   if (claims.aud !== platform || claims.iss !== 'YRD') return { status: 400, body: { error: 'not addressed to this platform' } }
   if (typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'request expired' } }
+  return { claims }
+}
+
+/** The same endpoint over any source of answers. */
+export async function answerYrdReconcileFrom (
+  platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, jws: string
+): Promise<{ status: number, body: unknown }> {
+  const checked = await gatewayClaims(jws, gatewayKeys, RECONCILE_TYP, platform)
+  if ('status' in checked) return checked
+  const { claims } = checked
   const owner = String(claims.owner)
   const listCode = String(claims.listCode)
   if (claims.kind === 'reconcile.query' && Array.isArray(claims.ranges)) {
@@ -113,17 +129,9 @@ export async function answerYrdReconcileFrom (
 export async function answerYrdReconcileV2 (
   platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, signature: string | undefined, body: Buffer
 ): Promise<{ status: number, body?: unknown, bytes?: Buffer }> {
-  let claims: Record<string, unknown>
-  try {
-    const { payload, protectedHeader } = await compactVerify(signature ?? '', gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
-    if (protectedHeader.typ !== RECONCILE_V2_TYP) return { status: 400, body: { error: 'not a version 2 reconciliation request' } }
-    claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>
-  } catch {
-    return { status: 401, body: { error: 'request signature invalid' } }
-  }
-  const now = Math.floor(Date.now() / 1000)
-  if (claims.aud !== platform || claims.iss !== 'YRD') return { status: 400, body: { error: 'not addressed to this platform' } }
-  if (typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'request expired' } }
+  const checked = await gatewayClaims(signature ?? '', gatewayKeys, RECONCILE_V2_TYP, platform)
+  if ('status' in checked) return checked
+  const { claims } = checked
   if (claims.digest !== createHash('sha256').update(body).digest('base64url')) return { status: 401, body: { error: 'body does not match the signed digest' } }
   if (claims.kind !== 'reconcile.query') return { status: 400, body: { error: 'unknown reconciliation request' } }
   let records: RecordV2[]

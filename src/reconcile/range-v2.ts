@@ -82,6 +82,23 @@ function differing (
   return out
 }
 
+type ChildrenRecord = Extract<RecordV2, { type: 'children' }>
+const isChildren = (r: RecordV2): r is ChildrenRecord => r.type === 'children'
+
+/** One level below the other party's `children` records: the sub-ranges that differ, to list or to split. */
+async function descend (
+  list: OwnerList, records: readonly ChildrenRecord[]
+): Promise<{ list: string[], split: string[] }> {
+  const mine = await childrenOf(list, records.map((r) => r.prefix))
+  const out = { list: [] as string[], split: [] as string[] }
+  for (const r of records) {
+    const d = differing(r.prefix, mine.get(r.prefix) ?? [], r.fingerprints)
+    out.list.push(...d.list)
+    out.split.push(...d.split)
+  }
+  return out
+}
+
 /** For each range to split, its `children` record (this party's 16 fingerprints). */
 async function splitRecords (list: OwnerList, split: readonly string[]): Promise<RecordV2[]> {
   if (split.length === 0) return []
@@ -101,15 +118,7 @@ async function splitRecords (list: OwnerList, split: readonly string[]): Promise
 export async function answerRangeV2 (list: OwnerList, request: readonly RecordV2[]): Promise<AnswerV2> {
   const whole = await list.fingerprint('')
   const out: RecordV2[] = []
-  const asked = request.filter((r): r is Extract<RecordV2, { type: 'children' }> => r.type === 'children')
-  const mine = await childrenOf(list, asked.map((r) => r.prefix))
-  const toList: string[] = []
-  const toSplit: string[] = []
-  for (const r of asked) {
-    const d = differing(r.prefix, mine.get(r.prefix) ?? [], r.fingerprints)
-    toList.push(...d.list)
-    toSplit.push(...d.split)
-  }
+  const { list: toList, split: toSplit } = await descend(list, request.filter(isChildren))
   const leaves = request.filter((r) => r.type === 'tags' || r.type === 'needs').map((r) => r.prefix)
   const elements = await list.elements([...new Set([...toList, ...leaves])])
   for (const p of toList) out.push({ type: 'tags', prefix: p, tags: (elements.get(p) ?? []).map(elementTag) })
@@ -159,16 +168,9 @@ export async function rangeReconcileV2 (list: OwnerList, owner: string, query: R
     const asked = new Set(pending.map((r) => `${r.type}:${r.prefix}`))
     const parentAsked = (p: string): boolean => p.length > 0 && asked.has(`children:${p.slice(0, -1)}`)
     const next: RecordV2[] = []
-    const split = answer.records.filter((r): r is Extract<RecordV2, { type: 'children' }> => r.type === 'children')
+    const split = answer.records.filter(isChildren)
     for (const r of split) if (!parentAsked(r.prefix)) throw new Error(`replica split a range not asked: ${r.prefix}`)
-    const mine = await childrenOf(list, split.map((r) => r.prefix))
-    const toList: string[] = []
-    const toSplit: string[] = []
-    for (const r of split) {
-      const d = differing(r.prefix, mine.get(r.prefix) ?? [], r.fingerprints)
-      toList.push(...d.list)
-      toSplit.push(...d.split)
-    }
+    const { list: toList, split: toSplit } = await descend(list, split)
     const tagged = answer.records.filter((r): r is Extract<RecordV2, { type: 'tags' }> => r.type === 'tags')
     for (const r of tagged) if (!parentAsked(r.prefix)) throw new Error(`replica listed a range not asked: ${r.prefix}`)
     const own = await list.elements([...toList, ...tagged.map((r) => r.prefix)])

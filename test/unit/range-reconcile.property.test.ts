@@ -1,9 +1,10 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { compareElements } from '../../src/reconcile/compare-elements.js'
-import { addElement, emptyFingerprint, hashElement, HEX, type Element, type HashedElement } from '../../src/reconcile/element-hash.js'
+import { addElement, emptyFingerprint, HEX, type HashedElement } from '../../src/reconcile/element-hash.js'
 import { rangeReconcile, type OwnerList } from '../../src/reconcile/range-reconcile.js'
 import { answerQuery } from '../../sim/replica-answer.js'
+import { dedupe, elementArbitrary, toElement } from '../helpers/element-arbitrary.js'
 
 /** The owner's list in memory, answering like the ledger (bucket sums or elements). */
 function ownerList (elements: HashedElement[]): OwnerList {
@@ -18,15 +19,7 @@ function ownerList (elements: HashedElement[]): OwnerList {
   }
 }
 
-const element = fc.record({
-  id: fc.integer({ min: 0, max: 400 }),
-  version: fc.integer({ min: 1, max: 3 }),
-  status: fc.constantFrom('active' as const, 'suspended' as const),
-  content: fc.constantFrom('a', 'b')
-})
-const toElement = (x: { id: number, version: number, status: 'active' | 'suspended', content: string }): Element =>
-  ({ entryId: `E-${x.id}`, version: x.version, status: x.status, contentHash: x.content.repeat(64) })
-const dedupe = (es: Element[]): HashedElement[] => [...new Map(es.map((e) => [e.entryId, e])).values()].map((e) => hashElement('SH', e))
+const element = elementArbitrary(400)
 
 t.test('range reconciliation finds exactly the differences a full comparison finds, for any two lists', async (t) => {
   await fc.assert(fc.asyncProperty(fc.array(

@@ -6,16 +6,9 @@ import { compareElements } from '../../src/reconcile/compare-elements.js'
 import { hashElement, type Element, type HashedElement } from '../../src/reconcile/element-hash.js'
 import { answerRangeV2, rangeReconcileV2 } from '../../src/reconcile/range-v2.js'
 import { MemoryList } from '../../sim/memory-list.js'
+import { dedupe, elementArbitrary, toElement } from '../helpers/element-arbitrary.js'
 
-const element = fc.record({
-  id: fc.integer({ min: 0, max: 20000 }),
-  version: fc.integer({ min: 1, max: 3 }),
-  status: fc.constantFrom('active' as const, 'suspended' as const),
-  content: fc.constantFrom('a', 'b')
-})
-const toElement = (x: { id: number, version: number, status: 'active' | 'suspended', content: string }): Element =>
-  ({ entryId: `E-${x.id}`, version: x.version, status: x.status, contentHash: x.content.repeat(64) })
-const dedupe = (es: Element[]): HashedElement[] => [...new Map(es.map((e) => [e.entryId, e])).values()].map((e) => hashElement('SH', e))
+const element = elementArbitrary(20000)
 
 /** Runs version 2 between two in-memory lists, through the wire encoding both ways. */
 async function reconcile (
