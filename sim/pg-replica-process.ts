@@ -13,8 +13,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose'
 import { createPool } from '../src/ledger/pool.js'
 import { PgReplicaStore } from './pg-replica-store.js'
 import { readBody } from './read-body.js'
-import { answerYrdReconcileFrom, answerYrdReconcileV2, type ReconcileSource } from './yrd-reconcile-endpoint.js'
-import { RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER } from '../contracts/reconcile-v2.js'
+import { respondYrdReconcile, type ReconcileSource } from './yrd-reconcile-endpoint.js'
 
 export interface PgReplicaStart {
   type: 'start'
@@ -46,15 +45,7 @@ async function start (m: PgReplicaStart): Promise<string> {
     if (req.method !== 'POST' || req.url !== '/yrd/v1/reconcile') { send(404, { error: 'not found' }); return }
     readBody(req, BODY_LIMIT).then(async (body) => {
       if (body === undefined) { send(413, { error: 'body too large' }); return }
-      if (req.headers['content-type'] === RECONCILE_V2_MEDIA) {
-        const signature = req.headers[RECONCILE_V2_SIGNATURE_HEADER]
-        const v2 = await answerYrdReconcileV2(m.platform, source, keys, typeof signature === 'string' ? signature : undefined, body)
-        if (v2.bytes === undefined) send(v2.status, v2.body)
-        else res.writeHead(200, { 'content-type': RECONCILE_V2_MEDIA }).end(v2.bytes)
-        return
-      }
-      const answer = await answerYrdReconcileFrom(m.platform, source, keys, body.toString('utf8'))
-      send(answer.status, answer.body)
+      await respondYrdReconcile(req, res, body, { platform: m.platform, source, gatewayKeys: keys })
     }).catch(() => { send(500, { error: 'replica error' }) })
   })
   await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })

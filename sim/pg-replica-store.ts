@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS recon_buckets (
 const FOLD: FoldTables = { fold: 'replica_fold', elements: 'recon_elements', buckets: 'recon_buckets', key: ['owner'] }
 
 /** What a change to the replica names: the columns of `replica_entries`, in order. */
-export const ENTRY_COLUMNS = '(owner, entry_id, list_code, version, status, item)'
+const ENTRY_COLUMNS = '(owner, entry_id, list_code, version, status, item)'
 
 /** A change to apply, as `applyEntries` takes it: `item` is the `list.upsert` item held. */
 export interface ReplicaChange {
@@ -107,14 +107,6 @@ export class PgReplicaStore {
       `SELECT c.owner, c."entryId", c."listCode", c.version, c.status, c.item
        FROM jsonb_to_recordset($1::jsonb) AS c(owner text, "entryId" text, "listCode" text, version integer, status text, item jsonb)`,
       [JSON.stringify(changes)])
-  }
-
-  /** The entry as held, or undefined. */
-  async entry (owner: string, entryId: string): Promise<ReplicaChange | undefined> {
-    const { rows } = await this.pool.query<ReplicaChange>(
-      `SELECT owner, entry_id AS "entryId", list_code AS "listCode", version, status, item
-       FROM replica_entries WHERE owner = $1 AND entry_id = $2`, [owner, entryId])
-    return rows[0]
   }
 
   /**

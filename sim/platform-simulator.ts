@@ -6,8 +6,7 @@ import { digestOf } from '../src/envelopes/parse-jws.js'
 import { applyToReplica, newReplicaState, type AppliedChange, type HeldEntry } from './replica-state.js'
 import { readBody } from './read-body.js'
 import { listenRestartable } from './restartable-server.js'
-import { RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER } from '../contracts/reconcile-v2.js'
-import { answerYrdReconcile, answerYrdReconcileV2, memorySource } from './yrd-reconcile-endpoint.js'
+import { memorySource, respondYrdReconcile } from './yrd-reconcile-endpoint.js'
 import { deliveryReceiptAnswer, type ReceiptFacts, type ReceiptMode } from './delivery-receipt-answer.js'
 
 export type { AppliedChange, HeldEntry, ReceiptMode }
@@ -249,16 +248,8 @@ export async function startSimulatedPlatform (
         if (gatewayKeys === undefined) { send(503, { error: 'gateway keys not configured' }); return }
         const refused = authRefusal(sim.failure)
         if (refused !== undefined) { send(refused, { error: 'credentials refused' }); return }
-        if (req.headers['content-type'] === RECONCILE_V2_MEDIA) {
-          if (sim.rangeV2 === false) { send(415, { error: 'version 1 only' }); return }
-          const signature = req.headers[RECONCILE_V2_SIGNATURE_HEADER]
-          const v2 = await answerYrdReconcileV2(sim.id, memorySource(sim.held), gatewayKeys, typeof signature === 'string' ? signature : undefined, body)
-          if (v2.bytes === undefined) send(v2.status, v2.body)
-          else res.writeHead(200, { 'content-type': RECONCILE_V2_MEDIA }).end(v2.bytes)
-          return
-        }
-        const answer = await answerYrdReconcile(sim.id, sim.held, gatewayKeys, body.toString('utf8'))
-        send(answer.status, answer.body)
+        const source = memorySource(sim.held)
+        await respondYrdReconcile(req, res, body, { platform: sim.id, source, gatewayKeys, speaksV2: sim.rangeV2 })
       }).catch(() => { send(500, { error: 'simulator error' }) })
       return
     }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { compactVerify, type JWTVerifyGetKey } from 'jose'
 import { RECONCILE_TYP, type ReconcileAnswerV1, type ReconcileExportPageV1 } from '../contracts/reconcile-v1.js'
 import {
-  decodeRequestV2, encodeAnswerV2, RECONCILE_V2_TYP, WireError, type RecordV2, type AnswerV2
+  decodeRequestV2, encodeAnswerV2, RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER, RECONCILE_V2_TYP, WireError,
+  type AnswerV2, type RecordV2
 } from '../contracts/reconcile-v2.js'
 import { answerRangeV2 } from '../src/reconcile/range-v2.js'
 import { MemoryList } from './memory-list.js'
@@ -64,17 +66,6 @@ export function memorySource (held: Map<string, HeldEntry>): ReconcileSource {
 }
 
 /**
- * The reference protocol's reconciliation endpoint (`POST …/yrd/v1/reconcile`, adapters/README.md
- * "Reconciliation") over a replica's holdings: verifies the gateway's signature, `typ` and
- * `aud`, then answers a `reconcile.query` (range fingerprints) or a `reconcile.export` (a page).
- */
-export async function answerYrdReconcile (
-  platform: string, held: Map<string, HeldEntry>, gatewayKeys: JWTVerifyGetKey, jws: string
-): Promise<{ status: number, body: unknown }> {
-  return await answerYrdReconcileFrom(platform, memorySource(held), gatewayKeys, jws)
-}
-
-/**
  * The claims of a request the gateway signed for this platform (`typ`, `iss` YRD, `aud`, not
  * expired), or the answer refusing it: 401 for a signature that does not verify or an expired
  * request, 400 for another `typ` or audience.
@@ -98,7 +89,12 @@ async function gatewayClaims (
   return { claims }
 }
 
-/** The same endpoint over any source of answers. */
+/**
+ * The reference protocol's reconciliation endpoint, version 1 (`POST …/yrd/v1/reconcile`,
+ * adapters/README.md "Reconciliation") over a replica's source of answers: verifies the gateway's
+ * signature, `typ` and `aud`, then answers a `reconcile.query` (range fingerprints) or a
+ * `reconcile.export` (a page).
+ */
 export async function answerYrdReconcileFrom (
   platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, jws: string
 ): Promise<{ status: number, body: unknown }> {
@@ -143,4 +139,27 @@ export async function answerYrdReconcileV2 (
   }
   const answer = await source.rangeV2(String(claims.owner), String(claims.listCode), records)
   return { status: 200, bytes: encodeAnswerV2(answer.whole, answer.records) }
+}
+
+/**
+ * Answers one `POST …/yrd/v1/reconcile` whose body has been read: version 2 when its content type
+ * says so (415 where `speaksV2` is false, as a version-1-only platform), else version 1.
+ */
+export async function respondYrdReconcile (
+  req: IncomingMessage, res: ServerResponse, body: Buffer,
+  opts: { platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, speaksV2?: boolean }
+): Promise<void> {
+  const send = (status: number, answer: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
+  }
+  if (req.headers['content-type'] === RECONCILE_V2_MEDIA) {
+    if (opts.speaksV2 === false) { send(415, { error: 'version 1 only' }); return }
+    const signature = req.headers[RECONCILE_V2_SIGNATURE_HEADER]
+    const v2 = await answerYrdReconcileV2(opts.platform, opts.source, opts.gatewayKeys, typeof signature === 'string' ? signature : undefined, body)
+    if (v2.bytes === undefined) send(v2.status, v2.body)
+    else res.writeHead(200, { 'content-type': RECONCILE_V2_MEDIA }).end(v2.bytes)
+    return
+  }
+  const answer = await answerYrdReconcileFrom(opts.platform, opts.source, opts.gatewayKeys, body.toString('utf8'))
+  send(answer.status, answer.body)
 }
