@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { ProofHashV1 } from '../contracts/common-v1.js'
 import type { Registries } from './registry-schema.js'
 import type { CheckerIssuerConfig } from './checker-schema.js'
 import type { WorkingCalendar } from './calendar-schema.js'
@@ -11,7 +12,7 @@ function defaultsOf<T extends TSchema> (schema: T): Static<T> {
 
 const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' })
 
-/** A JWK as configured: only public EC P-256 and Ed25519 keys are of use to verify envelopes. */
+/** A JWK as configured: only public EC P-256, Ed25519 and EC SM2 keys are of use to verify envelopes. */
 const PublicJwk = Type.Object({
   kty: Type.String(),
   kid: Type.String({ minLength: 1 }),
@@ -153,6 +154,7 @@ export const GatewaySettings = Type.Object({
   personalDataRetentionDays: Type.Integer({ minimum: 0, maximum: 3650, default: 30, description: 'Days after an entry was removed by repair, expiry or revocation (国办发〔2020〕49号 (十一)) before its personal fields (a person\'s name and identity number, responsible persons\' names and identity numbers) are erased from the ledger; run with the coordination sweep' }),
   transparencySequenceIntervalMs: Type.Integer({ minimum: 50, maximum: 3_600_000, default: 1000, description: 'How often new entry changes are appended to their lists\' transparency logs (the merge delay)' }),
   checkpointIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 60_000, description: 'How often a checkpoint is signed for every list log that grew' }),
+  proofHash: Type.Union(ProofHashV1.anyOf, { default: 'SHA-256', description: 'The hash the gateway proves with (SM3: GB/T 32905-2016): the digest in envelope and check receipts (digestAlg), and the hash of every transparency log created from then on, stated in its checkpoints and proofs. A log keeps the hash it was created with; the same on every gateway of a ledger' }),
   sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30, description: 'An admin session unused this long ends' }),
   sessionMaxHours: Type.Integer({ minimum: 1, maximum: 168, default: 12, description: 'An admin session ends this long after login, used or not' }),
   loginRateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 10_000, default: 10, description: 'Login attempts per client address per minute' }),

@@ -10,6 +10,7 @@ import { loadRegistries } from './load-registries.js'
 import { loadCheckers } from './load-checkers.js'
 import { loadCalendars } from './load-calendars.js'
 import { issuerIdProblem } from './issuer-id.js'
+import { Sm2KeyError, sm2PublicKey, type Sm2Jwk } from '../src/keys/sm2.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
 export function defaultConfigDir (): string {
@@ -18,8 +19,21 @@ export function defaultConfigDir (): string {
   return candidates.find((c) => existsSync(join(c, 'platforms'))) ?? candidates[0] as string
 }
 
-function checkKeys (file: string, at: string, holder: { jwks?: unknown, jwksUrl?: unknown }): void {
+function checkKeys (
+  file: string, at: string,
+  holder: { jwks?: { keys: Array<{ kty: string, crv?: string | undefined }> }, jwksUrl?: unknown }
+): void {
   if (holder.jwks === undefined && holder.jwksUrl === undefined) throw new ConfigError(file, `${at}/jwks`, 'either jwks or jwksUrl is required')
+  // An SM2 key is read now, not at the first envelope: a point off the curve stops start-up.
+  holder.jwks?.keys.forEach((k, i) => {
+    if (k.kty !== 'EC' || k.crv !== 'SM2') return
+    try {
+      sm2PublicKey(k as unknown as Sm2Jwk)
+    } catch (err) {
+      if (!(err instanceof Sm2KeyError)) throw err
+      throw new ConfigError(file, `${at}/jwks/keys/${i}`, err.message)
+    }
+  })
 }
 
 function loadPlatforms (dir: string): PlatformConfig[] {
@@ -34,8 +48,8 @@ function loadPlatforms (dir: string): PlatformConfig[] {
     if (p.id === 'YRD') throw new ConfigError(file, '/id', 'YRD is the gateway itself')
     checkKeys(file, '', p)
     p.jwks?.keys.forEach((k, i) => {
-      const ok = (k.kty === 'EC' && k.crv === 'P-256') || (k.kty === 'OKP' && k.crv === 'Ed25519')
-      if (!ok) throw new ConfigError(file, `/jwks/keys/${i}`, 'only EC P-256 (ES256) and OKP Ed25519 (EdDSA) keys are allowed')
+      const ok = (k.kty === 'EC' && (k.crv === 'P-256' || k.crv === 'SM2')) || (k.kty === 'OKP' && k.crv === 'Ed25519')
+      if (!ok) throw new ConfigError(file, `/jwks/keys/${i}`, 'only EC P-256 (ES256), OKP Ed25519 (EdDSA) and EC SM2 (SM2-SM3) keys are allowed')
       if ('d' in k) throw new ConfigError(file, `/jwks/keys/${i}/d`, 'a platform file holds public keys only')
     })
     return p

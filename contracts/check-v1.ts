@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { InstantV1 } from './common-v1.js'
+import { InstantV1, ProofHashV1 } from './common-v1.js'
 import { ResponsibleThroughV1, SubjectFlagsV1 } from './subject-entries-v1.js'
 
 /** The JWS `typ` of the gateway's check receipts. */
@@ -231,8 +231,9 @@ const checkSigned = {
 /**
  * The payload of a check receipt: the gateway's signed statement that this principal checked this
  * subject, for this purpose and decision, at this time, and was answered exactly this. `answered.digest`
- * is the SHA-256 (base64url) of the canonical JSON (keys sorted, no whitespace) of the answer
- * without its `receipt`; the caller recomputes it from the answer it kept.
+ * is the SHA-256 (base64url), or the hash `answered.digestAlg` names (SM3 where the deployment's
+ * proofHash is), of the canonical JSON (keys sorted, no whitespace) of the answer without its
+ * `receipt`; the caller recomputes it from the answer it kept.
  */
 export const CheckReceiptClaimsV1 = Type.Object({
   iss: Type.Literal('YRD'),
@@ -264,7 +265,10 @@ export const CheckReceiptClaimsV1 = Type.Object({
       }), { description: 'Full mode only: a verification receipt names no entry' })),
       measures: Type.Array(Type.Object({ code: Type.String(), applies: Type.Boolean() }))
     }, { description: 'Entries found through a role of the subject (落实到人) and the measures reaching it in that role; absent only in receipts made before the gateway answered them' })),
-    digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' })
+    digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
+    digestAlg: Type.Optional(Type.Union(ProofHashV1.anyOf, {
+      title: 'ProofHashV1', description: 'The hash of `digest`; present (SM3) only where the deployment\'s proofHash is SM3, absent: SHA-256'
+    }))
   }),
   queryId: Type.Integer()
 }, { $id: 'CheckReceiptClaimsV1', description: '`mode` (full or verification) is signed since issue 13; older receipts have none and are full' })

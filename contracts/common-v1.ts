@@ -31,6 +31,18 @@ export const InstantV1 = Type.String({
   description: 'Instant, RFC 3339 with a time zone'
 })
 
+/**
+ * The hash the gateway proves with (gateway.json `proofHash`): of a transparency log (its leaves,
+ * nodes and root, RFC 6962 structure unchanged) and of a receipt's digest. SM3 is GB/T 32905-2016;
+ * both give 32 bytes. Where a signed object does not state it, it is SHA-256 (everything signed
+ * before SM3 could be chosen).
+ */
+export const ProofHashV1 = Type.Union([Type.Literal('SHA-256'), Type.Literal('SM3')], {
+  title: 'ProofHashV1',
+  description: 'SHA-256, or SM3 (GB/T 32905-2016); 32 bytes either way'
+})
+export type ProofHashV1 = Static<typeof ProofHashV1>
+
 /** Free text of bounded length: facts, legal basis, remedies and the like. */
 export const TextV1 = (maxLength: number, description: string) =>
   Type.String({ minLength: 1, maxLength, description })

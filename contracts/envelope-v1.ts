@@ -12,8 +12,14 @@ import { RepairDecisionItemV1, RepairRequestItemV1 } from './repair-items-v1.js'
 export const ENVELOPE_TYP = 'yrd-envelope+jwt'
 /** The audience of every envelope sent to the gateway, and the gateway's own issuer id. */
 export const GATEWAY_ID = 'YRD'
-/** Signature algorithms the gateway accepts; everything else (none, HS*, RS*, ...) is refused. */
-export const ENVELOPE_ALGS = ['ES256', 'EdDSA'] as const
+/**
+ * Signature algorithms the gateway accepts, each only with its own kind of key (P-256, Ed25519, SM2);
+ * everything else (none, HS*, RS*, ...) is refused. `SM2-SM3` is gateway-defined (docs/protocol.md#sm2-sm3):
+ * SM2 with SM3 and the user id 1234567812345678, the signature r ‖ s.
+ */
+export const ENVELOPE_ALGS = ['ES256', 'EdDSA', 'SM2-SM3'] as const
+/** The allow-list as words, for messages. */
+export const ENVELOPE_ALGS_TEXT = 'ES256, EdDSA or SM2-SM3'
 /** Most items one envelope may carry. */
 export const MAX_ITEMS = 1000
 /** Longest lifetime an envelope may claim (`exp` − `iat`), seconds. */

@@ -1,17 +1,21 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { InstantV1, PlatformIdV1 } from './common-v1.js'
+import { InstantV1, PlatformIdV1, ProofHashV1 } from './common-v1.js'
 
 /** The JWS `typ` of the gateway's receipts. */
 export const RECEIPT_TYP = 'yrd-receipt+jwt'
 
 /**
  * The payload of a receipt: the gateway's signed statement that it received and committed an
- * envelope. `digest` is the SHA-256 (base64url) of the exact bytes received; `items` their count.
+ * envelope. `digest` is the hash (base64url) of the exact bytes received: SHA-256, or the hash
+ * `digestAlg` names (SM3 where the deployment's proofHash is); `items` their count.
  */
 export const ReceiptClaimsV1 = Type.Object({
   jti: Type.String({ minLength: 1, maxLength: 128 }),
   iss: PlatformIdV1,
-  digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'SHA-256 of the received JWS, base64url' }),
+  digest: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'Hash of the received bytes (digestAlg; absent: SHA-256), base64url' }),
+  digestAlg: Type.Optional(Type.Union(ProofHashV1.anyOf, {
+    title: 'ProofHashV1', description: 'The hash of `digest`; present (SM3) only where the deployment\'s proofHash is SM3, absent: SHA-256'
+  })),
   receivedAt: InstantV1,
   items: Type.Integer({ minimum: 1, description: 'Number of items committed' })
 }, { $id: 'ReceiptClaimsV1' })

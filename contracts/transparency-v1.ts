@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { InstantV1, LocalIdV1, PlatformIdV1 } from './common-v1.js'
+import { InstantV1, LocalIdV1, PlatformIdV1, ProofHashV1 } from './common-v1.js'
 
 /** The JWS `typ` of the gateway's signed checkpoints. */
 export const CHECKPOINT_TYP = 'yrd-checkpoint+jwt'
@@ -7,12 +7,17 @@ export const CHECKPOINT_TYP = 'yrd-checkpoint+jwt'
 /** A list's code as it appears in paths (the `listCode` of its entries). */
 export const ListCodeV1 = Type.String({ title: 'ListCodeV1', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' })
 
-/** A SHA-256 hash, base64url without padding. */
-export const HashV1 = Type.String({ title: 'HashV1', pattern: '^[A-Za-z0-9_-]{43}$', description: 'SHA-256, base64url without padding' })
+/** A 32-byte hash (SHA-256 or SM3: the log's `hash`), base64url without padding. */
+export const HashV1 = Type.String({ title: 'HashV1', pattern: '^[A-Za-z0-9_-]{43}$', description: 'The log\'s hash (SHA-256 or SM3), base64url without padding' })
+
+const LogHash = (description: string) => Type.Union(ProofHashV1.anyOf, { title: 'ProofHashV1', description })
+const STATED = 'The log\'s hash function, fixed when the log was created (gateway.json proofHash then)'
+const ABSENT = `${STATED}; absent (answers and checkpoints from before SM3 could be chosen): SHA-256`
 
 /**
  * The payload of a checkpoint: the gateway's signed statement that the log of one list
- * (`owner` + `listCode`) held `treeSize` leaves with RFC 6962 root `rootHash` at `issuedAt`.
+ * (`owner` + `listCode`) held `treeSize` leaves with RFC 6962 root `rootHash` at `issuedAt`,
+ * hashing with `hash` (absent in checkpoints signed before it was stated: SHA-256).
  */
 export const CheckpointClaimsV1 = Type.Object({
   iss: Type.Literal('YRD'),
@@ -22,7 +27,8 @@ export const CheckpointClaimsV1 = Type.Object({
   treeSize: Type.Integer({ minimum: 0 }),
   rootHash: HashV1,
   issuedAt: InstantV1,
-  iat: Type.Integer({ description: 'issuedAt in seconds since the epoch' })
+  iat: Type.Integer({ description: 'issuedAt in seconds since the epoch' }),
+  hash: Type.Optional(LogHash(ABSENT))
 }, { $id: 'CheckpointClaimsV1' })
 export type CheckpointClaimsV1 = Static<typeof CheckpointClaimsV1>
 
@@ -33,6 +39,7 @@ export const CheckpointV1 = Type.Object({
   listCode: ListCodeV1,
   treeSize: Type.Integer({ minimum: 0 }),
   rootHash: HashV1,
+  hash: LogHash(STATED),
   signedAt: InstantV1,
   checkpoint: Type.String({ description: `Compact JWS (typ ${CHECKPOINT_TYP}) over CheckpointClaimsV1, signed by the gateway; verify with /.well-known/jwks.json` })
 }, { $id: 'CheckpointV1' })
@@ -50,6 +57,7 @@ export const TransparencyLogV1 = Type.Object({
   listCode: ListCodeV1,
   treeSize: Type.Integer({ minimum: 0 }),
   rootHash: Type.Union([HashV1, Type.Null()]),
+  hash: LogHash(STATED),
   updatedAt: InstantV1,
   latestCheckpoint: Type.Union(
     [Type.Object({ id: Type.String(), treeSize: Type.Integer(), signedAt: InstantV1 }), Type.Null()]
@@ -59,10 +67,13 @@ export const TransparencyLogV1 = Type.Object({
 export const TransparencyLogListV1 = Type.Object({ logs: Type.Array(TransparencyLogV1) }, { $id: 'TransparencyLogListV1' })
 export type TransparencyLogListV1 = Static<typeof TransparencyLogListV1>
 
-/** The leaf of one change; its canonical bytes are RFC 8785 JSON of exactly these members. */
+/**
+ * The leaf of one change; its canonical bytes are RFC 8785 JSON of exactly these members. H is the
+ * log's hash: the leaf commits to the item through dataHash, so an SM3 log has no SHA-256 in it.
+ */
 export const ChangeLeafV1 = Type.Object({
   v: Type.Union([Type.Literal(1), Type.Literal(2)], {
-    description: '1: dataHash = SHA-256(canonicalJson(item)) (changes recorded before salted leaves); 2: dataHash = SHA-256(salt || canonicalJson(item))'
+    description: '1: dataHash = H(canonicalJson(item)) (changes recorded before salted leaves); 2: dataHash = H(salt || canonicalJson(item)); H the log\'s hash'
   }),
   owner: PlatformIdV1,
   listCode: ListCodeV1,
@@ -81,6 +92,7 @@ export const InclusionProofV1 = Type.Object({
   listCode: ListCodeV1,
   treeSize: Type.Integer({ minimum: 1 }),
   leafIndex: Type.Integer({ minimum: 0 }),
+  hash: Type.Optional(LogHash(`${ABSENT}. A verifier hashes with what the checkpoint signs, and refuses an answer stating another`)),
   leaf: ChangeLeafV1,
   leafHash: HashV1,
   auditPath: Type.Array(HashV1, { description: 'RFC 6962 PATH(leafIndex, D[treeSize]), leaf upwards' }),
@@ -98,6 +110,7 @@ export const ConsistencyProofV1 = Type.Object({
   listCode: ListCodeV1,
   first: Type.Integer({ minimum: 1 }),
   second: Type.Integer({ minimum: 1 }),
+  hash: Type.Optional(LogHash(`${ABSENT}. A verifier hashes with what the checkpoints sign, and refuses an answer stating another`)),
   proof: Type.Array(HashV1, { description: 'RFC 6962 PROOF(first, D[second])' }),
   firstCheckpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of size first, when one exists' }),
   secondCheckpoint: Type.Union([Type.String(), Type.Null()], { description: 'A signed checkpoint of size second, when one exists' })

@@ -130,7 +130,8 @@ export async function startProvinces (portOf: PortOf): Promise<{
       zj.trustGateway(`${gw}/.well-known/jwks.json`)
       zj.startPolling(gw, 100)
     }),
-    await withSigner('AH', 'EdDSA', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }), undefined, async (gw, kind, items) => {
+    // Anhui signs on 国密 keys (issue 19): SM2-SM3 envelopes and tokens.
+    await withSigner('AH', 'SM2-SM3', 'ah-xml', ah, (p) => ({ ...p, endpoint: ah.endpoint, healthUrl: ah.healthUrl }), undefined, async (gw, kind, items) => {
       const r = await publishAhNative(gw, { secrets: ahSecrets, kind, items })
       return { accepted: r.receipt?.DM === '0000' || r.receipt?.DM === '0001', msgId: r.msgId, status: r.status, answer: r.receipt }
     })

@@ -1,8 +1,11 @@
-import { compactVerify, createLocalJWKSet, type CryptoKey } from 'jose'
+import type { JSONWebKeySet } from 'jose'
 import type { DemoPlatform } from './demo-platforms.js'
 import { postEnvelope } from '../sim/platform-simulator.js'
 import { sampleDay, sampleEntry } from '../sim/sample-entries.js'
 import { mintToken } from '../src/auth/mint-token.js'
+import { SM2_ALG, verifyCompact, type SigningKeyInput } from '../src/keys/jws.js'
+import { localKeySet } from '../src/keys/key-sets.js'
+import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
 import type { DemoStep } from './step-table.js'
 import { runCoordinationScenario } from './coordination-scenario.js'
 import { runRegionalBasisStep } from './regional-basis-step.js'
@@ -11,7 +14,7 @@ export interface ScenarioContext {
   gatewayUrl: string
   platforms: DemoPlatform[]
   regionOf: (id: string) => string
-  admin: { iss: string, kid: string, alg: string, key: CryptoKey }
+  admin: { iss: string, kid: string, alg: string, key: SigningKeyInput }
   /** Distinguishes this run's entries from earlier runs' on the same ledger. */
   tag: string
   /** Reconciles one list against one replica after `drift`, heals, reconciles again (reconciliation-demo-step.ts). */
@@ -21,6 +24,12 @@ export interface ScenarioContext {
 }
 
 const problemCode = (body: unknown): string => String((body as { code?: unknown }).code ?? '')
+
+/** The `alg` of a JWS in either serialisation. */
+function algOf (jws: string): unknown {
+  const header = jws.startsWith('{') ? (JSON.parse(jws) as { protected: string }).protected : jws.split('.')[0] ?? ''
+  return (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown }).alg
+}
 
 async function until (check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms
@@ -46,7 +55,7 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
     steps.push({ step, expected, got, ok: expected === got })
   }
   const gw = ctx.gatewayUrl
-  const jwks = createLocalJWKSet(await (await fetch(`${gw}/.well-known/jwks.json`)).json() as Parameters<typeof createLocalJWKSet>[0])
+  const jwks = localKeySet(await (await fetch(`${gw}/.well-known/jwks.json`)).json() as JSONWebKeySet)
   for (const p of ctx.platforms) p.connect(gw)
   const holds = (p: DemoPlatform, owner: string, entryId: string, removed = false): boolean =>
     p.held(owner, entryId)?.removed === removed
@@ -81,13 +90,22 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
       `${res.accepted ? 'accepted' : `refused ${res.status}`}, ${others.filter((o) => holds(o, p.id, entry.entryId)).length} of ${others.length}`)
   }
 
-  let verified = 'no'
-  try {
-    const { payload } = await compactVerify(first.receipt, jwks)
-    const claims = JSON.parse(new TextDecoder().decode(payload)) as { jti: string, items: number }
-    verified = claims.jti === first.jti && claims.items === 2 ? 'verified' : 'wrong claims'
-  } catch { verified = 'does not verify' }
-  record('receipt verifies offline against /.well-known/jwks.json', 'verified', verified)
+  const receiptOf = async (x: { jti: string, receipt: string }): Promise<string> => {
+    try {
+      const { payload } = await verifyCompact(x.receipt, jwks, ENVELOPE_ALGS)
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as { jti: string, items: number }
+      return claims.jti === x.jti && claims.items === 2 ? 'verified' : 'wrong claims'
+    } catch { return 'does not verify' }
+  }
+  record('receipt verifies offline against /.well-known/jwks.json', 'verified', await receiptOf(first))
+
+  // 国密 (issue 19): a province whose keys are SM2 signs its envelopes and its read tokens SM2-SM3.
+  const sm2 = published.find((x) => algOf(x.jws) === SM2_ALG)
+  if (sm2 !== undefined) {
+    const read = await fetch(`${gw}/v1/messages/${encodeURIComponent(sm2.jti)}`, { headers: { authorization: `Bearer ${await sm2.platform.readToken()}` } })
+    record(`${sm2.platform.id} on 国密 keys: its SM2-SM3 envelope accepted, its SM2-SM3 token reads, the receipt verifies`,
+      'accepted, 200, verified', `accepted, ${read.status}, ${await receiptOf(sm2)}`)
+  }
 
   const again = await postEnvelope(gw, first.jws)
   const sameReceipt = (again.body as { receipt?: string }).receipt === first.receipt

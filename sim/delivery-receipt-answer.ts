@@ -1,4 +1,4 @@
-import { CompactSign } from 'jose'
+import { signCompact } from '../src/keys/jws.js'
 import { DELIVERY_RECEIPT_TYP, type DeliveryReceiptClaimsV1 } from '../contracts/delivery-receipt-v1.js'
 import { GATEWAY_ID } from '../contracts/envelope-v1.js'
 import type { PlatformSigner } from '../src/envelopes/sign-envelope.js'
@@ -35,8 +35,7 @@ export async function deliveryReceiptAnswer (
   const signer = mode === 'forged' || mode === 'unknown-kid' ? keys.impostor : keys.own
   const kid = mode === 'forged' ? keys.own.kid : signer.kid
   const typ = mode === 'wrong-typ' ? 'JWT' : DELIVERY_RECEIPT_TYP
-  const receipt = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: signer.alg, kid, typ })
-    .sign(signer.key)
+  const payload = new TextEncoder().encode(JSON.stringify(claims))
+  const receipt = await signCompact(signer.key, { alg: signer.alg, kid, typ }, payload)
   return { receipt }
 }

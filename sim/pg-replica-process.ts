@@ -9,7 +9,8 @@
  * holds is written into its schema by whoever set it up.
  */
 import { createServer } from 'node:http'
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose'
+import type { JSONWebKeySet } from 'jose'
+import { localKeySet } from '../src/keys/key-sets.js'
 import { createPool } from '../src/ledger/pool.js'
 import { PgReplicaStore } from './pg-replica-store.js'
 import { readBody } from './read-body.js'
@@ -32,7 +33,7 @@ async function start (m: PgReplicaStart): Promise<string> {
   const pool = createPool(m.databaseUrl, m.schema, 4)
   const store = new PgReplicaStore(pool)
   await store.createTables()
-  const keys = createLocalJWKSet(m.gatewayJwks)
+  const keys = localKeySet(m.gatewayJwks)
   const source: ReconcileSource = {
     query: async (owner, listCode, ranges, max) => await store.answerQuery(owner, listCode, ranges, max),
     exportPage: async (owner, listCode, after, limit) => await store.exportPage(owner, listCode, after, limit),

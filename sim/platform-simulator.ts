@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
+import type { JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose'
+import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
+import { verifyCompact } from '../src/keys/jws.js'
+import { localKeySet, remoteKeySet } from '../src/keys/key-sets.js'
 import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../src/keys/signing-keys.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../src/envelopes/sign-envelope.js'
 import { digestOf } from '../src/envelopes/parse-jws.js'
@@ -130,8 +133,8 @@ export async function startSimulatedPlatform (
     refuse: new Set(),
     trustGateway: (jwks) => {
       gatewayKeys = typeof jwks === 'string'
-        ? createRemoteJWKSet(new URL(jwks), { cooldownDuration: 0 })
-        : createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0])
+        ? remoteKeySet(new URL(jwks), { cooldownDuration: 0 })
+        : localKeySet(jwks as JSONWebKeySet)
     },
     publish: async (gatewayUrl, input, serialisation = 'compact') => {
       const { jws, jti } = await signEnvelope(sim.signer, input, serialisation)
@@ -158,7 +161,7 @@ export async function startSimulatedPlatform (
     if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
     let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
     try {
-      const { payload } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+      const { payload } = await verifyCompact(jws, gatewayKeys, ENVELOPE_ALGS)
       claims = JSON.parse(new TextDecoder().decode(payload))
     } catch {
       return { status: 401, body: { error: 'delivery signature invalid' } }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { compactVerify, type JWTVerifyGetKey } from 'jose'
+import type { JWTVerifyGetKey } from 'jose'
+import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
+import { verifyCompact } from '../src/keys/jws.js'
 import { RECONCILE_TYP, type ReconcileAnswerV1, type ReconcileExportPageV1 } from '../contracts/reconcile-v1.js'
 import {
   decodeRequestV2, encodeAnswerV2, RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER, RECONCILE_V2_TYP, WireError,
@@ -75,7 +77,7 @@ async function gatewayClaims (
 ): Promise<{ claims: Record<string, unknown> } | { status: number, body: { error: string } }> {
   let claims: Record<string, unknown>
   try {
-    const { payload, protectedHeader } = await compactVerify(jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+    const { payload, protectedHeader } = await verifyCompact(jws, gatewayKeys, ENVELOPE_ALGS)
     if (protectedHeader.typ !== typ) {
       return { status: 400, body: { error: typ === RECONCILE_V2_TYP ? 'not a version 2 reconciliation request' : 'not a reconciliation request' } }
     }

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import { compactVerify, createLocalJWKSet, createRemoteJWKSet, type JWK, type JWTVerifyGetKey } from 'jose'
+import type { JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose'
+import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
+import { verifyCompact } from '../src/keys/jws.js'
+import { localKeySet, remoteKeySet } from '../src/keys/key-sets.js'
 import { generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
 import { platformSigner, signEnvelope } from '../src/envelopes/sign-envelope.js'
 import { mintToken } from '../src/auth/mint-token.js'
@@ -52,7 +55,7 @@ export async function startPullPlatform (
     if (gatewayKeys === undefined || !auth.startsWith('Bearer ')) return { status: 401, body: { error: 'gateway token required' } }
     let claims: Record<string, unknown>
     try {
-      const { payload, protectedHeader } = await compactVerify(auth.slice(7), gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+      const { payload, protectedHeader } = await verifyCompact(auth.slice(7), gatewayKeys, ENVELOPE_ALGS)
       if (protectedHeader.typ !== ZJ_EXPORT_TYP) return { status: 401, body: { error: 'not an export token' } }
       claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>
     } catch {
@@ -110,7 +113,7 @@ export async function startPullPlatform (
     ...newReplicaState(),
     pullFailure: 'none',
     trustGateway: (keys) => {
-      gatewayKeys = typeof keys === 'string' ? createRemoteJWKSet(new URL(keys), { cooldownDuration: 0 }) : createLocalJWKSet(keys as Parameters<typeof createLocalJWKSet>[0])
+      gatewayKeys = typeof keys === 'string' ? remoteKeySet(new URL(keys), { cooldownDuration: 0 }) : localKeySet(keys as JSONWebKeySet)
     },
     publish: async (gw, input, serialisation = 'compact') => {
       const { jws, jti } = await signEnvelope(signer, input, serialisation)
@@ -130,7 +133,7 @@ export async function startPullPlatform (
       const page = await res.json() as { items: Array<{ deliveryId: string, jti: string, jws: string }>, next: string }
       const acks: Array<{ deliveryId: string, jti: string }> = []
       for (const item of page.items) {
-        const { payload } = await compactVerify(item.jws, gatewayKeys, { algorithms: ['ES256', 'EdDSA'] })
+        const { payload } = await verifyCompact(item.jws, gatewayKeys, ENVELOPE_ALGS)
         const claims = JSON.parse(new TextDecoder().decode(payload)) as IncomingMessageClaims & { aud: string }
         if (claims.aud !== opts.id) continue
         sim.received.push({ at: new Date().toISOString(), jti: claims.jti })

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
-import type { JWK } from 'jose'
-import { compactVerify, createLocalJWKSet, createRemoteJWKSet, importJWK, type CryptoKey } from 'jose'
+import type { JSONWebKeySet, JWK } from 'jose'
 import { runtimeFromEnv } from './runtime/runtime-options.js'
 import { GATEWAY_ROLES, type GatewayRole } from './runtime/gateway-roles.js'
 import { migrate } from './ledger/migrate.js'
 import { serveGateway } from './server.js'
-import { generatePrivateJwk, algOfJwk, type SigningAlg } from './keys/signing-keys.js'
+import { generatePrivateJwk, signingKeyOf, type SigningAlg } from './keys/signing-keys.js'
+import { SM2_ALG, verifyCompact } from './keys/jws.js'
+import { localKeySet, remoteKeySet } from './keys/key-sets.js'
 import { platformSigner, signEnvelope } from './envelopes/sign-envelope.js'
 import { mintToken } from './auth/mint-token.js'
 import { createPool } from './ledger/pool.js'
 import { resendDelivery } from './delivery/delivery-admin.js'
 import { reconcileFromCli } from './reconcile/reconcile-cli.js'
-import type { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
+import { ENVELOPE_ALGS, type EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 import { runVerifyProof } from './transparency/verify-proof-command.js'
 import { adminUserCommand } from './auth/admin-user-command.js'
 import { verifyAuditCommand } from './audit/verify-audit-command.js'
@@ -100,10 +101,11 @@ program.command('reconcile').description('reconcile lists with their replica pla
     }
   })
 program.command('keygen').description('print a new private JWK (for GW_SIGNING_KEY_FILE or a platform)')
-  .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['ES256', 'EdDSA']).default('ES256'))
+  .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['ES256', 'EdDSA', 'SM2-SM3', 'SM2']).default('ES256'))
   .option('--kid <kid>', 'key id')
-  .action(async (opts: { alg: SigningAlg, kid?: string }) => {
-    process.stdout.write(JSON.stringify(await generatePrivateJwk(opts.alg, opts.kid), null, 2) + '\n')
+  .action(async (opts: { alg: SigningAlg | 'SM2', kid?: string }) => {
+    const alg = opts.alg === 'SM2' ? SM2_ALG : opts.alg
+    process.stdout.write(JSON.stringify(await generatePrivateJwk(alg, opts.kid), null, 2) + '\n')
   })
 
 program.command('sign').description('sign an envelope as a platform (prints the JWS)')
@@ -130,9 +132,8 @@ program.command('token').description('mint a short-lived bearer token for the re
   .option('--lifetime <seconds>', 'lifetime in seconds', '300')
   .action(async (opts: { key: string, iss: string, sub?: string, lifetime: string }) => {
     const jwk = readJson(opts.key) as JWK
-    const alg = algOfJwk(jwk)
     const token = await mintToken(
-      { kid: String(jwk.kid), alg, key: await importJWK(jwk, alg) as CryptoKey },
+      { kid: String(jwk.kid), ...(await signingKeyOf(jwk)) },
       opts.iss,
       { sub: opts.sub, lifetimeSeconds: Number(opts.lifetime) }
     )
@@ -144,10 +145,10 @@ program.command('verify-receipt').description('verify a receipt offline against 
   .requiredOption('--jwks <fileOrUrl>', 'JWK Set file, or URL of /.well-known/jwks.json')
   .action(async (receipt: string, opts: { jwks: string }) => {
     const keys = /^https?:/.test(opts.jwks)
-      ? createRemoteJWKSet(new URL(opts.jwks))
-      : createLocalJWKSet(readJson(opts.jwks) as Parameters<typeof createLocalJWKSet>[0])
+      ? remoteKeySet(new URL(opts.jwks))
+      : localKeySet(readJson(opts.jwks) as JSONWebKeySet)
     try {
-      const { payload, protectedHeader } = await compactVerify(receipt, keys, { algorithms: ['ES256', 'EdDSA'] })
+      const { payload, protectedHeader } = await verifyCompact(receipt, keys, ENVELOPE_ALGS)
       process.stdout.write(JSON.stringify({ valid: true, kid: protectedHeader.kid, claims: JSON.parse(new TextDecoder().decode(payload)) }, null, 2) + '\n')
     } catch (err) {
       exitWith(EXIT.finding, `receipt does not verify: ${(err as Error).message}`)

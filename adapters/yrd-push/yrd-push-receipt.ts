@@ -1,9 +1,10 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { compactVerify, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose'
+import { decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose'
 import {
   DELIVERY_RECEIPT_TYP, DeliveryReceiptClaimsV1, type DeliveryItemOutcomeV1
 } from '../../contracts/delivery-receipt-v1.js'
-import { ENVELOPE_ALGS, GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import { ENVELOPE_ALGS, ENVELOPE_ALGS_TEXT, GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import { verifyCompact } from '../../src/keys/jws.js'
 import { scrubIdNumbers } from '../../src/identifiers/mask.js'
 import {
   AdapterError, type AdapterContext, type Delivery, type DeliveryReceipt, type ItemRefusal
@@ -57,7 +58,7 @@ async function verifySigned (
     throw invalid('unreadable protected header', err)
   }
   const { alg, kid } = header
-  if (typeof alg !== 'string' || !allowedAlgs.includes(alg)) throw invalid('alg not allowed (ES256 or EdDSA)')
+  if (typeof alg !== 'string' || !allowedAlgs.includes(alg)) throw invalid(`alg not allowed (${ENVELOPE_ALGS_TEXT})`)
   if (header.typ !== DELIVERY_RECEIPT_TYP) throw invalid(`typ must be ${DELIVERY_RECEIPT_TYP}`)
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) throw invalid('protected header needs a kid')
   if ('crit' in header || 'b64' in header || 'jku' in header || 'x5u' in header || 'jwk' in header) {
@@ -68,7 +69,7 @@ async function verifySigned (
   }
   let payload: Uint8Array
   try {
-    ({ payload } = await compactVerify(jws, keys, { algorithms: [...allowedAlgs] }))
+    ({ payload } = await verifyCompact(jws, keys, allowedAlgs))
   } catch (err) {
     throw verificationFailure(err)
   }

@@ -1,7 +1,8 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose'
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors } from 'jose'
 import type { FastifyRequest } from 'fastify'
 import { ENVELOPE_ALGS, GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
+import { verifyJwt } from '../keys/jws.js'
 import type { KeyDirectory } from '../keys/platform-keys.js'
 
 export type Role = 'platform' | 'admin' | 'operator' | 'auditor' | 'checker'
@@ -63,9 +64,9 @@ export async function authenticate (
   if (getKey === undefined) throw unauthorized('token issuer unknown')
   let payload
   try {
-    ({ payload } = await jwtVerify(token, getKey, {
+    ({ payload } = await verifyJwt(token, getKey, {
       audience: GATEWAY_ID,
-      algorithms: [...ENVELOPE_ALGS],
+      algorithms: ENVELOPE_ALGS,
       requiredClaims: ['exp', 'iat'],
       typ,
       // iat at most this long ago and not in the future; with the lifetime check below, exp ≤ now + max + skew.

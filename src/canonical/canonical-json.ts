@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hasherOf, type ProofHash } from './proof-hash.js'
 
 /** Where in the value a non-JSON member was met, innermost segment last. */
 class NotJson extends TypeError {
@@ -70,6 +70,6 @@ export function canonicalJson (value: unknown): string {
   }
 }
 
-/** SHA-256 (base64url) of the canonical JSON of `value`. */
-export const canonicalDigest = (value: unknown): string =>
-  createHash('sha256').update(canonicalJson(value), 'utf8').digest('base64url')
+/** SHA-256, or `alg` (base64url), of the canonical JSON of `value`. */
+export const canonicalDigest = (value: unknown, alg: ProofHash = 'SHA-256'): string =>
+  hasherOf(alg).update(canonicalJson(value), 'utf8').digest('base64url')

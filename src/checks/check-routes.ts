@@ -46,6 +46,7 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     registries: app.config.registries,
     platforms: app.config.platforms.map((p) => p.id),
     now: app.clock,
+    proofHash: app.config.settings.proofHash,
     // A department system receives what its own config allows, never more than its home platform.
     shareScopesOf: (asker) => {
       const home = platformScopes(asker.platform)
@@ -64,7 +65,7 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'The answer summarises every current entry across the provinces (black, red, key supervision; `suspended` while under objection), ' +
         'flags contradictions (又红又黑) and repeat listings, lists the measures that bear on that decision type (with whether each applies), ' +
         'says which sources it covers, and carries a receipt: a JWS signed by the gateway (typ yrd-check-receipt+jwt) naming who asked, when, why, ' +
-        'for which decision, and exactly what was answered (each entry\'s owner, id, version and status, the measures, and `answered.digest`, the SHA-256 ' +
+        'for which decision, and exactly what was answered (each entry\'s owner, id, version and status, the measures, and `answered.digest`, the SHA-256 (SM3 with `answered.digestAlg` SM3, where the deployment proves with SM3) ' +
         'of the canonical JSON — keys sorted, no whitespace — of the answer without `receipt`). Keep it as proof that the check came before the decision; ' +
         'verify it with /.well-known/jwks.json. Every check is written to the query log and stored under `checkId`; report what came of it with ' +
         'POST /v1/checks/{id}/outcome. Identity numbers are masked in the answer. ' +

@@ -22,6 +22,7 @@ import { classifySubjectId } from '../subjects/subject-routes.js'
 import { chinaToday } from '../coordination/case-deadlines.js'
 import { applicableMeasures } from './applicable-measures.js'
 import { canonicalDigest } from '../canonical/canonical-json.js'
+import type { ProofHash } from '../canonical/proof-hash.js'
 import { checkMode, verifiedMeasures } from './check-mode.js'
 
 /** Who checks: a platform, or an authorised department system of a platform. */
@@ -43,6 +44,8 @@ export interface CheckDeps {
   shareScopesOf: (asker: CheckAsker) => readonly ShareScope[]
   /** When a check is answered: its `checkedAt`, and the day that decides whether an entry is in force yet. */
   now: () => Date
+  /** The hash of the receipt's `answered.digest` (settings.proofHash; none: SHA-256). */
+  proofHash?: ProofHash | undefined
 }
 
 export const CHECK_ROUTE = 'POST /v1/checks'
@@ -161,6 +164,11 @@ export async function runCheck (
     }))
     let body: CheckAnswerBodyV1 | CheckVerificationBodyV1
     let answered: CheckReceiptClaimsV1['answered']
+    // SHA-256 receipts name no hash, as those signed before SM3 could be chosen.
+    const answerDigest = (answer: unknown): Pick<CheckReceiptClaimsV1['answered'], 'digest' | 'digestAlg'> =>
+      deps.proofHash === undefined || deps.proofHash === 'SHA-256'
+        ? { digest: canonicalDigest(answer) }
+        : { digest: canonicalDigest(answer, deps.proofHash), digestAlg: deps.proofHash }
     if (decided.mode === 'verification') {
       const verification: CheckVerificationBodyV1 = {
         ...common,
@@ -177,7 +185,7 @@ export async function runCheck (
         measures: signedMeasures(verification.measures),
         owners: [...new Set(owners)].sort(),
         asResponsiblePerson: { measures: signedMeasures(verification.asResponsiblePerson.measures) },
-        digest: canonicalDigest(body)
+        ...answerDigest(body)
       }
     } else {
       const flags = subjectFlags(
@@ -207,7 +215,7 @@ export async function runCheck (
         measures: signedMeasures(measures),
         contradictions: flags.contradictions.length,
         asResponsiblePerson: { entries: consultedThrough, measures: signedMeasures(rp.measures) },
-        digest: canonicalDigest(body)
+        ...answerDigest(body)
       }
     }
     const claims: CheckReceiptClaimsV1 = {

@@ -49,7 +49,8 @@ export const coordinationPlugin = fp<{ workers: boolean }>(async (app, opts) => 
       pool: app.pg,
       digests: app.subjectDigests,
       messageItems: app.messageItems,
-      retentionDays: app.config.settings.personalDataRetentionDays
+      retentionDays: app.config.settings.personalDataRetentionDays,
+      newLogHash: app.config.settings.proofHash
     }, at)
     return { reminders, expired, ...deadlines, erased }
   }

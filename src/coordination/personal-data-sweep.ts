@@ -6,6 +6,7 @@ import { erasePersonalData } from '../privacy/erase-personal-data.js'
 import { SHIELDED_REMOVAL_REASONS } from '../privacy/personal-fields.js'
 import type { SubjectDigests } from '../privacy/subject-digests.js'
 import type { MessageItems } from '../delivery/message-items.js'
+import type { ProofHash } from '../canonical/proof-hash.js'
 
 const BATCH = 200
 const DAY_MS = 86_400_000
@@ -16,6 +17,8 @@ export interface PersonalDataSweepDeps {
   messageItems: MessageItems
   /** settings.personalDataRetentionDays */
   retentionDays: number
+  /** settings.proofHash: the hash of a log not created yet (see ErasureContext); none: SHA-256. */
+  newLogHash?: ProofHash | undefined
 }
 
 /**
@@ -39,7 +42,9 @@ export async function sweepPersonalData (deps: PersonalDataSweepDeps, at: Date =
          ORDER BY updated_at, owner, entry_id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`, [SHIELDED_REMOVAL_REASONS, cutoff])
       if (rows.length === 0) return 0
       const entries = rows.map((r) => ({ owner: r.owner, entryId: r.entry_id }))
-      await erasePersonalData(client, entries, { at, digests: deps.digests, messageItems: deps.messageItems })
+      await erasePersonalData(client, entries, {
+        at, digests: deps.digests, messageItems: deps.messageItems, newLogHash: deps.newLogHash
+      })
       await recordAdminAction(client, {
         principal: GATEWAY_ID,
         action: 'personal-data.erase',

@@ -8,7 +8,7 @@ import { workflowDeps } from '../coordination/workflow-deps.js'
  * What accepting a trusted envelope needs, built once per app for both ways in (JWS envelopes
  * and native publications): the replay cache, the ledger, the gateway's keys, the registries,
  * who should receive what a platform sends (every other enabled platform), and the coordination
- * workflow (with the holiday calendar for deadlines).
+ * workflow (with the holiday calendar for deadlines), and the hash of receipts' digests.
  */
 export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifier'> {
   const skew = app.config.settings.clockSkewSeconds
@@ -20,6 +20,7 @@ export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifie
     keys: app.gatewayKeys,
     registries: app.config.registries,
     destinationsFor: (iss) => workflow.platforms().filter((p) => p !== iss),
-    workflow
+    workflow,
+    proofHash: app.config.settings.proofHash
   }
 }

@@ -11,6 +11,7 @@ import type { EnvelopeClaimsV1 } from '../../contracts/envelope-v1.js'
 import type { Registries } from '../../config/registry-schema.js'
 import type { WorkflowDeps } from '../coordination/workflow-deps.js'
 import type { MessageItems } from '../delivery/message-items.js'
+import { hashOf, type ProofHash } from '../canonical/proof-hash.js'
 
 export interface IngestDeps {
   verifier: EnvelopeVerifier
@@ -27,6 +28,8 @@ export interface IngestDeps {
   workflow?: WorkflowDeps | undefined
   /** Where deliveries read a message's items: an accepted envelope's are kept there (none: not kept). */
   messageItems?: MessageItems | undefined
+  /** The hash of a receipt's digest (settings.proofHash; none: SHA-256). */
+  proofHash?: ProofHash | undefined
 }
 
 export interface IngestResult {
@@ -47,9 +50,21 @@ export interface TrustedEnvelope {
   raw: string
   /** The payload's JSON text as signed (handed to the ledger as is). */
   payloadText: string
-  /** SHA-256 (base64url) of the bytes received: a replay is judged on it. */
+  /**
+   * SHA-256 (base64url) of the bytes received: a replay is judged on it, and the ledger keeps it
+   * (`envelopes.digest`), whatever hash receipts use, so a setting changed between two submissions
+   * of the same bytes never makes them a conflict.
+   */
   digest: string
+  /** The exact bytes received (the JWS, or the native message): a receipt's digest is over them. */
+  received: Uint8Array
   claims: EnvelopeClaimsV1
+}
+
+/** A receipt's digest and the claim naming its hash: none for SHA-256, as in receipts signed before SM3. */
+function receiptDigest (env: TrustedEnvelope, alg: ProofHash | undefined): Pick<ReceiptClaimsV1, 'digest' | 'digestAlg'> {
+  if (alg === undefined || alg === 'SHA-256') return { digest: env.digest }
+  return { digest: hashOf(alg, env.received).toString('base64url'), digestAlg: alg }
 }
 
 /**
@@ -60,7 +75,7 @@ export interface TrustedEnvelope {
 export async function ingestEnvelope (
   deps: IngestDeps, body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, traceparent: string | null = null
 ): Promise<IngestResult> {
-  const env = await deps.verifier.verify(body, serialisation, claimed)
+  const env = { ...await deps.verifier.verify(body, serialisation, claimed), received: body }
   const result = await acceptVerified(deps, env, traceparent)
   // The claims are JSON.parse of the payload text the ledger stores, as a delivery would decode it
   // (a native message's attested items are not: they were never through JSON).
@@ -76,7 +91,7 @@ export async function ingestEnvelope (
  * W3C trace context) goes with the outbox rows to every delivery.
  */
 export async function acceptVerified (
-  deps: Pick<IngestDeps, 'replay' | 'committer' | 'keys' | 'destinationsFor' | 'registries' | 'workflow'>, env: TrustedEnvelope,
+  deps: Pick<IngestDeps, 'replay' | 'committer' | 'keys' | 'destinationsFor' | 'registries' | 'workflow' | 'proofHash'>, env: TrustedEnvelope,
   traceparent: string | null = null
 ): Promise<IngestResult> {
   const { jti, iss, kind, items } = env.claims
@@ -86,7 +101,7 @@ export async function acceptVerified (
 
   const receivedAt = new Date()
   const claims: ReceiptClaimsV1 = {
-    jti, iss, digest: env.digest, receivedAt: receivedAt.toISOString(), items: items.length
+    jti, iss, ...receiptDigest(env, deps.proofHash), receivedAt: receivedAt.toISOString(), items: items.length
   }
   const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
   // Settles after the COMMIT that holds the envelope (its own, or its group's): only then is the

@@ -39,7 +39,10 @@ function refuseBadShape (bytes: Uint8Array, limits: JsonShapeLimits, what: strin
 }
 const flattenedCheck = TypeCompiler.Compile(FlattenedJwsV1)
 
-/** SHA-256 of the exact bytes received, base64url: what receipts and replay checks compare. */
+/**
+ * SHA-256 of the exact bytes received, base64url: what replay checks compare and the ledger keeps;
+ * a receipt's digest too, unless the deployment's proofHash is SM3 (see ingest-service.ts).
+ */
 export function digestOf (bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('base64url')
 }

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto'
-import { CompactSign, FlattenedSign, importJWK, type CryptoKey, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import { ENVELOPE_TYP, GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
-import { algOfJwk } from '../keys/signing-keys.js'
+import { signCompact, signFlattened, type SigningKeyInput } from '../keys/jws.js'
+import { signingKeyOf, type SigningAlg } from '../keys/signing-keys.js'
 
 /** A platform's private signing key, ready to use. */
 export interface PlatformSigner {
   iss: string
   kid: string
-  alg: 'ES256' | 'EdDSA'
-  key: CryptoKey
+  alg: SigningAlg
+  key: SigningKeyInput
 }
 
 export async function platformSigner (iss: string, privateJwk: JWK): Promise<PlatformSigner> {
   if (typeof privateJwk.kid !== 'string') throw new Error('the signing JWK needs a kid')
-  const alg = algOfJwk(privateJwk)
-  return { iss, kid: privateJwk.kid, alg, key: await importJWK(privateJwk, alg) as CryptoKey }
+  return { iss, kid: privateJwk.kid, ...(await signingKeyOf(privateJwk)) }
 }
 
 export interface EnvelopeInput {
@@ -47,9 +47,6 @@ export async function signEnvelope (signer: PlatformSigner, input: EnvelopeInput
     items: input.items
   }))
   const header = { alg: signer.alg, kid: signer.kid, typ: ENVELOPE_TYP }
-  if (serialisation === 'compact') {
-    return { jws: await new CompactSign(payload).setProtectedHeader(header).sign(signer.key), jti }
-  }
-  const flat = await new FlattenedSign(payload).setProtectedHeader(header).sign(signer.key)
-  return { jws: JSON.stringify(flat), jti }
+  if (serialisation === 'compact') return { jws: await signCompact(signer.key, header, payload), jti }
+  return { jws: JSON.stringify(await signFlattened(signer.key, header, payload)), jti }
 }

@@ -1,9 +1,10 @@
-import { flattenedVerify, errors as joseErrors, type FlattenedVerifyGetKey } from 'jose'
+import { errors as joseErrors } from 'jose'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import {
-  ENVELOPE_ALGS, ENVELOPE_TYP, EnvelopeClaimsV1, GATEWAY_ID, MAX_ITEMS, MAX_LIFETIME_SECONDS
+  ENVELOPE_ALGS, ENVELOPE_ALGS_TEXT, ENVELOPE_TYP, EnvelopeClaimsV1, GATEWAY_ID, MAX_ITEMS, MAX_LIFETIME_SECONDS
 } from '../../contracts/envelope-v1.js'
 import { GatewayError } from '../errors/gateway-error.js'
+import { verifyFlattened } from '../keys/jws.js'
 import type { KeyDirectory } from '../keys/platform-keys.js'
 import { decodeJsonPart, decodePayloadPart, parseJws, type JwsSerialisation } from './parse-jws.js'
 
@@ -65,7 +66,7 @@ export class EnvelopeVerifier {
     const header = decodeJsonPart(parts.protected, 'protected header')
     const alg = header.alg
     if (typeof alg !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'protected header has no alg')
-    if (!allowedAlgs.includes(alg)) throw new GatewayError('ALG_NOT_ALLOWED', `alg ${alg.slice(0, 20)} is not allowed (ES256 or EdDSA)`)
+    if (!allowedAlgs.includes(alg)) throw new GatewayError('ALG_NOT_ALLOWED', `alg ${alg.slice(0, 20)} is not allowed (${ENVELOPE_ALGS_TEXT})`)
     if (header.typ !== ENVELOPE_TYP) throw new GatewayError('ENVELOPE_MALFORMED', `typ must be ${ENVELOPE_TYP}`)
     const kid = header.kid
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) throw new GatewayError('ENVELOPE_MALFORMED', 'protected header needs a kid')
@@ -86,9 +87,7 @@ export class EnvelopeVerifier {
       // the parts parseJws found: no compact text built again for jose to split (a bulk envelope's
       // 1.6 MB, copied and scanned once more).
       const jws = { protected: parts.protected, payload: parts.payload, signature: parts.signature }
-      // (jose asks a JWT key set with `alg` typed as present; it is: checked above, and by jose first.)
-      const key: FlattenedVerifyGetKey = async (h, token) => await getKey({ ...h, alg }, token)
-      await flattenedVerify(jws, key, { algorithms: [...ENVELOPE_ALGS] })
+      await verifyFlattened(jws, getKey, ENVELOPE_ALGS)
     } catch (err) {
       throw joseToGateway(err)
     }

@@ -1,5 +1,6 @@
-import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose'
 import type { GatewayConfig } from '../../config/config-schema.js'
+import { localKeySet, remoteKeySet } from './key-sets.js'
 import { reportingFetchFailures, type KeySetFailureListener } from './key-set-failures.js'
 
 /** Resolves the verification keys of every configured issuer (platforms and admin issuers). */
@@ -18,9 +19,9 @@ function keySetFor (
   holder: { id: string, jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined },
   cacheMs: number, cooldownMs: number, listeners: readonly KeySetFailureListener[]
 ): JWTVerifyGetKey {
-  if (holder.jwks !== undefined) return createLocalJWKSet(holder.jwks as Parameters<typeof createLocalJWKSet>[0])
+  if (holder.jwks !== undefined) return localKeySet(holder.jwks as JSONWebKeySet)
   // A remote set is cached and refetched when a kid is not in it (rotation), at most once per cooldown.
-  return reportingFetchFailures(holder.id, createRemoteJWKSet(new URL(holder.jwksUrl as string), {
+  return reportingFetchFailures(holder.id, remoteKeySet(new URL(holder.jwksUrl as string), {
     cacheMaxAge: cacheMs,
     cooldownDuration: cooldownMs,
     timeoutDuration: 5000

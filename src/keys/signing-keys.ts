@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { createPrivateKey, randomUUID, type JsonWebKey } from 'node:crypto'
+import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto'
 import { signCompactBytes } from './compact-jws.js'
-import {
-  CompactSign, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK
-} from 'jose'
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
+import { SM2_ALG, signCompact, type SigningKeyInput } from './jws.js'
+import { generateSm2Jwk, sm2PrivateKey, type Sm2Jwk } from './sm2.js'
 
-export type SigningAlg = 'ES256' | 'EdDSA'
+/** The algorithms of every key the gateway signs or verifies with: ENVELOPE_ALGS (contracts/envelope-v1.ts). */
+export type SigningAlg = 'ES256' | 'EdDSA' | typeof SM2_ALG
 
 /** The gateway's signing keys: the active one signs, every one is published for verification. */
 export interface GatewayKeys {
@@ -21,7 +22,24 @@ export interface GatewayKeys {
 export function algOfJwk (jwk: JWK): SigningAlg {
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256'
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA'
-  throw new Error(`unsupported key (kty ${String(jwk.kty)}, crv ${String(jwk.crv)}): use EC P-256 or Ed25519`)
+  if (jwk.kty === 'EC' && jwk.crv === 'SM2') return SM2_ALG
+  throw new Error(`unsupported key (kty ${String(jwk.kty)}, crv ${String(jwk.crv)}): use EC P-256, Ed25519 or EC SM2`)
+}
+
+/**
+ * A private JWK as a key to sign with (src/keys/jws.ts), with its alg: jose's key for ES256 and
+ * EdDSA, an SM2 KeyObject (x, y checked against d) for SM2-SM3.
+ */
+export async function signingKeyOf (jwk: JWK): Promise<{ alg: SigningAlg, key: SigningKeyInput }> {
+  const alg = algOfJwk(jwk)
+  if (alg === SM2_ALG) return { alg, key: sm2PrivateKey(jwk as Sm2Jwk) }
+  return { alg, key: await importJWK(jwk, alg) as CryptoKey }
+}
+
+/** The node:crypto KeyObject of a private JWK (for signCompactBytes). */
+function nodeKeyOf (jwk: JWK, alg: SigningAlg): KeyObject {
+  if (alg === SM2_ALG) return sm2PrivateKey(jwk as Sm2Jwk)
+  return createPrivateKey({ key: jwk as JsonWebKey & { kty: string }, format: 'jwk' })
 }
 
 /** A public JWK as published: kty and kid always present. */
@@ -37,6 +55,7 @@ export function publicPart (jwk: JWK): PublicJwk {
 
 /** Makes a new private JWK with a kid (used by `credit-gw keygen`, the demo and the tests). */
 export async function generatePrivateJwk (alg: SigningAlg = 'ES256', kid: string = randomUUID()): Promise<JWK> {
+  if (alg === SM2_ALG) return { ...generateSm2Jwk(kid), alg, use: 'sig' }
   const { privateKey } = await generateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined })
   return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' }
 }
@@ -47,17 +66,15 @@ export async function gatewayKeysFrom (privateJwks: JWK[]): Promise<GatewayKeys>
   if (active === undefined) throw new Error('no signing key')
   if (typeof active.d !== 'string') throw new Error('the first key of the signing key set must be private')
   if (typeof active.kid !== 'string' || active.kid === '') throw new Error('every signing key needs a kid')
-  const alg = algOfJwk(active)
-  const key = await importJWK(active, alg) as CryptoKey
+  const { alg, key } = await signingKeyOf(active)
   const kid = active.kid
-  const nodeKey = createPrivateKey({ key: active as JsonWebKey & { kty: string }, format: 'jwk' })
+  const nodeKey = nodeKeyOf(active, alg)
   return {
     kid,
     alg,
     jwks: { keys: privateJwks.map(publicPart) },
-    sign: async (payload, typ) => await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-      .setProtectedHeader({ alg, kid, typ })
-      .sign(key),
+    sign: async (payload, typ) =>
+      await signCompact(key, { alg, kid, typ }, new TextEncoder().encode(JSON.stringify(payload))),
     signBytes: async (payload, typ) => await signCompactBytes(nodeKey, alg, { alg, kid, typ }, payload)
   }
 }

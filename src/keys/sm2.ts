@@ -130,6 +130,18 @@ function derFromRaw (raw: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([0x30, body.length]), body])
 }
 
+/** Whether `key` is an SM2-type public key (as sm2PublicKey makes), never an EC-type one that would do ECDSA. */
+export function isSm2PublicKey (key: KeyObject): boolean {
+  // OpenSSL's SM2 type shows as undefined on Node 20 and 22; an EC-type key (same SPKI) as 'ec'.
+  if (key.type !== 'public' || key.asymmetricKeyType === 'ec') return false
+  try {
+    pointOf(key)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** SM2 signature of `data` with SM3 and user id `userId`: r ‖ s, 64 bytes. */
 export function sm2Sign (privateKey: KeyObject, data: Uint8Array, userId = SM2_USER_ID): Buffer {
   const der = createSign('SM3').update(sm2Za(privateKey, userId)).update(data).sign(privateKey)

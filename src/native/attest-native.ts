@@ -55,5 +55,5 @@ export async function attestNative (
   const raw = await sign(claims, ATTESTED_TYP)
   // The signer serialises with JSON.stringify: the same text is what the payload segment holds.
   const payloadText = Buffer.from(raw.split('.')[1] ?? '', 'base64url').toString('utf8')
-  return { raw, payloadText, digest, claims }
+  return { raw, payloadText, digest, received: m.body, claims }
 }

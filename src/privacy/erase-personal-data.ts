@@ -1,6 +1,8 @@
 import type pg from 'pg'
 import type { MessageItems } from '../delivery/message-items.js'
+import type { ProofHash } from '../canonical/proof-hash.js'
 import { dataHashOf } from '../transparency/change-leaf.js'
+import { HISTORY_LIST_CODE } from '../transparency/sequencer.js'
 import { erasePersonalFields, isErased } from './personal-fields.js'
 import { shieldEnvelope } from './shielded-envelope.js'
 import { isKeyedDigest, type SubjectDigests } from './subject-digests.js'
@@ -14,6 +16,11 @@ export interface ErasureContext {
   digests: SubjectDigests
   /** The app's cache of message items: a shielded envelope's items are read again. */
   messageItems: MessageItems
+  /**
+   * The hash a list's log gets when the sequencer creates it (settings.proofHash; none: SHA-256),
+   * for the kept dataHash of a change not yet in a log whose list has no log yet.
+   */
+  newLogHash?: ProofHash | undefined
 }
 
 /**
@@ -56,17 +63,23 @@ const eraseEntries: PersonalDataEraser = async (client, entries, ctx) => {
 /**
  * entry_history: each change's `data` without the personal fields. Its transparency leaf
  * committed to the whole item, so the dataHash it committed to (salted since migration 012) is
- * kept in `leaf_data_hash` first: the leaf is rebuilt from it, and proofs still verify.
+ * kept in `leaf_data_hash` first: the leaf is rebuilt from it, and proofs still verify. The
+ * dataHash is of the hash of the change's log (migration 024): the log that holds its leaf, or for a
+ * change not sequenced yet the log of its list, or the hash that log will be created with.
  */
 const eraseHistory: PersonalDataEraser = async (client, entries, ctx) => {
   const { rows } = await client.query<{
-    id: string, data: unknown, salt: Buffer | null, leaf_data_hash: string | null
+    id: string, data: unknown, salt: Buffer | null, leaf_data_hash: string | null, log_hash: ProofHash
   }>(
-    `SELECT h.id, h.data, h.salt, h.leaf_data_hash FROM entry_history h JOIN ${KEYS} USING (owner, entry_id)
-     WHERE h.data ? 'subject' FOR UPDATE OF h`, keyParams(entries))
+    `SELECT h.id, h.data, h.salt, h.leaf_data_hash,
+            coalesce((SELECT g.hash FROM transparency_leaves l JOIN transparency_logs g ON g.id = l.log_id WHERE l.history_id = h.id),
+                     (SELECT g.hash FROM transparency_logs g WHERE g.owner = h.owner AND g.list_code = coalesce(${HISTORY_LIST_CODE}, 'unlisted')),
+                     $3) AS log_hash
+     FROM entry_history h JOIN ${KEYS} USING (owner, entry_id)
+     WHERE h.data ? 'subject' FOR UPDATE OF h`, [...keyParams(entries), ctx.newLogHash ?? 'SHA-256'])
   const changed = rows.filter((r) => !isErased(r.data)).map((r) => ({
     id: r.id,
-    leaf_data_hash: r.leaf_data_hash ?? dataHashOf(r.data, r.salt),
+    leaf_data_hash: r.leaf_data_hash ?? dataHashOf(r.data, r.salt, r.log_hash),
     data: erasePersonalFields(r.data, ctx.at)
   }))
   if (changed.length === 0) return

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import { canonicalJson } from '../canonical/canonical-json.js'
+import { hasherOf, type ProofHash } from '../canonical/proof-hash.js'
 
 /**
  * One change of one entry, as a leaf of its list's log. Every field is what the gateway
@@ -21,10 +21,11 @@ export interface ChangeLeaf {
   /** `active` or `removed` (the entry's status after the change). */
   status: string
   /**
-   * base64url (no padding) of SHA-256 over canonicalJson(item), the item exactly as published;
-   * in v2 over salt || canonicalJson(item). The salt keeps whoever reads the leaf (it is served,
-   * and its hash is a sibling in audit paths) from testing guesses of withheld fields, such as an
-   * identity number whose mask it knows.
+   * base64url (no padding) of the log's hash (SHA-256 or SM3) over canonicalJson(item), the item
+   * exactly as published; in v2 over salt || canonicalJson(item). The salt keeps whoever reads the
+   * leaf (it is served, and its hash is a sibling in audit paths) from testing guesses of withheld
+   * fields, such as an identity number whose mask it knows. It follows the log's hash because the
+   * leaf commits to the content through it: an SM3 log holds no SHA-256.
    */
   dataHash: string
   /** The envelope that carried the change. */
@@ -35,14 +36,14 @@ export interface ChangeLeaf {
 
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
 
-/** dataHash of a published item: v1 without a salt, v2 with the row's salt (32 bytes). */
-export function dataHashOf (item: unknown, salt?: Uint8Array | null): string {
-  const h = createHash('sha256')
+/** dataHash of a published item: v1 without a salt, v2 with the row's salt (32 bytes); `alg` the log's hash. */
+export function dataHashOf (item: unknown, salt?: Uint8Array | null, alg: ProofHash = 'SHA-256'): string {
+  const h = hasherOf(alg)
   if (salt !== undefined && salt !== null) h.update(salt)
   return b64u(h.update(canonicalJson(item), 'utf8').digest())
 }
 
-/** The leaf's canonical bytes: UTF-8 of canonicalJson(leaf). Its tree hash is SHA-256(0x00 || these bytes). */
+/** The leaf's canonical bytes: UTF-8 of canonicalJson(leaf). Its tree hash is H(0x00 || these bytes), H the log's. */
 export const leafBytes = (leaf: ChangeLeaf): Buffer => Buffer.from(canonicalJson(leaf), 'utf8')
 
 /** A history row as the ledger holds it. */
@@ -65,7 +66,8 @@ export interface HistoryRow {
   leaf_data_hash?: string | null
 }
 
-export function leafOfHistory (row: HistoryRow): ChangeLeaf {
+/** The leaf of a history row in a log hashing with `alg` (its dataHash is `alg`'s, unless one was kept at erasure). */
+export function leafOfHistory (row: HistoryRow, alg: ProofHash = 'SHA-256'): ChangeLeaf {
   return {
     v: row.salt === null ? 1 : 2,
     owner: row.owner,
@@ -74,7 +76,7 @@ export function leafOfHistory (row: HistoryRow): ChangeLeaf {
     version: row.version,
     action: row.action,
     status: row.status,
-    dataHash: row.leaf_data_hash ?? dataHashOf(row.data, row.salt),
+    dataHash: row.leaf_data_hash ?? dataHashOf(row.data, row.salt, alg),
     jti: row.jti,
     recordedAt: row.recorded_at.toISOString()
   }

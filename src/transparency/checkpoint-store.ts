@@ -1,17 +1,26 @@
 import type pg from 'pg'
+import type { ProofHash } from '../canonical/proof-hash.js'
 import { CHECKPOINT_TYP, type CheckpointClaimsV1, type CheckpointV1 } from '../../contracts/transparency-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
 import { findLog } from './log-store.js'
-import { EMPTY_ROOT } from './merkle-tree.js'
+import { emptyRoot } from './merkle-tree.js'
 
 type Queryable = pg.Pool | pg.PoolClient
 
 interface CheckpointRow {
-  id: string, owner: string, list_code: string, tree_size: string, root_hash: Buffer, signed_at: Date, jws: string
+  id: string
+  owner: string
+  list_code: string
+  tree_size: string
+  root_hash: Buffer
+  hash: ProofHash
+  signed_at: Date
+  jws: string
 }
 
-const SELECT = `SELECT c.id, l.owner, l.list_code, c.tree_size, c.root_hash, c.signed_at, c.jws
+// A checkpoint's hash is its log's: a log never changes hash, so every checkpoint of it was signed with it.
+const SELECT = `SELECT c.id, l.owner, l.list_code, c.tree_size, c.root_hash, l.hash, c.signed_at, c.jws
   FROM transparency_checkpoints c JOIN transparency_logs l ON l.id = c.log_id`
 
 const toApi = (r: CheckpointRow): CheckpointV1 => ({
@@ -20,6 +29,7 @@ const toApi = (r: CheckpointRow): CheckpointV1 => ({
   listCode: r.list_code,
   treeSize: Number(r.tree_size),
   rootHash: r.root_hash.toString('base64url'),
+  hash: r.hash,
   signedAt: r.signed_at.toISOString(),
   checkpoint: r.jws
 })
@@ -59,7 +69,8 @@ export async function signCheckpoint (
       if (last !== undefined && last.treeSize >= head.size) return undefined
     }
     const at = new Date()
-    const root = head.rootHash ?? EMPTY_ROOT
+    const root = head.rootHash ?? emptyRoot(head.hash)
+    // `hash` is signed so a verifier never guesses it: a checkpoint without it (signed before) is SHA-256.
     const claims: CheckpointClaimsV1 = {
       iss: 'YRD',
       log: `${owner}/${listCode}`,
@@ -68,13 +79,16 @@ export async function signCheckpoint (
       treeSize: head.size,
       rootHash: root.toString('base64url'),
       issuedAt: at.toISOString(),
-      iat: Math.floor(at.getTime() / 1000)
+      iat: Math.floor(at.getTime() / 1000),
+      hash: head.hash
     }
     const jws = await keys.sign(claims, CHECKPOINT_TYP)
     const { rows } = await client.query<{ id: string }>(
       'INSERT INTO transparency_checkpoints (log_id, tree_size, root_hash, signed_at, jws) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [head.id, head.size, root, at, jws])
-    return { id: rows[0]?.id ?? '', owner, listCode, treeSize: head.size, rootHash: claims.rootHash, signedAt: claims.issuedAt, checkpoint: jws }
+    return {
+      id: rows[0]?.id ?? '', owner, listCode, treeSize: head.size, rootHash: claims.rootHash, hash: head.hash, signedAt: claims.issuedAt, checkpoint: jws
+    }
   })
 }
 

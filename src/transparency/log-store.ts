@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { ProofHash } from '../canonical/proof-hash.js'
 import { nodesForRanges, rangeHash, type LeafRange, type NodeId, type NodeLookup } from './merkle-tree.js'
 
 type Queryable = pg.Pool | pg.PoolClient
@@ -10,12 +11,21 @@ export interface LogHead {
   listCode: string
   size: number
   rootHash: Buffer | null
+  /** The log's hash, set when it was created and never changed (migration 024). */
+  hash: ProofHash
   updatedAt: Date
 }
 
 interface LogRow {
-  id: number, owner: string, list_code: string, size: string, root_hash: Buffer | null, updated_at: Date
+  id: number
+  owner: string
+  list_code: string
+  size: string
+  root_hash: Buffer | null
+  hash: ProofHash
+  updated_at: Date
 }
+const COLUMNS = 'id, owner, list_code, size, root_hash, hash, updated_at'
 const headOf = (r: LogRow): LogHead => (
   {
     id: r.id,
@@ -23,6 +33,7 @@ const headOf = (r: LogRow): LogHead => (
     listCode: r.list_code,
     size: Number(r.size),
     rootHash: r.root_hash,
+    hash: r.hash,
     updatedAt: r.updated_at
   }
 )
@@ -31,21 +42,26 @@ export async function findLog (
   db: Queryable, owner: string, listCode: string, forUpdate = false
 ): Promise<LogHead | undefined> {
   const { rows } = await db.query<LogRow>(
-    `SELECT id, owner, list_code, size, root_hash, updated_at FROM transparency_logs WHERE owner = $1 AND list_code = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${COLUMNS} FROM transparency_logs WHERE owner = $1 AND list_code = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [owner, listCode])
   return rows[0] === undefined ? undefined : headOf(rows[0])
 }
 
 export async function listLogs (db: Queryable): Promise<LogHead[]> {
-  const { rows } = await db.query<LogRow>('SELECT id, owner, list_code, size, root_hash, updated_at FROM transparency_logs ORDER BY owner, list_code')
+  const { rows } = await db.query<LogRow>(`SELECT ${COLUMNS} FROM transparency_logs ORDER BY owner, list_code`)
   return rows.map(headOf)
 }
 
-/** The log of a list, created empty if it has none yet, locked for this transaction. */
-export async function lockLog (client: pg.PoolClient, owner: string, listCode: string): Promise<LogHead> {
+/**
+ * The log of a list, created empty if it has none yet, locked for this transaction. A new log
+ * hashes with `newLogHash` (the deployment's proofHash); an existing one keeps its own.
+ */
+export async function lockLog (
+  client: pg.PoolClient, owner: string, listCode: string, newLogHash: ProofHash
+): Promise<LogHead> {
   await client.query(
-    'INSERT INTO transparency_logs (owner, list_code, updated_at) VALUES ($1, $2, now()) ON CONFLICT (owner, list_code) DO NOTHING',
-    [owner, listCode])
+    'INSERT INTO transparency_logs (owner, list_code, hash, updated_at) VALUES ($1, $2, $3, now()) ON CONFLICT (owner, list_code) DO NOTHING',
+    [owner, listCode, newLogHash])
   const head = await findLog(client, owner, listCode, true)
   if (head === undefined) throw new Error(`log ${owner}/${listCode} vanished`)
   return head
@@ -76,11 +92,11 @@ export function lookupIn (map: Map<string, Uint8Array>, logId: number): NodeLook
   }
 }
 
-/** The hashes MTH(D[a:b]) of `ranges`, read with one query. */
-export async function rangeHashes (db: Queryable, logId: number, ranges: LeafRange[]): Promise<Buffer[]> {
+/** The hashes MTH(D[a:b]) of `ranges` in a log, read with one query. */
+export async function rangeHashes (db: Queryable, log: Pick<LogHead, 'id' | 'hash'>, ranges: LeafRange[]): Promise<Buffer[]> {
   if (ranges.length === 0) return []
-  const lookup = lookupIn(await loadNodes(db, logId, nodesForRanges(ranges)), logId)
-  return ranges.map((r) => Buffer.from(rangeHash(r, lookup)))
+  const lookup = lookupIn(await loadNodes(db, log.id, nodesForRanges(ranges)), log.id)
+  return ranges.map((r) => Buffer.from(rangeHash(r, lookup, log.hash)))
 }
 
 /** Writes new leaves and perfect subtree nodes of a log. */

@@ -1,17 +1,20 @@
-import { createHash } from 'node:crypto'
+import { hashOf, type ProofHash } from '../canonical/proof-hash.js'
 
 // RFC 6962 §2.1 Merkle Tree Hash: leaves are hashed with a 0x00 prefix, interior nodes with 0x01,
 // and a tree of n > 1 leaves splits at k, the largest power of two smaller than n. Nothing is
-// duplicated for unbalanced trees.
+// duplicated for unbalanced trees. The hash is the log's (SHA-256, as RFC 6962 has it, or SM3);
+// only the function differs, never the structure. SHA-256 where none is given: the RFC's vectors,
+// the simulator's reference tree and every log created before SM3 could be chosen.
 
 const LEAF = Buffer.from([0x00])
 const NODE = Buffer.from([0x01])
 
-export const leafHash = (leaf: Uint8Array): Buffer => createHash('sha256').update(LEAF).update(leaf).digest()
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  createHash('sha256').update(NODE).update(left).update(right).digest()
-/** MTH({}) = SHA-256 of the empty string. */
-export const EMPTY_ROOT = createHash('sha256').digest()
+export const leafHash = (leaf: Uint8Array, alg: ProofHash = 'SHA-256'): Buffer => hashOf(alg, LEAF, leaf)
+export const nodeHash = (left: Uint8Array, right: Uint8Array, alg: ProofHash = 'SHA-256'): Buffer => hashOf(alg, NODE, left, right)
+/** MTH({}) = the hash of the empty string. */
+export const emptyRoot = (alg: ProofHash): Buffer => hashOf(alg)
+/** MTH({}) of a SHA-256 log. */
+export const EMPTY_ROOT = emptyRoot('SHA-256')
 
 /** The largest power of two strictly smaller than n (n ≥ 2). */
 export function splitPoint (n: number): number {
@@ -45,13 +48,13 @@ export function perfectNodesOf ([start, end]: LeafRange): NodeId[] {
 export type NodeLookup = (node: NodeId) => Uint8Array
 
 /** MTH(D[start:end]) from stored perfect subtree hashes (O(log n) of them). */
-export function rangeHash ([start, end]: LeafRange, lookup: NodeLookup): Uint8Array {
+export function rangeHash ([start, end]: LeafRange, lookup: NodeLookup, alg: ProofHash = 'SHA-256'): Uint8Array {
   const n = end - start
   if (n <= 0) throw new RangeError(`empty range [${start}, ${end})`)
   if (isPowerOfTwo(n) && start % n === 0) return lookup({ level: Math.log2(n), index: start / n })
   if (n === 1) return lookup({ level: 0, index: start })
   const k = splitPoint(n)
-  return nodeHash(rangeHash([start, start + k], lookup), rangeHash([start + k, end], lookup))
+  return nodeHash(rangeHash([start, start + k], lookup, alg), rangeHash([start + k, end], lookup, alg), alg)
 }
 
 /** RFC 6962 §2.1.1 PATH(m, D[n]): the ranges whose hashes form the audit path, leaf upwards. */
@@ -99,14 +102,14 @@ export function nodesForRanges (ranges: LeafRange[]): NodeId[] {
  * tree's compact range), all of which already exist.
  */
 export function nodesCompletedBy (
-  index: number, hash: Uint8Array, lookup: NodeLookup
+  index: number, hash: Uint8Array, lookup: NodeLookup, alg: ProofHash = 'SHA-256'
 ): Array<NodeId & { hash: Uint8Array }> {
   const out: Array<NodeId & { hash: Uint8Array }> = [{ level: 0, index, hash }]
   let level = 0
   let i = index
   let h = hash
   while (i % 2 === 1) {
-    h = nodeHash(lookup({ level, index: i - 1 }), h)
+    h = nodeHash(lookup({ level, index: i - 1 }), h, alg)
     level += 1
     i = (i - 1) / 2
     out.push({ level, index: i, hash: h })

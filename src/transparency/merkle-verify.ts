@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
+import type { ProofHash } from '../canonical/proof-hash.js'
 import { nodeHash } from './merkle-tree.js'
 
 // Proof verification as RFC 9162 §2.1.3.2 and §2.1.4.2 state it (the same trees as RFC 6962):
-// only bit arithmetic on the sizes and hashing, so a platform can check without the tree.
+// only bit arithmetic on the sizes and hashing, so a platform can check without the tree. `alg` is
+// the log's hash as its checkpoint signs it (SHA-256 where none is given).
 
 /**
  * Why a proof does not hold, a closed list: malformed (sizes, lengths, schema), not leading to the
@@ -39,7 +41,7 @@ function checkSize (what: string, n: number): void {
 
 /** The root an inclusion proof leads to; throws if the proof has the wrong shape for the sizes. */
 export function rootFromInclusionProof (
-  index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[]
+  index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[], alg: ProofHash = 'SHA-256'
 ): Uint8Array {
   checkSize('leaf index', index)
   checkSize('tree size', size)
@@ -52,12 +54,12 @@ export function rootFromInclusionProof (
   for (const p of proof) {
     if (sn === 0) throw new ProofError('inclusion proof is longer than the tree is high', 'PROOF_MALFORMED')
     if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r)
+      r = nodeHash(p, r, alg)
       if (!odd(fn)) {
         while (!odd(fn) && fn !== 0) { fn = half(fn); sn = half(sn) }
       }
     } else {
-      r = nodeHash(r, p)
+      r = nodeHash(r, p, alg)
     }
     fn = half(fn)
     sn = half(sn)
@@ -68,10 +70,10 @@ export function rootFromInclusionProof (
 
 /** Throws a ProofError unless `proof` shows the leaf at `index` in the tree of `size` with `root`. */
 export function verifyInclusion (
-  index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[], root: Uint8Array
+  index: number, size: number, leafHash: Uint8Array, proof: Uint8Array[], root: Uint8Array, alg: ProofHash = 'SHA-256'
 ): void {
   checkHashes('root', [root])
-  const computed = rootFromInclusionProof(index, size, leafHash, proof)
+  const computed = rootFromInclusionProof(index, size, leafHash, proof, alg)
   if (!same(computed, root)) throw new ProofError(`inclusion proof for leaf ${index} does not lead to the root of tree size ${size}`, 'PROOF_MISMATCH')
 }
 
@@ -80,7 +82,7 @@ export function verifyInclusion (
  * extends the tree of `first` leaves with `firstRoot` (nothing in the first was changed).
  */
 export function verifyConsistency (
-  first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: Uint8Array[]
+  first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: Uint8Array[], alg: ProofHash = 'SHA-256'
 ): void {
   checkSize('first size', first)
   checkSize('second size', second)
@@ -106,13 +108,13 @@ export function verifyConsistency (
   for (const c of path.slice(1)) {
     if (sn === 0) throw new ProofError('consistency proof is too long', 'PROOF_MALFORMED')
     if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr)
-      sr = nodeHash(c, sr)
+      fr = nodeHash(c, fr, alg)
+      sr = nodeHash(c, sr, alg)
       if (!odd(fn)) {
         while (!odd(fn) && fn !== 0) { fn = half(fn); sn = half(sn) }
       }
     } else {
-      sr = nodeHash(sr, c)
+      sr = nodeHash(sr, c, alg)
     }
     fn = half(fn)
     sn = half(sn)

@@ -50,16 +50,17 @@ export async function inclusionProof (
   const index = Number(row.idx)
   const size = await sizeOrLatest(db, head, treeSize)
   if (index >= size) throw new GatewayError('BAD_REQUEST', `the change is leaf ${index}, after a tree of ${size} leaves: ask against a larger tree`)
-  const leaf = leafOfHistory(row)
-  const hash = leafHash(leafBytes(leaf))
+  const leaf = leafOfHistory(row, head.hash)
+  const hash = leafHash(leafBytes(leaf), head.hash)
   if (!hash.equals(row.leaf_hash)) warn({ owner, listCode, leafIndex: index }, 'transparency: a history row no longer matches its logged leaf')
-  const path = await rangeHashes(db, head.id, inclusionRanges(index, size))
+  const path = await rangeHashes(db, head, inclusionRanges(index, size))
   const cp = await checkpointOfSize(db, head.id, size)
   return {
     owner,
     listCode,
     treeSize: size,
     leafIndex: index,
+    hash: head.hash,
     leaf,
     leafHash: b64u(hash),
     auditPath: path.map(b64u),
@@ -83,13 +84,14 @@ export async function consistencyProof (
   const head = await requireLog(db, owner, listCode)
   const size2 = await sizeOrLatest(db, head, second)
   if (first < 1 || first > size2) throw new GatewayError('BAD_REQUEST', `first (${first}) must be between 1 and second (${size2})`)
-  const proof = first === size2 ? [] : await rangeHashes(db, head.id, consistencyRanges(first, size2))
+  const proof = first === size2 ? [] : await rangeHashes(db, head, consistencyRanges(first, size2))
   const [cp1, cp2] = await Promise.all([checkpointOfSize(db, head.id, first), checkpointOfSize(db, head.id, size2)])
   return {
     owner,
     listCode,
     first,
     second: size2,
+    hash: head.hash,
     proof: proof.map(b64u),
     firstCheckpoint: cp1?.checkpoint ?? null,
     secondCheckpoint: cp2?.checkpoint ?? null

@@ -1,19 +1,29 @@
 import type pg from 'pg'
+import type { ProofHash } from '../canonical/proof-hash.js'
 import { inTransaction } from '../ledger/pool.js'
 import { leafBytes, leafOfHistory, type HistoryRow } from './change-leaf.js'
 import { insertNodes, loadNodes, lockLog, lookupIn } from './log-store.js'
 import { leafHash, nodesCompletedBy, perfectNodesOf, rangeHash, type NodeId } from './merkle-tree.js'
 
-// A removal item carries no list code: its list is the one of the entry's latest earlier upsert. `h.jti = ANY`
-// lets the planner use entry_history_jti: the row-value IN alone was a hash semi-join over a sequential scan of the
-// whole history, a cost that grew with the ledger (18 ms a batch at 20,000 rows, in bench:pipeline).
-const PENDING = `
-SELECT h.id, h.owner, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt, h.leaf_data_hash,
-       coalesce(h.data->>'listCode',
+/**
+ * The list (so the log) of the entry_history row `h`, NULL if none can be told (the sequencer's
+ * `unlisted`). A removal item carries no list code: its list is the one of the entry's latest
+ * earlier upsert.
+ */
+export const HISTORY_LIST_CODE = `coalesce(h.data->>'listCode',
                 (SELECT p.data->>'listCode' FROM entry_history p
                  WHERE p.owner = h.owner AND p.entry_id = h.entry_id AND p.version < h.version AND p.action = 'upsert'
                  ORDER BY p.version DESC LIMIT 1),
-                (SELECT e.list_code FROM entries e WHERE e.owner = h.owner AND e.entry_id = h.entry_id)) AS list_code
+                (SELECT e.list_code FROM entries e WHERE e.owner = h.owner AND e.entry_id = h.entry_id))`
+
+/** The default number of rows a sequencer appends per transaction. */
+export const SEQUENCER_BATCH_SIZE = 2000
+
+// `h.jti = ANY` lets the planner use entry_history_jti: the row-value IN alone was a hash semi-join over a sequential
+// scan of the whole history, a cost that grew with the ledger (18 ms a batch at 20,000 rows, in bench:pipeline).
+const PENDING = `
+SELECT h.id, h.owner, h.entry_id, h.version, h.action, h.status, h.jti, h.data, h.recorded_at, h.salt, h.leaf_data_hash,
+       ${HISTORY_LIST_CODE} AS list_code
 FROM entry_history h
 WHERE h.jti = ANY($2::text[]) AND (h.iss, h.jti) IN (SELECT * FROM unnest($1::text[], $2::text[]))
   AND NOT EXISTS (SELECT 1 FROM transparency_leaves l WHERE l.history_id = h.id)
@@ -30,7 +40,10 @@ type PendingRow = HistoryRow & { id: string }
  * at a time (an advisory lock), and each log's head row is locked while it grows.
  */
 export class Sequencer {
-  constructor (private readonly pool: pg.Pool, private readonly batchSize = 2000) {}
+  /** `newLogHash`: the hash a log created by this sequencer gets (the deployment's proofHash); a log keeps its own. */
+  constructor (
+    private readonly pool: pg.Pool, private readonly batchSize = SEQUENCER_BATCH_SIZE, private readonly newLogHash: ProofHash = 'SHA-256'
+  ) {}
 
   /**
    * Sequences everything pending; returns how many leaves were appended. A scheduled run leaves
@@ -83,7 +96,7 @@ export class Sequencer {
 
   private async append (client: pg.PoolClient, changes: PendingRow[]): Promise<void> {
     const first = changes[0] as PendingRow
-    const head = await lockLog(client, first.owner, first.list_code)
+    const head = await lockLog(client, first.owner, first.list_code, this.newLogHash)
     // The compact range of the current tree: every left sibling an append can need.
     const nodes = head.size === 0
       ? new Map<string, Uint8Array>()
@@ -95,8 +108,8 @@ export class Sequencer {
     const inner: Array<NodeId & { hash: Uint8Array }> = []
     let size = head.size
     for (const change of changes) {
-      const hash = leafHash(leafBytes(leafOfHistory(change)))
-      for (const n of nodesCompletedBy(size, hash, lookup)) {
+      const hash = leafHash(leafBytes(leafOfHistory(change, head.hash)), head.hash)
+      for (const n of nodesCompletedBy(size, hash, lookup, head.hash)) {
         nodes.set(`${n.level}:${n.index}`, n.hash)
         if (n.level === 0) leaves.push({ index: n.index, historyId: change.id, hash: n.hash })
         else inner.push(n)
@@ -104,7 +117,7 @@ export class Sequencer {
       size += 1
     }
     await insertNodes(client, head.id, leaves, inner)
-    const root = Buffer.from(rangeHash([0, size], lookup))
+    const root = Buffer.from(rangeHash([0, size], lookup, head.hash))
     await client.query('UPDATE transparency_logs SET size = $2, root_hash = $3, updated_at = now() WHERE id = $1', [head.id, size, root])
   }
 }

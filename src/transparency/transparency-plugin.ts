@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
-import { Sequencer } from './sequencer.js'
+import { assertProofHashAvailable } from '../canonical/proof-hash.js'
+import { Sequencer, SEQUENCER_BATCH_SIZE } from './sequencer.js'
 import { TransparencySchedule } from './transparency-schedule.js'
 
 export interface TransparencyRuntime {
@@ -19,11 +20,12 @@ export interface TransparencyPluginOptions {
 /**
  * Transparency: the sequencer that appends entry changes to their lists' logs, and the schedule
  * that runs it every `transparencySequenceIntervalMs` and signs a checkpoint of every grown log
- * every `checkpointIntervalMs`.
+ * every `checkpointIntervalMs`. A log the sequencer creates hashes with `proofHash`.
  */
 export const transparencyPlugin = fp<TransparencyPluginOptions>(async (app, opts) => {
-  const sequencer = new Sequencer(app.pg)
   const s = app.config.settings
+  assertProofHashAvailable(s.proofHash)
+  const sequencer = new Sequencer(app.pg, SEQUENCER_BATCH_SIZE, s.proofHash)
   const schedule = new TransparencySchedule(app.pg, sequencer, app.gatewayKeys, s.transparencySequenceIntervalMs,
     s.checkpointIntervalMs, (o, m) => { app.log.warn(o, m) })
   if (opts.workers) schedule.start()

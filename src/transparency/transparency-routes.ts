@@ -48,6 +48,7 @@ export const transparencyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           listCode: l.listCode,
           treeSize: l.size,
           rootHash: l.rootHash?.toString('base64url') ?? null,
+          hash: l.hash,
           updatedAt: l.updatedAt.toISOString(),
           latestCheckpoint: cp === undefined ? null : { id: cp.id, treeSize: cp.treeSize, signedAt: cp.signedAt }
         }

@@ -28,4 +28,6 @@ t.test('the demo scenario holds end to end: the gateway and four provinces, each
     '浙政办发〔2021〕29号 (五) 第26项: a Shanghai tourism entry binds a Zhejiang check, naming the memorandum')
   t.ok(held('a Jiangsu key-supervision listing no memorandum names stays information only in Zhejiang'),
     'a provincial list no memorandum names stays information only outside its province')
+  t.ok(held('AH on 国密 keys: its SM2-SM3 envelope accepted, its SM2-SM3 token reads, the receipt verifies'),
+    'issue 19 item 5: Anhui runs on SM2 keys end to end (envelopes, tokens), its receipts verify')
 })

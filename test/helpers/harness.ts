@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { importJWK, type CryptoKey, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import { DEFAULT_DELIVERY, DEFAULT_SETTINGS, type GatewayConfig, type GatewaySettings, type PlatformConfig } from '../../config/config-schema.js'
 import { buildApp } from '../../src/app.js'
 import { defaultConfigDir } from '../../config/load-config.js'
 import { loadRegistries } from '../../config/load-registries.js'
 import { loadCalendars } from '../../config/load-calendars.js'
 import { migrate } from '../../src/ledger/migrate.js'
-import { generatePrivateJwk, gatewayKeysFrom, publicPart, type GatewayKeys, type SigningAlg } from '../../src/keys/signing-keys.js'
+import {
+  generatePrivateJwk, gatewayKeysFrom, publicPart, signingKeyOf, type GatewayKeys, type SigningAlg
+} from '../../src/keys/signing-keys.js'
+import type { SigningKeyInput } from '../../src/keys/jws.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../../src/envelopes/sign-envelope.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import type { RuntimeOptions } from '../../src/runtime/runtime-options.js'
@@ -48,7 +51,7 @@ export interface Harness {
   sign: (iss: string, input: EnvelopeInput, serialisation?: 'compact' | 'flattened') => Promise<{ jws: string, jti: string }>
   post: (jws: string, contentType?: string) => Promise<{ status: number, body: Record<string, unknown> }>
   adminToken: (roles?: 'admin' | 'operator' | 'auditor') => Promise<string>
-  adminKey: (role: 'admin' | 'operator' | 'auditor') => Promise<{ iss: string, kid: string, alg: string, key: CryptoKey }>
+  adminKey: (role: 'admin' | 'operator' | 'auditor') => Promise<{ iss: string, kid: string, alg: string, key: SigningKeyInput }>
   platformToken: (id: string) => Promise<string>
   count: (table: string) => Promise<number>
 }
@@ -70,6 +73,12 @@ export interface HarnessOptions {
   runtime?: Partial<RuntimeOptions>
   /** The gateway's clock (default: the system's), for answers that depend on the date. */
   clock?: () => Date
+  /** Key algorithms other than {@link PROVINCES}' for some platforms (e.g. `{ AH: 'SM2-SM3' }`). */
+  algs?: Partial<Record<string, SigningAlg>>
+  /** The gateway's signing keys' algorithms, the active one first (default ES256, then a retired EdDSA key). */
+  gatewayAlgs?: [SigningAlg, ...SigningAlg[]]
+  /** The admin issuers' key algorithm (default ES256). */
+  adminAlg?: SigningAlg
 }
 
 /** The gateway's URL when the harness listens on a real port. */
@@ -91,11 +100,11 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const prefix = uniqueName('t')
   const platforms = new Map<string, TestPlatform>()
   for (const p of PROVINCES) {
-    const privateJwk = await generatePrivateJwk(p.alg, `${p.id.toLowerCase()}-k1`)
+    const privateJwk = await generatePrivateJwk(opts.algs?.[p.id] ?? p.alg, `${p.id.toLowerCase()}-k1`)
     platforms.set(p.id, { id: p.id, region: p.region, privateJwk, signer: await platformSigner(p.id, privateJwk) })
   }
   const adminKeys = new Map<string, JWK>()
-  for (const role of ['admin', 'operator', 'auditor'] as const) adminKeys.set(role, await generatePrivateJwk('ES256', `${role}-k1`))
+  for (const role of ['admin', 'operator', 'auditor'] as const) adminKeys.set(role, await generatePrivateJwk(opts.adminAlg ?? 'ES256', `${role}-k1`))
 
   const settings: GatewaySettings = { ...DEFAULT_SETTINGS, jwksRefetchCooldownSeconds: 0, ...opts.settings }
   const config: GatewayConfig = {
@@ -132,7 +141,8 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
     logLevel: opts.logStream === undefined ? (process.env.TEST_LOG_LEVEL ?? 'silent') : 'debug',
     ...opts.runtime
   }
-  const gatewayPrivateJwks = [await generatePrivateJwk('ES256', 'gw-k1'), await generatePrivateJwk('EdDSA', 'gw-k0-retired')]
+  const gatewayAlgs = opts.gatewayAlgs ?? ['ES256', 'EdDSA']
+  const gatewayPrivateJwks = await Promise.all(gatewayAlgs.map(async (alg, i) => await generatePrivateJwk(alg, i === 0 ? 'gw-k1' : `gw-k${1 - i}-retired`)))
   const gatewayKeys = await gatewayKeysFrom(gatewayPrivateJwks)
   await migrate(DATABASE_URL, schema)
   const app = await buildApp({
@@ -167,10 +177,8 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
     if (p === undefined) throw new Error(`no platform ${id}`)
     return p
   }
-  const keyOf = async (jwk: JWK): Promise<{ kid: string, alg: string, key: CryptoKey }> => {
-    const alg = jwk.kty === 'OKP' ? 'EdDSA' : 'ES256'
-    return { kid: String(jwk.kid), alg, key: await importJWK(jwk, alg) as CryptoKey }
-  }
+  const keyOf = async (jwk: JWK): Promise<{ kid: string, alg: string, key: SigningKeyInput }> =>
+    ({ kid: String(jwk.kid), ...(await signingKeyOf(jwk)) })
   return {
     app,
     config,
