@@ -41,7 +41,7 @@ export async function startDeliverySetup (
   t: Teardown, opts: HarnessOptions & { policy?: Partial<DeliveryPolicy> } = {}
 ): Promise<DeliverySetup> {
   const sims = new Map<string, SimulatedPlatform>()
-  for (const p of PROVINCES) sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: p.alg }))
+  for (const p of PROVINCES) sims.set(p.id, await startSimulatedPlatform({ id: p.id, alg: opts.algs?.[p.id] ?? p.alg }))
   t.teardown(async () => { await Promise.all([...sims.values()].map(async (s) => { await s.close() })) })
   const h = await startHarness(t, {
     listen: true,
