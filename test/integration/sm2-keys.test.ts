@@ -12,6 +12,7 @@ import { localKeySet } from '../../src/keys/key-sets.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
+import { tempFiles } from '../helpers/temp-files.js'
 import { startHarness } from '../helpers/harness.js'
 
 // Issue 19 "Done when": a platform uses SM2 keys for everything it signs (envelopes, tokens) and
@@ -32,13 +33,7 @@ const headerOf = (jws: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
 
 t.test('a gateway and a province on SM2 keys: envelopes, tokens, receipts, check receipts, checkpoints', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sm2-keys-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const file = (name: string, value: unknown): string => {
-    const path = join(dir, name)
-    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value))
-    return path
-  }
+  const file = tempFiles(t, 'sm2-keys')
 
   // Anhui's key comes from `credit-gw keygen --alg SM2`, as a platform would make it.
   const keygen = await cli(['keygen', '--alg', 'SM2', '--kid', 'ah-sm2-cli'])

@@ -1,9 +1,8 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve, dirname } from 'node:path'
+import { resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempFiles } from '../helpers/temp-files.js'
 import { startHarness, urlOf, type Harness } from '../helpers/harness.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
@@ -30,13 +29,7 @@ async function get (h: Harness, url: string, method: 'GET' | 'POST' = 'GET', tok
 
 t.test('credit-gw verify-proof: exit 0 when the checkpoint and proof hold, 1 with the reason when not', async (t) => {
   const h = await startHarness(t, { listen: true })
-  const dir = mkdtempSync(join(tmpdir(), 'verify-proof-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const file = (name: string, value: unknown): string => {
-    const path = join(dir, name)
-    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value))
-    return path
-  }
+  const file = tempFiles(t, 'verify-proof')
   const entries = Array.from({ length: 3 }, (_, i) => sampleEntry('JS', '320000', i))
   const publish = async (items: unknown[]): Promise<void> => {
     const { jws } = await h.sign('JS', { kind: 'list.upsert', items })

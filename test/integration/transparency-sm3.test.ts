@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { decodeJwt } from 'jose'
@@ -16,6 +14,7 @@ import {
   CHECKPOINT_TYP, type CheckpointClaimsV1, type CheckpointV1, type ConsistencyProofV1, type InclusionProofV1
 } from '../../contracts/transparency-v1.js'
 import type { ReceiptClaimsV1 } from '../../contracts/receipt-v1.js'
+import { tempFiles } from '../helpers/temp-files.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { sm3Mth, sm3Of, sm3Path, sm3Proof } from '../helpers/independent-sm3-tree.js'
 
@@ -65,13 +64,7 @@ async function logHash (h: Harness, owner: string, listCode: string): Promise<st
 
 t.test('proofHash SM3: SM3 logs, checkpoints and proofs that say so and verify offline (and fail when the hash is lied about), SM3 receipts', async (t) => {
   const h = await startHarness(t, { settings: { proofHash: 'SM3', personalDataRetentionDays: 30 } })
-  const dir = mkdtempSync(join(tmpdir(), 'sm3-proof-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const file = (name: string, value: unknown): string => {
-    const path = join(dir, name)
-    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value))
-    return path
-  }
+  const file = tempFiles(t, 'sm3-proof')
   const jwks = h.gatewayKeys.jwks
   const jwksFile = file('jwks.json', jwks)
   const admin = await h.adminToken('admin')
