@@ -22,7 +22,7 @@ export default [
   },
   {
     // TypeBox's idiom: a schema and its Static<> type share one name.
-    files: ['contracts/**/*.ts', 'config/config-schema.ts'],
+    files: ['contracts/**/*.ts', 'config/config-schema.ts', 'config/peer-schema.ts'],
     rules: { '@typescript-eslint/no-redeclare': 'off' }
   }
 ]

@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value'
 import { ProofHashV1 } from '../contracts/common-v1.js'
 import type { Registries } from './registry-schema.js'
 import type { CheckerIssuerConfig } from './checker-schema.js'
+import type { PeerConfig } from './peer-schema.js'
 import type { WorkingCalendar } from './calendar-schema.js'
 
 /** What the schema's `default`s make of an empty object: the one place a default is written. */
@@ -190,5 +191,7 @@ export interface GatewayConfig {
   admins: AdminIssuerConfig[]
   /** Department systems allowed to check before deciding (`<config>/checkers.json`, none by default). */
   checkers?: CheckerIssuerConfig[]
+  /** Peer gateways (`<config>/peers`, none by default): issue 18, docs/federation.md. */
+  peers?: PeerConfig[]
   settings: GatewaySettings
 }

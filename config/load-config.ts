@@ -8,6 +8,7 @@ import {
 } from './config-schema.js'
 import { loadRegistries } from './load-registries.js'
 import { loadCheckers } from './load-checkers.js'
+import { loadPeers } from './load-peers.js'
 import { loadCalendars } from './load-calendars.js'
 import { issuerIdProblem } from './issuer-id.js'
 import { Sm2KeyError, sm2PublicKey, type Sm2Jwk } from '../src/keys/sm2.js'
@@ -74,6 +75,7 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
   const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
   const calendar = existsSync(join(dir, 'calendars')) ? loadCalendars(dir) : undefined
+  const peers = loadPeers(dir, platforms.map((p) => p.id), 'YRD', checkKeys)
   return {
     dir,
     platforms,
@@ -81,7 +83,8 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
     settings,
     ...(registries === undefined ? {} : { registries }),
     ...(calendar === undefined ? {} : { calendar }),
-    checkers
+    checkers,
+    ...(peers.length === 0 ? {} : { peers })
   }
 }
 

@@ -31,7 +31,8 @@ export interface Claimed {
 const claimsCheck = TypeCompiler.Compile(EnvelopeClaimsV1)
 const allowedAlgs: readonly string[] = ENVELOPE_ALGS
 
-function joseToGateway (err: unknown): GatewayError {
+/** A jose (or src/keys/jws.ts) failure as the gateway's problem code. */
+export function joseToGateway (err: unknown): GatewayError {
   if (err instanceof GatewayError) return err
   if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) {
     return new GatewayError('KEY_UNKNOWN', 'kid is not in the issuer\'s key set', { cause: err })
@@ -48,31 +49,69 @@ function joseToGateway (err: unknown): GatewayError {
 }
 
 /**
+ * The protected header of a signed message the gateway takes (an envelope, a relay), checked before
+ * any key is looked up: an allowed `alg`, the `typ` expected, a `kid`, and none of the parameters
+ * that would let the message choose its own key or processing.
+ */
+export function checkedHeader (protectedPart: string, typ: string): { alg: string, kid: string } {
+  const header = decodeJsonPart(protectedPart, 'protected header')
+  const alg = header.alg
+  if (typeof alg !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'protected header has no alg')
+  if (!allowedAlgs.includes(alg)) throw new GatewayError('ALG_NOT_ALLOWED', `alg ${alg.slice(0, 20)} is not allowed (${ENVELOPE_ALGS_TEXT})`)
+  if (header.typ !== typ) throw new GatewayError('ENVELOPE_MALFORMED', `typ must be ${typ}`)
+  const kid = header.kid
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) throw new GatewayError('ENVELOPE_MALFORMED', 'protected header needs a kid')
+  if ('crit' in header || 'b64' in header || 'jku' in header || 'x5u' in header || 'jwk' in header) {
+    throw new GatewayError('ENVELOPE_MALFORMED', 'crit, b64, jku, x5u and jwk header parameters are not accepted')
+  }
+  return { alg, kid }
+}
+
+/**
+ * The lifetime rules of a signed message the gateway takes (an envelope, a relay): `exp` after `iat`
+ * and at most {@link MAX_LIFETIME_SECONDS} later, and now within [iat, exp] (and past `nbf`), give or
+ * take `skewSeconds`.
+ */
+export function checkLifetime (
+  claims: { iat: number, exp: number, nbf?: number | undefined }, nowMs: number, skewSeconds: number, what: string
+): void {
+  const now = Math.floor(nowMs / 1000)
+  if (claims.exp <= claims.iat) throw new GatewayError('ENVELOPE_MALFORMED', 'exp must be after iat')
+  if (claims.exp - claims.iat > MAX_LIFETIME_SECONDS) throw new GatewayError('ENVELOPE_MALFORMED', `exp may be at most ${MAX_LIFETIME_SECONDS} s after iat`)
+  if (now > claims.exp + skewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', `${what} expired`)
+  if (claims.iat > now + skewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', `${what} issued in the future (check the clock)`)
+  if (claims.nbf !== undefined && claims.nbf > now + skewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', `${what} not valid yet (nbf; check the clock)`)
+}
+
+/**
  * Verifies an envelope as docs/protocol.md#envelopes states it, cheapest and least trusting checks
  * first: the alg allow-list and `typ` before any key is looked up, the issuer before the
  * signature, the claims only once the signature holds.
  */
 export class EnvelopeVerifier {
+  private readonly audience: string
+  private readonly checkTimes: boolean
+
+  /**
+   * `options` for an envelope relayed by a peer gateway (src/federation/verify-relay.ts): addressed
+   * to the gateway it was published to (`audience`), and checked for its signature and claims but not
+   * for its lifetime (`checkTimes: false`), which the relay's own covers on each hop.
+   */
   constructor (
     private readonly keys: KeyDirectory,
-    private readonly clockSkewSeconds: number
-  ) {}
+    private readonly clockSkewSeconds: number,
+    options: { audience?: string, checkTimes?: boolean } = {}
+  ) {
+    this.audience = options.audience ?? GATEWAY_ID
+    this.checkTimes = options.checkTimes ?? true
+  }
 
   /** Fills `claimed` as facts become known, so a rejection can be logged with what was claimed. */
   async verify (
     body: Buffer, serialisation: JwsSerialisation, claimed: Claimed, nowMs: number = Date.now()
   ): Promise<VerifiedEnvelope> {
     const parts = parseJws(body, serialisation)
-    const header = decodeJsonPart(parts.protected, 'protected header')
-    const alg = header.alg
-    if (typeof alg !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'protected header has no alg')
-    if (!allowedAlgs.includes(alg)) throw new GatewayError('ALG_NOT_ALLOWED', `alg ${alg.slice(0, 20)} is not allowed (${ENVELOPE_ALGS_TEXT})`)
-    if (header.typ !== ENVELOPE_TYP) throw new GatewayError('ENVELOPE_MALFORMED', `typ must be ${ENVELOPE_TYP}`)
-    const kid = header.kid
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) throw new GatewayError('ENVELOPE_MALFORMED', 'protected header needs a kid')
-    if ('crit' in header || 'b64' in header || 'jku' in header || 'x5u' in header || 'jwk' in header) {
-      throw new GatewayError('ENVELOPE_MALFORMED', 'crit, b64, jku, x5u and jwk header parameters are not accepted')
-    }
+    const { alg, kid } = checkedHeader(parts.protected, ENVELOPE_TYP)
 
     const { text: payloadText, value: unverified } = decodePayloadPart(parts.payload)
     const iss = unverified.iss
@@ -101,15 +140,10 @@ export class EnvelopeVerifier {
     const aud = claims.aud
     // An envelope addressed to the gateway and someone else could be replayed to that someone (or
     // by them to us): the gateway accepts only what is addressed to it alone.
-    if (!(aud === GATEWAY_ID || (Array.isArray(aud) && aud.every((a) => a === GATEWAY_ID)))) {
-      throw new GatewayError('AUDIENCE_INVALID', `aud must be ${GATEWAY_ID} (an array may name no one else)`)
+    if (!(aud === this.audience || (Array.isArray(aud) && aud.every((a) => a === this.audience)))) {
+      throw new GatewayError('AUDIENCE_INVALID', `aud must be ${this.audience} (an array may name no one else)`)
     }
-    const now = Math.floor(nowMs / 1000)
-    if (claims.exp <= claims.iat) throw new GatewayError('ENVELOPE_MALFORMED', 'exp must be after iat')
-    if (claims.exp - claims.iat > MAX_LIFETIME_SECONDS) throw new GatewayError('ENVELOPE_MALFORMED', `exp may be at most ${MAX_LIFETIME_SECONDS} s after iat`)
-    if (now > claims.exp + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope expired')
-    if (claims.iat > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope issued in the future (check the clock)')
-    if (claims.nbf !== undefined && claims.nbf > now + this.clockSkewSeconds) throw new GatewayError('ENVELOPE_EXPIRED', 'envelope not valid yet (nbf; check the clock)')
+    if (this.checkTimes) checkLifetime(claims, nowMs, this.clockSkewSeconds, 'envelope')
     if (claims.items.length > MAX_ITEMS) throw new GatewayError('PAYLOAD_TOO_LARGE', `at most ${MAX_ITEMS} items per envelope`)
 
     return { raw: parts.text, payloadText, digest: claimed.digest, kid, alg, claims }

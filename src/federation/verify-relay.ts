@@ -1,0 +1,100 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { JWTVerifyGetKey } from 'jose'
+import type { PeerConfig } from '../../config/peer-schema.js'
+import { RELAY_TYP, RelayClaimsV1 } from '../../contracts/relay-v1.js'
+import { ENVELOPE_ALGS } from '../../contracts/envelope-v1.js'
+import { GatewayError } from '../errors/gateway-error.js'
+import { decodePayloadPart, digestOf, parseJws } from '../envelopes/parse-jws.js'
+import {
+  checkedHeader, checkLifetime, EnvelopeVerifier, joseToGateway, type Claimed, type VerifiedEnvelope
+} from '../envelopes/verify-envelope.js'
+import { verifyFlattened } from '../keys/jws.js'
+import { sharedBy } from './share-policy.js'
+
+/** A peer gateway as the verifier needs it: its config, its key set, and its origins' key sets. */
+export interface PeerKeys {
+  peer: PeerConfig
+  keys: JWTVerifyGetKey
+  origin: (id: string) => JWTVerifyGetKey | undefined
+}
+
+/** A relay whose signature, path and nested envelope all hold, and which the peer may send here. */
+export interface VerifiedRelay {
+  peer: PeerConfig
+  claims: RelayClaimsV1
+  /** The original publisher's envelope, verified against the publisher's own keys. */
+  original: VerifiedEnvelope
+}
+
+const claimsCheck = TypeCompiler.Compile(RelayClaimsV1)
+
+/**
+ * Verifies what a peer gateway relays (docs/federation.md), cheapest and least trusting first: the
+ * relay's header, its issuer (a configured, enabled, unpaused peer), its signature with the peer's
+ * keys, its claims (addressed to this gateway, fresh, a path that ends with the peer and never
+ * passed here before), then the nested envelope against its publisher's own keys (one of the peer's
+ * origins, addressed to the gateway it was published to), and last the peer's share policy. Every
+ * refusal has a platform's problem codes, and RELAY_LOOP or RELAY_NOT_SHARED.
+ */
+export class RelayVerifier {
+  constructor (
+    private readonly peers: (id: string) => PeerKeys | undefined,
+    private readonly gatewayId: string,
+    private readonly clockSkewSeconds: number
+  ) {}
+
+  async verify (body: Buffer, claimed: Claimed, nowMs: number = Date.now()): Promise<VerifiedRelay> {
+    const parts = parseJws(body, 'compact')
+    checkedHeader(parts.protected, RELAY_TYP)
+    const { value: unverified } = decodePayloadPart(parts.payload)
+    const iss = unverified.iss
+    if (typeof iss !== 'string') throw new GatewayError('ENVELOPE_MALFORMED', 'payload has no iss')
+    claimed.iss = iss.slice(0, 32)
+    if (typeof unverified.jti === 'string') claimed.jti = unverified.jti.slice(0, 128)
+    const peer = this.peers(iss)
+    if (peer === undefined || !peer.peer.enabled) throw new GatewayError('ISSUER_UNKNOWN', 'iss is not a configured peer gateway')
+    if (peer.peer.paused) {
+      throw new GatewayError('UNAVAILABLE', `peer ${peer.peer.id} is paused; try again once it is resumed`, { retryable: true })
+    }
+    try {
+      const { protected: p, payload, signature } = parts
+      await verifyFlattened({ protected: p, payload, signature }, peer.keys, ENVELOPE_ALGS)
+    } catch (err) {
+      throw joseToGateway(err)
+    }
+    claimed.authenticated = true
+
+    if (!claimsCheck.Check(unverified)) {
+      const first = claimsCheck.Errors(unverified).First()
+      throw new GatewayError('ENVELOPE_MALFORMED', `relay claims invalid at ${first?.path ?? '/'}: ${first?.message ?? 'invalid'}`)
+    }
+    const claims = unverified
+    if (claims.aud !== this.gatewayId) throw new GatewayError('AUDIENCE_INVALID', `aud must be ${this.gatewayId}`)
+    checkLifetime(claims, nowMs, this.clockSkewSeconds, 'relay')
+    if (claims.via[claims.via.length - 1] !== iss) throw new GatewayError('ENVELOPE_MALFORMED', 'via must end with the relaying gateway (iss)')
+    if (claims.via.includes(this.gatewayId)) {
+      throw new GatewayError('RELAY_LOOP', `the message already passed ${this.gatewayId} (via ${claims.via.join(' → ')})`)
+    }
+    if (new Set(claims.via).size !== claims.via.length) throw new GatewayError('RELAY_LOOP', `via repeats a gateway (${claims.via.join(' → ')})`)
+
+    const originKeys = peer.origin(claims.origin)
+    if (originKeys === undefined) throw new GatewayError('ISSUER_UNKNOWN', `${claims.origin} is not an origin ${peer.peer.id} may relay`)
+    const envelopeBytes = Buffer.from(claims.envelope, 'utf8')
+    const inner = new EnvelopeVerifier(
+      { platform: (id) => id === claims.origin ? originKeys : undefined, admin: () => undefined },
+      this.clockSkewSeconds,
+      { audience: claims.via[0] as string, checkTimes: false }
+    )
+    let original: VerifiedEnvelope
+    try {
+      original = await inner.verify(envelopeBytes, 'compact', { digest: digestOf(envelopeBytes) }, nowMs)
+    } catch (err) {
+      if (err instanceof GatewayError) throw new GatewayError(err.code, `relayed envelope: ${err.message}`, { cause: err })
+      throw err
+    }
+    if (!sharedBy(peer.peer.share.down, original.claims.kind, original.claims.items)) {
+      throw new GatewayError('RELAY_NOT_SHARED', `${peer.peer.id}'s share policy does not let it relay this ${original.claims.kind} here`)
+    }
+    return { peer: peer.peer, claims, original }
+  }
+}
