@@ -17,7 +17,12 @@ export const ReceiptClaimsV1 = Type.Object({
     title: 'ProofHashV1', description: 'The hash of `digest`; present (SM3) only where the deployment\'s proofHash is SM3, absent: SHA-256'
   })),
   receivedAt: InstantV1,
-  items: Type.Integer({ minimum: 1, description: 'Number of items committed' })
+  items: Type.Integer({ minimum: 1, description: 'Number of items committed' }),
+  relay: Type.Optional(Type.Object({
+    iss: Type.String({ description: 'The peer gateway that relayed the envelope' }),
+    jti: Type.String({ description: 'The relay\'s own id' }),
+    via: Type.Array(Type.String(), { description: 'The gateways the envelope passed before this one' })
+  }, { description: 'Present when a peer gateway relayed the envelope (issue 18): the receipt names the publisher\'s envelope (jti, iss, digest) and the relay that brought it' }))
 }, { $id: 'ReceiptClaimsV1' })
 export type ReceiptClaimsV1 = Static<typeof ReceiptClaimsV1>
 

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { AcceptedV1, ReceiptClaimsV1 } from '../../contracts/receipt-v1.js'
+import type { RelayClaimsV1 } from '../../contracts/relay-v1.js'
 import { RECEIPT_TYP } from '../../contracts/receipt-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import type { GroupCommitter } from './group-commit.js'
@@ -59,6 +60,8 @@ export interface TrustedEnvelope {
   /** The exact bytes received (the JWS, or the native message): a receipt's digest is over them. */
   received: Uint8Array
   claims: EnvelopeClaimsV1
+  /** When a peer gateway relayed it: the relay, kept beside the envelope and named in the receipt. */
+  relay?: { jws: string } & Pick<RelayClaimsV1, 'iss' | 'jti' | 'via'>
 }
 
 /** A receipt's digest and the claim naming its hash: none for SHA-256, as in receipts signed before SM3. */
@@ -101,7 +104,12 @@ export async function acceptVerified (
 
   const receivedAt = new Date()
   const claims: ReceiptClaimsV1 = {
-    jti, iss, ...receiptDigest(env, deps.proofHash), receivedAt: receivedAt.toISOString(), items: items.length
+    jti,
+    iss,
+    ...receiptDigest(env, deps.proofHash),
+    receivedAt: receivedAt.toISOString(),
+    items: items.length,
+    ...(env.relay === undefined ? {} : { relay: { iss: env.relay.iss, jti: env.relay.jti, via: env.relay.via } })
   }
   const receipt = await deps.keys.sign(claims, RECEIPT_TYP)
   // Settles after the COMMIT that holds the envelope (its own, or its group's): only then is the
@@ -116,6 +124,7 @@ export async function acceptVerified (
     payloadText: env.payloadText,
     receipt,
     receivedAt,
+    relay: env.relay?.jws,
     destinations: deps.destinationsFor(iss),
     traceparent
   }, deps.workflow)

@@ -29,18 +29,38 @@ export interface VerifiedRelay {
 const claimsCheck = TypeCompiler.Compile(RelayClaimsV1)
 
 /**
+ * The list code and domain of entries held here, by entry id (for the share policy of a removal,
+ * whose items name only the entry): an entry not held is absent.
+ */
+export type HeldLists = (owner: string, entryIds: string[]) => Promise<Map<string, HeldList>>
+/** Where an entry held here is listed. */
+export interface HeldList { listCode: string, domain: string }
+
+/** Items as the share policy sees them: a removal's with the list code and domain of the entry it removes. */
+async function listedItems (
+  kind: string, owner: string, items: unknown[], held: HeldLists | undefined
+): Promise<unknown[]> {
+  if (kind !== 'list.remove' || held === undefined) return items
+  const ids = items.map((i) => String((i as { entryId?: unknown }).entryId))
+  const lists = await held(owner, ids)
+  return ids.map((id) => lists.get(id) ?? {})
+}
+
+/**
  * Verifies what a peer gateway relays (docs/federation.md), cheapest and least trusting first: the
  * relay's header, its issuer (a configured, enabled, unpaused peer), its signature with the peer's
  * keys, its claims (addressed to this gateway, fresh, a path that ends with the peer and never
  * passed here before), then the nested envelope against its publisher's own keys (one of the peer's
- * origins, addressed to the gateway it was published to), and last the peer's share policy. Every
+ * origins, addressed to the gateway it was published to), and last the peer's share policy (a
+ * removal judged by the list of the entry it removes, from `held`). Every
  * refusal has a platform's problem codes, and RELAY_LOOP or RELAY_NOT_SHARED.
  */
 export class RelayVerifier {
   constructor (
     private readonly peers: (id: string) => PeerKeys | undefined,
     private readonly gatewayId: string,
-    private readonly clockSkewSeconds: number
+    private readonly clockSkewSeconds: number,
+    private readonly held?: HeldLists
   ) {}
 
   async verify (body: Buffer, claimed: Claimed, nowMs: number = Date.now()): Promise<VerifiedRelay> {
@@ -92,7 +112,8 @@ export class RelayVerifier {
       if (err instanceof GatewayError) throw new GatewayError(err.code, `relayed envelope: ${err.message}`, { cause: err })
       throw err
     }
-    if (!sharedBy(peer.peer.share.down, original.claims.kind, original.claims.items)) {
+    const listed = await listedItems(original.claims.kind, claims.origin, original.claims.items, this.held)
+    if (!sharedBy(peer.peer.share.down, original.claims.kind, listed)) {
       throw new GatewayError('RELAY_NOT_SHARED', `${peer.peer.id}'s share policy does not let it relay this ${original.claims.kind} here`)
     }
     return { peer: peer.peer, claims, original }

@@ -14,6 +14,8 @@ export interface EnvelopeRecord {
   payloadText: string
   receipt: string
   receivedAt: Date
+  /** The relay (a peer gateway's JWS) that brought the envelope, when a peer did (issue 18). */
+  relay?: string | undefined
 }
 
 export type CommitOutcome =
@@ -29,9 +31,9 @@ export type CommitOutcome =
  */
 export async function storeEnvelope (client: pg.PoolClient, rec: EnvelopeRecord): Promise<CommitOutcome> {
   const inserted = await client.query(
-    `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (iss, jti) DO NOTHING`,
-    [rec.jti, rec.iss, rec.kind, rec.digest, rec.jws, rec.items.length, rec.receipt, rec.receivedAt])
+    `INSERT INTO envelopes (jti, iss, kind, digest, jws, item_count, receipt, received_at, relay)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (iss, jti) DO NOTHING`,
+    [rec.jti, rec.iss, rec.kind, rec.digest, rec.jws, rec.items.length, rec.receipt, rec.receivedAt, rec.relay ?? null])
   if (inserted.rowCount === 0) {
     const { rows } = await client.query<{ digest: string, receipt: string }>(
       'SELECT digest, receipt FROM envelopes WHERE iss = $1 AND jti = $2', [rec.iss, rec.jti])

@@ -13,6 +13,7 @@ import {
   generatePrivateJwk, gatewayKeysFrom, publicPart, signingKeyOf, type GatewayKeys, type SigningAlg
 } from '../../src/keys/signing-keys.js'
 import type { SigningKeyInput } from '../../src/keys/jws.js'
+import type { PeerConfig } from '../../config/peer-schema.js'
 import { platformSigner, signEnvelope, type EnvelopeInput, type PlatformSigner } from '../../src/envelopes/sign-envelope.js'
 import { mintToken } from '../../src/auth/mint-token.js'
 import type { RuntimeOptions } from '../../src/runtime/runtime-options.js'
@@ -79,6 +80,8 @@ export interface HarnessOptions {
   gatewayAlgs?: [SigningAlg, ...SigningAlg[]]
   /** The admin issuers' key algorithm (default ES256). */
   adminAlg?: SigningAlg
+  /** Peer gateways (config/peers): none by default. */
+  peers?: PeerConfig[]
 }
 
 /** The gateway's URL when the harness listens on a real port. */
@@ -126,7 +129,8 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
       return opts.platformOverrides?.(base) ?? base
     }),
     admins: [...adminKeys].map(([role, jwk]) => ({ id: `${role}-console`, roles: [role as 'admin'], jwks: { keys: [publicPart(jwk)] } })),
-    checkers: opts.checkers ?? []
+    checkers: opts.checkers ?? [],
+    ...(opts.peers === undefined ? {} : { peers: opts.peers })
   }
   const runtime: RuntimeOptions = {
     host: '127.0.0.1',

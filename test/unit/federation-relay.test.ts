@@ -112,6 +112,18 @@ t.test('refusals, each with a stable code', async (t) => {
   t.equal(await refusal(verify(good)), 'accepted', 'and the same relay from the peer as configured')
 })
 
+t.test('a removal is shared as the list of the entry it removes', async (t) => {
+  const removal = { entryId: courtEntry.entryId, owner: 'FY', version: 2, reason: 'revoked', basis: '撤销', effectiveOn: '2027-01-01' }
+  const removed = await signEnvelope(fy, { kind: 'list.remove', items: [removal], iat: NOW, aud: 'CN', jti: 'FY-9' })
+  const { jws } = await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: removed.jws, origin: 'FY', iat: NOW })
+  const held = (listCode: string) => async (owner: string, ids: string[]) =>
+    new Map(owner === 'FY' ? ids.map((id): [string, { listCode: string, domain: string }] => [id, { listCode, domain: 'court' }]) : [])
+  const withHeld = (listCode: string): RelayVerifier => new RelayVerifier(peerDirectory([peer()], 600_000, 0), 'YRD', 60, held(listCode))
+  t.equal(await refusal(verify(jws, withHeld(COURT_LIST))), 'accepted', 'the entry is on the court list: shared')
+  t.equal(await refusal(verify(jws, withHeld('ecology-serious-violation'))), 'RELAY_NOT_SHARED', 'on another list: not')
+  t.equal(await refusal(verify(jws)), 'RELAY_NOT_SHARED', 'an entry not held here: not shared')
+})
+
 t.test('signRelay never makes a loop', async (t) => {
   await t.rejects(signRelay(cnKeys, { from: 'CN', to: 'JJJ', envelope: published.jws, origin: 'FY', via: ['JJJ'] }), /would loop/)
   await t.rejects(signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: 'FY', via: ['CN'] }), /repeats a gateway/)

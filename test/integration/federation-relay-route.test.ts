@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto'
+import { decodeJwt, type JWK } from 'jose'
+import t from 'tap'
+import type { PeerConfig } from '../../config/peer-schema.js'
+import type { ReceiptClaimsV1 } from '../../contracts/receipt-v1.js'
+import { RELAY_TYP } from '../../contracts/relay-v1.js'
+import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.js'
+import { signRelay } from '../../src/federation/relay-message.js'
+import { SM2_ALG } from '../../src/keys/jws.js'
+import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
+import { startHarness, type Harness } from '../helpers/harness.js'
+
+// Issue 18 item 2 through the API: a national court-list entry comes down from the national gateway
+// (CN) relayed as its court (FY) published it; the ledger keeps the court as owner, both JWSs, and
+// sends it to all four provinces; the same envelope by another path is a replay; a removal crosses
+// too; a loop and what CN may not share are refused, each with a security-log line naming CN.
+
+const COURT_LIST = 'court-dishonest-debtor'
+const cnKeys = await gatewayKeysFrom([await generatePrivateJwk(SM2_ALG, 'cn-gw-1')])
+const jjjKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'jjj-gw-1')])
+const fyJwk: JWK = await generatePrivateJwk('ES256', 'fy-1')
+const fy = await platformSigner('FY', fyJwk)
+const cn: PeerConfig = {
+  id: 'CN',
+  name: '全国信用信息共享平台',
+  jwks: cnKeys.jwks,
+  enabled: true,
+  paused: false,
+  origins: { FY: { regionCode: '000000', jwks: { keys: [publicPart(fyJwk)] } } },
+  share: { down: [{ kinds: ['list.upsert', 'list.remove'], listCodes: [COURT_LIST] }], up: [] }
+}
+
+async function relay (h: Harness, jws: string): Promise<{ status: number, body: Record<string, unknown> }> {
+  const res = await h.app.inject({ method: 'POST', url: '/v1/relay', headers: { 'content-type': 'application/jose' }, payload: jws })
+  return { status: res.statusCode, body: res.json() }
+}
+
+t.test('a court-list entry relayed down by CN: owned by the court, kept with both signatures, sent to all four provinces', async (t) => {
+  const h = await startHarness(t, { peers: [cn] })
+  const entry = { ...sampleEntry('FY', '110000', 1), listCode: COURT_LIST, domain: 'court', severeCategory: 'legal-obligation' as const }
+  const published = await signEnvelope(fy, { kind: 'list.upsert', items: [entry], aud: 'CN', jti: 'FY-court-1' })
+  const first = await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: 'FY' })
+  const accepted = await relay(h, first.jws)
+  t.equal(accepted.status, 202, JSON.stringify(accepted.body))
+  const receipt = decodeJwt(String(accepted.body.receipt)) as unknown as ReceiptClaimsV1
+  t.match(receipt, { jti: 'FY-court-1', iss: 'FY', items: 1, relay: { iss: 'CN', jti: first.claims.jti, via: ['CN'] } }, 'the receipt names the envelope and the relay')
+  t.equal(receipt.digest, createHash('sha256').update(published.jws).digest('base64url'), 'its digest is the publisher\'s envelope\'s')
+
+  const stored = await h.db.query<{ jws: string, relay: string }>("SELECT jws, relay FROM envelopes WHERE iss = 'FY' AND jti = 'FY-court-1'")
+  t.equal(stored.rows[0]?.jws, published.jws, 'the court\'s envelope, byte for byte')
+  t.equal(stored.rows[0]?.relay, first.jws, 'and the relay beside it')
+  const owned = await h.db.query<{ owner: string, status: string }>('SELECT owner, status FROM entries WHERE entry_id = $1', [entry.entryId])
+  t.same(owned.rows, [{ owner: 'FY', status: 'active' }], 'owned by the court, not by CN')
+  const dest = await h.db.query<{ destination: string }>("SELECT destination FROM deliveries WHERE jti = 'FY-court-1' ORDER BY destination")
+  t.same(dest.rows.map((r) => r.destination), ['AH', 'JS', 'SH', 'ZJ'], 'down to all four provinces')
+
+  // The same envelope relayed again (a retry, a new relay id): the original receipt, nothing applied twice.
+  const retry = await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: 'FY' })
+  t.not(retry.claims.jti, first.claims.jti)
+  const again = await relay(h, retry.jws)
+  t.equal(again.status, 200, 'a replay')
+  t.equal(again.body.receipt, accepted.body.receipt, 'the original receipt')
+  t.equal(await h.count('entry_history'), 1, 'applied once')
+
+  // A removal crosses too, and keeps the court's ownership rules.
+  const removal = { entryId: entry.entryId, owner: 'FY', version: 2, reason: 'revoked', basis: '撤销失信被执行人决定', effectiveOn: sampleDay() }
+  const removed = await signEnvelope(fy, { kind: 'list.remove', items: [removal], aud: 'CN', jti: 'FY-court-2' })
+  const removedRelay = await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: removed.jws, origin: 'FY' })).jws)
+  t.equal(removedRelay.status, 202, JSON.stringify(removedRelay.body))
+  t.same((await h.db.query('SELECT status, version FROM entries WHERE entry_id = $1', [entry.entryId])).rows, [{ status: 'removed', version: 2 }])
+  const foreign = { ...removal, owner: 'SH', version: 3 }
+  const notOwner = await signEnvelope(fy, { kind: 'list.remove', items: [foreign], aud: 'CN', jti: 'FY-court-3' })
+  const notOwnerAnswer = await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: notOwner.jws, origin: 'FY' })).jws)
+  t.equal(notOwnerAnswer.body.code, 'NOT_OWNER', `the court cannot remove what Shanghai owns: ${JSON.stringify(notOwnerAnswer.body)}`)
+
+  // Refusals, each logged with the peer named.
+  const loop = await cnKeys.sign({
+    iss: 'CN', aud: 'YRD', jti: 'loop-1', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 300, via: ['YRD', 'CN'], origin: 'FY', envelope: published.jws
+  }, RELAY_TYP)
+  const looped = await relay(h, loop)
+  t.equal(looped.status, 409)
+  t.equal(looped.body.code, 'RELAY_LOOP')
+  const other = await signEnvelope(fy, { kind: 'list.upsert', items: [{ ...sampleEntry('FY', '110000', 2), listCode: 'red-list' }], aud: 'CN', jti: 'FY-red-1' })
+  const unshared = await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: other.jws, origin: 'FY' })).jws)
+  t.equal(unshared.body.code, 'RELAY_NOT_SHARED')
+  const stranger = await relay(h, (await signRelay(jjjKeys, { from: 'JJJ', to: 'YRD', envelope: published.jws, origin: 'FY' })).jws)
+  t.equal(stranger.body.code, 'ISSUER_UNKNOWN', 'a gateway that is not a peer')
+  const log = await h.db.query<{ code: string, iss_claimed: string }>('SELECT code, iss_claimed FROM security_log ORDER BY id')
+  t.same(log.rows.map((r) => [r.code, r.iss_claimed]), [['NOT_OWNER', 'CN'], ['RELAY_LOOP', 'CN'], ['RELAY_NOT_SHARED', 'CN'], ['ISSUER_UNKNOWN', 'JJJ']],
+    'the security log names the peer (or the gateway that claimed to be one)')
+})
+
+t.test('without peers there is no relay endpoint', async (t) => {
+  const h = await startHarness(t)
+  const res = await h.app.inject({ method: 'POST', url: '/v1/relay', headers: { 'content-type': 'application/jose' }, payload: 'a.b.c' })
+  t.equal(res.statusCode, 404)
+})
