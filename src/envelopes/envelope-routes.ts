@@ -3,7 +3,7 @@ import { AcceptedV1 } from '../../contracts/receipt-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import { toGatewayError } from '../errors/error-handler.js'
 import { GatewayError } from '../errors/gateway-error.js'
-import { recordSecurityEvent } from '../ledger/security-log.js'
+import { logRefusal } from './refusal-log.js'
 import { digestOf, type JwsSerialisation } from './parse-jws.js'
 import { EnvelopeVerifier, type Claimed } from './verify-envelope.js'
 import { acceptanceDeps } from './acceptance-deps.js'
@@ -44,21 +44,7 @@ export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Every refused envelope leaves one security-log line, and nothing else.
   app.addHook('onError', async (request, _reply, error) => {
-    const err = toGatewayError(error)
-    if (err.status >= 500) return
-    app.metrics.envelopesRejected.inc({ code: err.code })
-    const claimed = request.envelopeClaimed
-    await recordSecurityEvent(app.pg, {
-      code: err.code,
-      status: err.status,
-      remote: request.ip,
-      issClaimed: claimed?.iss,
-      jtiClaimed: claimed?.jti,
-      digest: claimed?.digest,
-      authenticated: claimed?.authenticated === true,
-      detail: err.message,
-      tally: err.tally
-    }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
+    await logRefusal(app, request, toGatewayError(error), request.envelopeClaimed)
   })
 
   app.post('/v1/envelopes', {
@@ -67,7 +53,7 @@ export const envelopeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'Submit a signed envelope',
       description: 'Body: a JWS (RFC 7515) in compact (`application/jose`) or flattened JSON (`application/jose+json`) serialisation. ' +
-        'Protected header: alg ES256 or EdDSA, kid in the issuer\'s JWK Set, typ yrd-envelope+jwt. Payload: EnvelopeClaimsV1, items per kind ' +
+        'Protected header: alg ES256, EdDSA or SM2-SM3 (gateway-defined: SM2 with SM3, user id 1234567812345678, signature r ‖ s), kid in the issuer\'s JWK Set, typ yrd-envelope+jwt. Payload: EnvelopeClaimsV1, items per kind ' +
         '(ListUpsertItemV1, ListRemoveItemV1, PunishmentNoticeItemV1, PunishmentFeedbackItemV1, ObjectionOpenItemV1, ObjectionResolveItemV1, and beyond the six kinds of the contract ' +
         'RepairRequestItemV1 (repair.request, to the entry\'s owner) and RepairDecisionItemV1 (repair.decision, owner only; granted removes the entry everywhere)). ' +
         'gateway.notice (GatewayNoticeItemV1) is issued by the gateway only: a platform\'s envelope of that kind is refused, 403 FORBIDDEN. ' +

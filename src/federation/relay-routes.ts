@@ -8,7 +8,7 @@ import { acceptanceDeps } from '../envelopes/acceptance-deps.js'
 import { acceptVerified } from '../envelopes/ingest-service.js'
 import { digestOf } from '../envelopes/parse-jws.js'
 import type { Claimed } from '../envelopes/verify-envelope.js'
-import { recordSecurityEvent } from '../ledger/security-log.js'
+import { logRefusal } from '../envelopes/refusal-log.js'
 import { peerDirectory } from './peer-directory.js'
 import { RelayVerifier, type HeldLists } from './verify-relay.js'
 
@@ -41,19 +41,7 @@ export const relayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const claimedOf = new WeakMap<object, Claimed>()
 
   app.addHook('onError', async (request, _reply, error) => {
-    const err = toGatewayError(error)
-    if (err.status >= 500) return
-    const claimed = claimedOf.get(request)
-    await recordSecurityEvent(app.pg, {
-      code: err.code,
-      status: err.status,
-      remote: request.ip,
-      issClaimed: claimed?.iss,
-      jtiClaimed: claimed?.jti,
-      digest: claimed?.digest,
-      authenticated: claimed?.authenticated === true,
-      detail: err.message
-    }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
+    await logRefusal(app, request, toGatewayError(error), claimedOf.get(request), 'relay: ')
   })
 
   app.post('/v1/relay', {

@@ -3,7 +3,7 @@ import { acceptanceDeps } from '../envelopes/acceptance-deps.js'
 import type { ItemErrorV1 } from '../../contracts/problem-v1.js'
 import { acceptVerified, type IngestResult } from '../envelopes/ingest-service.js'
 import { GatewayError } from '../errors/gateway-error.js'
-import { recordSecurityEvent } from '../ledger/security-log.js'
+import { logRefusal } from '../envelopes/refusal-log.js'
 import { attestNative, nativeDigest, type NativeMessage } from './attest-native.js'
 import { scrubIdNumbers } from '../identifiers/mask.js'
 
@@ -63,22 +63,7 @@ export function nativeIngest (app: FastifyInstance): NativeIngest {
       }
       return result
     },
-    refused: async (request, err) => {
-      if (err.status >= 500) return
-      app.metrics.envelopesRejected.inc({ code: err.code })
-      const c = claimed.get(request)
-      await recordSecurityEvent(app.pg, {
-        code: err.code,
-        status: err.status,
-        remote: request.ip,
-        issClaimed: c?.iss,
-        jtiClaimed: c?.jti,
-        digest: c?.digest,
-        authenticated: c?.authenticated === true,
-        detail: `native: ${err.message}`,
-        tally: err.tally
-      }).catch((e: unknown) => { request.log.error({ err: e }, 'security log write failed') })
-    }
+    refused: async (request, err) => { await logRefusal(app, request, err, claimed.get(request), 'native: ') }
   }
 }
 
