@@ -1,4 +1,5 @@
 import t from 'tap'
+import { README_ITEM, README_ROW, README_SALT } from '../helpers/readme-leaf-example.js'
 import { canonicalJson } from '../../src/canonical/canonical-json.js'
 import { dataHashOf, leafBytes, leafOfHistory, type ChangeLeaf } from '../../src/transparency/change-leaf.js'
 import { leafHash } from '../../src/transparency/merkle-tree.js'
@@ -18,20 +19,8 @@ t.test('canonical JSON (RFC 8785 for the values items hold)', async (t) => {
 })
 
 t.test('the README example', async (t) => {
-  const item = { entryId: 'SH-black-1', owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-06-01' }
-  t.equal(dataHashOf(item), 'ZGHtwb6u8myTUO3QsjxEjWBKkTs_z2c-GLebY701wuo')
-  const leaf: ChangeLeaf = leafOfHistory({
-    owner: 'SH',
-    list_code: 'food-drug-serious-violation',
-    entry_id: 'SH-black-1',
-    version: 2,
-    action: 'remove',
-    status: 'removed',
-    jti: '0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e',
-    data: item,
-    recorded_at: new Date('2026-11-23T08:00:00Z'),
-    salt: null
-  })
+  t.equal(dataHashOf(README_ITEM), 'ZGHtwb6u8myTUO3QsjxEjWBKkTs_z2c-GLebY701wuo')
+  const leaf: ChangeLeaf = leafOfHistory({ ...README_ROW, salt: null })
   t.equal(leafBytes(leaf).toString('utf8'),
     '{"action":"remove","dataHash":"ZGHtwb6u8myTUO3QsjxEjWBKkTs_z2c-GLebY701wuo","entryId":"SH-black-1","jti":"0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e",' +
     '"listCode":"food-drug-serious-violation","owner":"SH","recordedAt":"2026-11-23T08:00:00.000Z","status":"removed","v":1,"version":2}')
@@ -43,23 +32,12 @@ t.test('the README example', async (t) => {
 })
 
 t.test('a salted (v2) leaf: dataHash over salt || canonicalJson(item), the salt not in the leaf', async (t) => {
-  const item = { entryId: 'SH-black-1', owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-06-01' }
-  const salt = Buffer.from(Array.from({ length: 32 }, (_, i) => i))
+  const item = README_ITEM
+  const salt = README_SALT
   t.equal(salt.toString('base64url'), 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8')
   t.equal(dataHashOf(item, salt), 'We0jWuPFugSrqg0hMJ68pEaZRA7N7zZ2EsQ7_p8Rfdw')
   t.equal(dataHashOf(item, null), dataHashOf(item), 'no salt: v1')
-  const leaf = leafOfHistory({
-    owner: 'SH',
-    list_code: 'food-drug-serious-violation',
-    entry_id: 'SH-black-1',
-    version: 2,
-    action: 'remove',
-    status: 'removed',
-    jti: '0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e',
-    data: item,
-    recorded_at: new Date('2026-11-23T08:00:00Z'),
-    salt
-  })
+  const leaf = leafOfHistory(README_ROW)
   t.equal(leafBytes(leaf).toString('utf8'),
     '{"action":"remove","dataHash":"We0jWuPFugSrqg0hMJ68pEaZRA7N7zZ2EsQ7_p8Rfdw","entryId":"SH-black-1","jti":"0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e",' +
     '"listCode":"food-drug-serious-violation","owner":"SH","recordedAt":"2026-11-23T08:00:00.000Z","status":"removed","v":2,"version":2}')

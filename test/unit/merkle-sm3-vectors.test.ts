@@ -1,4 +1,5 @@
 import t from 'tap'
+import { README_ITEM, README_ROW, README_SALT } from '../helpers/readme-leaf-example.js'
 import { canonicalDigest, canonicalJson } from '../../src/canonical/canonical-json.js'
 import { dataHashOf, leafBytes, leafOfHistory } from '../../src/transparency/change-leaf.js'
 import {
@@ -116,25 +117,14 @@ t.test('every consistency proof of sizes 1..8 is the independent PROOF and verif
 })
 
 t.test('an SM3 log\'s leaf: dataHash and leaf hash with SM3 (README example item)', async (t) => {
-  const item = { entryId: 'SH-black-1', owner: 'SH', version: 2, reason: 'repair', basis: '信用修复决定书', effectiveOn: '2026-06-01' }
-  const salt = Buffer.from(Array.from({ length: 32 }, (_, i) => i))
+  const item = README_ITEM
+  const salt = README_SALT
   const canonical = Buffer.from(canonicalJson(item), 'utf8')
   t.equal(dataHashOf(item, salt, 'SM3'), H(salt, canonical).toString('base64url'), 'v2: SM3(salt || canonical JSON), independent')
   t.equal(dataHashOf(item, salt, 'SM3'), 'NiKBmO1Th8_CNgLP3c30_LqD5z4mo3_14nxkIHCA4VM', 'v2 (hard-coded)')
   t.equal(dataHashOf(item, null, 'SM3'), 'iXWv6nLdoZxhjauNAGrix0ok3MPslSRR4cDpXMgBRa8', 'v1 (hard-coded)')
   t.equal(dataHashOf(item, salt), 'We0jWuPFugSrqg0hMJ68pEaZRA7N7zZ2EsQ7_p8Rfdw', 'SHA-256 logs keep their dataHash (README)')
-  const row = {
-    owner: 'SH',
-    list_code: 'food-drug-serious-violation',
-    entry_id: 'SH-black-1',
-    version: 2,
-    action: 'remove',
-    status: 'removed',
-    jti: '0b5c7d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e',
-    data: item,
-    recorded_at: new Date('2026-11-23T08:00:00Z'),
-    salt
-  }
+  const row = README_ROW
   const leaf = leafOfHistory(row, 'SM3')
   t.equal(leaf.dataHash, 'NiKBmO1Th8_CNgLP3c30_LqD5z4mo3_14nxkIHCA4VM', 'the leaf of an SM3 log carries the SM3 dataHash')
   t.equal(leafHash(leafBytes(leaf), 'SM3').toString('base64url'), H(Uint8Array.of(0), leafBytes(leaf)).toString('base64url'))
