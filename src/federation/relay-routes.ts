@@ -10,6 +10,7 @@ import { digestOf } from '../envelopes/parse-jws.js'
 import type { Claimed } from '../envelopes/verify-envelope.js'
 import { logRefusal } from '../envelopes/refusal-log.js'
 import { peerDirectory } from './peer-directory.js'
+import { peerPause } from './peer-pauses.js'
 import { RelayVerifier, type HeldLists } from './verify-relay.js'
 
 const COMPACT = 'application/jose'
@@ -36,7 +37,8 @@ export const relayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return new Map(rows.map((r) => [r.entry_id, { listCode: r.list_code, domain: r.domain }]))
   }
   const directory = peerDirectory(peers, settings.jwksCacheSeconds * 1000, settings.jwksRefetchCooldownSeconds * 1000)
-  const verifier = new RelayVerifier(directory, GATEWAY_ID, settings.clockSkewSeconds, held)
+  const paused = async (id: string): Promise<boolean> => await peerPause(app.pg, id) !== undefined
+  const verifier = new RelayVerifier(directory, GATEWAY_ID, settings.clockSkewSeconds, held, paused)
   const deps = acceptanceDeps(app)
   const claimedOf = new WeakMap<object, Claimed>()
 

@@ -60,7 +60,9 @@ export class RelayVerifier {
     private readonly peers: (id: string) => PeerKeys | undefined,
     private readonly gatewayId: string,
     private readonly clockSkewSeconds: number,
-    private readonly held?: HeldLists
+    private readonly held?: HeldLists,
+    /** Whether an admin paused the peer (src/federation/peer-pauses.ts), beside its config's `paused`. */
+    private readonly pausedNow?: (peer: string) => Promise<boolean>
   ) {}
 
   async verify (body: Buffer, claimed: Claimed, nowMs: number = Date.now()): Promise<VerifiedRelay> {
@@ -73,7 +75,7 @@ export class RelayVerifier {
     if (typeof unverified.jti === 'string') claimed.jti = unverified.jti.slice(0, 128)
     const peer = this.peers(iss)
     if (peer === undefined || !peer.peer.enabled) throw new GatewayError('ISSUER_UNKNOWN', 'iss is not a configured peer gateway')
-    if (peer.peer.paused) {
+    if (peer.peer.paused || await this.pausedNow?.(peer.peer.id) === true) {
       throw new GatewayError('UNAVAILABLE', `peer ${peer.peer.id} is paused; try again once it is resumed`, { retryable: true })
     }
     try {

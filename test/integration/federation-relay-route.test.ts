@@ -91,6 +91,27 @@ t.test('a court-list entry relayed down by CN: owned by the court, kept with bot
     'the security log names the peer (or the gateway that claimed to be one)')
 })
 
+t.test('an admin pauses a peer: its relays are refused, retryable, until resumed; both recorded', async (t) => {
+  const h = await startHarness(t, { peers: [cn] })
+  const entry = { ...sampleEntry('FY', '110000', 5), listCode: COURT_LIST, domain: 'court', severeCategory: 'legal-obligation' as const }
+  const published = await signEnvelope(fy, { kind: 'list.upsert', items: [entry], aud: 'CN', jti: 'FY-court-5' })
+  const admin = async (path: string, role: 'admin' | 'auditor' = 'admin'): Promise<{ status: number, body: Record<string, unknown> }> => {
+    const res = await h.app.inject({ method: 'POST', url: `/v1/admin/peers/${path}`, headers: { authorization: `Bearer ${await h.adminToken(role)}` } })
+    return { status: res.statusCode, body: res.json() }
+  }
+  t.equal((await admin('CN/pause', 'auditor')).status, 403, 'an auditor may not')
+  t.equal((await admin('JJJ/pause')).status, 404, 'no such peer')
+  const paused = await admin('CN/pause?reason=%E5%AF%86%E9%92%A5%E6%B3%84%E9%9C%B2')
+  t.match(paused, { status: 200, body: { peer: 'CN', paused: true, pause: { reason: '密钥泄露', principal: 'admin-console:admin-user' } } })
+  const refused = await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: 'FY' })).jws)
+  t.match(refused, { status: 503, body: { code: 'UNAVAILABLE' } }, 'refused while paused, retryable')
+  const resumed = await admin('CN/resume')
+  t.match(resumed, { status: 200, body: { peer: 'CN', paused: false, pause: { reason: '密钥泄露' } } })
+  t.equal((await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: 'FY' })).jws)).status, 202, 'taken again')
+  const actions = await h.db.query<{ action: string, target: string }>("SELECT action, target FROM admin_actions WHERE action LIKE 'peer.%' ORDER BY id")
+  t.same(actions.rows, [{ action: 'peer.pause', target: 'CN' }, { action: 'peer.resume', target: 'CN' }], 'both recorded')
+})
+
 t.test('without peers there is no relay endpoint', async (t) => {
   const h = await startHarness(t)
   const res = await h.app.inject({ method: 'POST', url: '/v1/relay', headers: { 'content-type': 'application/jose' }, payload: 'a.b.c' })
