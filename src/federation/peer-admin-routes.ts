@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
+import type { Role } from '../auth/bearer-auth.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { pausePeer, resumePeer } from './peer-pauses.js'
 
@@ -16,6 +17,8 @@ const PeerPausedV1 = Type.Object({
   pause: Type.Union([PeerPauseV1, Type.Null()], { description: 'The pause now in force (pause), or the one lifted (resume; null if none was)' })
 })
 const problems = { 400: ProblemV1, 401: ProblemV1, 403: ProblemV1, 404: ProblemV1 }
+const PeerParams = Type.Object({ id: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) })
+const ADMIN_OR_OPERATOR: { access: { roles: Role[] } } = { access: { roles: ['admin', 'operator'] } }
 
 /**
  * `POST /v1/admin/peers/{id}/pause` and `/resume` (issue 18 item 4), where peers are configured: an
@@ -32,12 +35,12 @@ export const peerAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.post('/v1/admin/peers/:id/pause', {
-    config: { access: { roles: ['admin', 'operator'] } },
+    config: ADMIN_OR_OPERATOR,
     schema: {
       summary: 'Pause a peer gateway: refuse what it relays until resumed',
       description: 'Its relays are answered 503 UNAVAILABLE (retryable) while paused; the action is recorded. A session must send its X-CSRF-Token.',
       tags: ['federation'],
-      params: Type.Object({ id: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) }),
+      params: PeerParams,
       querystring: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
       response: { 200: PeerPausedV1, ...problems }
     }
@@ -49,12 +52,12 @@ export const peerAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/v1/admin/peers/:id/resume', {
-    config: { access: { roles: ['admin', 'operator'] } },
+    config: ADMIN_OR_OPERATOR,
     schema: {
       summary: 'Resume a paused peer gateway',
       description: 'Its relays are taken again; the action is recorded. A session must send its X-CSRF-Token.',
       tags: ['federation'],
-      params: Type.Object({ id: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }) }),
+      params: PeerParams,
       response: { 200: PeerPausedV1, ...problems }
     }
   }, async (request) => {

@@ -15,7 +15,8 @@ export interface KeyDirectory {
   onFetchFailure?: (listener: KeySetFailureListener) => void
 }
 
-function keySetFor (
+/** An issuer's key set: inline, or fetched from its jwksUrl (cached, refetched on a new kid), failures reported. */
+export function keySetFor (
   holder: { id: string, jwks?: { keys: unknown[] } | undefined, jwksUrl?: string | undefined },
   cacheMs: number, cooldownMs: number, listeners: readonly KeySetFailureListener[]
 ): JWTVerifyGetKey {

@@ -36,12 +36,6 @@ export async function signingKeyOf (jwk: JWK): Promise<{ alg: SigningAlg, key: S
   return { alg, key: await importJWK(jwk, alg) as CryptoKey }
 }
 
-/** The node:crypto KeyObject of a private JWK (for signCompactBytes). */
-function nodeKeyOf (jwk: JWK, alg: SigningAlg): KeyObject {
-  if (alg === SM2_ALG) return sm2PrivateKey(jwk as Sm2Jwk)
-  return createPrivateKey({ key: jwk as JsonWebKey & { kty: string }, format: 'jwk' })
-}
-
 /** A public JWK as published: kty and kid always present. */
 export type PublicJwk = JWK & { kty: string, kid: string }
 
@@ -68,7 +62,8 @@ export async function gatewayKeysFrom (privateJwks: JWK[]): Promise<GatewayKeys>
   if (typeof active.kid !== 'string' || active.kid === '') throw new Error('every signing key needs a kid')
   const { alg, key } = await signingKeyOf(active)
   const kid = active.kid
-  const nodeKey = nodeKeyOf(active, alg)
+  // The node:crypto key signCompactBytes signs with: an SM2 key already is one (its d·G check done once).
+  const nodeKey = alg === SM2_ALG ? key as KeyObject : createPrivateKey({ key: active as JsonWebKey & { kty: string }, format: 'jwk' })
   return {
     kid,
     alg,
