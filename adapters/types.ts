@@ -19,6 +19,13 @@ export interface Delivery {
   kind: EnvelopeKindV1
   /** The platform that sent the message. */
   origin: string
+  /** A peer gateway relayed it here (issue 18): its publisher is behind that peer. */
+  relayed?: boolean
+  /**
+   * The destination's share scopes kept something of it back (fields or items): the publisher's
+   * envelope, which holds all of it, must not go with it (src/delivery/share-scope.ts).
+   */
+  withheld?: boolean
   /** SHA-256 of the envelope as the gateway received it. */
   originDigest: string
   destination: string
@@ -323,7 +330,28 @@ export interface AdapterContext {
    * Absent where nothing the platform signs is read (reconciliation tools).
    */
   platformKeys?: JWTVerifyGetKey | undefined
+  /**
+   * The publisher's own signed envelope of a message, as the ledger keeps it (issue 18): what a relay
+   * to a peer gateway nests, and what a delivery of a relayed message carries for the platform to
+   * check the publisher offline. Absent where the ledger is not at hand (tools).
+   */
+  publisherEnvelope?: PublisherEnvelopes | undefined
 }
+
+/** The publisher's compact JWS of message (`iss`, `jti`) and the gateways it passed before this one. */
+export interface PublisherEnvelope {
+  jws: string
+  /** The relay's path when a peer relayed it here (first the gateway it was published to); empty: published here. */
+  via: string[]
+  /**
+   * The publisher has no signature of its own here: it published natively and the gateway attested
+   * what it received (`yrd-attested+jwt`, src/native/attest-native.ts), signed with the gateway's key.
+   */
+  attested: boolean
+}
+
+/** Reads {@link PublisherEnvelope}s; undefined when the original is no longer held (erased by repair: shielded). */
+export type PublisherEnvelopes = (iss: string, jti: string) => Promise<PublisherEnvelope | undefined>
 
 export type AdapterFactory = (ctx: AdapterContext) => PlatformAdapter
 

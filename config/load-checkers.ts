@@ -4,6 +4,7 @@ import { ConfigError } from './config-error.js'
 import { readJson, validated } from './read-config-file.js'
 import { CheckersFileSchema, type CheckerIssuerConfig } from './checker-schema.js'
 import { issuerIdProblem } from './issuer-id.js'
+import { GATEWAY_ID } from '../contracts/envelope-v1.js'
 
 /**
  * Loads `<dir>/checkers.json` when present: the department systems allowed to check before
@@ -24,7 +25,7 @@ export function loadCheckers (
     if (!platformIds.includes(c.platform)) throw new ConfigError(file, `${at}/platform`, `no platform ${c.platform}`)
     const idProblem = issuerIdProblem(c.id)
     if (idProblem !== undefined) throw new ConfigError(file, `${at}/id`, idProblem)
-    if (platformIds.includes(c.id) || adminIds.includes(c.id) || c.id === 'YRD') throw new ConfigError(file, `${at}/id`, `${c.id} already names a platform, an admin issuer or the gateway`)
+    if (platformIds.includes(c.id) || adminIds.includes(c.id) || c.id === GATEWAY_ID) throw new ConfigError(file, `${at}/id`, `${c.id} already names a platform, an admin issuer or the gateway`)
     if (seen.has(c.id)) throw new ConfigError(file, `${at}/id`, `duplicate checker ${c.id}`)
     seen.add(c.id)
   })

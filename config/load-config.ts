@@ -12,6 +12,7 @@ import { loadPeers } from './load-peers.js'
 import { loadCalendars } from './load-calendars.js'
 import { issuerIdProblem } from './issuer-id.js'
 import { Sm2KeyError, sm2PublicKey, type Sm2Jwk } from '../src/keys/sm2.js'
+import { GATEWAY_ID } from '../contracts/envelope-v1.js'
 
 /** The committed defaults: `config/` at the package root (this file lives in `dist/config/`). */
 export function defaultConfigDir (): string {
@@ -46,7 +47,7 @@ function loadPlatforms (dir: string): PlatformConfig[] {
     const file = join(folder, f)
     const p = validated(PlatformConfig, readJson(file), file)
     if (p.id !== basename(f, '.json')) throw new ConfigError(file, '/id', `must equal the file name (${basename(f, '.json')})`)
-    if (p.id === 'YRD') throw new ConfigError(file, '/id', 'YRD is the gateway itself')
+    if (p.id === GATEWAY_ID) throw new ConfigError(file, '/id', `${GATEWAY_ID} is the gateway itself`)
     checkKeys(file, '', p)
     p.jwks?.keys.forEach((k, i) => {
       const ok = (k.kty === 'EC' && (k.crv === 'P-256' || k.crv === 'SM2')) || (k.kty === 'OKP' && k.crv === 'Ed25519')
@@ -75,7 +76,7 @@ export function loadConfig (dir: string = process.env.GW_CONFIG_DIR ?? defaultCo
   const registries = existsSync(join(dir, 'registries')) ? loadRegistries(dir) : undefined
   const checkers = loadCheckers(dir, platforms.map((p) => p.id), admins.map((a) => a.id))
   const calendar = existsSync(join(dir, 'calendars')) ? loadCalendars(dir) : undefined
-  const peers = loadPeers(dir, platforms.map((p) => p.id), 'YRD', checkKeys)
+  const peers = loadPeers(dir, platforms.map((p) => p.id), GATEWAY_ID, checkKeys)
   return {
     dir,
     platforms,

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { EnvelopeKindV1 } from '../contracts/envelope-v1.js'
-import { JwkSet } from './config-schema.js'
+import { DeliveryPolicy, JwkSet } from './config-schema.js'
 
 const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', description: 'http(s) URL' })
 const Code = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' })
@@ -34,7 +34,9 @@ export type PeerOrigin = Static<typeof PeerOrigin>
 export const PeerConfig = Type.Object({
   id: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'The peer gateway\'s id, as it names itself (`iss` of what it relays)' }),
   name: Type.String({ minLength: 1 }),
-  endpoint: Type.Optional(HttpUrl),
+  endpoint: Type.Optional(Type.String({
+    ...HttpUrl, description: 'The peer gateway\'s base URL: relays to it are POSTed to <endpoint>/v1/relay; absent, nothing is relayed to it'
+  })),
   jwks: Type.Optional(JwkSet),
   jwksUrl: Type.Optional(HttpUrl),
   enabled: Type.Boolean({ default: true }),
@@ -42,6 +44,12 @@ export const PeerConfig = Type.Object({
   origins: Type.Record(Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$' }), PeerOrigin, {
     description: 'The platforms behind the peer whose envelopes it may relay, by id, with their keys: what proves who published'
   }),
+  delivery: Type.Optional(DeliveryPolicy),
+  healthUrl: Type.Optional(HttpUrl),
+  shareScopes: Type.Optional(Type.Array(Type.Union([Type.Literal('all-platforms'), Type.Literal('authorised-departments')]), {
+    uniqueItems: true,
+    description: 'Catalogue share scopes the peer is authorised to receive (default both); a message with a field outside them is not relayed (dead, with the reason): the publisher\'s signature covers every field'
+  })),
   share: Type.Object({
     down: Type.Array(ShareRule, { description: 'What the peer may relay to this gateway' }),
     up: Type.Array(ShareRule, { description: 'What this gateway relays to the peer' })

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { InstantV1, ProofHashV1 } from './common-v1.js'
 import { ResponsibleThroughV1, SubjectFlagsV1 } from './subject-entries-v1.js'
+import { GATEWAY_ID } from './envelope-v1.js'
 
 /** The JWS `typ` of the gateway's check receipts. */
 export const CHECK_RECEIPT_TYP = 'yrd-check-receipt+jwt'
@@ -236,7 +237,7 @@ const checkSigned = {
  * `receipt`; the caller recomputes it from the answer it kept.
  */
 export const CheckReceiptClaimsV1 = Type.Object({
-  iss: Type.Literal('YRD'),
+  iss: Type.Literal(GATEWAY_ID),
   iat: Type.Integer(),
   ...checkSigned,
   answered: Type.Object({

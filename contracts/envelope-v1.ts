@@ -10,8 +10,22 @@ import { RepairDecisionItemV1, RepairRequestItemV1 } from './repair-items-v1.js'
 
 /** The JWS `typ` every envelope carries. */
 export const ENVELOPE_TYP = 'yrd-envelope+jwt'
-/** The audience of every envelope sent to the gateway, and the gateway's own issuer id. */
-export const GATEWAY_ID = 'YRD'
+/** The shape of a gateway's id: `YRD`, or a peer gateway's (`CN`, `JJJ`; issue 18). */
+export const GATEWAY_ID_PATTERN = '^[A-Z][A-Z0-9]{1,15}$'
+
+/** The gateway's id from `GW_ID` (default `YRD`, CONTRACT.md); a malformed one stops the process at load. */
+export function gatewayIdFrom (value: string | undefined): string {
+  if (value === undefined || value === '') return 'YRD'
+  if (!new RegExp(GATEWAY_ID_PATTERN).test(value)) throw new Error(`environment: GW_ID must match ${GATEWAY_ID_PATTERN} (got ${JSON.stringify(value)})`)
+  return value
+}
+
+/**
+ * The audience of every envelope sent to the gateway, and the gateway's own issuer id: `YRD` (the
+ * contract's), unless `GW_ID` names another deployment, such as a national or another region's
+ * gateway federated with this one (docs/federation.md). Fixed for the life of the process.
+ */
+export const GATEWAY_ID: string = gatewayIdFrom(process.env.GW_ID)
 /**
  * Signature algorithms the gateway accepts, each only with its own kind of key (P-256, Ed25519, SM2);
  * everything else (none, HS*, RS*, ...) is refused. `SM2-SM3` is gateway-defined (docs/protocol.md#sm2-sm3):

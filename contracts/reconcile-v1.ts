@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { GATEWAY_ID } from './envelope-v1.js'
 
 /**
  * The range reconciliation protocol of the reference `yrd-push` protocol (adapters/README.md,
@@ -20,7 +21,7 @@ export const WireRangeV1 = Type.Tuple([Type.String({ pattern: '^[0-9a-f]{0,32}$'
 
 /** Claims of a `reconcile.query`: compare these ranges of one list. */
 export const ReconcileQueryV1 = Type.Object({
-  iss: Type.Literal('YRD'),
+  iss: Type.Literal(GATEWAY_ID),
   aud: Type.String(),
   jti: Type.String(),
   iat: Type.Integer(),
@@ -50,7 +51,7 @@ export type ReconcileAnswerV1 = Static<typeof ReconcileAnswerV1>
  * cursor is the platform's, opaque to the gateway (adapters/README.md, "Reconciliation").
  */
 export const ReconcileExportQueryV1 = Type.Object({
-  iss: Type.Literal('YRD'),
+  iss: Type.Literal(GATEWAY_ID),
   aud: Type.String(),
   jti: Type.String(),
   iat: Type.Integer(),

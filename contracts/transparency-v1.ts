@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { InstantV1, LocalIdV1, PlatformIdV1, ProofHashV1 } from './common-v1.js'
+import { GATEWAY_ID } from './envelope-v1.js'
 
 /** The JWS `typ` of the gateway's signed checkpoints. */
 export const CHECKPOINT_TYP = 'yrd-checkpoint+jwt'
@@ -20,7 +21,7 @@ const ABSENT = `${STATED}; absent (answers and checkpoints from before SM3 could
  * hashing with `hash` (absent in checkpoints signed before it was stated: SHA-256).
  */
 export const CheckpointClaimsV1 = Type.Object({
-  iss: Type.Literal('YRD'),
+  iss: Type.Literal(GATEWAY_ID),
   log: Type.String({ description: '`<owner>/<listCode>`' }),
   owner: PlatformIdV1,
   listCode: ListCodeV1,

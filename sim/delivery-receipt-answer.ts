@@ -20,13 +20,13 @@ export type ReceiptFacts = Pick<DeliveryReceiptClaimsV1, 'jti' | 'digest' | 'ite
 
 /** The receipt body a simulated platform answers (docs/protocol.md#reference-push-protocol). */
 export async function deliveryReceiptAnswer (
-  mode: ReceiptMode, platformId: string, keys: ReceiptKeys, facts: ReceiptFacts
+  mode: ReceiptMode, platformId: string, keys: ReceiptKeys, facts: ReceiptFacts, gateway: string = GATEWAY_ID
 ): Promise<Record<string, unknown>> {
   const withItems = facts.items === undefined ? {} : { items: facts.items }
   if (mode === 'unsigned') return { jti: facts.jti, digest: facts.digest, ...withItems }
   const claims: DeliveryReceiptClaimsV1 = {
     iss: mode === 'wrong-iss' ? (platformId === 'SH' ? 'JS' : 'SH') : platformId,
-    aud: mode === 'wrong-aud' ? platformId : GATEWAY_ID,
+    aud: mode === 'wrong-aud' ? platformId : gateway,
     jti: mode === 'wrong-jti' ? `${facts.jti}-other` : facts.jti,
     digest: facts.digest,
     iat: Math.floor(Date.now() / 1000),

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose'
-import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
+import { ENVELOPE_ALGS, GATEWAY_ID } from '../contracts/envelope-v1.js'
 import { verifyCompact } from '../src/keys/jws.js'
 import { localKeySet, remoteKeySet } from '../src/keys/key-sets.js'
 import { generatePrivateJwk, publicPart, type PublicJwk, type SigningAlg } from '../src/keys/signing-keys.js'
@@ -44,6 +44,8 @@ export interface SimulatedPlatform {
   privateJwk: JWK
   /** Its published key set, served at /.well-known/jwks.json (every key it ever used). */
   jwks: { keys: PublicJwk[] }
+  /** The gateway it sits behind, the audience of its receipts (this process's `GATEWAY_ID` unless told). */
+  gateway: string
   /** How it answers with its receipt (`signed` unless told otherwise). */
   receiptMode: ReceiptMode
   /** Makes a new key, publishes it next to the old ones and signs with it from now on. */
@@ -56,6 +58,11 @@ export interface SimulatedPlatform {
   applied: AppliedChange[]
   /** The jti of every message applied, once per time it was applied (a duplicate is not). */
   messagesApplied: string[]
+  /**
+   * The publisher's own envelope and path of each relayed message received, as `origin jti` (issue 18):
+   * what the platform keeps to check offline who published it (docs/protocol.md, "Provenance").
+   */
+  publishers: Map<string, { envelope: string, via: string[] }>
   /** Every message applied as `origin jti` (the duplicate check: ids are per issuer). */
   appliedIds: Set<string>
   held: Map<string, HeldEntry>
@@ -102,7 +109,7 @@ function jtiOf (jws: string): string {
 }
 
 export async function startSimulatedPlatform (
-  opts: { id: string, port?: number, host?: string, alg?: SigningAlg }
+  opts: { id: string, port?: number, host?: string, alg?: SigningAlg, gateway?: string }
 ): Promise<SimulatedPlatform> {
   const alg = opts.alg ?? 'ES256'
   const privateJwk = await generatePrivateJwk(alg, `${opts.id.toLowerCase()}-key-1`)
@@ -119,6 +126,7 @@ export async function startSimulatedPlatform (
     signer,
     privateJwk,
     jwks,
+    gateway: opts.gateway ?? GATEWAY_ID,
     receiptMode: 'signed',
     rotateKey: async () => {
       const next = await generatePrivateJwk(alg, `${opts.id.toLowerCase()}-key-${jwks.keys.length + 1}`)
@@ -127,6 +135,7 @@ export async function startSimulatedPlatform (
       jwks.keys.push(publicPart(next))
     },
     received: [],
+    publishers: new Map(),
     ...newReplicaState(),
     failure: 'none',
     pushes: [],
@@ -159,7 +168,14 @@ export async function startSimulatedPlatform (
     const refused = authRefusal(sim.failure)
     if (refused !== undefined) return { status: refused, body: { error: 'credentials refused' } }
     if (gatewayKeys === undefined) return { status: 503, body: { error: 'gateway keys not configured' } }
-    let claims: { jti: string, kind: string, origin: string, aud: string, items: Array<Record<string, unknown>> }
+    let claims: {
+      jti: string
+      kind: string
+      origin: string
+      aud: string
+      items: Array<Record<string, unknown>>
+      publisher?: { envelope: string, via: string[] }
+    }
     try {
       const { payload } = await verifyCompact(jws, gatewayKeys, ENVELOPE_ALGS)
       claims = JSON.parse(new TextDecoder().decode(payload))
@@ -167,6 +183,7 @@ export async function startSimulatedPlatform (
       return { status: 401, body: { error: 'delivery signature invalid' } }
     }
     if (claims.aud !== sim.id) return { status: 400, body: { error: 'not addressed to this platform' } }
+    if (claims.publisher !== undefined) sim.publishers.set(`${claims.origin} ${claims.jti}`, claims.publisher)
     sim.received.push({
       at: new Date().toISOString(), jti: claims.jti, ...(traceparent === undefined ? {} : { traceparent })
     })
@@ -185,7 +202,7 @@ export async function startSimulatedPlatform (
         (_, index) => index === 0 ? { index, outcome: 'refused', ...SIM_REFUSAL } : { index, outcome: 'applied' }
       )
     }
-    const body = await deliveryReceiptAnswer(sim.receiptMode, sim.id, { own: sim.signer, impostor }, facts)
+    const body = await deliveryReceiptAnswer(sim.receiptMode, sim.id, { own: sim.signer, impostor }, facts, sim.gateway)
     return { status: 200, body }
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JWTVerifyGetKey } from 'jose'
-import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
+import { ENVELOPE_ALGS, GATEWAY_ID } from '../contracts/envelope-v1.js'
 import { verifyCompact } from '../src/keys/jws.js'
 import { RECONCILE_TYP, type ReconcileAnswerV1, type ReconcileExportPageV1 } from '../contracts/reconcile-v1.js'
 import {
@@ -86,7 +86,7 @@ async function gatewayClaims (
     return { status: 401, body: { error: 'request signature invalid' } }
   }
   const now = Math.floor(Date.now() / 1000)
-  if (claims.aud !== platform || claims.iss !== 'YRD') return { status: 400, body: { error: 'not addressed to this platform' } }
+  if (claims.aud !== platform || claims.iss !== GATEWAY_ID) return { status: 400, body: { error: 'not addressed to this platform' } }
   if (typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'request expired' } }
   return { claims }
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { JSONWebKeySet, JWK, JWTVerifyGetKey } from 'jose'
-import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
+import { ENVELOPE_ALGS, GATEWAY_ID } from '../contracts/envelope-v1.js'
 import { verifyCompact } from '../src/keys/jws.js'
 import { localKeySet, remoteKeySet } from '../src/keys/key-sets.js'
 import { generatePrivateJwk, publicPart, type SigningAlg } from '../src/keys/signing-keys.js'
@@ -15,7 +15,7 @@ import { ZJ_EXPORT_PATH, ZJ_EXPORT_TYP, type ZjExportPage } from '../adapters/zj
 /** How the pull platform misbehaves: it stops polling, or applies without acknowledging. */
 export type PullFailureMode = 'none' | 'no-ack' | 'duplicate-ack'
 
-export interface PullPlatform extends Omit<SimulatedPlatform, 'failure' | 'pushes' | 'refuse' | 'receiptMode' | 'rotateKey'> {
+export interface PullPlatform extends Omit<SimulatedPlatform, 'failure' | 'pushes' | 'refuse' | 'receiptMode' | 'rotateKey' | 'gateway' | 'publishers'> {
   pullFailure: PullFailureMode
   /** Which gateway to read from (for `pollOnce` without polling). */
   useGateway: (gatewayUrl: string) => void
@@ -62,7 +62,7 @@ export async function startPullPlatform (
       return { status: 401, body: { error: 'token signature invalid' } }
     }
     const now = Math.floor(Date.now() / 1000)
-    if (claims.iss !== 'YRD' || claims.aud !== opts.id || typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'token not for this platform or expired' } }
+    if (claims.iss !== GATEWAY_ID || claims.aud !== opts.id || typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'token not for this platform or expired' } }
     const q = new URL(req.url ?? '', 'http://x').searchParams
     const owner = q.get('owner') ?? ''
     const listCode = q.get('listCode') ?? ''

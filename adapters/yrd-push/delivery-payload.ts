@@ -1,6 +1,11 @@
 /** A delivery's claims but its items, in the order they are serialised (docs/protocol.md#reference-push-protocol). */
 export interface DeliveryHead { iss: string, aud: string, jti: string, iat: number, exp: number, kind: string }
-export interface DeliveryTail { origin: string, originDigest?: string | undefined }
+export interface DeliveryTail {
+  origin: string
+  originDigest?: string | undefined
+  /** A relayed message's publisher's own envelope and the gateways it passed (issue 18; docs/protocol.md). */
+  publisher?: { envelope: string, via: string[] } | undefined
+}
 
 const RECENT = 8
 // The items of the messages signed last, as UTF-8 JSON: a message goes to several destinations with the

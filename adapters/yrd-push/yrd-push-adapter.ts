@@ -32,10 +32,18 @@ export function createYrdPushAdapter (ctx: AdapterContext): PlatformAdapter {
   const reconciliation = yrdReconcileClient(pool, endpoint, ctx.platform.id, ctx.sign, timeout)
   const batch = batchSender(pool, endpoint, timeout, readReceipt)
 
+  // A relayed message carries its publisher's own envelope, so the platform checks who published it
+  // offline (issue 18); not where its share scopes withheld something (the signature covers all of it).
+  async function provenance (d: Delivery): Promise<{ envelope: string, via: string[] } | undefined> {
+    if (d.relayed !== true || d.withheld === true || ctx.publisherEnvelope === undefined) return undefined
+    const original = await ctx.publisherEnvelope(d.origin, d.jti)
+    return original === undefined ? undefined : { envelope: original.jws, via: original.via }
+  }
+
   async function signDelivery (d: Delivery): Promise<SignedDelivery> {
     const iat = Math.floor(Date.now() / 1000)
     const head = { iss: GATEWAY_ID, aud: d.destination, jti: d.jti, iat, exp: iat + MAX_LIFETIME_SECONDS, kind: d.kind }
-    const tail = { origin: d.origin, originDigest: d.originDigest }
+    const tail = { origin: d.origin, originDigest: d.originDigest, publisher: await provenance(d) }
     const jws = ctx.signBytes === undefined
       ? Buffer.from(await ctx.sign({ ...head, items: d.items, ...tail }, ENVELOPE_TYP), 'latin1')
       : await ctx.signBytes(deliveryPayload(head, d.items, tail), ENVELOPE_TYP)

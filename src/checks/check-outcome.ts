@@ -7,6 +7,7 @@ import type { GatewayKeys } from '../keys/signing-keys.js'
 import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
 import { consultedEntries, readCheck, type CheckRow } from './check-store.js'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 
 /**
  * The outcomes in the words Zhejiang reports them (seed 001, 信用浙江's account of 应查必查: 优先办理,
@@ -87,7 +88,7 @@ export async function reportOutcome (
     const notices: Array<{ platform: string, jti: string }> = []
     for (const owner of owners) {
       const jti = await emitGatewayMessage(client, keys, {
-        kind: 'gateway.notice', items: outcomeNotices(check, owner, outcome, note), destinations: [owner], jti: `YRD-check-${check.id}-${owner}`
+        kind: 'gateway.notice', items: outcomeNotices(check, owner, outcome, note), destinations: [owner], jti: `${GATEWAY_ID}-check-${check.id}-${owner}`
       }, at)
       notices.push({ platform: owner, jti })
     }

@@ -13,7 +13,8 @@ const ENTRY_KINDS: ReadonlySet<string> = new Set(['list.upsert', 'list.remove', 
 // queue (so a job exists that finds them done, or retries them), oldest first. SKIP LOCKED: a concurrent claim
 // (another gateway process) takes the next ones instead of waiting. A resend of a partial delivery (open
 // refusals: it sends those items alone, see delivery-store.ts) is never a companion.
-const CANDIDATES = `SELECT d.id, d.jti, d.destination, d.resends, d.enqueue_seq, e.kind, e.iss, e.digest, e.received_at
+const CANDIDATES = `SELECT d.id, d.jti, d.destination, d.resends, d.enqueue_seq, e.kind, e.iss, e.digest, e.received_at,
+  e.relay IS NOT NULL AS relayed
 FROM deliveries d JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti
 WHERE d.destination = $1 AND d.status = 'queued' AND d.enqueued_at IS NOT NULL AND d.id <> $2
   AND NOT EXISTS (SELECT 1 FROM delivery_item_refusals r WHERE r.delivery_id = d.id AND r.resolved_at IS NULL)
@@ -73,6 +74,7 @@ export async function claimCompanions (
       iss: string
       digest: string
       received_at: Date
+      relayed: boolean
     }>(CANDIDATES, [lead.destination, lead.deliveryId, limits.maxMessages - 1])
     if (rows.length === 0) return []
     const openings = (
@@ -89,6 +91,7 @@ export async function claimCompanions (
         jti: r.jti,
         kind: r.kind,
         origin: r.iss,
+        ...(r.relayed ? { relayed: true } : {}),
         originDigest: r.digest,
         destination: r.destination,
         items: await items.of(client, r.iss, r.jti),

@@ -13,6 +13,10 @@ import { DeliverySweeper } from './delivery-sweeper.js'
 import { HealthMonitor } from './health-monitor.js'
 import { PAUSE_REASONS, PlatformPauses } from './platform-pauses.js'
 import { createDeliveryWorker, type DeliveryEvents } from './delivery-worker.js'
+import { createYrdRelayAdapter } from '../../adapters/yrd-relay/yrd-relay-adapter.js'
+import { peerDestination, relayedTo } from '../federation/peer-destinations.js'
+import { peerDirectory } from '../federation/peer-directory.js'
+import { publisherEnvelopes } from '../federation/publisher-envelopes.js'
 
 export interface DeliveryRuntime {
   queues: DeliveryQueues
@@ -46,8 +50,9 @@ export interface DeliveryPluginOptions {
  * outcome, delivery lag, queue depth, paused queues by reason.
  */
 export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
-  const platforms = app.config.platforms.filter((p) => p.enabled)
-  for (const p of platforms) {
+  const peers = relayedTo(app.config.peers)
+  const platforms = [...app.config.platforms.filter((p) => p.enabled), ...peers.map(peerDestination)]
+  for (const p of app.config.platforms.filter((x) => x.enabled)) {
     if (ADAPTERS[p.adapter] === undefined) {
       throw new ConfigError(join(app.config.dir, 'platforms', `${p.id}.json`), '/adapter', `unknown adapter "${p.adapter}" (known: ${Object.keys(ADAPTERS).join(', ')})`)
     }
@@ -61,15 +66,22 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const secrets = new Map<string, Readonly<Record<string, string>>>(
     platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }])
   )
-  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => [p.id, adapterFactory(p.adapter)({
-    platform: p,
-    policy: p.delivery,
-    sign: app.gatewayKeys.sign,
-    signBytes: app.gatewayKeys.signBytes,
-    secrets: secrets.get(p.id) ?? {},
-    // Receipts are verified with the keys the platform's envelopes are: one set, one cache.
-    platformKeys: app.keyDirectory.platform(p.id)
-  })]))
+  const settings = app.config.settings
+  const peerKeys = peerDirectory(peers, settings.jwksCacheSeconds * 1000, settings.jwksRefetchCooldownSeconds * 1000)
+  const publisherEnvelope = publisherEnvelopes(app.pg)
+  const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => {
+    const peer = peerKeys(p.id)
+    return [p.id, (peer === undefined ? adapterFactory(p.adapter) : createYrdRelayAdapter)({
+      platform: p,
+      policy: p.delivery,
+      sign: app.gatewayKeys.sign,
+      signBytes: app.gatewayKeys.signBytes,
+      secrets: secrets.get(p.id) ?? {},
+      // Receipts are verified with the keys the platform's envelopes are (one set, one cache); a peer's with its own.
+      platformKeys: peer?.keys ?? app.keyDirectory.platform(p.id),
+      publisherEnvelope
+    })]
+  }))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const registers = [app.metrics.registry]
   const pauses = new PlatformPauses(app.redis, app.runtime.redisPrefix)

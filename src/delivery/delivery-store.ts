@@ -41,6 +41,7 @@ const START = `WITH d AS (
   INSERT INTO delivery_attempts (delivery_id, attempt, started_at) SELECT id, attempts, now() FROM d RETURNING id
 )
 SELECT d.id, d.jti, d.destination, d.attempts, d.resends, a.id AS attempt_id, e.kind, e.iss, e.digest, e.received_at,
+  e.relay IS NOT NULL AS relayed,
   (SELECT array_agg(r.item_index ORDER BY r.item_index) FROM delivery_item_refusals r
    WHERE r.delivery_id = d.id AND r.resolved_at IS NULL) AS refused
 FROM d CROSS JOIN a JOIN envelopes e ON e.iss = d.iss AND e.jti = d.jti`
@@ -64,6 +65,7 @@ export async function startAttempt (
     iss: string
     digest: string
     received_at: Date
+    relayed: boolean
     refused: number[] | null
   }>(START, [deliveryId])
   const row = rows[0]
@@ -80,6 +82,7 @@ export async function startAttempt (
       jti: row.jti,
       kind: row.kind,
       origin: row.iss,
+      ...(row.relayed ? { relayed: true } : {}),
       originDigest: row.digest,
       destination: row.destination,
       items: row.refused === null ? all : itemIndexes.map((i) => all[i]),

@@ -106,7 +106,8 @@ export function applyShareScope (
       for (const f of cut) removed.add(f)
     }
   }
-  return { delivery: { ...d, items }, withheld, withheldFields: [...removed], keptIndexes }
+  const kept = withheld.length > 0 || removed.size > 0 ? { withheld: true } : {}
+  return { delivery: { ...d, items, ...kept }, withheld, withheldFields: [...removed], keptIndexes }
 }
 
 /** The members a delivery's evidence gains from its share scope (none when nothing was kept back). */

@@ -3,6 +3,7 @@ import { MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import type { IngestDeps } from './ingest-service.js'
 import { ReplayCache } from './replay-cache.js'
 import { workflowDeps } from '../coordination/workflow-deps.js'
+import { heldLists, peersFor, relayedTo } from '../federation/peer-destinations.js'
 
 /**
  * What accepting a trusted envelope needs, built once per app for both ways in (JWS envelopes
@@ -13,13 +14,16 @@ import { workflowDeps } from '../coordination/workflow-deps.js'
 export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifier'> {
   const skew = app.config.settings.clockSkewSeconds
   const workflow = workflowDeps(app)
+  const peers = peersFor(app.config.peers, heldLists(app.pg))
   return {
     replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
     pool: app.pg,
     committer: app.groupCommit,
     keys: app.gatewayKeys,
     registries: app.config.registries,
-    destinationsFor: (iss) => workflow.platforms().filter((p) => p !== iss),
+    destinationsFor: relayedTo(app.config.peers).length === 0
+      ? (iss) => workflow.platforms().filter((p) => p !== iss)
+      : async (iss, msg) => [...workflow.platforms().filter((p) => p !== iss), ...await peers(iss, msg)],
     workflow,
     proofHash: app.config.settings.proofHash
   }

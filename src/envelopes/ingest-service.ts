@@ -14,6 +14,9 @@ import type { WorkflowDeps } from '../coordination/workflow-deps.js'
 import type { MessageItems } from '../delivery/message-items.js'
 import { hashOf, type ProofHash } from '../canonical/proof-hash.js'
 
+/** What decides a message's destinations besides its issuer: its kind, items and, relayed, its path. */
+export interface RoutedMessage { kind: string, items: readonly unknown[], via?: readonly string[] | undefined }
+
 export interface IngestDeps {
   verifier: EnvelopeVerifier
   replay: ReplayCache
@@ -24,7 +27,11 @@ export interface IngestDeps {
   /** The registries items are checked against (none: no registry checks). */
   registries?: Registries | undefined
   /** Platforms that should receive what `iss` sends. */
-  destinationsFor: (iss: string) => string[]
+  /**
+   * Where a message goes: every other enabled platform, and the peer gateways it is relayed to
+   * (src/federation/peer-destinations.ts; `via`, the path of a relayed message, is never gone back along).
+   */
+  destinationsFor: (iss: string, msg: RoutedMessage) => string[] | Promise<string[]>
   /** The coordination workflow (cases, objections, removals); none: entries and outbox only. */
   workflow?: WorkflowDeps | undefined
   /** Where deliveries read a message's items: an accepted envelope's are kept there (none: not kept). */
@@ -125,7 +132,7 @@ export async function acceptVerified (
     receipt,
     receivedAt,
     relay: env.relay?.jws,
-    destinations: deps.destinationsFor(iss),
+    destinations: await deps.destinationsFor(iss, { kind, items, via: env.relay?.via }),
     traceparent
   }, deps.workflow)
   const finalReceipt = outcome.outcome === 'replay' ? outcome.receipt : receipt

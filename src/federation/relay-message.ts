@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import { MAX_VIA, RELAY_TYP, type RelayClaimsV1 } from '../../contracts/relay-v1.js'
-import type { GatewayKeys } from '../keys/signing-keys.js'
+import type { GatewaySign } from '../../adapters/types.js'
 
 export interface RelayInput {
   /** The relaying gateway (this one's id, or a test's second gateway). */
@@ -26,7 +26,7 @@ export interface RelayInput {
  * outgrow {@link MAX_VIA}.
  */
 export async function signRelay (
-  keys: GatewayKeys, input: RelayInput
+  keys: { sign: GatewaySign }, input: RelayInput
 ): Promise<{ jws: string, claims: RelayClaimsV1 }> {
   const via = [...(input.via ?? []), input.from]
   if (via.includes(input.to)) throw new Error(`relay to ${input.to} would loop: it already passed ${via.join(' → ')}`)

@@ -11,7 +11,8 @@ import type { Claimed } from '../envelopes/verify-envelope.js'
 import { logRefusal } from '../envelopes/refusal-log.js'
 import { peerDirectory } from './peer-directory.js'
 import { peerPause } from './peer-pauses.js'
-import { RelayVerifier, type HeldLists } from './verify-relay.js'
+import { RelayVerifier } from './verify-relay.js'
+import { heldLists } from './peer-destinations.js'
 
 const COMPACT = 'application/jose'
 const problems = Object.fromEntries([400, 401, 403, 409, 413, 415, 422, 503].map((status) => [status, ProblemV1]))
@@ -31,11 +32,7 @@ export const relayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const bodyLimit = settings.bodyLimitBytes
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(COMPACT, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
-  const held: HeldLists = async (owner, entryIds) => {
-    const { rows } = await app.pg.query<{ entry_id: string, list_code: string, domain: string }>(
-      'SELECT entry_id, list_code, domain FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])', [owner, entryIds])
-    return new Map(rows.map((r) => [r.entry_id, { listCode: r.list_code, domain: r.domain }]))
-  }
+  const held = heldLists(app.pg)
   const directory = peerDirectory(peers, settings.jwksCacheSeconds * 1000, settings.jwksRefetchCooldownSeconds * 1000)
   const paused = async (id: string): Promise<boolean> => await peerPause(app.pg, id) !== undefined
   const verifier = new RelayVerifier(directory, GATEWAY_ID, settings.clockSkewSeconds, held, paused)

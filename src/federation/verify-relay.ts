@@ -37,7 +37,7 @@ export type HeldLists = (owner: string, entryIds: string[]) => Promise<Map<strin
 export interface HeldList { listCode: string, domain: string }
 
 /** Items as the share policy sees them: a removal's with the list code and domain of the entry it removes. */
-async function listedItems (
+export async function listedItems (
   kind: string, owner: string, items: unknown[], held: HeldLists | undefined
 ): Promise<unknown[]> {
   if (kind !== 'list.remove' || held === undefined) return items

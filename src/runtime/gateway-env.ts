@@ -30,6 +30,7 @@ const plainVariables = {
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'Port to listen on (0: any free port)' }),
   LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: [...LOG_LEVELS], default: 'info', description: 'pino log level' }),
   GW_CONFIG_DIR: Type.Optional(Type.String({ minLength: 1, description: 'Config folder (platforms/, gateway.json, admins.json, registries/, calendars/); default: the committed config/' })),
+  GW_ID: Type.String({ pattern: '^[A-Z][A-Z0-9]{1,15}$', default: 'YRD', description: 'The gateway\'s own id (iss of what it signs, aud of what it accepts): YRD, or another deployment\'s, such as a peer national gateway (CN)' }),
   GW_DB_SCHEMA: Type.String({ minLength: 1, default: 'yrd_gateway', description: 'PostgreSQL schema of the ledger' }),
   GW_REDIS_PREFIX: Type.String({ minLength: 1, default: 'yrd', description: 'Prefix of every Redis key and queue' }),
   GW_DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 20, description: 'Connections in the ledger\'s pool' }),

@@ -5,6 +5,7 @@ import type { GatewayKeys } from '../keys/signing-keys.js'
 import { inTransaction } from '../ledger/pool.js'
 import { findLog } from './log-store.js'
 import { emptyRoot } from './merkle-tree.js'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 
 type Queryable = pg.Pool | pg.PoolClient
 
@@ -72,7 +73,7 @@ export async function signCheckpoint (
     const root = head.rootHash ?? emptyRoot(head.hash)
     // `hash` is signed so a verifier never guesses it: a checkpoint without it (signed before) is SHA-256.
     const claims: CheckpointClaimsV1 = {
-      iss: 'YRD',
+      iss: GATEWAY_ID,
       log: `${owner}/${listCode}`,
       owner,
       listCode,

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto'
+import type { JSONWebKeySet } from 'jose'
+import t from 'tap'
+import { verifyCompact } from '../../src/keys/jws.js'
+import { localKeySet } from '../../src/keys/key-sets.js'
+import { ENVELOPE_ALGS } from '../../contracts/envelope-v1.js'
+import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
+import type { SimulatedPlatform } from '../../sim/platform-simulator.js'
+import { objection, resolution } from '../helpers/coordination-items.js'
+import { waitFor } from '../helpers/delivery-setup.js'
+import { urlOf } from '../helpers/harness.js'
+import { COURT_LIST, startTwoGateways } from '../helpers/two-gateways.js'
+
+// Issue 18 items 2, 3 and 6: two gateways on this machine, each with its own schema, queue prefix and
+// id — the delta (YRD, this process, the four provinces simulated) and the national gateway (CN, a
+// `credit-gw serve` with GW_ID=CN, the court FY behind it). What one province publishes reaches the
+// court through both gateways, and what the court publishes reaches the four provinces, each time with
+// the publisher's own envelope, which the receiving platform verifies offline against the publisher's
+// published keys alone; nothing goes back along its path.
+
+/** What a platform does offline with a relayed message: the publisher's signature, by its keys alone. */
+async function verifiedOffline (
+  sim: SimulatedPlatform, origin: string, jti: string, publisherKeys: JSONWebKeySet
+): Promise<{ iss: unknown, jti: unknown, items: unknown[], via: string[], digest: string }> {
+  const held = sim.publishers.get(`${origin} ${jti}`)
+  if (held === undefined) throw new Error(`${sim.id} holds no publisher's envelope of ${origin} ${jti}`)
+  const { payload } = await verifyCompact(held.envelope, localKeySet(publisherKeys), ENVELOPE_ALGS)
+  const claims = JSON.parse(new TextDecoder().decode(payload)) as { iss: unknown, jti: unknown, items: unknown[] }
+  return { ...claims, via: held.via, digest: createHash('sha256').update(held.envelope).digest('base64url') }
+}
+
+t.test('ZJ\'s entry, objection and removal reach the court behind CN, the court\'s entry the four provinces, verified offline by the publisher\'s keys', async (t) => {
+  const { h, sim, cn, cnScratch, fy } = await startTwoGateways(t)
+  const zj = sim('ZJ')
+  const cnDb = cnScratch.db
+
+  // Up: ZJ publishes to YRD; YRD relays to CN (its share.up), CN delivers to FY.
+  const entry = sampleEntry('ZJ', '330000', 1)
+  const up = await zj.publish(urlOf(h), { kind: 'list.upsert', items: [entry], jti: 'ZJ-fed-1' })
+  t.equal(up.status, 202, JSON.stringify(up.body))
+  t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-fed-1'), 20_000), 'the court applied ZJ\'s entry, two gateways away')
+  const atFy = await verifiedOffline(fy, 'ZJ', 'ZJ-fed-1', zj.jwks)
+  t.match(atFy, { iss: 'ZJ', jti: 'ZJ-fed-1', via: ['YRD'] }, 'ZJ\'s own signature, by ZJ\'s published keys; the path it came by')
+  t.same(atFy.items, [entry], 'the items as ZJ signed them')
+  t.equal(atFy.digest, createHash('sha256').update(up.jws).digest('base64url'), 'byte for byte what ZJ published')
+  const cnEntry = await cnDb.query<{ owner: string, version: number }>('SELECT owner, version FROM entries WHERE entry_id = $1', [entry.entryId])
+  t.same(cnEntry.rows, [{ owner: 'ZJ', version: 1 }], 'CN holds it owned by ZJ, not by YRD')
+  const kept = await cnDb.query<{ jws: string, relay: string | null }>("SELECT jws, relay FROM envelopes WHERE iss = 'ZJ' AND jti = 'ZJ-fed-1'")
+  t.equal(kept.rows[0]?.jws, up.jws, 'CN\'s ledger keeps ZJ\'s envelope')
+  t.ok(kept.rows[0]?.relay?.split('.').length === 3, 'and YRD\'s relay beside it')
+  const yrdToCn = await h.db.query<{ status: string, receipt: { peer?: string, receipt?: string, via?: string[] } }>(
+    "SELECT status, receipt FROM deliveries WHERE jti = 'ZJ-fed-1' AND destination = 'CN'")
+  t.equal(yrdToCn.rows[0]?.status, 'delivered', 'YRD recorded the relay to CN delivered')
+  t.match(yrdToCn.rows[0]?.receipt, { peer: 'CN', via: ['YRD'] }, 'with CN\'s receipt, verified by CN\'s keys, as evidence')
+  t.equal(typeof yrdToCn.rows[0]?.receipt.receipt, 'string')
+  const back = await cnDb.query('SELECT 1 FROM deliveries WHERE destination = \'YRD\'')
+  t.equal(back.rowCount, 0, 'CN sends nothing back along the path it came by')
+  for (const id of ['SH', 'JS', 'AH']) {
+    t.ok(await waitFor(() => sim(id).appliedIds.has('ZJ ZJ-fed-1')), `${id} got it from YRD as ever`)
+    t.equal(sim(id).publishers.size, 0, `${id}: a message published here carries no publisher's envelope`)
+  }
+
+  // Down: the court publishes to CN; CN relays to YRD, YRD delivers to the four provinces.
+  const court = { ...sampleEntry('FY', '110000', 2), listCode: COURT_LIST, domain: 'court', severeCategory: 'legal-obligation' as const }
+  const down = await fy.publish(cn.url, { kind: 'list.upsert', items: [court], aud: 'CN', jti: 'FY-fed-2' })
+  t.equal(down.status, 202, JSON.stringify(down.body))
+  for (const id of ['SH', 'JS', 'ZJ', 'AH']) {
+    t.ok(await waitFor(() => sim(id).appliedIds.has('FY FY-fed-2'), 20_000), `${id} applied the court's entry`)
+    const verified = await verifiedOffline(sim(id), 'FY', 'FY-fed-2', fy.jwks)
+    t.match(verified, { iss: 'FY', jti: 'FY-fed-2', via: ['CN'] }, `${id} verified the court's own signature offline`)
+  }
+  const owned = await h.db.query<{ owner: string }>('SELECT owner FROM entries WHERE entry_id = $1', [court.entryId])
+  t.same(owned.rows, [{ owner: 'FY' }], 'YRD holds it owned by the court')
+  const notBack = await h.db.query("SELECT 1 FROM deliveries WHERE iss = 'FY' AND destination = 'CN'")
+  t.equal(notBack.rowCount, 0, 'YRD relays nothing of the court\'s back to CN')
+
+  // An objection SH lodges at YRD on ZJ's entry crosses to CN and suspends it at the court; ZJ, the
+  // owner, resolves it, and that crosses too.
+  const opened = await sim('SH').publish(urlOf(h), { kind: 'objection.open', items: [objection(entry, 'O1')], jti: 'SH-fed-4' })
+  t.equal(opened.status, 202, JSON.stringify(opened.body))
+  t.ok(await waitFor(() => fy.held.get(`ZJ:${entry.entryId}`)?.suspended === true, 20_000), 'the court holds ZJ\'s entry suspended')
+  const cnObjection = await cnDb.query<{ raised_by: string, status: string }>('SELECT raised_by, status FROM objections WHERE entry_id = $1', [entry.entryId])
+  t.same(cnObjection.rows, [{ raised_by: 'SH', status: 'open' }], 'CN holds the objection, raised by SH')
+  const resolved = await zj.publish(urlOf(h), { kind: 'objection.resolve', items: [resolution(entry, 'O1', 'upheld')], jti: 'ZJ-fed-5' })
+  t.equal(resolved.status, 202, JSON.stringify(resolved.body))
+  t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-fed-5') && fy.held.get(`ZJ:${entry.entryId}`)?.suspended === undefined, 20_000),
+    'the court holds it in force again once ZJ upheld it')
+
+  // A removal crosses both hops, with ZJ's ownership intact.
+  const removal = { entryId: entry.entryId, owner: 'ZJ', version: 2, reason: 'revoked', basis: '撤销认定决定', effectiveOn: sampleDay() }
+  const removed = await zj.publish(urlOf(h), { kind: 'list.remove', items: [removal], jti: 'ZJ-fed-3' })
+  t.equal(removed.status, 202, JSON.stringify(removed.body))
+  t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-fed-3'), 20_000), 'the court applied the removal')
+  t.match(fy.held.get(`ZJ:${entry.entryId}`), { version: 2, removed: true }, 'and holds the entry removed')
+  const cnRemoved = await cnDb.query<{ status: string, version: number }>('SELECT status, version FROM entries WHERE entry_id = $1', [entry.entryId])
+  t.same(cnRemoved.rows, [{ status: 'removed', version: 2 }], 'CN holds it removed at version 2')
+})
