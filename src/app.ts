@@ -28,6 +28,7 @@ import { loggerOptions } from './logging/logger-options.js'
 import { envelopeRoutes } from './envelopes/envelope-routes.js'
 import { relayRoutes } from './federation/relay-routes.js'
 import { peerAdminRoutes } from './federation/peer-admin-routes.js'
+import { peerReconcileRoutes } from './federation/peer-reconcile-routes.js'
 import { messageRoutes } from './messages/message-routes.js'
 import { subjectRoutes } from './subjects/subject-routes.js'
 import { healthRoutes } from './health/health-routes.js'
@@ -164,6 +165,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(envelopeRoutes)
   await app.register(relayRoutes)
   await app.register(peerAdminRoutes)
+  await app.register(peerReconcileRoutes)
   await app.register(messageRoutes)
   await app.register(subjectRoutes)
   await app.register(deliveryRoutes)

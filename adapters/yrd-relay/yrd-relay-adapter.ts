@@ -8,6 +8,7 @@ import { verifyCompact } from '../../src/keys/jws.js'
 import { httpHealth, poolOptions, retryableStatus, statusCode } from '../http-failure.js'
 import { platformRequest } from '../platform-request.js'
 import { traceHeaders } from '../trace-headers.js'
+import { yrdReconcileClient } from '../yrd-push/yrd-push-reconcile.js'
 import { AdapterError, type AdapterContext, type AdapterHealth, type Delivery, type DeliveryReceipt, type PlatformAdapter } from '../types.js'
 
 const refused = (message: string): AdapterError => new AdapterError(message, { code: 'ADAPTER_REFUSED', retryable: false })
@@ -54,9 +55,14 @@ export function createYrdRelayAdapter (ctx: AdapterContext): PlatformAdapter {
     return { peer, receipt: answer.receipt, relayJti: claims.relay?.jti, via: claims.relay?.via }
   }
 
+  // Range reconciliation with the peer's ledger (POST <endpoint>/v1/relay/reconcile): version 2 only.
+  const reconciliation = yrdReconcileClient(pool, new URL(`${base.origin}${base.pathname.replace(/\/$/, '')}/v1/relay/`), peer, ctx.sign, timeout)
+
   const adapter: PlatformAdapter = {
     name: 'yrd-relay',
     capabilities: { pull: false, export: false },
+    reconcile: reconciliation.reconcile,
+    reconcileV2: reconciliation.reconcileV2,
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
       if (d.withheld === true) {

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { DEFAULT_DELIVERY, type PlatformConfig } from '../../config/config-schema.js'
+import { DEFAULT_DELIVERY, type GatewayConfig, type PlatformConfig } from '../../config/config-schema.js'
 import type { PeerConfig } from '../../config/peer-schema.js'
 import { GATEWAY_ONLY_KINDS } from '../../contracts/envelope-v1.js'
 import type { RoutedMessage } from '../envelopes/ingest-service.js'
@@ -56,4 +56,16 @@ export function peersFor (
     const listed = await listedItems(msg.kind, iss, [...msg.items], held)
     return candidates.filter((p) => sharedBy(p.share.up, msg.kind, listed)).map((p) => p.id)
   }
+}
+
+/**
+ * The peers holding a replica of list (`owner`, `listCode`) for reconciliation between gateways (item 5):
+ * those a platform here's list entries are relayed to (a `share.up` rule for `list.upsert` naming the list,
+ * or any list). A list owned behind a peer has no peer replica here: its publisher's gateway checks it.
+ */
+export function replicaPeers (config: Pick<GatewayConfig, 'platforms' | 'peers'>, owner: string, listCode: string): string[] {
+  if (!config.platforms.some((p) => p.id === owner && p.enabled)) return []
+  return relayedTo(config.peers).filter((p) => p.share.up.some((rule) =>
+    rule.kinds.includes('list.upsert') && (rule.listCodes === undefined || rule.listCodes.length === 0 || rule.listCodes.includes(listCode))
+  )).map((p) => p.id)
 }

@@ -6,6 +6,7 @@ import { emitGatewayMessage } from '../ledger/gateway-messages.js'
 import { inTransaction } from '../ledger/pool.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { resendObjection, type ResentMessage, type ReviewItem } from './objection-resends.js'
+import { healPeer, type RelayedAgain } from './heal-peer.js'
 
 const MAX_ITEMS = 1000
 
@@ -24,6 +25,8 @@ export interface HealResult {
   resent: ResentMessage[]
   /** Suspension mismatches no real message can heal: for a person to review. */
   review: ReviewItem[]
+  /** A run against a peer gateway: the publishers' own envelopes relayed to it again (heal-peer.ts). */
+  relayed?: RelayedAgain[]
 }
 
 const today = (at: Date): string => at.toISOString().slice(0, 10)
@@ -44,7 +47,8 @@ const today = (at: Date): string => at.toISOString().slice(0, 10)
  * a run is healed once.
  */
 export async function healRun (
-  pool: pg.Pool, keys: GatewayKeys, runId: string, principal: string, at = new Date()
+  pool: pg.Pool, keys: GatewayKeys, runId: string, principal: string, at = new Date(),
+  peers: ReadonlySet<string> = new Set()
 ): Promise<HealResult> {
   if (!/^\d{1,18}$/.test(runId)) throw new GatewayError('NOT_FOUND', 'no such reconciliation run')
   return await inTransaction(pool, async (client) => {
@@ -59,6 +63,16 @@ export async function healRun (
     const { rows: findings } = await client.query<FindingRow>(
       'SELECT kind, entry_id, replica_version FROM reconciliation_findings WHERE run_id = $1 ORDER BY seq', [runId])
     if (findings.length === 0) throw new GatewayError('RUN_NOT_HEALABLE', 'the run found nothing to heal')
+    if (peers.has(run.platform)) {
+      const { relayed, resent, review } = await healPeer(client, run.owner, run.platform, findings, at)
+      const items: Record<string, number> = {}
+      for (const m of [...relayed, ...resent]) items[m.kind] = (items[m.kind] ?? 0) + 1
+      const healJtis = [...new Set([...relayed, ...resent].map((m) => m.jti))]
+      await client.query('UPDATE reconciliation_runs SET healed_at = $2, heal_jtis = $3 WHERE id = $1', [runId, at, healJtis])
+      await client.query('INSERT INTO admin_actions (principal, action, target, detail) VALUES ($1, $2, $3, $4)',
+        [principal, 'reconciliation.heal', runId, { owner: run.owner, listCode: run.list_code, platform: run.platform, jtis: [], items, resent, review, relayed }])
+      return { runId, jtis: [], items, resent, review, relayed }
+    }
     const { rows: owned } = await client.query<OwnerRow>(
       'SELECT entry_id, version, status, list_code, data, removal FROM entries WHERE owner = $1 AND entry_id = ANY($2::text[])',
       [run.owner, findings.map((f) => f.entry_id)])

@@ -27,7 +27,7 @@ interface ObjectionRow {
 }
 
 /** The message (`iss`, `jti`) to the replica: its existing delivery queued again, or a new outbox row. */
-async function sendStored (client: pg.PoolClient, iss: string, jti: string, platform: string, at: Date): Promise<Pick<ResentMessage, 'deliveryId' | 'action'>> {
+export async function sendStored (client: pg.PoolClient, iss: string, jti: string, platform: string, at: Date): Promise<Pick<ResentMessage, 'deliveryId' | 'action'>> {
   const find = async (): Promise<{
     id: string, status: string
   } | undefined> => (await client.query<{ id: string, status: string }>(

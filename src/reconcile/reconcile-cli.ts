@@ -7,7 +7,11 @@ import { createPool } from '../ledger/pool.js'
 import { runtimeFromEnv } from '../runtime/runtime-options.js'
 import { platformSecrets } from '../runtime/platform-secrets.js'
 import { knownLists, runReconciliation, type RunResult } from './reconcile-service.js'
-import { replicaPlatforms } from './replica-platforms.js'
+import { replicasOf } from './replica-platforms.js'
+import { createYrdRelayAdapter } from '../../adapters/yrd-relay/yrd-relay-adapter.js'
+import { peerDestination, relayedTo } from '../federation/peer-destinations.js'
+import { peerDirectory } from '../federation/peer-directory.js'
+import { publisherEnvelopes } from '../federation/publisher-envelopes.js'
 import { configShares } from './fingerprint-scope.js'
 
 export interface ReconcileCliOptions {
@@ -46,6 +50,17 @@ export async function reconcileFromCli (opts: ReconcileCliOptions, out: (line: s
       adapterFactory(p.adapter)({ platform: p, policy: p.delivery, sign: keys.sign, secrets: platformSecrets(p.id) })
     )
   }
+  // Peer gateways the lists are relayed to are replicas too (docs/federation.md).
+  const peers = relayedTo(config.peers)
+  const { jwksCacheSeconds, jwksRefetchCooldownSeconds } = config.settings
+  const peerKeys = peerDirectory(peers, jwksCacheSeconds * 1000, jwksRefetchCooldownSeconds * 1000)
+  const publisherEnvelope = publisherEnvelopes(pool)
+  for (const peer of peers) {
+    const p = peerDestination(peer)
+    const platformKeys = peerKeys(p.id)?.keys
+    const ctx = { platform: p, policy: p.delivery, sign: keys.sign, secrets: {}, platformKeys, publisherEnvelope }
+    adapters.set(p.id, createYrdRelayAdapter(ctx))
+  }
   let code = 0
   try {
     const lists = (await knownLists(pool)).filter(
@@ -57,7 +72,7 @@ export async function reconcileFromCli (opts: ReconcileCliOptions, out: (line: s
       opts.owner !== undefined && opts.list !== undefined && lists.length === 0
     ) lists.push({ owner: opts.owner, listCode: opts.list })
     for (const list of lists) {
-      const platforms = opts.platform === undefined ? replicaPlatforms(config, list.owner) : [opts.platform]
+      const platforms = opts.platform === undefined ? replicasOf(config, list.owner, list.listCode) : [opts.platform]
       for (const platform of platforms) {
         const r: RunResult = await runReconciliation({ pool, adapters, shares: configShares(config) }, { ...list, platform }, 'cli', opts.by, opts.method === undefined ? {} : { method: opts.method })
         const counts = Object.entries(

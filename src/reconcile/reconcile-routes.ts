@@ -6,7 +6,8 @@ import { requireRoles } from '../auth/require-roles.js'
 import { GatewayError } from '../errors/gateway-error.js'
 import { healRun } from './heal-run.js'
 import { runCsv } from './run-csv.js'
-import { replicaPlatforms } from './replica-platforms.js'
+import { replicasOf } from './replica-platforms.js'
+import { relayedTo } from '../federation/peer-destinations.js'
 import { runReconciliation } from './reconcile-service.js'
 import { listRuns, readRun } from './run-store.js'
 import { configShares } from './fingerprint-scope.js'
@@ -35,7 +36,15 @@ const HealAnswer = Type.Object({
     action: Type.String({ description: 'requeued, queued (first delivery to this replica) or under-way' })
   }), { description: 'Objection messages from the ledger sent again as their issuers signed them (suspension mismatches)' }),
   review: Type.Array(Type.Object({ entryId: Type.String(), reason: Type.String() }),
-    { description: 'Suspension mismatches without a real objection message: left to a person, never healed with an invented objection' })
+    { description: 'Suspension mismatches without a real objection message: left to a person, never healed with an invented objection' }),
+  relayed: Type.Optional(Type.Array(Type.Object({
+    iss: Type.String(),
+    jti: Type.String(),
+    kind: Type.String(),
+    entryId: Type.String(),
+    deliveryId: Type.String(),
+    action: Type.String({ description: 'requeued, queued or under-way' })
+  }), { description: 'A run against a peer gateway: the publishers\' own envelopes relayed to it again (a peer takes nothing the gateway signs in their name)' }))
 })
 
 /**
@@ -44,6 +53,7 @@ const HealAnswer = Type.Object({
  */
 export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = { pool: app.pg, adapters: app.delivery.adapters, shares: configShares(app.config) }
+  const peerIds = new Set(relayedTo(app.config.peers).map((p) => p.id))
 
   app.get('/v1/reconciliation/runs', {
     preHandler: requireRoles(app, ['admin', 'operator', 'auditor']),
@@ -127,8 +137,9 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = request.body
     const principal = request.principal
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
-    const platforms = body.platform === undefined ? replicaPlatforms(app.config, body.owner) : [body.platform]
-    if (body.platform !== undefined && !replicaPlatforms(app.config, body.owner).includes(body.platform)) {
+    const replicas = replicasOf(app.config, body.owner, body.listCode)
+    const platforms = body.platform === undefined ? replicas : [body.platform]
+    if (body.platform !== undefined && !replicas.includes(body.platform)) {
       throw new GatewayError('BAD_REQUEST', 'the platform is not an enabled replica of this owner')
     }
     const runs: RunSummary[] = []
@@ -153,7 +164,7 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { id } = request.params
     const principal = request.principal
     if (principal === null) throw new GatewayError('UNAUTHORIZED', 'not authenticated')
-    const result = await healRun(app.pg, app.gatewayKeys, id, principal.id)
+    const result = await healRun(app.pg, app.gatewayKeys, id, principal.id, new Date(), peerIds)
     app.delivery.relay.kick()
     return await reply.code(202).send(result)
   })

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq'
 import fp from 'fastify-plugin'
 import { knownLists, runReconciliation } from './reconcile-service.js'
-import { replicaPlatforms } from './replica-platforms.js'
+import { replicasOf } from './replica-platforms.js'
 import { configShares } from './fingerprint-scope.js'
 
 export const RECONCILE_QUEUE = 'reconcile'
@@ -46,7 +46,7 @@ export const reconcileSchedulePlugin = fp<ReconcileScheduleOptions>(async (app, 
   const worker = app.queues.worker<ReconcileJob, void>(RECONCILE_QUEUE, async (job) => {
     if (job.name === 'tick') {
       for (const list of await knownLists(app.pg)) {
-        for (const platform of replicaPlatforms(app.config, list.owner)) {
+        for (const platform of replicasOf(app.config, list.owner, list.listCode)) {
           await queue.add('run', { ...list, platform } satisfies RunJob, {
             jobId: `run-${list.owner}-${list.listCode}-${platform}-${job.id ?? ''}`.replace(/:/g, '_'),
             removeOnComplete: 1000,

@@ -6,6 +6,7 @@ import { localKeySet } from '../../src/keys/key-sets.js'
 import { ENVELOPE_ALGS } from '../../contracts/envelope-v1.js'
 import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import type { SimulatedPlatform } from '../../sim/platform-simulator.js'
+import { pausePeer, resumePeer } from '../../src/federation/peer-pauses.js'
 import { objection, resolution } from '../helpers/coordination-items.js'
 import { waitFor } from '../helpers/delivery-setup.js'
 import { urlOf } from '../helpers/harness.js'
@@ -16,7 +17,9 @@ import { COURT_LIST, startTwoGateways } from '../helpers/two-gateways.js'
 // `credit-gw serve` with GW_ID=CN, the court FY behind it). What one province publishes reaches the
 // court through both gateways, and what the court publishes reaches the four provinces, each time with
 // the publisher's own envelope, which the receiving platform verifies offline against the publisher's
-// published keys alone; nothing goes back along its path.
+// published keys alone; nothing goes back along its path. And the two reconcile the lists they share.
+
+const FOOD = 'food-drug-serious-violation'
 
 /** What a platform does offline with a relayed message: the publisher's signature, by its keys alone. */
 async function verifiedOffline (
@@ -94,4 +97,41 @@ t.test('ZJ\'s entry, objection and removal reach the court behind CN, the court\
   t.match(fy.held.get(`ZJ:${entry.entryId}`), { version: 2, removed: true }, 'and holds the entry removed')
   const cnRemoved = await cnDb.query<{ status: string, version: number }>('SELECT status, version FROM entries WHERE entry_id = $1', [entry.entryId])
   t.same(cnRemoved.rows, [{ status: 'removed', version: 2 }], 'CN holds it removed at version 2')
+})
+
+t.test('the gateways reconcile a shared list: a relay that died while CN paused YRD is found missing and healed by relaying ZJ\'s envelope again', async (t) => {
+  const { h, sim, cnScratch, fy } = await startTwoGateways(t)
+  const zj = sim('ZJ')
+  const cnDb = cnScratch.db
+  const admin = { authorization: `Bearer ${await h.adminToken('admin')}` }
+  type Run = { id: string, status: string, counts: Record<string, number>, findings: unknown[] }
+  const reconcile = async (): Promise<Run> => {
+    const res = await h.app.inject({ method: 'POST', url: '/v1/reconciliation/runs', headers: admin, payload: { owner: 'ZJ', listCode: FOOD, platform: 'CN' } })
+    t.equal(res.statusCode, 201, res.body)
+    const run = res.json<{ runs: Array<{ id: string }> }>().runs[0]
+    const detail = (await h.app.inject({ url: `/v1/reconciliation/runs/${run?.id ?? ''}`, headers: admin })).json()
+    return { ...detail.run, findings: detail.findings }
+  }
+  const held = sampleEntry('ZJ', '330000', 11)
+  await zj.publish(urlOf(h), { kind: 'list.upsert', items: [held], jti: 'ZJ-rec-1' })
+  t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-rec-1'), 20_000), 'the first entry crossed')
+  const clean = await reconcile()
+  t.match(clean, { status: 'done', counts: {}, findings: [] }, 'both gateways hold the same entries of ZJ\'s list')
+
+  // The seeded difference: CN's admin pauses YRD; the next relay is refused (503) until it is dead.
+  await pausePeer(cnDb, 'YRD', 'cn-admin', 'key rotation')
+  const lost = sampleEntry('ZJ', '330000', 12)
+  await zj.publish(urlOf(h), { kind: 'list.upsert', items: [lost], jti: 'ZJ-rec-2' })
+  t.ok(await waitFor(async () => (await h.db.query("SELECT 1 FROM deliveries WHERE jti = 'ZJ-rec-2' AND destination = 'CN' AND status = 'dead'")).rowCount === 1, 20_000),
+    'the relay is dead after its attempts')
+  await resumePeer(cnDb, 'YRD', 'cn-admin')
+
+  const found = await reconcile()
+  t.match(found, { status: 'done', counts: { missing: 1 }, findings: [{ kind: 'missing', entryId: lost.entryId }] }, 'the run finds the entry CN lacks, and only that')
+  const heal = await h.app.inject({ method: 'POST', url: `/v1/reconciliation/runs/${found.id}/heal`, headers: admin })
+  t.equal(heal.statusCode, 202, heal.body)
+  t.match(heal.json(), { jtis: [], relayed: [{ iss: 'ZJ', jti: 'ZJ-rec-2', kind: 'list.upsert', entryId: lost.entryId, action: 'requeued' }] },
+    'healed by ZJ\'s own envelope, relayed again: nothing signed in ZJ\'s name by a gateway')
+  t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-rec-2'), 20_000), 'the court got it, ZJ\'s signature with it')
+  t.match(await reconcile(), { status: 'done', counts: {}, findings: [] }, 'and the gateways agree again')
 })
