@@ -9,6 +9,7 @@ import { ENVELOPE_ALGS } from '../contracts/envelope-v1.js'
 import type { DemoStep } from './step-table.js'
 import { runCoordinationScenario } from './coordination-scenario.js'
 import { runRegionalBasisStep } from './regional-basis-step.js'
+import { runNationalGatewayStep, type NationalGateway } from './national-gateway-step.js'
 
 export interface ScenarioContext {
   gatewayUrl: string
@@ -21,6 +22,8 @@ export interface ScenarioContext {
   reconcile?: (
     opts: { owner: string, listCode: string, platform: string, drift: () => void }
   ) => Promise<{ held: boolean, detail: string }>
+  /** The national gateway CN, a second gateway process with the court behind it (national-gateway.ts). */
+  national?: NationalGateway
 }
 
 const problemCode = (body: unknown): string => String((body as { code?: unknown }).code ?? '')
@@ -47,7 +50,8 @@ async function until (check: () => boolean | Promise<boolean>, ms: number): Prom
  * cross-province subject view with identity numbers masked, and a person through the company they
  * represent (落实到人) until the entry is removed; a platform goes down and comes back
  * with nothing lost; a repaired entry is removed from every replica; a joint punishment case
- * runs through notice, feedback, objection, correction and repair.
+ * runs through notice, feedback, objection, correction and repair; an entry crosses to the court
+ * behind the national gateway, and the court's comes down to every province.
  */
 export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
   const steps: DemoStep[] = []
@@ -202,5 +206,8 @@ export async function runScenario (ctx: ScenarioContext): Promise<DemoStep[]> {
     const outcome = await ctx.reconcile({ owner: 'JS', listCode: 'food-drug-serious-violation', platform: 'SH', drift: () => { sh.forget?.('JS', lost) } })
     record('SH loses a JS entry: reconciliation finds it, heal re-sends it, SH matches again', 'held', outcome.held ? 'held' : outcome.detail)
   }
+
+  // Federation (issue 18 item 6): a ZJ entry up to the court behind the national gateway, the court's down.
+  if (ctx.national !== undefined) await runNationalGatewayStep(ctx, ctx.national, record, until)
   return steps
 }
