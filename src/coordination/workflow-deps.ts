@@ -35,6 +35,8 @@ export function workflowDeps (app: FastifyInstance): WorkflowDeps {
     calendar: app.config.calendar ?? WEEKENDS_ONLY,
     platforms: () => app.config.platforms.filter((p) => p.enabled && p.id !== GATEWAY_ID).map((p) => p.id),
     shareScopesOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.shareScopes,
-    regionOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.regionCode
+    // A publisher behind a peer gateway keeps its own region here (config/peers: origins.<ID>.regionCode).
+    regionOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.regionCode ??
+      app.config.peers?.find((peer) => Object.hasOwn(peer.origins, platform))?.origins[platform]?.regionCode
   }
 }

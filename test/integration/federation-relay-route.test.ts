@@ -8,7 +8,8 @@ import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.
 import { signRelay } from '../../src/federation/relay-message.js'
 import { SM2_ALG } from '../../src/keys/jws.js'
 import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
-import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
+import { sampleDay, sampleEntry, sampleUscc } from '../../sim/sample-entries.js'
+import { accept, notice, read } from '../helpers/coordination-items.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 
 // Issue 18 item 2 through the API: a national court-list entry comes down from the national gateway
@@ -116,4 +117,27 @@ t.test('without peers there is no relay endpoint', async (t) => {
   const h = await startHarness(t)
   const res = await h.app.inject({ method: 'POST', url: '/v1/relay', headers: { 'content-type': 'application/jose' }, payload: 'a.b.c' })
   t.equal(res.statusCode, 404)
+})
+
+t.test('国发〔2016〕33号 (十六) across gateways: a publisher behind a peer keeps its region, and initiates where its region decided', async (t) => {
+  const bjJwk: JWK = await generatePrivateJwk('ES256', 'bj-1')
+  const bj = await platformSigner('BJ', bjJwk)
+  const peer: PeerConfig = {
+    ...cn,
+    origins: { ...cn.origins, BJ: { regionCode: '110000', jwks: { keys: [publicPart(bjJwk)] } } },
+    share: { down: [{ kinds: ['punishment.notice'] }], up: [] }
+  }
+  const h = await startHarness(t, { peers: [peer] })
+  const base = sampleEntry('JS', '320000', 7)
+  // Published by JS, decided by a Beijing department (its credit code's division 110100).
+  const decidedInBj = { ...base, decision: { ...base.decision, authorityCode: sampleUscc('110100', 5) } }
+  await accept(h, 'JS', 'list.upsert', [decidedInBj])
+  const relayNotice = async (signer: typeof bj, caseId: string): ReturnType<typeof relay> => {
+    const items = [notice(decidedInBj, caseId)]
+    const published = await signEnvelope(signer, { kind: 'punishment.notice', items, aud: 'CN', jti: `${signer.iss}-${caseId}` })
+    return await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: signer.iss })).jws)
+  }
+  t.equal((await relayNotice(bj, 'BJ-C1')).status, 202, 'Beijing, whose department decided, initiates through CN')
+  t.equal((await read(h, '/v1/cases/BJ/BJ-C1')).status, 200, 'the case is opened, BJ its initiator')
+  t.match(await relayNotice(fy, 'FY-C2'), { status: 403, body: { code: 'NOT_OWNER' } }, 'the court (national, 000000) did not decide it')
 })
