@@ -26,7 +26,9 @@ const invalid = (message: string): AdapterError =>
  * original was erased by repair, and one published natively (its only signature is this gateway's
  * attestation, which the peer does not take as its publisher's).
  */
-export function createYrdRelayAdapter (ctx: AdapterContext): PlatformAdapter {
+export function createYrdRelayAdapter (
+  ctx: AdapterContext, opts: { paused?: () => Promise<string | undefined> } = {}
+): PlatformAdapter {
   const peer = ctx.platform.id
   const base = new URL(ctx.platform.endpoint)
   const relayPath = `${base.pathname.replace(/\/$/, '')}/v1/relay`
@@ -65,6 +67,11 @@ export function createYrdRelayAdapter (ctx: AdapterContext): PlatformAdapter {
     reconcileV2: reconciliation.reconcileV2,
 
     async deliver (d: Delivery): Promise<DeliveryReceipt> {
+      // A paused peer gets nothing: the queue waits (as for a platform that is down), no attempt used up.
+      const paused = await opts.paused?.()
+      if (paused !== undefined) {
+        throw new AdapterError(`peer gateway ${peer} is paused (${paused})`, { code: 'ADAPTER_UNREACHABLE', retryable: true, unreachable: true })
+      }
       if (d.withheld === true) {
         throw refused(`${peer}'s share scopes withhold fields of this message: the publisher's signed envelope cannot go without them`)
       }
@@ -96,6 +103,8 @@ export function createYrdRelayAdapter (ctx: AdapterContext): PlatformAdapter {
     },
 
     async health (): Promise<AdapterHealth> {
+      const paused = await opts.paused?.()
+      if (paused !== undefined) return { state: 'down', detail: `paused (${paused})` }
       return await httpHealth(healthUrl, timeout, pool)
     },
 

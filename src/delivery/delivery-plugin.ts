@@ -16,6 +16,7 @@ import { createDeliveryWorker, type DeliveryEvents } from './delivery-worker.js'
 import { createYrdRelayAdapter } from '../../adapters/yrd-relay/yrd-relay-adapter.js'
 import { peerDestination, relayedTo } from '../federation/peer-destinations.js'
 import { peerDirectory } from '../federation/peer-directory.js'
+import { peerPause } from '../federation/peer-pauses.js'
 import { publisherEnvelopes } from '../federation/publisher-envelopes.js'
 
 export interface DeliveryRuntime {
@@ -71,7 +72,7 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const publisherEnvelope = publisherEnvelopes(app.pg)
   const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => {
     const peer = peerKeys(p.id)
-    return [p.id, (peer === undefined ? adapterFactory(p.adapter) : createYrdRelayAdapter)({
+    const ctx = {
       platform: p,
       policy: p.delivery,
       sign: app.gatewayKeys.sign,
@@ -80,7 +81,12 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
       // Receipts are verified with the keys the platform's envelopes are (one set, one cache); a peer's with its own.
       platformKeys: peer?.keys ?? app.keyDirectory.platform(p.id),
       publisherEnvelope
-    })]
+    }
+    if (peer === undefined) return [p.id, adapterFactory(p.adapter)(ctx)]
+    // A peer paused in its config or by an admin (peer-pauses.ts) gets nothing until resumed, either way.
+    const paused = async (): Promise<string | undefined> =>
+      peer.peer.paused ? 'in its config' : (await peerPause(app.pg, p.id))?.reason
+    return [p.id, createYrdRelayAdapter(ctx, { paused })]
   }))
   const isPull = (id: string): boolean => adapters.get(id)?.capabilities.pull === true
   const registers = [app.metrics.registry]

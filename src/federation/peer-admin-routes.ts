@@ -37,8 +37,8 @@ export const peerAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/v1/admin/peers/:id/pause', {
     config: ADMIN_OR_OPERATOR,
     schema: {
-      summary: 'Pause a peer gateway: refuse what it relays until resumed',
-      description: 'Its relays are answered 503 UNAVAILABLE (retryable) while paused; the action is recorded. A session must send its X-CSRF-Token.',
+      summary: 'Pause a peer gateway: refuse what it relays, and relay nothing to it, until resumed',
+      description: 'Its relays are answered 503 UNAVAILABLE (retryable) while paused, and relays to it wait in its queue; the action is recorded. A session must send its X-CSRF-Token.',
       tags: ['federation'],
       params: PeerParams,
       querystring: Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
@@ -55,7 +55,7 @@ export const peerAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: ADMIN_OR_OPERATOR,
     schema: {
       summary: 'Resume a paused peer gateway',
-      description: 'Its relays are taken again; the action is recorded. A session must send its X-CSRF-Token.',
+      description: 'Its relays are taken again, and what waited for it is relayed; the action is recorded. A session must send its X-CSRF-Token.',
       tags: ['federation'],
       params: PeerParams,
       response: { 200: PeerPausedV1, ...problems }

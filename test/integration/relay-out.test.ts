@@ -114,3 +114,21 @@ t.test('a relayed message carries its publisher\'s envelope to a platform, not w
   const js = await h.db.query<{ receipt: { withheldFields?: string[] } }>("SELECT receipt FROM deliveries WHERE jti = 'FY-down-1' AND destination = 'JS'")
   t.match(js.rows[0]?.receipt.withheldFields, ['subject.responsiblePersons.idNumber'], 'what was withheld is in the evidence')
 })
+
+t.test('a paused peer gets nothing: its relays wait, no attempt used up, and go once an admin resumes it', async (t) => {
+  const { h, sim, cn } = await withPeer(t)
+  const admin = async (action: 'pause' | 'resume'): Promise<number> => (await h.app.inject({
+    method: 'POST', url: `/v1/admin/peers/CN/${action}?reason=key-rotation`, headers: { authorization: `Bearer ${await h.adminToken('admin')}` }
+  })).statusCode
+  t.equal(await admin('pause'), 200)
+  await sim('SH').publish(urlOf(h), { kind: 'list.upsert', items: [sampleEntry('SH', '310000', 6)], jti: 'SH-up-6' })
+  t.ok(await waitFor(() => ['JS', 'ZJ', 'AH'].every((id) => sim(id).appliedIds.has('SH SH-up-6'))), 'the platforms got it')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.equal(cn.relays.length, 0, 'the paused peer got nothing')
+  t.match(await delivery(h, 'SH-up-6'), { status: /queued|retrying|delivering/ }, 'the relay waits, not dead')
+  t.equal(await admin('resume'), 200)
+  t.ok(await waitFor(async () => (await delivery(h, 'SH-up-6'))?.status === 'delivered', 15_000), 'relayed once resumed')
+  t.equal(cn.relays.length, 1)
+  const { rows } = await h.db.query<{ attempts: number }>("SELECT attempts FROM deliveries WHERE jti = 'SH-up-6' AND destination = 'CN'")
+  t.equal(rows[0]?.attempts, 1, 'the wait used up no attempt')
+})
