@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +9,7 @@ import type { PeerConfig, PeerOrigin, ShareRule } from '../config/peer-schema.js
 import { generatePrivateJwk, publicPart, type PublicJwk } from '../src/keys/signing-keys.js'
 import { startSimulatedPlatform } from '../sim/platform-simulator.js'
 import type { NationalGateway, NationalStart } from './national-gateway-step.js'
+import { freePort } from '../sim/free-port.js'
 
 /** The built CLI, as an operator runs it: dist/demo/ → dist/src/cli.js. */
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url))
@@ -63,17 +63,6 @@ export interface NationalGatewayPlan {
   start: (opts: NationalStartOptions) => NationalGateway
   /** Stops CN (SIGTERM, then SIGKILL after a grace), the court's simulator, and removes the temp folder. */
   close: () => Promise<void>
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address()
-      server.close(() => { resolve(typeof a === 'object' && a !== null ? a.port : 0) })
-    })
-  })
 }
 
 const writeJson = (file: string, value: unknown): void => { writeFileSync(file, JSON.stringify(value, null, 2)) }

@@ -1,9 +1,9 @@
 import { writeFileSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { JWK } from 'jose'
 import type { PeerConfig, ShareRule } from '../../config/peer-schema.js'
 import { publicPart } from '../../src/keys/signing-keys.js'
+import { freePort } from '../../sim/free-port.js'
 import { startSimulatedPlatform, type SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { FAST_POLICY, startDeliverySetup, type DeliverySetup } from './delivery-setup.js'
 import { urlOf } from './harness.js'
@@ -25,17 +25,6 @@ export interface TwoGateways extends DeliverySetup {
   cnScratch: ServeScratch
   /** The national court's platform behind CN (yrd-push), receiving what the delta relays up. */
   fy: SimulatedPlatform
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address()
-      server.close(() => { resolve(typeof a === 'object' && a !== null ? a.port : 0) })
-    })
-  })
 }
 
 interface Teardown { teardown: (fn: () => unknown) => void }

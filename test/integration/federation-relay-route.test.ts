@@ -11,6 +11,7 @@ import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/
 import { sampleDay, sampleEntry, sampleUscc } from '../../sim/sample-entries.js'
 import { accept, notice, read } from '../helpers/coordination-items.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
+import { nationalPeer } from '../helpers/national-peer.js'
 
 // Issue 18 item 2 through the API: a national court-list entry comes down from the national gateway
 // (CN) relayed as its court (FY) published it; the ledger keeps the court as owner, both JWSs, and
@@ -22,15 +23,7 @@ const cnKeys = await gatewayKeysFrom([await generatePrivateJwk(SM2_ALG, 'cn-gw-1
 const jjjKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'jjj-gw-1')])
 const fyJwk: JWK = await generatePrivateJwk('ES256', 'fy-1')
 const fy = await platformSigner('FY', fyJwk)
-const cn: PeerConfig = {
-  id: 'CN',
-  name: '全国信用信息共享平台',
-  jwks: cnKeys.jwks,
-  enabled: true,
-  paused: false,
-  origins: { FY: { regionCode: '000000', jwks: { keys: [publicPart(fyJwk)] } } },
-  share: { down: [{ kinds: ['list.upsert', 'list.remove'], listCodes: [COURT_LIST] }], up: [] }
-}
+const cn = nationalPeer(cnKeys, fyJwk, { down: [{ kinds: ['list.upsert', 'list.remove'], listCodes: [COURT_LIST] }], up: [] })
 
 async function relay (h: Harness, jws: string): Promise<{ status: number, body: Record<string, unknown> }> {
   const res = await h.app.inject({ method: 'POST', url: '/v1/relay', headers: { 'content-type': 'application/jose' }, payload: jws })

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import type { JWK } from 'jose'
 import t from 'tap'
-import type { PeerConfig } from '../../config/peer-schema.js'
 import {
   decodeAnswerV2, encodeRequestV2, RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER, RECONCILE_V2_TYP
 } from '../../contracts/reconcile-v2.js'
-import { gatewayKeysFrom, generatePrivateJwk, publicPart, type GatewayKeys } from '../../src/keys/signing-keys.js'
+import { gatewayKeysFrom, generatePrivateJwk, type GatewayKeys } from '../../src/keys/signing-keys.js'
 import { startHarness } from '../helpers/harness.js'
+import { nationalPeer } from '../helpers/national-peer.js'
 
 // Issue 18 item 5, the answering side: a peer gateway reconciles its origins' lists with what this
 // gateway holds, by range reconciliation version 2 signed with its key; nothing else may ask.
@@ -14,15 +14,7 @@ import { startHarness } from '../helpers/harness.js'
 const cnKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'cn-gw-1')])
 const jjjKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'jjj-gw-1')])
 const fyJwk: JWK = await generatePrivateJwk('ES256', 'fy-1')
-const cn: PeerConfig = {
-  id: 'CN',
-  name: '全国信用信息共享平台',
-  jwks: cnKeys.jwks,
-  enabled: true,
-  paused: false,
-  origins: { FY: { regionCode: '000000', jwks: { keys: [publicPart(fyJwk)] } } },
-  share: { down: [{ kinds: ['list.upsert'] }], up: [] }
-}
+const cn = nationalPeer(cnKeys, fyJwk)
 
 const body = encodeRequestV2([])
 

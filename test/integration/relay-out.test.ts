@@ -3,10 +3,11 @@ import t from 'tap'
 import type { PeerConfig } from '../../config/peer-schema.js'
 import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.js'
 import { signRelay } from '../../src/federation/relay-message.js'
-import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
+import { gatewayKeysFrom, generatePrivateJwk } from '../../src/keys/signing-keys.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 import { FAST_POLICY, startDeliverySetup, waitFor, type DeliverySetup } from '../helpers/delivery-setup.js'
 import { urlOf, type Harness } from '../helpers/harness.js'
+import { nationalPeer } from '../helpers/national-peer.js'
 import { startPeerGatewayStub, type PeerGatewayStub } from '../helpers/peer-gateway-stub.js'
 
 // Issue 18, relaying out (docs/federation.md): a peer gateway is a delivery destination. What its
@@ -93,15 +94,7 @@ t.test('a relayed message carries its publisher\'s envelope to a platform, not w
   const fy = await platformSigner('FY', fyJwk)
   const cnKeys = await gatewayKeysFrom([await generatePrivateJwk('ES256', 'cn-gw-1')])
   const { h, sim } = await startDeliverySetup(t, {
-    peers: [{
-      id: 'CN',
-      name: '全国信用信息共享平台',
-      jwks: cnKeys.jwks,
-      enabled: true,
-      paused: false,
-      origins: { FY: { regionCode: '000000', jwks: { keys: [publicPart(fyJwk)] } } },
-      share: { down: [{ kinds: ['list.upsert'] }], up: [] }
-    }],
+    peers: [nationalPeer(cnKeys, fyJwk)],
     platformOverrides: (p) => p.id === 'JS' ? { ...p, shareScopes: ['all-platforms'] } : p
   })
   const published = await signEnvelope(fy, { kind: 'list.upsert', items: [sampleEntry('FY', '110000', 1)], aud: 'CN', jti: 'FY-down-1' })
