@@ -25,7 +25,10 @@ export function gatewayIdFrom (value: string | undefined): string {
  * contract's), unless `GW_ID` names another deployment, such as a national or another region's
  * gateway federated with this one (docs/federation.md). Fixed for the life of the process.
  */
-export const GATEWAY_ID: string = gatewayIdFrom(process.env.GW_ID)
+export const GATEWAY_ID: string = gatewayIdFrom(
+  // Read without Node's types: the dashboard's bundle imports the contracts too, and has no process (YRD there).
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.GW_ID
+)
 /**
  * Signature algorithms the gateway accepts, each only with its own kind of key (P-256, Ed25519, SM2);
  * everything else (none, HS*, RS*, ...) is refused. `SM2-SM3` is gateway-defined (docs/protocol.md#sm2-sm3):
