@@ -72,9 +72,40 @@ export const LagSeriesV1 = Type.Object({
   }))
 }, { title: 'LagSeriesV1' })
 
+/** A peer gateway paused by an admin or operator (`POST /v1/admin/peers/{id}/pause`): until resumed. */
+export const PeerAdminPauseV1 = Type.Object({
+  since: Type.String({ format: 'date-time' }),
+  principal: Type.String({ description: 'Who paused it' }),
+  reason: Type.String()
+}, { title: 'PeerAdminPauseV1' })
+
+/**
+ * One peer gateway on the overview (issue 18, docs/federation.md): whether relays go to it, its pauses
+ * (in its config, by an admin: either stops relays both ways) and, where it is a destination, its queue
+ * and its deliveries by status.
+ */
+export const PeerOverviewV1 = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  enabled: Type.Boolean(),
+  endpoint: Nullable(Type.String({ description: 'Its base URL; null: nothing is relayed to it' })),
+  relayed: Type.Boolean({ description: 'A delivery destination: enabled, with an endpoint and a share.up' }),
+  paused: Type.Boolean({ description: 'Paused now, in its config or by an admin' }),
+  configPaused: Type.Boolean({ description: '`paused: true` in its config file: only a change of config lifts it' }),
+  pause: Type.Union([PeerAdminPauseV1, Type.Null()], { description: 'The admin pause in force (null: none)' }),
+  queue: Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()], {
+    description: 'BullMQ job counts of its relay queue: wait, active, delayed, paused, failed (null: not a destination)'
+  }),
+  deliveries: Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()], {
+    description: 'Relays to it in the ledger by status (null: not a destination, and none in the ledger)'
+  }),
+  origins: Type.Array(Type.String(), { description: 'The platforms behind it whose envelopes it may relay here' })
+}, { title: 'PeerOverviewV1' })
+
 export const OverviewV1 = Type.Object({
   generatedAt: Type.String(),
   platforms: Type.Array(PlatformOverviewV1),
+  peers: Type.Array(PeerOverviewV1, { description: 'The configured peer gateways (empty: none)' }),
   lag: LagSeriesV1
 }, { $id: 'OverviewV1' })
 export type OverviewV1 = Static<typeof OverviewV1>

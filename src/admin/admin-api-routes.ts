@@ -63,7 +63,7 @@ export const adminApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/v1/admin/overview', {
     config: { access: { roles: [...OPS] } },
     schema: {
-      summary: 'Each platform\'s health, queue depth and deliveries; delivery lag over time',
+      summary: 'Each platform\'s health, queue depth and deliveries; the peer gateways and their pauses; delivery lag over time',
       tags: ['admin'],
       querystring: Type.Object({
         minutes: Type.Optional(Type.Integer({

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { OverviewV1 } from '../../contracts/admin-v1.js'
 import { withTimeout } from '../runtime/with-timeout.js'
 import type { PlatformPause } from '../delivery/platform-pauses.js'
+import { peerOverview } from './peer-overview.js'
 
 type PlatformOverview = OverviewV1['platforms'][number]
 
@@ -26,7 +27,8 @@ function pausedBecause (pause: PlatformPause | undefined): string {
  * The state of the exchange at a glance: per platform its health (a paused queue with why: found
  * down, credentials refused, circuit breaker open; otherwise a live check, at most 1.5 s), queue depth, deliveries
  * by status, the items it refused (partial acceptance) and the age of the oldest pending one; and
- * the delivery lag over the window (acceptance to the destination's receipt), per platform and bucket.
+ * the delivery lag over the window (acceptance to the destination's receipt), per platform and bucket;
+ * and the peer gateways (peer-overview.ts).
  */
 export async function platformOverview (app: FastifyInstance, windowMinutes: number): Promise<OverviewV1> {
   const { rows: counts } = await app.pg.query<{ destination: string, status: string, n: string, oldest: Date | null }>(
@@ -80,6 +82,7 @@ export async function platformOverview (app: FastifyInstance, windowMinutes: num
   return {
     generatedAt: new Date().toISOString(),
     platforms,
+    peers: await peerOverview(app, counts),
     lag: {
       bucketSeconds: bucket,
       since: since.toISOString(),

@@ -9,6 +9,8 @@ import { verifyCompact } from '../../src/keys/jws.js'
 import { localKeySet } from '../../src/keys/key-sets.js'
 import { gatewayKeysFrom, generatePrivateJwk, type GatewayKeys } from '../../src/keys/signing-keys.js'
 import { readBody } from '../../sim/read-body.js'
+import type { PeerConfig } from '../../config/peer-schema.js'
+import { FAST_POLICY, startDeliverySetup, type DeliverySetup } from './delivery-setup.js'
 
 /** How the stub answers a relay: its signed receipt, one signed by a key it never published, or a refusal. */
 export type StubAnswer = 'receipt' | 'forged' | 'refuse-409'
@@ -70,4 +72,34 @@ export async function startPeerGatewayStub (
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   stub.close = async () => { await new Promise<void>((resolve) => server.close(() => { resolve() })) }
   return stub
+}
+
+/** A gateway (the four provinces simulated) whose peer CN is a stub on its own port, and what else it is given. */
+export type WithStubPeer = DeliverySetup & { cn: PeerGatewayStub }
+
+/**
+ * A listening gateway with CN as a peer it relays to (`share.up`: the food-drug list, `over` replacing
+ * any of it), CN being {@link startPeerGatewayStub}; `others`: more peers beside it.
+ */
+export async function startWithStubPeer (
+  t: { teardown: (fn: () => unknown) => void }, over: Partial<PeerConfig> = {}, others: PeerConfig[] = []
+): Promise<WithStubPeer> {
+  let yrd: JSONWebKeySet = { keys: [] }
+  const cn = await startPeerGatewayStub('CN', () => yrd)
+  t.teardown(async () => { await cn.close() })
+  const config: PeerConfig = {
+    id: 'CN',
+    name: '全国信用信息共享平台',
+    endpoint: cn.url,
+    jwks: cn.keys.jwks,
+    enabled: true,
+    paused: false,
+    delivery: FAST_POLICY,
+    origins: {},
+    share: { down: [], up: [{ kinds: ['list.upsert'], listCodes: ['food-drug-serious-violation'] }] },
+    ...over
+  }
+  const setup = await startDeliverySetup(t, { peers: [config, ...others] })
+  yrd = setup.h.gatewayKeys.jwks as JSONWebKeySet
+  return { ...setup, cn }
 }

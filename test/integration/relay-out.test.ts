@@ -1,45 +1,20 @@
-import type { JSONWebKeySet, JWK } from 'jose'
+import type { JWK } from 'jose'
 import t from 'tap'
-import type { PeerConfig } from '../../config/peer-schema.js'
 import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.js'
 import { signRelay } from '../../src/federation/relay-message.js'
 import { gatewayKeysFrom, generatePrivateJwk } from '../../src/keys/signing-keys.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
-import { FAST_POLICY, startDeliverySetup, waitFor, type DeliverySetup } from '../helpers/delivery-setup.js'
+import { startDeliverySetup, waitFor } from '../helpers/delivery-setup.js'
 import { urlOf, type Harness } from '../helpers/harness.js'
 import { nationalPeer } from '../helpers/national-peer.js'
-import { startPeerGatewayStub, type PeerGatewayStub } from '../helpers/peer-gateway-stub.js'
+import { startWithStubPeer } from '../helpers/peer-gateway-stub.js'
 
 // Issue 18, relaying out (docs/federation.md): a peer gateway is a delivery destination. What its
 // share.up admits goes to it as a relay nesting the publisher's envelope, its receipt verified and
 // kept; what it does not admit never gets a delivery; what cannot go whole is dead with its reason.
 
-const FOOD = 'food-drug-serious-violation'
-
-interface Teardown { teardown: (fn: () => unknown) => void }
-
-type WithPeer = DeliverySetup & { cn: PeerGatewayStub }
-
-async function withPeer (t: Teardown, peer: Partial<PeerConfig> = {}): Promise<WithPeer> {
-  let yrd: JSONWebKeySet = { keys: [] }
-  const cn = await startPeerGatewayStub('CN', () => yrd)
-  t.teardown(async () => { await cn.close() })
-  const config: PeerConfig = {
-    id: 'CN',
-    name: '全国信用信息共享平台',
-    endpoint: cn.url,
-    jwks: cn.keys.jwks,
-    enabled: true,
-    paused: false,
-    delivery: FAST_POLICY,
-    origins: {},
-    share: { down: [], up: [{ kinds: ['list.upsert'], listCodes: [FOOD] }] },
-    ...peer
-  }
-  const setup = await startDeliverySetup(t, { peers: [config] })
-  yrd = setup.h.gatewayKeys.jwks as JSONWebKeySet
-  return { ...setup, cn }
-}
+// CN, a stub peer gateway, relayed the food-drug list (share.up).
+const withPeer = startWithStubPeer
 
 interface PeerDelivery {
   status: string

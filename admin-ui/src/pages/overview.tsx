@@ -4,6 +4,7 @@ import { useCodeLabel, usePageLabels, type T } from '../i18n'
 import { formatSeconds, formatTime, maskText } from '../mask'
 import { href } from '../router'
 import { LagChart } from '../components/lag-chart'
+import { PeerGateways, peerLabels, queueDepth } from '../components/peer-gateways'
 import { Badge, ErrorLine } from '../components/status'
 import { useLoad } from '../components/use-load'
 import { can, OPS, type PageDef, type PageProps } from './page'
@@ -15,6 +16,7 @@ type DeliveryRow = DeliveryListV1['deliveries'][number]
 
 const labels = {
   zh: {
+    ...peerLabels.zh,
     heading: '总览',
     queue: '队列',
     dead: '失败投递',
@@ -43,6 +45,7 @@ const labels = {
     resumed: '已恢复'
   },
   en: {
+    ...peerLabels.en,
     heading: 'Overview',
     queue: 'Queue',
     dead: 'Dead deliveries',
@@ -71,11 +74,6 @@ const labels = {
     resumed: 'Resumed'
   }
 }
-
-/** Jobs still to run (failed jobs are dead deliveries, counted apart). */
-const queueDepth = (
-  q: Record<string, number>
-): number => (q.wait ?? 0) + (q.active ?? 0) + (q.delayed ?? 0) + (q.paused ?? 0)
 
 /** Why the queue is paused, since when, and for admins and operators the button that resumes it. */
 interface CardProps { p: PlatformOverview, t: T, session: Session, onResumed: () => void }
@@ -206,6 +204,7 @@ function OverviewPage ({ session }: PageProps) {
         : (
           <>
             <div class='cards'>{o.platforms.map((p) => <PlatformCard key={p.id} p={p} t={t} session={session} onResumed={() => { overview.reload() }} />)}</div>
+            <PeerGateways peers={o.peers} t={t} session={session} onChanged={() => { overview.reload() }} />
             <section class='card wide'>
               <LagChart
                 points={o.lag.points} platforms={o.platforms.map((p) => p.id)} title={t('lagTitle')} yLabel={t('lagAxis')}
