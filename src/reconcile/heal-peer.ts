@@ -19,7 +19,9 @@ interface Owned { entry_id: string, status: string, last_jti: string }
  * it and, where the owner removed it, the removal — relayed like any message (tracked deliveries,
  * `via` extended); a suspension mismatch its real objection messages (objection-resends.ts). Left
  * for review: an entry the owner never published (only the owner can remove it there), and a change
- * the gateway made itself (a removal on the owner's behalf: no publisher's signature to relay). A peer
+ * the gateway made itself (a removal on the owner's behalf: no publisher's signature to relay, and its
+ * upsert alone would revive the entry there; the peer removes it itself when the owner's decision that
+ * caused it — an objection resolved as revoked, a granted repair — reaches it, or at its expiry). A peer
  * that still holds the very envelope takes it as a replay and changes nothing: the next run shows it.
  */
 export async function healPeer (
@@ -49,6 +51,17 @@ export async function healPeer (
       else resent.push(...done.resent.filter((m) => !resent.some((r) => r.iss === m.iss && r.jti === m.jti)))
       continue
     }
+    // A removal the gateway made (not the publisher's) cannot go, and the upsert alone would revive the entry there.
+    let removalJti: string | undefined
+    if (row.status === 'removed') {
+      const { rows: removals } = await client.query<{ iss: string }>(
+        'SELECT iss FROM envelopes WHERE jti = $1 AND iss = ANY($2::text[]) ORDER BY iss = $3 DESC LIMIT 1', [row.last_jti, [owner, GATEWAY_ID], owner])
+      if (removals[0]?.iss !== owner) {
+        review.push({ entryId: row.entry_id, reason: `removed by ${GATEWAY_ID} on ${owner}'s behalf: no removal signed by the publisher to relay` })
+        continue
+      }
+      removalJti = row.last_jti
+    }
     const { rows: upserts } = await client.query<{ jti: string }>(
       `SELECT h.jti FROM entry_history h JOIN envelopes e ON e.iss = $1 AND e.jti = h.jti
        WHERE h.owner = $1 AND h.entry_id = $2 AND h.action = 'upsert' ORDER BY h.version DESC LIMIT 1`, [owner, row.entry_id])
@@ -58,14 +71,7 @@ export async function healPeer (
       continue
     }
     await relay(owner, upsert.jti, 'list.upsert', row.entry_id)
-    if (row.status !== 'removed') continue
-    const { rows: removals } = await client.query<{ iss: string }>(
-      'SELECT iss FROM envelopes WHERE jti = $1 AND iss = ANY($2::text[]) ORDER BY iss = $3 DESC LIMIT 1', [row.last_jti, [owner, GATEWAY_ID], owner])
-    if (removals[0]?.iss !== owner) {
-      review.push({ entryId: row.entry_id, reason: `removed by ${GATEWAY_ID} on ${owner}'s behalf: no removal signed by the publisher to relay` })
-      continue
-    }
-    await relay(owner, row.last_jti, 'list.remove', row.entry_id)
+    if (removalJti !== undefined) await relay(owner, removalJti, 'list.remove', row.entry_id)
   }
   return { relayed, resent, review }
 }
