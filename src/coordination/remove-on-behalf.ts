@@ -17,7 +17,8 @@ import type { WorkflowDeps } from './workflow-deps.js'
 export async function removeOnBehalf (
   client: pg.PoolClient, deps: WorkflowDeps, owner: string, items: ListRemoveItemV1[], at: Date
 ): Promise<string> {
-  const destinations = deps.platforms()
+  // The peers its lists are relayed to as well (issue 18): a peer takes a gateway's removal on an origin's behalf.
+  const destinations = [...deps.platforms(), ...await deps.peersFor?.(owner, items) ?? []]
   const jti = await emitGatewayMessage(client, deps.keys, { kind: 'list.remove', items, destinations }, at)
   await writeEntries(client, 'list.remove', owner, { iss: GATEWAY_ID, jti }, items, JSON.stringify({ items }), at)
   return jti

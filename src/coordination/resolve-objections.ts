@@ -53,8 +53,12 @@ export async function resolveObjections (
       errors.add(index, '/objectionId', 'OBJECTION_UNKNOWN', 'no open objection with this id on this entry')
       continue
     }
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM entries WHERE owner = $1 AND entry_id = $2 FOR UPDATE', [item.owner, item.entryId])
+    const { rows } = await client.query<{ version: number, status: string }>(
+      'SELECT version, status FROM entries WHERE owner = $1 AND entry_id = $2 FOR UPDATE', [item.owner, item.entryId])
     const version = rows[0]?.version ?? 0
+    // Already removed (by its owner, or here by a peer gateway's removal on the owner's behalf that
+    // arrived first, issue 18): revoking it needs no second removal.
+    const removed = rows[0]?.status === 'removed'
     if (item.outcome === 'corrected' && (item.correctedVersion !== version || version <= objection.entry_version)) {
       errors.add(index, '/correctedVersion', 'VERSION_CONFLICT', `publish the corrected entry (a version above ${objection.entry_version}) first, then name its current version (${version})`)
       continue
@@ -79,9 +83,11 @@ export async function resolveObjections (
         await sendRemediation(client, deps, next, item, msg.at)
       }
       await client.query('UPDATE entries SET wrongful = true WHERE owner = $1 AND entry_id = $2', [item.owner, item.entryId])
-      await removeOnBehalf(client, deps, item.owner, [{
-        entryId: item.entryId, owner: item.owner, version: version + 1, reason: 'revoked', basis: item.explanation, effectiveOn: item.resolvedOn
-      }], msg.at)
+      if (!removed) {
+        await removeOnBehalf(client, deps, item.owner, [{
+          entryId: item.entryId, owner: item.owner, version: version + 1, reason: 'revoked', basis: item.explanation, effectiveOn: item.resolvedOn
+        }], msg.at)
+      }
     } else {
       await client.query("UPDATE entries SET status = 'active', updated_at = $3 WHERE owner = $1 AND entry_id = $2 AND status = 'suspended'", [item.owner, item.entryId, msg.at])
     }

@@ -4,6 +4,7 @@ import type { WorkingCalendar } from '../../config/calendar-schema.js'
 import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { WEEKENDS_ONLY } from '../punishment/working-days.js'
+import { heldLists, peersFor, relayedTo } from '../federation/peer-destinations.js'
 
 /** What the coordination workflow needs besides the transaction it runs in. */
 export interface WorkflowDeps {
@@ -16,6 +17,11 @@ export interface WorkflowDeps {
   shareScopesOf: (platform: string) => readonly ShareScope[] | undefined
   /** A platform's administrative division code (`regionCode`), for who may initiate a case. */
   regionOf?: (platform: string) => string | undefined
+  /**
+   * The peer gateways a removal of `owner`'s entries goes to (issue 18): where its lists are relayed
+   * (src/federation/peer-destinations.ts). Absent: none.
+   */
+  peersFor?: (owner: string, items: readonly unknown[]) => Promise<string[]>
 }
 
 /** An accepted message, as the workflow sees it inside the ledger transaction. */
@@ -29,6 +35,7 @@ export interface WorkflowMessage {
 
 /** The workflow's dependencies from the app: keys, registries, calendar, enabled platforms. */
 export function workflowDeps (app: FastifyInstance): WorkflowDeps {
+  const peers = relayedTo(app.config.peers).length === 0 ? undefined : peersFor(app.config.peers, heldLists(app.pg))
   return {
     keys: app.gatewayKeys,
     registries: app.config.registries,
@@ -37,6 +44,13 @@ export function workflowDeps (app: FastifyInstance): WorkflowDeps {
     shareScopesOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.shareScopes,
     // A publisher behind a peer gateway keeps its own region here (config/peers: origins.<ID>.regionCode).
     regionOf: (platform) => app.config.platforms.find((p) => p.id === platform)?.regionCode ??
-      app.config.peers?.find((peer) => Object.hasOwn(peer.origins, platform))?.origins[platform]?.regionCode
+      app.config.peers?.find((peer) => Object.hasOwn(peer.origins, platform))?.origins[platform]?.regionCode,
+    // Only for entries a platform here owns: an origin's are its own gateway's to remove (and its peers').
+    ...(peers === undefined
+      ? {}
+      : {
+          peersFor: async (owner: string, items: readonly unknown[]) =>
+            app.config.platforms.some((p) => p.id === owner) ? await peers(owner, { kind: 'list.remove', items }) : []
+        })
   }
 }

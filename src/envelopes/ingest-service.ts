@@ -72,7 +72,9 @@ export interface TrustedEnvelope {
 }
 
 /** A receipt's digest and the claim naming its hash: none for SHA-256, as in receipts signed before SM3. */
-function receiptDigest (env: TrustedEnvelope, alg: ProofHash | undefined): Pick<ReceiptClaimsV1, 'digest' | 'digestAlg'> {
+export function receiptDigest (
+  env: Pick<TrustedEnvelope, 'digest' | 'received'>, alg: ProofHash | undefined
+): Pick<ReceiptClaimsV1, 'digest' | 'digestAlg'> {
   if (alg === undefined || alg === 'SHA-256') return { digest: env.digest }
   return { digest: hashOf(alg, env.received).toString('base64url'), digestAlg: alg }
 }

@@ -53,7 +53,7 @@ export function peersFor (
     const via = msg.via ?? []
     const candidates = up.filter((p) => !via.includes(p.id))
     if (candidates.length === 0) return []
-    const listed = await listedItems(msg.kind, iss, [...msg.items], held)
+    const listed = await listedItems(msg.kind, iss, [...msg.items], held, true)
     return candidates.filter((p) => sharedBy(p.share.up, msg.kind, listed)).map((p) => p.id)
   }
 }

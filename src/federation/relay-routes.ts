@@ -13,6 +13,7 @@ import { peerDirectory } from './peer-directory.js'
 import { peerPause } from './peer-pauses.js'
 import { RelayVerifier } from './verify-relay.js'
 import { heldLists } from './peer-destinations.js'
+import { applyBehalfRemoval } from './behalf-removals.js'
 
 const COMPACT = 'application/jose'
 const problems = Object.fromEntries([400, 401, 403, 409, 413, 415, 422, 503].map((status) => [status, ProblemV1]))
@@ -61,8 +62,14 @@ export const relayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!Buffer.isBuffer(body)) throw new GatewayError('ENVELOPE_MALFORMED', 'no body: send the relay as application/jose')
     const claimed: Claimed = { digest: digestOf(body) }
     claimedOf.set(request, claimed)
-    const { claims, original } = await verifier.verify(body, claimed)
+    const verified = await verifier.verify(body, claimed)
+    const { claims, original } = verified
     const received = Buffer.from(claims.envelope, 'utf8')
+    if (verified.behalf) {
+      const { jti, receipt, removed } = await applyBehalfRemoval(app, verified, received)
+      request.log.info({ peer: claims.iss, jti, removed: removed.length }, 'peer\'s removal on its origins\' behalf applied')
+      return await reply.code(202).send({ jti, receipt })
+    }
     const relay = { jws: body.toString('utf8').trim(), iss: claims.iss, jti: claims.jti, via: claims.via }
     const result = await acceptVerified(deps, { ...original, received, relay }, request.traceparent)
     if (result.status === 202) {

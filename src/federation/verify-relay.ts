@@ -24,6 +24,11 @@ export interface VerifiedRelay {
   claims: RelayClaimsV1
   /** The original publisher's envelope, verified against the publisher's own keys. */
   original: VerifiedEnvelope
+  /**
+   * The relaying peer is the publisher: a `list.remove` it made on its origins' behalf (an objection
+   * resolved as revoked, a granted repair, an expiry there), signed with its own key.
+   */
+  behalf: boolean
 }
 
 const claimsCheck = TypeCompiler.Compile(RelayClaimsV1)
@@ -36,14 +41,22 @@ export type HeldLists = (owner: string, entryIds: string[]) => Promise<Map<strin
 /** Where an entry held here is listed. */
 export interface HeldList { listCode: string, domain: string }
 
-/** Items as the share policy sees them: a removal's with the list code and domain of the entry it removes. */
+/**
+ * Items as the share policy sees them: a removal's with the list code and domain of the entry it
+ * removes, `owner`'s (the publisher's own entries; a removal naming another owner is then refused
+ * as NOT_OWNER by validation), or with `byItem` each item's `owner` (a gateway's removals on its
+ * origins' behalf).
+ */
 export async function listedItems (
-  kind: string, owner: string, items: unknown[], held: HeldLists | undefined
+  kind: string, owner: string, items: unknown[], held: HeldLists | undefined, byItem = false
 ): Promise<unknown[]> {
   if (kind !== 'list.remove' || held === undefined) return items
-  const ids = items.map((i) => String((i as { entryId?: unknown }).entryId))
-  const lists = await held(owner, ids)
-  return ids.map((id) => lists.get(id) ?? {})
+  const refs = items.map((i) => i as { entryId?: unknown, owner?: unknown })
+  const ownerOf = (r: { owner?: unknown }): string => byItem ? String(r.owner) : owner
+  const ids = refs.map((r) => String(r.entryId))
+  const owners = [...new Set(refs.map(ownerOf))]
+  const lists = new Map(await Promise.all(owners.map(async (o) => [o, await held(o, ids)] as const)))
+  return refs.map((r) => lists.get(ownerOf(r))?.get(String(r.entryId)) ?? {})
 }
 
 /**
@@ -99,7 +112,9 @@ export class RelayVerifier {
     }
     if (new Set(claims.via).size !== claims.via.length) throw new GatewayError('RELAY_LOOP', `via repeats a gateway (${claims.via.join(' → ')})`)
 
-    const originKeys = peer.origin(claims.origin)
+    // The peer itself as publisher: only its removals on its origins' behalf (checked below).
+    const behalf = claims.origin === iss
+    const originKeys = behalf ? peer.keys : peer.origin(claims.origin)
     if (originKeys === undefined) throw new GatewayError('ISSUER_UNKNOWN', `${claims.origin} is not an origin ${peer.peer.id} may relay`)
     const envelopeBytes = Buffer.from(claims.envelope, 'utf8')
     const inner = new EnvelopeVerifier(
@@ -114,10 +129,16 @@ export class RelayVerifier {
       if (err instanceof GatewayError) throw new GatewayError(err.code, `relayed envelope: ${err.message}`, { cause: err })
       throw err
     }
-    const listed = await listedItems(original.claims.kind, claims.origin, original.claims.items, this.held)
+    if (behalf) {
+      const owners = original.claims.items.map((i) => String((i as { owner?: unknown }).owner))
+      if (original.claims.kind !== 'list.remove' || !owners.every((o) => Object.hasOwn(peer.peer.origins, o))) {
+        throw new GatewayError('FORBIDDEN', `${peer.peer.id} publishes here only removals of its origins' entries on their behalf`)
+      }
+    }
+    const listed = await listedItems(original.claims.kind, claims.origin, original.claims.items, this.held, behalf)
     if (!sharedBy(peer.peer.share.down, original.claims.kind, listed)) {
       throw new GatewayError('RELAY_NOT_SHARED', `${peer.peer.id}'s share policy does not let it relay this ${original.claims.kind} here`)
     }
-    return { peer: peer.peer, claims, original }
+    return { peer: peer.peer, claims, original, behalf }
   }
 }

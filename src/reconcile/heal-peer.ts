@@ -19,9 +19,9 @@ interface Owned { entry_id: string, status: string, last_jti: string }
  * it and, where the owner removed it, the removal — relayed like any message (tracked deliveries,
  * `via` extended); a suspension mismatch its real objection messages (objection-resends.ts). Left
  * for review: an entry the owner never published (only the owner can remove it there), and a change
- * the gateway made itself (a removal on the owner's behalf: no publisher's signature to relay, and its
- * upsert alone would revive the entry there; the peer removes it itself when the owner's decision that
- * caused it — an objection resolved as revoked, a granted repair — reaches it, or at its expiry). A peer
+ * the gateway made itself (a removal on the owner's behalf: its upsert alone would revive the entry
+ * there; the removal went to the peer as the gateway's own tracked delivery, behalf-removals.ts, to be
+ * resent from there if it died). A peer
  * that still holds the very envelope takes it as a replay and changes nothing: the next run shows it.
  */
 export async function healPeer (
@@ -57,7 +57,10 @@ export async function healPeer (
       const { rows: removals } = await client.query<{ iss: string }>(
         'SELECT iss FROM envelopes WHERE jti = $1 AND iss = ANY($2::text[]) ORDER BY iss = $3 DESC LIMIT 1', [row.last_jti, [owner, GATEWAY_ID], owner])
       if (removals[0]?.iss !== owner) {
-        review.push({ entryId: row.entry_id, reason: `removed by ${GATEWAY_ID} on ${owner}'s behalf: no removal signed by the publisher to relay` })
+        review.push({
+          entryId: row.entry_id,
+          reason: `removed by ${GATEWAY_ID} on ${owner}'s behalf: that removal went to ${peer} as ${GATEWAY_ID}'s own message (${row.last_jti}); resend it if it is dead`
+        })
         continue
       }
       removalJti = row.last_jti

@@ -134,3 +134,19 @@ t.test('国发〔2016〕33号 (十六) across gateways: a publisher behind a pee
   t.equal((await read(h, '/v1/cases/BJ/BJ-C1')).status, 200, 'the case is opened, BJ its initiator')
   t.match(await relayNotice(fy, 'FY-C2'), { status: 403, body: { code: 'NOT_OWNER' } }, 'the court (national, 000000) did not decide it')
 })
+
+t.test('a peer publishes here only its removals on its origins\' behalf: anything else as its own is refused', async (t) => {
+  const h = await startHarness(t, { peers: [nationalPeer(cnKeys, fyJwk, { down: [{ kinds: ['list.upsert', 'list.remove'] }], up: [] })] })
+  const own = async (kind: 'list.upsert' | 'list.remove', item: unknown): Promise<{ status: number, body: Record<string, unknown> }> => {
+    const iat = Math.floor(Date.now() / 1000)
+    const envelope = await cnKeys.sign({ iss: 'CN', aud: 'CN', jti: `CN-${kind}`, iat, exp: iat + 300, kind, items: [item] }, 'yrd-envelope+jwt')
+    return await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope, origin: 'CN' })).jws)
+  }
+  const entry = sampleEntry('FY', '110000', 9)
+  t.match(await own('list.upsert', entry), { status: 403, body: { code: 'FORBIDDEN' } }, 'not an entry of its own')
+  const sh = sampleEntry('SH', '310000', 9)
+  await accept(h, 'SH', 'list.upsert', [sh])
+  t.match(await own('list.remove', { entryId: sh.entryId, owner: 'SH', version: 2, reason: 'expiry', basis: '有效期届满', effectiveOn: sampleDay() }),
+    { status: 403, body: { code: 'FORBIDDEN' } }, 'nor a removal of an entry a platform here owns')
+  t.same((await h.db.query('SELECT status FROM entries WHERE entry_id = $1', [sh.entryId])).rows, [{ status: 'active' }], 'which stays in force')
+})

@@ -7,7 +7,7 @@ import { ENVELOPE_ALGS } from '../../contracts/envelope-v1.js'
 import { sampleDay, sampleEntry } from '../../sim/sample-entries.js'
 import type { SimulatedPlatform } from '../../sim/platform-simulator.js'
 import { pausePeer, resumePeer } from '../../src/federation/peer-pauses.js'
-import { objection, resolution } from '../helpers/coordination-items.js'
+import { objection, repairDecision, repairRequest, resolution } from '../helpers/coordination-items.js'
 import { waitFor } from '../helpers/delivery-setup.js'
 import { urlOf } from '../helpers/harness.js'
 import { COURT_LIST, startTwoGateways } from '../helpers/two-gateways.js'
@@ -134,4 +134,45 @@ t.test('the gateways reconcile a shared list: a relay that died while CN paused 
     'healed by ZJ\'s own envelope, relayed again: nothing signed in ZJ\'s name by a gateway')
   t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-rec-2'), 20_000), 'the court got it, ZJ\'s signature with it')
   t.match(await reconcile(), { status: 'done', counts: {}, findings: [] }, 'and the gateways agree again')
+})
+
+t.test('a removal YRD makes on ZJ\'s behalf (a granted repair) crosses: CN makes the same removal, and the court holds the entry removed', async (t) => {
+  const { h, sim, cnScratch, fy } = await startTwoGateways(t)
+  const zj = sim('ZJ')
+  const entry = sampleEntry('ZJ', '330000', 21)
+  await zj.publish(urlOf(h), { kind: 'list.upsert', items: [entry], jti: 'ZJ-rep-1' })
+  t.ok(await waitFor(() => fy.appliedIds.has('ZJ ZJ-rep-1'), 20_000), 'the entry crossed')
+  // 国办发〔2020〕49号 (十二): SH forwards the subject's repair request; ZJ, the owner, grants it.
+  const requested = await sim('SH').publish(urlOf(h), { kind: 'repair.request', items: [repairRequest(entry, 'R1', sampleDay())], jti: 'SH-rep-2' })
+  t.equal(requested.status, 202, JSON.stringify(requested.body))
+  const granted = await zj.publish(urlOf(h), { kind: 'repair.decision', items: [repairDecision(entry, 'R1', 'granted', sampleDay())], jti: 'ZJ-rep-3' })
+  t.equal(granted.status, 202, JSON.stringify(granted.body))
+  const removal = await h.db.query<{ jti: string }>("SELECT last_jti AS jti FROM entries WHERE owner = 'ZJ' AND entry_id = $1 AND status = 'removed'", [entry.entryId])
+  const removalJti = removal.rows[0]?.jti ?? ''
+  t.match(removalJti, /^YRD-/, 'YRD removed it on ZJ\'s behalf')
+  t.ok(await waitFor(async () => (await h.db.query("SELECT 1 FROM deliveries WHERE iss = 'YRD' AND jti = $1 AND destination = 'CN' AND status = 'delivered'", [removalJti])).rowCount === 1, 20_000),
+    'relayed to CN and acknowledged')
+  const atCn = await cnScratch.db.query<{ status: string, version: number, last_jti: string }>('SELECT status, version, last_jti FROM entries WHERE entry_id = $1', [entry.entryId])
+  t.match(atCn.rows, [{ status: 'removed', version: 2, last_jti: /^CN-/ }], 'CN made the same removal itself, at the same version')
+  t.ok(await waitFor(() => fy.held.get(`ZJ:${entry.entryId}`)?.removed === true, 20_000), 'and the court holds it removed')
+
+  // Revoked on an objection: CN derives the removal from ZJ's relayed resolution, and YRD's removal
+  // arriving after it changes nothing (never a VERSION_CONFLICT, never a dead relay).
+  const revoked = sampleEntry('ZJ', '330000', 22)
+  await zj.publish(urlOf(h), { kind: 'list.upsert', items: [revoked], jti: 'ZJ-rep-4' })
+  await sim('SH').publish(urlOf(h), { kind: 'objection.open', items: [objection(revoked, 'O9')], jti: 'SH-rep-5' })
+  const resolved = await zj.publish(urlOf(h), { kind: 'objection.resolve', items: [resolution(revoked, 'O9', 'revoked')], jti: 'ZJ-rep-6' })
+  t.equal(resolved.status, 202, JSON.stringify(resolved.body))
+  t.ok(await waitFor(async () => {
+    const { rows } = await h.db.query<{ status: string }>("SELECT status FROM deliveries WHERE iss = 'YRD' AND destination = 'CN' AND status IN ('delivered', 'dead')")
+    return rows.length === 2
+  }, 20_000), 'YRD\'s two removals on ZJ\'s behalf settled at CN')
+  const settled = await h.db.query<{ status: string }>("SELECT status FROM deliveries WHERE iss = 'YRD' AND destination = 'CN'")
+  t.same(settled.rows.map((r) => r.status), ['delivered', 'delivered'], 'both delivered, none dead')
+  t.ok(await waitFor(async () => (await h.db.query("SELECT 1 FROM deliveries WHERE destination = 'CN' AND status <> 'delivered'")).rowCount === 0, 20_000),
+    'and every relay to CN, ZJ\'s resolution with them, delivered: whichever came first')
+  const once = await cnScratch.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM entry_history WHERE entry_id = $1 AND action = 'remove'", [revoked.entryId])
+  t.same(once.rows, [{ n: 1 }], 'CN removed it once')
+  t.ok(await waitFor(() => fy.held.get(`ZJ:${revoked.entryId}`)?.removed === true, 20_000), 'the court holds it removed')
 })
