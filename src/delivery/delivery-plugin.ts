@@ -205,7 +205,8 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
         events,
         log: app.log,
         registries: app.config.registries,
-        shareScopes: p.shareScopes
+        shareScopes: p.shareScopes,
+        inOrder: peers.some((peer) => peer.id === p.id)
       }, p.id, app.queues, app.config.settings.jobLockMs))
     }
     await relay.start()

@@ -11,6 +11,7 @@ import { queueName, type DeliveryJobData, type DeliveryResult } from './delivery
 import { dropSuperseded, recordDelivered, recordFailed, startAttempt } from './delivery-store.js'
 import type { HealthMonitor } from './health-monitor.js'
 import { objectionToWaitFor } from './objection-order.js'
+import { earlierToWaitFor } from './peer-order.js'
 import type { MessageItems } from './message-items.js'
 import { applyShareScope, scopeEvidence } from './share-scope.js'
 import type { Registries, ShareScope } from '../../config/registry-schema.js'
@@ -41,6 +42,8 @@ export interface WorkerDeps {
   shareScopes?: readonly ShareScope[] | undefined
   /** Jobs whose delivery a coalesced push already recorded (made by createDeliveryWorker when it coalesces). */
   settled?: SettledJobs | undefined
+  /** A peer gateway: every delivery waits for the unfinished ones accepted before it (peer-order.ts). */
+  inOrder?: boolean | undefined
 }
 
 /** An attempt that did not count: the delivery waits (retrying) without using one up. */
@@ -55,13 +58,13 @@ async function giveBack (
 
 /**
  * Runs one attempt of one delivery. A message about an entry whose objection has not reached the
- * destination yet waits for it (see objectionToWaitFor), without using up an attempt. Failures follow the policy:
- * retryable ones are retried with
- * jittered backoff until `attempts` is reached, permanent ones (and the last attempt) make the
- * delivery dead with the reason. When the platform is unreachable and its health check fails,
- * when it refuses the gateway's credentials (ADAPTER_AUTH), or when it keeps timing out while its
- * health check answers (the circuit breaker), the queue is paused and the job waits without having
- * used up an attempt (HealthMonitor).
+ * destination yet waits for it (see objectionToWaitFor), and a relay to a peer gateway for every
+ * unfinished one accepted before it (earlierToWaitFor), without using up an attempt. Failures follow
+ * the policy: retryable ones are retried with jittered backoff until `attempts` is reached, permanent
+ * ones (and the last attempt) make the delivery dead with the reason. When the platform is
+ * unreachable and its health check fails, when it refuses the gateway's credentials (ADAPTER_AUTH),
+ * or when it keeps timing out while its health check answers (the circuit breaker), the queue is
+ * paused and the job waits without having used up an attempt (HealthMonitor).
  */
 export async function processDelivery (
   deps: WorkerDeps, job: Job<DeliveryJobData, DeliveryResult>, token: string | undefined
@@ -71,9 +74,14 @@ export async function processDelivery (
   const platform = started.delivery.destination
   const { deliveryId, origin: iss, jti } = started.delivery
   const log = deps.log.child({ platform, deliveryId, iss, jti })
-  const waitFor = await objectionToWaitFor(deps.pool, started.delivery, deps.messageItems)
+  const waitFor = deps.inOrder === true
+    ? await earlierToWaitFor(deps.pool, started.delivery)
+    : await objectionToWaitFor(deps.pool, started.delivery, deps.messageItems)
   if (waitFor !== undefined && token !== undefined) {
-    await giveBack(deps, started.delivery.deliveryId, started.attemptId, `waiting: the objection on entry ${waitFor} must reach ${platform} first`)
+    const why = deps.inOrder === true
+      ? `waiting: ${waitFor}, accepted earlier, must reach ${platform} first`
+      : `waiting: the objection on entry ${waitFor} must reach ${platform} first`
+    await giveBack(deps, started.delivery.deliveryId, started.attemptId, why)
     await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
     throw new DelayedError()
   }

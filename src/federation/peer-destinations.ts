@@ -21,9 +21,9 @@ export const relayedTo = (peers: readonly PeerConfig[] | undefined): PeerConfig[
 
 /**
  * A peer as a delivery destination (the yrd-relay adapter): its own queue, delivery policy and share
- * scopes, one relay at a time so the peer gets a publisher's versions in the order they were accepted
- * here (a peer gateway refuses an older version after a newer one as VERSION_CONFLICT; a platform
- * drops it).
+ * scopes, one relay at a time, each waiting for the unfinished ones accepted before it (its worker's
+ * `inOrder`, peer-order.ts), so the peer gets what is relayed in the order it was accepted here (a peer
+ * gateway refuses an older version after a newer one as VERSION_CONFLICT; a platform drops it).
  */
 export function peerDestination (peer: PeerConfig): PlatformConfig {
   return {

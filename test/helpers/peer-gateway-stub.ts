@@ -27,6 +27,8 @@ export interface PeerGatewayStub {
   /** Each relay received and verified: its claims. */
   relays: RelayClaimsV1[]
   answer: StubAnswer
+  /** Publishers' message ids (the nested envelope's `jti`) answered 503 this many more times first. */
+  unavailable: Map<string, number>
   close: () => Promise<void>
 }
 
@@ -35,7 +37,7 @@ export async function startPeerGatewayStub (
 ): Promise<PeerGatewayStub> {
   const keys = await gatewayKeysFrom([await generatePrivateJwk('ES256', `${id.toLowerCase()}-gw-1`)])
   const impostor = await gatewayKeysFrom([await generatePrivateJwk('ES256', `${id.toLowerCase()}-gw-1`)])
-  const stub: PeerGatewayStub = { id, url: '', keys, relays: [], answer: 'receipt', close: async () => undefined }
+  const stub: PeerGatewayStub = { id, url: '', keys, relays: [], answer: 'receipt', unavailable: new Map(), close: async () => undefined }
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
@@ -56,6 +58,12 @@ export async function startPeerGatewayStub (
       stub.relays.push(claims)
       if (stub.answer === 'refuse-409') { send(409, { code: 'VERSION_CONFLICT', detail: 'version 1 is not newer than the current version 2' }); return }
       const envelope = JSON.parse(Buffer.from(claims.envelope.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti: string, items: unknown[] }
+      const busy = stub.unavailable.get(envelope.jti) ?? 0
+      if (busy > 0) {
+        stub.unavailable.set(envelope.jti, busy - 1)
+        send(503, { code: 'UNAVAILABLE', detail: 'busy' })
+        return
+      }
       const receipt: ReceiptClaimsV1 = {
         jti: envelope.jti,
         iss: claims.origin,

@@ -29,6 +29,10 @@ export interface TwoGateways extends DeliverySetup {
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
+// A relay is answered by a whole gateway in another process, which a loaded machine may keep busy
+// for more than FAST_POLICY's 400 ms: a timeout there is retried (in order), but only slows the test.
+const PEER_POLICY = { ...FAST_POLICY, timeoutMs: 5000 }
+
 /**
  * YRD (the harness, with the four provinces simulated) and CN (`credit-gw serve` with `GW_ID=CN`, the
  * court FY as its one platform), each the other's peer: the provinces are CN's view of YRD's origins,
@@ -58,7 +62,7 @@ export async function startTwoGateways (t: Teardown, opts: { cnShare?: PeerConfi
     jwks: { keys: [publicPart(cnScratch.gatewayPrivateJwk)] },
     enabled: true,
     paused: false,
-    delivery: FAST_POLICY,
+    delivery: PEER_POLICY,
     origins: { FY: { regionCode: '000000', jwks: fy.jwks } },
     share: opts.cnShare ?? { down: SHARED, up: SHARED }
   }
@@ -74,7 +78,7 @@ export async function startTwoGateways (t: Teardown, opts: { cnShare?: PeerConfi
     name: '信用长三角',
     endpoint: yrdUrl,
     jwksUrl: `${yrdUrl}/.well-known/jwks.json`,
-    delivery: FAST_POLICY,
+    delivery: PEER_POLICY,
     origins,
     share: { down: SHARED, up: SHARED }
   }))

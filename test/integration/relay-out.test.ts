@@ -100,3 +100,24 @@ t.test('a paused peer gets nothing: its relays wait, no attempt used up, and go 
   const { rows } = await h.db.query<{ attempts: number }>("SELECT attempts FROM deliveries WHERE jti = 'SH-up-6' AND destination = 'CN'")
   t.equal(rows[0]?.attempts, 1, 'the wait used up no attempt')
 })
+
+t.test('a relay the peer cannot take for now holds back every relay accepted after it: the peer gets them in acceptance order', async (t) => {
+  const { h, sim, cn } = await withPeer(t)
+  const sh = sim('SH')
+  cn.unavailable.set('SH-ord-1', 2)
+  const entry = sampleEntry('SH', '310000', 7)
+  await sh.publish(urlOf(h), { kind: 'list.upsert', items: [entry], jti: 'SH-ord-1' })
+  await sh.publish(urlOf(h), { kind: 'list.upsert', items: [{ ...entry, version: 2 }], jti: 'SH-ord-2' })
+  await sh.publish(urlOf(h), { kind: 'list.upsert', items: [sampleEntry('SH', '310000', 8)], jti: 'SH-ord-3' })
+  t.ok(await waitFor(async () => (await delivery(h, 'SH-ord-3'))?.status === 'delivered', 15_000), 'all three relayed')
+  const order = cn.relays.map((r) => JSON.parse(Buffer.from(r.envelope.split('.')[1] ?? '', 'base64url').toString('utf8')).jti as string)
+  t.same(order, ['SH-ord-1', 'SH-ord-1', 'SH-ord-1', 'SH-ord-2', 'SH-ord-3'],
+    'the first twice refused (503), then taken; only then the newer version and the next message')
+  const { rows } = await h.db.query<{ jti: string, attempts: number, status: string }>(
+    "SELECT jti, attempts, status FROM deliveries WHERE destination = 'CN' AND jti LIKE 'SH-ord-%' ORDER BY id")
+  t.same(rows, [
+    { jti: 'SH-ord-1', attempts: 3, status: 'delivered' },
+    { jti: 'SH-ord-2', attempts: 1, status: 'delivered' },
+    { jti: 'SH-ord-3', attempts: 1, status: 'delivered' }
+  ], 'waiting used up no attempt of the later ones')
+})
