@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JWTVerifyGetKey } from 'jose'
-import { ENVELOPE_ALGS, GATEWAY_ID } from '../contracts/envelope-v1.js'
-import { verifyCompact } from '../src/keys/jws.js'
+import { GATEWAY_ID } from '../contracts/envelope-v1.js'
+import { checkReconcileRequest } from '../src/reconcile/reconcile-request.js'
 import { RECONCILE_TYP, type ReconcileAnswerV1, type ReconcileExportPageV1 } from '../contracts/reconcile-v1.js'
 import {
   decodeRequestV2, encodeAnswerV2, RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER, RECONCILE_V2_TYP, WireError,
@@ -67,28 +66,28 @@ export function memorySource (held: Map<string, HeldEntry>): ReconcileSource {
   }
 }
 
+// The simulator's answers to each refusal of checkReconcileRequest.
+const SIM_REFUSALS = {
+  typ: (typ: string) => ({ status: 400, error: typ === RECONCILE_V2_TYP ? 'not a version 2 reconciliation request' : 'not a reconciliation request' }),
+  signature: () => ({ status: 401, error: 'request signature invalid' }),
+  addressee: () => ({ status: 400, error: 'not addressed to this platform' }),
+  expired: () => ({ status: 401, error: 'request expired' }),
+  digest: () => ({ status: 401, error: 'body does not match the signed digest' })
+}
+
 /**
  * The claims of a request the gateway signed for this platform (`typ`, `iss` YRD, `aud`, not
- * expired), or the answer refusing it: 401 for a signature that does not verify or an expired
- * request, 400 for another `typ` or audience.
+ * expired, version 2: the body it names), or the answer refusing it: 401 for a signature that does
+ * not verify, an expired request or another body, 400 for another `typ` or audience.
  */
 async function gatewayClaims (
-  jws: string, gatewayKeys: JWTVerifyGetKey, typ: string, platform: string
+  jws: string, gatewayKeys: JWTVerifyGetKey, typ: string, platform: string, body?: Buffer
 ): Promise<{ claims: Record<string, unknown> } | { status: number, body: { error: string } }> {
-  let claims: Record<string, unknown>
-  try {
-    const { payload, protectedHeader } = await verifyCompact(jws, gatewayKeys, ENVELOPE_ALGS)
-    if (protectedHeader.typ !== typ) {
-      return { status: 400, body: { error: typ === RECONCILE_V2_TYP ? 'not a version 2 reconciliation request' : 'not a reconciliation request' } }
-    }
-    claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>
-  } catch {
-    return { status: 401, body: { error: 'request signature invalid' } }
-  }
-  const now = Math.floor(Date.now() / 1000)
-  if (claims.aud !== platform || claims.iss !== GATEWAY_ID) return { status: 400, body: { error: 'not addressed to this platform' } }
-  if (typeof claims.exp !== 'number' || claims.exp < now - 60) return { status: 401, body: { error: 'request expired' } }
-  return { claims }
+  const rules = { typ, aud: platform, iss: GATEWAY_ID, clockSkewSeconds: 60, body }
+  const checked = await checkReconcileRequest(jws, gatewayKeys, rules)
+  if ('claims' in checked) return checked
+  const { status, error } = SIM_REFUSALS[checked.refused](typ)
+  return { status, body: { error } }
 }
 
 /**
@@ -127,10 +126,9 @@ export async function answerYrdReconcileFrom (
 export async function answerYrdReconcileV2 (
   platform: string, source: ReconcileSource, gatewayKeys: JWTVerifyGetKey, signature: string | undefined, body: Buffer
 ): Promise<{ status: number, body?: unknown, bytes?: Buffer }> {
-  const checked = await gatewayClaims(signature ?? '', gatewayKeys, RECONCILE_V2_TYP, platform)
+  const checked = await gatewayClaims(signature ?? '', gatewayKeys, RECONCILE_V2_TYP, platform, body)
   if ('status' in checked) return checked
   const { claims } = checked
-  if (claims.digest !== createHash('sha256').update(body).digest('base64url')) return { status: 401, body: { error: 'body does not match the signed digest' } }
   if (claims.kind !== 'reconcile.query') return { status: 400, body: { error: 'unknown reconciliation request' } }
   let records: RecordV2[]
   try {

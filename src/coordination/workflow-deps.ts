@@ -5,6 +5,7 @@ import { GATEWAY_ID, type EnvelopeKindV1 } from '../../contracts/envelope-v1.js'
 import type { GatewayKeys } from '../keys/signing-keys.js'
 import { WEEKENDS_ONLY } from '../punishment/working-days.js'
 import { heldLists, peersFor, relayedTo } from '../federation/peer-destinations.js'
+import type { RoutedMessage } from '../envelopes/ingest-service.js'
 
 /** What the coordination workflow needs besides the transaction it runs in. */
 export interface WorkflowDeps {
@@ -22,6 +23,8 @@ export interface WorkflowDeps {
    * (src/federation/peer-destinations.ts). Absent: none.
    */
   peersFor?: (owner: string, items: readonly unknown[]) => Promise<string[]>
+  /** The peer gateways any accepted message is relayed to (peer-destinations.ts peersFor). Absent: none. */
+  relayPeers?: (iss: string, msg: RoutedMessage) => Promise<string[]>
 }
 
 /** An accepted message, as the workflow sees it inside the ledger transaction. */
@@ -50,7 +53,8 @@ export function workflowDeps (app: FastifyInstance): WorkflowDeps {
       ? {}
       : {
           peersFor: async (owner: string, items: readonly unknown[]) =>
-            app.config.platforms.some((p) => p.id === owner) ? await peers(owner, { kind: 'list.remove', items }) : []
+            app.config.platforms.some((p) => p.id === owner) ? await peers(owner, { kind: 'list.remove', items }) : [],
+          relayPeers: peers
         })
   }
 }

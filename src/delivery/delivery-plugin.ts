@@ -15,7 +15,6 @@ import { PAUSE_REASONS, PlatformPauses } from './platform-pauses.js'
 import { createDeliveryWorker, type DeliveryEvents } from './delivery-worker.js'
 import { createYrdRelayAdapter } from '../../adapters/yrd-relay/yrd-relay-adapter.js'
 import { peerDestination, relayedTo } from '../federation/peer-destinations.js'
-import { peerDirectory } from '../federation/peer-directory.js'
 import { peerPause } from '../federation/peer-pauses.js'
 import { publisherEnvelopes } from '../federation/publisher-envelopes.js'
 
@@ -67,11 +66,9 @@ export const deliveryPlugin = fp<DeliveryPluginOptions>(async (app, opts) => {
   const secrets = new Map<string, Readonly<Record<string, string>>>(
     platforms.map((p) => [p.id, { ...platformSecrets(p.id), ...opts.secrets?.[p.id] }])
   )
-  const settings = app.config.settings
-  const peerKeys = peerDirectory(peers, settings.jwksCacheSeconds * 1000, settings.jwksRefetchCooldownSeconds * 1000)
   const publisherEnvelope = publisherEnvelopes(app.pg)
   const adapters = new Map<string, PlatformAdapter>(platforms.map((p) => {
-    const peer = peerKeys(p.id)
+    const peer = app.keyDirectory.peer?.(p.id)
     const ctx = {
       platform: p,
       policy: p.delivery,

@@ -3,7 +3,6 @@ import { MAX_LIFETIME_SECONDS } from '../../contracts/envelope-v1.js'
 import type { IngestDeps } from './ingest-service.js'
 import { ReplayCache } from './replay-cache.js'
 import { workflowDeps } from '../coordination/workflow-deps.js'
-import { heldLists, peersFor, relayedTo } from '../federation/peer-destinations.js'
 
 /**
  * What accepting a trusted envelope needs, built once per app for both ways in (JWS envelopes
@@ -14,14 +13,14 @@ import { heldLists, peersFor, relayedTo } from '../federation/peer-destinations.
 export function acceptanceDeps (app: FastifyInstance): Omit<IngestDeps, 'verifier'> {
   const skew = app.config.settings.clockSkewSeconds
   const workflow = workflowDeps(app)
-  const peers = peersFor(app.config.peers, heldLists(app.pg))
+  const peers = workflow.relayPeers
   return {
     replay: new ReplayCache(app.redis, app.runtime.redisPrefix, MAX_LIFETIME_SECONDS + 2 * skew, app.log),
     pool: app.pg,
     committer: app.groupCommit,
     keys: app.gatewayKeys,
     registries: app.config.registries,
-    destinationsFor: relayedTo(app.config.peers).length === 0
+    destinationsFor: peers === undefined
       ? (iss) => workflow.platforms().filter((p) => p !== iss)
       : async (iss, msg) => [...workflow.platforms().filter((p) => p !== iss), ...await peers(iss, msg)],
     workflow,

@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ENVELOPE_ALGS, GATEWAY_ID } from '../../contracts/envelope-v1.js'
+import { GATEWAY_ID } from '../../contracts/envelope-v1.js'
 import { ProblemV1 } from '../../contracts/problem-v1.js'
 import {
   decodeRequestV2, encodeAnswerV2, RECONCILE_V2_MEDIA, RECONCILE_V2_SIGNATURE_HEADER, RECONCILE_V2_TYP, WireError
 } from '../../contracts/reconcile-v2.js'
 import { GatewayError } from '../errors/gateway-error.js'
-import { verifyCompact } from '../keys/jws.js'
 import { inTransaction } from '../ledger/pool.js'
 import { LedgerList } from '../reconcile/ledger-fingerprints.js'
 import { foldDeltas } from '../reconcile/ledger-fold.js'
 import { answerRangeV2 } from '../reconcile/range-v2.js'
-import { peerDirectory } from './peer-directory.js'
+import { checkReconcileRequest, type ReconcileRequestRefusal } from '../reconcile/reconcile-request.js'
 
 const problems = Object.fromEntries([400, 401, 403, 413, 415].map((status) => [status, ProblemV1]))
 
@@ -34,6 +32,17 @@ const unverifiedIssuer = (jws: string): unknown => {
   }
 }
 
+/** A refused request's problem, per checkReconcileRequest's reason. */
+function refusal (why: ReconcileRequestRefusal, peer: string): GatewayError {
+  switch (why) {
+    case 'typ': return new GatewayError('ENVELOPE_MALFORMED', `typ must be ${RECONCILE_V2_TYP}`)
+    case 'signature': return new GatewayError('SIGNATURE_INVALID', `the request's signature does not verify with ${peer}'s keys`)
+    case 'addressee': return new GatewayError('AUDIENCE_INVALID', `not a request of ${peer} addressed to ${GATEWAY_ID}`)
+    case 'expired': return new GatewayError('ENVELOPE_EXPIRED', 'the request expired')
+    case 'digest': return new GatewayError('SIGNATURE_INVALID', 'the body is not the one the request signs')
+  }
+}
+
 /**
  * `POST /v1/relay/reconcile` (issue 18 item 5, docs/federation.md), where peers are configured: a peer
  * gateway reconciles one of its origins' lists with what this gateway holds of it, by range
@@ -46,7 +55,6 @@ export const peerReconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const peers = app.config.peers ?? []
   if (peers.length === 0) return
   const settings = app.config.settings
-  const directory = peerDirectory(peers, settings.jwksCacheSeconds * 1000, settings.jwksRefetchCooldownSeconds * 1000)
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(RECONCILE_V2_MEDIA, { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) => { done(null, body) })
 
@@ -69,24 +77,13 @@ export const peerReconcileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const header = request.headers[RECONCILE_V2_SIGNATURE_HEADER]
     const jws = typeof header === 'string' ? header : ''
     const iss = unverifiedIssuer(jws)
-    const peer = typeof iss === 'string' ? directory(iss) : undefined
+    const peer = typeof iss === 'string' ? app.keyDirectory.peer?.(iss) : undefined
     if (peer === undefined || !peer.peer.enabled) throw new GatewayError('ISSUER_UNKNOWN', 'not signed by a configured peer gateway')
-    let claims: QueryClaims
-    try {
-      const { payload, protectedHeader } = await verifyCompact(jws, peer.keys, ENVELOPE_ALGS)
-      if (protectedHeader.typ !== RECONCILE_V2_TYP) throw new GatewayError('ENVELOPE_MALFORMED', `typ must be ${RECONCILE_V2_TYP}`)
-      claims = JSON.parse(new TextDecoder().decode(payload)) as QueryClaims
-    } catch (err) {
-      if (err instanceof GatewayError) throw err
-      throw new GatewayError('SIGNATURE_INVALID', `the request's signature does not verify with ${peer.peer.id}'s keys`)
-    }
-    if (claims.aud !== GATEWAY_ID) throw new GatewayError('AUDIENCE_INVALID', `not addressed to ${GATEWAY_ID}`)
-    if (typeof claims.exp !== 'number' || claims.exp < Date.now() / 1000 - settings.clockSkewSeconds) {
-      throw new GatewayError('ENVELOPE_EXPIRED', 'the request expired')
-    }
-    if (claims.digest !== createHash('sha256').update(body).digest('base64url')) {
-      throw new GatewayError('SIGNATURE_INVALID', 'the body is not the one the request signs')
-    }
+    const checked = await checkReconcileRequest(jws, peer.keys, {
+      typ: RECONCILE_V2_TYP, aud: GATEWAY_ID, iss: peer.peer.id, clockSkewSeconds: settings.clockSkewSeconds, body
+    })
+    if ('refused' in checked) throw refusal(checked.refused, peer.peer.id)
+    const claims = checked.claims as QueryClaims
     const owner = String(claims.owner)
     if (claims.kind !== 'reconcile.query' || typeof claims.listCode !== 'string') throw new GatewayError('BAD_REQUEST', 'not a reconciliation query')
     if (!Object.hasOwn(peer.peer.origins, owner)) {

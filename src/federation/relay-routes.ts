@@ -9,9 +9,8 @@ import { acceptVerified } from '../envelopes/ingest-service.js'
 import { digestOf } from '../envelopes/parse-jws.js'
 import type { Claimed } from '../envelopes/verify-envelope.js'
 import { logRefusal } from '../envelopes/refusal-log.js'
-import { peerDirectory } from './peer-directory.js'
 import { peerPause } from './peer-pauses.js'
-import { RelayVerifier } from './verify-relay.js'
+import { RelayVerifier, type PeerKeys } from './verify-relay.js'
 import { heldLists } from './peer-destinations.js'
 import { applyBehalfRemoval } from './behalf-removals.js'
 
@@ -34,7 +33,7 @@ export const relayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(COMPACT, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => { done(null, body) })
   const held = heldLists(app.pg)
-  const directory = peerDirectory(peers, settings.jwksCacheSeconds * 1000, settings.jwksRefetchCooldownSeconds * 1000)
+  const directory = (id: string): PeerKeys | undefined => app.keyDirectory.peer?.(id)
   const paused = async (id: string): Promise<boolean> => await peerPause(app.pg, id) !== undefined
   const verifier = new RelayVerifier(directory, GATEWAY_ID, settings.clockSkewSeconds, held, paused)
   const deps = acceptanceDeps(app)

@@ -2,8 +2,10 @@ import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose'
 import type { GatewayConfig } from '../../config/config-schema.js'
 import { localKeySet, remoteKeySet } from './key-sets.js'
 import { reportingFetchFailures, type KeySetFailureListener } from './key-set-failures.js'
+import { peerDirectory } from '../federation/peer-directory.js'
+import type { PeerKeys } from '../federation/verify-relay.js'
 
-/** Resolves the verification keys of every configured issuer (platforms and admin issuers). */
+/** Resolves the verification keys of every configured issuer (platforms, admin issuers, checkers, peer gateways). */
 export interface KeyDirectory {
   /** The key getter of a platform, or undefined when the id is not an enabled platform. */
   platform: (id: string) => JWTVerifyGetKey | undefined
@@ -11,6 +13,8 @@ export interface KeyDirectory {
   admin: (id: string) => { getKey: JWTVerifyGetKey, roles: string[] } | undefined
   /** The key getter and home platform of an authorised department system (config/checkers.json). */
   checker?: (id: string) => { getKey: JWTVerifyGetKey, platform: string, name: string } | undefined
+  /** A configured peer gateway with its key set and its origins' (config/peers/), or undefined. */
+  peer?: (id: string) => PeerKeys | undefined
   /** Listens to failed fetches of remote key sets (jwksUrl): the metrics count them per issuer and code. */
   onFetchFailure?: (listener: KeySetFailureListener) => void
 }
@@ -45,8 +49,10 @@ export function buildKeyDirectory (config: GatewayConfig): KeyDirectory {
       (c) => [c.id, { getKey: keySetOf(c), platform: c.platform, name: c.name }]
     )
   )
+  const peers = peerDirectory(config.peers ?? [], keySetOf)
   return {
     platform: (id) => platforms.get(id),
+    peer: peers,
     admin: (id) => admins.get(id),
     checker: (id) => checkers.get(id),
     onFetchFailure: (listener) => { listeners.push(listener) }

@@ -10,7 +10,7 @@ import { knownLists, runReconciliation, type RunResult } from './reconcile-servi
 import { replicasOf } from './replica-platforms.js'
 import { createYrdRelayAdapter } from '../../adapters/yrd-relay/yrd-relay-adapter.js'
 import { peerDestination, relayedTo } from '../federation/peer-destinations.js'
-import { peerDirectory } from '../federation/peer-directory.js'
+import { buildKeyDirectory } from '../keys/platform-keys.js'
 import { publisherEnvelopes } from '../federation/publisher-envelopes.js'
 import { configShares } from './fingerprint-scope.js'
 
@@ -52,12 +52,11 @@ export async function reconcileFromCli (opts: ReconcileCliOptions, out: (line: s
   }
   // Peer gateways the lists are relayed to are replicas too (docs/federation.md).
   const peers = relayedTo(config.peers)
-  const { jwksCacheSeconds, jwksRefetchCooldownSeconds } = config.settings
-  const peerKeys = peerDirectory(peers, jwksCacheSeconds * 1000, jwksRefetchCooldownSeconds * 1000)
+  const peerKeys = buildKeyDirectory(config).peer
   const publisherEnvelope = publisherEnvelopes(pool)
   for (const peer of peers) {
     const p = peerDestination(peer)
-    const platformKeys = peerKeys(p.id)?.keys
+    const platformKeys = peerKeys?.(p.id)?.keys
     const ctx = { platform: p, policy: p.delivery, sign: keys.sign, secrets: {}, platformKeys, publisherEnvelope }
     adapters.set(p.id, createYrdRelayAdapter(ctx))
   }

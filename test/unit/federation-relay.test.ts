@@ -1,4 +1,4 @@
-import type { JWK } from 'jose'
+import type { JWK, JWTVerifyGetKey } from 'jose'
 import t from 'tap'
 import type { PeerConfig } from '../../config/peer-schema.js'
 import { RELAY_TYP } from '../../contracts/relay-v1.js'
@@ -9,6 +9,7 @@ import { signRelay } from '../../src/federation/relay-message.js'
 import { sharedBy } from '../../src/federation/share-policy.js'
 import { RelayVerifier } from '../../src/federation/verify-relay.js'
 import { SM2_ALG } from '../../src/keys/jws.js'
+import { keySetFor } from '../../src/keys/platform-keys.js'
 import { gatewayKeysFrom, generatePrivateJwk, publicPart } from '../../src/keys/signing-keys.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
 
@@ -38,7 +39,8 @@ const peer = (over: Partial<PeerConfig> = {}): PeerConfig => ({
   share: { down: [{ kinds: ['list.upsert', 'list.remove'], listCodes: [COURT_LIST, 'regional-black'] }], up: [] },
   ...over
 })
-const verifierWith = (p: PeerConfig): RelayVerifier => new RelayVerifier(peerDirectory([p], 600_000, 0), 'YRD', 60)
+const keySet = (holder: Parameters<typeof keySetFor>[0]): JWTVerifyGetKey => keySetFor(holder, 600_000, 0, [])
+const verifierWith = (p: PeerConfig): RelayVerifier => new RelayVerifier(peerDirectory([p], keySet), 'YRD', 60)
 const verifier = verifierWith(peer())
 
 const courtEntry = { ...sampleEntry('FY', '110000', 1, { now: new Date(NOW_MS) }), listCode: COURT_LIST }
@@ -118,7 +120,7 @@ t.test('a removal is shared as the list of the entry it removes', async (t) => {
   const { jws } = await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: removed.jws, origin: 'FY', iat: NOW })
   const held = (listCode: string) => async (owner: string, ids: string[]) =>
     new Map(owner === 'FY' ? ids.map((id): [string, { listCode: string, domain: string }] => [id, { listCode, domain: 'court' }]) : [])
-  const withHeld = (listCode: string): RelayVerifier => new RelayVerifier(peerDirectory([peer()], 600_000, 0), 'YRD', 60, held(listCode))
+  const withHeld = (listCode: string): RelayVerifier => new RelayVerifier(peerDirectory([peer()], keySet), 'YRD', 60, held(listCode))
   t.equal(await refusal(verify(jws, withHeld(COURT_LIST))), 'accepted', 'the entry is on the court list: shared')
   t.equal(await refusal(verify(jws, withHeld('ecology-serious-violation'))), 'RELAY_NOT_SHARED', 'on another list: not')
   t.equal(await refusal(verify(jws)), 'RELAY_NOT_SHARED', 'an entry not held here: not shared')
