@@ -69,18 +69,22 @@ async function giveBack (
 export async function processDelivery (
   deps: WorkerDeps, job: Job<DeliveryJobData, DeliveryResult>, token: string | undefined
 ): Promise<DeliveryResult> {
+  // A relay to a peer behind an unfinished earlier one: nothing written, the job comes back later.
+  const ordered = deps.inOrder === true && token !== undefined
+  if (ordered && await earlierToWaitFor(deps.pool, job.data.deliveryId) !== undefined) {
+    await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
+    throw new DelayedError()
+  }
   const started = await startAttempt(deps.pool, deps.messageItems, job.data.deliveryId)
   if (started === undefined) return 'nothing to do'
   const platform = started.delivery.destination
   const { deliveryId, origin: iss, jti } = started.delivery
   const log = deps.log.child({ platform, deliveryId, iss, jti })
   const waitFor = deps.inOrder === true
-    ? await earlierToWaitFor(deps.pool, started.delivery)
+    ? undefined
     : await objectionToWaitFor(deps.pool, started.delivery, deps.messageItems)
   if (waitFor !== undefined && token !== undefined) {
-    const why = deps.inOrder === true
-      ? `waiting: ${waitFor}, accepted earlier, must reach ${platform} first`
-      : `waiting: the objection on entry ${waitFor} must reach ${platform} first`
+    const why = `waiting: the objection on entry ${waitFor} must reach ${platform} first`
     await giveBack(deps, started.delivery.deliveryId, started.attemptId, why)
     await job.moveToDelayed(Date.now() + deps.policy.baseDelayMs, token)
     throw new DelayedError()
