@@ -65,8 +65,11 @@ export const relayRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { claims, original } = verified
     const received = Buffer.from(claims.envelope, 'utf8')
     if (verified.behalf) {
-      const { jti, receipt, removed } = await applyBehalfRemoval(app, verified, received)
+      const { jti, receipt, removed, unheld } = await applyBehalfRemoval(app, verified, received)
       request.log.info({ peer: claims.iss, jti, removed: removed.length }, 'peer\'s removal on its origins\' behalf applied')
+      // Relays come in acceptance order, so an entry not held here never got here (its publication's relay is dead
+      // at the peer, or was not shared): nothing is in force to remove, and the peer sends no older version after this.
+      if (unheld.length > 0) request.log.warn({ peer: claims.iss, jti, unheld: unheld.slice(0, 20) }, 'peer removed entries on its origins\' behalf that are not held here')
       return await reply.code(202).send({ jti, receipt })
     }
     const relay = { jws: body.toString('utf8').trim(), iss: claims.iss, jti: claims.jti, via: claims.via }

@@ -150,3 +150,24 @@ t.test('a peer publishes here only its removals on its origins\' behalf: anythin
     { status: 403, body: { code: 'FORBIDDEN' } }, 'nor a removal of an entry a platform here owns')
   t.same((await h.db.query('SELECT status FROM entries WHERE entry_id = $1', [sh.entryId])).rows, [{ status: 'active' }], 'which stays in force')
 })
+
+t.test('a peer\'s removal on its origins\' behalf: the entry held here is removed by the gateway itself, one never held has nothing to remove', async (t) => {
+  const h = await startHarness(t, { peers: [nationalPeer(cnKeys, fyJwk, { down: [{ kinds: ['list.upsert', 'list.remove'] }], up: [] })] })
+  const held = { ...sampleEntry('FY', '110000', 11), listCode: COURT_LIST, domain: 'court', severeCategory: 'legal-obligation' as const }
+  const published = await signEnvelope(fy, { kind: 'list.upsert', items: [held], aud: 'CN', jti: 'FY-behalf-1' })
+  t.equal((await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope: published.jws, origin: 'FY' })).jws)).status, 202)
+  const never = sampleEntry('FY', '110000', 12)
+  const removal = (entryId: string): Record<string, unknown> =>
+    ({ entryId, owner: 'FY', version: 2, reason: 'repair', basis: '信用修复', effectiveOn: sampleDay() })
+  const iat = Math.floor(Date.now() / 1000)
+  const envelope = await cnKeys.sign({
+    iss: 'CN', aud: 'CN', jti: 'CN-behalf-1', iat, exp: iat + 300, kind: 'list.remove', items: [removal(held.entryId), removal(never.entryId)]
+  }, 'yrd-envelope+jwt')
+  const answer = await relay(h, (await signRelay(cnKeys, { from: 'CN', to: 'YRD', envelope, origin: 'CN' })).jws)
+  t.equal(answer.status, 202, JSON.stringify(answer.body))
+  t.match(decodeJwt(String(answer.body.receipt)), { jti: 'CN-behalf-1', iss: 'CN', items: 2 }, 'receipted as any relay')
+  const rows = await h.db.query<{ entry_id: string, status: string, version: number, last_iss: string }>(
+    "SELECT entry_id, status, version, last_iss FROM entries WHERE owner = 'FY' ORDER BY entry_id")
+  t.same(rows.rows, [{ entry_id: held.entryId, status: 'removed', version: 2, last_iss: 'YRD' }],
+    'the held entry removed by the gateway\'s own removal at the same version; the other not created')
+})
