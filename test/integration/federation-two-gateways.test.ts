@@ -169,10 +169,13 @@ t.test('a removal YRD makes on ZJ\'s behalf (a granted repair) crosses: CN makes
   }, 20_000), 'YRD\'s two removals on ZJ\'s behalf settled at CN')
   const settled = await h.db.query<{ status: string }>("SELECT status FROM deliveries WHERE iss = 'YRD' AND destination = 'CN'")
   t.same(settled.rows.map((r) => r.status), ['delivered', 'delivered'], 'both delivered, none dead')
-  t.ok(await waitFor(async () => (await h.db.query("SELECT 1 FROM deliveries WHERE destination = 'CN' AND status <> 'delivered'")).rowCount === 0, 20_000),
-    'and every relay to CN, ZJ\'s resolution with them, delivered: whichever came first')
+  await waitFor(async () => (await h.db.query("SELECT 1 FROM deliveries WHERE destination = 'CN' AND status <> 'delivered'")).rowCount === 0, 20_000)
+  const unsettled = await h.db.query("SELECT iss, jti, status, attempts, last_error FROM deliveries WHERE destination = 'CN' AND status <> 'delivered' ORDER BY id")
+  t.same(unsettled.rows, [], 'and every relay to CN, ZJ\'s resolution with them, delivered: whichever came first')
   const once = await cnScratch.db.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM entry_history WHERE entry_id = $1 AND action = 'remove'", [revoked.entryId])
-  t.same(once.rows, [{ n: 1 }], 'CN removed it once')
+  const atCnNow = await cnScratch.db.query('SELECT status, version, last_iss, last_jti FROM entries WHERE entry_id = $1', [revoked.entryId])
+  t.same({ removals: once.rows, entry: atCnNow.rows }, { removals: [{ n: 1 }], entry: [{ status: 'removed', version: 2, last_iss: 'CN', last_jti: atCnNow.rows[0]?.last_jti }] },
+    'CN removed it once')
   t.ok(await waitFor(() => fy.held.get(`ZJ:${revoked.entryId}`)?.removed === true, 20_000), 'the court holds it removed')
 })
