@@ -16,6 +16,7 @@ import { resendDelivery } from './delivery/delivery-admin.js'
 import { reconcileFromCli } from './reconcile/reconcile-cli.js'
 import { ENVELOPE_ALGS, type EnvelopeKindV1 } from '../contracts/envelope-v1.js'
 import { runVerifyProof } from './transparency/verify-proof-command.js'
+import { hashOf, statedHash, type ProofHash } from './canonical/proof-hash.js'
 import { adminUserCommand } from './auth/admin-user-command.js'
 import { verifyAuditCommand } from './audit/verify-audit-command.js'
 
@@ -143,16 +144,28 @@ program.command('token').description('mint a short-lived bearer token for the re
 program.command('verify-receipt').description('verify a receipt offline against the gateway\'s JWK Set')
   .argument('<receipt>', 'the compact JWS receipt')
   .requiredOption('--jwks <fileOrUrl>', 'JWK Set file, or URL of /.well-known/jwks.json')
-  .action(async (receipt: string, opts: { jwks: string }) => {
+  .option('--envelope <file>', 'the envelope as sent, its exact bytes (a trailing newline counts): the receipt\'s digest must be theirs')
+  .action(async (receipt: string, opts: { jwks: string, envelope?: string }) => {
     const keys = /^https?:/.test(opts.jwks)
       ? remoteKeySet(new URL(opts.jwks))
       : localKeySet(readJson(opts.jwks) as JSONWebKeySet)
+    let verified: { kid: string | undefined, claims: { digest?: unknown, digestAlg?: ProofHash } }
     try {
       const { payload, protectedHeader } = await verifyCompact(receipt, keys, ENVELOPE_ALGS)
-      process.stdout.write(JSON.stringify({ valid: true, kid: protectedHeader.kid, claims: JSON.parse(new TextDecoder().decode(payload)) }, null, 2) + '\n')
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as typeof verified.claims
+      verified = { kid: protectedHeader.kid, claims }
     } catch (err) {
-      exitWith(EXIT.finding, `receipt does not verify: ${(err as Error).message}`)
+      return exitWith(EXIT.finding, `receipt does not verify: ${(err as Error).message}`)
     }
+    let envelope: { digest: 'matches', digestAlg: ProofHash } | undefined
+    if (opts.envelope !== undefined) {
+      const alg = statedHash(verified.claims.digestAlg)
+      if (hashOf(alg, readFileSync(opts.envelope)).toString('base64url') !== verified.claims.digest) {
+        exitWith(EXIT.finding, `the receipt's digest is not the ${alg} of ${opts.envelope}: not the envelope it was given for`)
+      }
+      envelope = { digest: 'matches', digestAlg: alg }
+    }
+    process.stdout.write(JSON.stringify({ valid: true, ...verified, ...(envelope === undefined ? {} : { envelope }) }, null, 2) + '\n')
   })
 
 program.command('verify-proof').description('verify a signed checkpoint and an inclusion or consistency proof offline (exit 0 if it holds, 1 if not)')

@@ -65,6 +65,12 @@ t.test('a gateway and a province on SM2 keys: envelopes, tokens, receipts, check
   const verified = await cli(['verify-receipt', receipt, '--jwks', file('gw.json', gatewayJwks)])
   t.equal(verified.code, 0, verified.stderr)
   t.match(JSON.parse(verified.stdout), { valid: true, kid: 'gw-k1' }, 'credit-gw verify-receipt')
+  const withEnvelope = await cli(['verify-receipt', receipt, '--jwks', file('gw.json', gatewayJwks), '--envelope', file('sent.jws', jws)])
+  t.equal(withEnvelope.code, 0, withEnvelope.stderr)
+  t.match(JSON.parse(withEnvelope.stdout), { valid: true, envelope: { digest: 'matches', digestAlg: 'SHA-256' } }, 'the receipt is for the envelope sent')
+  const otherBytes = await cli(['verify-receipt', receipt, '--jwks', file('gw.json', gatewayJwks), '--envelope', file('sent-nl.jws', `${jws}\n`)])
+  t.same([otherBytes.code, otherBytes.stdout], [1, ''], 'other bytes (a newline added): exit 1, nothing on stdout')
+  t.match(otherBytes.stderr, /the receipt's digest is not the SHA-256 of .*sent-nl\.jws/)
   const foreign = await cli(['verify-receipt', receipt, '--jwks', file('other.json', { keys: [publicPart(await generatePrivateJwk(SM2_ALG, 'gw-k1'))] })])
   t.equal(foreign.code, 1, 'another SM2 key of the same kid: does not verify')
 

@@ -85,6 +85,9 @@ t.test('proofHash SM3: SM3 logs, checkpoints and proofs that say so and verify o
   const verified = await cli(['verify-receipt', first.receipt, '--jwks', jwksFile])
   t.equal(verified.code, 0, verified.stderr)
   t.match(JSON.parse(verified.stdout), { valid: true, claims: { digest: claims.digest, digestAlg: 'SM3' } }, 'credit-gw verify-receipt shows the SM3 digest')
+  const sent = await cli(['verify-receipt', first.receipt, '--jwks', jwksFile, '--envelope', file('sent.jws', first.jws)])
+  t.equal(sent.code, 0, sent.stderr)
+  t.match(JSON.parse(sent.stdout), { envelope: { digest: 'matches', digestAlg: 'SM3' } }, 'and checks it against the envelope sent, with SM3')
 
   // The log is created SM3, and every checkpoint of it signs that.
   const cp1 = await get<CheckpointV1>(h.app, `${LOG}/checkpoints`, admin, 'POST')
