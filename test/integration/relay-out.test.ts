@@ -4,7 +4,7 @@ import { platformSigner, signEnvelope } from '../../src/envelopes/sign-envelope.
 import { signRelay } from '../../src/federation/relay-message.js'
 import { gatewayKeysFrom, generatePrivateJwk } from '../../src/keys/signing-keys.js'
 import { sampleEntry } from '../../sim/sample-entries.js'
-import { startDeliverySetup, waitFor } from '../helpers/delivery-setup.js'
+import { FAST_POLICY, startDeliverySetup, waitFor } from '../helpers/delivery-setup.js'
 import { urlOf, type Harness } from '../helpers/harness.js'
 import { nationalPeer } from '../helpers/national-peer.js'
 import { startWithStubPeer } from '../helpers/peer-gateway-stub.js'
@@ -102,7 +102,8 @@ t.test('a paused peer gets nothing: its relays wait, no attempt used up, and go 
 })
 
 t.test('a relay the peer cannot take for now holds back every relay accepted after it: the peer gets them in acceptance order', async (t) => {
-  const { h, sim, cn } = await withPeer(t)
+  // A timeout long enough that a loaded machine never turns a slow answer into a retry of its own.
+  const { h, sim, cn } = await withPeer(t, { delivery: { ...FAST_POLICY, timeoutMs: 5000 } })
   const sh = sim('SH')
   cn.unavailable.set('SH-ord-1', 2)
   const entry = sampleEntry('SH', '310000', 7)
