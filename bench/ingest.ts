@@ -14,6 +14,7 @@ import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } fro
 import { runInScratch, PROVINCES } from './bench-scratch.js'
 import { benchConfig, makePublishers, signEnvelopes, startGateway, type SignedEnvelope } from './bench-gateway.js'
 import { checkpoint, countOf } from './bench-ledger.js'
+import { machineCpu, machineCpuSince, type MachineCpuUse } from './machine-cpu.js'
 import { RAW_ENTRIES_TABLE, rawUpsertSql } from './raw-tables.js'
 
 const ENVELOPES = positiveIntFromEnv('BENCH_ENVELOPES', 40)
@@ -32,15 +33,23 @@ interface PhaseResult {
   latenciesMs: number[]
   /** CPU this process spent (gateway and client alike), ms: what is left of a core is PostgreSQL's. */
   cpuMs: number
+  /** What the whole machine spent meanwhile (PostgreSQL included); undefined off Linux. */
+  machine: MachineCpuUse | undefined
 }
 
 /** Times `run` and the CPU this process spends on it. */
 async function phase (run: () => Promise<number[]>): Promise<PhaseResult> {
   const cpu = process.cpuUsage()
+  const machine = machineCpu()
   const started = performance.now()
   const latenciesMs = await run()
   const used = process.cpuUsage(cpu)
-  return { seconds: (performance.now() - started) / 1000, latenciesMs, cpuMs: (used.user + used.system) / 1000 }
+  return {
+    seconds: (performance.now() - started) / 1000,
+    latenciesMs,
+    cpuMs: (used.user + used.system) / 1000,
+    machine: machineCpuSince(machine, machineCpu())
+  }
 }
 
 async function postAll (http: HttpPool, batches: Batch[]): Promise<PhaseResult> {
@@ -62,6 +71,12 @@ async function upsertAll (pool: pg.Pool, batches: Batch[], label: string): Promi
     const result = await pool.query(RAW_UPSERT, [JSON.stringify(batch.items), batch.iss, `${label}-${i}`, new Date()])
     if (result.rowCount !== batch.items.length) throw new Error(`baseline wrote ${String(result.rowCount)} of ${batch.items.length} rows`)
   }))
+}
+
+/** The machine's CPU per envelope for the JSON line, when /proc/stat gave it. */
+function machineFigures (gateway: number | undefined, baseline: number | undefined): Record<string, number> {
+  if (gateway === undefined || baseline === undefined) return {}
+  return { machineCpuMsPerEnvelope: round(gateway, 1), baselineMachineCpuMsPerEnvelope: round(baseline, 1) }
 }
 
 async function main (): Promise<void> {
@@ -113,6 +128,11 @@ async function main (): Promise<void> {
     const p50 = percentile(gw.latenciesMs, 50)
     const p99 = percentile(gw.latenciesMs, 99)
     const ms = (x: number): string => `${round(x, 1)} ms`
+    const machineMs = (p: PhaseResult): number | undefined =>
+      p.machine === undefined ? undefined : p.machine.busyMs / ENVELOPES
+    const machineLine = (p: PhaseResult): string => p.machine === undefined
+      ? 'not measured (no /proc/stat)'
+      : `${ms(p.machine.busyMs / ENVELOPES)} (cores ${round(100 * p.machine.busyShare)} % busy)`
 
     process.stdout.write([
       `signed ${ENVELOPES + 2 * WARMUP} envelopes in ${round(signSeconds, 2)} s (not timed), ${round(meanBytes / 1024)} KiB each`,
@@ -121,6 +141,8 @@ async function main (): Promise<void> {
       `baseline (raw batched upsert, pg.Pool max ${POOL_SIZE}):     ${records} rows in ${round(raw.seconds, 3)} s`,
       `         ${round(baselineRowsPerSec)} rows/s, batch latency p50 ${ms(percentile(raw.latenciesMs, 50))}, p99 ${ms(percentile(raw.latenciesMs, 99))}`,
       `node CPU per envelope: gateway path ${ms(gw.cpuMs / ENVELOPES)}, baseline ${ms(raw.cpuMs / ENVELOPES)} (the rest of the machine's time is PostgreSQL's)`,
+      `machine CPU per envelope, every process: gateway path ${machineLine(gw)}, baseline ${machineLine(raw)}`,
+      `         (${gw.machine?.cores ?? '?'} cores; with both near 100 % busy, the ratio is that of the CPU per envelope)`,
       `committed: ${entries} entries, ${history} history rows, ${deliveries} outbox rows (warm-up included)`,
       `ratio ${round(ratio, 3)} (goal ≥ 0.5)`,
       benchLine('ingest', {
@@ -132,7 +154,8 @@ async function main (): Promise<void> {
         baselineRowsPerSec: round(baselineRowsPerSec),
         ratio: round(ratio, 3),
         p50Ms: round(p50, 1),
-        p99Ms: round(p99, 1)
+        p99Ms: round(p99, 1),
+        ...machineFigures(machineMs(gw), machineMs(raw))
       })
     ].join('\n') + '\n')
   })

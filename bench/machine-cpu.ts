@@ -1,0 +1,52 @@
+/**
+ * The whole machine's CPU time, from Linux's /proc/stat: what every process spent (the bench's,
+ * PostgreSQL's backends, Redis, anything else running), so a bench can tell whether a phase was
+ * bound by the machine's cores or by waiting. Undefined where /proc/stat is not there.
+ */
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+
+/** USER_HZ: the unit of /proc/stat's counters, 100 per second on every Linux architecture Node runs on. */
+const TICKS_PER_SECOND = 100
+
+export interface MachineCpuSample {
+  /** CPU time spent busy (user, nice, system, irq, softirq, steal), ms, since boot. */
+  busyMs: number
+  /** The same, idle and waiting for I/O included. */
+  totalMs: number
+}
+
+/** The machine's CPU counters now, or undefined off Linux. */
+export function machineCpu (read: () => string = () => readFileSync('/proc/stat', 'utf8')): MachineCpuSample | undefined {
+  let text: string
+  try {
+    text = read()
+  } catch {
+    return undefined
+  }
+  const fields = (text.split('\n')[0] ?? '').trim().split(/\s+/)
+  if (fields[0] !== 'cpu') return undefined
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.slice(1, 9).map(Number)
+  const busy = [user, nice, system, irq, softirq, steal].reduce<number>((n, x) => n + (x ?? 0), 0)
+  const total = busy + (idle ?? 0) + (iowait ?? 0)
+  if (!Number.isFinite(total)) return undefined
+  return { busyMs: busy * 1000 / TICKS_PER_SECOND, totalMs: total * 1000 / TICKS_PER_SECOND }
+}
+
+export interface MachineCpuUse {
+  /** Busy CPU time over the interval, ms (every process). */
+  busyMs: number
+  /** Busy share of all the cores over the interval, 0..1. */
+  busyShare: number
+  cores: number
+}
+
+/** What the machine spent between two samples; undefined if either is. */
+export function machineCpuSince (
+  start: MachineCpuSample | undefined, end: MachineCpuSample | undefined
+): MachineCpuUse | undefined {
+  if (start === undefined || end === undefined) return undefined
+  const busyMs = end.busyMs - start.busyMs
+  const totalMs = end.totalMs - start.totalMs
+  return { busyMs, busyShare: totalMs > 0 ? busyMs / totalMs : 0, cores: availableParallelism() }
+}
