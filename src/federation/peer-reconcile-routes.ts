@@ -14,14 +14,12 @@ import { checkReconcileRequest, type ReconcileRequestRefusal } from '../reconcil
 
 const problems = Object.fromEntries([400, 401, 403, 413, 415].map((status) => [status, ProblemV1]))
 
+/** What this route reads of a query's claims (checkReconcileRequest has checked iss, aud, exp and digest). */
 interface QueryClaims {
   iss?: unknown
-  aud?: unknown
-  exp?: unknown
   kind?: unknown
   owner?: unknown
   listCode?: unknown
-  digest?: unknown
 }
 
 const unverifiedIssuer = (jws: string): unknown => {
