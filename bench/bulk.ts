@@ -25,6 +25,7 @@
 import { randomBytes } from 'node:crypto'
 import { Pool as HttpPool } from 'undici'
 import { benchLine, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
+import { machineCpu, machineCpuSince, machineFigures, machineUseText } from './machine-cpu.js'
 import { runInScratch, PROVINCES } from './bench-scratch.js'
 import { benchConfig, makePublishers, payloadOf, postEnvelope, signEnvelopes, startGateway, type SignedEnvelope } from './bench-gateway.js'
 import { checkpoint, countOf, waitLedgerIdle } from './bench-ledger.js'
@@ -86,12 +87,14 @@ async function main (): Promise<void> {
 
     out(`gateway: ${ENVELOPES} envelopes (${round(bytes / 1024 / 1024)} MiB signed)…`)
     const t0 = Date.now()
+    const machineAtStart = machineCpu()
     let ingestEnd = 0
     await runConcurrently(envs, CONCURRENCY, async (e) => {
       ingestEnd = Math.max(ingestEnd, await postEnvelope(gw.http, e.jws))
     })
     out(`  ingest done after ${secs(ingestEnd - t0)} s; waiting for the destinations…`)
     const complete = await receipts.waitAll(toConfirm(envs), DRAIN_TIMEOUT_MS)
+    const machine = machineCpuSince(machineAtStart, machineCpu())
     const jtis = envs.map((e) => e.jti)
     const lastReceipt = Math.max(...jtis.map((jti) => receipts.lastReceipt(jti, DESTINATIONS) ?? 0))
     const firstReceipt = receipts.firstReceipt(jtis, DESTINATIONS)
@@ -102,6 +105,7 @@ async function main (): Promise<void> {
 
     out(`baseline: raw batched upsert of the same rows, then the same payloads POSTed unsigned to ${DESTINATIONS.length} sinks…`)
     await checkpoint(db)
+    const baselineMachineAtStart = machineCpu()
     const upsertStarted = performance.now()
     await runConcurrently(envs, CONCURRENCY, async (e, i) => {
       const r = await db.query(RAW_UPSERT, [payloadOf(e.jws).toString('utf8'), PUBLISHER, `raw-${i}`, new Date()])
@@ -121,6 +125,7 @@ async function main (): Promise<void> {
       if (res.statusCode !== 200 || answer.items !== ITEMS) throw new Error(`sink answered ${res.statusCode}: ${JSON.stringify(answer)}`)
     })))
     const postMs = performance.now() - postStarted
+    const baselineMachine = machineCpuSince(baselineMachineAtStart, machineCpu())
     const rawRows = await countOf(db, 'raw_entries')
     const baselineMs = upsertMs + postMs
     const entries = ENVELOPES * ITEMS
@@ -139,6 +144,8 @@ async function main (): Promise<void> {
       `baseline ${secs(baselineMs)} s: raw batched upsert ${secs(upsertMs)} s (${round(entries / (upsertMs / 1000))} rows/s, ${CONCURRENCY} in flight) + ` +
         `unsigned POSTs ${secs(postMs)} s (${deliveryConcurrency} in flight per destination)`,
       `         ratio ${round(ratio, 3)} (baseline time / gateway time)`,
+      `machine CPU, every process (PostgreSQL and the peers' included): gateway ${machineUseText(machine)}, ` +
+        `baseline ${machineUseText(baselineMachine)}`,
       `ledger:  ${JSON.stringify(status)}; raw rows ${rawRows}`,
       `peers:   ${Object.entries(totals).map(([id, t]) => `${id} ${t.receipts} receipts, ${t.messages} messages, ${t.items} items`).join('; ')}`
     ].join('\n'))
@@ -162,7 +169,8 @@ async function main (): Promise<void> {
       baselinePostSeconds: secs(postMs),
       ratio: round(ratio, 3),
       goalSeconds: GOAL_SECONDS,
-      anomalies: anomalies.length
+      anomalies: anomalies.length,
+      ...machineFigures(machine, baselineMachine)
     }))
   })
 }

@@ -74,7 +74,7 @@ async function upsertAll (pool: pg.Pool, batches: Batch[], label: string): Promi
 }
 
 /** The machine's CPU per envelope for the JSON line, when /proc/stat gave it. */
-function machineFigures (gateway: number | undefined, baseline: number | undefined): Record<string, number> {
+function cpuPerEnvelopeFigures (gateway: number | undefined, baseline: number | undefined): Record<string, number> {
   if (gateway === undefined || baseline === undefined) return {}
   return { machineCpuMsPerEnvelope: round(gateway, 1), baselineMachineCpuMsPerEnvelope: round(baseline, 1) }
 }
@@ -155,7 +155,7 @@ async function main (): Promise<void> {
         ratio: round(ratio, 3),
         p50Ms: round(p50, 1),
         p99Ms: round(p99, 1),
-        ...machineFigures(machineMs(gw), machineMs(raw))
+        ...cpuPerEnvelopeFigures(machineMs(gw), machineMs(raw))
       })
     ].join('\n') + '\n')
   })

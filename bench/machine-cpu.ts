@@ -50,3 +50,23 @@ export function machineCpuSince (
   const totalMs = end.totalMs - start.totalMs
   return { busyMs, busyShare: totalMs > 0 ? busyMs / totalMs : 0, cores: availableParallelism() }
 }
+
+/** "N s of CPU, cores P % busy", or that it was not measured. */
+export function machineUseText (use: MachineCpuUse | undefined): string {
+  if (use === undefined) return 'not measured (no /proc/stat)'
+  return `${Math.round(use.busyMs / 100) / 10} s of CPU, ${use.cores} cores ${Math.round(100 * use.busyShare)} % busy`
+}
+
+/** The JSON line's figures for a run and its baseline, when both were measured. */
+export function machineFigures (
+  run: MachineCpuUse | undefined, baseline: MachineCpuUse | undefined
+): Record<string, number> {
+  if (run === undefined || baseline === undefined) return {}
+  const pct = (u: MachineCpuUse): number => Math.round(100 * u.busyShare)
+  return {
+    machineCpuSeconds: Math.round(run.busyMs / 100) / 10,
+    machineBusyPct: pct(run),
+    baselineMachineCpuSeconds: Math.round(baseline.busyMs / 100) / 10,
+    baselineMachineBusyPct: pct(baseline)
+  }
+}

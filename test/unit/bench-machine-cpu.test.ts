@@ -1,5 +1,5 @@
 import t from 'tap'
-import { machineCpu, machineCpuSince } from '../../bench/machine-cpu.js'
+import { machineCpu, machineCpuSince, machineFigures, machineUseText } from '../../bench/machine-cpu.js'
 
 // bench:ingest prints the whole machine's CPU per envelope (PostgreSQL included) from /proc/stat:
 // user nice system idle iowait irq softirq steal, in USER_HZ (1/100 s).
@@ -29,4 +29,14 @@ t.test('this machine (Linux, as every machine the suite runs on) gives counters 
   t.ok(first !== undefined && first.busyMs > 0 && first.totalMs >= first.busyMs)
   const use = machineCpuSince(first, machineCpu())
   t.ok(use !== undefined && use.busyMs >= 0 && use.busyShare >= 0 && use.busyShare <= 1)
+})
+
+t.test('the text and the JSON figures a bench prints of a run and its baseline', async (t) => {
+  const run = { busyMs: 123_456, busyShare: 0.876, cores: 2 }
+  const baseline = { busyMs: 40_000, busyShare: 0.94, cores: 2 }
+  t.equal(machineUseText(run), '123.5 s of CPU, 2 cores 88 % busy')
+  t.equal(machineUseText(undefined), 'not measured (no /proc/stat)')
+  t.same(machineFigures(run, baseline),
+    { machineCpuSeconds: 123.5, machineBusyPct: 88, baselineMachineCpuSeconds: 40, baselineMachineBusyPct: 94 })
+  t.same(machineFigures(run, undefined), {})
 })
