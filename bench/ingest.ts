@@ -14,7 +14,7 @@ import { benchLine, percentile, positiveIntFromEnv, round, runConcurrently } fro
 import { runInScratch, PROVINCES } from './bench-scratch.js'
 import { benchConfig, makePublishers, signEnvelopes, startGateway, type SignedEnvelope } from './bench-gateway.js'
 import { checkpoint, countOf } from './bench-ledger.js'
-import { machineCpu, machineCpuSince, type MachineCpuUse } from './machine-cpu.js'
+import { busyPercent, machineCpu, machineCpuSince, NOT_MEASURED, type MachineCpuUse } from './machine-cpu.js'
 import { RAW_ENTRIES_TABLE, rawUpsertSql } from './raw-tables.js'
 
 const ENVELOPES = positiveIntFromEnv('BENCH_ENVELOPES', 40)
@@ -131,8 +131,8 @@ async function main (): Promise<void> {
     const machineMs = (p: PhaseResult): number | undefined =>
       p.machine === undefined ? undefined : p.machine.busyMs / ENVELOPES
     const machineLine = (p: PhaseResult): string => p.machine === undefined
-      ? 'not measured (no /proc/stat)'
-      : `${ms(p.machine.busyMs / ENVELOPES)} (cores ${round(100 * p.machine.busyShare)} % busy)`
+      ? NOT_MEASURED
+      : `${ms(p.machine.busyMs / ENVELOPES)} (cores ${busyPercent(p.machine)} % busy)`
 
     process.stdout.write([
       `signed ${ENVELOPES + 2 * WARMUP} envelopes in ${round(signSeconds, 2)} s (not timed), ${round(meanBytes / 1024)} KiB each`,

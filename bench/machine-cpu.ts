@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { round } from './bench-util.js'
 
 /** USER_HZ: the unit of /proc/stat's counters, 100 per second on every Linux architecture Node runs on. */
 const TICKS_PER_SECOND = 100
@@ -51,10 +52,16 @@ export function machineCpuSince (
   return { busyMs, busyShare: totalMs > 0 ? busyMs / totalMs : 0, cores: availableParallelism() }
 }
 
-/** "N s of CPU, cores P % busy", or that it was not measured. */
+/** What a bench prints where the machine's CPU could not be read. */
+export const NOT_MEASURED = 'not measured (no /proc/stat)'
+
+/** How busy the cores were, in whole percent. */
+export const busyPercent = (use: MachineCpuUse): number => round(100 * use.busyShare)
+
+/** "N s of CPU, C cores P % busy", or that it was not measured. */
 export function machineUseText (use: MachineCpuUse | undefined): string {
-  if (use === undefined) return 'not measured (no /proc/stat)'
-  return `${Math.round(use.busyMs / 100) / 10} s of CPU, ${use.cores} cores ${Math.round(100 * use.busyShare)} % busy`
+  if (use === undefined) return NOT_MEASURED
+  return `${round(use.busyMs / 1000, 1)} s of CPU, ${use.cores} cores ${busyPercent(use)} % busy`
 }
 
 /** The JSON line's figures for a run and its baseline, when both were measured. */
@@ -62,11 +69,10 @@ export function machineFigures (
   run: MachineCpuUse | undefined, baseline: MachineCpuUse | undefined
 ): Record<string, number> {
   if (run === undefined || baseline === undefined) return {}
-  const pct = (u: MachineCpuUse): number => Math.round(100 * u.busyShare)
   return {
-    machineCpuSeconds: Math.round(run.busyMs / 100) / 10,
-    machineBusyPct: pct(run),
-    baselineMachineCpuSeconds: Math.round(baseline.busyMs / 100) / 10,
-    baselineMachineBusyPct: pct(baseline)
+    machineCpuSeconds: round(run.busyMs / 1000, 1),
+    machineBusyPct: busyPercent(run),
+    baselineMachineCpuSeconds: round(baseline.busyMs / 1000, 1),
+    baselineMachineBusyPct: busyPercent(baseline)
   }
 }
