@@ -52,6 +52,29 @@ export function machineCpuSince (
   return { busyMs, busyShare: totalMs > 0 ? busyMs / totalMs : 0, cores: availableParallelism() }
 }
 
+/**
+ * The CPU time one process has spent (user + system), ms, from /proc/<pid>/stat, or undefined
+ * when there is no such process or no /proc. Its fields 14 and 15 (utime, stime) count after the
+ * command name, which is in parentheses and may hold spaces, so they are read after its last ')'.
+ */
+export function processCpuMs (
+  pid: number | undefined, read: (path: string) => string = (path) => readFileSync(path, 'utf8')
+): number | undefined {
+  if (pid === undefined) return undefined
+  let text: string
+  try {
+    text = read(`/proc/${pid}/stat`)
+  } catch {
+    return undefined
+  }
+  const nameEnd = text.lastIndexOf(')')
+  if (nameEnd < 0) return undefined
+  const fields = text.slice(nameEnd + 1).trim().split(/\s+/)
+  // After the name: state (3), ppid (4), … utime (14), stime (15): indexes 11 and 12 here.
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return Number.isFinite(ticks) ? ticks * 1000 / TICKS_PER_SECOND : undefined
+}
+
 /** What a bench prints where the machine's CPU could not be read. */
 export const NOT_MEASURED = 'not measured (no /proc/stat)'
 
@@ -75,4 +98,45 @@ export function machineFigures (
     baselineMachineCpuSeconds: round(baseline.busyMs / 1000, 1),
     baselineMachineBusyPct: busyPercent(baseline)
   }
+}
+
+/** What a phase cost: the whole machine, this process, and one other process (the benches' peers). */
+export interface CpuSplit {
+  machine: MachineCpuUse | undefined
+  /** This process (the gateway and the bench's client), ms. */
+  ownMs: number
+  /** The other process, ms; undefined where /proc could not say. */
+  otherMs: number | undefined
+}
+
+/** Starts measuring a phase; the function returned ends it. */
+export function startCpuSplit (otherPid: number | undefined): () => CpuSplit {
+  const machine = machineCpu()
+  const own = process.cpuUsage()
+  const other = processCpuMs(otherPid)
+  return () => {
+    const used = process.cpuUsage(own)
+    const otherNow = processCpuMs(otherPid)
+    return {
+      machine: machineCpuSince(machine, machineCpu()),
+      ownMs: (used.user + used.system) / 1000,
+      otherMs: other === undefined || otherNow === undefined ? undefined : otherNow - other
+    }
+  }
+}
+
+/**
+ * "25.3 ms (cores 88 % busy: gateway process 10.7, peer process 4.2, the rest 10.4)": a phase's CPU per
+ * envelope, split between this process, the other one and the rest of the machine (PostgreSQL, Redis).
+ */
+export function splitPerEnvelopeText (
+  split: CpuSplit, envelopes: number, names: { own: string, other: string }
+): string {
+  const per = (x: number): number => round(x / envelopes, 1)
+  if (split.machine === undefined) return NOT_MEASURED
+  const other = split.otherMs ?? 0
+  const parts = [`${names.own} ${per(split.ownMs)}`]
+  if (split.otherMs !== undefined) parts.push(`${names.other} ${per(other)}`)
+  parts.push(`the rest (PostgreSQL, Redis, anything else) ${per(Math.max(0, split.machine.busyMs - split.ownMs - other))}`)
+  return `${per(split.machine.busyMs)} ms (cores ${busyPercent(split.machine)} % busy: ${parts.join(', ')})`
 }

@@ -120,6 +120,8 @@ export class ReceiptLog {
 export interface PeerProcess {
   platforms: Map<string, PeerPlatform>
   receipts: ReceiptLog
+  /** The peer process's pid, to read the CPU it spends (bench/machine-cpu.ts's processCpuMs). */
+  pid: number | undefined
   /** Points the simulators at the gateway's JWKS URL or key set (its signature on deliveries). */
   trustGateway: (jwks: string | { keys: PublicJwk[] }) => Promise<void>
   close: () => Promise<void>
@@ -161,6 +163,7 @@ export async function startPeerProcess (
   return {
     platforms: new Map(ready.platforms.map((p) => [p.id, p])),
     receipts,
+    pid: child.pid,
     trustGateway: async (jwks) => { await ask({ type: 'trust', jwks }, 'trusted') },
     close: async () => {
       if (exited !== undefined) return

@@ -11,7 +11,10 @@
  *    destinations / (first post → last receipt). Its envelopes/s is the maximum rate.
  * 2. baseline, same run: the minimal durable pipeline — the same envelopes, one PostgreSQL
  *    transaction each inserting its raw bytes and its items, BENCH_CONCURRENCY in flight, no
- *    verification and no delivery (median of three runs). Goal: ratio ≥ 0.5.
+ *    verification and no delivery (median of three runs). Goal: ratio ≥ 0.5. Both phases also print
+ *    the whole machine's CPU per envelope (bench/machine-cpu.ts), the saturation phase's split
+ *    between this process, the peer process and the rest (PostgreSQL, Redis): with the cores busy in
+ *    both, the ratio can be no better than that of the CPU per envelope.
  * 3. steady: BENCH_RATE (20) envelopes/s for BENCH_SECONDS (60), open loop. Goal: p99 accept → last
  *    receipt < 100 ms.
  * 4. half the maximum rate for BENCH_SECONDS, open loop. Goals: p99 < 250 ms, and no backlog
@@ -32,6 +35,10 @@ import {
 } from './bench-gateway.js'
 import { checkpoint, waitLedgerIdle } from './bench-ledger.js'
 import { startPeerProcess, type ReceiptLog } from './peer-client.js'
+import {
+  busyPercent, machineCpu, machineCpuSince, NOT_MEASURED, splitPerEnvelopeText, startCpuSplit,
+  type CpuSplit, type MachineCpuUse
+} from './machine-cpu.js'
 import { RAW_ENTRIES_TABLE, RAW_ENVELOPE_INSERT, RAW_ENVELOPES_TABLE } from './raw-tables.js'
 
 const ITEMS = positiveIntFromEnv('BENCH_ITEMS', 10)
@@ -117,16 +124,63 @@ async function atRate (
   }
 }
 
+interface BaselineRun {
+  recordsPerSec: number
+  /** The whole machine's CPU over the timed run; undefined off Linux. */
+  machine: MachineCpuUse | undefined
+}
+
 /** The minimal durable pipeline: one transaction per envelope (raw bytes + items), no delivery. */
-async function baselineRun (db: pg.Pool, msgs: readonly Message[]): Promise<number> {
+async function baselineRun (db: pg.Pool, msgs: readonly Message[]): Promise<BaselineRun> {
   await db.query('TRUNCATE raw_envelopes, raw_entries')
   await checkpoint(db)
+  const machine = machineCpu()
   const started = performance.now()
   await runConcurrently(msgs, CONCURRENCY, async (m) => {
     const r = await db.query(RAW_ENVELOPE_INSERT, [m.iss, m.jti, m.jws, JSON.stringify(m.items), new Date()])
     if (r.rowCount !== m.items.length) throw new Error(`baseline wrote ${String(r.rowCount)} of ${m.items.length} rows`)
   })
-  return msgs.length * ITEMS / ((performance.now() - started) / 1000)
+  return {
+    recordsPerSec: msgs.length * ITEMS / ((performance.now() - started) / 1000),
+    machine: machineCpuSince(machine, machineCpu())
+  }
+}
+
+/** The baseline runs' machine CPU per envelope and mean busy share; undefined where any was not measured. */
+function baselineCpu (runs: readonly BaselineRun[]): { msPerEnvelope: number, busyPct: number } | undefined {
+  const uses = runs.map((r) => r.machine)
+  if (uses.length === 0 || uses.some((u) => u === undefined)) return undefined
+  const measured = uses as MachineCpuUse[]
+  return {
+    msPerEnvelope: measured.reduce((n, u) => n + u.busyMs, 0) / (BURST * measured.length),
+    busyPct: round(measured.reduce((n, u) => n + busyPercent(u), 0) / measured.length)
+  }
+}
+
+/** The saturation phase's CPU per envelope, and the budget the ratio goal leaves it, printed and in the JSON line. */
+function cpuLines (
+  burst: CpuSplit, baseline: ReturnType<typeof baselineCpu>
+): { text: string[], figures: Record<string, number> } {
+  const names = { own: 'gateway process', other: 'peer process' }
+  const head = 'machine CPU per envelope, every process: '
+  if (burst.machine === undefined || baseline === undefined) return { text: [head + NOT_MEASURED], figures: {} }
+  const peerMs = burst.otherMs === undefined ? undefined : burst.otherMs / BURST
+  return {
+    text: [
+      `${head}saturation ${splitPerEnvelopeText(burst, BURST, names)}`,
+      `         baseline ${round(baseline.msPerEnvelope, 2)} ms (cores ${baseline.busyPct} % busy); with both near 100 % busy ` +
+        `the ratio is that of the CPU per envelope, so 0.5 needs the pipeline at ≤ ${round(2 * baseline.msPerEnvelope, 2)} ms` +
+        (peerMs === undefined ? '' : ` (the destinations' own verification and replica writes: ${round(peerMs, 1)} ms)`)
+    ],
+    figures: {
+      machineCpuMsPerEnvelope: round(burst.machine.busyMs / BURST, 2),
+      machineBusyPct: busyPercent(burst.machine),
+      gatewayProcessCpuMsPerEnvelope: round(burst.ownMs / BURST, 2),
+      ...(peerMs === undefined ? {} : { peerProcessCpuMsPerEnvelope: round(peerMs, 2) }),
+      baselineMachineCpuMsPerEnvelope: round(baseline.msPerEnvelope, 2),
+      baselineMachineBusyPct: baseline.busyPct
+    }
+  }
 }
 
 async function main (): Promise<void> {
@@ -156,11 +210,13 @@ async function main (): Promise<void> {
     out(`saturation: ${BURST} envelopes, ${CONCURRENCY} in flight…`)
     const burst = await messages(publishers, BURST, `b${tag}`)
     await checkpoint(db)
+    const endBurstCpu = startCpuSplit(peers.pid)
     const burstStart = Date.now()
     const burstAccepted: number[] = []
     await runConcurrently(burst, CONCURRENCY, async (m) => { burstAccepted.push(await post(m)) })
     const acceptSeconds = (Math.max(...burstAccepted) - burstStart) / 1000
     const burstComplete = await receipts.waitAll(burst, DRAIN_TIMEOUT_MS)
+    const burstCpu = endBurstCpu()
     const burstLast = Math.max(...burst.map((m) => receipts.lastReceipt(m.jti, m.destinations) ?? 0))
     const e2eSeconds = (burstLast - burstStart) / 1000
     const e2eRecordsPerSec = BURST * ITEMS / e2eSeconds
@@ -169,8 +225,10 @@ async function main (): Promise<void> {
 
     out(`baseline: the same ${BURST} envelopes, one transaction each (raw bytes + items), ${CONCURRENCY} in flight, ${BASELINE_RUNS} runs…`)
     await baselineRun(db, warm)
-    const baselineRates: number[] = []
-    for (let r = 0; r < BASELINE_RUNS; r++) baselineRates.push(await baselineRun(db, burst))
+    const baselineRuns: BaselineRun[] = []
+    for (let r = 0; r < BASELINE_RUNS; r++) baselineRuns.push(await baselineRun(db, burst))
+    const baselineRates = baselineRuns.map((r) => r.recordsPerSec)
+    const cpu = cpuLines(burstCpu, baselineCpu(baselineRuns))
     const baselineRecordsPerSec = percentile(baselineRates, 50)
     const ratio = e2eRecordsPerSec / baselineRecordsPerSec
 
@@ -198,12 +256,13 @@ async function main (): Promise<void> {
       `         baseline ${round(baselineRecordsPerSec)} records/s: one transaction per envelope (raw bytes + ${ITEMS} items), ` +
         `${CONCURRENCY} in flight, no delivery (median of ${baselineRates.map((r) => round(r)).join(' / ')})`,
       `         ratio ${round(ratio, 3)} (goal ≥ 0.5: ${goal(ratio >= 0.5)})`,
+      ...cpu.text,
       `steady   ${RATE}/s: accept → last of 3 receipts p50 ${ms(steady.p50)}, p99 ${ms(steady.p99)}, max ${ms(steady.max)} ` +
         `(goal p99 < 100 ms: ${goal(steady.p99 < 100)}); sends at most ${ms(steady.maxLateMs)} behind schedule`,
       `half max ${halfRate}/s: accept → last of 3 receipts p50 ${ms(half.p50)}, p99 ${ms(half.p99)}, max ${ms(half.max)} ` +
         `(goal p99 < 250 ms: ${goal(half.p99 < 250)}); sends at most ${ms(half.maxLateMs)} behind schedule`,
       `         backlog each second: ${half.backlog.join(' ')}; growth over ${SECONDS} s ${round(growth, 1)} envelopes ` +
-        `(goal < ${halfRate}, one second of publishing: ${goal(!backlogGrows)})`,
+        `(goal < ${halfRate}, one second of publishing: ${Number.isNaN(growth) ? 'not measured, fewer than 2 samples' : goal(!backlogGrows)})`,
       `ledger:  after saturation ${JSON.stringify(burstStatus)}, steady ${JSON.stringify(steadyStatus)}, half max ${JSON.stringify(halfStatus)}`,
       `peers:   ${Object.entries(totals).map(([id, t]) => `${id} ${t.receipts} receipts, ${t.messages} messages, ${t.items} items`).join('; ')}`
     ].join('\n'))
@@ -222,6 +281,7 @@ async function main (): Promise<void> {
       acceptedEnvelopesPerSec: round(BURST / acceptSeconds, 1),
       baselineRecordsPerSec: round(baselineRecordsPerSec),
       ratio: round(ratio, 3),
+      ...cpu.figures,
       steadyRate: RATE,
       seconds: SECONDS,
       steadyP50Ms: round(steady.p50, 1),
