@@ -25,7 +25,9 @@
 import { randomBytes } from 'node:crypto'
 import { Pool as HttpPool } from 'undici'
 import { benchLine, positiveIntFromEnv, round, runConcurrently } from './bench-util.js'
-import { machineCpu, machineCpuSince, machineFigures, machineUseText } from './machine-cpu.js'
+import {
+  machineCpu, machineCpuSince, machineFigures, machineUseText, splitSecondsText, startCpuSplit
+} from './machine-cpu.js'
 import { runInScratch, PROVINCES } from './bench-scratch.js'
 import { benchConfig, makePublishers, payloadOf, postEnvelope, signEnvelopes, startGateway, type SignedEnvelope } from './bench-gateway.js'
 import { checkpoint, countOf, waitLedgerIdle } from './bench-ledger.js'
@@ -87,14 +89,15 @@ async function main (): Promise<void> {
 
     out(`gateway: ${ENVELOPES} envelopes (${round(bytes / 1024 / 1024)} MiB signed)…`)
     const t0 = Date.now()
-    const machineAtStart = machineCpu()
+    const endCpu = startCpuSplit(peers.pid)
     let ingestEnd = 0
     await runConcurrently(envs, CONCURRENCY, async (e) => {
       ingestEnd = Math.max(ingestEnd, await postEnvelope(gw.http, e.jws))
     })
     out(`  ingest done after ${secs(ingestEnd - t0)} s; waiting for the destinations…`)
     const complete = await receipts.waitAll(toConfirm(envs), DRAIN_TIMEOUT_MS)
-    const machine = machineCpuSince(machineAtStart, machineCpu())
+    const cpu = endCpu()
+    const { machine } = cpu
     const jtis = envs.map((e) => e.jti)
     const lastReceipt = Math.max(...jtis.map((jti) => receipts.lastReceipt(jti, DESTINATIONS) ?? 0))
     const firstReceipt = receipts.firstReceipt(jtis, DESTINATIONS)
@@ -146,6 +149,7 @@ async function main (): Promise<void> {
       `         ratio ${round(ratio, 3)} (baseline time / gateway time)`,
       `machine CPU, every process (PostgreSQL and the peers' included): gateway ${machineUseText(machine)}, ` +
         `baseline ${machineUseText(baselineMachine)}`,
+      `         the gateway run's split: ${splitSecondsText(cpu, { own: 'gateway process', other: 'peer process' })} (seconds)`,
       `ledger:  ${JSON.stringify(status)}; raw rows ${rawRows}`,
       `peers:   ${Object.entries(totals).map(([id, t]) => `${id} ${t.receipts} receipts, ${t.messages} messages, ${t.items} items`).join('; ')}`
     ].join('\n'))
@@ -170,7 +174,11 @@ async function main (): Promise<void> {
       ratio: round(ratio, 3),
       goalSeconds: GOAL_SECONDS,
       anomalies: anomalies.length,
-      ...machineFigures(machine, baselineMachine)
+      ...machineFigures(machine, baselineMachine),
+      ...(machine === undefined ? {} : { gatewayProcessCpuSeconds: round(cpu.ownMs / 1000, 1) }),
+      ...(machine === undefined || cpu.otherMs === undefined
+        ? {}
+        : { peerProcessCpuSeconds: round(cpu.otherMs / 1000, 1) })
     }))
   })
 }

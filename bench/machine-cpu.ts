@@ -125,18 +125,30 @@ export function startCpuSplit (otherPid: number | undefined): () => CpuSplit {
   }
 }
 
-/**
- * "25.3 ms (cores 88 % busy: gateway process 10.7, peer process 4.2, the rest 10.4)": a phase's CPU per
- * envelope, split between this process, the other one and the rest of the machine (PostgreSQL, Redis).
- */
-export function splitPerEnvelopeText (
-  split: CpuSplit, envelopes: number, names: { own: string, other: string }
-): string {
-  const per = (x: number): number => round(x / envelopes, 1)
-  if (split.machine === undefined) return NOT_MEASURED
+/** The names a split's three parts are printed under. */
+export interface SplitNames { own: string, other: string }
+
+/** "gateway process 10.5, peer process 4.1, the rest (PostgreSQL, Redis, anything else) 11.4", each scaled by `per`. */
+function splitParts (split: CpuSplit, machine: MachineCpuUse, per: (ms: number) => number, names: SplitNames): string {
   const other = split.otherMs ?? 0
   const parts = [`${names.own} ${per(split.ownMs)}`]
   if (split.otherMs !== undefined) parts.push(`${names.other} ${per(other)}`)
-  parts.push(`the rest (PostgreSQL, Redis, anything else) ${per(Math.max(0, split.machine.busyMs - split.ownMs - other))}`)
-  return `${per(split.machine.busyMs)} ms (cores ${busyPercent(split.machine)} % busy: ${parts.join(', ')})`
+  parts.push(`the rest (PostgreSQL, Redis, anything else) ${per(Math.max(0, machine.busyMs - split.ownMs - other))}`)
+  return parts.join(', ')
+}
+
+/**
+ * "26 ms (cores 88 % busy: gateway process 10.5, peer process 4.1, the rest … 11.4)": a phase's CPU per
+ * envelope, split between this process, the other one and the rest of the machine (PostgreSQL, Redis).
+ */
+export function splitPerEnvelopeText (split: CpuSplit, envelopes: number, names: SplitNames): string {
+  if (split.machine === undefined) return NOT_MEASURED
+  const per = (x: number): number => round(x / envelopes, 1)
+  return `${per(split.machine.busyMs)} ms (cores ${busyPercent(split.machine)} % busy: ${splitParts(split, split.machine, per, names)})`
+}
+
+/** "gateway process 310.2 s, peer process 120.5 s, the rest (…) 229.0 s": a phase's CPU in seconds, split. */
+export function splitSecondsText (split: CpuSplit, names: SplitNames): string {
+  if (split.machine === undefined) return NOT_MEASURED
+  return splitParts(split, split.machine, (x) => round(x / 1000, 1), names)
 }

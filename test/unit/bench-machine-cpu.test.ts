@@ -1,6 +1,7 @@
 import t from 'tap'
 import {
-  machineCpu, machineCpuSince, machineFigures, machineUseText, processCpuMs, splitPerEnvelopeText, startCpuSplit
+  machineCpu, machineCpuSince, machineFigures, machineUseText, processCpuMs,
+  splitPerEnvelopeText, splitSecondsText, startCpuSplit
 } from '../../bench/machine-cpu.js'
 
 // bench:ingest prints the whole machine's CPU per envelope (PostgreSQL included) from /proc/stat:
@@ -83,4 +84,12 @@ t.test('the per-envelope text: the machine, this process, the other one and the 
   t.equal(splitPerEnvelopeText({ machine, ownMs: 21_000, otherMs: undefined }, 2000, names),
     '26 ms (cores 88 % busy: gateway process 10.5, the rest (PostgreSQL, Redis, anything else) 15.5)')
   t.equal(splitPerEnvelopeText({ machine: undefined, ownMs: 1, otherMs: 1 }, 2000, names), 'not measured (no /proc/stat)')
+})
+
+t.test('the split in seconds, as bench:bulk prints its timed run\'s', async (t) => {
+  const names = { own: 'gateway process', other: 'peer process' }
+  const machine = { busyMs: 659_700, busyShare: 0.88, cores: 2 }
+  t.equal(splitSecondsText({ machine, ownMs: 310_240, otherMs: 120_460 }, names),
+    'gateway process 310.2, peer process 120.5, the rest (PostgreSQL, Redis, anything else) 229')
+  t.equal(splitSecondsText({ machine: undefined, ownMs: 1, otherMs: 1 }, names), 'not measured (no /proc/stat)')
 })
