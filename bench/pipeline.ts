@@ -170,7 +170,7 @@ function cpuLines (
       `${head}saturation ${splitPerEnvelopeText(burst, BURST, names)}`,
       `         baseline ${round(baseline.msPerEnvelope, 2)} ms (cores ${baseline.busyPct} % busy); with both near 100 % busy ` +
         `the ratio is that of the CPU per envelope, so 0.5 needs the pipeline at ≤ ${round(2 * baseline.msPerEnvelope, 2)} ms` +
-        (peerMs === undefined ? '' : ` (the destinations' own verification and replica writes: ${round(peerMs, 1)} ms)`)
+        (peerMs === undefined ? '' : ` (the destinations' own work, verifying, applying and signing receipts, alone: ${round(peerMs, 1)} ms)`)
     ],
     figures: {
       machineCpuMsPerEnvelope: round(burst.machine.busyMs / BURST, 2),
