@@ -147,7 +147,7 @@ export function splitPerEnvelopeText (split: CpuSplit, envelopes: number, names:
   return `${per(split.machine.busyMs)} ms (cores ${busyPercent(split.machine)} % busy: ${splitParts(split, split.machine, per, names)})`
 }
 
-/** "gateway process 310.2 s, peer process 120.5 s, the rest (…) 229.0 s": a phase's CPU in seconds, split. */
+/** "gateway process 310.2, peer process 120.5, the rest (…) 229": a phase's CPU in seconds, split. */
 export function splitSecondsText (split: CpuSplit, names: SplitNames): string {
   if (split.machine === undefined) return NOT_MEASURED
   return splitParts(split, split.machine, (x) => round(x / 1000, 1), names)
